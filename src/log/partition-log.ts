@@ -1,0 +1,218 @@
+import * as fs from 'node:fs';
+import { LogConfig } from './log-config';
+import { LogSegment } from './segment';
+import { OffsetOutOfRangeError } from './errors';
+import { assignOffsets, validateAppend } from './append-validation';
+import { loadSegments } from './log-loader';
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  recordCount: number;
+  appendTime: number;
+  logStartOffset: number;
+}
+
+export interface ReadResult {
+  /** Whole record batches, exactly as stored; empty at the log end. */
+  records: Buffer;
+  logStartOffset: number;
+  highWatermark: number;
+  logEndOffset: number;
+}
+
+export interface OpenOptions {
+  /** Everything below this offset was flushed before the last stop; recovery starts at its segment. */
+  recoveryPoint?: number;
+  /** The last stop was clean: skip validation, only check the indexes. */
+  cleanShutdown?: boolean;
+  now?: () => number;
+}
+
+const MAX_RELATIVE_OFFSET = 0x7fffffff;
+
+/** One topic-partition: an ordered run of segments with a single active (last) one. */
+export class PartitionLog {
+  private unflushedRecords = 0;
+  private lastFlushTime: number;
+  private flushedOffset: number;
+
+  private constructor(
+    readonly dir: string,
+    private config: LogConfig,
+    private readonly segments: LogSegment[],
+    private readonly now: () => number,
+  ) {
+    this.lastFlushTime = now();
+    this.flushedOffset = this.logEndOffset;
+  }
+
+  static open(dir: string, config: LogConfig, options: OpenOptions = {}): PartitionLog {
+    fs.mkdirSync(dir, { recursive: true });
+    const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0);
+    return new PartitionLog(dir, config, segments, options.now ?? Date.now);
+  }
+
+  get logStartOffset(): number {
+    return this.segments[0].baseOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.activeSegment.nextOffset;
+  }
+
+  /** With a single replica every appended record is committed at once. */
+  get highWatermark(): number {
+    return this.logEndOffset;
+  }
+
+  /** The offset below which everything has been flushed to disk. */
+  get recoveryPoint(): number {
+    return this.flushedOffset;
+  }
+
+  get sizeInBytes(): number {
+    return this.segments.reduce((sum, s) => sum + s.size, 0);
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  private get activeSegment(): LogSegment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.config = config;
+  }
+
+  /** Validates, assigns offsets, writes and (per the flush policy) flushes one or more batches. */
+  append(data: Buffer): AppendResult {
+    const validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes);
+    const baseOffset = this.logEndOffset;
+    this.maybeRoll(data.length, validated.maxTimestamp, baseOffset + validated.recordCount - 1);
+    const batches = assignOffsets(data, validated, baseOffset);
+    this.activeSegment.append(data, batches);
+    this.unflushedRecords += validated.recordCount;
+    const appendTime = this.now();
+    if (this.unflushedRecords >= this.config.flushMessages) this.flush();
+    else this.flushIfDue(appendTime);
+    return {
+      baseOffset,
+      lastOffset: baseOffset + validated.recordCount - 1,
+      recordCount: validated.recordCount,
+      appendTime,
+      logStartOffset: this.logStartOffset,
+    };
+  }
+
+  private maybeRoll(incomingBytes: number, incomingMaxTimestamp: number, incomingLastOffset: number): void {
+    const active = this.activeSegment;
+    if (active.size === 0) return;
+    const full = active.size + incomingBytes > this.config.segmentBytes;
+    const old = incomingMaxTimestamp - active.firstBatchTimestamp > this.config.segmentMs;
+    const offsetsOverflow = incomingLastOffset - active.baseOffset > MAX_RELATIVE_OFFSET;
+    if (full || old || offsetsOverflow || active.indexIsFull) this.roll();
+  }
+
+  /** Closes the active segment for writing (flushing it) and starts a new one at the log end. */
+  roll(): void {
+    const previous = this.activeSegment;
+    if (previous.size === 0) return;
+    previous.flush();
+    this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config));
+  }
+
+  /** Index of the segment that would hold `offset` (largest base offset ≤ offset). */
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid].baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Whole batches starting with the one that contains `offset`, up to `maxBytes`. */
+  read(offset: number, maxBytes: number): ReadResult {
+    const result = (records: Buffer): ReadResult => ({
+      records,
+      logStartOffset: this.logStartOffset,
+      highWatermark: this.highWatermark,
+      logEndOffset: this.logEndOffset,
+    });
+    if (offset < this.logStartOffset || offset > this.logEndOffset) {
+      throw new OffsetOutOfRangeError(offset, this.logStartOffset, this.logEndOffset);
+    }
+    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
+      const records = this.segments[i].read(offset, maxBytes);
+      if (records && records.length > 0) return result(records);
+    }
+    return result(Buffer.alloc(0));
+  }
+
+  /** First offset with a record timestamp ≥ `timestamp`; undefined when every record is older. */
+  offsetForTimestamp(timestamp: number): number | undefined {
+    for (const segment of this.segments) {
+      const offset = segment.offsetForTimestamp(timestamp);
+      if (offset !== undefined) return Math.max(offset, this.logStartOffset);
+    }
+    return undefined;
+  }
+
+  flushIfDue(now = this.now()): void {
+    if (this.unflushedRecords > 0 && this.config.flushMs >= 0 && now - this.lastFlushTime >= this.config.flushMs) this.flush();
+  }
+
+  flush(): void {
+    this.activeSegment.flush();
+    this.unflushedRecords = 0;
+    this.lastFlushTime = this.now();
+    this.flushedOffset = this.logEndOffset;
+  }
+
+  /** Deletes whole oldest segments past retention.ms or retention.bytes; returns how many went. */
+  enforceRetention(now = this.now()): number {
+    let deleted = 0;
+    const { retentionMs, retentionBytes } = this.config;
+    const expired = (s: LogSegment) => retentionMs >= 0 && s.size > 0 && s.maxTimestamp < now - retentionMs;
+    while (expired(this.segments[0])) {
+      if (this.segments.length === 1) this.roll();
+      this.deleteOldestSegment();
+      deleted++;
+    }
+    if (retentionBytes >= 0) {
+      let excess = this.sizeInBytes - retentionBytes;
+      while (this.segments.length > 1 && excess >= this.segments[0].size) {
+        excess -= this.segments[0].size;
+        this.deleteOldestSegment();
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  private deleteOldestSegment(): void {
+    const oldest = this.segments.shift();
+    oldest?.deleteFiles();
+  }
+
+  /** Segment base offsets and sizes, oldest first. */
+  describeSegments(): { baseOffset: number; nextOffset: number; size: number }[] {
+    return this.segments.map((s) => ({ baseOffset: s.baseOffset, nextOffset: s.nextOffset, size: s.size }));
+  }
+
+  close(): void {
+    this.flush();
+    for (const segment of this.segments) segment.close();
+  }
+
+  /** Removes the partition's directory and everything in it. */
+  deleteAll(): void {
+    for (const segment of this.segments) segment.close();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,305 @@
+import * as fs from 'node:fs';
+import {
+  BASE_OFFSET_POS,
+  BATCH_HEADER_SIZE,
+  BATCH_LENGTH_POS,
+  LAST_OFFSET_DELTA_POS,
+  LOG_OVERHEAD,
+  MAX_TIMESTAMP_POS,
+  PARTITION_LEADER_EPOCH_POS,
+  compressionOf,
+  ATTRIBUTES_POS,
+} from '../protocol/record-batch';
+import { decodeRecords } from '../protocol/records';
+import { checkBatch, isFault } from './batch-check';
+import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile } from './file-names';
+import { OffsetIndex } from './offset-index';
+import { TimeIndex } from './time-index';
+
+export interface BatchLocation {
+  position: number;
+  size: number;
+  baseOffset: number;
+  lastOffset: number;
+  maxTimestamp: number;
+}
+
+export interface SegmentSettings {
+  indexIntervalBytes: number;
+  segmentIndexBytes: number;
+}
+
+export interface RecoveryResult {
+  batches: number;
+  truncatedBytes: number;
+  reason?: string;
+}
+
+/**
+ * One .log file of whole batches plus its sparse .index and .timeindex,
+ * named by the segment's base offset.
+ */
+export class LogSegment {
+  private fd: number;
+  private readonly header = Buffer.alloc(BATCH_HEADER_SIZE);
+  private bytesSinceLastIndexEntry = 0;
+  size: number;
+  nextOffset: number;
+  maxTimestamp = -1;
+  private offsetOfMaxTimestamp: number;
+  firstBatchTimestamp = -1;
+  /** The index misses entries the indexing rule would have written for the tail of the log. */
+  private indexLagsLog = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly baseOffset: number,
+    private readonly settings: SegmentSettings,
+    readonly offsetIndex: OffsetIndex,
+    readonly timeIndex: TimeIndex,
+  ) {
+    this.fd = fs.openSync(this.logPath, fs.constants.O_RDWR | fs.constants.O_CREAT);
+    this.size = fs.fstatSync(this.fd).size;
+    this.nextOffset = baseOffset;
+    this.offsetOfMaxTimestamp = baseOffset;
+  }
+
+  get logPath(): string {
+    return segmentFile(this.dir, this.baseOffset, LOG_SUFFIX);
+  }
+
+  /** Opens (creating if absent) the segment at `baseOffset`; trusts its indexes until told to recover. */
+  static open(dir: string, baseOffset: number, settings: SegmentSettings): LogSegment {
+    const offsetIndex = new OffsetIndex(segmentFile(dir, baseOffset, INDEX_SUFFIX), baseOffset, settings.segmentIndexBytes);
+    const timeIndex = new TimeIndex(segmentFile(dir, baseOffset, TIME_INDEX_SUFFIX), baseOffset, settings.segmentIndexBytes);
+    const segment = new LogSegment(dir, baseOffset, settings, offsetIndex, timeIndex);
+    segment.loadTail();
+    return segment;
+  }
+
+  /** Reads the header of the batch at `position`, or undefined past the end. */
+  locate(position: number): BatchLocation | undefined {
+    if (position + BATCH_HEADER_SIZE > this.size) return undefined;
+    fs.readSync(this.fd, this.header, 0, BATCH_HEADER_SIZE, position);
+    const baseOffset = Number(this.header.readBigInt64BE(BASE_OFFSET_POS));
+    return {
+      position,
+      size: LOG_OVERHEAD + this.header.readInt32BE(BATCH_LENGTH_POS),
+      baseOffset,
+      lastOffset: baseOffset + this.header.readInt32BE(LAST_OFFSET_DELTA_POS),
+      maxTimestamp: Number(this.header.readBigInt64BE(MAX_TIMESTAMP_POS)),
+    };
+  }
+
+  /** Complete batches from `position` on; stops at a torn or implausible length (recovery judges those). */
+  *batchesFrom(position: number): Generator<BatchLocation> {
+    for (let loc = this.locate(position); loc; loc = this.locate(loc.position + loc.size)) {
+      if (loc.size < BATCH_HEADER_SIZE || loc.position + loc.size > this.size) return;
+      yield loc;
+    }
+  }
+
+  /** Sets offsets and timestamps from the index's last entry plus a scan of what follows it. */
+  private loadTail(): void {
+    const lastIndexed = this.offsetIndex.lastEntry();
+    const lastTime = this.timeIndex.lastEntry();
+    if (lastTime) {
+      this.maxTimestamp = lastTime.timestamp;
+      this.offsetOfMaxTimestamp = lastTime.offset;
+    }
+    const start = lastIndexed?.position ?? 0;
+    let sinceEntry = 0;
+    for (const loc of this.batchesFrom(start)) {
+      if (sinceEntry > this.settings.indexIntervalBytes) this.indexLagsLog = true;
+      sinceEntry += loc.size;
+      this.noteBatch(loc);
+    }
+    this.bytesSinceLastIndexEntry = sinceEntry;
+    const first = this.locate(0);
+    this.firstBatchTimestamp = first ? first.maxTimestamp : -1;
+  }
+
+  private noteBatch(loc: BatchLocation): void {
+    this.nextOffset = loc.lastOffset + 1;
+    if (loc.maxTimestamp > this.maxTimestamp) {
+      this.maxTimestamp = loc.maxTimestamp;
+      this.offsetOfMaxTimestamp = loc.lastOffset;
+    }
+    if (this.firstBatchTimestamp < 0) this.firstBatchTimestamp = loc.maxTimestamp;
+  }
+
+  /** Kafka's indexing rule: an entry once more than index.interval.bytes were written since the last. */
+  private indexBatch(loc: BatchLocation): void {
+    this.noteBatch(loc);
+    if (this.bytesSinceLastIndexEntry > this.settings.indexIntervalBytes) {
+      this.offsetIndex.append(loc.lastOffset, loc.position);
+      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
+      this.bytesSinceLastIndexEntry = 0;
+    }
+    this.bytesSinceLastIndexEntry += loc.size;
+  }
+
+  get indexIsFull(): boolean {
+    return this.offsetIndex.isFull || this.timeIndex.isFull;
+  }
+
+  /** Writes already-validated batches with assigned offsets; `batches` positions are relative to `data`. */
+  append(data: Buffer, batches: readonly BatchLocation[]): void {
+    const start = this.size;
+    try {
+      let written = 0;
+      while (written < data.length) written += fs.writeSync(this.fd, data, written, data.length - written, start + written);
+    } catch (error) {
+      fs.ftruncateSync(this.fd, start);
+      throw error;
+    }
+    this.size = start + data.length;
+    for (const batch of batches) this.indexBatch({ ...batch, position: start + batch.position });
+  }
+
+  /** The first batch whose last offset is ≥ `offset`, found through the sparse index. */
+  findBatch(offset: number): BatchLocation | undefined {
+    for (const loc of this.batchesFrom(this.offsetIndex.lookup(offset).position)) {
+      if (loc.lastOffset >= offset) return loc;
+    }
+    return undefined;
+  }
+
+  /** Whole batches from the one holding `offset`, up to `maxBytes` (the first batch is always whole). */
+  read(offset: number, maxBytes: number): Buffer | undefined {
+    const first = this.findBatch(offset);
+    if (!first) return undefined;
+    const want = Math.max(first.size, Math.min(maxBytes, this.size - first.position));
+    const buffer = Buffer.allocUnsafe(want);
+    const got = fs.readSync(this.fd, buffer, 0, want, first.position);
+    let end = 0;
+    while (end + LOG_OVERHEAD <= got) {
+      const size = LOG_OVERHEAD + buffer.readInt32BE(end + BATCH_LENGTH_POS);
+      if (end + size > got) break;
+      end += size;
+    }
+    return buffer.subarray(0, end);
+  }
+
+  /** First offset whose record timestamp is ≥ `timestamp`, or undefined if this segment holds none. */
+  offsetForTimestamp(timestamp: number): number | undefined {
+    if (this.maxTimestamp < timestamp) return undefined;
+    const before = this.timeIndex.lookupBefore(timestamp);
+    const start = before ? this.offsetIndex.lookup(before.offset).position : 0;
+    for (const loc of this.batchesFrom(start)) {
+      if (loc.maxTimestamp < timestamp) continue;
+      const batch = Buffer.allocUnsafe(loc.size);
+      fs.readSync(this.fd, batch, 0, loc.size, loc.position);
+      // A compressed batch is not opened here: its base offset is a safe, never-later answer.
+      if (compressionOf(batch.readInt16BE(ATTRIBUTES_POS)) !== 0) return loc.baseOffset;
+      const hit = decodeRecords(batch).find((record) => record.timestamp >= timestamp);
+      return hit ? hit.offset : loc.baseOffset;
+    }
+    return undefined;
+  }
+
+  /**
+   * True when both indexes agree with the log file: every offset-index entry
+   * points at the start of the batch it names, and every time-index entry names
+   * a batch's last offset and the largest timestamp seen up to it.
+   */
+  indexesAreConsistent(): boolean {
+    if (this.indexLagsLog) return false;
+    let previous = { offset: -1, position: -1 };
+    for (let i = 0; i < this.offsetIndex.entries; i++) {
+      const entry = this.offsetIndex.entryAt(i);
+      if (entry.offset <= previous.offset || entry.position <= previous.position) return false;
+      const batch = this.locate(entry.position);
+      if (!batch || batch.lastOffset !== entry.offset || batch.position + batch.size > this.size) return false;
+      previous = entry;
+    }
+    let previousTime = { timestamp: -Infinity, offset: -1 };
+    for (let i = 0; i < this.timeIndex.entries; i++) {
+      const entry = this.timeIndex.entryAt(i);
+      if (entry.timestamp <= previousTime.timestamp || entry.offset < previousTime.offset) return false;
+      const batch = entry.offset < this.nextOffset ? this.findBatch(entry.offset) : undefined;
+      if (!batch || batch.lastOffset !== entry.offset || batch.maxTimestamp !== entry.timestamp) return false;
+      previousTime = entry;
+    }
+    return true;
+  }
+
+  /**
+   * Re-reads every batch, rebuilding both indexes. With `validate`, checks each
+   * batch (length, magic, CRC, offset continuity, leader epoch) and truncates the
+   * file at the first bad one.
+   */
+  recover(validate: boolean, maxBatchBytes: number): RecoveryResult {
+    this.offsetIndex.reset();
+    this.timeIndex.reset();
+    this.indexLagsLog = false;
+    this.bytesSinceLastIndexEntry = 0;
+    this.maxTimestamp = -1;
+    this.firstBatchTimestamp = -1;
+    this.nextOffset = this.baseOffset;
+    let position = 0;
+    let batches = 0;
+    let reason: string | undefined;
+    while (position < this.size) {
+      const fault = validate ? this.validateAt(position, maxBatchBytes) : undefined;
+      const loc = fault === undefined ? this.locate(position) : undefined;
+      if (!loc || loc.size < BATCH_HEADER_SIZE || loc.position + loc.size > this.size) {
+        reason = fault ?? `incomplete batch at byte ${position}`;
+        break;
+      }
+      this.indexBatch(loc);
+      position += loc.size;
+      batches++;
+    }
+    const truncatedBytes = this.size - position;
+    if (truncatedBytes > 0) this.truncateBytes(position);
+    return { batches, truncatedBytes, reason };
+  }
+
+  private validateAt(position: number, maxBatchBytes: number): string | undefined {
+    const remaining = this.size - position;
+    if (remaining < BATCH_HEADER_SIZE) return `${remaining} trailing bytes at byte ${position}`;
+    fs.readSync(this.fd, this.header, 0, BATCH_HEADER_SIZE, position);
+    const size = LOG_OVERHEAD + this.header.readInt32BE(BATCH_LENGTH_POS);
+    if (size < BATCH_HEADER_SIZE || size > Math.min(remaining, maxBatchBytes)) return `bad batch length ${size} at byte ${position}`;
+    const batch = Buffer.allocUnsafe(size);
+    fs.readSync(this.fd, batch, 0, size, position);
+    const check = checkBatch(batch, 0, size, maxBatchBytes);
+    if (isFault(check)) return `${check.detail} at byte ${position}`;
+    const baseOffset = Number(batch.readBigInt64BE(BASE_OFFSET_POS));
+    if (baseOffset !== this.nextOffset) return `base offset ${baseOffset} where ${this.nextOffset} was expected, at byte ${position}`;
+    if (batch.readInt32BE(PARTITION_LEADER_EPOCH_POS) !== 0) return `unexpected partition leader epoch at byte ${position}`;
+    return undefined;
+  }
+
+  private truncateBytes(position: number): void {
+    fs.ftruncateSync(this.fd, position);
+    this.size = position;
+  }
+
+  flush(): void {
+    fs.fdatasyncSync(this.fd);
+    this.offsetIndex.flush();
+    this.timeIndex.flush();
+  }
+
+  /** Async fdatasync of the log file, off the event loop. */
+  flushAsync(): Promise<void> {
+    return new Promise((resolve, reject) => fs.fdatasync(this.fd, (error) => (error ? reject(error) : resolve())));
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    fs.closeSync(this.fd);
+    this.fd = -1;
+    this.offsetIndex.close();
+    this.timeIndex.close();
+  }
+
+  deleteFiles(): void {
+    this.close();
+    for (const suffix of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
+      fs.rmSync(segmentFile(this.dir, this.baseOffset, suffix), { force: true });
+    }
+  }
+}

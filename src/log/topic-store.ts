@@ -1,0 +1,75 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomically } from './atomic-file';
+import { LogStorageError } from './errors';
+import { LogConfig, TopicConfigOverrides, resolveLogConfig } from './log-config';
+import { validateTopicName } from './topic-name';
+
+export interface TopicMetadata {
+  name: string;
+  partitions: number;
+  /** Kafka-named overrides of the broker defaults, e.g. {"retention.ms": "3600000"}. */
+  config: TopicConfigOverrides;
+  createdAt: string;
+}
+
+/** Persists one JSON file per topic under <data-dir>/__topics/. */
+export class TopicStore {
+  readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = path.join(dataDir, '__topics');
+    fs.mkdirSync(this.dir, { recursive: true });
+  }
+
+  private fileFor(name: string): string {
+    return path.join(this.dir, `${name}.json`);
+  }
+
+  save(topic: TopicMetadata): void {
+    writeFileAtomically(this.fileFor(topic.name), JSON.stringify(topic, null, 2) + '\n');
+  }
+
+  remove(name: string): void {
+    fs.rmSync(this.fileFor(name), { force: true });
+  }
+
+  /** Every stored topic, each checked; an error names the file and the field. */
+  loadAll(defaults: Readonly<LogConfig>): TopicMetadata[] {
+    return fs
+      .readdirSync(this.dir)
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => this.load(path.join(this.dir, file), defaults));
+  }
+
+  private load(file: string, defaults: Readonly<LogConfig>): TopicMetadata {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new LogStorageError(file, `not valid JSON: ${(error as Error).message}`);
+    }
+    const topic = parsed as Partial<TopicMetadata>;
+    const fail = (field: string, why: string): never => {
+      throw new LogStorageError(file, `field "${field}" ${why}`);
+    };
+    if (typeof topic.name !== 'string') fail('name', 'must be a string');
+    try {
+      validateTopicName(topic.name as string);
+    } catch (error) {
+      fail('name', (error as Error).message);
+    }
+    if (path.basename(file) !== `${topic.name}.json`) fail('name', `does not match the file name`);
+    if (!Number.isInteger(topic.partitions) || (topic.partitions as number) < 1) fail('partitions', 'must be an integer ≥ 1');
+    const config = topic.config ?? {};
+    if (typeof config !== 'object' || Object.values(config).some((v) => typeof v !== 'string')) {
+      fail('config', 'must map config names to string values');
+    }
+    try {
+      resolveLogConfig(config, defaults);
+    } catch (error) {
+      fail('config', (error as Error).message);
+    }
+    return { name: topic.name as string, partitions: topic.partitions as number, config, createdAt: String(topic.createdAt ?? '') };
+  }
+}

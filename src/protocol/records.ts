@@ -1,0 +1,174 @@
+// Building and reading the records inside an uncompressed RecordBatch v2.
+import {
+  ATTRIBUTES_POS,
+  BASE_OFFSET_POS,
+  BASE_SEQUENCE_POS,
+  BASE_TIMESTAMP_POS,
+  BATCH_HEADER_SIZE,
+  BATCH_LENGTH_POS,
+  CRC_POS,
+  CURRENT_MAGIC,
+  LAST_OFFSET_DELTA_POS,
+  LOG_OVERHEAD,
+  MAGIC_POS,
+  MAX_TIMESTAMP_POS,
+  PARTITION_LEADER_EPOCH_POS,
+  PRODUCER_EPOCH_POS,
+  PRODUCER_ID_POS,
+  RECORDS_COUNT_POS,
+  COMPRESSION_NAMES,
+  compressionOf,
+  computeBatchCrc,
+  readBatchHeader,
+} from './record-batch';
+import { readZigzag, writeZigzag, zigzagSize } from './varint';
+import { KafkaError } from './error-codes';
+
+export interface RecordHeader {
+  key: string;
+  value: Buffer | null;
+}
+
+export interface RecordInput {
+  key?: Buffer | null;
+  value: Buffer | null;
+  timestamp?: number;
+  headers?: RecordHeader[];
+}
+
+export interface DecodedRecord {
+  offset: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RecordHeader[];
+}
+
+export class UnsupportedCompressionError extends KafkaError {
+  constructor(readonly compression: number) {
+    super('UNSUPPORTED_COMPRESSION_TYPE', `cannot read ${COMPRESSION_NAMES[compression] ?? compression}-compressed batches yet`);
+    this.name = 'UnsupportedCompressionError';
+  }
+}
+
+export class MalformedRecordError extends KafkaError {
+  constructor(readonly baseOffset: number, readonly recordIndex: number, detail: string) {
+    super('CORRUPT_MESSAGE', `batch at offset ${baseOffset}, record ${recordIndex}: ${detail}`);
+    this.name = 'MalformedRecordError';
+  }
+}
+
+function bytesSize(value: Buffer | null | undefined): number {
+  return value == null ? zigzagSize(-1) : zigzagSize(value.length) + value.length;
+}
+
+function writeBytes(target: Buffer, pos: number, value: Buffer | null | undefined): number {
+  if (value == null) return writeZigzag(target, pos, -1);
+  pos = writeZigzag(target, pos, value.length);
+  value.copy(target, pos);
+  return pos + value.length;
+}
+
+/** One uncompressed RecordBatch v2, CRC included, with offset deltas counted from 0. */
+export function buildRecordBatch(records: RecordInput[], baseOffset = 0, now = Date.now()): Buffer {
+  if (records.length === 0) throw new RangeError('a record batch needs at least one record');
+  const baseTimestamp = records[0].timestamp ?? now;
+  const bodies = records.map((record, i) => {
+    const headers = (record.headers ?? []).map((h) => ({ key: Buffer.from(h.key, 'utf8'), value: h.value }));
+    const timestampDelta = (record.timestamp ?? now) - baseTimestamp;
+    const size =
+      1 +
+      zigzagSize(timestampDelta) +
+      zigzagSize(i) +
+      bytesSize(record.key) +
+      bytesSize(record.value) +
+      zigzagSize(headers.length) +
+      headers.reduce((sum, h) => sum + bytesSize(h.key) + bytesSize(h.value), 0);
+    return { record, headers, timestampDelta, size };
+  });
+  const recordsBytes = bodies.reduce((sum, b) => sum + zigzagSize(b.size) + b.size, 0);
+  const batch = Buffer.alloc(BATCH_HEADER_SIZE + recordsBytes);
+  let pos = BATCH_HEADER_SIZE;
+  let maxTimestamp = baseTimestamp;
+  bodies.forEach((body, i) => {
+    pos = writeZigzag(batch, pos, body.size);
+    batch[pos++] = 0; // record attributes: unused
+    pos = writeZigzag(batch, pos, body.timestampDelta);
+    pos = writeZigzag(batch, pos, i);
+    pos = writeBytes(batch, pos, body.record.key);
+    pos = writeBytes(batch, pos, body.record.value);
+    pos = writeZigzag(batch, pos, body.headers.length);
+    for (const h of body.headers) {
+      pos = writeBytes(batch, pos, h.key);
+      pos = writeBytes(batch, pos, h.value);
+    }
+    maxTimestamp = Math.max(maxTimestamp, baseTimestamp + body.timestampDelta);
+  });
+  batch.writeBigInt64BE(BigInt(baseOffset), BASE_OFFSET_POS);
+  batch.writeInt32BE(batch.length - LOG_OVERHEAD, BATCH_LENGTH_POS);
+  batch.writeInt32BE(0, PARTITION_LEADER_EPOCH_POS);
+  batch.writeInt8(CURRENT_MAGIC, MAGIC_POS);
+  batch.writeInt16BE(0, ATTRIBUTES_POS);
+  batch.writeInt32BE(records.length - 1, LAST_OFFSET_DELTA_POS);
+  batch.writeBigInt64BE(BigInt(baseTimestamp), BASE_TIMESTAMP_POS);
+  batch.writeBigInt64BE(BigInt(maxTimestamp), MAX_TIMESTAMP_POS);
+  batch.writeBigInt64BE(-1n, PRODUCER_ID_POS);
+  batch.writeInt16BE(-1, PRODUCER_EPOCH_POS);
+  batch.writeInt32BE(-1, BASE_SEQUENCE_POS);
+  batch.writeInt32BE(records.length, RECORDS_COUNT_POS);
+  batch.writeUInt32BE(computeBatchCrc(batch, 0, batch.length), CRC_POS);
+  return batch;
+}
+
+/** Decodes every record of the uncompressed batch starting at `pos`. */
+export function decodeRecords(buffer: Buffer, pos = 0): DecodedRecord[] {
+  const header = readBatchHeader(buffer, pos);
+  const compression = compressionOf(header.attributes);
+  if (compression !== 0) throw new UnsupportedCompressionError(compression);
+  const end = pos + LOG_OVERHEAD + header.batchLength;
+  const records: DecodedRecord[] = [];
+  let p = pos + BATCH_HEADER_SIZE;
+  for (let i = 0; i < header.recordsCount; i++) {
+    const fail = (detail: string): never => {
+      throw new MalformedRecordError(header.baseOffset, i, detail);
+    };
+    try {
+      const length = readZigzag(buffer, p, end);
+      const recordEnd = length.next + length.value;
+      if (length.value < 0 || recordEnd > end) fail(`length ${length.value} runs past the batch end`);
+      p = length.next + 1; // skip record attributes
+      const timestampDelta = readZigzag(buffer, p, recordEnd);
+      const offsetDelta = readZigzag(buffer, timestampDelta.next, recordEnd);
+      const key = readNullableBytes(buffer, offsetDelta.next, recordEnd, fail);
+      const value = readNullableBytes(buffer, key.next, recordEnd, fail);
+      const headerCount = readZigzag(buffer, value.next, recordEnd);
+      p = headerCount.next;
+      const headers: RecordHeader[] = [];
+      for (let h = 0; h < headerCount.value; h++) {
+        const hKey = readNullableBytes(buffer, p, recordEnd, fail);
+        const hValue = readNullableBytes(buffer, hKey.next, recordEnd, fail);
+        headers.push({ key: (hKey.bytes ?? Buffer.alloc(0)).toString('utf8'), value: hValue.bytes });
+        p = hValue.next;
+      }
+      records.push({
+        offset: header.baseOffset + offsetDelta.value,
+        timestamp: header.baseTimestamp + timestampDelta.value,
+        key: key.bytes,
+        value: value.bytes,
+        headers,
+      });
+      p = recordEnd;
+    } catch (error) {
+      if (error instanceof MalformedRecordError) throw error;
+      fail((error as Error).message);
+    }
+  }
+  return records;
+}
+
+function readNullableBytes(buffer: Buffer, pos: number, end: number, fail: (detail: string) => never) {
+  const length = readZigzag(buffer, pos, end);
+  if (length.value < 0) return { bytes: null, next: length.next };
+  if (length.next + length.value > end) fail(`a field of ${length.value} bytes runs past the record end`);
+  return { bytes: buffer.subarray(length.next, length.next + length.value), next: length.next + length.value };
+}
