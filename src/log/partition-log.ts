@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { LogConfig } from './log-config';
 import { LogSegment } from './segment';
-import { OffsetOutOfRangeError } from './errors';
+import { LogStorageError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
 
@@ -36,6 +36,9 @@ export class PartitionLog {
   private unflushedRecords = 0;
   private lastFlushTime: number;
   private flushedOffset: number;
+  private backgroundFlush: Promise<void> | undefined;
+  private flushFailure: Error | undefined;
+  private closed = false;
 
   private constructor(
     readonly dir: string,
@@ -89,6 +92,7 @@ export class PartitionLog {
 
   /** Validates, assigns offsets, writes and (per the flush policy) flushes one or more batches. */
   append(data: Buffer): AppendResult {
+    if (this.flushFailure) throw new LogStorageError(this.dir, `an earlier flush failed: ${this.flushFailure.message}`);
     const validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes);
     const baseOffset = this.logEndOffset;
     this.maybeRoll(data.length, validated.maxTimestamp, baseOffset + validated.recordCount - 1);
@@ -163,10 +167,37 @@ export class PartitionLog {
     return undefined;
   }
 
+  /**
+   * Once flush.ms has passed, starts an fdatasync on libuv's thread pool so that
+   * appends go on meanwhile; the recovery point moves when it completes.
+   */
   flushIfDue(now = this.now()): void {
-    if (this.unflushedRecords > 0 && this.config.flushMs >= 0 && now - this.lastFlushTime >= this.config.flushMs) this.flush();
+    const { flushMs } = this.config;
+    if (this.backgroundFlush || this.unflushedRecords === 0 || flushMs < 0 || now - this.lastFlushTime < flushMs) return;
+    const target = this.logEndOffset;
+    this.unflushedRecords = 0;
+    this.lastFlushTime = now;
+    this.backgroundFlush = this.activeSegment
+      .flushAsync()
+      .then(
+        () => {
+          if (!this.closed) this.flushedOffset = Math.max(this.flushedOffset, target);
+        },
+        (error: Error) => {
+          if (!this.closed) this.flushFailure = error;
+        },
+      )
+      .finally(() => {
+        this.backgroundFlush = undefined;
+      });
   }
 
+  /** Resolves when no background flush is running. */
+  async whenFlushed(): Promise<void> {
+    await this.backgroundFlush;
+  }
+
+  /** Flushes the active segment now, before returning. */
   flush(): void {
     this.activeSegment.flush();
     this.unflushedRecords = 0;
@@ -207,11 +238,13 @@ export class PartitionLog {
 
   close(): void {
     this.flush();
+    this.closed = true;
     for (const segment of this.segments) segment.close();
   }
 
   /** Removes the partition's directory and everything in it. */
   deleteAll(): void {
+    this.closed = true;
     for (const segment of this.segments) segment.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

@@ -162,7 +162,7 @@ describe('partition log', () => {
     log.close();
   });
 
-  it('flushes when flush.ms has passed since the last flush', () => {
+  it('flushes in the background when flush.ms has passed since the last flush', async () => {
     let clock = 0;
     const log = PartitionLog.open(tmp(), config({ flushMs: 1000 }), { now: () => clock });
     log.append(makeBatch('a', 2));
@@ -172,7 +172,13 @@ describe('partition log', () => {
     assert.equal(log.recoveryPoint, 0);
     clock = 1000;
     log.flushIfDue();
-    assert.equal(log.recoveryPoint, 2);
+    log.append(makeBatch('b', 3)); // appends go on while the flush runs
+    await log.whenFlushed();
+    assert.equal(log.recoveryPoint, 2, 'the recovery point covers what was there when the flush started');
+    clock = 1500;
+    log.flushIfDue();
+    await log.whenFlushed();
+    assert.equal(log.recoveryPoint, 2, 'not due again before flush.ms');
     log.close();
   });
 
