@@ -7,6 +7,7 @@ import { validateTopicName } from './topic-name';
 import { DELETE_DIR_SUFFIX, parsePartitionDirName, partitionDirName } from './file-names';
 import { readOffsetCheckpoint, writeOffsetCheckpoint } from './offset-checkpoint';
 import { syncDirectory } from './atomic-file';
+import { lockDataDir } from './data-dir-lock';
 import { TopicExistsError, UnknownTopicError } from './errors';
 import { KafkaError } from '../protocol/error-codes';
 
@@ -34,11 +35,13 @@ export class LogManager {
   private readonly defaults: LogConfig;
   private readonly now: () => number;
   private timers: NodeJS.Timeout[] = [];
+  private readonly unlock: () => void;
   /** True when the previous stop left the clean-shutdown marker. */
   readonly openedClean: boolean;
 
   private constructor(readonly dataDir: string, private readonly options: LogManagerOptions) {
     fs.mkdirSync(dataDir, { recursive: true });
+    this.unlock = lockDataDir(dataDir);
     this.defaults = { ...DEFAULT_LOG_CONFIG, ...options.defaults };
     this.now = options.now ?? Date.now;
     this.store = new TopicStore(dataDir);
@@ -199,6 +202,7 @@ export class LogManager {
     this.checkpointRecoveryPoints();
     fs.writeFileSync(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');
     syncDirectory(this.dataDir);
+    this.unlock();
   }
 }
 

@@ -93,4 +93,22 @@ describe('log manager', () => {
     assert.equal(manager.topicConfig('large').segmentBytes, 300);
     manager.close();
   });
+
+  it('enforces each topic\'s own retention across all partitions', () => {
+    let clock = 1_700_000_000_000;
+    const manager = LogManager.open(tmp(), { defaults: { segmentBytes: 300 }, now: () => clock });
+    manager.createTopic('short', 2, { 'retention.ms': '60000' });
+    manager.createTopic('forever', 1, { 'retention.ms': '-1' });
+    for (let i = 0; i < 6; i++) {
+      for (const [topic, p] of [['short', 0], ['short', 1], ['forever', 0]] as const) {
+        manager.partition(topic, p).append(makeBatch(`${i}`, 3, { timestamp: clock }));
+      }
+    }
+    clock += 60_001;
+    assert.ok(manager.enforceRetention() >= 2);
+    assert.equal(manager.partition('short', 0).logStartOffset, 18);
+    assert.equal(manager.partition('short', 1).logStartOffset, 18);
+    assert.equal(manager.partition('forever', 0).logStartOffset, 0);
+    manager.close();
+  });
 });
