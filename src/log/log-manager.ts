@@ -21,7 +21,11 @@ export interface LogManagerOptions {
   flushCheckIntervalMs?: number;
   /** Kafka: log.retention.check.interval.ms. */
   retentionCheckIntervalMs?: number;
+  /** Each partition holds three open files per segment, so a topic may not ask for more than this. */
+  maxPartitionsPerTopic?: number;
 }
+
+export const DEFAULT_MAX_PARTITIONS_PER_TOPIC = 1000;
 
 interface Topic {
   metadata: TopicMetadata;
@@ -101,7 +105,10 @@ export class LogManager {
   createTopic(name: string, partitions: number, config: TopicConfigOverrides = {}): TopicMetadata {
     validateTopicName(name);
     if (this.topics.has(name)) throw new TopicExistsError(name);
-    if (!Number.isInteger(partitions) || partitions < 1) throw new KafkaError('INVALID_PARTITIONS', `${partitions} partitions requested for ${name}`);
+    const limit = this.options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > limit) {
+      throw new KafkaError('INVALID_PARTITIONS', `${partitions} partitions requested for ${name}; allowed: 1 to ${limit}`);
+    }
     const logConfig = resolveLogConfig(config, this.defaults);
     const metadata: TopicMetadata = { name, partitions, config: { ...config }, createdAt: new Date(this.now()).toISOString() };
     const logs = Array.from({ length: partitions }, (_, p) =>

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { LogConfig } from './log-config';
-import { LogSegment } from './segment';
+import { LogSegment, TimestampAndOffset } from './segment';
 import { LogStorageError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
@@ -158,11 +158,11 @@ export class PartitionLog {
     return result(Buffer.alloc(0));
   }
 
-  /** First offset with a record timestamp ≥ `timestamp`; undefined when every record is older. */
-  offsetForTimestamp(timestamp: number): number | undefined {
+  /** The first record with a timestamp ≥ `timestamp`; undefined when every record is older. */
+  offsetForTimestamp(timestamp: number): TimestampAndOffset | undefined {
     for (const segment of this.segments) {
-      const offset = segment.offsetForTimestamp(timestamp);
-      if (offset !== undefined) return Math.max(offset, this.logStartOffset);
+      const found = segment.offsetForTimestamp(timestamp);
+      if (found) return found;
     }
     return undefined;
   }

@@ -24,6 +24,11 @@ export interface BatchLocation {
   maxTimestamp: number;
 }
 
+export interface TimestampAndOffset {
+  timestamp: number;
+  offset: number;
+}
+
 export interface SegmentSettings {
   indexIntervalBytes: number;
   segmentIndexBytes: number;
@@ -181,8 +186,8 @@ export class LogSegment {
     return buffer.subarray(0, end);
   }
 
-  /** First offset whose record timestamp is ≥ `timestamp`, or undefined if this segment holds none. */
-  offsetForTimestamp(timestamp: number): number | undefined {
+  /** The first record whose timestamp is ≥ `timestamp`, or undefined if this segment holds none. */
+  offsetForTimestamp(timestamp: number): TimestampAndOffset | undefined {
     if (this.maxTimestamp < timestamp) return undefined;
     const before = this.timeIndex.lookupBefore(timestamp);
     const start = before ? this.offsetIndex.lookup(before.offset).position : 0;
@@ -191,9 +196,9 @@ export class LogSegment {
       const batch = Buffer.allocUnsafe(loc.size);
       fs.readSync(this.fd, batch, 0, loc.size, loc.position);
       // A compressed batch is not opened here: its base offset is a safe, never-later answer.
-      if (compressionOf(batch.readInt16BE(ATTRIBUTES_POS)) !== 0) return loc.baseOffset;
+      if (compressionOf(batch.readInt16BE(ATTRIBUTES_POS)) !== 0) return { offset: loc.baseOffset, timestamp: loc.maxTimestamp };
       const hit = decodeRecords(batch).find((record) => record.timestamp >= timestamp);
-      return hit ? hit.offset : loc.baseOffset;
+      return hit ? { offset: hit.offset, timestamp: hit.timestamp } : { offset: loc.baseOffset, timestamp: loc.maxTimestamp };
     }
     return undefined;
   }

@@ -40,6 +40,7 @@ describe('log manager', () => {
     assert.throws(() => manager.createTopic('../escape', 1), InvalidTopicError);
     assert.throws(() => manager.createTopic('t', 1), TopicExistsError);
     assert.throws(() => manager.createTopic('u', 0), (e: unknown) => (e as { code: number }).code === 37);
+    assert.throws(() => manager.createTopic('u', 1001), /allowed: 1 to 1000/);
     assert.throws(() => manager.createTopic('v', 1, { 'retention.ms': 'soon' }), (e: unknown) => e instanceof InvalidConfigError && /retention\.ms=soon/.test(e.message));
     assert.throws(() => manager.createTopic('w', 1, { 'colour': 'red' }), /unknown topic config/);
     assert.throws(() => manager.partition('t', 1), UnknownTopicError);

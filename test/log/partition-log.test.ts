@@ -189,11 +189,11 @@ describe('partition log', () => {
       log.append(buildRecordBatch(records));
     }
     assert.ok(log.segmentCount > 2);
-    assert.equal(log.offsetForTimestamp(0), 0);
-    assert.equal(log.offsetForTimestamp(10_011), 2);
-    assert.equal(log.offsetForTimestamp(10_150), 15);
-    assert.equal(log.offsetForTimestamp(10_151), 16);
-    assert.equal(log.offsetForTimestamp(10_290), 29);
+    assert.equal(log.offsetForTimestamp(0)?.offset, 0);
+    assert.equal(log.offsetForTimestamp(10_011)?.offset, 2);
+    assert.equal(log.offsetForTimestamp(10_150)?.offset, 15);
+    assert.deepEqual(log.offsetForTimestamp(10_151), { offset: 16, timestamp: 10_160 });
+    assert.equal(log.offsetForTimestamp(10_290)?.offset, 29);
     assert.equal(log.offsetForTimestamp(10_291), undefined);
     log.close();
   });

@@ -50,11 +50,11 @@ describe('log segment', () => {
   it('finds the first offset at or after a timestamp, to the record', () => {
     const segment = LogSegment.open(tmp(), 0, settings);
     for (let b = 0; b < 10; b++) appendBatch(segment, makeBatch(`b${b}`, 4, { timestamp: 10_000 + b * 100 }));
-    assert.equal(segment.offsetForTimestamp(0), 0);
-    assert.equal(segment.offsetForTimestamp(10_000), 0);
-    assert.equal(segment.offsetForTimestamp(10_001), 4);
-    assert.equal(segment.offsetForTimestamp(10_500), 20);
-    assert.equal(segment.offsetForTimestamp(10_900), 36);
+    assert.equal(segment.offsetForTimestamp(0)?.offset, 0);
+    assert.equal(segment.offsetForTimestamp(10_000)?.offset, 0);
+    assert.equal(segment.offsetForTimestamp(10_001)?.offset, 4);
+    assert.equal(segment.offsetForTimestamp(10_500)?.offset, 20);
+    assert.equal(segment.offsetForTimestamp(10_900)?.offset, 36);
     assert.equal(segment.offsetForTimestamp(10_901), undefined);
     segment.close();
   });

@@ -52,7 +52,7 @@ export function handler(args: DemoArgs, io: CommandIO): number {
       }
     }
     total += read;
-    const hourStart = log.offsetForTimestamp(start + 3600_000);
+    const hourStart = log.offsetForTimestamp(start + 3600_000)?.offset;
     io.out(`page_views-${p}: offsets ${log.logStartOffset}..${log.logEndOffset - 1}, read back ${read} records, first offset at 01:00 UTC: ${hourStart}`);
   }
   logs.close();
