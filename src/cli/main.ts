@@ -2,6 +2,10 @@ import yargs, { Argv } from 'yargs';
 import { CommandIO, processIO } from './io';
 import * as logDump from './commands/log-dump';
 import * as demo from './commands/demo';
+import * as broker from './commands/broker';
+import * as topics from './commands/topics';
+import * as produce from './commands/produce';
+import * as consume from './commands/consume';
 import { KafkaError } from '../protocol/error-codes';
 
 /**
@@ -21,6 +25,18 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
     )
     .command(demo.command, demo.describe, demo.builder, (args) => {
       status = demo.handler(args, io);
+    })
+    .command(broker.command, broker.describe, broker.builder, async (args) => {
+      status = await broker.handler(args, io);
+    })
+    .command(topics.command, topics.describe, topics.builder, async (args) => {
+      status = await topics.handler(args, io);
+    })
+    .command(produce.command, produce.describe, produce.builder, async (args) => {
+      status = await produce.handler(args, io);
+    })
+    .command(consume.command, consume.describe, consume.builder, async (args) => {
+      status = await consume.handler(args, io);
     })
     .demandCommand(1, 'name a command')
     .strict()

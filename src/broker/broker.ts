@@ -1,0 +1,112 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { LogManager } from '../log/log-manager';
+import type { LogConfig } from '../log/log-config';
+import { AppendNotifier } from './append-notifier';
+import type { BrokerState } from './broker-state';
+import { createDispatcher } from './dispatcher';
+import { KafkaServer } from './server';
+import { RegisteredHandler } from './handlers/handler';
+import { apiVersionsHandler } from './handlers/18-api-versions';
+import { produceHandler } from './handlers/00-produce';
+import { fetchHandler } from './handlers/01-fetch';
+import { listOffsetsHandler } from './handlers/02-list-offsets';
+import { metadataHandler } from './handlers/03-metadata';
+import { createTopicsHandler } from './handlers/19-create-topics';
+import { deleteTopicsHandler } from './handlers/20-delete-topics';
+
+export interface BrokerOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  advertisedHost?: string;
+  numPartitions?: number;
+  autoCreateTopics?: boolean;
+  nodeId?: number;
+  /** Kafka's socket.request.max.bytes. */
+  maxRequestBytes?: number;
+  maxPartitionsPerTopic?: number;
+  logDefaults?: Partial<LogConfig>;
+  log?: (line: string) => void;
+}
+
+/** Every API this broker serves; ApiVersions reports exactly this list. */
+function registry(): RegisteredHandler[] {
+  const handlers: RegisteredHandler[] = [
+    produceHandler,
+    fetchHandler,
+    listOffsetsHandler,
+    metadataHandler,
+    createTopicsHandler,
+    deleteTopicsHandler,
+  ];
+  handlers.push(apiVersionsHandler(() => handlers));
+  return handlers;
+}
+
+/** Kafka's meta.properties: the cluster id survives restarts. */
+function clusterIdFor(dataDir: string, nodeId: number): string {
+  const file = path.join(dataDir, 'meta.properties');
+  if (fs.existsSync(file)) {
+    const match = /^cluster\.id=(.+)$/m.exec(fs.readFileSync(file, 'utf8'));
+    if (match) return match[1].trim();
+  }
+  const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+  fs.writeFileSync(file, `version=1\ncluster.id=${clusterId}\nnode.id=${nodeId}\n`);
+  return clusterId;
+}
+
+/** The log engine behind a Kafka-protocol TCP listener. */
+export class Broker {
+  private constructor(
+    private readonly state: BrokerState,
+    private readonly server: KafkaServer,
+    readonly host: string,
+    readonly port: number,
+  ) {}
+
+  static async start(options: BrokerOptions): Promise<Broker> {
+    const log = options.log ?? (() => undefined);
+    const host = options.host ?? '127.0.0.1';
+    const nodeId = options.nodeId ?? 0;
+    const logs = LogManager.open(options.dataDir, { defaults: options.logDefaults, maxPartitionsPerTopic: options.maxPartitionsPerTopic });
+    const state: BrokerState = {
+      logs,
+      identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
+      topicDefaults: { numPartitions: options.numPartitions ?? 4, autoCreateTopics: options.autoCreateTopics ?? true },
+      appends: new AppendNotifier(),
+      stopping: false,
+    };
+    const server = new KafkaServer(createDispatcher(registry(), state), {
+      host,
+      port: options.port ?? 9092,
+      maxFrameBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,
+      log: (connection, message) => log(`connection ${connection.id} from ${connection.remote}: ${message}`),
+    });
+    let address;
+    try {
+      address = await server.listen();
+    } catch (error) {
+      logs.close();
+      throw error;
+    }
+    state.identity.advertisedPort = address.port;
+    logs.startBackgroundTasks();
+    const recovered = !logs.openedClean && logs.listTopics().length > 0;
+    log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
+    return new Broker(state, server, address.address, address.port);
+  }
+
+  get logs(): LogManager {
+    return this.state.logs;
+  }
+
+  /** Stops accepting, answers the requests already received, flushes and writes the clean-shutdown marker. */
+  async stop(): Promise<void> {
+    this.state.stopping = true;
+    this.state.appends.wakeAll();
+    await this.server.close();
+    this.state.logs.close();
+  }
+}

@@ -1,0 +1,56 @@
+import { decodeMessage, encodeMessage, Reader, Writer, requestHeaderVersion, responseHeaderVersion } from '../protocol/codec';
+import { apiVersionsResponseSchema, requestHeaderSchema, responseHeaderSchema } from '../protocol/generated';
+import { KafkaErrors } from '../protocol/error-codes';
+import type { FrameHandler } from './connection';
+import type { BrokerState } from './broker-state';
+import type { RegisteredHandler } from './handlers/handler';
+import { API_VERSIONS_KEY } from './handlers/18-api-versions';
+
+/** Why a request cannot be answered; the connection is closed, as Kafka does. */
+export class UnanswerableRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnanswerableRequestError';
+  }
+}
+
+const MIN_FRAME = 8; // api key, api version, correlation id
+
+/**
+ * Turns a request frame into a response: reads the header, finds the handler
+ * for the API key, checks the version and encodes the answer behind a response
+ * header of the version that API expects.
+ */
+export function createDispatcher(handlers: readonly RegisteredHandler[], broker: BrokerState): FrameHandler {
+  const byKey = new Map(handlers.map((h) => [h.apiKey, h]));
+  return async (frame) => {
+    if (frame.length < MIN_FRAME) throw new UnanswerableRequestError(`request of ${frame.length} bytes is shorter than a header`);
+    const apiKey = frame.readInt16BE(0);
+    const apiVersion = frame.readInt16BE(2);
+    const handler = byKey.get(apiKey);
+    if (!handler) throw new UnanswerableRequestError(`unknown API key ${apiKey}`);
+    const supported = apiVersion >= handler.minVersion && apiVersion <= handler.maxVersion;
+    const reader = new Reader(frame);
+    const headerVersion = supported ? requestHeaderVersion(apiKey, apiVersion) : 1;
+    const header = decodeMessage(requestHeaderSchema, headerVersion, reader);
+    if (!supported) {
+      if (apiKey !== API_VERSIONS_KEY) {
+        throw new UnanswerableRequestError(`${handler.name} v${apiVersion} is not supported (v${handler.minVersion}-${handler.maxVersion})`);
+      }
+      // Kafka answers an ApiVersions version it does not know in the v0 format, so any client can read it.
+      const body = encodeMessage(apiVersionsResponseSchema, 0, {
+        errorCode: KafkaErrors.UNSUPPORTED_VERSION.code,
+        apiKeys: [{ apiKey, minVersion: handler.minVersion, maxVersion: handler.maxVersion }],
+      });
+      return withHeader(header.correlationId, 0, body);
+    }
+    const body = await handler.respond(reader, { broker, apiVersion, clientId: header.clientId ?? null });
+    if (!body) return null;
+    return withHeader(header.correlationId, responseHeaderVersion(apiKey, apiVersion), body);
+  };
+}
+
+function withHeader(correlationId: number, headerVersion: number, body: Writer): Buffer[] {
+  const header = encodeMessage(responseHeaderSchema, headerVersion, { correlationId });
+  return [...header.toBuffers(), ...body.toBuffers()];
+}

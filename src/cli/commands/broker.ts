@@ -1,0 +1,47 @@
+import type { Argv } from 'yargs';
+import { Broker } from '../../broker/broker';
+import type { CommandIO } from '../io';
+
+export interface BrokerArgs {
+  'data-dir': string;
+  host: string;
+  port: number;
+  'advertised-host'?: string;
+  'num-partitions': number;
+  'auto-create-topics': boolean;
+}
+
+export const command = 'broker';
+export const describe = 'Run a Kafka-protocol broker on the log engine (SIGTERM stops it cleanly)';
+
+export function builder(yargs: Argv): Argv<BrokerArgs> {
+  return yargs
+    .config('config', 'a JSON file of these options (e.g. {"data-dir": "...", "port": 9092}); flags override it')
+    .option('data-dir', { type: 'string', demandOption: true, describe: 'where topics and partitions live' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (loopback unless told otherwise)' })
+    .option('port', { type: 'number', default: 9092 })
+    .option('advertised-host', { type: 'string', describe: 'host name given to clients in Metadata (default: --host)' })
+    .option('num-partitions', { type: 'number', default: 4, describe: 'partitions of auto-created topics' })
+    .option('auto-create-topics', { type: 'boolean', default: true, describe: 'create unknown topics named in Metadata requests' });
+}
+
+/** Runs until SIGTERM or SIGINT, then stops cleanly; resolves to the exit status. */
+export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.EventEmitter = process): Promise<number> {
+  const broker = await Broker.start({
+    dataDir: args['data-dir'],
+    host: args.host,
+    port: args.port,
+    advertisedHost: args['advertised-host'],
+    numPartitions: args['num-partitions'],
+    autoCreateTopics: args['auto-create-topics'],
+    log: (line) => io.err(line),
+  });
+  const signal = await new Promise<string>((resolve) => {
+    signals.once('SIGTERM', () => resolve('SIGTERM'));
+    signals.once('SIGINT', () => resolve('SIGINT'));
+  });
+  io.err(`${signal}: stopping (finishing requests in flight, flushing)`);
+  await broker.stop();
+  io.err('stopped cleanly');
+  return 0;
+}

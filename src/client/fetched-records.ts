@@ -1,0 +1,27 @@
+import { BATCH_LENGTH_POS, LOG_OVERHEAD, readBatchHeader } from '../protocol/record-batch';
+import { DecodedRecord, decodeRecords } from '../protocol/records';
+
+export interface FetchedBatches {
+  records: DecodedRecord[];
+  /** Where the next fetch should start: after the last whole batch, or `fromOffset` if there was none. */
+  nextOffset: number;
+}
+
+/**
+ * Decodes the whole batches of a fetch response, dropping records before
+ * `fromOffset` (a fetch starts with the batch that holds it) and a partial
+ * trailing batch, which a broker may send when it cuts at the byte limit.
+ */
+export function recordsFrom(data: Buffer, fromOffset: number): FetchedBatches {
+  const records: DecodedRecord[] = [];
+  let nextOffset = fromOffset;
+  for (let pos = 0; pos + LOG_OVERHEAD <= data.length; ) {
+    const size = LOG_OVERHEAD + data.readInt32BE(pos + BATCH_LENGTH_POS);
+    if (pos + size > data.length) break;
+    const header = readBatchHeader(data, pos);
+    for (const record of decodeRecords(data, pos)) if (record.offset >= fromOffset) records.push(record);
+    nextOffset = Math.max(nextOffset, header.baseOffset + header.lastOffsetDelta + 1);
+    pos += size;
+  }
+  return { records, nextOffset };
+}

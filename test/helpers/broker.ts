@@ -1,0 +1,57 @@
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Broker, BrokerOptions } from '../../src/broker/broker';
+
+export interface RunningBroker {
+  broker: Broker;
+  bootstrap: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** A broker on a free loopback port over a fresh data directory, removed on stop. */
+export async function startBroker(options: Partial<BrokerOptions> = {}): Promise<RunningBroker> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-broker-'));
+  const broker = await Broker.start({ port: 0, ...options, dataDir });
+  return {
+    broker,
+    bootstrap: `127.0.0.1:${broker.port}`,
+    port: broker.port,
+    dataDir,
+    async stop() {
+      await broker.stop();
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sends raw bytes on a new connection; resolves with whatever came back and whether the broker closed it. */
+export function rawExchange(port: number, bytes: Buffer, waitMs = 300): Promise<{ received: Buffer; closedByBroker: boolean }> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const chunks: Buffer[] = [];
+    let closedByBroker = false;
+    const timer = setTimeout(() => finish(), waitMs);
+    const finish = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ received: Buffer.concat(chunks), closedByBroker });
+    };
+    socket.on('connect', () => socket.write(bytes));
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      closedByBroker = true;
+      finish();
+    });
+  });
+}
+
+export function frame(body: Buffer): Buffer {
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length);
+  return Buffer.concat([size, body]);
+}
