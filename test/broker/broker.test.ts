@@ -3,7 +3,8 @@ import { KafkaClient } from '../../src/client/kafka-client';
 import { recordsFrom } from '../../src/client/fetched-records';
 import { buildRecordBatch } from '../../src/protocol/records';
 import { encodeMessage, Reader, decodeMessage } from '../../src/protocol/codec';
-import { apiVersionsResponseSchema, requestHeaderSchema, responseHeaderSchema } from '../../src/protocol/generated';
+import { apiVersionsResponseSchema, fetchRequestSchema, fetchResponseSchema, requestHeaderSchema, responseHeaderSchema } from '../../src/protocol/generated';
+import { BrokerConnection } from '../../src/client/broker-connection';
 import { KafkaError, KafkaErrors } from '../../src/protocol/error-codes';
 import { frame, rawExchange, RunningBroker, startBroker } from '../helpers/broker';
 
@@ -137,5 +138,32 @@ describe('broker over TCP', function () {
     await client.createTopic('quiet', 1);
     assert.equal(await client.produce('quiet', 0, buildRecordBatch(values(2, 'q')), 0), undefined);
     assert.equal(await client.produce('quiet', 0, buildRecordBatch(values(1, 'r')), 1), 2);
+  });
+
+  it('keeps to maxBytes per partition and per response, but always returns a first whole batch', async () => {
+    await client.createTopic('limits', 2);
+    const batchSizes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      for (const p of [0, 1]) {
+        const batch = buildRecordBatch(values(20, `p${p}b${i}`));
+        batchSizes.push(batch.length);
+        await client.produce('limits', p, batch);
+      }
+    }
+    const one = batchSizes[0];
+    const connection = await BrokerConnection.connect('127.0.0.1', running.port, 'limits-test');
+    const fetch = (maxBytes: number, partitionMaxBytes: number) =>
+      connection.request(1, 11, fetchRequestSchema, fetchResponseSchema, {
+        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        topics: [{ topic: 'limits', partitions: [0, 1].map((partition) => ({ partition, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes, currentLeaderEpoch: -1 })) }],
+        forgottenTopicsData: [], rackId: '',
+      });
+    const sizes = async (maxBytes: number, partitionMaxBytes: number) =>
+      (await fetch(maxBytes, partitionMaxBytes)).responses[0].partitions.map((p) => p.records?.length ?? 0);
+    assert.deepEqual(await sizes(1 << 20, 1 << 20), [4 * one, 4 * one], 'everything fits');
+    assert.deepEqual(await sizes(1 << 20, 2 * one + 5), [2 * one, 2 * one], 'whole batches up to the partition limit');
+    assert.deepEqual(await sizes(3 * one, 1 << 20), [3 * one, 0], 'the response limit leaves nothing for the second partition');
+    assert.deepEqual(await sizes(10, 10), [one, 0], 'a first batch larger than both limits still comes whole');
+    connection.close();
   });
 });
