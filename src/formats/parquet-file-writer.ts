@@ -1,0 +1,254 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { AvroRecord, AvroSchema, RecordFileWriter, WrittenFile } from './record-file-writer';
+import { Column, ColumnAppender, columnAppender, InvalidValueError, parquetColumnsOf, quoteIdentifier, stagingTypeSql } from './avro-to-parquet';
+
+/**
+ * Parquet files written through DuckDB. Each writer appends its records, one appender call per value,
+ * to a temporary table inside a transaction on its own connection to one shared in-memory DuckDB, and
+ * close() copies that table to the Parquet file. See docs/parquet-choice.md for why this way.
+ */
+
+export interface ParquetFileWriterOptions {
+  path: string;
+  schema: AvroSchema;
+  /** Rows per Parquet row group. */
+  rowGroupRows?: number;
+  compression?: 'zstd' | 'snappy';
+}
+
+export const DEFAULT_ROW_GROUP_ROWS = 122_880;
+
+/**
+ * Rows a writer's appender holds before handing them to its table. DuckDB's own default is 204,800
+ * rows (~50 MB of page views) per appender, outside its memory limit; flushed rows are inside it and
+ * spill to the temp directory. Flushing inside an open transaction costs little, unlike a commit per flush.
+ */
+const APPENDER_FLUSH_ROWS = 4096;
+
+export class ParquetWriteError extends Error {
+  constructor(readonly path: string, detail: string) {
+    super(`Parquet file ${path}: ${detail}`);
+    this.name = 'ParquetWriteError';
+  }
+}
+
+export interface ParquetEngineSettings {
+  /** DuckDB's memory_limit, e.g. '256MB': staged rows beyond it spill to tempDirectory. */
+  memoryLimit: string;
+  tempDirectory: string;
+  threads: number;
+}
+
+export class ParquetEngineError extends Error {
+  constructor(detail: string) {
+    super(`Parquet engine (DuckDB): ${detail}`);
+    this.name = 'ParquetEngineError';
+  }
+}
+
+const DEFAULT_TEMP_DIRECTORY = path.join(os.tmpdir(), `sluice-duckdb-${process.pid}`);
+let settings: ParquetEngineSettings = { memoryLimit: '256MB', tempDirectory: DEFAULT_TEMP_DIRECTORY, threads: os.availableParallelism() };
+let engine: Promise<DuckDBInstance> | undefined;
+
+/** Changes the shared DuckDB's settings; only before the first writer starts it. */
+export function configureParquetEngine(changes: Partial<ParquetEngineSettings>): void {
+  if (engine) throw new ParquetEngineError('already started; configure it before the first Parquet writer is created');
+  settings = { ...settings, ...changes };
+}
+
+function sharedEngine(): Promise<DuckDBInstance> {
+  engine ??= DuckDBInstance.create(':memory:', {
+    memory_limit: settings.memoryLimit,
+    temp_directory: settings.tempDirectory,
+    threads: String(settings.threads),
+  }).then((instance) => {
+    if (settings.tempDirectory === DEFAULT_TEMP_DIRECTORY) {
+      process.once('exit', () => fs.rmSync(DEFAULT_TEMP_DIRECTORY, { recursive: true, force: true }));
+    }
+    return instance;
+  });
+  return engine;
+}
+
+export function createParquetFileWriter(options: ParquetFileWriterOptions): RecordFileWriter {
+  return new ParquetFileWriter(options);
+}
+
+interface Stage {
+  connection: DuckDBConnection;
+  appender: DuckDBAppender;
+  appenderOpen: boolean;
+}
+
+let stagingTables = 0;
+
+class ParquetFileWriter implements RecordFileWriter {
+  private readonly path: string;
+  private readonly columns: Column[];
+  private readonly names: string[];
+  private readonly appenders: ColumnAppender[];
+  private readonly copySql: string;
+  private readonly ready: Promise<void>;
+  /** Records written before the connection is ready (its first milliseconds), in order. */
+  private pending: AvroRecord[] = [];
+  private stage: Stage | undefined;
+  private state: 'open' | 'closing' | 'closed' | 'aborted' = 'open';
+  private failure: Error | undefined;
+  private closing: Promise<WrittenFile> | undefined;
+  private records = 0;
+
+  constructor(options: ParquetFileWriterOptions) {
+    this.path = options.path;
+    const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
+    if (!Number.isSafeInteger(rowGroupRows) || rowGroupRows < 1) {
+      throw new ParquetWriteError(this.path, `rowGroupRows must be a positive integer, not ${rowGroupRows}`);
+    }
+    const compression = options.compression ?? 'zstd';
+    if (compression !== 'zstd' && compression !== 'snappy') {
+      throw new ParquetWriteError(this.path, `compression must be zstd or snappy, not ${String(compression)}`);
+    }
+    this.columns = parquetColumnsOf(options.schema);
+    this.names = this.columns.map((c) => c.name);
+    this.appenders = this.columns.map(columnAppender);
+    const table = `sluice_parquet_${++stagingTables}`;
+    this.copySql = `COPY (SELECT ${this.columns.map(outputExpression).join(', ')} FROM temp.main.${table}) TO ${quoteLiteral(this.path)} ` +
+      `(FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${rowGroupRows}, USE_TMP_FILE false)`;
+    this.ready = this.open(table).catch((e: unknown) => {
+      this.failure ??= new ParquetWriteError(this.path, `could not start staging in DuckDB: ${messageOf(e)}`);
+    });
+  }
+
+  write(record: AvroRecord): void {
+    if (this.state !== 'open') throw new ParquetWriteError(this.path, `write() after the writer was ${this.state === 'closing' ? 'closed' : this.state}`);
+    if (this.failure) throw this.failure;
+    if (this.stage) this.append(this.stage.appender, record);
+    else this.pending.push(record);
+  }
+
+  close(): Promise<WrittenFile> {
+    if (this.state !== 'open') return Promise.reject(new ParquetWriteError(this.path, `close() after the writer was ${this.state}`));
+    this.state = 'closing';
+    this.closing = this.finish();
+    return this.closing;
+  }
+
+  async abort(): Promise<void> {
+    this.state = 'aborted';
+    this.pending = [];
+    if (this.closing) {
+      this.stage?.connection.interrupt();
+      await this.closing.catch(() => undefined);
+    }
+    await this.ready;
+    await this.release().catch(() => undefined); // the file removal below is what abort promises
+    await fs.promises.rm(this.path, { force: true });
+  }
+
+  private async open(table: string): Promise<void> {
+    const connection = await (await sharedEngine()).connect();
+    try {
+      await connection.run('BEGIN TRANSACTION');
+      await connection.run(`CREATE TEMP TABLE ${table} (${this.columns.map(stagingColumnSql).join(', ')})`);
+      this.stage = { connection, appender: await connection.createAppender(table, 'main', 'temp'), appenderOpen: true };
+    } catch (e) {
+      connection.closeSync();
+      throw e;
+    }
+    const pending = this.pending;
+    this.pending = [];
+    for (const record of pending) this.append(this.stage.appender, record);
+  }
+
+  private append(appender: DuckDBAppender, record: AvroRecord): void {
+    const { appenders, names } = this;
+    let column = 0;
+    try {
+      for (; column < appenders.length; column++) appenders[column](appender, record[names[column]]);
+      appender.endRow();
+      if (++this.records % APPENDER_FLUSH_ROWS === 0) appender.flushSync();
+    } catch (e) {
+      // The appender now holds part of a row that cannot be taken back, so the writer is done.
+      const where = e instanceof InvalidValueError ? `field ${e.fieldPath}` : column < this.columns.length ? `field ${this.columns[column].path}` : 'end of row';
+      this.failure = new ParquetWriteError(this.path, `record ${this.records} (0-based), ${where}: ${e instanceof InvalidValueError ? e.detail : messageOf(e)}; abort() the writer`);
+      throw this.failure;
+    }
+  }
+
+  private async finish(): Promise<WrittenFile> {
+    await this.ready;
+    if (this.failure) throw this.failure;
+    const stage = this.stage!;
+    try {
+      stage.appenderOpen = false;
+      stage.appender.closeSync();
+      await stage.connection.run(this.copySql);
+    } catch (e) {
+      throw (this.failure = new ParquetWriteError(this.path, `writing the file failed: ${messageOf(e)}`));
+    }
+    await this.release();
+    await syncToDisk(this.path);
+    const { size } = await fs.promises.stat(this.path);
+    if (this.state === 'closing') this.state = 'closed';
+    return { path: this.path, records: this.records, bytes: size };
+  }
+
+  /** Drops the staged rows (by rolling back the transaction that created their table) and the connection. */
+  private async release(): Promise<void> {
+    const stage = this.stage;
+    if (!stage) return;
+    this.stage = undefined;
+    try {
+      if (stage.appenderOpen) {
+        stage.appenderOpen = false;
+        stage.appender.clear();
+        stage.appender.closeSync();
+      }
+      await stage.connection.run('ROLLBACK');
+    } finally {
+      stage.connection.closeSync();
+    }
+  }
+}
+
+function stagingColumnSql(column: Column): string {
+  return `${quoteIdentifier(column.name)} ${stagingTypeSql(column.type)}`;
+}
+
+/** Timestamps and dates are staged as their Avro numbers, which appends faster than DuckDB value objects, and converted here. */
+function outputExpression(column: Column): string {
+  const name = quoteIdentifier(column.name);
+  const { type } = column;
+  if (type.kind === 'TIMESTAMPTZ' || type.kind === 'TIMESTAMP') {
+    const micros = type.unit === 'millis' ? `${name} * 1000` : name;
+    // make_timestamptz(micros) reads the number as an instant, whatever the session's TimeZone.
+    return `${type.kind === 'TIMESTAMPTZ' ? 'make_timestamptz' : 'make_timestamp'}(${micros}) AS ${name}`;
+  }
+  if (type.kind === 'DATE') return `CAST(DATE '1970-01-01' + ${name} AS DATE) AS ${name}`;
+  return name;
+}
+
+async function syncToDisk(file: string): Promise<void> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  const directory = await fs.promises.open(path.dirname(file), 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
