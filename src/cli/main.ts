@@ -6,6 +6,9 @@ import * as broker from './commands/broker';
 import * as topics from './commands/topics';
 import * as produce from './commands/produce';
 import * as consume from './commands/consume';
+import * as load from './commands/load';
+import * as verify from './commands/verify';
+import * as backfill from './commands/backfill';
 import { KafkaError } from '../protocol/error-codes';
 
 /**
@@ -37,6 +40,15 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
     })
     .command(consume.command, consume.describe, consume.builder, async (args) => {
       status = await consume.handler(args, io);
+    })
+    .command(load.command, load.describe, load.builder, async (args) => {
+      status = await load.handler(args, io);
+    })
+    .command(verify.command, verify.describe, verify.builder, async (args) => {
+      status = await verify.handler(args, io);
+    })
+    .command(backfill.command, backfill.describe, backfill.builder, async (args) => {
+      status = await backfill.handler(args, io);
     })
     .demandCommand(1, 'name a command')
     .strict()

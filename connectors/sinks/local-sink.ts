@@ -1,0 +1,122 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Sink, SinkEntry, SinkError, SinkFileExistsError } from './sink';
+
+function fsyncPath(target: string): void {
+  const fd = fs.openSync(target, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A directory on this machine, the embedded default. Every change is fsynced, directories included. */
+export class LocalSink implements Sink {
+  readonly root: string;
+
+  constructor(location: string) {
+    this.root = path.resolve(location.startsWith('file://') ? fileURLToPath(location) : location);
+    fs.mkdirSync(this.root, { recursive: true });
+  }
+
+  get description(): string {
+    return `local directory ${this.root}`;
+  }
+
+  localPath(sinkPath: string): string {
+    const resolved = path.resolve(this.root, sinkPath);
+    if (resolved !== this.root && !resolved.startsWith(this.root + path.sep)) throw new SinkError(sinkPath, 'resolve', 'leads outside the sink root');
+    return resolved;
+  }
+
+  async upload(localFile: string, sinkPath: string): Promise<void> {
+    const target = this.localPath(sinkPath);
+    if (path.resolve(localFile) === target) return;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    try {
+      fs.copyFileSync(localFile, target, fs.constants.COPYFILE_EXCL);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new SinkFileExistsError(sinkPath);
+      throw error;
+    }
+    fsyncPath(target);
+    fsyncPath(path.dirname(target));
+  }
+
+  async writeFile(sinkPath: string, data: Buffer): Promise<void> {
+    const target = this.localPath(sinkPath);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    let fd: number;
+    try {
+      fd = fs.openSync(target, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new SinkFileExistsError(sinkPath);
+      throw error;
+    }
+    try {
+      fs.writeSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fsyncPath(path.dirname(target));
+  }
+
+  async readFile(sinkPath: string): Promise<Buffer> {
+    try {
+      return fs.readFileSync(this.localPath(sinkPath));
+    } catch (error) {
+      throw new SinkError(sinkPath, 'read', (error as Error).message, 'FileNotFoundException');
+    }
+  }
+
+  async rename(from: string, to: string): Promise<boolean> {
+    const source = this.localPath(from);
+    const target = this.localPath(to);
+    if (!fs.existsSync(source) || fs.existsSync(target) || !fs.existsSync(path.dirname(target))) return false;
+    fs.renameSync(source, target);
+    fsyncPath(path.dirname(target));
+    if (path.dirname(source) !== path.dirname(target)) fsyncPath(path.dirname(source));
+    return true;
+  }
+
+  async delete(sinkPath: string, recursive: boolean): Promise<boolean> {
+    const target = this.localPath(sinkPath);
+    if (!fs.existsSync(target)) return false;
+    const isDir = fs.statSync(target).isDirectory();
+    if (isDir && !recursive && fs.readdirSync(target).length > 0) throw new SinkError(sinkPath, 'delete', 'is a non-empty directory', 'PathIsNotEmptyDirectoryException');
+    fs.rmSync(target, { recursive: true, force: true });
+    return true;
+  }
+
+  async mkdirs(sinkPath: string): Promise<void> {
+    fs.mkdirSync(this.localPath(sinkPath), { recursive: true });
+  }
+
+  async status(sinkPath: string): Promise<SinkEntry | null> {
+    const target = this.localPath(sinkPath);
+    if (!fs.existsSync(target)) return null;
+    const stat = fs.statSync(target);
+    return { path: sinkPath, type: stat.isDirectory() ? 'directory' : 'file', length: stat.isDirectory() ? 0 : stat.size };
+  }
+
+  async list(dir: string): Promise<SinkEntry[]> {
+    const target = this.localPath(dir);
+    if (!fs.existsSync(target) || !fs.statSync(target).isDirectory()) return [];
+    return fs.readdirSync(target, { withFileTypes: true }).map((entry) => {
+      const entryPath = dir ? `${dir}/${entry.name}` : entry.name;
+      const length = entry.isDirectory() ? 0 : fs.statSync(path.join(target, entry.name)).size;
+      return { path: entryPath, type: entry.isDirectory() ? 'directory' : 'file', length };
+    });
+  }
+}
+
+/** The sink a job's output URL names. Only local paths and file:// URLs exist so far. */
+export function openSink(location: string): Sink {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith('file://')) {
+    throw new SinkError(location, 'open', 'only local paths and file:// URLs are supported so far (webhdfs:// comes with the WebHDFS sink)');
+  }
+  return new LocalSink(location);
+}

@@ -1,0 +1,36 @@
+import type { Argv } from 'yargs';
+import { loadJobDefinition } from '../../pipeline/job-definition';
+import { verifyTable } from '../../pipeline/verify';
+import type { CommandIO } from '../io';
+
+interface VerifyArgs {
+  job: string;
+  json: boolean;
+}
+
+export const command = 'verify';
+export const describe = 'Check that committed ranges tile every partition and every file holds what was recorded';
+
+export function builder(yargs: Argv): Argv<VerifyArgs> {
+  return yargs
+    .option('job', { type: 'string', demandOption: true })
+    .option('json', { type: 'boolean', default: false });
+}
+
+/** Exit status 0 when everything checks out, 1 on any discrepancy. */
+export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> {
+  const job = loadJobDefinition(args.job);
+  const report = await verifyTable(job);
+  if (args.json) {
+    io.out(JSON.stringify({ ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours) }));
+    return report.ok ? 0 : 1;
+  }
+  for (const p of report.partitions) {
+    io.out(`partition ${p.partition}: offsets ${p.firstOffset}..${p.committedOffset} in ${p.ranges} ranges, ${p.records} records, ${p.badRecords} bad`);
+  }
+  io.out('records per hour:');
+  for (const [hour, count] of report.hours) io.out(`  ${hour.replace('T', ' ')}:00  ${count}`);
+  for (const problem of report.problems) io.err(`PROBLEM ${problem}`);
+  io.out(report.ok ? 'verify: OK' : `verify: ${report.problems.length} problems`);
+  return report.ok ? 0 : 1;
+}

@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { readZigzag } from '../protocol/varint';
+
+const AVRO_MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]);
+const SYNC_BYTES = 16;
+
+/** Records in an Avro object container file, from its block headers (no decoding). */
+export function countAvroRecords(file: Buffer): number {
+  if (!file.subarray(0, 4).equals(AVRO_MAGIC)) throw new Error('not an Avro object container file (bad magic)');
+  let pos = 4;
+  const long = () => {
+    const read = readZigzag(file, pos, file.length);
+    pos = read.next;
+    return read.value;
+  };
+  const skip = (bytes: number) => {
+    pos += bytes; // a separate step: `pos += long()` would read pos before long() moves it
+  };
+  for (let count = long(); count !== 0; count = long()) {
+    if (count < 0) long(); // a negative count is followed by the block's byte size
+    for (let i = 0; i < Math.abs(count); i++) {
+      skip(long()); // key
+      skip(long()); // value
+    }
+  }
+  skip(SYNC_BYTES);
+  let records = 0;
+  while (pos < file.length) {
+    records += long();
+    skip(long() + SYNC_BYTES);
+  }
+  if (pos !== file.length) throw new Error(`the last block runs ${pos - file.length} bytes past the end of the file`);
+  return records;
+}
+
+let duckdb: Promise<DuckDBInstance> | undefined;
+
+/** Rows in a Parquet file, from its footer, as DuckDB reads it. */
+export async function countParquetRows(file: Buffer): Promise<number> {
+  const local = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-count-')), 'file.parquet');
+  fs.writeFileSync(local, file);
+  try {
+    duckdb ??= DuckDBInstance.create(':memory:');
+    const connection = await (await duckdb).connect();
+    try {
+      const reader = await connection.runAndReadAll(`SELECT count(*) FROM read_parquet('${local.replace(/'/g, "''")}')`);
+      return Number(reader.getRows()[0][0]);
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    fs.rmSync(path.dirname(local), { recursive: true, force: true });
+  }
+}
+
+export function countLines(file: Buffer): number {
+  let lines = 0;
+  for (let i = file.indexOf(10); i >= 0; i = file.indexOf(10, i + 1)) lines++;
+  return lines;
+}

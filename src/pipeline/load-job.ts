@@ -1,0 +1,155 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { openSink } from '../../connectors/sinks/local-sink';
+import { KafkaSource } from '../../connectors/sources/kafka-source';
+import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
+import type { JobDefinition } from './job-definition';
+import { HourPartitioner } from './hour-partition';
+import { makeRecordDecoder } from './record-decoder';
+import { loadRange, RangeLoadResult } from './range-loader';
+import { applyCommit, recoverUnfinishedRuns, RecoveryOutcome, writeManifest } from './commit';
+import { CommitManifest, PlannedRange, RangeCheckpoint, RunPlan, TableState } from './table-state';
+
+export class BadRecordThresholdError extends Error {
+  constructor(readonly bad: number, readonly total: number, readonly maxPercent: number, readonly firstBad: { partition: number; offsets: number[] }[]) {
+    const where = firstBad.map((b) => `partition ${b.partition} offsets ${b.offsets.join(', ')}`).join('; ');
+    super(`${bad} of ${total} records are bad (${((bad / total) * 100).toFixed(2)}%, limit ${maxPercent}%): nothing was committed. First bad: ${where}`);
+    this.name = 'BadRecordThresholdError';
+  }
+}
+
+export interface LoadOptions {
+  /** Partitions this run may touch (--partitions / --shard); all by default. */
+  partitions?: number[];
+  dryRun?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LoadSummary {
+  runId: string;
+  plan: PlannedRange[];
+  committed: RangeCheckpoint[];
+  recovered: RecoveryOutcome;
+  dryRun: boolean;
+}
+
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+async function choosePartitions(source: KafkaSource, wanted: number[] | undefined): Promise<number[]> {
+  const all = await source.partitions();
+  if (!wanted) return all;
+  const unknown = wanted.filter((p) => !all.includes(p));
+  if (unknown.length > 0) throw new Error(`topic ${source.topic} has no partition ${unknown.join(', ')} (it has ${all.length})`);
+  return wanted;
+}
+
+/** For each partition: from the committed offset (or the earliest kept) to the high watermark now, capped by the job's limit. */
+async function makePlan(job: JobDefinition, table: TableState, source: KafkaSource, partitions: number[], log: (line: string) => void): Promise<PlannedRange[]> {
+  const ranges: PlannedRange[] = [];
+  for (const partition of partitions) {
+    const { earliest, latest } = await source.offsets(partition);
+    const committed = await table.committedOffset(partition);
+    let start = committed ?? earliest;
+    if (start < earliest) {
+      log(`partition ${partition}: offsets ${start}..${earliest - 1} were deleted by retention before they were loaded; verify will report the gap`);
+      start = earliest;
+    }
+    ranges.push({ partition, start, end: Math.min(latest, start + job.limits.maxRecordsPerPartition) });
+  }
+  return ranges;
+}
+
+/** Decides a run's ranges; scheduled loads and backfills differ only here and in where they write. */
+export type Planner = (table: TableState, source: KafkaSource, partitions: number[]) => Promise<PlannedRange[]>;
+
+export interface RunTarget {
+  table: TableState;
+  kind: RunPlan['kind'];
+  planner: Planner;
+}
+
+/** One run of a job: plan, read every partition's range in parallel, then commit exactly once. */
+export async function runLoad(job: JobDefinition, options: LoadOptions = {}): Promise<LoadSummary> {
+  const log = options.log ?? (() => undefined);
+  const table = new TableState(openSink(job.output.sink), job.output.table);
+  return executeRun(job, { table, kind: 'scheduled', planner: (t, source, partitions) => makePlan(job, t, source, partitions, log) }, options);
+}
+
+export async function executeRun(job: JobDefinition, target: RunTarget, options: LoadOptions & { onProgress?: (records: number) => void }): Promise<LoadSummary> {
+  const log = options.log ?? (() => undefined);
+  const runId = newRunId();
+  const { table } = target;
+  const schema = loadAvroSchema(job.value.schema);
+  const source = await KafkaSource.open(job.source.bootstrap, job.source.topic);
+  const stagingDir = fs.mkdtempSync(path.join(os.tmpdir(), `sluice-${job.output.table}-`));
+  try {
+    const partitions = await choosePartitions(source, options.partitions);
+    if (options.dryRun) {
+      const plan = await target.planner(table, source, partitions);
+      return { runId, plan, committed: [], recovered: { rolledBack: [], rolledForward: [] }, dryRun: true };
+    }
+    const release = await table.lock(runId, (job.limits.maxDurationSeconds + 300) * 1000);
+    let manifestWritten = false;
+    try {
+      const recovered = await recoverUnfinishedRuns(table);
+      for (const id of recovered.rolledForward) log(`finished the commit of interrupted run ${id}`);
+      for (const id of recovered.rolledBack) log(`rolled back interrupted run ${id} (it had not committed)`);
+      const plan = await target.planner(table, source, partitions);
+      const work = plan.filter((r) => r.end > r.start);
+      if (work.length === 0) return { runId, plan, committed: [], recovered, dryRun: false };
+      const runPlan: RunPlan = { runId, job: job.name, topic: job.source.topic, kind: target.kind, createdAt: new Date().toISOString(), ranges: work };
+      await table.writeJsonOnce(`${table.runDir(runId)}/plan.json`, runPlan);
+      const context = {
+        job, table, runId, source, stagingDir,
+        outputSchema: withMetadataColumns(schema.schema, job.metadataColumns),
+        decode: makeRecordDecoder(job, schema),
+        partitioner: new HourPartitioner(job.time.timezone),
+        deadline: Date.now() + job.limits.maxDurationSeconds * 1000,
+        onProgress: options.onProgress,
+      };
+      const results = await mapConcurrently(work, job.concurrency, (range) => loadRange(context, range));
+      checkBadRecords(job, results);
+      const committedAt = new Date().toISOString();
+      const manifest: CommitManifest = { runId, ranges: results.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt })) };
+      await writeManifest(table, manifest);
+      manifestWritten = true;
+      await applyCommit(table, manifest);
+      return { runId, plan, committed: manifest.ranges, recovered, dryRun: false };
+    } catch (error) {
+      // Before the manifest the run is abandoned; after it, the next start rolls it forward.
+      if (!manifestWritten) await table.sink.delete(table.path(table.runDir(runId)), true).catch(() => undefined);
+      throw error;
+    } finally {
+      await release();
+    }
+  } finally {
+    source.close();
+    fs.rmSync(stagingDir, { recursive: true, force: true });
+  }
+}
+
+function checkBadRecords(job: JobDefinition, results: RangeLoadResult[]): void {
+  const bad = results.reduce((sum, r) => sum + r.badRecords, 0);
+  const total = bad + results.reduce((sum, r) => sum + r.records, 0);
+  if (bad > 0 && (bad / total) * 100 > job.badRecords.maxPercent) {
+    const firstBad = results.filter((r) => r.firstBadOffsets.length > 0).map((r) => ({ partition: r.partition, offsets: r.firstBadOffsets }));
+    throw new BadRecordThresholdError(bad, total, job.badRecords.maxPercent, firstBad);
+  }
+}

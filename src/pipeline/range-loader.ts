@@ -1,0 +1,139 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AvroSchema, RecordFileWriter } from '../formats/record-file-writer';
+import { createFileWriter } from './file-writers';
+import type { KafkaSource } from '../../connectors/sources/kafka-source';
+import type { JobDefinition, OutputFormat } from './job-definition';
+import { HourPartition, HourPartitioner, hourPath } from './hour-partition';
+import { BadRecordError, DecodedValue } from './record-decoder';
+import type { DecodedRecord } from '../protocol/records';
+import type { CommittedFile, PlannedRange, RangeCheckpoint, TableState } from './table-state';
+
+export interface RangeLoadContext {
+  job: JobDefinition;
+  table: TableState;
+  runId: string;
+  source: KafkaSource;
+  outputSchema: AvroSchema;
+  decode: (record: DecodedRecord, partition: number) => DecodedValue;
+  partitioner: HourPartitioner;
+  /** Where files for a remote sink are written before upload. */
+  stagingDir: string;
+  /** The job's duration limit: reading stops here and the range ends where it got to. */
+  deadline: number;
+  onProgress?: (records: number) => void;
+}
+
+export interface RangeLoadResult extends Omit<RangeCheckpoint, 'committedAt'> {
+  firstBadOffsets: number[];
+}
+
+interface OpenFile {
+  writer: RecordFileWriter;
+  finalPath: string;
+  localPath: string;
+  staged: boolean;
+  records: number;
+  bytes: number;
+  seq: number;
+  hour: string;
+  format: OutputFormat;
+}
+
+const EXTENSIONS: Record<OutputFormat, string> = { avro: 'avro', parquet: 'parquet' };
+
+/** Output names are a function of the plan alone, so a retried run writes the same files. */
+export function dataFileName(topic: string, range: PlannedRange, seq: number, format: OutputFormat): string {
+  return `${topic}+${range.partition}+${range.start}+${range.end}+${seq}.${EXTENSIONS[format]}`;
+}
+
+export function deadLetterPath(topic: string, range: PlannedRange): string {
+  return `_dead_letter/${topic}+${range.partition}+${range.start}+${range.end}.jsonl`;
+}
+
+/** Reads one partition's planned range and writes its temporary files; nothing is final until the run commits. */
+export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): Promise<RangeLoadResult> {
+  const { job, table, runId } = ctx;
+  let range = planned; // file names follow the plan; `range` shrinks if the deadline stops reading early
+  const open = new Map<string, OpenFile>();
+  const nextSeq = new Map<string, number>();
+  const files: CommittedFile[] = [];
+  const deadLetters: string[] = [];
+  const firstBadOffsets: number[] = [];
+  let records = 0;
+
+  const openFile = (hour: HourPartition, format: OutputFormat): OpenFile => {
+    const hourKey = `${hour.dt}T${hour.hr}`;
+    const seqKey = `${hourKey}|${format}`;
+    const seq = nextSeq.get(seqKey) ?? 0;
+    nextSeq.set(seqKey, seq + 1);
+    const finalPath = `${hourPath(hour)}/${dataFileName(job.source.topic, planned, seq, format)}`;
+    const tmp = table.path(table.tmpPath(runId, finalPath));
+    const direct = table.sink.localPath(tmp);
+    const localPath = direct ?? path.join(ctx.stagingDir, tmp);
+    fs.mkdirSync(path.dirname(localPath), { recursive: true });
+    const writer = createFileWriter(format, localPath, ctx.outputSchema, job);
+    return { writer, finalPath, localPath, staged: direct === null, records: 0, bytes: 0, seq, hour: hourKey, format };
+  };
+
+  const closeFile = async (file: OpenFile): Promise<void> => {
+    const written = await file.writer.close();
+    if (file.staged) {
+      await table.sink.upload(file.localPath, table.path(table.tmpPath(runId, file.finalPath)));
+      fs.rmSync(file.localPath, { force: true });
+    }
+    files.push({ path: file.finalPath, format: file.format, hour: file.hour, records: written.records, bytes: written.bytes });
+  };
+
+  const onRecords = async (batch: DecodedRecord[]) => {
+    ctx.onProgress?.(batch.length);
+    for (const kafkaRecord of batch) {
+      let decoded: DecodedValue;
+      try {
+        decoded = ctx.decode(kafkaRecord, range.partition);
+      } catch (error) {
+        if (!(error instanceof BadRecordError)) throw error;
+        if (firstBadOffsets.length < 10) firstBadOffsets.push(kafkaRecord.offset);
+        deadLetters.push(JSON.stringify({
+          topic: job.source.topic, partition: range.partition, offset: kafkaRecord.offset, timestamp: kafkaRecord.timestamp,
+          error: error.message, key: kafkaRecord.key?.toString('base64') ?? null, value: kafkaRecord.value?.toString('base64') ?? null,
+        }));
+        continue;
+      }
+      records++;
+      const hour = ctx.partitioner.partitionOf(decoded.eventTime);
+      const size = kafkaRecord.value?.length ?? 0;
+      for (const format of job.output.formats) {
+        const key = `${hour.dt}T${hour.hr}|${format}`;
+        let file = open.get(key);
+        if (file && (file.records >= job.files.maxRecords || file.bytes + size > job.files.maxBytes)) {
+          open.delete(key);
+          await closeFile(file);
+          file = undefined;
+        }
+        if (!file) open.set(key, (file = openFile(hour, format)));
+        file.writer.write(decoded.record);
+        file.records++;
+        file.bytes += size;
+      }
+    }
+  };
+
+  try {
+    const reached = await ctx.source.read(range.partition, range.start, range.end, onRecords, () => Date.now() >= ctx.deadline);
+    range = { ...range, end: reached };
+    for (const file of open.values()) await closeFile(file);
+    open.clear();
+    if (deadLetters.length > 0) {
+      const finalPath = deadLetterPath(job.source.topic, planned);
+      const body = Buffer.from(deadLetters.join('\n') + '\n');
+      await table.sink.writeFile(table.path(table.tmpPath(runId, finalPath)), body);
+      files.push({ path: finalPath, format: 'dead-letter', hour: null, records: deadLetters.length, bytes: body.length });
+    }
+  } catch (error) {
+    for (const file of open.values()) await file.writer.abort().catch(() => undefined);
+    throw error;
+  }
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  return { ...range, runId, records, badRecords: deadLetters.length, files, firstBadOffsets };
+}

@@ -1,0 +1,57 @@
+import type { Type } from 'avsc';
+import { decodeAvroBinary, jsonToAvro, LoadedSchema, validateRecord } from '../formats/avro-schema';
+import type { AvroRecord } from '../formats/record-file-writer';
+import type { DecodedRecord } from '../protocol/records';
+import type { JobDefinition, MetadataColumn } from './job-definition';
+
+export class BadRecordError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'BadRecordError';
+  }
+}
+
+export interface DecodedValue {
+  record: AvroRecord;
+  /** Event time in epoch milliseconds: the Kafka timestamp, or the job's time field. */
+  eventTime: number;
+}
+
+function eventTimeOf(value: AvroRecord, field: string): number {
+  const raw = value[field];
+  const time = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : NaN;
+  if (!Number.isFinite(time)) throw new BadRecordError(`time field "${field}" is ${JSON.stringify(raw)}, not epoch milliseconds or an ISO date`);
+  return time;
+}
+
+/** Turns a Kafka record into an output row, or throws BadRecordError saying why it cannot be one. */
+export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema): (record: DecodedRecord, partition: number) => DecodedValue {
+  const type: Type = schema.type;
+  const columns: MetadataColumn[] = job.metadataColumns;
+  const timeField = job.time.field;
+  return (kafkaRecord, partition) => {
+    if (kafkaRecord.value === null) throw new BadRecordError('the value is null');
+    let value: AvroRecord;
+    try {
+      if (job.value.format === 'json') {
+        value = jsonToAvro(type, JSON.parse(kafkaRecord.value.toString('utf8'))) as AvroRecord;
+        const check = validateRecord(type, value);
+        if (!check.ok) throw new BadRecordError(`does not match ${schema.file}: ${check.errors.join('; ')}`);
+      } else {
+        value = decodeAvroBinary(type, kafkaRecord.value) as AvroRecord;
+      }
+    } catch (error) {
+      if (error instanceof BadRecordError) throw error;
+      throw new BadRecordError((error as Error).message);
+    }
+    const eventTime = timeField ? eventTimeOf(value, timeField) : kafkaRecord.timestamp;
+    if (columns.length > 0) {
+      value = { ...value };
+      if (columns.includes('partition')) value._kafka_partition = partition;
+      if (columns.includes('offset')) value._kafka_offset = kafkaRecord.offset;
+      if (columns.includes('timestamp')) value._kafka_timestamp = kafkaRecord.timestamp;
+      if (columns.includes('key')) value._kafka_key = kafkaRecord.key === null ? null : kafkaRecord.key.toString('utf8');
+    }
+    return { record: value, eventTime };
+  };
+}

@@ -1,0 +1,82 @@
+import { openSink } from '../../connectors/sinks/local-sink';
+import type { JobDefinition } from './job-definition';
+import { TableState, CommittedFile } from './table-state';
+import { countAvroRecords, countLines, countParquetRows } from './file-counts';
+
+export interface PartitionCoverage {
+  partition: number;
+  firstOffset: number;
+  committedOffset: number;
+  ranges: number;
+  records: number;
+  badRecords: number;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  problems: string[];
+  partitions: PartitionCoverage[];
+  /** Records per hour ("2026-11-21T05"), counted in the job's first output format. */
+  hours: Map<string, number>;
+}
+
+async function countRecords(table: TableState, file: CommittedFile): Promise<number> {
+  const bytes = await table.sink.readFile(table.path(file.path));
+  if (file.format === 'avro') return countAvroRecords(bytes);
+  if (file.format === 'parquet') return countParquetRows(bytes);
+  return countLines(bytes);
+}
+
+/**
+ * Checks that committed ranges tile each partition with no gap or overlap, that
+ * every recorded file exists with its recorded size and record count, and that
+ * each range's records add up in every format.
+ */
+export async function verifyTable(job: JobDefinition, location: { sink?: string; table?: string } = {}): Promise<VerifyReport> {
+  const table = new TableState(openSink(location.sink ?? job.output.sink), location.table ?? job.output.table);
+  const problems: string[] = [];
+  const partitions: PartitionCoverage[] = [];
+  const hours = new Map<string, number>();
+  const countedFormat = job.output.formats[0];
+  for (const partition of await table.checkpointedPartitions()) {
+    const ranges = await table.checkpoints(partition);
+    if (ranges.length === 0) continue;
+    let expected = ranges[0].start;
+    const coverage: PartitionCoverage = { partition, firstOffset: ranges[0].start, committedOffset: ranges[0].start, ranges: ranges.length, records: 0, badRecords: 0 };
+    for (const range of ranges) {
+      const label = `partition ${partition} range ${range.start}..${range.end}`;
+      if (range.start > expected) problems.push(`${label}: gap, offsets ${expected}..${range.start - 1} were never loaded`);
+      if (range.start < expected) problems.push(`${label}: overlaps the previous range, which ended at ${expected}`);
+      expected = Math.max(expected, range.end);
+      coverage.records += range.records;
+      coverage.badRecords += range.badRecords;
+      if (range.records + range.badRecords !== range.end - range.start) {
+        problems.push(`${label}: ${range.records} good + ${range.badRecords} bad records for ${range.end - range.start} offsets`);
+      }
+      const perFormat = new Map<string, number>();
+      for (const file of range.files) {
+        const status = await table.sink.status(table.path(file.path));
+        if (!status) {
+          problems.push(`${label}: ${file.path} is missing`);
+          continue;
+        }
+        if (status.length !== file.bytes) problems.push(`${label}: ${file.path} has ${status.length} bytes, ${file.bytes} recorded`);
+        const counted = await countRecords(table, file).catch((error: Error) => {
+          problems.push(`${label}: ${file.path} cannot be read: ${error.message}`);
+          return file.records;
+        });
+        if (counted !== file.records) problems.push(`${label}: ${file.path} holds ${counted} records, ${file.records} recorded`);
+        perFormat.set(file.format, (perFormat.get(file.format) ?? 0) + file.records);
+        if (file.format === countedFormat && file.hour) hours.set(file.hour, (hours.get(file.hour) ?? 0) + file.records);
+      }
+      for (const format of job.output.formats) {
+        const sum = perFormat.get(format) ?? 0;
+        if (sum !== range.records) problems.push(`${label}: ${format} files hold ${sum} records, the range loaded ${range.records}`);
+      }
+      if ((perFormat.get('dead-letter') ?? 0) !== range.badRecords) problems.push(`${label}: the dead-letter file lists ${perFormat.get('dead-letter') ?? 0} records, ${range.badRecords} were bad`);
+    }
+    coverage.committedOffset = expected;
+    partitions.push(coverage);
+  }
+  return { ok: problems.length === 0, problems, partitions, hours: new Map([...hours.entries()].sort()) };
+}

@@ -1,0 +1,122 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KafkaClient } from '../../src/client/kafka-client';
+import { loadJobDefinition } from '../../src/pipeline/job-definition';
+import { BadRecordThresholdError, runLoad } from '../../src/pipeline/load-job';
+import { verifyTable } from '../../src/pipeline/verify';
+import { JobLockedError } from '../../src/pipeline/table-state';
+import { RunningBroker, startBroker } from '../helpers/broker';
+import { useTempDir } from '../helpers/temp-dir';
+import { run } from '../helpers/processes';
+import { HOUR, START, listFiles, pageViewValues, produceValues, REPO, writeJob } from '../helpers/page-views';
+
+const READ_AVRO = path.join(REPO, 'test/helpers/read-avro-offsets.py');
+
+interface AvroFileRows {
+  file: string;
+  codec: string;
+  rows: [number, number, number][];
+}
+
+async function readAvroFiles(root: string): Promise<AvroFileRows[]> {
+  const files = listFiles(root).filter((f) => f.endsWith('.avro')).map((f) => path.join(root, f));
+  if (files.length === 0) return [];
+  const result = await run('/usr/bin/python3', [READ_AVRO, ...files]);
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as AvroFileRows);
+}
+
+describe('sluice load: offset ranges into hourly Avro and Parquet files', function () {
+  this.timeout(120_000);
+  const tmp = useTempDir();
+  let running: RunningBroker;
+  let client: KafkaClient;
+
+  beforeEach(async () => {
+    running = await startBroker({ numPartitions: 4 });
+    client = await KafkaClient.connect(running.bootstrap);
+    await client.createTopic('page_views', 4);
+  });
+  afterEach(async () => {
+    client.close();
+    await running.stop();
+  });
+
+  it('loads every record once into its event hour, verifies, and loads only what is new next time', async () => {
+    const tsOf = (i: number) => START + Math.floor(i / 2000) * HOUR + (i % 2000) * 1000; // 2,000 per hour
+    await produceValues(client, 'page_views', 4, pageViewValues(0, 6000, tsOf));
+    const job = loadJobDefinition(writeJob(tmp(), {}, running.bootstrap));
+    const first = await runLoad(job);
+    assert.equal(first.committed.reduce((s, r) => s + r.records, 0), 6000);
+    const table = path.join(tmp(), 'warehouse', 'page_views');
+    const hours = listFiles(table).filter((f) => !f.startsWith('_')).map((f) => path.dirname(f));
+    assert.deepEqual([...new Set(hours)], ['dt=2026-11-21/hr=00', 'dt=2026-11-21/hr=01', 'dt=2026-11-21/hr=02']);
+
+    const avro = await readAvroFiles(table);
+    const seen = new Set<string>();
+    for (const file of avro) {
+      assert.equal(file.codec, 'deflate');
+      const hour = /hr=(\d\d)/.exec(file.file)![1];
+      for (const [partition, offset, ts] of file.rows) {
+        const key = `${partition}/${offset}`;
+        assert.ok(!seen.has(key), `${key} appears once`);
+        seen.add(key);
+        assert.equal(new Date(ts).getUTCHours(), Number(hour), 'each record sits in its event hour');
+      }
+    }
+    assert.equal(seen.size, 6000);
+
+    const report = await verifyTable(job);
+    assert.deepEqual(report.problems, []);
+    assert.deepEqual([...report.hours.entries()], [['2026-11-21T00', 2000], ['2026-11-21T01', 2000], ['2026-11-21T02', 2000]]);
+
+    assert.equal((await runLoad(job)).committed.length, 0, 'a re-run finds nothing new');
+    await produceValues(client, 'page_views', 4, pageViewValues(6000, 500, () => START + 3 * HOUR + 5));
+    await produceValues(client, 'page_views', 4, pageViewValues(6500, 10, () => START + 30 * 60_000)); // late: hour 00
+    const second = await runLoad(job);
+    assert.equal(second.committed.reduce((s, r) => s + r.records, 0), 510);
+    const after = await verifyTable(job);
+    assert.deepEqual(after.problems, []);
+    assert.equal(after.hours.get('2026-11-21T00'), 2010, 'late records land in their true hour');
+    assert.equal(after.hours.get('2026-11-21T03'), 500);
+    assert.equal((await readAvroFiles(table)).reduce((s, f) => s + f.rows.length, 0), 6510);
+  });
+
+  it('sends bad records to a dead-letter file, and fails without committing above the threshold', async () => {
+    const values = pageViewValues(0, 2000, (i) => START + i * 1000);
+    const garbage = [17, 400, 999, 1500].map((i) => ({ key: values[i].key, value: Buffer.from(`{"not": "a page view", "n": ${i}}`), timestamp: START }));
+    garbage.push({ key: 'user-1', value: Buffer.from([0xff, 0xfe, 0x00]), timestamp: START });
+    await produceValues(client, 'page_views', 4, [...values, ...garbage]);
+    const strict = loadJobDefinition(writeJob(tmp(), { badRecords: { maxPercent: 0.1 } }, running.bootstrap));
+    await assert.rejects(runLoad(strict), (e: unknown) => e instanceof BadRecordThresholdError && /5 of 2005 records are bad/.test(e.message) && /offsets/.test(e.message));
+    const table = path.join(tmp(), 'warehouse', 'page_views');
+    assert.deepEqual(listFiles(table).filter((f) => !f.startsWith('_sluice/lock')), [], 'nothing committed, nothing left behind');
+
+    const tolerant = loadJobDefinition(writeJob(tmp(), { badRecords: { maxPercent: 0.5 } }, running.bootstrap));
+    const result = await runLoad(tolerant);
+    assert.equal(result.committed.reduce((s, r) => s + r.badRecords, 0), 5);
+    const dead = listFiles(table).filter((f) => f.startsWith('_dead_letter/'));
+    const entries = dead.flatMap((f) => fs.readFileSync(path.join(table, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l)));
+    assert.equal(entries.length, 5);
+    for (const entry of entries) {
+      assert.equal(entry.topic, 'page_views');
+      assert.ok(Number.isInteger(entry.partition) && Number.isInteger(entry.offset));
+      assert.ok(entry.error.length > 0);
+      const raw = Buffer.from(entry.value, 'base64');
+      assert.ok(garbage.some((g) => g.value.equals(raw)), 'the raw bytes are kept');
+    }
+    assert.deepEqual((await verifyTable(tolerant)).problems, []);
+  });
+
+  it('lets only one of two concurrent runs proceed', async () => {
+    await produceValues(client, 'page_views', 4, pageViewValues(0, 3000, (i) => START + i * 1000));
+    const job = loadJobDefinition(writeJob(tmp(), {}, running.bootstrap));
+    const outcomes = await Promise.allSettled([runLoad(job), runLoad(job)]);
+    const failed = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
+    assert.equal(failed.length, 1);
+    assert.ok(failed[0].reason instanceof JobLockedError, String(failed[0].reason));
+    assert.deepEqual((await verifyTable(job)).problems, []);
+    assert.equal((await verifyTable(job)).partitions.reduce((s, p) => s + p.records, 0), 3000);
+  });
+});
