@@ -36,8 +36,8 @@ const COUNTRIES = ['US', 'DE', 'FR', 'JP', 'BR', 'IN', 'GB', 'NG'];
 function pageViews(from: number, count: number): AvroRecord[] {
   let seed = from + 42;
   const random = (below: number) => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed % below;
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 4) % below;
   };
   return Array.from({ length: count }, (_, k) => ({
     ts: 1_767_225_600_000 + (from + k) * 3 + random(1000),
@@ -87,8 +87,9 @@ interface Measured { rows: number; appendSeconds: number; fileSeconds: number; f
 interface Strategy { label: string; rows: number; run(file: string): Promise<Measured> }
 
 let engine: Promise<DuckDBInstance> | undefined;
+/** Set like createParquetFileWriter's shared DuckDB, so that peak RSS compares like with like. */
 async function connect(): Promise<DuckDBConnection> {
-  engine ??= DuckDBInstance.create(':memory:');
+  engine ??= DuckDBInstance.create(':memory:', { memory_limit: '128MB', temp_directory: path.join(os.tmpdir(), `sluice-bench-duckdb-${process.pid}`) });
   return (await engine).connect();
 }
 
@@ -143,8 +144,39 @@ function appendChunks(appender: DuckDBAppender, records: AvroRecord[]): void {
   }
 }
 
-/** JSON.stringify per record into a temporary NDJSON file (1 MiB writes), then read_json into COPY. */
-async function viaNdjson(file: string, rows: number, timeStringify: boolean): Promise<Measured> {
+type LineOf = (record: AvroRecord) => string;
+
+const rawLine: LineOf = (record) => `${JSON.stringify(record)}\n`;
+
+/**
+ * What an exact NDJSON writer must do per field: check the type (read_json would round 1.5 into an
+ * INTEGER), and keep to the field list. (Doubles would also need NaN, ±Infinity and -0 as strings,
+ * bytes as base64, and strings checked for lone surrogates, which read_json rejects; page views have none.)
+ */
+function checkedLine(): LineOf {
+  const parts = FIELDS.map((field, i) => {
+    const prefix = `${i === 0 ? '{' : ','}${JSON.stringify(field)}:`;
+    if (field === 'ts' || field === 'duration_ms') {
+      return (v: unknown) => {
+        if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`${field}: not an integer`);
+        return prefix + v;
+      };
+    }
+    return (v: unknown) => {
+      if (typeof v === 'string') return prefix + JSON.stringify(v);
+      if (v === null && field === 'referrer') return `${prefix}null`;
+      throw new Error(`${field}: not a string`);
+    };
+  });
+  return (record) => {
+    let line = '';
+    for (let i = 0; i < parts.length; i++) line += parts[i](record[FIELDS[i]]);
+    return `${line}}\n`;
+  };
+}
+
+/** A line per record into a temporary NDJSON file (1 MiB writes), then read_json into COPY. */
+async function viaNdjson(file: string, rows: number, lineOf: LineOf, timeLines: boolean): Promise<Measured> {
   const ndjson = `${file}.ndjson`;
   const fd = fs.openSync(ndjson, 'w');
   let pending: string[] = [];
@@ -154,23 +186,23 @@ async function viaNdjson(file: string, rows: number, timeStringify: boolean): Pr
     pending = [];
     pendingChars = 0;
   };
-  const stringify = (records: AvroRecord[]) => {
-    for (const r of records) {
-      const line = `${JSON.stringify(r)}\n`;
+  const appendSeconds = await timedBatches(rows, (records) => {
+    for (const record of records) {
+      const line = lineOf(record);
       pending.push(line);
       pendingChars += line.length;
       if (pendingChars >= 1 << 20) flush();
     }
-  };
-  const appendSeconds = await timedBatches(rows, stringify);
+  });
   flush();
   fs.closeSync(fd);
+  if (!timeLines) cpuSeconds.append = 0;
   const connection = await connect();
   const fileSeconds = await timedFile(() =>
     connection.run(`COPY (SELECT ${TO_OUTPUT} FROM read_json('${ndjson}', format = 'newline_delimited', columns = ${JSON_COLUMNS})) TO '${file}' ${COPY_OPTIONS}`));
   connection.closeSync();
   fs.rmSync(ndjson);
-  return { rows, appendSeconds: timeStringify ? appendSeconds : 0, fileSeconds, file };
+  return { rows, appendSeconds: timeLines ? appendSeconds : 0, fileSeconds, file };
 }
 
 /** A JSON array of 16,384 records per INSERT ... from_json(?), so nothing touches the disk before the Parquet file. */
@@ -238,7 +270,12 @@ const STRATEGIES: Record<string, Strategy> = {
   'ndjson-file': {
     label: 'JSON.stringify to a temp NDJSON file, then read_json -> COPY TO',
     rows: RECORDS,
-    run: (file) => viaNdjson(file, RECORDS, true),
+    run: (file) => viaNdjson(file, RECORDS, rawLine, true),
+  },
+  'ndjson-file-checked': {
+    label: 'NDJSON file as above, each line built field by field with type checks',
+    rows: RECORDS,
+    run: (file) => viaNdjson(file, RECORDS, checkedLine(), true),
   },
   'json-text': {
     label: 'JSON text of 16,384 records per INSERT ... from_json($1) (200k, extrapolated)',
@@ -253,7 +290,7 @@ const STRATEGIES: Record<string, Strategy> = {
   'native-ndjson': {
     label: 'ceiling: DuckDB read_json of a ready NDJSON file -> Parquet (no JS per record)',
     rows: RECORDS,
-    run: (file) => viaNdjson(file, RECORDS, false),
+    run: (file) => viaNdjson(file, RECORDS, rawLine, false),
   },
 };
 

@@ -21,6 +21,10 @@ export class LocalSink implements Sink {
     fs.mkdirSync(this.root, { recursive: true });
   }
 
+  get location(): string {
+    return this.root;
+  }
+
   get description(): string {
     return `local directory ${this.root}`;
   }

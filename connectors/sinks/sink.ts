@@ -27,6 +27,8 @@ export class SinkFileExistsError extends SinkError {
  * happen, and parents of a created file are created.
  */
 export interface Sink {
+  /** The path or URL the sink was opened with; opening it again gives the same sink. */
+  readonly location: string;
   readonly description: string;
   /** A local path where writers may put `sinkPath` directly (no upload needed), or null if the sink is remote. */
   localPath(sinkPath: string): string | null;

@@ -36,7 +36,10 @@ export class ParquetWriteError extends Error {
 }
 
 export interface ParquetEngineSettings {
-  /** DuckDB's memory_limit, e.g. '256MB': staged rows beyond it spill to tempDirectory. */
+  /**
+   * DuckDB's memory_limit: staged rows beyond it spill to tempDirectory. DuckDB uses ~100-150 MB more
+   * than this while writing a file; 128MB keeps a writer's peak RSS near 400 MB (docs/parquet-choice.md).
+   */
   memoryLimit: string;
   tempDirectory: string;
   threads: number;
@@ -50,7 +53,7 @@ export class ParquetEngineError extends Error {
 }
 
 const DEFAULT_TEMP_DIRECTORY = path.join(os.tmpdir(), `sluice-duckdb-${process.pid}`);
-let settings: ParquetEngineSettings = { memoryLimit: '256MB', tempDirectory: DEFAULT_TEMP_DIRECTORY, threads: os.availableParallelism() };
+let settings: ParquetEngineSettings = { memoryLimit: '128MB', tempDirectory: DEFAULT_TEMP_DIRECTORY, threads: os.availableParallelism() };
 let engine: Promise<DuckDBInstance> | undefined;
 
 /** Changes the shared DuckDB's settings; only before the first writer starts it. */

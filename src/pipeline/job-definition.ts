@@ -2,6 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export type OutputFormat = 'avro' | 'parquet';
+
+/** Measured in `npm run bench:load` (see BENCHMARKS.md). */
+export const DEFAULT_WORKER_THREADS = 0;
 export type MetadataColumn = 'partition' | 'offset' | 'timestamp' | 'key';
 
 /** One scheduled load, as written in jobs/<name>.json, with defaults filled in. */
@@ -18,6 +21,8 @@ export interface JobDefinition {
   metadataColumns: MetadataColumn[];
   schedule: string | null;
   concurrency: number;
+  /** Partitions are loaded on this many worker threads; 0 loads them on the main thread. */
+  workerThreads: number;
 }
 
 export class JobDefinitionError extends Error {
@@ -107,7 +112,7 @@ export function loadJobDefinition(file: string): JobDefinition {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new JobDefinitionError(file, '', 'must hold a JSON object');
   const top = new Fields(file, parsed as Json, '');
-  top.rejectUnknown(['name', 'source', 'value', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency']);
+  top.rejectUnknown(['name', 'source', 'value', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads']);
   const source = top.section('source');
   const value = top.section('value');
   const output = top.section('output');
@@ -141,5 +146,6 @@ export function loadJobDefinition(file: string): JobDefinition {
     metadataColumns: top.list('metadataColumns', ['partition', 'offset', 'timestamp', 'key'] as const, [], true),
     schedule: top.optionalString('schedule'),
     concurrency: top.number('concurrency', 4, 1, 64),
+    workerThreads: top.number('workerThreads', DEFAULT_WORKER_THREADS, 0, 16),
   };
 }

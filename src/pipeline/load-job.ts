@@ -9,6 +9,7 @@ import type { JobDefinition } from './job-definition';
 import { HourPartitioner } from './hour-partition';
 import { makeRecordDecoder } from './record-decoder';
 import { loadRange, RangeLoadResult } from './range-loader';
+import { loadRangesOnWorkers } from './worker-pool';
 import { applyCommit, recoverUnfinishedRuns, RecoveryOutcome, writeManifest } from './commit';
 import { CommitManifest, PlannedRange, RangeCheckpoint, RunPlan, TableState } from './table-state';
 
@@ -61,7 +62,7 @@ async function choosePartitions(source: KafkaSource, wanted: number[] | undefine
 }
 
 /** For each partition: from the committed offset (or the earliest kept) to the high watermark now, capped by the job's limit. */
-async function makePlan(job: JobDefinition, table: TableState, source: KafkaSource, partitions: number[], log: (line: string) => void): Promise<PlannedRange[]> {
+export async function makePlan(job: JobDefinition, table: TableState, source: KafkaSource, partitions: number[], log: (line: string) => void): Promise<PlannedRange[]> {
   const ranges: PlannedRange[] = [];
   for (const partition of partitions) {
     const { earliest, latest } = await source.offsets(partition);
@@ -124,7 +125,9 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
         deadline: Date.now() + job.limits.maxDurationSeconds * 1000,
         onProgress: options.onProgress,
       };
-      const results = await mapConcurrently(work, job.concurrency, (range) => loadRange(context, range));
+      const results = job.workerThreads > 0
+        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline: context.deadline }, work, job.workerThreads, options.onProgress)
+        : await mapConcurrently(work, job.concurrency, (range) => loadRange(context, range));
       checkBadRecords(job, results);
       const committedAt = new Date().toISOString();
       const manifest: CommitManifest = { runId, ranges: results.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt })) };

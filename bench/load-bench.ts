@@ -1,0 +1,119 @@
+// Load benchmark (npm run bench:load): 1M page-view records (JSON values, 8 fields) in 4 partitions of a
+// `sluice broker` child process, loaded end to end (fetch, decode, validate, route by hour, write, commit)
+// by a `sluice load` run in a fresh process per format. Peers measured in the same run: DuckDB's own
+// NDJSON→Parquet (the native ceiling) and parquetjs-lite.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { KafkaClient } from '../src/client/kafka-client';
+import { buildRecordBatch } from '../src/protocol/records';
+import { pageView, START } from '../test/helpers/page-views';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const REPO = path.resolve(__dirname, '../..');
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function startBroker(dataDir: string, port: number): Promise<() => Promise<void>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'bin/sluice.js'), 'broker', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (c: Buffer) => {
+      output += c.toString();
+      if (/listening on/.test(output)) resolve(() => new Promise((done) => { child.on('close', () => done()); child.kill('SIGTERM'); }));
+    });
+    child.on('close', (code) => reject(new Error(`broker exited ${code}: ${output}`)));
+  });
+}
+
+function loadOnce(dir: string, bootstrap: string, format: 'avro' | 'parquet'): { records: number; seconds: number; files: number; maxRssMB: number } {
+  const job = {
+    name: `bench_${format}`,
+    source: { bootstrap, topic: 'page_views' },
+    value: { format: 'json', schema: path.join(REPO, 'schemas/page_view.avsc') },
+    output: { formats: [format], avroCodec: 'deflate', sink: path.join(dir, `warehouse-${format}`), table: 'page_views' },
+    time: { field: 'ts' },
+    concurrency: 4,
+  };
+  const file = path.join(dir, `${format}.json`);
+  fs.writeFileSync(file, JSON.stringify(job));
+  const result = spawnSync(process.execPath, [path.join(REPO, 'dist/bench/load-run.js'), file], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`load of ${format} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!);
+}
+
+async function duckdbNativeNdjson(dir: string, lines: string[]): Promise<number> {
+  const ndjson = path.join(dir, 'records.ndjson');
+  fs.writeFileSync(ndjson, lines.join('\n') + '\n');
+  const connection = await (await DuckDBInstance.create(':memory:')).connect();
+  const started = process.hrtime.bigint();
+  await connection.run(`COPY (SELECT * FROM read_json('${ndjson}', format = 'newline_delimited')) TO '${path.join(dir, 'native.parquet')}' (FORMAT parquet, COMPRESSION zstd)`);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  connection.closeSync();
+  return lines.length / seconds;
+}
+
+interface ParquetJsWriter { appendRow(row: Record<string, unknown>): Promise<void>; close(): Promise<void> }
+interface ParquetJs {
+  ParquetSchema: new (fields: Record<string, { type: string; optional?: boolean }>) => unknown;
+  ParquetWriter: { openFile(schema: unknown, file: string): Promise<ParquetJsWriter> };
+}
+
+async function parquetjsLite(dir: string, rows: number): Promise<number> {
+  const parquet = require('parquetjs-lite') as ParquetJs; // ships no type declarations
+  const schema = new parquet.ParquetSchema({
+    ts: { type: 'INT64' }, user_id: { type: 'UTF8' }, session_id: { type: 'UTF8' }, page: { type: 'UTF8' },
+    referrer: { type: 'UTF8', optional: true }, user_agent: { type: 'UTF8' }, duration_ms: { type: 'INT32' }, country: { type: 'UTF8' },
+  });
+  const writer = await parquet.ParquetWriter.openFile(schema, path.join(dir, 'parquetjs.parquet'));
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < rows; i++) {
+    const view = pageView(i, START + i);
+    await writer.appendRow({ ...view, referrer: view.referrer ?? undefined });
+  }
+  await writer.close();
+  return rows / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'sluice-load-bench-'));
+  const port = 19098;
+  const stopBroker = await startBroker(path.join(dir, 'broker'), port);
+  try {
+    const bootstrap = `127.0.0.1:${port}`;
+    const client = await KafkaClient.connect(bootstrap);
+    await client.createTopic('page_views', 4);
+    const lines: string[] = [];
+    for (let first = 0; first < RECORDS; first += 1000) {
+      const records = [];
+      for (let i = first; i < Math.min(RECORDS, first + 1000); i++) {
+        const line = JSON.stringify(pageView(i, START + i * 10)); // ~2.8 hours of event time
+        lines.push(line);
+        records.push({ key: Buffer.from(`user-${i % 211}`), value: Buffer.from(line), timestamp: START + i * 10 });
+      }
+      await client.produce('page_views', (first / 1000) % 4, buildRecordBatch(records));
+    }
+    client.close();
+    console.log(`machine: ${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB RAM, node ${process.version}`);
+    console.log(`${fmt(RECORDS)} page views (JSON, ${Math.round(lines.reduce((s, l) => s + l.length, 0) / RECORDS)} bytes each) in 4 partitions\n`);
+    const avro = loadOnce(dir, bootstrap, 'avro');
+    const parquet = loadOnce(dir, bootstrap, 'parquet');
+    const native = await duckdbNativeNdjson(dir, lines);
+    const parquetjs = await parquetjsLite(dir, 100_000);
+    const row = (label: string, r: { records: number; seconds: number; files: number; maxRssMB: number }, target: string) =>
+      console.log(`${label}: ${fmt(r.records / r.seconds)} records/s (${r.records} records, ${r.files} files, ${r.seconds.toFixed(2)} s), peak RSS ${Math.round(r.maxRssMB)} MB   target ${target}, RSS ≤ 512 MB`);
+    row('sluice load → Avro (deflate)', avro, '≥ 500,000/s');
+    row('sluice load → Parquet (zstd)', parquet, '≥ 300,000/s');
+    console.log(`peer: DuckDB native NDJSON→Parquet (zstd), no JS per record: ${fmt(native)} rows/s; sluice Parquet / native = ${(parquet.records / parquet.seconds / native).toFixed(2)}`);
+    console.log(`peer: parquetjs-lite (100k rows, uncompressed): ${fmt(parquetjs)} rows/s; sluice Parquet / parquetjs-lite = ${(parquet.records / parquet.seconds / parquetjs).toFixed(1)}`);
+  } finally {
+    await stopBroker();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,54 @@
+// Worker-thread side of parallel loading: each worker loads whole partition ranges with its own
+// Kafka connection; the main thread alone commits.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openSink } from '../../connectors/sinks/local-sink';
+import { KafkaSource } from '../../connectors/sources/kafka-source';
+import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
+import type { JobDefinition } from './job-definition';
+import { HourPartitioner } from './hour-partition';
+import { makeRecordDecoder } from './record-decoder';
+import { loadRange } from './range-loader';
+import { PlannedRange, TableState } from './table-state';
+
+export interface WorkerTask {
+  job: JobDefinition;
+  sink: string;
+  tableRoot: string;
+  runId: string;
+  stagingDir: string;
+  deadline: number;
+}
+
+export type WorkerRequest = { range: PlannedRange } | { done: true };
+
+async function serve(task: WorkerTask): Promise<void> {
+  const { job } = task;
+  const schema = loadAvroSchema(job.value.schema);
+  const source = await KafkaSource.open(job.source.bootstrap, job.source.topic);
+  const context = {
+    job,
+    table: new TableState(openSink(task.sink), task.tableRoot),
+    runId: task.runId,
+    source,
+    stagingDir: task.stagingDir,
+    outputSchema: withMetadataColumns(schema.schema, job.metadataColumns),
+    decode: makeRecordDecoder(job, schema),
+    partitioner: new HourPartitioner(job.time.timezone),
+    deadline: task.deadline,
+    onProgress: (records: number) => parentPort!.postMessage({ progress: records }),
+  };
+  parentPort!.on('message', (request: WorkerRequest) => {
+    if ('done' in request) {
+      source.close();
+      parentPort!.close();
+      return;
+    }
+    loadRange(context, request.range).then(
+      (result) => parentPort!.postMessage({ result }),
+      (error: Error) => parentPort!.postMessage({ error: error.message, name: error.name }),
+    );
+  });
+  parentPort!.postMessage({ ready: true });
+}
+
+serve(workerData as WorkerTask).catch((error: Error) => parentPort!.postMessage({ error: error.message, name: error.name }));

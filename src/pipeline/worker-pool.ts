@@ -1,0 +1,50 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RangeLoadResult } from './range-loader';
+import type { PlannedRange } from './table-state';
+import type { WorkerTask } from './range-worker';
+
+export class RangeWorkerError extends Error {
+  constructor(readonly range: PlannedRange | undefined, detail: string) {
+    super(range ? `partition ${range.partition} offsets ${range.start}..${range.end}: ${detail}` : detail);
+    this.name = 'RangeWorkerError';
+  }
+}
+
+type Message = { ready: true } | { progress: number } | { result: RangeLoadResult } | { error: string; name: string };
+
+/** Loads ranges on `threads` worker threads, each taking the next range when it finishes one. */
+export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange[], threads: number, onProgress?: (records: number) => void): Promise<RangeLoadResult[]> {
+  const results: RangeLoadResult[] = new Array(ranges.length);
+  let next = 0;
+  const lane = () =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(path.join(__dirname, 'range-worker.js'), { workerData: task });
+      let current = -1;
+      const fail = (error: Error) => {
+        void worker.terminate();
+        reject(error);
+      };
+      const dispatch = () => {
+        if (next >= ranges.length) {
+          worker.postMessage({ done: true });
+          return;
+        }
+        current = next++;
+        worker.postMessage({ range: ranges[current] });
+      };
+      worker.on('message', (message: Message) => {
+        if ('progress' in message) onProgress?.(message.progress);
+        else if ('ready' in message) dispatch();
+        else if ('result' in message) {
+          results[current] = message.result;
+          dispatch();
+        } else fail(new RangeWorkerError(ranges[current], `${message.name}: ${message.error}`));
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => (code === 0 || next >= ranges.length ? resolve() : fail(new RangeWorkerError(ranges[current], `worker exited with code ${code}`))));
+    });
+  await Promise.all(Array.from({ length: Math.min(threads, ranges.length) }, lane));
+  if (results.some((r) => r === undefined)) throw new RangeWorkerError(undefined, 'a worker stopped before finishing its ranges');
+  return results;
+}

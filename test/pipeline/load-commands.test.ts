@@ -1,0 +1,140 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KafkaClient } from '../../src/client/kafka-client';
+import { loadJobDefinition } from '../../src/pipeline/job-definition';
+import { executeRun, makePlan, runLoad } from '../../src/pipeline/load-job';
+import { verifyTable } from '../../src/pipeline/verify';
+import { TableState } from '../../src/pipeline/table-state';
+import { LocalSink } from '../../connectors/sinks/local-sink';
+import { progressLine } from '../../src/cli/progress';
+import { RunningBroker, startBroker } from '../helpers/broker';
+import { useTempDir } from '../helpers/temp-dir';
+import { run } from '../helpers/processes';
+import { SLUICE_BIN } from '../helpers/cli';
+import { START, listFiles, pageViewValues, produceValues, writeJob } from '../helpers/page-views';
+
+const sluice = (args: string[]) => run(process.execPath, [SLUICE_BIN, ...args]);
+
+/** A local sink whose renames start failing after `okRenames`, like a process dying mid-commit. */
+class FailingSink extends LocalSink {
+  renames = 0;
+  constructor(location: string, private readonly okRenames: number) {
+    super(location);
+  }
+  override async rename(from: string, to: string): Promise<boolean> {
+    if (!from.includes('.tmp') && ++this.renames > this.okRenames) throw new Error('injected failure: the process died here');
+    return super.rename(from, to);
+  }
+}
+
+describe('load, verify and backfill commands', function () {
+  this.timeout(120_000);
+  const tmp = useTempDir();
+  let running: RunningBroker;
+  let client: KafkaClient;
+
+  beforeEach(async () => {
+    running = await startBroker({ numPartitions: 4 });
+    client = await KafkaClient.connect(running.bootstrap);
+    await client.createTopic('page_views', 4);
+    await produceValues(client, 'page_views', 4, pageViewValues(0, 4000, (i) => START + i * 1000));
+  });
+  afterEach(async () => {
+    client.close();
+    await running.stop();
+  });
+
+  it('--dry-run prints the plan and writes nothing', async () => {
+    const job = writeJob(tmp(), {}, running.bootstrap);
+    const result = await sluice(['load', '--job', job, '--dry-run']);
+    assert.equal(result.code, 0, result.stderr);
+    const planned = [...result.stdout.matchAll(/partition (\d): offsets 0\.\.(\d+) \((\d+) records\)/g)];
+    assert.equal(planned.length, 4);
+    assert.equal(planned.reduce((s, m) => s + Number(m[3]), 0), 4000);
+    assert.deepEqual(listFiles(path.join(tmp(), 'warehouse')), []);
+  });
+
+  it('verify names a missing file, a changed file and a gap, and exits 1', async () => {
+    const jobFile = writeJob(tmp(), {}, running.bootstrap);
+    assert.equal((await sluice(['load', '--job', jobFile])).code, 0);
+    const ok = await sluice(['verify', '--job', jobFile]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /records per hour:\n {2}2026-11-21 00:00 {2}3600\n {2}2026-11-21 01:00 {2}400\nverify: OK/);
+    const table = path.join(tmp(), 'warehouse', 'page_views');
+    const files = listFiles(table);
+    const avro = files.find((f) => f.endsWith('.avro'))!;
+    const parquet = files.find((f) => f.endsWith('.parquet'))!;
+    fs.rmSync(path.join(table, avro));
+    fs.appendFileSync(path.join(table, parquet), 'x');
+    const checkpoint = files.find((f) => f.startsWith('_sluice/checkpoints/2/'))!;
+    fs.renameSync(path.join(table, checkpoint), path.join(table, checkpoint.replace(/\/0{20}-/, '/00000000000000000005-')));
+    const record = JSON.parse(fs.readFileSync(path.join(table, checkpoint.replace(/\/0{20}-/, '/00000000000000000005-')), 'utf8'));
+    record.start = 5;
+    fs.writeFileSync(path.join(table, checkpoint.replace(/\/0{20}-/, '/00000000000000000005-')), JSON.stringify(record));
+    const bad = await sluice(['verify', '--job', jobFile]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, new RegExp(`${avro.replace(/[+.]/g, '\\$&')} is missing`));
+    assert.match(bad.stderr, /has \d+ bytes, \d+ recorded/);
+    assert.match(bad.stderr, /good \+ \d+ bad records for \d+ offsets/);
+    assert.match(bad.stderr, /partition 2 range 5\.\.\d+: gap, offsets 0\.\.4 were never loaded/);
+  });
+
+  it('backfill writes its own output, leaves the scheduled checkpoint alone, and a re-run adds nothing', async () => {
+    const jobFile = writeJob(tmp(), {}, running.bootstrap);
+    assert.equal((await sluice(['load', '--job', jobFile, '--partitions', '1'])).code, 0);
+    const table = path.join(tmp(), 'warehouse', 'page_views');
+    const scheduledBefore = listFiles(path.join(table, '_sluice'));
+    const first = await sluice(['backfill', '--job', jobFile, '--from-offset', '10', '--to-offset', '110', '--partitions', '0,2']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /200 records in 2 ranges/);
+    assert.equal(first.stderr, '', 'no progress bar when stderr is not a terminal');
+    const backfill = path.join(table, '_backfill', 'from-offset-10-to-offset-110');
+    const written = listFiles(backfill);
+    assert.ok(written.some((f) => /^dt=2026-11-21\/hr=\d\d\/page_views\+0\+10\+110\+0\.avro$/.test(f)), written.join(' '));
+    assert.deepEqual(listFiles(path.join(table, '_sluice')), scheduledBefore, 'the scheduled job\'s state is untouched');
+    const again = await sluice(['backfill', '--job', jobFile, '--from-offset', '10', '--to-offset', '110', '--partitions', '0,2']);
+    assert.match(again.stdout, /0 records in 0 ranges/);
+    assert.deepEqual(listFiles(backfill), written);
+    const byTime = await sluice(['backfill', '--job', jobFile, '--from-time', new Date(START + 3_000_000).toISOString()]);
+    assert.equal(byTime.code, 0, byTime.stderr);
+    assert.match(byTime.stdout, /1000 records in 4 ranges/, 'records from 00:50 on: 1,000 of them');
+  });
+
+  it('rolls a commit that died midway forward on the next run, and a run without a manifest back', async () => {
+    const job = loadJobDefinition(writeJob(tmp(), { files: { maxRecords: 300 } }, running.bootstrap));
+    const failing = new TableState(new FailingSink(path.join(tmp(), 'warehouse'), 5), 'page_views');
+    await assert.rejects(executeRun(job, { table: failing, kind: 'scheduled', planner: (t, s, p) => makePlan(job, t, s, p, () => undefined) }, {}), /injected failure/);
+    const runs = listFiles(path.join(tmp(), 'warehouse/page_views/_sluice/runs'));
+    assert.ok(runs.some((f) => f.endsWith('/commit.json')), 'the manifest survived the failure');
+    const next = await runLoad(job);
+    assert.equal(next.recovered.rolledForward.length, 1);
+    assert.equal(next.committed.length, 0, 'nothing new: the interrupted run covered everything');
+    const report = await verifyTable(job);
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.partitions.reduce((s, p) => s + p.records, 0), 4000);
+
+    fs.mkdirSync(path.join(tmp(), 'warehouse/page_views/_sluice/runs/20260101T000000Z-abcdef/tmp/dt=2026-11-21/hr=00'), { recursive: true });
+    fs.writeFileSync(path.join(tmp(), 'warehouse/page_views/_sluice/runs/20260101T000000Z-abcdef/tmp/dt=2026-11-21/hr=00/half.avro'), 'partial');
+    const after = await runLoad(job);
+    assert.deepEqual(after.recovered.rolledBack, ['20260101T000000Z-abcdef']);
+    assert.deepEqual(listFiles(path.join(tmp(), 'warehouse/page_views/_sluice/runs')), []);
+  });
+});
+
+describe('progress display', () => {
+  it('draws records/s and ETA on a terminal, and nothing otherwise', () => {
+    const written: string[] = [];
+    const tty = { isTTY: true, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    const bar = progressLine(1000, tty);
+    bar.add(500);
+    bar.done();
+    assert.match(written.join(''), /\r\[#{15} {15}\] 500\/1000 records {2}\d+\/s {2}ETA \d+s/);
+    const silent: string[] = [];
+    const pipe = { isTTY: false, write: (s: string) => silent.push(s) } as unknown as NodeJS.WriteStream;
+    const quiet = progressLine(1000, pipe);
+    quiet.add(500);
+    quiet.done();
+    assert.deepEqual(silent, []);
+  });
+});
