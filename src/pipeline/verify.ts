@@ -62,7 +62,7 @@ export async function verifyTable(job: JobDefinition, location: { sink?: string;
         }
         if (status.length !== file.bytes) problems.push(`${label}: ${file.path} has ${status.length} bytes, ${file.bytes} recorded`);
         const counted = await countRecords(table, file).catch((error: Error) => {
-          problems.push(`${label}: ${file.path} cannot be read: ${error.message}`);
+          problems.push(`${label}: ${file.path} cannot be read: ${error.message.split('\n')[0]}`);
           return file.records;
         });
         if (counted !== file.records) problems.push(`${label}: ${file.path} holds ${counted} records, ${file.records} recorded`);
