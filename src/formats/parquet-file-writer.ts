@@ -7,8 +7,8 @@ import { Column, ColumnAppender, columnAppender, InvalidValueError, parquetColum
 
 /**
  * Parquet files written through DuckDB. Each writer appends its records, one appender call per value,
- * to a temporary table inside a transaction on its own connection to one shared in-memory DuckDB, and
- * close() copies that table to the Parquet file. See docs/parquet-choice.md for why this way.
+ * to a temporary table on its own connection to one shared in-memory DuckDB, and close() copies that
+ * table to the Parquet file. See docs/parquet-choice.md for why this way.
  */
 
 export interface ParquetFileWriterOptions {
@@ -22,9 +22,10 @@ export interface ParquetFileWriterOptions {
 export const DEFAULT_ROW_GROUP_ROWS = 122_880;
 
 /**
- * Rows a writer's appender holds before handing them to its table. DuckDB's own default is 204,800
- * rows (~50 MB of page views) per appender, outside its memory limit; flushed rows are inside it and
- * spill to the temp directory. Flushing inside an open transaction costs little, unlike a commit per flush.
+ * Rows a writer's appender holds before committing them to its table. DuckDB's own default is 204,800
+ * rows (~50 MB of page views) per appender, outside its memory limit; committed rows are compressed
+ * (~85 bytes per page view, against ~160 uncommitted) and count against the limit, beyond which they
+ * spill to the temp directory.
  */
 const APPENDER_FLUSH_ROWS = 4096;
 
@@ -146,14 +147,17 @@ class ParquetFileWriter implements RecordFileWriter {
       await this.closing.catch(() => undefined);
     }
     await this.ready;
-    await this.release().catch(() => undefined); // the file removal below is what abort promises
+    try {
+      this.release();
+    } catch {
+      // The file removal below is what abort() promises; the connection is closed by release() regardless.
+    }
     await fs.promises.rm(this.path, { force: true });
   }
 
   private async open(table: string): Promise<void> {
     const connection = await (await sharedEngine()).connect();
     try {
-      await connection.run('BEGIN TRANSACTION');
       await connection.run(`CREATE TEMP TABLE ${table} (${this.columns.map(stagingColumnSql).join(', ')})`);
       this.stage = { connection, appender: await connection.createAppender(table, 'main', 'temp'), appenderOpen: true };
     } catch (e) {
@@ -191,15 +195,15 @@ class ParquetFileWriter implements RecordFileWriter {
     } catch (e) {
       throw (this.failure = new ParquetWriteError(this.path, `writing the file failed: ${messageOf(e)}`));
     }
-    await this.release();
+    this.release();
     await syncToDisk(this.path);
     const { size } = await fs.promises.stat(this.path);
     if (this.state === 'closing') this.state = 'closed';
     return { path: this.path, records: this.records, bytes: size };
   }
 
-  /** Drops the staged rows (by rolling back the transaction that created their table) and the connection. */
-  private async release(): Promise<void> {
+  /** Drops the staged rows: a temporary table lives only as long as its connection. */
+  private release(): void {
     const stage = this.stage;
     if (!stage) return;
     this.stage = undefined;
@@ -209,7 +213,6 @@ class ParquetFileWriter implements RecordFileWriter {
         stage.appender.clear();
         stage.appender.closeSync();
       }
-      await stage.connection.run('ROLLBACK');
     } finally {
       stage.connection.closeSync();
     }
