@@ -7,8 +7,8 @@ import { Column, ColumnAppender, columnAppender, InvalidValueError, parquetColum
 
 /**
  * Parquet files written through DuckDB. Each writer appends its records, one appender call per value,
- * to a temporary table on its own connection to one shared in-memory DuckDB, and close() copies that
- * table to the Parquet file. See docs/parquet-choice.md for why this way.
+ * to a temporary table in an open transaction on its own connection to one shared in-memory DuckDB,
+ * and close() copies that table to the Parquet file. See docs/parquet-choice.md for why this way.
  */
 
 export interface ParquetFileWriterOptions {
@@ -22,10 +22,10 @@ export interface ParquetFileWriterOptions {
 export const DEFAULT_ROW_GROUP_ROWS = 122_880;
 
 /**
- * Rows a writer's appender holds before committing them to its table. DuckDB's own default is 204,800
- * rows (~50 MB of page views) per appender, outside its memory limit; committed rows are compressed
- * (~85 bytes per page view, against ~160 uncommitted) and count against the limit, beyond which they
- * spill to the temp directory.
+ * Rows a writer's appender holds before handing them to its table. DuckDB's own default is 204,800
+ * rows (~50 MB of page views) per appender, outside its memory limit; handed-over rows count against
+ * the limit and spill to the temp directory beyond it. Inside the open transaction a flush is cheap;
+ * committing each flush instead cost ~10% more time and more memory (docs/parquet-choice.md).
  */
 const APPENDER_FLUSH_ROWS = 4096;
 
@@ -68,12 +68,18 @@ function sharedEngine(): Promise<DuckDBInstance> {
     memory_limit: settings.memoryLimit,
     temp_directory: settings.tempDirectory,
     threads: String(settings.threads),
-  }).then((instance) => {
-    if (settings.tempDirectory === DEFAULT_TEMP_DIRECTORY) {
-      process.once('exit', () => fs.rmSync(DEFAULT_TEMP_DIRECTORY, { recursive: true, force: true }));
-    }
-    return instance;
-  });
+  }).then(
+    (instance) => {
+      if (settings.tempDirectory === DEFAULT_TEMP_DIRECTORY) {
+        process.once('exit', () => fs.rmSync(DEFAULT_TEMP_DIRECTORY, { recursive: true, force: true }));
+      }
+      return instance;
+    },
+    (e: unknown) => {
+      engine = undefined; // let a later writer try again, e.g. after configureParquetEngine()
+      throw new ParquetEngineError(`could not start: ${messageOf(e)}`);
+    },
+  );
   return engine;
 }
 
@@ -100,7 +106,7 @@ class ParquetFileWriter implements RecordFileWriter {
   private pending: AvroRecord[] = [];
   private stage: Stage | undefined;
   private state: 'open' | 'closing' | 'closed' | 'aborted' = 'open';
-  private failure: Error | undefined;
+  private failure: ParquetWriteError | undefined;
   private closing: Promise<WrittenFile> | undefined;
   private records = 0;
 
@@ -158,6 +164,7 @@ class ParquetFileWriter implements RecordFileWriter {
   private async open(table: string): Promise<void> {
     const connection = await (await sharedEngine()).connect();
     try {
+      await connection.run('BEGIN TRANSACTION');
       await connection.run(`CREATE TEMP TABLE ${table} (${this.columns.map(stagingColumnSql).join(', ')})`);
       this.stage = { connection, appender: await connection.createAppender(table, 'main', 'temp'), appenderOpen: true };
     } catch (e) {
@@ -196,13 +203,18 @@ class ParquetFileWriter implements RecordFileWriter {
       throw (this.failure = new ParquetWriteError(this.path, `writing the file failed: ${messageOf(e)}`));
     }
     this.release();
-    await syncToDisk(this.path);
-    const { size } = await fs.promises.stat(this.path);
+    let bytes: number;
+    try {
+      await syncToDisk(this.path);
+      bytes = (await fs.promises.stat(this.path)).size;
+    } catch (e) {
+      throw (this.failure = new ParquetWriteError(this.path, `making the file durable failed: ${messageOf(e)}`));
+    }
     if (this.state === 'closing') this.state = 'closed';
-    return { path: this.path, records: this.records, bytes: size };
+    return { path: this.path, records: this.records, bytes };
   }
 
-  /** Drops the staged rows: a temporary table lives only as long as its connection. */
+  /** Drops the staged rows: closing the connection rolls back its transaction, temporary table and all. */
   private release(): void {
     const stage = this.stage;
     if (!stage) return;

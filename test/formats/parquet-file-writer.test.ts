@@ -304,9 +304,12 @@ describe('Parquet file writer', () => {
 
   it('abort() while close() is writing leaves no file', async () => {
     const file = path.join(tmp(), 'racing.parquet');
+    const records = pageViews(100_000, 9);
     const writer = createParquetFileWriter({ path: file, schema: PAGE_VIEW });
-    for (const record of pageViews(20_000, 9)) writer.write(record);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // so that close() gets to its COPY
+    for (const record of records) writer.write(record);
     const closing = writer.close();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await writer.abort();
     await closing.catch(() => undefined);
     assert.equal(fs.existsSync(file), false);

@@ -45,6 +45,19 @@ describe('load, verify and backfill commands', function () {
     await running.stop();
   });
 
+  it('sluice load exits 1 with a clear message while another run holds the job, and runs once it is free', async () => {
+    const job = writeJob(tmp(), {}, running.bootstrap);
+    const table = new TableState(new LocalSink(path.join(tmp(), 'warehouse')), 'page_views');
+    const release = await table.lock('held-by-the-test', 60_000);
+    const refused = await sluice(['load', '--job', job]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /sluice: the job is already running \(lock held by .* pid \d+ run held-by-the-test until .*\)/);
+    await release();
+    const ran = await sluice(['load', '--job', job]);
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stdout, /committed/);
+  });
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const job = writeJob(tmp(), {}, running.bootstrap);
     const result = await sluice(['load', '--job', job, '--dry-run']);

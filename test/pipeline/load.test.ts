@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KafkaClient } from '../../src/client/kafka-client';
+import { recordsFrom } from '../../src/client/fetched-records';
 import { loadJobDefinition } from '../../src/pipeline/job-definition';
 import { BadRecordThresholdError, runLoad } from '../../src/pipeline/load-job';
 import { verifyTable } from '../../src/pipeline/verify';
@@ -83,28 +84,35 @@ describe('sluice load: offset ranges into hourly Avro and Parquet files', functi
     assert.equal((await readAvroFiles(table)).reduce((s, f) => s + f.rows.length, 0), 6510);
   });
 
-  it('sends bad records to a dead-letter file, and fails without committing above the threshold', async () => {
+  it('lists exactly the 1% garbage offsets in the dead-letter file, and fails at a 0.5% threshold without committing', async () => {
     const values = pageViewValues(0, 2000, (i) => START + i * 1000);
-    const garbage = [17, 400, 999, 1500].map((i) => ({ key: values[i].key, value: Buffer.from(`{"not": "a page view", "n": ${i}}`), timestamp: START }));
-    garbage.push({ key: 'user-1', value: Buffer.from([0xff, 0xfe, 0x00]), timestamp: START });
-    await produceValues(client, 'page_views', 4, [...values, ...garbage]);
-    const strict = loadJobDefinition(writeJob(tmp(), { badRecords: { maxPercent: 0.1 } }, running.bootstrap));
-    await assert.rejects(runLoad(strict), (e: unknown) => e instanceof BadRecordThresholdError && /5 of 2005 records are bad/.test(e.message) && /offsets/.test(e.message));
+    for (let i = 0; i < 20; i++) {
+      const at = 50 + i * 97;
+      values[at] = { ...values[at], value: i % 2 ? Buffer.from(`{"garbage": ${i}}`) : Buffer.from([0xff, 0xfe, i]) };
+    }
+    await produceValues(client, 'page_views', 4, values);
+    const garbage = new Set<string>();
+    for (let p = 0; p < 4; p++) {
+      for (const r of recordsFrom((await client.fetch('page_views', p, 0, { maxBytes: 8 << 20 })).records, 0).records) {
+        if (!r.value!.toString().startsWith('{"ts"')) garbage.add(`${p}/${r.offset}`);
+      }
+    }
+    assert.equal(garbage.size, 20);
+    const strict = loadJobDefinition(writeJob(tmp(), { badRecords: { maxPercent: 0.5 } }, running.bootstrap));
+    await assert.rejects(runLoad(strict), (e: unknown) => e instanceof BadRecordThresholdError && /20 of 2000 records are bad \(1\.00%, limit 0\.5%\): nothing was committed\. First bad: partition \d offsets \d+/.test(e.message));
     const table = path.join(tmp(), 'warehouse', 'page_views');
-    assert.deepEqual(listFiles(table).filter((f) => !f.startsWith('_sluice/lock')), [], 'nothing committed, nothing left behind');
+    assert.deepEqual(listFiles(table), [], 'nothing committed, nothing left behind');
 
-    const tolerant = loadJobDefinition(writeJob(tmp(), { badRecords: { maxPercent: 0.5 } }, running.bootstrap));
+    const tolerant = loadJobDefinition(writeJob(tmp(), { badRecords: { maxPercent: 2 } }, running.bootstrap));
     const result = await runLoad(tolerant);
-    assert.equal(result.committed.reduce((s, r) => s + r.badRecords, 0), 5);
+    assert.equal(result.committed.reduce((s, r) => s + r.badRecords, 0), 20);
     const dead = listFiles(table).filter((f) => f.startsWith('_dead_letter/'));
     const entries = dead.flatMap((f) => fs.readFileSync(path.join(table, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l)));
-    assert.equal(entries.length, 5);
+    assert.deepEqual(new Set(entries.map((e) => `${e.partition}/${e.offset}`)), garbage, 'exactly the garbage offsets');
     for (const entry of entries) {
       assert.equal(entry.topic, 'page_views');
-      assert.ok(Number.isInteger(entry.partition) && Number.isInteger(entry.offset));
       assert.ok(entry.error.length > 0);
-      const raw = Buffer.from(entry.value, 'base64');
-      assert.ok(garbage.some((g) => g.value.equals(raw)), 'the raw bytes are kept');
+      assert.ok(values.some((v) => v.value.equals(Buffer.from(entry.value, 'base64'))), 'the raw bytes are kept');
     }
     assert.deepEqual((await verifyTable(tolerant)).problems, []);
   });
