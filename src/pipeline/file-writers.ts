@@ -1,13 +1,19 @@
+import { isMainThread } from 'node:worker_threads';
 import { createAvroFileWriter } from '../formats/avro-file-writer';
 import type { AvroSchema, RecordFileWriter } from '../formats/record-file-writer';
 import type { JobDefinition, OutputFormat } from './job-definition';
 
 type ParquetModule = typeof import('../formats/parquet-file-writer');
+const PARQUET_MEMORY_PER_WORKER = '96MB';
 let parquet: ParquetModule | undefined;
 
 /** A writer for one output file; DuckDB's native module is loaded only by jobs that write Parquet. */
 export function createFileWriter(format: OutputFormat, path: string, schema: AvroSchema, job: JobDefinition): RecordFileWriter {
   if (format === 'avro') return createAvroFileWriter({ path, schema, codec: job.output.avroCodec });
-  parquet ??= require('../formats/parquet-file-writer') as ParquetModule;
+  if (!parquet) {
+    parquet = require('../formats/parquet-file-writer') as ParquetModule;
+    // Each worker thread has its own DuckDB; one thread apiece keeps the workers from fighting over the cores.
+    if (!isMainThread) parquet.configureParquetEngine({ threads: 1, memoryLimit: PARQUET_MEMORY_PER_WORKER });
+  }
   return parquet.createParquetFileWriter({ path, schema });
 }
