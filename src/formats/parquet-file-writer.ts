@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { threadId } from 'node:worker_threads';
 import * as path from 'node:path';
 import { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { AvroRecord, AvroSchema, RecordFileWriter, WrittenFile } from './record-file-writer';
@@ -53,7 +54,8 @@ export class ParquetEngineError extends Error {
   }
 }
 
-const DEFAULT_TEMP_DIRECTORY = path.join(os.tmpdir(), `sluice-duckdb-${process.pid}`);
+// Per thread: in a worker thread `process` 'exit' fires when that thread ends, and removes only its own directory.
+const DEFAULT_TEMP_DIRECTORY = path.join(os.tmpdir(), `sluice-duckdb-${process.pid}-${threadId}`);
 let settings: ParquetEngineSettings = { memoryLimit: '128MB', tempDirectory: DEFAULT_TEMP_DIRECTORY, threads: os.availableParallelism() };
 let engine: Promise<DuckDBInstance> | undefined;
 

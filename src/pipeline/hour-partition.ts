@@ -12,6 +12,8 @@ const QUARTER_MS = 900_000;
  */
 export class HourPartitioner {
   private readonly cache = new Map<number, HourPartition>();
+  /** One object per distinct hour, so callers may key maps by it. */
+  private readonly hours = new Map<string, HourPartition>();
   private readonly format: Intl.DateTimeFormat | null;
 
   constructor(readonly timezone: string) {
@@ -24,7 +26,10 @@ export class HourPartitioner {
     const bucket = this.format ? Math.floor(timestamp / QUARTER_MS) : Math.floor(timestamp / HOUR_MS);
     let hit = this.cache.get(bucket);
     if (!hit) {
-      hit = this.compute(timestamp);
+      const computed = this.compute(timestamp);
+      const key = `${computed.dt}|${computed.hr}`;
+      hit = this.hours.get(key) ?? computed;
+      this.hours.set(key, hit);
       if (this.cache.size > 100_000) this.cache.clear();
       this.cache.set(bucket, hit);
     }

@@ -55,7 +55,8 @@ export function deadLetterPath(topic: string, range: PlannedRange): string {
 export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): Promise<RangeLoadResult> {
   const { job, table, runId } = ctx;
   let range = planned; // file names follow the plan; `range` shrinks if the deadline stops reading early
-  const open = new Map<string, OpenFile>();
+  const openByHour = new Map<HourPartition, Map<OutputFormat, OpenFile>>();
+  const allOpen = () => [...openByHour.values()].flatMap((files) => [...files.values()]);
   const nextSeq = new Map<string, number>();
   const files: CommittedFile[] = [];
   const deadLetters: string[] = [];
@@ -103,15 +104,17 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
       records++;
       const hour = ctx.partitioner.partitionOf(decoded.eventTime);
       const size = kafkaRecord.value?.length ?? 0;
+      // The partitioner hands back the same object for every record of an hour, so it keys the open files.
+      let forHour = openByHour.get(hour);
+      if (!forHour) openByHour.set(hour, (forHour = new Map()));
       for (const format of job.output.formats) {
-        const key = `${hour.dt}T${hour.hr}|${format}`;
-        let file = open.get(key);
+        let file = forHour.get(format);
         if (file && (file.records >= job.files.maxRecords || file.bytes + size > job.files.maxBytes)) {
-          open.delete(key);
+          forHour.delete(format);
           await closeFile(file);
           file = undefined;
         }
-        if (!file) open.set(key, (file = openFile(hour, format)));
+        if (!file) forHour.set(format, (file = openFile(hour, format)));
         file.writer.write(decoded.record);
         file.records++;
         file.bytes += size;
@@ -122,8 +125,8 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
   try {
     const reached = await ctx.source.read(range.partition, range.start, range.end, onRecords, () => Date.now() >= ctx.deadline);
     range = { ...range, end: reached };
-    for (const file of open.values()) await closeFile(file);
-    open.clear();
+    for (const file of allOpen()) await closeFile(file);
+    openByHour.clear();
     if (deadLetters.length > 0) {
       const finalPath = deadLetterPath(job.source.topic, planned);
       const body = Buffer.from(deadLetters.join('\n') + '\n');
@@ -131,7 +134,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
       files.push({ path: finalPath, format: 'dead-letter', hour: null, records: deadLetters.length, bytes: body.length });
     }
   } catch (error) {
-    for (const file of open.values()) await file.writer.abort().catch(() => undefined);
+    for (const file of allOpen()) await file.writer.abort().catch(() => undefined);
     throw error;
   }
   files.sort((a, b) => a.path.localeCompare(b.path));

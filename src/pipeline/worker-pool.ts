@@ -11,6 +11,9 @@ export class RangeWorkerError extends Error {
   }
 }
 
+/** Bounds each worker's V8 heap so two of them and their DuckDBs stay within the job's memory budget. */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 };
+
 type Message = { ready: true } | { progress: number } | { result: RangeLoadResult } | { error: string; name: string };
 
 /** Loads ranges on `threads` worker threads, each taking the next range when it finishes one. */
@@ -19,7 +22,7 @@ export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange
   let next = 0;
   const lane = () =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(path.join(__dirname, 'range-worker.js'), { workerData: task });
+      const worker = new Worker(path.join(__dirname, 'range-worker.js'), { workerData: task, resourceLimits: WORKER_HEAP });
       let current = -1;
       const fail = (error: Error) => {
         void worker.terminate();
