@@ -144,7 +144,7 @@ export function loadJobDefinition(file: string): JobDefinition {
     },
     time: { field: time.optionalString('field'), timezone },
     files: { maxRecords: files.number('maxRecords', 1_000_000, 1), maxBytes: files.number('maxBytes', 256 * 1024 * 1024, 1024) },
-    limits: { maxRecordsPerPartition: limits.number('maxRecordsPerPartition', 10_000_000, 1), maxDurationSeconds: limits.number('maxDurationSeconds', 3000, 1) },
+    limits: { maxRecordsPerPartition: limits.number('maxRecordsPerPartition', 10_000_000, 1), maxDurationSeconds: limits.number('maxDurationSeconds', 3000, 0.1) },
     badRecords: { maxPercent: bad.number('maxPercent', 0, 0, 100) },
     metadataColumns: top.list('metadataColumns', ['partition', 'offset', 'timestamp', 'key'] as const, [], true),
     schedule: top.optionalString('schedule'),

@@ -130,7 +130,13 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
         : await mapConcurrently(work, job.concurrency, (range) => loadRange(context, range));
       checkBadRecords(job, results);
       const committedAt = new Date().toISOString();
-      const manifest: CommitManifest = { runId, ranges: results.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt })) };
+      // A range the duration limit stopped before its first record read nothing and records nothing.
+      const read = results.filter((r) => r.end > r.start);
+      const manifest: CommitManifest = { runId, ranges: read.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt })) };
+      if (manifest.ranges.length === 0) {
+        await table.sink.delete(table.path(table.runDir(runId)), true);
+        return { runId, plan, committed: [], recovered, dryRun: false };
+      }
       await writeManifest(table, manifest);
       manifestWritten = true;
       await applyCommit(table, manifest);

@@ -58,6 +58,30 @@ describe('load, verify and backfill commands', function () {
     assert.match(ran.stdout, /committed/);
   });
 
+  it('--shard i/N loads only its partitions, with checkpoints per partition', async () => {
+    const job = writeJob(tmp(), {}, running.bootstrap);
+    assert.equal((await sluice(['load', '--job', job, '--shard', '1/2'])).code, 0);
+    assert.deepEqual(fs.readdirSync(path.join(tmp(), 'warehouse/page_views/_sluice/checkpoints')).sort(), ['1', '3']);
+    assert.equal((await sluice(['load', '--job', job, '--shard', '0/2'])).code, 0);
+    assert.deepEqual(fs.readdirSync(path.join(tmp(), 'warehouse/page_views/_sluice/checkpoints')).sort(), ['0', '1', '2', '3']);
+    const report = await verifyTable(loadJobDefinition(job));
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.partitions.reduce((s, p) => s + p.records, 0), 4000);
+  });
+
+  it('stops reading at the duration limit, commits what it read, and the next run goes on from there', async () => {
+    await produceValues(client, 'page_views', 4, pageViewValues(4000, 200_000, (i) => START + i * 10));
+    const job = loadJobDefinition(writeJob(tmp(), { limits: { maxDurationSeconds: 0.1 }, output: { formats: ['avro'], avroCodec: 'null', sink: path.join(tmp(), 'warehouse'), table: 'page_views' } }, running.bootstrap));
+    const first = await runLoad(job);
+    const loaded = first.committed.reduce((s, r) => s + r.records, 0);
+    assert.ok(loaded > 0 && loaded < 204_000, `the first run stopped early after ${loaded} records`);
+    assert.ok(first.committed.some((r) => r.end < first.plan.find((p) => p.partition === r.partition)!.end), 'a range ends before its planned end');
+    let total = loaded;
+    for (let i = 0; i < 50 && total < 204_000; i++) total += (await runLoad(job)).committed.reduce((s, r) => s + r.records, 0);
+    assert.equal(total, 204_000);
+    assert.deepEqual((await verifyTable(job)).problems, []);
+  });
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const job = writeJob(tmp(), {}, running.bootstrap);
     const result = await sluice(['load', '--job', job, '--dry-run']);
