@@ -12,14 +12,50 @@ import { HOUR, START, listFiles, pageViewValues, produceValues, REPO, writeJob }
 
 const KILLS = 24;
 
-function runLoadChild(job: string, killAfterMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+/** What a killed run left behind: a run directory with a manifest means it died while committing. */
+function killPhase(table: string): 'reading' | 'committing' | 'between' {
+  const runs = path.join(table, '_sluice', 'runs');
+  const left = fs.existsSync(runs) ? fs.readdirSync(runs) : [];
+  if (left.length === 0) return 'between';
+  return left.some((run) => fs.existsSync(path.join(runs, run, 'commit.json'))) ? 'committing' : 'reading';
+}
+
+function runDirs(table: string): string[] {
+  const runs = path.join(table, '_sluice', 'runs');
+  return fs.existsSync(runs) ? fs.readdirSync(runs) : [];
+}
+
+/** True once a run this child started (not one it is rolling forward) has written its manifest. */
+function commitStarted(table: string, before: Set<string>): boolean {
+  return runDirs(table).some((run) => !before.has(run) && fs.existsSync(path.join(table, '_sluice', 'runs', run, 'commit.json')));
+}
+
+/**
+ * Runs `sluice load` and kills it with SIGKILL either after `killAt` ms, or, with
+ * 'commit', a random 0-8 ms after its commit manifest appears (among the renames
+ * and checkpoint writes).
+ */
+function runLoadChild(job: string, table: string, killAt: number | 'commit'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [SLUICE_BIN, 'load', '--job', job], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    const kill = () => child.kill('SIGKILL');
+    let timer: NodeJS.Timeout | undefined;
+    let poll: NodeJS.Timeout | undefined;
+    if (killAt === 'commit') {
+      const before = new Set(runDirs(table));
+      poll = setInterval(() => {
+        if (!commitStarted(table, before)) return;
+        clearInterval(poll);
+        timer = setTimeout(kill, Math.floor(Math.random() * 8));
+      }, 1);
+    } else {
+      timer = setTimeout(kill, killAt);
+    }
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearInterval(poll);
       resolve({ code, signal, stderr });
     });
   });
@@ -55,10 +91,14 @@ describe('exactly-once under kill -9 (sluice load as a child process)', function
       }
     })();
     const outcomes: string[] = [];
+    const phases: string[] = [];
     const kills = () => outcomes.filter((o) => o === 'SIGKILL').length;
-    for (let attempt = 0; kills() < KILLS && attempt < 100; attempt++) {
-      const result = await runLoadChild(jobFile, 50 + Math.floor(Math.random() * 900));
+    const commitKills = () => phases.filter((p) => p === 'committing').length;
+    for (let attempt = 0; (kills() < KILLS || commitKills() < 5) && attempt < 150; attempt++) {
+      const table = path.join(tmp(), 'warehouse', 'page_views');
+      const result = await runLoadChild(jobFile, table, attempt % 2 ? 'commit' : 50 + Math.floor(Math.random() * 900));
       outcomes.push(result.signal ?? `exit ${result.code}`);
+      if (result.signal === 'SIGKILL') phases.push(killPhase(table));
       if (result.code !== null && result.code !== 0) assert.fail(`load failed by itself: ${result.stderr}`);
     }
     appending = false;
@@ -69,7 +109,9 @@ describe('exactly-once under kill -9 (sluice load as a child process)', function
       if (/nothing new to load/.test(result.stdout)) break;
     }
     assert.ok(kills() >= KILLS, `${KILLS} kills landed: ${outcomes.join(', ')}`);
-    if (process.env.KILL_VERBOSE) console.log(`      runs: ${outcomes.join(', ')}`);
+    const tally = (name: string) => phases.filter((p) => p === name).length;
+    assert.ok(tally('committing') >= 5, `kills landed during commits: ${phases.join(', ')}`);
+    console.log(`      kills: ${tally('reading')} while reading or writing temporary files, ${tally('committing')} during the commit (manifest written, renames or checkpoints under way), ${tally('between')} between runs`);
 
     const table = path.join(tmp(), 'warehouse', 'page_views');
     const files = listFiles(table);
