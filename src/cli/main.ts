@@ -11,45 +11,43 @@ import * as verify from './commands/verify';
 import * as backfill from './commands/backfill';
 import { KafkaError } from '../protocol/error-codes';
 
+/** One command: the shape every module in ./commands exports. */
+interface CommandModule<Args> {
+  command: string;
+  describe: string;
+  builder: (yargs: Argv) => Argv<Args>;
+  handler: (args: Args, io: CommandIO) => number | Promise<number>;
+}
+
+/** Registers a command whose handler's exit status lands in `status.code`. */
+function register<Args>(parser: Argv, module: CommandModule<Args>, io: CommandIO, status: { code: number }): Argv {
+  return parser.command<Args>(module.command, module.describe, module.builder, async (args) => {
+    // yargs hands back the builder's options plus camel-cased aliases, `_` and `$0`: a superset of Args.
+    status.code = await module.handler(args as unknown as Args, io);
+  });
+}
+
 /**
  * Parses `argv` and runs one command. Returns the exit status; never exits the
  * process itself, so the CLI can be driven from tests.
  */
 export async function run(argv: string[], io: CommandIO = processIO): Promise<number> {
-  let status = 0;
-  const parser = yargs(argv)
+  const status = { code: 0 };
+  let parser = yargs(argv)
     .scriptName('sluice')
     .command('log', 'Inspect partition logs on disk', (log: Argv) =>
-      log
-        .command(logDump.command, logDump.describe, logDump.builder, (args) => {
-          status = logDump.handler(args, io);
-        })
-        .demandCommand(1, 'name a log subcommand'),
-    )
-    .command(demo.command, demo.describe, demo.builder, (args) => {
-      status = demo.handler(args, io);
-    })
-    .command(broker.command, broker.describe, broker.builder, async (args) => {
-      status = await broker.handler(args, io);
-    })
-    .command(topics.command, topics.describe, topics.builder, async (args) => {
-      status = await topics.handler(args, io);
-    })
-    .command(produce.command, produce.describe, produce.builder, async (args) => {
-      status = await produce.handler(args, io);
-    })
-    .command(consume.command, consume.describe, consume.builder, async (args) => {
-      status = await consume.handler(args, io);
-    })
-    .command(load.command, load.describe, load.builder, async (args) => {
-      status = await load.handler(args, io);
-    })
-    .command(verify.command, verify.describe, verify.builder, async (args) => {
-      status = await verify.handler(args, io);
-    })
-    .command(backfill.command, backfill.describe, backfill.builder, async (args) => {
-      status = await backfill.handler(args, io);
-    })
+      register(log, logDump, io, status).demandCommand(1, 'name a log subcommand'),
+    );
+  // The explicit list of top-level commands, in the order `sluice --help` shows them.
+  parser = register(parser, demo, io, status);
+  parser = register(parser, broker, io, status);
+  parser = register(parser, topics, io, status);
+  parser = register(parser, produce, io, status);
+  parser = register(parser, consume, io, status);
+  parser = register(parser, load, io, status);
+  parser = register(parser, verify, io, status);
+  parser = register(parser, backfill, io, status);
+  parser = parser
     .demandCommand(1, 'name a command')
     .strict()
     .help()
@@ -67,7 +65,7 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
     io.err(`sluice: ${error instanceof KafkaError || error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  return status;
+  return status.code;
 }
 
 class UsageError extends Error {}
