@@ -23,6 +23,9 @@ import {
 } from './record-batch';
 import { readZigzag, writeZigzag, zigzagSize } from './varint';
 import { KafkaError } from './error-codes';
+import { decompressRecords, UnsupportedCompressionError } from './compression';
+
+export { UnsupportedCompressionError };
 
 export interface RecordHeader {
   key: string;
@@ -42,13 +45,6 @@ export interface DecodedRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers: RecordHeader[];
-}
-
-export class UnsupportedCompressionError extends KafkaError {
-  constructor(readonly compression: number) {
-    super('UNSUPPORTED_COMPRESSION_TYPE', `cannot read ${COMPRESSION_NAMES[compression] ?? compression}-compressed batches yet`);
-    this.name = 'UnsupportedCompressionError';
-  }
 }
 
 export class MalformedRecordError extends KafkaError {
@@ -120,33 +116,44 @@ export function buildRecordBatch(records: RecordInput[], baseOffset = 0, now = D
   return batch;
 }
 
-/** Decodes every record of the uncompressed batch starting at `pos`. */
+/** Decodes every record of the batch starting at `pos` (uncompressed, gzip or snappy). */
 export function decodeRecords(buffer: Buffer, pos = 0): DecodedRecord[] {
   const header = readBatchHeader(buffer, pos);
+  const batchEnd = pos + LOG_OVERHEAD + header.batchLength;
   const compression = compressionOf(header.attributes);
-  if (compression !== 0) throw new UnsupportedCompressionError(compression);
-  const end = pos + LOG_OVERHEAD + header.batchLength;
-  const records: DecodedRecord[] = [];
+  let body = buffer;
   let p = pos + BATCH_HEADER_SIZE;
+  let end = batchEnd;
+  if (compression !== 0) {
+    try {
+      body = decompressRecords(compression, buffer.subarray(p, batchEnd));
+    } catch (error) {
+      if (error instanceof UnsupportedCompressionError) throw error;
+      throw new MalformedRecordError(header.baseOffset, 0, `cannot decompress ${COMPRESSION_NAMES[compression]}: ${(error as Error).message}`);
+    }
+    p = 0;
+    end = body.length;
+  }
+  const records: DecodedRecord[] = [];
   for (let i = 0; i < header.recordsCount; i++) {
     const fail = (detail: string): never => {
       throw new MalformedRecordError(header.baseOffset, i, detail);
     };
     try {
-      const length = readZigzag(buffer, p, end);
+      const length = readZigzag(body, p, end);
       const recordEnd = length.next + length.value;
       if (length.value < 0 || recordEnd > end) fail(`length ${length.value} runs past the batch end`);
       p = length.next + 1; // skip record attributes
-      const timestampDelta = readZigzag(buffer, p, recordEnd);
-      const offsetDelta = readZigzag(buffer, timestampDelta.next, recordEnd);
-      const key = readNullableBytes(buffer, offsetDelta.next, recordEnd, fail);
-      const value = readNullableBytes(buffer, key.next, recordEnd, fail);
-      const headerCount = readZigzag(buffer, value.next, recordEnd);
+      const timestampDelta = readZigzag(body, p, recordEnd);
+      const offsetDelta = readZigzag(body, timestampDelta.next, recordEnd);
+      const key = readNullableBytes(body, offsetDelta.next, recordEnd, fail);
+      const value = readNullableBytes(body, key.next, recordEnd, fail);
+      const headerCount = readZigzag(body, value.next, recordEnd);
       p = headerCount.next;
       const headers: RecordHeader[] = [];
       for (let h = 0; h < headerCount.value; h++) {
-        const hKey = readNullableBytes(buffer, p, recordEnd, fail);
-        const hValue = readNullableBytes(buffer, hKey.next, recordEnd, fail);
+        const hKey = readNullableBytes(body, p, recordEnd, fail);
+        const hValue = readNullableBytes(body, hKey.next, recordEnd, fail);
         headers.push({ key: (hKey.bytes ?? Buffer.alloc(0)).toString('utf8'), value: hValue.bytes });
         p = hValue.next;
       }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { recordsFrom } from '../../src/client/fetched-records';
 import { partitionForKey } from '../../src/client/murmur2';
@@ -80,5 +80,19 @@ describe('unmodified Kafka clients', function () {
     assert.equal(sent.length, 200);
     const order = (rows: unknown[][]) => rows.map((r) => r.join('|')).sort();
     assert.deepEqual(order(received), order(sent), 'every acknowledged (partition, offset, key, value) is read back');
+  });
+
+  it('kafkajs gzip-compressed batches are stored as sent and decode in sluice', async () => {
+    const kafka = new Kafka({ clientId: 'sluice-gzip', brokers: [running.bootstrap], logLevel: logLevel.NOTHING });
+    await client.createTopic('compressed-gzip', 1);
+    const producer = kafka.producer();
+    await producer.connect();
+    const messages = Array.from({ length: 500 }, (_, i) => ({ key: `k${i % 9}`, value: `gzip message ${i} ${'x'.repeat(i % 100)}` }));
+    await producer.send({ topic: 'compressed-gzip', compression: CompressionTypes.GZIP, messages });
+    await producer.disconnect();
+    const fetched = await client.fetch('compressed-gzip', 0, 0, { maxBytes: 1 << 20 });
+    assert.equal(fetched.records.readInt16BE(21) & 0x07, 1, 'the stored batch is gzip-compressed');
+    const { records } = recordsFrom(fetched.records, 0);
+    assert.deepEqual(records.map((r) => `${r.key}:${r.value}`), messages.map((m) => `${m.key}:${m.value}`));
   });
 });
