@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Broker, BrokerOptions } from '../../src/broker/broker';
+import { KafkaClient } from '../../src/client/kafka-client';
 
 export interface RunningBroker {
   broker: Broker;
@@ -54,4 +55,30 @@ export function frame(body: Buffer): Buffer {
   const size = Buffer.alloc(4);
   size.writeInt32BE(body.length);
   return Buffer.concat([size, body]);
+}
+
+export interface BrokerWithTopic {
+  running: RunningBroker;
+  client: KafkaClient;
+}
+
+/**
+ * For each test of the calling suite: a fresh broker with `topic` created, a
+ * connected client, and `seed` run once they are ready; all stopped afterwards.
+ */
+export function useBrokerWithTopic(topic: string, partitions: number, seed?: (client: KafkaClient) => Promise<void>): () => BrokerWithTopic {
+  let current: BrokerWithTopic | undefined;
+  beforeEach(async () => {
+    const running = await startBroker({ numPartitions: partitions });
+    const client = await KafkaClient.connect(running.bootstrap);
+    await client.createTopic(topic, partitions);
+    current = { running, client };
+    await seed?.(client);
+  });
+  afterEach(async () => {
+    current?.client.close();
+    await current?.running.stop();
+    current = undefined;
+  });
+  return () => current!;
 }

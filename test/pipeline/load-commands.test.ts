@@ -1,14 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KafkaClient } from '../../src/client/kafka-client';
 import { loadJobDefinition } from '../../src/pipeline/job-definition';
 import { executeRun, makePlan, runLoad } from '../../src/pipeline/load-job';
 import { verifyTable } from '../../src/pipeline/verify';
 import { TableState } from '../../src/pipeline/table-state';
 import { LocalSink } from '../../connectors/sinks/local-sink';
 import { progressLine } from '../../src/cli/progress';
-import { RunningBroker, startBroker } from '../helpers/broker';
+import { useBrokerWithTopic } from '../helpers/broker';
 import { useTempDir } from '../helpers/temp-dir';
 import { run } from '../helpers/processes';
 import { SLUICE_BIN } from '../helpers/cli';
@@ -31,22 +30,12 @@ class FailingSink extends LocalSink {
 describe('load, verify and backfill commands', function () {
   this.timeout(120_000);
   const tmp = useTempDir();
-  let running: RunningBroker;
-  let client: KafkaClient;
-
-  beforeEach(async () => {
-    running = await startBroker({ numPartitions: 4 });
-    client = await KafkaClient.connect(running.bootstrap);
-    await client.createTopic('page_views', 4);
-    await produceValues(client, 'page_views', 4, pageViewValues(0, 4000, (i) => START + i * 1000));
-  });
-  afterEach(async () => {
-    client.close();
-    await running.stop();
-  });
+  const fixture = useBrokerWithTopic('page_views', 4, (c) => produceValues(c, 'page_views', 4, pageViewValues(0, 4000, (i) => START + i * 1000)));
+  const running = () => fixture().running;
+  const client = () => fixture().client;
 
   it('sluice load exits 1 with a clear message while another run holds the job, and runs once it is free', async () => {
-    const job = writeJob(tmp(), {}, running.bootstrap);
+    const job = writeJob(tmp(), {}, running().bootstrap);
     const table = new TableState(new LocalSink(path.join(tmp(), 'warehouse')), 'page_views');
     const release = await table.lock('held-by-the-test', 60_000);
     const refused = await sluice(['load', '--job', job]);
@@ -59,7 +48,7 @@ describe('load, verify and backfill commands', function () {
   });
 
   it('--shard i/N loads only its partitions, with checkpoints per partition', async () => {
-    const job = writeJob(tmp(), {}, running.bootstrap);
+    const job = writeJob(tmp(), {}, running().bootstrap);
     assert.equal((await sluice(['load', '--job', job, '--shard', '1/2'])).code, 0);
     assert.deepEqual(fs.readdirSync(path.join(tmp(), 'warehouse/page_views/_sluice/checkpoints')).sort(), ['1', '3']);
     assert.equal((await sluice(['load', '--job', job, '--shard', '0/2'])).code, 0);
@@ -70,8 +59,8 @@ describe('load, verify and backfill commands', function () {
   });
 
   it('stops reading at the duration limit, commits what it read, and the next run goes on from there', async () => {
-    await produceValues(client, 'page_views', 4, pageViewValues(4000, 200_000, (i) => START + i * 10));
-    const job = loadJobDefinition(writeJob(tmp(), { limits: { maxDurationSeconds: 0.1 }, output: { formats: ['avro'], avroCodec: 'null', sink: path.join(tmp(), 'warehouse'), table: 'page_views' } }, running.bootstrap));
+    await produceValues(client(), 'page_views', 4, pageViewValues(4000, 200_000, (i) => START + i * 10));
+    const job = loadJobDefinition(writeJob(tmp(), { limits: { maxDurationSeconds: 0.1 }, output: { formats: ['avro'], avroCodec: 'null', sink: path.join(tmp(), 'warehouse'), table: 'page_views' } }, running().bootstrap));
     const first = await runLoad(job);
     const loaded = first.committed.reduce((s, r) => s + r.records, 0);
     assert.ok(loaded > 0 && loaded < 204_000, `the first run stopped early after ${loaded} records`);
@@ -83,7 +72,7 @@ describe('load, verify and backfill commands', function () {
   });
 
   it('--dry-run prints the plan and writes nothing', async () => {
-    const job = writeJob(tmp(), {}, running.bootstrap);
+    const job = writeJob(tmp(), {}, running().bootstrap);
     const result = await sluice(['load', '--job', job, '--dry-run']);
     assert.equal(result.code, 0, result.stderr);
     const planned = [...result.stdout.matchAll(/partition (\d): offsets 0\.\.(\d+) \((\d+) records\)/g)];
@@ -93,7 +82,7 @@ describe('load, verify and backfill commands', function () {
   });
 
   it('verify names a missing file, a changed file and a gap, and exits 1', async () => {
-    const jobFile = writeJob(tmp(), {}, running.bootstrap);
+    const jobFile = writeJob(tmp(), {}, running().bootstrap);
     assert.equal((await sluice(['load', '--job', jobFile])).code, 0);
     const ok = await sluice(['verify', '--job', jobFile]);
     assert.equal(ok.code, 0, ok.stderr);
@@ -118,7 +107,7 @@ describe('load, verify and backfill commands', function () {
   });
 
   it('backfill writes its own output, leaves the scheduled checkpoint alone, and a re-run adds nothing', async () => {
-    const jobFile = writeJob(tmp(), {}, running.bootstrap);
+    const jobFile = writeJob(tmp(), {}, running().bootstrap);
     assert.equal((await sluice(['load', '--job', jobFile, '--partitions', '1'])).code, 0);
     const table = path.join(tmp(), 'warehouse', 'page_views');
     const scheduledBefore = listFiles(path.join(table, '_sluice'));
@@ -139,7 +128,7 @@ describe('load, verify and backfill commands', function () {
   });
 
   it('rolls a commit that died midway forward on the next run, and a run without a manifest back', async () => {
-    const job = loadJobDefinition(writeJob(tmp(), { files: { maxRecords: 300 } }, running.bootstrap));
+    const job = loadJobDefinition(writeJob(tmp(), { files: { maxRecords: 300 } }, running().bootstrap));
     const failing = new TableState(new FailingSink(path.join(tmp(), 'warehouse'), 5), 'page_views');
     await assert.rejects(executeRun(job, { table: failing, kind: 'scheduled', planner: (t, s, p) => makePlan(job, t, s, p, () => undefined) }, {}), /injected failure/);
     const runs = listFiles(path.join(tmp(), 'warehouse/page_views/_sluice/runs'));

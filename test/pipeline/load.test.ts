@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KafkaClient } from '../../src/client/kafka-client';
 import { recordsFrom } from '../../src/client/fetched-records';
 import { loadJobDefinition } from '../../src/pipeline/job-definition';
 import { BadRecordThresholdError, runLoad } from '../../src/pipeline/load-job';
 import { verifyTable } from '../../src/pipeline/verify';
 import { JobLockedError } from '../../src/pipeline/table-state';
-import { RunningBroker, startBroker } from '../helpers/broker';
+import { useBrokerWithTopic } from '../helpers/broker';
 import { useTempDir } from '../helpers/temp-dir';
 import { run } from '../helpers/processes';
 import { HOUR, START, listFiles, pageViewValues, produceValues, REPO, writeJob } from '../helpers/page-views';
@@ -31,23 +30,14 @@ async function readAvroFiles(root: string): Promise<AvroFileRows[]> {
 describe('sluice load: offset ranges into hourly Avro and Parquet files', function () {
   this.timeout(120_000);
   const tmp = useTempDir();
-  let running: RunningBroker;
-  let client: KafkaClient;
-
-  beforeEach(async () => {
-    running = await startBroker({ numPartitions: 4 });
-    client = await KafkaClient.connect(running.bootstrap);
-    await client.createTopic('page_views', 4);
-  });
-  afterEach(async () => {
-    client.close();
-    await running.stop();
-  });
+  const fixture = useBrokerWithTopic('page_views', 4);
+  const running = () => fixture().running;
+  const client = () => fixture().client;
 
   it('loads every record once into its event hour, verifies, and loads only what is new next time', async () => {
     const tsOf = (i: number) => START + Math.floor(i / 2000) * HOUR + (i % 2000) * 1000; // 2,000 per hour
-    await produceValues(client, 'page_views', 4, pageViewValues(0, 6000, tsOf));
-    const job = loadJobDefinition(writeJob(tmp(), {}, running.bootstrap));
+    await produceValues(client(), 'page_views', 4, pageViewValues(0, 6000, tsOf));
+    const job = loadJobDefinition(writeJob(tmp(), {}, running().bootstrap));
     const first = await runLoad(job);
     assert.equal(first.committed.reduce((s, r) => s + r.records, 0), 6000);
     const table = path.join(tmp(), 'warehouse', 'page_views');
@@ -73,8 +63,8 @@ describe('sluice load: offset ranges into hourly Avro and Parquet files', functi
     assert.deepEqual([...report.hours.entries()], [['2026-11-21T00', 2000], ['2026-11-21T01', 2000], ['2026-11-21T02', 2000]]);
 
     assert.equal((await runLoad(job)).committed.length, 0, 'a re-run finds nothing new');
-    await produceValues(client, 'page_views', 4, pageViewValues(6000, 500, () => START + 3 * HOUR + 5));
-    await produceValues(client, 'page_views', 4, pageViewValues(6500, 10, () => START + 30 * 60_000)); // late: hour 00
+    await produceValues(client(), 'page_views', 4, pageViewValues(6000, 500, () => START + 3 * HOUR + 5));
+    await produceValues(client(), 'page_views', 4, pageViewValues(6500, 10, () => START + 30 * 60_000)); // late: hour 00
     const second = await runLoad(job);
     assert.equal(second.committed.reduce((s, r) => s + r.records, 0), 510);
     const after = await verifyTable(job);
@@ -90,20 +80,20 @@ describe('sluice load: offset ranges into hourly Avro and Parquet files', functi
       const at = 50 + i * 97;
       values[at] = { ...values[at], value: i % 2 ? Buffer.from(`{"garbage": ${i}}`) : Buffer.from([0xff, 0xfe, i]) };
     }
-    await produceValues(client, 'page_views', 4, values);
+    await produceValues(client(), 'page_views', 4, values);
     const garbage = new Set<string>();
     for (let p = 0; p < 4; p++) {
-      for (const r of recordsFrom((await client.fetch('page_views', p, 0, { maxBytes: 8 << 20 })).records, 0).records) {
+      for (const r of recordsFrom((await client().fetch('page_views', p, 0, { maxBytes: 8 << 20 })).records, 0).records) {
         if (!r.value!.toString().startsWith('{"ts"')) garbage.add(`${p}/${r.offset}`);
       }
     }
     assert.equal(garbage.size, 20);
-    const strict = loadJobDefinition(writeJob(tmp(), { badRecords: { maxPercent: 0.5 } }, running.bootstrap));
+    const strict = loadJobDefinition(writeJob(tmp(), { badRecords: { maxPercent: 0.5 } }, running().bootstrap));
     await assert.rejects(runLoad(strict), (e: unknown) => e instanceof BadRecordThresholdError && /20 of 2000 records are bad \(1\.00%, limit 0\.5%\): nothing was committed\. First bad: partition \d offsets \d+/.test(e.message));
     const table = path.join(tmp(), 'warehouse', 'page_views');
     assert.deepEqual(listFiles(table), [], 'nothing committed, nothing left behind');
 
-    const tolerant = loadJobDefinition(writeJob(tmp(), { badRecords: { maxPercent: 2 } }, running.bootstrap));
+    const tolerant = loadJobDefinition(writeJob(tmp(), { badRecords: { maxPercent: 2 } }, running().bootstrap));
     const result = await runLoad(tolerant);
     assert.equal(result.committed.reduce((s, r) => s + r.badRecords, 0), 20);
     const dead = listFiles(table).filter((f) => f.startsWith('_dead_letter/'));
@@ -118,8 +108,8 @@ describe('sluice load: offset ranges into hourly Avro and Parquet files', functi
   });
 
   it('lets only one of two concurrent runs proceed', async () => {
-    await produceValues(client, 'page_views', 4, pageViewValues(0, 3000, (i) => START + i * 1000));
-    const job = loadJobDefinition(writeJob(tmp(), {}, running.bootstrap));
+    await produceValues(client(), 'page_views', 4, pageViewValues(0, 3000, (i) => START + i * 1000));
+    const job = loadJobDefinition(writeJob(tmp(), {}, running().bootstrap));
     const outcomes = await Promise.allSettled([runLoad(job), runLoad(job)]);
     const failed = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
     assert.equal(failed.length, 1);
