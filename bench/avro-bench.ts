@@ -9,38 +9,11 @@ import * as avro from 'avsc';
 import { createAvroFileWriter, DEFAULT_DEFLATE_LEVEL, DEFAULT_SYNC_INTERVAL } from '../src/formats/avro-file-writer';
 import { loadAvroSchema } from '../src/formats/avro-schema';
 import type { AvroCodec, AvroRecord } from '../src/formats/record-file-writer';
+import { syntheticPageViews } from './synthetic-page-views';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const RUNS = 2;
 const SCHEMA_FILE = path.resolve(__dirname, '../../schemas/page_view.avsc');
-
-const PAGES = ['/', '/search', '/cart', '/checkout/payment', '/account/orders', '/help/shipping-and-returns'];
-const AGENTS = [
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0',
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
-];
-const COUNTRIES = ['US', 'DE', 'FR', 'JP', 'BR', 'IN', 'GB', 'NG'];
-
-function pageViews(count: number): AvroRecord[] {
-  let seed = 42;
-  const random = (below: number) => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed % below;
-  };
-  const start = 1_767_225_600_000;
-  return Array.from({ length: count }, (_, i) => ({
-    ts: start + i * 3 + random(1000),
-    user_id: `u${random(2_000_000)}`,
-    session_id: `${random(2 ** 30).toString(16).padStart(8, '0')}-${random(2 ** 30).toString(16).padStart(8, '0')}`,
-    page: random(3) === 0 ? `/product/${random(50_000)}` : PAGES[random(PAGES.length)],
-    referrer: random(3) === 0 ? null : `https://www.example.com/search?q=item${random(10_000)}`,
-    user_agent: AGENTS[random(AGENTS.length)],
-    duration_ms: random(120_000),
-    country: COUNTRIES[random(COUNTRIES.length)],
-  }));
-}
 
 function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
@@ -65,7 +38,7 @@ function report(what: string, { seconds, bytes }: { seconds: number; bytes: numb
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-avro-bench-'));
   const { schema } = loadAvroSchema(SCHEMA_FILE);
-  const records = pageViews(RECORDS);
+  const records = syntheticPageViews(0, RECORDS);
   console.log(`${fmt(RECORDS)} page-view records, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}`);
   try {
     // One untimed pass, so that promoting the fresh records to the old generation and the JIT's
