@@ -4,7 +4,7 @@ import {
   listOffsetsRequestSchema, listOffsetsResponseSchema, metadataRequestSchema, metadataResponseSchema,
   produceRequestSchema, produceResponseSchema,
 } from '../protocol/generated';
-import { KafkaError, errorNameForCode } from '../protocol/error-codes';
+import { KafkaError, KafkaErrors, errorNameForCode } from '../protocol/error-codes';
 import { BrokerConnection } from './broker-connection';
 
 /** The versions this client can speak, per API key; the highest one the broker also speaks is used. */
@@ -58,6 +58,8 @@ export class KafkaClient {
   private readonly versions = new Map<number, number>();
   private readonly brokers = new Map<number, { host: string; port: number }>();
   private readonly connections = new Map<number, Promise<BrokerConnection>>();
+  /** Leaders from the last Metadata answer; an entry goes when a request says the leader or topic moved. */
+  private readonly knownTopics = new Map<string, TopicInfo>();
 
   private constructor(private readonly bootstrap: BrokerConnection, private readonly clientId: string) {}
 
@@ -111,10 +113,12 @@ export class KafkaClient {
     for (const broker of response.brokers) this.brokers.set(broker.nodeId, { host: broker.host, port: broker.port });
     return response.topics.map((topic) => {
       throwIfError(topic.errorCode, `metadata for topic ${topic.name}`);
-      return {
+      const info = {
         name: topic.name ?? '',
         partitions: topic.partitions.map((p) => ({ partition: p.partitionIndex, leader: p.leaderId })).sort((a, b) => a.partition - b.partition),
       };
+      this.knownTopics.set(info.name, info);
+      return info;
     });
   }
 
@@ -124,9 +128,18 @@ export class KafkaClient {
   }
 
   private async leaderFor(topic: string, partition: number): Promise<BrokerConnection> {
-    const info = (await this.topic(topic)).partitions.find((p) => p.partition === partition);
+    const find = (known: TopicInfo | undefined) => known?.partitions.find((p) => p.partition === partition);
+    const info = find(this.knownTopics.get(topic)) ?? find(await this.topic(topic)); // a miss may be a newer topic layout
     if (!info) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `no partition ${topic}-${partition}`);
     return this.connectionTo(info.leader);
+  }
+
+  /** Checks a partition-level error code; one that means the leader or topic moved also forgets the cached leaders. */
+  private checkPartition(topic: string, code: number, what: string, message?: string | null): void {
+    if (code === KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code || code === KafkaErrors.NOT_LEADER_OR_FOLLOWER.code || code === KafkaErrors.LEADER_NOT_AVAILABLE.code) {
+      this.knownTopics.delete(topic);
+    }
+    throwIfError(code, what, message);
   }
 
   async createTopic(name: string, partitions: number, config: Record<string, string> = {}): Promise<void> {
@@ -139,6 +152,7 @@ export class KafkaClient {
 
   async deleteTopic(name: string): Promise<void> {
     const response = await this.bootstrap.request(20, this.version(20), deleteTopicsRequestSchema, deleteTopicsResponseSchema, { topicNames: [name], timeoutMs: 30_000 });
+    this.knownTopics.delete(name);
     for (const result of response.responses) throwIfError(result.errorCode, `delete topic ${result.name}`);
   }
 
@@ -151,7 +165,7 @@ export class KafkaClient {
       topics: [{ name: topic, partitions: [{ partitionIndex: partition, timestamp, currentLeaderEpoch: -1 }] }],
     });
     const result = response.topics[0].partitions[0];
-    throwIfError(result.errorCode, `offsets of ${topic}-${partition}`);
+    this.checkPartition(topic, result.errorCode, `offsets of ${topic}-${partition}`);
     return { offset: result.offset ?? -1, timestamp: result.timestamp ?? -1 };
   }
 
@@ -165,7 +179,7 @@ export class KafkaClient {
     }
     const response = await connection.request(0, this.version(0), produceRequestSchema, produceResponseSchema, request);
     const result = response.responses[0].partitionResponses[0];
-    throwIfError(result.errorCode, `produce to ${topic}-${partition}`, result.errorMessage);
+    this.checkPartition(topic, result.errorCode, `produce to ${topic}-${partition}`, result.errorMessage);
     return result.baseOffset;
   }
 
@@ -187,7 +201,7 @@ export class KafkaClient {
     });
     throwIfError(response.errorCode ?? 0, `fetch from ${topic}-${partition}`);
     const result = response.responses[0].partitions[0];
-    throwIfError(result.errorCode, `fetch from ${topic}-${partition} at offset ${offset}`);
+    this.checkPartition(topic, result.errorCode, `fetch from ${topic}-${partition} at offset ${offset}`);
     return { records: result.records ?? Buffer.alloc(0), highWatermark: result.highWatermark, logStartOffset: result.logStartOffset ?? -1 };
   }
 
