@@ -49,3 +49,12 @@ export class HourPartitioner {
 export function hourPath(partition: HourPartition): string {
   return `dt=${partition.dt}/hr=${partition.hr}`;
 }
+
+/**
+ * Where one format's hour directories start inside the table. A job writing one format keeps them at the table
+ * root; a job writing two gives each its own tree (`avro/`, `parquet/`), because Hive and every other reader
+ * take one format per table location.
+ */
+export function formatRoot(formats: readonly string[], format: string): string {
+  return formats.length > 1 ? `${format}/` : '';
+}

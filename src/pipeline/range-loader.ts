@@ -4,7 +4,7 @@ import type { AvroSchema, RecordFileWriter } from '../formats/record-file-writer
 import { createFileWriter } from './file-writers';
 import type { KafkaSource } from '../../connectors/sources/kafka-source';
 import type { JobDefinition, OutputFormat } from './job-definition';
-import { HourPartition, HourPartitioner, hourPath } from './hour-partition';
+import { HourPartition, HourPartitioner, formatRoot, hourPath } from './hour-partition';
 import { BadRecordError, DecodedValue } from './record-decoder';
 import type { DecodedRecord } from '../protocol/records';
 import type { CommittedFile, PlannedRange, RangeCheckpoint, TableState } from './table-state';
@@ -68,7 +68,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
     const seqKey = `${hourKey}|${format}`;
     const seq = nextSeq.get(seqKey) ?? 0;
     nextSeq.set(seqKey, seq + 1);
-    const finalPath = `${hourPath(hour)}/${dataFileName(job.source.topic, planned, seq, format)}`;
+    const finalPath = `${formatRoot(job.output.formats, format)}${hourPath(hour)}/${dataFileName(job.source.topic, planned, seq, format)}`;
     const tmp = table.path(table.tmpPath(runId, finalPath));
     const direct = table.sink.localPath(tmp);
     const localPath = direct ?? path.join(ctx.stagingDir, tmp);

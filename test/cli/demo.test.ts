@@ -21,9 +21,9 @@ describe('the first run (npm start → sluice demo)', function () {
     const warehouse = path.join(tmp(), 'warehouse');
     const files = listFiles(warehouse);
     for (const table of ['page_views', 'searches', 'clicks']) {
-      assert.ok(files.some((f) => new RegExp(`^${table}/dt=2026-11-21/hr=06/.+\\.parquet$`).test(f)), `${table} has Parquet files`);
+      assert.ok(files.some((f) => new RegExp(`^${table}/(parquet/)?dt=2026-11-21/hr=06/.+\\.parquet$`).test(f)), `${table} has Parquet files`);
     }
-    assert.ok(files.some((f) => /^clicks\/dt=2026-11-21\/hr=07\/.+\.avro$/.test(f)));
+    assert.ok(files.some((f) => /^clicks\/avro\/dt=2026-11-21\/hr=07\/.+\.avro$/.test(f)));
     const rows = result.stdout.split('sample query')[1].trim().split('\n').filter((l) => /^2026-11-21 {2}0\d {2}/.test(l.replace(/ +/g, '  ')));
     assert.ok(rows.length >= 9, `the query printed ${rows.length} rows`);
   });

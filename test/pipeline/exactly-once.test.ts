@@ -139,7 +139,7 @@ describe('exactly-once under kill -9 (sluice load as a child process)', function
     assert.ok(files.every((f) => !f.includes('/tmp/') || f.startsWith('_sluice/')), 'no temporary file in a final directory');
 
     const duck = await (await DuckDBInstance.create(':memory:')).connect();
-    const rows = await duck.runAndReadAll(`SELECT count(*), count(DISTINCT (_kafka_partition, _kafka_offset)) FROM read_parquet('${table}/dt=*/hr=*/*.parquet')`);
+    const rows = await duck.runAndReadAll(`SELECT count(*), count(DISTINCT (_kafka_partition, _kafka_offset)) FROM read_parquet('${table}/parquet/dt=*/hr=*/*.parquet')`);
     assert.deepEqual(rows.getRows()[0].map(Number), [produced - 1, produced - 1], 'Parquet holds every good record once');
     duck.closeSync();
 

@@ -117,7 +117,7 @@ describe('load, verify and backfill commands', function () {
     assert.equal(first.stderr, '', 'no progress bar when stderr is not a terminal');
     const backfill = path.join(table, '_backfill', 'from-offset-10-to-offset-110');
     const written = listFiles(backfill);
-    assert.ok(written.some((f) => /^dt=2026-11-21\/hr=\d\d\/page_views\+0\+10\+110\+0\.avro$/.test(f)), written.join(' '));
+    assert.ok(written.some((f) => /^avro\/dt=2026-11-21\/hr=\d\d\/page_views\+0\+10\+110\+0\.avro$/.test(f)), written.join(' '));
     assert.deepEqual(listFiles(path.join(table, '_sluice')), scheduledBefore, 'the scheduled job\'s state is untouched');
     const again = await sluice(['backfill', '--job', jobFile, '--from-offset', '10', '--to-offset', '110', '--partitions', '0,2']);
     assert.match(again.stdout, /0 records in 0 ranges/);

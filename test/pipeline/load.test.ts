@@ -42,7 +42,8 @@ describe('sluice load: offset ranges into hourly Avro and Parquet files', functi
     assert.equal(first.committed.reduce((s, r) => s + r.records, 0), 6000);
     const table = path.join(tmp(), 'warehouse', 'page_views');
     const hours = listFiles(table).filter((f) => !f.startsWith('_')).map((f) => path.dirname(f));
-    assert.deepEqual([...new Set(hours)], ['dt=2026-11-21/hr=00', 'dt=2026-11-21/hr=01', 'dt=2026-11-21/hr=02']);
+    const byFormat = (format: string) => ['00', '01', '02'].map((hr) => `${format}/dt=2026-11-21/hr=${hr}`);
+    assert.deepEqual([...new Set(hours)], [...byFormat('avro'), ...byFormat('parquet')], 'a job writing two formats gives each its own tree');
 
     const avro = await readAvroFiles(table);
     const seen = new Set<string>();

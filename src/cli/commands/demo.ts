@@ -47,7 +47,7 @@ async function produce(client: KafkaClient, events: SiteEvent[]): Promise<void> 
 }
 
 async function topPagesPerHour(warehouse: string, io: CommandIO): Promise<number> {
-  const glob = path.join(warehouse, 'page_views', 'dt=*', 'hr=*', '*.parquet').replace(/'/g, "''");
+  const glob = path.join(warehouse, 'page_views', 'parquet', 'dt=*', 'hr=*', '*.parquet').replace(/'/g, "''");
   const connection = await (await DuckDBInstance.create(':memory:')).connect();
   try {
     const reader = await connection.runAndReadAll(`
