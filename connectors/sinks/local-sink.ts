@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sink, SinkEntry, SinkError, SinkFileExistsError } from './sink';
+import { WebHdfsSink } from './webhdfs-sink';
+import { isWebHdfsLocation } from '../webhdfs/webhdfs-location';
 
 function fsyncPath(target: string): void {
   const fd = fs.openSync(target, 'r');
@@ -117,10 +119,11 @@ export class LocalSink implements Sink {
   }
 }
 
-/** The sink a job's output URL names. Only local paths and file:// URLs exist so far. */
+/** The sink a job's output names: a local path or file:// URL, or HDFS through WebHDFS. */
 export function openSink(location: string): Sink {
+  if (isWebHdfsLocation(location)) return new WebHdfsSink(location);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith('file://')) {
-    throw new SinkError(location, 'open', 'only local paths and file:// URLs are supported so far (webhdfs:// comes with the WebHDFS sink)');
+    throw new SinkError(location, 'open', 'expected a local path, file://, webhdfs://host:port/path, swebhdfs:// or http(s)://host:port/webhdfs/v1/path');
   }
   return new LocalSink(location);
 }
