@@ -109,6 +109,9 @@ describe('sluice query', function () {
 
     assert.deepEqual(await queriedHours(tmp(), 'page_views'), expected);
     assert.deepEqual(await queriedHours(tmp(), 'page_views_avro'), expected);
+    const sql = 'SELECT DISTINCT typeof(dt) AS dt, typeof(hr) AS hr FROM page_views UNION ALL SELECT DISTINCT typeof(dt), typeof(hr) FROM page_views_avro';
+    const types = await sluice(['query', sql, '--jobs', path.join(tmp(), 'jobs'), '--format', 'json']);
+    assert.equal(types.stdout, '{"dt":"VARCHAR","hr":"VARCHAR"}\n{"dt":"VARCHAR","hr":"VARCHAR"}\n', types.stderr);
   });
 
   it('reads an Avro-only table offline (avsc into DuckDB): the same counts as verify, exact values, ISO timestamps', async () => {
