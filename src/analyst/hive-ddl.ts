@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Sink } from '../../connectors/sinks/sink';
 import type { JobDefinition } from '../pipeline/job-definition';
+import { formatRoot } from '../pipeline/hour-partition';
 import { TableState } from '../pipeline/table-state';
 import { avroTableColumns, HiveColumn, hiveIdentifier, parquetTableColumns } from './hive-types';
 import { CatalogTable, tablesOfJob } from './table-catalog';
@@ -53,7 +54,7 @@ export function sinkRootUrl(sinkLocation: string): string {
 /** Where a table's hour directories start, under the sink root (or `locationOverride`, which replaces it). */
 export function tableLocation(table: CatalogTable, locationOverride?: string): string {
   const root = (locationOverride ?? sinkRootUrl(table.job.output.sink)).replace(/\/+$/, '');
-  return `${root}/${table.dataRoot.replace(/\/+$/, '')}`;
+  return `${root}/${table.dataRoot}`;
 }
 
 export interface HourPartitionValue {
@@ -68,7 +69,7 @@ export interface HourPartitionValue {
  */
 export async function committedHours(sink: Sink, table: CatalogTable): Promise<HourPartitionValue[]> {
   const state = new TableState(sink, table.job.output.table);
-  const prefix = table.dataRoot === table.job.output.table ? '' : table.dataRoot.slice(table.job.output.table.length + 1);
+  const prefix = formatRoot(table.job.output.formats, table.format);
   const hours = new Map<string, HourPartitionValue>();
   for (const partition of await state.checkpointedPartitions()) {
     for (const range of await state.checkpoints(partition)) {

@@ -41,7 +41,12 @@ export function sqlMentions(sql: string, table: string): boolean {
 }
 
 async function registerTable(connection: DuckDBConnection, table: CatalogTable, sql: string, sinkOf: (location: string) => Sink, cacheDir: string, notices: string[]): Promise<void> {
-  if (!sqlMentions(sql, table.name)) return createEmptyView(connection, table);
+  if (!sqlMentions(sql, table.name)) {
+    // A table the SQL does not name must not stop the query, whatever is wrong with it.
+    return createEmptyView(connection, table).catch((error: Error) => {
+      notices.push(`table ${table.name} is left out: ${error.message}`);
+    });
+  }
   const sink = sinkOf(table.job.output.sink);
   const files = await listDataFiles(sink, table);
   if (files.length === 0) {
@@ -77,7 +82,13 @@ export async function runQuery(catalog: CatalogTable[], sql: string, options: Qu
   try {
     // Timestamps are instants; UTC makes hour() and friends agree with the dt/hr of UTC jobs, whatever this machine's zone.
     await connection.run(`SET TimeZone = 'UTC'`);
-    for (const table of catalog) await registerTable(connection, table, sql, sinkOf, options.cacheDir ?? DEFAULT_CACHE_DIR, notices);
+    for (const table of catalog) {
+      try {
+        await registerTable(connection, table, sql, sinkOf, options.cacheDir ?? DEFAULT_CACHE_DIR, notices);
+      } catch (error) {
+        throw new QueryError(sql, `table ${table.name} cannot be read: ${(error as Error).message}`);
+      }
+    }
     let reader;
     try {
       reader = await connection.runAndReadAll(sql);

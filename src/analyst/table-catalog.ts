@@ -54,7 +54,7 @@ export function tablesOfJob(job: JobDefinition): CatalogTable[] {
     name: i === 0 ? table : `${table}_${format}`,
     job,
     format,
-    dataRoot: joinSinkPath(table, formatRoot(formats, format)),
+    dataRoot: joinSinkPath(table, formatRoot(formats, format)).replace(/\/+$/, ''),
     outputSchema,
   }));
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { LocalSink } from '../../connectors/sinks/local-sink';
 import type { Sink, SinkEntry } from '../../connectors/sinks/sink';
 import { buildCatalog, loadJobsDirectory } from '../../src/analyst/table-catalog';
-import { runQuery } from '../../src/analyst/query-engine';
+import { QueryError, runQuery } from '../../src/analyst/query-engine';
 import { formatJsonLines } from '../../src/analyst/result-format';
 import { useBrokerWithTopic } from '../helpers/broker';
 import { SLUICE_BIN } from '../helpers/cli';
@@ -177,6 +177,19 @@ describe('sluice query', function () {
     const described = await runQuery(catalog, 'DESCRIBE page_views');
     assert.deepEqual(described.rows.map((r) => r[0]), ['ts', 'user_id', 'session_id', 'page', 'referrer', 'user_agent', 'duration_ms', 'country',
       '_kafka_partition', '_kafka_offset', '_kafka_timestamp', '_kafka_key', 'dt', 'hr']);
+  });
+
+  it('a table DuckDB cannot hold (a union of two types) is left out with a notice, and fails the query only when named', async () => {
+    writeJob(tmp(), {}, bootstrap());
+    const schema = path.join(tmp(), 'either.avsc');
+    fs.writeFileSync(schema, JSON.stringify({ type: 'record', name: 'Either', fields: [{ name: 'v', type: ['int', 'string'] }] }));
+    const odd = { name: 'either', source: { topic: 'either' }, value: { format: 'json', schema }, output: { formats: ['avro'], sink: path.join(tmp(), 'warehouse'), table: 'either' } };
+    fs.writeFileSync(path.join(tmp(), 'jobs', 'either.json'), JSON.stringify(odd));
+    const catalog = buildCatalog(loadJobsDirectory(path.join(tmp(), 'jobs')));
+    const other = await runQuery(catalog, 'SELECT count(*) AS n FROM page_views');
+    assert.equal(formatJsonLines(other), '{"n":0}');
+    assert.match(other.notices.join('\n'), /table either is left out: field v: .*a union of 2 non-null types/);
+    await assert.rejects(runQuery(catalog, 'SELECT * FROM either'), (e: Error) => e instanceof QueryError && /^table either cannot be read: field v: /.test(e.message));
   });
 
   it('reads a remote sink through the Sink interface into a cache, and reuses the cached copies', async () => {
