@@ -89,12 +89,9 @@ export async function runQuery(catalog: CatalogTable[], sql: string, options: Qu
         throw new QueryError(sql, `table ${table.name} cannot be read: ${(error as Error).message}`);
       }
     }
-    let reader;
-    try {
-      reader = await connection.runAndReadAll(sql);
-    } catch (error) {
-      throw new QueryError(sql, explain((error as Error).message, catalog));
-    }
+    const reader = await connection.runAndReadAll(sql).catch((error: Error) => {
+      throw new QueryError(sql, explain(error.message, catalog));
+    });
     return {
       columns: reader.columnNames(),
       columnTypes: reader.columnTypes().map((t) => t.toString()),

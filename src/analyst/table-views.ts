@@ -3,7 +3,7 @@
 // or empty with the table's columns when nothing is committed yet.
 import * as fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Column, columnAppender, duckdbTypeSql, InvalidValueError, quoteIdentifier, stagingTypeSql } from '../formats/avro-to-parquet';
+import { Column, columnAppender, duckdbTypeSql, quoteIdentifier, stagingTypeSql } from '../formats/avro-to-parquet';
 import { outputExpression } from '../formats/parquet-file-writer';
 import { openAvroContainer } from './avro-container-reader';
 import type { LocalDataFile } from './local-files';
@@ -76,8 +76,7 @@ function appendFile(appender: Appender, table: CatalogTable, columns: Column[], 
     try {
       for (let i = 0; i < appenders.length; i++) appenders[i](appender, record[names[i]]);
     } catch (error) {
-      const detail = error instanceof InvalidValueError ? error.message : (error as Error).message;
-      throw new AvroLoadError(table.name, file.localPath, `record ${recordInFile}: ${detail}`);
+      throw new AvroLoadError(table.name, file.localPath, `record ${recordInFile}: ${(error as Error).message}`);
     }
     appender.appendVarchar(file.dt);
     appender.appendVarchar(file.hr);
