@@ -238,7 +238,7 @@ function stagingColumnSql(column: Column): string {
 }
 
 /** Timestamps and dates are staged as their Avro numbers, which appends faster than DuckDB value objects, and converted here. */
-function outputExpression(column: Column): string {
+export function outputExpression(column: Column): string {
   const name = quoteIdentifier(column.name);
   const { type } = column;
   if (type.kind === 'TIMESTAMPTZ' || type.kind === 'TIMESTAMP') {

@@ -1,0 +1,131 @@
+// Reads Avro object container files (the format sluice's Avro writer produces) record by record:
+// header, then blocks of records compressed with the file's codec, each followed by the sync marker.
+import * as zlib from 'node:zlib';
+import * as avro from 'avsc';
+import { createAvroType, AvroType } from '../formats/avro-schema';
+import type { AvroSchema } from '../formats/record-file-writer';
+import { readZigzag } from '../protocol/varint';
+
+type Resolver = ReturnType<AvroType['createResolver']>;
+
+// snappyjs ships no type declarations.
+const snappy = require('snappyjs') as { uncompress(input: Buffer): Uint8Array };
+
+const MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]);
+const SYNC_BYTES = 16;
+const HEADER_TYPE = avro.Type.forSchema({ type: 'map', values: 'bytes' });
+
+/** A file that is not a readable Avro container file; `file` names it and `detail` says where it went wrong. */
+export class AvroContainerError extends Error {
+  constructor(readonly file: string, detail: string) {
+    super(`Avro file ${file}: ${detail}`);
+    this.name = 'AvroContainerError';
+  }
+}
+
+export interface AvroContainer {
+  codec: string;
+  writerSchema: AvroSchema;
+  /** Every record, decoded with the writer's schema resolved to the reader's. */
+  records(): Generator<Record<string, unknown>>;
+}
+
+function decompressor(codec: string, file: string): (block: Buffer) => Buffer {
+  switch (codec) {
+    case 'null':
+      return (block) => block;
+    case 'deflate':
+      return (block) => zlib.inflateRawSync(block);
+    case 'snappy':
+      // Each snappy block is followed by the CRC-32 of its uncompressed bytes.
+      return (block) => {
+        const data = Buffer.from(snappy.uncompress(block.subarray(0, block.length - 4)));
+        if (zlib.crc32(data) !== block.readUInt32BE(block.length - 4)) throw new AvroContainerError(file, 'a snappy block fails its CRC-32 check');
+        return data;
+      };
+    default:
+      throw new AvroContainerError(file, `codec ${JSON.stringify(codec)} is not supported (null, deflate and snappy are)`);
+  }
+}
+
+/**
+ * Opens a container file held in memory. Records are decoded with the schema in the file's header and
+ * resolved to `readerSchema` (Avro schema resolution), so files written before a compatible schema change
+ * still read as the current schema.
+ */
+export function openAvroContainer(file: string, bytes: Buffer, readerSchema: AvroSchema): AvroContainer {
+  if (!bytes.subarray(0, 4).equals(MAGIC)) throw new AvroContainerError(file, 'not an Avro object container file (bad magic)');
+  let header: { value: Record<string, Buffer>; offset: number };
+  try {
+    header = HEADER_TYPE.decode(bytes, 4) as { value: Record<string, Buffer>; offset: number };
+  } catch (error) {
+    throw new AvroContainerError(file, `unreadable header: ${(error as Error).message}`);
+  }
+  if (header.offset < 0 || header.offset + SYNC_BYTES > bytes.length) throw new AvroContainerError(file, 'the header is truncated');
+  const codec = header.value['avro.codec']?.toString('utf8') ?? 'null';
+  const schemaText = header.value['avro.schema']?.toString('utf8');
+  if (schemaText === undefined) throw new AvroContainerError(file, 'the header has no avro.schema');
+  let writerSchema: AvroSchema;
+  try {
+    writerSchema = JSON.parse(schemaText) as AvroSchema;
+  } catch (error) {
+    throw new AvroContainerError(file, `the header's avro.schema is not JSON: ${(error as Error).message}`);
+  }
+  const writerType = createAvroType(writerSchema, `${file} (writer schema)`);
+  const readerType = createAvroType(readerSchema, `${file} (reader schema)`);
+  let resolver: Resolver | undefined;
+  if (!readerType.equals(writerType)) {
+    try {
+      resolver = readerType.createResolver(writerType);
+    } catch (error) {
+      throw new AvroContainerError(file, `its schema cannot be read as the job's output schema: ${(error as Error).message}`);
+    }
+  }
+  const sync = bytes.subarray(header.offset, header.offset + SYNC_BYTES);
+  const decompress = decompressor(codec, file);
+  return {
+    codec,
+    writerSchema,
+    records: () => readBlocks(file, bytes, header.offset + SYNC_BYTES, sync, decompress, writerType, resolver),
+  };
+}
+
+function* readBlocks(
+  file: string, bytes: Buffer, start: number, sync: Buffer, decompress: (block: Buffer) => Buffer, type: AvroType, resolver: Resolver | undefined,
+): Generator<Record<string, unknown>> {
+  let pos = start;
+  const long = (): number => {
+    try {
+      const read = readZigzag(bytes, pos, bytes.length);
+      pos = read.next;
+      return read.value;
+    } catch (error) {
+      throw new AvroContainerError(file, `block header at byte ${pos}: ${(error as Error).message}`);
+    }
+  };
+  for (let blockIndex = 0; pos < bytes.length; blockIndex++) {
+    const blockStart = pos;
+    const count = long();
+    const size = long();
+    if (count < 0 || size < 0 || pos + size + SYNC_BYTES > bytes.length) {
+      throw new AvroContainerError(file, `block ${blockIndex} at byte ${blockStart} claims ${count} records in ${size} bytes, past the end of the file`);
+    }
+    const data = decompress(bytes.subarray(pos, pos + size));
+    pos += size;
+    if (!bytes.subarray(pos, pos + SYNC_BYTES).equals(sync)) throw new AvroContainerError(file, `block ${blockIndex} at byte ${blockStart} is not followed by the sync marker`);
+    pos += SYNC_BYTES;
+    let offset = 0;
+    for (let i = 0; i < count; i++) {
+      let decoded: { value: unknown; offset: number };
+      try {
+        decoded = type.decode(data, offset, resolver);
+      } catch (error) {
+        throw new AvroContainerError(file, `block ${blockIndex}, record ${i}: ${(error as Error).message}`);
+      }
+      if (decoded.offset < 0) throw new AvroContainerError(file, `block ${blockIndex}, record ${i}: truncated`);
+      offset = decoded.offset;
+      yield decoded.value as Record<string, unknown>;
+    }
+    if (offset !== data.length) throw new AvroContainerError(file, `block ${blockIndex} has ${data.length - offset} bytes after its ${count} records`);
+  }
+}

@@ -1,0 +1,105 @@
+// SQL over the warehouse: every catalog table becomes a DuckDB view, then the query runs.
+import { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import type { Sink } from '../../connectors/sinks/sink';
+import { openSink as openJobSink } from '../../connectors/sinks/local-sink';
+import { CopyStats, DEFAULT_CACHE_DIR, localDataFiles } from './local-files';
+import { CatalogTable, listDataFiles } from './table-catalog';
+import { createAvroView, createEmptyView, createParquetView } from './table-views';
+
+export interface QueryOptions {
+  /** Where files of remote sinks are copied before querying; reused between queries. */
+  cacheDir?: string;
+  /** Opens a job's sink from its output.sink; injectable for tests and for sinks openSink does not know. */
+  openSink?: (location: string) => Sink;
+}
+
+export interface QueryResult {
+  columns: string[];
+  /** DuckDB's type of each column, e.g. `TIMESTAMP WITH TIME ZONE`. */
+  columnTypes: string[];
+  rows: DuckDBValue[][];
+  /** What the user should know beside the rows: empty tables, files copied from remote sinks. */
+  notices: string[];
+}
+
+/** The SQL failed; the message is DuckDB's, with the existing tables listed when a name was unknown. */
+export class QueryError extends Error {
+  constructor(readonly sql: string, detail: string) {
+    super(detail);
+    this.name = 'QueryError';
+  }
+}
+
+/**
+ * Whether the SQL text names a table. Only named tables are read (their Parquet listed, their Avro decoded,
+ * their remote files copied); the others still get an empty view, so SHOW TABLES and DESCRIBE work.
+ * A false match (the name inside a string) only costs reading a table that was not needed.
+ */
+export function sqlMentions(sql: string, table: string): boolean {
+  const name = table.replace(/[^A-Za-z0-9_]/g, (c) => `\\${c}`);
+  return new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`, 'i').test(sql);
+}
+
+async function registerTable(connection: DuckDBConnection, table: CatalogTable, sql: string, sinkOf: (location: string) => Sink, cacheDir: string, notices: string[]): Promise<void> {
+  if (!sqlMentions(sql, table.name)) {
+    // A table the SQL does not name must not stop the query, whatever is wrong with it.
+    return createEmptyView(connection, table).catch((error: Error) => {
+      notices.push(`table ${table.name} is left out: ${error.message}`);
+    });
+  }
+  const sink = sinkOf(table.job.output.sink);
+  const files = await listDataFiles(sink, table);
+  if (files.length === 0) {
+    notices.push(`table ${table.name} has no committed data yet in ${sink.description} (${table.dataRoot}): it is empty`);
+    return createEmptyView(connection, table);
+  }
+  const stats: CopyStats = { copied: 0, reused: 0, bytes: 0 };
+  const local = await localDataFiles(sink, files, cacheDir, stats);
+  if (stats.copied + stats.reused > 0) {
+    notices.push(`table ${table.name}: copied ${stats.copied} files (${stats.bytes} bytes) from ${sink.description} into ${cacheDir}, reused ${stats.reused} cached`);
+  }
+  if (table.format === 'parquet') return createParquetView(connection, table, local);
+  await createAvroView(connection, table, local);
+}
+
+function explain(message: string, catalog: CatalogTable[]): string {
+  if (!/Table with name .* does not exist/.test(message)) return message;
+  const names = catalog.map((t) => t.name).sort();
+  return `${message}\ntables: ${names.length > 0 ? names.join(', ') : '(none: the jobs directory defines no tables)'}`;
+}
+
+/** Runs one SQL text (its last statement's rows are returned) over the catalog's tables. */
+export async function runQuery(catalog: CatalogTable[], sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+  const sinks = new Map<string, Sink>();
+  const sinkOf = (location: string): Sink => {
+    let sink = sinks.get(location);
+    if (!sink) sinks.set(location, (sink = (options.openSink ?? openJobSink)(location)));
+    return sink;
+  };
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const notices: string[] = [];
+  try {
+    // Timestamps are instants; UTC makes hour() and friends agree with the dt/hr of UTC jobs, whatever this machine's zone.
+    await connection.run(`SET TimeZone = 'UTC'`);
+    for (const table of catalog) {
+      try {
+        await registerTable(connection, table, sql, sinkOf, options.cacheDir ?? DEFAULT_CACHE_DIR, notices);
+      } catch (error) {
+        throw new QueryError(sql, `table ${table.name} cannot be read: ${(error as Error).message}`);
+      }
+    }
+    const reader = await connection.runAndReadAll(sql).catch((error: Error) => {
+      throw new QueryError(sql, explain(error.message, catalog));
+    });
+    return {
+      columns: reader.columnNames(),
+      columnTypes: reader.columnTypes().map((t) => t.toString()),
+      rows: reader.getRows(),
+      notices,
+    };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}

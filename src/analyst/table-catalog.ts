@@ -1,0 +1,116 @@
+// Jobs → the tables analysts see: one per output format tree, named after the job's output.table.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Sink } from '../../connectors/sinks/sink';
+import { joinSinkPath } from '../../connectors/sinks/sink';
+import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
+import { Column, parquetColumnsOf } from '../formats/avro-to-parquet';
+import type { AvroSchemaObject } from '../formats/record-file-writer';
+import { JobDefinition, loadJobDefinition, OutputFormat } from '../pipeline/job-definition';
+import { formatRoot } from '../pipeline/hour-partition';
+
+/** One queryable table: one format's tree of one job's output. */
+export interface CatalogTable {
+  /** `<table>`, or `<table>_avro` for the Avro tree of a job that also writes Parquet. */
+  name: string;
+  job: JobDefinition;
+  format: OutputFormat;
+  /** The directory holding `dt=…/hr=…/` inside the sink, e.g. `page_views/parquet`. */
+  dataRoot: string;
+  /** The record schema the files are written with: the job's schema plus its metadata columns. */
+  outputSchema: AvroSchemaObject;
+}
+
+export class CatalogError extends Error {
+  constructor(readonly where: string, detail: string) {
+    super(`${where}: ${detail}`);
+    this.name = 'CatalogError';
+  }
+}
+
+/** Every job file (`*.json`) in a directory, in name order. */
+export function loadJobsDirectory(dir: string): JobDefinition[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+  } catch (error) {
+    throw new CatalogError(dir, `cannot list the jobs directory: ${(error as Error).message}`);
+  }
+  if (names.length === 0) throw new CatalogError(dir, 'holds no job files (*.json)');
+  return names.map((name) => loadJobDefinition(path.join(dir, name)));
+}
+
+/**
+ * The tables of one job. With both formats, `<table>` reads the Parquet tree (the faster format to query,
+ * and the one Hive users expect under the plain name) and `<table>_avro` the Avro tree.
+ */
+export function tablesOfJob(job: JobDefinition): CatalogTable[] {
+  const outputSchema = withMetadataColumns(loadAvroSchema(job.value.schema).schema, job.metadataColumns);
+  const clash = outputSchema.fields?.find((f) => /^(dt|hr)$/i.test(f.name));
+  if (clash) throw new CatalogError(job.file, `the schema's field ${clash.name} has the name of a partition column (dt, hr)`);
+  const { formats, table } = job.output;
+  const ordered: OutputFormat[] = formats.includes('parquet') ? ['parquet', ...formats.filter((f) => f !== 'parquet')] : [...formats];
+  return ordered.map((format, i) => ({
+    name: i === 0 ? table : `${table}_${format}`,
+    job,
+    format,
+    dataRoot: joinSinkPath(table, formatRoot(formats, format)).replace(/\/+$/, ''),
+    outputSchema,
+  }));
+}
+
+/** The tables of every job; two jobs giving the same table name is an error naming both files. */
+export function buildCatalog(jobs: readonly JobDefinition[]): CatalogTable[] {
+  const byName = new Map<string, CatalogTable>();
+  for (const table of jobs.flatMap(tablesOfJob)) {
+    const clash = byName.get(table.name.toLowerCase());
+    if (clash) throw new CatalogError(table.job.file, `table ${table.name} is also defined by ${clash.job.file}`);
+    byName.set(table.name.toLowerCase(), table);
+  }
+  return [...byName.values()];
+}
+
+/** The columns of a table's data files, as the Parquet writer maps the output schema (Avro tables are staged the same way). */
+export function columnsOf(table: CatalogTable): Column[] {
+  return parquetColumnsOf(table.outputSchema);
+}
+
+/** A committed data file of a table, by its path in the sink and its hour partition. */
+export interface DataFile {
+  sinkPath: string;
+  dt: string;
+  hr: string;
+  bytes: number;
+}
+
+/** Hive skips names starting with `_` or `.`: state, dead letters, backfills, markers, staging files. */
+function hidden(name: string): boolean {
+  return name.startsWith('_') || name.startsWith('.');
+}
+
+function partitionValue(dirPath: string, key: 'dt' | 'hr'): string | null {
+  const name = dirPath.split('/').pop()!;
+  return name.startsWith(`${key}=`) && name.length > key.length + 1 ? name.slice(key.length + 1) : null;
+}
+
+/**
+ * The data files under a table's `dt=…/hr=…/` directories, sorted. Files appear there only when a run
+ * commits, so this is committed data; `_sluice/`, `_backfill/`, `_dead_letter/` are never entered.
+ */
+export async function listDataFiles(sink: Sink, table: CatalogTable): Promise<DataFile[]> {
+  const extension = `.${table.format}`;
+  const files: DataFile[] = [];
+  for (const day of await sink.list(table.dataRoot)) {
+    const dt = partitionValue(day.path, 'dt');
+    if (day.type !== 'directory' || dt === null) continue;
+    for (const hour of await sink.list(day.path)) {
+      const hr = partitionValue(hour.path, 'hr');
+      if (hour.type !== 'directory' || hr === null) continue;
+      for (const file of await sink.list(hour.path)) {
+        const name = file.path.split('/').pop()!;
+        if (file.type === 'file' && !hidden(name) && name.endsWith(extension)) files.push({ sinkPath: file.path, dt, hr, bytes: file.length });
+      }
+    }
+  }
+  return files.sort((a, b) => (a.sinkPath < b.sinkPath ? -1 : a.sinkPath > b.sinkPath ? 1 : 0));
+}

@@ -1,0 +1,88 @@
+// One DuckDB view per catalog table: over the Parquet files directly, over Avro files decoded into a
+// temporary table (DuckDB's Avro extension is downloaded on first use, which an offline machine cannot),
+// or empty with the table's columns when nothing is committed yet.
+import * as fs from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { Column, columnAppender, duckdbTypeSql, quoteIdentifier, stagingTypeSql } from '../formats/avro-to-parquet';
+import { outputExpression } from '../formats/parquet-file-writer';
+import { openAvroContainer } from './avro-container-reader';
+import type { LocalDataFile } from './local-files';
+import { CatalogTable, columnsOf } from './table-catalog';
+
+/** Rows the appender holds before handing them to the table, as the Parquet writer does. */
+const APPENDER_FLUSH_ROWS = 4096;
+
+export class AvroLoadError extends Error {
+  constructor(readonly table: string, readonly file: string, detail: string) {
+    super(`table ${table}, ${file}: ${detail}`);
+    this.name = 'AvroLoadError';
+  }
+}
+
+function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+const PARTITION_COLUMNS = 'CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS VARCHAR) AS hr';
+
+/** A view with the table's columns (as its files hold them) and no rows. */
+export async function createEmptyView(connection: DuckDBConnection, table: CatalogTable): Promise<void> {
+  const columns = columnsOf(table).map((c) => `CAST(NULL AS ${duckdbTypeSql(c.type)}) AS ${quoteIdentifier(c.name)}`);
+  await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${[...columns, PARTITION_COLUMNS].join(', ')} WHERE false`);
+}
+
+/**
+ * The Parquet files, listed one by one (never a glob: only the committed files listed are read),
+ * with dt and hr from their directories as strings, as Hive has them.
+ */
+export async function createParquetView(connection: DuckDBConnection, table: CatalogTable, files: LocalDataFile[]): Promise<void> {
+  const list = files.map((f) => quoteLiteral(f.localPath)).join(', ');
+  const columns = [...columnsOf(table).map((c) => quoteIdentifier(c.name)), 'dt', 'hr'].join(', ');
+  await connection.run(
+    `CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${columns} FROM read_parquet([${list}], ` +
+      `hive_partitioning = true, hive_types = {'dt': VARCHAR, 'hr': VARCHAR}, union_by_name = true)`,
+  );
+}
+
+let stagingTables = 0;
+
+/** Decodes the Avro files with avsc into a temporary table through DuckDB's appender; the view converts timestamps and dates. */
+export async function createAvroView(connection: DuckDBConnection, table: CatalogTable, files: LocalDataFile[]): Promise<number> {
+  const columns = columnsOf(table);
+  const staging = `sluice_avro_${++stagingTables}`;
+  const stagingColumns = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingTypeSql(c.type)}`);
+  await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, 'dt VARCHAR', 'hr VARCHAR'].join(', ')})`);
+  const appender = await connection.createAppender(staging, 'main', 'temp');
+  let rows = 0;
+  try {
+    for (const file of files) rows = appendFile(appender, table, columns, file, rows);
+  } finally {
+    appender.closeSync();
+  }
+  const select = [...columns.map(outputExpression), 'dt', 'hr'].join(', ');
+  await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${select} FROM temp.main.${staging}`);
+  return rows;
+}
+
+type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
+
+function appendFile(appender: Appender, table: CatalogTable, columns: Column[], file: LocalDataFile, rowsBefore: number): number {
+  const container = openAvroContainer(file.localPath, fs.readFileSync(file.localPath), table.outputSchema);
+  const appenders = columns.map(columnAppender);
+  const names = columns.map((c) => c.name);
+  let rows = rowsBefore;
+  let recordInFile = 0;
+  for (const record of container.records()) {
+    try {
+      for (let i = 0; i < appenders.length; i++) appenders[i](appender, record[names[i]]);
+    } catch (error) {
+      throw new AvroLoadError(table.name, file.localPath, `record ${recordInFile}: ${(error as Error).message}`);
+    }
+    appender.appendVarchar(file.dt);
+    appender.appendVarchar(file.hr);
+    appender.endRow();
+    recordInFile++;
+    if (++rows % APPENDER_FLUSH_ROWS === 0) appender.flushSync();
+  }
+  return rows;
+}

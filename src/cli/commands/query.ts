@@ -1,0 +1,41 @@
+import * as path from 'node:path';
+import type { Argv } from 'yargs';
+import { buildCatalog, loadJobsDirectory } from '../../analyst/table-catalog';
+import { DEFAULT_CACHE_DIR } from '../../analyst/local-files';
+import { QueryError, runQuery } from '../../analyst/query-engine';
+import { formatResult, RESULT_FORMATS, ResultFormat } from '../../analyst/result-format';
+import type { CommandIO } from '../io';
+
+interface QueryArgs {
+  sql: string;
+  jobs: string;
+  format: ResultFormat;
+  'cache-dir': string;
+}
+
+export const command = 'query <sql>';
+export const describe = 'Run SQL (DuckDB) over the committed data of every job: one view per output table, with dt and hr columns';
+
+export function builder(yargs: Argv): Argv<QueryArgs> {
+  return yargs
+    .positional('sql', { type: 'string', demandOption: true, describe: 'e.g. "SELECT dt, hr, count(*) FROM page_views GROUP BY ALL ORDER BY ALL"' })
+    .option('jobs', { type: 'string', default: 'jobs', describe: 'the directory of job definitions whose tables become views' })
+    .option('format', { choices: RESULT_FORMATS, default: 'table' as ResultFormat, describe: 'table (aligned), csv (RFC 4180) or json (one object per line)' })
+    .option('cache-dir', { type: 'string', default: DEFAULT_CACHE_DIR, describe: 'where files of remote sinks are copied before querying' }) as Argv<QueryArgs>;
+}
+
+/** Exit status 0 with the rows on stdout; 1 when the SQL fails, with DuckDB's message. */
+export async function handler(args: QueryArgs, io: CommandIO): Promise<number> {
+  const catalog = buildCatalog(loadJobsDirectory(path.resolve(args.jobs)));
+  try {
+    const result = await runQuery(catalog, args.sql, { cacheDir: path.resolve(args['cache-dir']) });
+    for (const notice of result.notices) io.err(`sluice query: ${notice}`);
+    const text = formatResult(result, args.format);
+    if (text.length > 0) io.out(text);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof QueryError)) throw error;
+    io.err(`sluice query: ${error.message}`);
+    return 1;
+  }
+}
