@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalSink } from '../../connectors/sinks/local-sink';
 import { loadJobDefinition } from '../../src/pipeline/job-definition';
-import { runLoad } from '../../src/pipeline/load-job';
+import { executeRun, makePlan, runLoad } from '../../src/pipeline/load-job';
+import type { KafkaSource } from '../../connectors/sources/kafka-source';
 import { historyFile, readRunHistory } from '../../src/pipeline/run-history';
 import { RangeCheckpoint, TableState } from '../../src/pipeline/table-state';
 import { useBrokerWithTopic } from '../helpers/broker';
@@ -13,6 +14,18 @@ import { SLUICE_BIN } from '../helpers/cli';
 import { HOUR, START, pageViewValues, produceValues, writeJob } from '../helpers/page-views';
 
 const sluice = (args: string[]) => run(process.execPath, [SLUICE_BIN, ...args]);
+
+/** Renames of final files start failing after `okRenames`, as if the process died mid-commit. */
+class RenameFailingSink extends LocalSink {
+  private renames = 0;
+  constructor(location: string, private readonly okRenames: number) {
+    super(location);
+  }
+  override async rename(from: string, to: string): Promise<boolean> {
+    if (!from.includes('.tmp') && ++this.renames > this.okRenames) throw new Error('injected failure: the process died here');
+    return super.rename(from, to);
+  }
+}
 
 async function committedRanges(table: TableState): Promise<RangeCheckpoint[]> {
   const ranges: RangeCheckpoint[] = [];
@@ -85,6 +98,22 @@ describe('run history (_sluice/history/runs-YYYY-MM.jsonl)', function () {
       assert.equal(range.records + range.badRecords, range.end - range.start);
     }
     assert.equal(third.ranges.reduce((s, r) => s + r.end - r.start, 0), 20);
+  });
+
+  it('keeps a failed line for a run that died after its manifest, then the committed line of its roll-forward', async () => {
+    await produceValues(client(), 'page_views', 3, pageViewValues(0, 60, (i) => START + i * 1000));
+    const job = loadJobDefinition(writeJob(tmp(), { workerThreads: 0 }, bootstrap()));
+    const failing = new TableState(new RenameFailingSink(path.join(tmp(), 'warehouse'), 2), 'page_views');
+    const planner = (t: TableState, source: KafkaSource, partitions: number[]) => makePlan(job, t, source, partitions, () => undefined);
+    await assert.rejects(executeRun(job, { table: failing, kind: 'scheduled', planner }, {}), /injected failure/);
+    const next = await runLoad(job);
+    assert.equal(next.recovered.rolledForward.length, 1);
+
+    const { entries } = await readRunHistory(tableOf(), 10);
+    const died = next.recovered.rolledForward[0];
+    assert.deepEqual(entries.map((e) => [e.runId, e.status, e.records]), [[died, 'failed', 60], [died, 'committed', 60], [next.runId, 'nothing-to-do', 0]]);
+    assert.match(entries[0].error!, /injected failure/);
+    assert.equal(entries[1].reconstructed, true);
   });
 
   it('rebuilds from checkpoints the line of a run that committed but never wrote it, and skips a torn line', async () => {
