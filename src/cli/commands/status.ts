@@ -24,13 +24,21 @@ export function builder(yargs: Argv): Argv<StatusArgs> {
     .option('runs', { type: 'number', default: 5, describe: 'how many recent runs to show per job' }) as Argv<StatusArgs>;
 }
 
+/** --jobs or --job names nothing that can be shown. */
+export class JobSelectionError extends Error {
+  constructor(option: string, value: string, detail: string) {
+    super(`${option} ${value}: ${detail}`);
+    this.name = 'JobSelectionError';
+  }
+}
+
 interface JobFileProblem {
   file: string;
   error: string;
 }
 
 function readJobs(dir: string, wanted: string | undefined): { jobs: JobDefinition[]; problems: JobFileProblem[] } {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`--jobs ${dir}: not a folder of job definitions`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new JobSelectionError('--jobs', dir, 'not a folder of job definitions');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
   const jobs: JobDefinition[] = [];
   const problems: JobFileProblem[] = [];
@@ -43,7 +51,7 @@ function readJobs(dir: string, wanted: string | undefined): { jobs: JobDefinitio
   }
   if (!wanted) return { jobs, problems };
   const chosen = jobs.filter((j) => j.name === wanted || path.basename(j.file, '.json') === wanted);
-  if (chosen.length === 0 && problems.length === 0) throw new Error(`--job ${wanted}: no such job in ${dir} (there: ${jobs.map((j) => j.name).join(', ') || 'none'})`);
+  if (chosen.length === 0 && problems.length === 0) throw new JobSelectionError('--job', wanted, `no such job in ${dir} (there: ${jobs.map((j) => j.name).join(', ') || 'none'})`);
   return { jobs: chosen, problems };
 }
 
