@@ -78,6 +78,20 @@ export class LocalSink implements Sink {
     }
   }
 
+  async append(sinkPath: string, data: Buffer): Promise<void> {
+    const target = this.localPath(sinkPath);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const created = !fs.existsSync(target);
+    const fd = fs.openSync(target, 'a');
+    try {
+      fs.writeSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (created) fsyncPath(path.dirname(target));
+  }
+
   async rename(from: string, to: string): Promise<boolean> {
     const source = this.localPath(from);
     const target = this.localPath(to);

@@ -37,6 +37,8 @@ export interface Sink {
   /** Creates a small file (state, checkpoints); SinkFileExistsError if something is there. */
   writeFile(sinkPath: string, data: Buffer): Promise<void>;
   readFile(sinkPath: string): Promise<Buffer>;
+  /** Adds `data` at the end of a file, creating it (and its parents) when missing (WebHDFS: APPEND, CREATE if absent). */
+  append(sinkPath: string, data: Buffer): Promise<void>;
   /** False when the source is missing, the destination exists, or its parent is missing. */
   rename(from: string, to: string): Promise<boolean>;
   /** False when nothing was there. */

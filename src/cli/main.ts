@@ -11,6 +11,7 @@ import * as verify from './commands/verify';
 import * as backfill from './commands/backfill';
 import * as query from './commands/query';
 import * as hiveDdl from './commands/hive-ddl';
+import * as statusCommand from './commands/status';
 import { KafkaError } from '../protocol/error-codes';
 
 /** One command: the shape every module in ./commands exports. */
@@ -51,6 +52,7 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
   parser = register(parser, backfill, io, status);
   parser = register(parser, query, io, status);
   parser = register(parser, hiveDdl, io, status);
+  parser = register(parser, statusCommand, io, status);
   parser = parser
     .demandCommand(1, 'name a command')
     .strict()

@@ -26,7 +26,20 @@ export interface JobDefinition {
   concurrency: number;
   /** Partitions are loaded on this many worker threads; 0 loads them on the main thread. */
   workerThreads: number;
+  completeness: CompletenessSettings;
 }
+
+/**
+ * When an hour gets its _SUCCESS marker: once every partition's watermark has passed the hour's end plus
+ * `delaySeconds`. `idlePartitions`: "advance" lets a partition that is caught up count as the time it was found
+ * caught up; "hold" uses event times only, so a partition without new data holds every marker back.
+ */
+export interface CompletenessSettings {
+  delaySeconds: number;
+  idlePartitions: 'advance' | 'hold';
+}
+
+export const DEFAULT_COMPLETENESS_DELAY_SECONDS = 600;
 
 export class JobDefinitionError extends Error {
   constructor(readonly file: string, readonly key: string, detail: string) {
@@ -115,7 +128,7 @@ export function loadJobDefinition(file: string): JobDefinition {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new JobDefinitionError(file, '', 'must hold a JSON object');
   const top = new Fields(file, parsed as Json, '');
-  top.rejectUnknown(['name', 'source', 'value', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads']);
+  top.rejectUnknown(['name', 'source', 'value', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads', 'completeness']);
   const source = top.section('source');
   const value = top.section('value');
   const output = top.section('output');
@@ -123,6 +136,8 @@ export function loadJobDefinition(file: string): JobDefinition {
   const files = top.section('files', false);
   const limits = top.section('limits', false);
   const bad = top.section('badRecords', false);
+  const completeness = top.section('completeness', false);
+  completeness.rejectUnknown(['delaySeconds', 'idlePartitions']);
   const root = path.dirname(path.dirname(path.resolve(file)));
   const schema = value.string('schema');
   const schemaPath = path.isAbsolute(schema) ? schema : path.join(root, schema);
@@ -150,5 +165,9 @@ export function loadJobDefinition(file: string): JobDefinition {
     schedule: top.optionalString('schedule'),
     concurrency: top.number('concurrency', 4, 1, 64),
     workerThreads: top.number('workerThreads', DEFAULT_WORKER_THREADS, 0, 16),
+    completeness: {
+      delaySeconds: completeness.number('delaySeconds', DEFAULT_COMPLETENESS_DELAY_SECONDS, 0, 7 * 24 * 3600),
+      idlePartitions: completeness.oneOf('idlePartitions', ['advance', 'hold'] as const, 'advance'),
+    },
   };
 }

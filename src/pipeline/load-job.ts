@@ -12,6 +12,7 @@ import { loadRange, RangeLoadResult } from './range-loader';
 import { loadRangesOnWorkers } from './worker-pool';
 import { applyCommit, recoverUnfinishedRuns, RecoveryOutcome, writeManifest } from './commit';
 import { CommitManifest, PlannedRange, RangeCheckpoint, RunPlan, TableState } from './table-state';
+import { RunRecorder } from './run-recorder';
 
 export class BadRecordThresholdError extends Error {
   constructor(readonly bad: number, readonly total: number, readonly maxPercent: number, readonly firstBad: { partition: number; offsets: number[] }[]) {
@@ -108,13 +109,16 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
     }
     const release = await table.lock(runId, (job.limits.maxDurationSeconds + 300) * 1000);
     let manifestWritten = false;
+    const recorder = new RunRecorder(job, target, runId, source, log);
     try {
       const recovered = await recoverUnfinishedRuns(table);
       for (const id of recovered.rolledForward) log(`finished the commit of interrupted run ${id}`);
       for (const id of recovered.rolledBack) log(`rolled back interrupted run ${id} (it had not committed)`);
       const plan = await target.planner(table, source, partitions);
       const work = plan.filter((r) => r.end > r.start);
-      if (work.length === 0) return { runId, plan, committed: [], recovered, dryRun: false };
+      // `return await`, not `return`: markers and history are written before the lock is released.
+      if (work.length === 0) return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
+      recorder.plan(work);
       const runPlan: RunPlan = { runId, job: job.name, topic: job.source.topic, kind: target.kind, createdAt: new Date().toISOString(), ranges: work };
       await table.writeJsonOnce(`${table.runDir(runId)}/plan.json`, runPlan);
       const context = {
@@ -128,6 +132,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       const results = job.workerThreads > 0
         ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline: context.deadline }, work, job.workerThreads, options.onProgress)
         : await mapConcurrently(work, job.concurrency, (range) => loadRange(context, range));
+      recorder.read(results);
       checkBadRecords(job, results);
       const committedAt = new Date().toISOString();
       // A range the duration limit stopped before its first record read nothing and records nothing.
@@ -135,15 +140,16 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       const manifest: CommitManifest = { runId, ranges: read.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt })) };
       if (manifest.ranges.length === 0) {
         await table.sink.delete(table.path(table.runDir(runId)), true);
-        return { runId, plan, committed: [], recovered, dryRun: false };
+        return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
       }
       await writeManifest(table, manifest);
       manifestWritten = true;
       await applyCommit(table, manifest);
-      return { runId, plan, committed: manifest.ranges, recovered, dryRun: false };
+      return await recorder.finished({ runId, plan, committed: manifest.ranges, recovered, dryRun: false });
     } catch (error) {
       // Before the manifest the run is abandoned; after it, the next start rolls it forward.
       if (!manifestWritten) await table.sink.delete(table.path(table.runDir(runId)), true).catch(() => undefined);
+      await recorder.failed(error);
       throw error;
     } finally {
       await release();

@@ -62,6 +62,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
   const deadLetters: string[] = [];
   const firstBadOffsets: number[] = [];
   let records = 0;
+  let maxEventTime: number | undefined;
 
   const openFile = (hour: HourPartition, format: OutputFormat): OpenFile => {
     const hourKey = `${hour.dt}T${hour.hr}`;
@@ -102,6 +103,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
         continue;
       }
       records++;
+      if (maxEventTime === undefined || decoded.eventTime > maxEventTime) maxEventTime = decoded.eventTime;
       const hour = ctx.partitioner.partitionOf(decoded.eventTime);
       const size = kafkaRecord.value?.length ?? 0;
       // The partitioner hands back the same object for every record of an hour, so it keys the open files.
@@ -138,5 +140,5 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
     throw error;
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { ...range, runId, records, badRecords: deadLetters.length, files, firstBadOffsets };
+  return { ...range, runId, records, badRecords: deadLetters.length, files, firstBadOffsets, ...(maxEventTime === undefined ? {} : { maxEventTime }) };
 }

@@ -33,6 +33,8 @@ export interface RangeCheckpoint extends PlannedRange {
   records: number;
   badRecords: number;
   files: CommittedFile[];
+  /** Latest event time (epoch ms) among the range's good records; absent when it had none, or in older checkpoints. */
+  maxEventTime?: number;
 }
 
 export interface CommitManifest {

@@ -1,0 +1,189 @@
+import type { KafkaSource } from '../../connectors/sources/kafka-source';
+import { SinkFileExistsError } from '../../connectors/sinks/sink';
+import type { JobDefinition } from './job-definition';
+import { HourPartition, HourPartitioner, formatRoot, hourPath } from './hour-partition';
+import type { RangeCheckpoint, TableState } from './table-state';
+
+export const SUCCESS_MARKER = '_SUCCESS';
+
+const QUARTER_MS = 900_000;
+
+/** Every committed range of every partition the table has checkpoints for. */
+export async function allCheckpoints(table: TableState): Promise<Map<number, RangeCheckpoint[]>> {
+  const byPartition = new Map<number, RangeCheckpoint[]>();
+  for (const partition of await table.checkpointedPartitions()) byPartition.set(partition, await table.checkpoints(partition));
+  return byPartition;
+}
+
+export interface PartitionWatermark {
+  partition: number;
+  /** Where the next load starts; null when nothing was ever committed. */
+  committedOffset: number | null;
+  earliestOffset: number;
+  highWatermark: number;
+  /** Everything the broker held when it was asked was committed. */
+  caughtUp: boolean;
+  /** Latest event time committed, or null when no checkpoint records one. */
+  maxEventTime: number | null;
+  /** How far this partition lets the low watermark go; null (unknown) holds every marker back. */
+  watermark: number | null;
+}
+
+/**
+ * Each partition's watermark: the latest event time it committed (never later than `checkedAt`, so a record
+ * stamped in the future cannot complete hours that have not happened). With `idlePartitions: "advance"` a
+ * partition found caught up counts as `checkedAt`: everything that reached the broker before then is loaded.
+ */
+export async function partitionWatermarks(job: JobDefinition, source: KafkaSource, checkpoints: Map<number, RangeCheckpoint[]>, checkedAt: number): Promise<PartitionWatermark[]> {
+  const result: PartitionWatermark[] = [];
+  for (const partition of await source.partitions()) {
+    const ranges = checkpoints.get(partition) ?? [];
+    const committedOffset = ranges.length === 0 ? null : Math.max(...ranges.map((r) => r.end));
+    const { earliest, latest } = await source.offsets(partition);
+    const caughtUp = (committedOffset ?? earliest) >= latest;
+    const times = ranges.map((r) => r.maxEventTime).filter((t): t is number => typeof t === 'number');
+    const maxEventTime = times.length === 0 ? null : Math.max(...times);
+    let watermark = maxEventTime === null ? null : Math.min(maxEventTime, checkedAt);
+    if (caughtUp && job.completeness.idlePartitions === 'advance') watermark = checkedAt;
+    result.push({ partition, committedOffset, earliestOffset: earliest, highWatermark: latest, caughtUp, maxEventTime, watermark });
+  }
+  return result;
+}
+
+/** The smallest partition watermark; null when any partition's is unknown or the topic has none. */
+export function lowWatermark(partitions: PartitionWatermark[]): number | null {
+  if (partitions.length === 0 || partitions.some((p) => p.watermark === null)) return null;
+  return Math.min(...partitions.map((p) => p.watermark!));
+}
+
+export interface HourSpan {
+  partition: HourPartition;
+  /** "2026-11-21T05", as in CommittedFile.hour */
+  key: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The hour directory an instant falls in, with the instants it starts and ends at. Zone offsets are whole
+ * quarter hours, so the bounds are found quarter by quarter; a repeated hour at the end of summer time is
+ * one directory covering two hours.
+ */
+export function hourAt(partitioner: HourPartitioner, instant: number): HourSpan {
+  const partition = partitioner.partitionOf(instant);
+  let start = Math.floor(instant / QUARTER_MS) * QUARTER_MS;
+  while (partitioner.partitionOf(start - 1) === partition) start -= QUARTER_MS;
+  let end = start + QUARTER_MS;
+  while (partitioner.partitionOf(end) === partition) end += QUARTER_MS;
+  return { partition, key: `${partition.dt}T${partition.hr}`, start, end };
+}
+
+/** The newest hour whose end plus the delay the low watermark has reached (inclusive). */
+export function lastCompleteHour(partitioner: HourPartitioner, low: number, delaySeconds: number): HourSpan {
+  const cutoff = low - delaySeconds * 1000;
+  return hourAt(partitioner, hourAt(partitioner, cutoff).start - 1);
+}
+
+export function hourKeyPath(key: string): string {
+  return hourPath({ dt: key.slice(0, 10), hr: key.slice(11, 13) });
+}
+
+export function markerPath(job: JobDefinition, key: string, format: string): string {
+  return `${formatRoot(job.output.formats, format)}${hourKeyPath(key)}/${SUCCESS_MARKER}`;
+}
+
+async function isMarked(job: JobDefinition, table: TableState, key: string, format: string): Promise<boolean> {
+  return (await table.sink.status(table.path(markerPath(job, key, format)))) !== null;
+}
+
+async function markedEverywhere(job: JobDefinition, table: TableState, key: string): Promise<boolean> {
+  for (const format of job.output.formats) if (!(await isMarked(job, table, key, format))) return false;
+  return true;
+}
+
+export interface CompletenessOutcome {
+  lowWatermark: number | null;
+  /** Newest hour the low watermark completes, whether or not data reached it. */
+  completeThrough: string | null;
+  /** Hours marked by this call, oldest first. */
+  marked: string[];
+  /** Hours this run wrote that were already marked before it. */
+  reopened: string[];
+}
+
+function dataHours(checkpoints: Map<number, RangeCheckpoint[]>): string[] {
+  const hours = new Set<string>();
+  for (const ranges of checkpoints.values()) for (const r of ranges) for (const f of r.files) if (f.hour && f.format !== 'dead-letter') hours.add(f.hour);
+  return [...hours].sort();
+}
+
+/**
+ * Writes `_SUCCESS` in every format tree for each hour the low watermark completes, from the table's first hour
+ * with data to its newest one; an hour without data in between gets a directory holding only the marker. Hours are
+ * found from the newest complete one down to the newest already marked, and marked oldest first, so a crash leaves
+ * the marked hours a prefix that the next run extends. Markers are never rewritten: late data into a marked hour
+ * is reported in `reopened` (checked before marking) and the marker stays.
+ */
+export async function markCompleteHours(
+  job: JobDefinition, table: TableState, source: KafkaSource, runId: string, checkpoints: Map<number, RangeCheckpoint[]>, hoursWrittenByRun: string[],
+): Promise<CompletenessOutcome> {
+  const checkedAt = Date.now();
+  const [firstFormat] = job.output.formats;
+  const reopened: string[] = [];
+  for (const key of [...new Set(hoursWrittenByRun)].sort()) if (await isMarked(job, table, key, firstFormat)) reopened.push(key);
+  const low = lowWatermark(await partitionWatermarks(job, source, checkpoints, checkedAt));
+  const hours = dataHours(checkpoints);
+  if (low === null || hours.length === 0) return { lowWatermark: low, completeThrough: null, marked: [], reopened };
+  const partitioner = new HourPartitioner(job.time.timezone);
+  const top = lastCompleteHour(partitioner, low, job.completeness.delaySeconds);
+  const [first, last] = [hours[0], hours[hours.length - 1]];
+  const toMark: string[] = [];
+  let hour = top;
+  while (hour.key > last) hour = hourAt(partitioner, hour.start - 1);
+  while (hour.key >= first && !(await markedEverywhere(job, table, hour.key))) {
+    toMark.push(hour.key);
+    hour = hourAt(partitioner, hour.start - 1);
+  }
+  // Late data older than the newest marked hour, into an hour never marked (before the table's first hour, say).
+  for (const key of hoursWrittenByRun) {
+    if (key <= top.key && !toMark.includes(key) && !(await markedEverywhere(job, table, key))) toMark.push(key);
+  }
+  toMark.sort();
+  const body = (key: string) => Buffer.from(JSON.stringify({
+    job: job.name, hour: key, lowWatermark: new Date(low).toISOString(), delaySeconds: job.completeness.delaySeconds, runId, markedAt: new Date(checkedAt).toISOString(),
+  }) + '\n');
+  for (const key of toMark) {
+    for (const format of job.output.formats) {
+      try {
+        await table.sink.writeFile(table.path(markerPath(job, key, format)), body(key));
+      } catch (error) {
+        if (!(error instanceof SinkFileExistsError)) throw error;
+      }
+    }
+  }
+  return { lowWatermark: low, completeThrough: top.key, marked: toMark, reopened };
+}
+
+export interface HourDirectory {
+  key: string;
+  complete: boolean;
+  /** Holds at least one file besides the marker. */
+  hasData: boolean;
+}
+
+/** The hour directories of the job's first format tree, oldest first, read from the sink. */
+export async function hourDirectories(job: JobDefinition, table: TableState): Promise<HourDirectory[]> {
+  const root = formatRoot(job.output.formats, job.output.formats[0]).replace(/\/$/, '');
+  const result: HourDirectory[] = [];
+  for (const day of await table.sink.list(table.path(root))) {
+    const dt = /\/dt=(\d{4}-\d{2}-\d{2})$/.exec(day.path)?.[1];
+    if (day.type !== 'directory' || !dt) continue;
+    for (const hourDir of await table.sink.list(day.path)) {
+      const hr = /\/hr=(\d{2})$/.exec(hourDir.path)?.[1];
+      if (hourDir.type !== 'directory' || !hr) continue;
+      const names = (await table.sink.list(hourDir.path)).map((e) => e.path.slice(e.path.lastIndexOf('/') + 1));
+      result.push({ key: `${dt}T${hr}`, complete: names.includes(SUCCESS_MARKER), hasData: names.some((n) => n !== SUCCESS_MARKER) });
+    }
+  }
+  return result.sort((a, b) => a.key.localeCompare(b.key));
+}

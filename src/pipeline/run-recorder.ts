@@ -1,0 +1,87 @@
+import * as os from 'node:os';
+import type { KafkaSource } from '../../connectors/sources/kafka-source';
+import type { JobDefinition } from './job-definition';
+import type { LoadSummary } from './load-job';
+import type { RangeLoadResult } from './range-loader';
+import type { PlannedRange, RunPlan, TableState } from './table-state';
+import { allCheckpoints, markCompleteHours } from './completeness';
+import { RunHistoryEntry, RunStatus, appendRunHistory, historyRanges, missingRunLines, summarizeFiles } from './run-history';
+
+const describeHours = (hours: string[]) => hours.map((h) => h.replace('T', ' ') + ':00').join(', ');
+
+/**
+ * What a run does besides loading, while it still holds the job's lock: after its commit (or finding nothing to
+ * do) it writes the `_SUCCESS` markers the low watermark allows and its history line; after a failure, the
+ * history line alone. Neither step throws: the commit is already the truth, and the next run repeats both.
+ */
+export class RunRecorder {
+  private readonly start = new Date();
+  private planned: PlannedRange[] = [];
+  private loaded: RangeLoadResult[] = [];
+
+  constructor(
+    private readonly job: JobDefinition,
+    private readonly target: { table: TableState; kind: RunPlan['kind'] },
+    private readonly runId: string,
+    private readonly source: KafkaSource,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  plan(ranges: PlannedRange[]): void {
+    this.planned = ranges;
+  }
+
+  read(results: RangeLoadResult[]): void {
+    this.loaded = results;
+  }
+
+  private entry(status: RunStatus, fields: Partial<RunHistoryEntry>): RunHistoryEntry {
+    const ranges = this.loaded.length > 0 ? historyRanges(this.loaded) : this.planned.map((r) => ({ ...r, records: 0, badRecords: 0 }));
+    return {
+      runId: this.runId, job: this.job.name, kind: this.target.kind, host: os.hostname(), pid: process.pid,
+      start: this.start.toISOString(), end: new Date().toISOString(), status, ranges,
+      records: ranges.reduce((s, r) => s + r.records, 0), badRecords: ranges.reduce((s, r) => s + r.badRecords, 0),
+      files: 0, bytes: 0, hoursWritten: [], reopenedHours: [],
+      ...fields,
+    };
+  }
+
+  async finished(summary: LoadSummary): Promise<LoadSummary> {
+    const { table } = this.target;
+    const status: RunStatus = summary.committed.length > 0 ? 'committed' : 'nothing-to-do';
+    const written = summarizeFiles(summary.committed);
+    let reopenedHours: string[] | null = [];
+    const lines: RunHistoryEntry[] = [];
+    try {
+      const checkpoints = await allCheckpoints(table);
+      lines.push(...(await missingRunLines(table, this.job.name, this.target.kind, checkpoints, this.runId)));
+      if (this.target.kind === 'scheduled') {
+        const outcome = await markCompleteHours(this.job, table, this.source, this.runId, checkpoints, written.hoursWritten);
+        reopenedHours = outcome.reopened;
+        if (outcome.marked.length > 0) this.log(`marked complete (_SUCCESS): ${describeHours(outcome.marked)}`);
+        if (outcome.reopened.length > 0) this.log(`late data went into hours already marked complete: ${describeHours(outcome.reopened)}`);
+      }
+    } catch (error) {
+      reopenedHours = null;
+      this.log(`committed, but the completeness markers could not be updated (the next run retries): ${(error as Error).message}`);
+    }
+    const ranges = historyRanges(summary.committed);
+    lines.push(this.entry(status, {
+      ranges, records: ranges.reduce((s, r) => s + r.records, 0), badRecords: ranges.reduce((s, r) => s + r.badRecords, 0), ...written, reopenedHours,
+    }));
+    await this.append(lines);
+    return summary;
+  }
+
+  async failed(error: unknown): Promise<void> {
+    await this.append([this.entry('failed', { error: error instanceof Error ? error.message : String(error) })]);
+  }
+
+  private async append(lines: RunHistoryEntry[]): Promise<void> {
+    try {
+      await appendRunHistory(this.target.table, lines);
+    } catch (error) {
+      this.log(`could not append to the run history (committed runs are recovered from checkpoints next time): ${(error as Error).message}`);
+    }
+  }
+}

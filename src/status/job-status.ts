@@ -1,0 +1,127 @@
+import { openSink } from '../../connectors/sinks/local-sink';
+import { KafkaSource } from '../../connectors/sources/kafka-source';
+import type { JobDefinition } from '../pipeline/job-definition';
+import { allCheckpoints, hourDirectories, lowWatermark, partitionWatermarks, PartitionWatermark } from '../pipeline/completeness';
+import { readRunHistory, RunStatus } from '../pipeline/run-history';
+import { RangeCheckpoint, TableState } from '../pipeline/table-state';
+
+export interface RunLine {
+  runId: string;
+  kind: string;
+  start: string;
+  status: RunStatus;
+  records: number;
+  badRecords: number;
+  durationMs: number;
+  reopenedHours: string[] | null;
+  error?: string;
+}
+
+export interface PartitionStatus {
+  partition: number;
+  /** Where the next load starts; null when nothing was committed. */
+  committedOffset: number | null;
+  /** The following are null when the broker could not be asked. */
+  highWatermark: number | null;
+  lagRecords: number | null;
+  /** Now minus the Kafka timestamp of the first record not loaded yet; 0 when caught up. */
+  lagMs: number | null;
+  /** Bad records committed to the dead-letter files. */
+  deadLetters: number;
+}
+
+export interface JobStatus {
+  job: string;
+  file: string;
+  topic: string;
+  table: string;
+  /** `error` says why the broker's side is missing: unreachable, or it answered with an error (an unknown topic, say). */
+  broker: { bootstrap: string; reachable: boolean; error?: string };
+  runs: RunLine[];
+  /** History lines that could not be read (torn by a crash). */
+  unreadableHistoryLines: number;
+  partitions: PartitionStatus[];
+  /** ISO time, or null when a partition's watermark is unknown or the broker unreachable. */
+  lowWatermark: string | null;
+  /** Hour keys ("2026-11-21T05") whose directory has `_SUCCESS`, oldest first. */
+  completeHours: string[];
+  /** The newest hour directory without `_SUCCESS`, or null. */
+  newestIncompleteHour: string | null;
+  deadLetters: number;
+}
+
+function deadLettersOf(ranges: RangeCheckpoint[] | undefined): number {
+  return (ranges ?? []).reduce((sum, r) => sum + r.badRecords, 0);
+}
+
+/** The Kafka timestamp of the record at `offset`, or null if the broker has none there. */
+async function timestampAt(source: KafkaSource, partition: number, offset: number): Promise<number | null> {
+  let timestamp: number | null = null;
+  await source.read(partition, offset, offset + 1, (records) => {
+    timestamp = records[0]?.timestamp ?? timestamp;
+  });
+  return timestamp;
+}
+
+async function partitionsFromBroker(job: JobDefinition, source: KafkaSource, checkpoints: Map<number, RangeCheckpoint[]>, now: number): Promise<{ partitions: PartitionStatus[]; low: number | null }> {
+  const marks: PartitionWatermark[] = await partitionWatermarks(job, source, checkpoints, now);
+  const partitions: PartitionStatus[] = [];
+  for (const mark of marks) {
+    const next = Math.max(mark.committedOffset ?? mark.earliestOffset, mark.earliestOffset);
+    const lagRecords = Math.max(0, mark.highWatermark - next);
+    let lagMs = 0;
+    if (lagRecords > 0) {
+      const waitingSince = await timestampAt(source, mark.partition, next);
+      lagMs = waitingSince === null ? 0 : Math.max(0, now - waitingSince);
+    }
+    partitions.push({ partition: mark.partition, committedOffset: mark.committedOffset, highWatermark: mark.highWatermark, lagRecords, lagMs, deadLetters: deadLettersOf(checkpoints.get(mark.partition)) });
+  }
+  return { partitions, low: lowWatermark(marks) };
+}
+
+/** Everything `sluice status` shows for one job. A broker that cannot be reached is reported, not thrown. */
+export async function jobStatus(job: JobDefinition, options: { runs: number; now?: number }): Promise<JobStatus> {
+  const now = options.now ?? Date.now();
+  const table = new TableState(openSink(job.output.sink), job.output.table);
+  const checkpoints = await allCheckpoints(table);
+  const history = await readRunHistory(table, options.runs);
+  const hours = await hourDirectories(job, table);
+  const incomplete = hours.filter((h) => !h.complete);
+  const status: JobStatus = {
+    job: job.name,
+    file: job.file,
+    topic: job.source.topic,
+    table: table.sink.localPath(table.root) ?? `${table.sink.location}/${table.root}`,
+    broker: { bootstrap: job.source.bootstrap, reachable: true },
+    runs: history.entries.map((e) => ({
+      runId: e.runId, kind: e.kind, start: e.start, status: e.status, records: e.records, badRecords: e.badRecords,
+      durationMs: Date.parse(e.end) - Date.parse(e.start), reopenedHours: e.reopenedHours, ...(e.error ? { error: e.error } : {}),
+    })),
+    unreadableHistoryLines: history.skippedLines,
+    partitions: [],
+    lowWatermark: null,
+    completeHours: hours.filter((h) => h.complete).map((h) => h.key),
+    newestIncompleteHour: incomplete.length > 0 ? incomplete[incomplete.length - 1].key : null,
+    deadLetters: [...checkpoints.values()].reduce((sum, ranges) => sum + deadLettersOf(ranges), 0),
+  };
+  status.partitions = [...checkpoints.entries()].map(([partition, ranges]) => ({
+    partition, committedOffset: ranges.length === 0 ? null : Math.max(...ranges.map((r) => r.end)), highWatermark: null, lagRecords: null, lagMs: null, deadLetters: deadLettersOf(ranges),
+  }));
+  let source: KafkaSource;
+  try {
+    source = await KafkaSource.open(job.source.bootstrap, job.source.topic);
+  } catch (error) {
+    status.broker = { bootstrap: job.source.bootstrap, reachable: false, error: (error as Error).message };
+    return status;
+  }
+  try {
+    const { partitions, low } = await partitionsFromBroker(job, source, checkpoints, now);
+    status.partitions = partitions;
+    status.lowWatermark = low === null ? null : new Date(low).toISOString();
+  } catch (error) {
+    status.broker = { bootstrap: job.source.bootstrap, reachable: true, error: (error as Error).message };
+  } finally {
+    source.close();
+  }
+  return status;
+}
