@@ -58,6 +58,9 @@ class RemoteLikeSink implements Sink {
   mkdirs(): Promise<void> {
     throw new Error('read-only in this test');
   }
+  append(): Promise<void> {
+    throw new Error('read-only in this test');
+  }
 }
 
 /** `sluice verify --json`'s records per hour ("2026-11-21T05" → n). */
@@ -201,14 +204,15 @@ describe('sluice query', function () {
     const remote = await runQuery(catalog, sql, { cacheDir, openSink: () => sink });
     const hours = (text: string) => Object.fromEntries(text.split('\n').map((l) => JSON.parse(l)).map((r) => [`${r.dt}T${r.hr}`, r.records]));
     assert.deepEqual(hours(formatJsonLines(remote)), await verifiedHours(job));
-    const parquetFiles = listFiles(path.join(tmp(), 'warehouse/page_views/parquet'));
+    const dataFiles = (tree: string) => listFiles(path.join(tmp(), tree)).filter((f) => !path.basename(f).startsWith('_')); // not the _SUCCESS markers
+    const parquetFiles = dataFiles('warehouse/page_views/parquet');
     assert.equal(sink.reads, parquetFiles.length);
     assert.deepEqual(listFiles(cacheDir).map((f) => f.split(path.sep).slice(3).join('/')), parquetFiles);
     assert.match(remote.notices.join('\n'), new RegExp(`copied ${parquetFiles.length} files`));
 
     const again = await runQuery(catalog, 'SELECT count(*) AS n FROM page_views_avro', { cacheDir, openSink: () => sink });
     assert.equal(formatJsonLines(again), `{"n":${VIEWS}}`);
-    const avroFiles = listFiles(path.join(tmp(), 'warehouse/page_views/avro')).length;
+    const avroFiles = dataFiles('warehouse/page_views/avro').length;
     assert.equal(sink.reads, parquetFiles.length + avroFiles, 'only the Avro files were read the second time');
     const cached = await runQuery(catalog, sql, { cacheDir, openSink: () => sink });
     assert.equal(sink.reads, parquetFiles.length + avroFiles, 'cached Parquet copies were reused');
