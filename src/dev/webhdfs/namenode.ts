@@ -24,13 +24,13 @@ type OpHandler = (call: Call) => void;
 
 const GET_OPS: Record<string, OpHandler> = {
   OPEN: (c) => {
-    const inode = c.state.namespace.existing(c.caller, c.path, `File ${c.path} not found.`);
     const offset = c.params.long('offset') ?? 0;
+    c.params.long('length');
+    const inode = c.state.namespace.existing(c.caller, c.path, `File ${c.path} not found.`);
     const length = inode.isDirectory ? 0 : inode.stats.size;
     if (offset >= length && length > 0) {
       throw ioException(`Offset=${offset} out of the range [0, ${length}); OPEN, path=${c.path}`);
     }
-    c.params.long('length');
     redirect(c, {});
   },
   GETFILESTATUS: (c) => c.reply.json(200, { FileStatus: c.state.namespace.fileStatus(c.caller, c.path) }),
