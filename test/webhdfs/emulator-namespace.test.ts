@@ -105,6 +105,33 @@ describe('WebHDFS emulator: namespace, permissions, malformed requests, streamin
     assert.deepEqual([summary.directoryCount, summary.fileCount, summary.length], [3, 1, 3]);
   });
 
+  it('leases a file while it is written: a second writer gets AlreadyBeingCreatedException, even after a rename', async () => {
+    const alice = as('alice');
+    const first = await alice.call('PUT', '/open', 'CREATE');
+    const target = new URL(String(first.headers.location));
+    let answered = 0;
+    const writer = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: 'PUT',
+      headers: { 'Content-Length': '10' } }, (res) => { answered = res.statusCode ?? 0; res.resume(); });
+    writer.on('error', () => undefined);
+    writer.write('12345');
+    await waitFor(() => fs.existsSync(path.join(root(), 'open')) && fs.statSync(path.join(root(), 'open')).size === 5);
+    assertRemoteException(await alice.twoStep('PUT', '/open', 'CREATE', { overwrite: 'true' }, 'x'), 403, 'AlreadyBeingCreatedException');
+    assert.equal((await alice.call('PUT', '/open', 'RENAME', { destination: '/moved' })).text, '{"boolean":true}');
+    assertRemoteException(await alice.twoStep('POST', '/moved', 'APPEND', {}, 'x'), 403, 'AlreadyBeingCreatedException');
+    writer.end('67890');
+    await waitFor(() => answered !== 0);
+    assert.equal(answered, 201);
+    assert.equal((await alice.twoStep('POST', '/moved', 'APPEND', {}, '!')).status, 200, 'the lease followed the file and ended with the upload');
+    assert.equal((await alice.read('/moved')).text, '1234567890!');
+  });
+
+  it('creates and reads an empty file', async () => {
+    await as('alice').create('/empty', '');
+    const read = await as('alice').read('/empty');
+    assert.deepEqual([read.status, read.headers['content-length'], read.text], [200, '0', '']);
+    assert.equal((await as('alice').status('/empty')).json().FileStatus.length, 0);
+  });
+
   it('answers malformed requests with 400 and keeps serving', async () => {
     const base = emulator.nameNodeUrls[0];
     const expect400 = async (url: string, method: string, message: RegExp) => {
@@ -167,7 +194,7 @@ async function waitFor(condition: () => boolean): Promise<void> {
     if (condition()) return;
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error('the DataNode had not written half the body to disk before the rest was sent');
+  throw new Error('the condition never held (e.g. the DataNode had not written the body so far to disk)');
 }
 
 /** Writes raw bytes to a server and returns whatever it answers before closing. */

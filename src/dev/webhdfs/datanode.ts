@@ -55,6 +55,7 @@ function open(c: DataCall): void {
   const offset = c.params.long('offset') ?? 0;
   if (offset >= size && size > 0) throw ioException(`Offset=${offset} out of the range [0, ${size}); OPEN, path=${c.path}`);
   const length = Math.min(c.params.long('length') ?? size, Math.max(0, size - offset));
+  if (length === 0) return c.reply.empty(200, { 'Content-Type': 'application/octet-stream' });
   c.reply.stream({ 'Content-Type': 'application/octet-stream', 'Content-Length': length }, () =>
     fs.createReadStream(inode.local, { start: offset, end: offset + length - 1, highWaterMark: 1 << 20 }),
   );
@@ -65,7 +66,7 @@ async function write(c: DataCall, create: boolean): Promise<void> {
   const ns = state.namespace;
   state.checkWritable(create ? 'CREATE' : 'APPEND', c.path);
   const clientAddress = clientAddressOf(c.req);
-  const fd = create
+  const lease = create
     ? ns.openForCreate(c.caller, c.path, {
         overwrite: params.boolean('overwrite', false),
         permission: params.permission(0o644),
@@ -74,13 +75,10 @@ async function write(c: DataCall, create: boolean): Promise<void> {
         clientAddress,
       })
     : ns.openForAppend(c.caller, c.path, clientAddress);
-  const cutAfter = state.faults.takeUploadDrop();
-  const upload = receiveUpload(c.req, fd, cutAfter);
-  const tracked = upload.then(() => ns.closeWriter(c.path));
-  state.uploads.add(tracked);
+  const upload = receiveUpload(c.req, lease.fd, state.faults.takeUploadDrop()).finally(() => ns.closeWriter(lease));
+  state.uploads.add(upload);
   const outcome = await upload;
-  await tracked;
-  state.uploads.delete(tracked);
+  state.uploads.delete(upload);
   if (!outcome.complete) {
     if (outcome.error) c.reply.error(new WebHdfsError('IOException', `Writing ${c.path} failed: ${outcome.error.message}`, 500));
     else c.reply.drop();

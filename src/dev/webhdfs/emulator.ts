@@ -50,7 +50,8 @@ interface Listener {
 
 function listen(host: string, port: number, handler: http.RequestListener): Promise<Listener> {
   return new Promise((resolve, reject) => {
-    const server = http.createServer(handler);
+    // No overall request deadline: a large upload over a slow link may take as long as it takes, as on a DataNode.
+    const server = http.createServer({ requestTimeout: 0 }, handler);
     // Garbage on the wire: answer 400 when the socket can still take it, never let it reach the process.
     server.on('clientError', (_error, socket: Socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

@@ -16,6 +16,11 @@ interface Resolved {
   blockedBy?: Inode;
 }
 
+/** An open file being written; HDFS's lease on its path. */
+export interface WriteLease {
+  readonly fd: number;
+}
+
 export interface CreateRequest {
   overwrite: boolean;
   permission: number;
@@ -34,7 +39,7 @@ export class Namespace {
   private readonly metas = new Map<string, InodeMeta>();
   private nextFileId = 16386;
   /** Paths open for writing (HDFS's leases): a second writer gets AlreadyBeingCreatedException. */
-  private readonly writers = new Set<string>();
+  private readonly writers = new Map<string, WriteLease>();
 
   constructor(
     readonly root: string,
@@ -144,9 +149,9 @@ export class Namespace {
 
   /**
    * CREATE's step 2: checks, makes missing parents, opens the file (exclusively unless overwriting) and registers it
-   * as being written. Returns the open descriptor; call `closeWriter` when the upload ends.
+   * as being written. Returns the open descriptor and the lease to give `closeWriter` when the upload ends.
    */
-  openForCreate(caller: Caller, hdfsPath: string, request: CreateRequest): number {
+  openForCreate(caller: Caller, hdfsPath: string, request: CreateRequest): WriteLease {
     const resolved = this.resolve(caller, hdfsPath);
     if (resolved.blockedBy) throw notADirectory(resolved.blockedBy.path);
     const existing = resolved.target;
@@ -169,23 +174,27 @@ export class Namespace {
       replication: request.replication ?? DEFAULT_REPLICATION,
       blockSize: request.blockSize ?? DEFAULT_BLOCK_SIZE,
     });
-    this.writers.add(hdfsPath);
-    return fd;
+    return this.lease(hdfsPath, fd);
   }
 
   /** APPEND's step 2: the file must exist and be writable by the caller and not be open by another writer. */
-  openForAppend(caller: Caller, hdfsPath: string, clientAddress: string): number {
+  openForAppend(caller: Caller, hdfsPath: string, clientAddress: string): WriteLease {
     const inode = this.existing(caller, hdfsPath);
     if (inode.isDirectory) throw fileNotFound(`Path is not a file: ${hdfsPath}`);
     if (this.writers.has(hdfsPath)) throw beingCreated(hdfsPath, clientAddress);
     checkAccess(caller, hdfsPath, inode.meta, false, 'WRITE');
-    const fd = fs.openSync(inode.local, 'a');
-    this.writers.add(hdfsPath);
-    return fd;
+    return this.lease(hdfsPath, fs.openSync(inode.local, 'a'));
   }
 
-  closeWriter(hdfsPath: string): void {
-    this.writers.delete(hdfsPath);
+  private lease(hdfsPath: string, fd: number): WriteLease {
+    const lease = { fd };
+    this.writers.set(hdfsPath, lease);
+    return lease;
+  }
+
+  /** Ends a write lease wherever its file has moved meanwhile (HDFS lets open files be renamed). */
+  closeWriter(lease: WriteLease): void {
+    for (const [hdfsPath, held] of this.writers) if (held === lease) this.writers.delete(hdfsPath);
   }
 
   /** OPEN: the file's local path and length, after the READ check. */
@@ -223,6 +232,7 @@ export class Namespace {
 
   forgetSubtree(hdfsPath: string): void {
     for (const key of [...this.metas.keys()]) if (isWithin(key, hdfsPath) && key !== '/') this.metas.delete(key);
+    for (const key of [...this.writers.keys()]) if (isWithin(key, hdfsPath)) this.writers.delete(key);
   }
 
   /** Moves the metadata of `from` and everything below it to `to` (after the local rename). */
@@ -232,10 +242,10 @@ export class Namespace {
       this.metas.delete(key);
       this.metas.set(to + key.slice(from.length), meta);
     }
-    for (const writer of [...this.writers]) {
+    for (const [writer, lease] of [...this.writers]) {
       if (isWithin(writer, from)) {
         this.writers.delete(writer);
-        this.writers.add(to + writer.slice(from.length));
+        this.writers.set(to + writer.slice(from.length), lease);
       }
     }
   }

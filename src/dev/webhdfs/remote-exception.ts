@@ -96,6 +96,9 @@ export function toWebHdfsError(error: unknown): WebHdfsError {
   if (code === 'ENOENT') return fileNotFound(message);
   if (code === 'EEXIST') return alreadyExists(message);
   if (code === 'ENOTDIR') return new WebHdfsError('ParentNotDirectoryException', message);
+  if (code === 'ENAMETOOLONG') {
+    return new WebHdfsError('org.apache.hadoop.hdfs.protocol.FSLimitException$PathComponentTooLongException', message);
+  }
   if (code === 'EACCES' || code === 'EPERM') return new WebHdfsError('AccessControlException', message);
   return new WebHdfsError('IOException', message, 500);
 }

@@ -26,7 +26,7 @@ export class EmulatorState {
   readonly requestCount: Record<string, number> = {};
   readonly nameNodes: NameNodeState[] = [];
   /** Uploads in progress, awaited by close() so files are closed before it resolves. */
-  readonly uploads = new Set<Promise<void>>();
+  readonly uploads = new Set<Promise<unknown>>();
   safeMode = false;
   dataNodeLocationBase = '';
 
@@ -73,6 +73,14 @@ export class EmulatorState {
 
   /** Counts the request, applies the fault rules for it, then runs `handle` with the Reply it must answer through. */
   async serve(side: FaultSide, op: string, req: IncomingMessage, res: ServerResponse, handle: (reply: Reply) => unknown): Promise<void> {
+    try {
+      await this.serveWithFaults(side, op, req, res, handle);
+    } catch {
+      req.socket.destroy();
+    }
+  }
+
+  private async serveWithFaults(side: FaultSide, op: string, req: IncomingMessage, res: ServerResponse, handle: (reply: Reply) => unknown): Promise<void> {
     this.count(op);
     const decision = this.faults.decide(op, side);
     if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
