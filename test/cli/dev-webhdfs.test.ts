@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SLUICE_BIN } from '../helpers/cli';
+import { SLUICE_BIN, sluice } from '../helpers/cli';
 import { useTempDir } from '../helpers/temp-dir';
 import { WebHdfsTarget, assertRemoteException, rawRequest } from '../helpers/webhdfs-http';
 
@@ -60,5 +60,13 @@ describe('sluice dev webhdfs', function () {
     });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /name-nodes/);
+  });
+
+  it('names a --root that is not a directory and exits 1', () => {
+    const file = path.join(tmp(), 'a-file');
+    fs.writeFileSync(file, 'x');
+    const result = sluice(['dev', 'webhdfs', '--root', file, '--port', '0', '--data-node-port', '0']);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /root .*a-file: is not a directory/);
   });
 });

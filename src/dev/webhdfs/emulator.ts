@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Namespace } from './namespace';
@@ -41,6 +42,19 @@ export interface WebHdfsEmulator {
   close(): Promise<void>;
 }
 
+/** An option the emulator cannot start with, named in the message. */
+export class EmulatorOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmulatorOptionsError';
+  }
+}
+
+function checkRoot(root: string): void {
+  if (typeof root !== 'string' || root === '') throw new EmulatorOptionsError('root: a local directory is required');
+  if (fs.existsSync(root) && !fs.statSync(root).isDirectory()) throw new EmulatorOptionsError(`root ${root}: is not a directory`);
+}
+
 /** A running HTTP server and the sockets it has open, so close() can end keep-alive and stuck connections. */
 interface Listener {
   server: http.Server;
@@ -80,9 +94,10 @@ export async function startWebHdfsEmulator(options: WebHdfsEmulatorOptions): Pro
   const host = options.host ?? '127.0.0.1';
   const superuser = options.superuser ?? 'hdfs';
   const count = options.nameNodes ?? 1;
-  if (count !== 1 && count !== 2) throw new RangeError(`nameNodes must be 1 or 2, got ${String(count)}`);
+  if (count !== 1 && count !== 2) throw new EmulatorOptionsError(`nameNodes must be 1 or 2, got ${String(count)}`);
   const listingLimit = options.listingLimit ?? 1000;
-  if (!Number.isInteger(listingLimit) || listingLimit < 1) throw new RangeError(`listingLimit must be a positive integer, got ${listingLimit}`);
+  if (!Number.isInteger(listingLimit) || listingLimit < 1) throw new EmulatorOptionsError(`listingLimit must be a positive integer, got ${listingLimit}`);
+  checkRoot(options.root);
   const faults = new Faults();
   const state = new EmulatorState(new Namespace(options.root, superuser, listingLimit), faults, new Authenticator(superuser), count === 2);
   const listeners: Listener[] = [];
