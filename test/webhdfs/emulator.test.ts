@@ -152,6 +152,18 @@ describe('WebHDFS emulator: faults, failover and safe mode', function () {
     assertRemoteException(await alice.call('PUT', '/d', 'MKDIRS'), 403, 'RetriableException', /SafeModeException: Cannot create directory \/d/);
   });
 
+  it('puts op, user, overwrite, permission and namenoderpcaddress into the CREATE redirect, and the DataNode insists on the last', async () => {
+    const location = new URL(String((await alice.call('PUT', '/f', 'CREATE', { permission: '0600', buffersize: '4096' })).headers.location));
+    const params = Object.fromEntries(location.searchParams);
+    assert.deepEqual(
+      { ...params, namenoderpcaddress: undefined },
+      { op: 'CREATE', 'user.name': 'alice', overwrite: 'false', permission: '600', createparent: 'true', buffersize: '4096', namenoderpcaddress: undefined },
+    );
+    assert.equal(params.namenoderpcaddress, new URL(emulator.nameNodeUrls[0]).host);
+    location.searchParams.set('namenoderpcaddress', 'elsewhere:8020');
+    assertRemoteException(await rawRequest(location.href, { method: 'PUT', body: 'x' }), 400, 'IllegalArgumentException', /elsewhere:8020/);
+  });
+
   it('counts requests per op, NameNode and DataNode together', async () => {
     await alice.create('/a', 'a');
     await alice.call('PUT', '/a', 'RENAME', { destination: '/b' });

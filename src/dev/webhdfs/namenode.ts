@@ -47,10 +47,10 @@ const GET_OPS: Record<string, OpHandler> = {
 
 const PUT_OPS: Record<string, OpHandler> = {
   CREATE: (c) => {
-    c.params.permission(0o644);
+    const permission = c.params.permission(0o644).toString(8);
     c.params.long('replication');
     c.params.long('blocksize');
-    redirect(c, { overwrite: String(c.params.boolean('overwrite', false)), createparent: 'true' });
+    redirect(c, { overwrite: String(c.params.boolean('overwrite', false)), permission, createparent: 'true' });
   },
   MKDIRS: (c) => {
     const permission = c.params.permission(0o755);
