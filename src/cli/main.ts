@@ -12,6 +12,7 @@ import * as backfill from './commands/backfill';
 import * as query from './commands/query';
 import * as hiveDdl from './commands/hive-ddl';
 import * as statusCommand from './commands/status';
+import * as devWebHdfs from './commands/dev-webhdfs';
 import { KafkaError } from '../protocol/error-codes';
 
 /** One command: the shape every module in ./commands exports. */
@@ -40,6 +41,9 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
     .scriptName('sluice')
     .command('log', 'Inspect partition logs on disk', (log: Argv) =>
       register(log, logDump, io, status).demandCommand(1, 'name a log subcommand'),
+    )
+    .command('dev', 'Development servers (a WebHDFS emulator)', (dev: Argv) =>
+      register(dev, devWebHdfs, io, status).demandCommand(1, 'name a dev subcommand'),
     );
   // The explicit list of top-level commands, in the order `sluice --help` shows them.
   parser = register(parser, demo, io, status);
