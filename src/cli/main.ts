@@ -9,6 +9,7 @@ import * as consume from './commands/consume';
 import * as load from './commands/load';
 import * as verify from './commands/verify';
 import * as backfill from './commands/backfill';
+import * as schedule from './commands/schedule';
 import { KafkaError } from '../protocol/error-codes';
 
 /** One command: the shape every module in ./commands exports. */
@@ -47,6 +48,7 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
   parser = register(parser, load, io, status);
   parser = register(parser, verify, io, status);
   parser = register(parser, backfill, io, status);
+  parser = register(parser, schedule, io, status);
   parser = parser
     .demandCommand(1, 'name a command')
     .strict()
