@@ -5,7 +5,7 @@ import { useBrokerWithTopic } from '../helpers/broker';
 import { freePort } from '../helpers/broker-process';
 import { useTempDir } from '../helpers/temp-dir';
 import { pageViewValues, produceValues } from '../helpers/page-views';
-import { addJob, avroOutput, tsOf, verifiedRecords } from './jobs';
+import { addJob, avroOutput, sluiceAsync, tsOf, verifiedRecords } from './jobs';
 import { LoggedRun, recordsOf, ScheduleChild } from './schedule-child';
 
 const EVERY_2_S = '*/2 * * * * *';
@@ -88,5 +88,25 @@ describe('sluice schedule (child process, real broker)', function () {
     const verified = await verifiedRecords(goodFile);
     assert.equal(verified.code, 0, verified.report);
     assert.equal(verified.records, 2000);
+  });
+
+  it('--once runs the selected jobs now and exits: 0 when they loaded, 1 when one failed', async () => {
+    const { running, client } = broker();
+    await produceValues(client, 'page_views', 4, pageViewValues(0, 700, tsOf));
+    const jobFile = addJob(tmp(), 'page_views', { name: 'page_views_hourly', schedule: '5 * * * *', output: avroOutput(tmp(), 'page_views'), workerThreads: 0 }, running.bootstrap);
+    addJob(tmp(), 'wrong_broker', { name: 'wrong_broker', schedule: '5 * * * *', output: avroOutput(tmp(), 'wrong') }, `127.0.0.1:${await freePort()}`);
+    const jobs = path.join(tmp(), 'jobs');
+    const selected = await sluiceAsync(['schedule', '--jobs', jobs, '--once', '--job', 'page_views_hourly']);
+    assert.equal(selected.code, 0, selected.stdout + selected.stderr);
+    assert.match(selected.stdout, /page_views_hourly: run \S+ ended: 4 ranges, 700 records/);
+    assert.doesNotMatch(selected.stdout, /wrong_broker/);
+    const all = await sluiceAsync(['schedule', '--jobs', jobs, '--once']);
+    assert.equal(all.code, 1, all.stdout + all.stderr);
+    assert.match(all.stdout, /page_views_hourly: run \S+ ended: 0 ranges, 0 records/);
+    assert.match(all.stdout, /wrong_broker: run \S+ failed after/);
+    assert.equal((await verifiedRecords(jobFile)).records, 700);
+    const unknown = await sluiceAsync(['schedule', '--jobs', jobs, '--once', '--job', 'nope']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no job named nope in .*jobs \(jobs there: page_views_hourly, wrong_broker\)/);
   });
 });

@@ -45,7 +45,7 @@ export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number
     }
     await new Promise<void>((resolve) => scheduler.stopSignal.addEventListener('abort', () => resolve(), { once: true }));
     await scheduler.stop('stopping');
-    io.out('sluice schedule: stopped');
+    io.out(`${new Date().toISOString()} sluice schedule: stopped`);
     return 0;
   } finally {
     hook.release();
