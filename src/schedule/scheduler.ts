@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import * as cron from 'node-cron';
 import type { JobDefinition } from '../pipeline/job-definition';
 import { LoadOptions, LoadSummary, newRunId, runLoad } from '../pipeline/load-job';
@@ -39,6 +40,8 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.load = options.load ?? runLoad;
+    // Every running load's worker threads listen on this one signal.
+    setMaxListeners(0, this.stopping.signal);
   }
 
   private say(text: string): void {

@@ -113,6 +113,19 @@ describe('Scheduler (injected loads, no clock)', () => {
     assert.ok(lines.every((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /.test(l)), 'every line is stamped');
   });
 
+  it('ticks each job in its own time zone', async () => {
+    const tokyo = loadJobDefinition(addJob(tmp(), 't', { name: 'tokyo', schedule: '0 5 * * *', time: { field: 'ts', timezone: 'Asia/Tokyo' } }, '127.0.0.1:9092'));
+    const paris = loadJobDefinition(addJob(tmp(), 'p', { name: 'paris', schedule: '0 5 * * *', time: { field: 'ts', timezone: 'Europe/Paris' } }, '127.0.0.1:9092'));
+    const scheduler = new Scheduler({ log: (line) => lines.push(line), load: new HeldLoad().run });
+    const started = scheduler.start([{ job: tokyo, cron: '0 5 * * *' }, { job: paris, cron: '0 5 * * *' }]);
+    await scheduler.stop('test over');
+    const [inTokyo, inParis] = started.map((s) => s.next!);
+    const hourIn = (date: Date, timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(date);
+    assert.equal(hourIn(inTokyo, 'Asia/Tokyo'), '05:00');
+    assert.equal(hourIn(inParis, 'Europe/Paris'), '05:00');
+    assert.equal(inTokyo.getUTCHours(), 20, '05:00 in Tokyo is 20:00 UTC');
+  });
+
   it('stop() aborts the running loads\' signal, waits for them, and takes no further tick', async () => {
     const held = new HeldLoad();
     const scheduler = new Scheduler({ log: (line) => lines.push(line), load: held.run });

@@ -37,7 +37,6 @@ export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number
   try {
     if (args.once) {
       const outcomes = await scheduler.runNow(catalog.scheduled);
-      await scheduler.stop('--once: all runs done');
       return outcomes.includes('failed') ? 1 : 0;
     }
     for (const { job, next } of scheduler.start(catalog.scheduled)) {
