@@ -53,9 +53,9 @@ export function loadJobCatalog(dir: string, only: string[] = []): JobCatalog {
   } catch (error) {
     throw new JobDirectoryError(dir, `cannot be read as a directory of job files (${(error as Error).message})`);
   }
-  const catalog: JobCatalog = { scheduled: [], unscheduled: [], broken: [] };
-  const seen = new Map<string, string>();
   const loaded: { job: JobDefinition; base: string }[] = [];
+  let broken: BrokenJob[] = [];
+  const seen = new Map<string, string>();
   for (const name of names) {
     const file = path.join(dir, name);
     try {
@@ -64,24 +64,24 @@ export function loadJobCatalog(dir: string, only: string[] = []): JobCatalog {
       if (earlier) throw new JobDefinitionError(file, 'name', `${JSON.stringify(job.name)} is already the name of ${earlier}`);
       seen.set(job.name, file);
       if (job.schedule !== null) checkCron(job, job.schedule);
-      loaded.push({ job, base: name.slice(0, -'.json'.length) });
+      loaded.push({ job, base: path.basename(name, '.json') });
     } catch (error) {
       if (!(error instanceof JobDefinitionError)) throw error;
-      catalog.broken.push({ file, message: error.message });
+      broken.push({ file, message: error.message });
     }
   }
-  const wanted = new Set(only);
-  const matches = (entry: { job: JobDefinition; base: string }) => wanted.has(entry.job.name) || wanted.has(entry.base);
-  const missing = only.filter((want) => !loaded.some((entry) => entry.job.name === want || entry.base === want));
-  // A selected job whose file is broken is reported as broken, not as missing.
-  const brokenBases = new Set(catalog.broken.map((b) => path.basename(b.file, '.json')));
-  const reallyMissing = missing.filter((want) => !brokenBases.has(want));
-  if (reallyMissing.length > 0) throw new JobSelectionError(reallyMissing, dir, loaded.map((entry) => entry.job.name));
-  if (only.length > 0) catalog.broken = catalog.broken.filter((b) => wanted.has(path.basename(b.file, '.json')));
-  for (const entry of loaded) {
-    if (only.length > 0 && !matches(entry)) continue;
-    if (entry.job.schedule === null) catalog.unscheduled.push(entry.job);
-    else catalog.scheduled.push({ job: entry.job, cron: entry.job.schedule });
+  let selected = loaded;
+  if (only.length > 0) {
+    // A broken file can only be selected by its file name: its job name may be what is broken.
+    selected = loaded.filter((entry) => only.includes(entry.job.name) || only.includes(entry.base));
+    broken = broken.filter((b) => only.includes(path.basename(b.file, '.json')));
+    const found = new Set([...selected.flatMap((e) => [e.job.name, e.base]), ...broken.map((b) => path.basename(b.file, '.json'))]);
+    const missing = only.filter((want) => !found.has(want));
+    if (missing.length > 0) throw new JobSelectionError(missing, dir, loaded.map((entry) => entry.job.name));
   }
-  return catalog;
+  return {
+    scheduled: selected.filter((e) => e.job.schedule !== null).map((e) => ({ job: e.job, cron: e.job.schedule! })),
+    unscheduled: selected.filter((e) => e.job.schedule === null).map((e) => e.job),
+    broken,
+  };
 }

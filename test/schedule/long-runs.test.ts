@@ -69,7 +69,6 @@ describe('long loads behind a slow link: no overlap, clean stops', function () {
 
     const runs = sched.runs();
     const log = sched.lines.join('\n');
-    if (process.env.SHOW_LOG) console.log(log);
     const long = runs.filter((r) => r.endedAt !== null && r.endedAt - r.startedAt > 2000);
     assert.ok(long.length >= 2, `at least two runs outlasted their 2-second interval:\n${log}`);
     const skipped = sched.lines.filter((line) => /page_views_hourly: previous run still going, tick at \S+Z skipped$/.test(line));
@@ -104,7 +103,6 @@ describe('long loads behind a slow link: no overlap, clean stops', function () {
     assert.deepEqual(exit, { code: 0, signal: null }, sched.stderr);
     assert.ok(stopSeconds < 20, `stopped ${stopSeconds} s after SIGTERM`);
     const log = sched.lines.join('\n');
-    if (process.env.SHOW_LOG) console.log(log);
     assert.match(log, /SIGTERM received: no more ticks; waiting for 1 running load\(s\) to stop/);
     assert.match(log, /page_views_hourly: run \S+ ended: .* \(stopped early by shutdown: committed what it had read\)/);
     assert.match(log, /sluice schedule: stopped$/);

@@ -60,6 +60,9 @@ describe('job catalog', () => {
     assert.deepEqual(loadJobCatalog(jobs(), ['a']).scheduled.map((s) => s.job.name), ['alpha']);
     const all = loadJobCatalog(jobs());
     assert.match(all.broken[0].message, /c\.json: name: "alpha" is already the name of .*a\.json/);
+    fs.writeFileSync(path.join(jobs(), 'delta.json'), '[]');
+    const brokenOnly = loadJobCatalog(jobs(), ['delta']);
+    assert.deepEqual([brokenOnly.scheduled.length, brokenOnly.broken.map((b) => path.basename(b.file))], [0, ['delta.json']], 'a selected broken file is reported, not missing');
     assert.throws(() => loadJobCatalog(jobs(), ['gamma']), (e: Error) => e instanceof JobSelectionError && /no job named gamma in .*jobs \(jobs there: alpha, beta\)/.test(e.message));
     assert.throws(() => loadJobCatalog(path.join(tmp(), 'nowhere')), JobDirectoryError);
   });
