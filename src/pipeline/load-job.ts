@@ -27,6 +27,13 @@ export interface LoadOptions {
   partitions?: number[];
   dryRun?: boolean;
   log?: (line: string) => void;
+  /**
+   * Stopping (SIGTERM, `sluice schedule` shutting down): reading stops as at the duration limit and the
+   * run commits what it read; aborted before anything was planned, the run gives up with nothing written.
+   */
+  signal?: AbortSignal;
+  /** The run's id, when the caller wants to name the run before it starts (log lines); a fresh one by default. */
+  runId?: string;
 }
 
 export interface LoadSummary {
@@ -96,7 +103,7 @@ export async function runLoad(job: JobDefinition, options: LoadOptions = {}): Pr
 
 export async function executeRun(job: JobDefinition, target: RunTarget, options: LoadOptions & { onProgress?: (records: number) => void }): Promise<LoadSummary> {
   const log = options.log ?? (() => undefined);
-  const runId = newRunId();
+  const runId = options.runId ?? newRunId();
   const { table } = target;
   const schema = loadAvroSchema(job.value.schema);
   const source = await KafkaSource.open(job.source.bootstrap, job.source.topic);
@@ -107,6 +114,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       const plan = await target.planner(table, source, partitions);
       return { runId, plan, committed: [], recovered: { rolledBack: [], rolledForward: [] }, dryRun: true };
     }
+    if (options.signal?.aborted) return givenUp(runId);
     const release = await table.lock(runId, (job.limits.maxDurationSeconds + 300) * 1000);
     let manifestWritten = false;
     const recorder = new RunRecorder(job, target, runId, source, log);
@@ -118,6 +126,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       const work = plan.filter((r) => r.end > r.start);
       // `return await`, not `return`: markers and history are written before the lock is released.
       if (work.length === 0) return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
+      if (options.signal?.aborted) return { ...givenUp(runId), recovered };
       recorder.plan(work);
       const runPlan: RunPlan = { runId, job: job.name, topic: job.source.topic, kind: target.kind, createdAt: new Date().toISOString(), ranges: work };
       await table.writeJsonOnce(`${table.runDir(runId)}/plan.json`, runPlan);
@@ -127,10 +136,11 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
         decode: makeRecordDecoder(job, schema),
         partitioner: new HourPartitioner(job.time.timezone),
         deadline: Date.now() + job.limits.maxDurationSeconds * 1000,
+        signal: options.signal,
         onProgress: options.onProgress,
       };
       const results = job.workerThreads > 0
-        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline: context.deadline }, work, job.workerThreads, options.onProgress)
+        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline: context.deadline }, work, job.workerThreads, options.onProgress, options.signal)
         : await mapConcurrently(work, job.concurrency, (range) => loadRange(context, range));
       recorder.read(results);
       checkBadRecords(job, results);
@@ -158,6 +168,11 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
     source.close();
     fs.rmSync(stagingDir, { recursive: true, force: true });
   }
+}
+
+/** A run stopped before it planned anything: nothing was written. */
+function givenUp(runId: string): LoadSummary {
+  return { runId, plan: [], committed: [], recovered: { rolledBack: [], rolledForward: [] }, dryRun: false };
 }
 
 function checkBadRecords(job: JobDefinition, results: RangeLoadResult[]): void {

@@ -21,6 +21,8 @@ export interface RangeLoadContext {
   stagingDir: string;
   /** The job's duration limit: reading stops here and the range ends where it got to. */
   deadline: number;
+  /** Stopping the run ends reading the same way the deadline does. */
+  signal?: AbortSignal;
   onProgress?: (records: number) => void;
 }
 
@@ -125,7 +127,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
   };
 
   try {
-    const reached = await ctx.source.read(range.partition, range.start, range.end, onRecords, () => Date.now() >= ctx.deadline);
+    const reached = await ctx.source.read(range.partition, range.start, range.end, onRecords, () => Date.now() >= ctx.deadline || ctx.signal?.aborted === true);
     range = { ...range, end: reached };
     for (const file of allOpen()) await closeFile(file);
     openByHour.clear();

@@ -19,12 +19,13 @@ export interface WorkerTask {
   deadline: number;
 }
 
-export type WorkerRequest = { range: PlannedRange } | { done: true };
+export type WorkerRequest = { range: PlannedRange } | { done: true } | { stop: true };
 
 async function serve(task: WorkerTask): Promise<void> {
   const { job } = task;
   const schema = loadAvroSchema(job.value.schema);
   const source = await KafkaSource.open(job.source.bootstrap, job.source.topic);
+  const stopping = new AbortController();
   const context = {
     job,
     table: new TableState(openSink(task.sink), task.tableRoot),
@@ -35,9 +36,14 @@ async function serve(task: WorkerTask): Promise<void> {
     decode: makeRecordDecoder(job, schema),
     partitioner: new HourPartitioner(job.time.timezone),
     deadline: task.deadline,
+    signal: stopping.signal,
     onProgress: (records: number) => parentPort!.postMessage({ progress: records }),
   };
   parentPort!.on('message', (request: WorkerRequest) => {
+    if ('stop' in request) {
+      stopping.abort();
+      return;
+    }
     if ('done' in request) {
       source.close();
       parentPort!.close();

@@ -17,12 +17,17 @@ const WORKER_HEAP = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 
 type Message = { ready: true } | { progress: number } | { result: RangeLoadResult } | { error: string; name: string };
 
 /** Loads ranges on `threads` worker threads, each taking the next range when it finishes one. */
-export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange[], threads: number, onProgress?: (records: number) => void): Promise<RangeLoadResult[]> {
+export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange[], threads: number, onProgress?: (records: number) => void, signal?: AbortSignal): Promise<RangeLoadResult[]> {
   const results: RangeLoadResult[] = new Array(ranges.length);
   let next = 0;
   const lane = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(path.join(__dirname, 'range-worker.js'), { workerData: task, resourceLimits: WORKER_HEAP });
+      // Stopping reaches a worker as a message: its ranges then end where reading got to, as at the deadline.
+      const stop = () => worker.postMessage({ stop: true });
+      if (signal?.aborted) stop();
+      else signal?.addEventListener('abort', stop, { once: true });
+      worker.on('exit', () => signal?.removeEventListener('abort', stop));
       let current = -1;
       const fail = (error: Error) => {
         void worker.terminate();

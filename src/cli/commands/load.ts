@@ -1,8 +1,9 @@
 import type { Argv } from 'yargs';
 import { loadJobDefinition } from '../../pipeline/job-definition';
-import { runLoad } from '../../pipeline/load-job';
+import { LoadSummary, runLoad } from '../../pipeline/load-job';
 import { parsePartitionList, parseShard, shardPartitions } from '../../pipeline/partition-selection';
 import { KafkaSource } from '../../../connectors/sources/kafka-source';
+import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
 
 interface LoadArgs {
@@ -39,7 +40,14 @@ export async function selectedPartitions(bootstrap: string, topic: string, args:
 export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   const job = loadJobDefinition(args.job);
   const partitions = await selectedPartitions(job.source.bootstrap, job.source.topic, args);
-  const summary = await runLoad(job, { partitions, dryRun: args['dry-run'], log: (line) => io.err(line) });
+  // SIGTERM/SIGINT: reading stops and the run commits what it has read (a second signal ends the process).
+  const stop = stopOnSignals((signal) => io.err(`${signal}: stopping; the run commits what it has read`));
+  let summary: LoadSummary;
+  try {
+    summary = await runLoad(job, { partitions, dryRun: args['dry-run'], log: (line) => io.err(line), signal: stop.signal });
+  } finally {
+    stop.release();
+  }
   if (summary.dryRun) {
     io.out(`plan for ${job.name} (${job.source.topic} → ${job.output.table}):`);
     for (const r of summary.plan) io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end} (${r.end - r.start} records)`);

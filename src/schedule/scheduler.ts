@@ -1,0 +1,121 @@
+import { setMaxListeners } from 'node:events';
+import * as cron from 'node-cron';
+import type { JobDefinition } from '../pipeline/job-definition';
+import { LoadOptions, LoadSummary, newRunId, runLoad } from '../pipeline/load-job';
+import { JobLockedError } from '../pipeline/table-state';
+import type { ScheduledJob } from './job-catalog';
+
+/** How one tick of one job ended. */
+export type TickOutcome =
+  | 'loaded' // committed at least one range
+  | 'nothing-new'
+  | 'skipped' // this process was still running the job's previous run
+  | 'locked' // another process holds the job's lock
+  | 'failed'
+  | 'stopping'; // the tick came after shutdown began
+
+export type LoadRunner = (job: JobDefinition, options: LoadOptions) => Promise<LoadSummary>;
+
+export interface SchedulerOptions {
+  /** Receives each log line, already stamped with the time. */
+  log: (line: string) => void;
+  /** Runs one load; `runLoad` unless a test injects another. */
+  load?: LoadRunner;
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(2);
+}
+
+/**
+ * Runs jobs on their cron expressions. A job never runs twice at once in this process (a tick that
+ * finds its previous run going is skipped), and the sink's lock settles it across processes. A
+ * failure is logged and the next tick tries again; nothing a job does stops the others.
+ */
+export class Scheduler {
+  private readonly stopping = new AbortController();
+  private readonly running = new Map<string, Promise<TickOutcome>>();
+  private readonly tasks: cron.ScheduledTask[] = [];
+  private readonly load: LoadRunner;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.load = options.load ?? runLoad;
+    // Every running load's worker threads listen on this one signal.
+    setMaxListeners(0, this.stopping.signal);
+  }
+
+  private say(text: string): void {
+    this.options.log(`${new Date().toISOString()} ${text}`);
+  }
+
+  /** Starts ticking every job in its own time zone; returns each job's next run. */
+  start(jobs: ScheduledJob[]): { job: JobDefinition; next: Date | null }[] {
+    return jobs.map(({ job, cron: expression }) => {
+      // The callback returns nothing, so node-cron never waits on a run: overlap is decided in tick().
+      const task = cron.createTask(expression, (context) => void this.tick(job, context.date), { name: job.name, timezone: job.time.timezone });
+      task.on('execution:missed', (context) => this.say(`${job.name}: tick at ${context.date.toISOString()} missed (the process was too busy to take it)`));
+      void task.start();
+      this.tasks.push(task);
+      return { job, next: task.getNextRun() };
+    });
+  }
+
+  /** Every job once, now, side by side. */
+  runNow(jobs: ScheduledJob[]): Promise<TickOutcome[]> {
+    const now = new Date();
+    return Promise.all(jobs.map(({ job }) => this.tick(job, now)));
+  }
+
+  get stopSignal(): AbortSignal {
+    return this.stopping.signal;
+  }
+
+  /** One tick of one job: run it unless its previous run is still going or shutdown has begun. */
+  async tick(job: JobDefinition, tickAt: Date): Promise<TickOutcome> {
+    if (this.stopping.signal.aborted) return 'stopping';
+    if (this.running.has(job.name)) {
+      this.say(`${job.name}: previous run still going, tick at ${tickAt.toISOString()} skipped`);
+      return 'skipped';
+    }
+    const run = this.runJob(job, tickAt);
+    this.running.set(job.name, run);
+    try {
+      return await run;
+    } finally {
+      this.running.delete(job.name);
+    }
+  }
+
+  private async runJob(job: JobDefinition, tickAt: Date): Promise<TickOutcome> {
+    const runId = newRunId();
+    const started = Date.now();
+    this.say(`${job.name}: run ${runId} started (tick at ${tickAt.toISOString()})`);
+    try {
+      const summary = await this.load(job, { runId, signal: this.stopping.signal, log: (line) => this.say(`${job.name}: ${line}`) });
+      const records = summary.committed.reduce((sum, r) => sum + r.records, 0);
+      const files = summary.committed.reduce((sum, r) => sum + r.files.filter((f) => f.format !== 'dead-letter').length, 0);
+      const early = this.stopping.signal.aborted ? ' (stopped early by shutdown: committed what it had read)' : '';
+      this.say(`${job.name}: run ${runId} ended: ${summary.committed.length} ranges, ${records} records, ${files} files in ${seconds(Date.now() - started)} s${early}`);
+      return summary.committed.length > 0 ? 'loaded' : 'nothing-new';
+    } catch (error) {
+      if (error instanceof JobLockedError) {
+        this.say(`${job.name}: run ${runId} skipped: another process is running the job (${error.message})`);
+        return 'locked';
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      this.say(`${job.name}: run ${runId} failed after ${seconds(Date.now() - started)} s: ${message}`);
+      return 'failed';
+    }
+  }
+
+  /** Stops ticking at once, asks running loads to stop (each commits what it read) and waits for them. */
+  async stop(reason: string): Promise<void> {
+    if (!this.stopping.signal.aborted) {
+      const stopped = this.tasks.map((task) => task.destroy());
+      this.stopping.abort(reason);
+      this.say(`${reason}: no more ticks; waiting for ${this.running.size} running load(s) to stop`);
+      await Promise.all(stopped);
+    }
+    await Promise.all(this.running.values());
+  }
+}
