@@ -1,0 +1,111 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { useTempDir } from '../helpers/temp-dir';
+import { run } from '../helpers/processes';
+import { SLUICE_BIN } from '../helpers/cli';
+import { useBrokerWithTopic } from '../helpers/broker';
+import { HOUR, START, listFiles, pageViewValues, produceValues, writeJob } from '../helpers/page-views';
+import { describeKillTest, KillTestSink } from '../helpers/kill-test';
+import { startWebHdfsEmulator, WebHdfsEmulator } from '../../src/dev/webhdfs/emulator';
+
+const RECORDS = 20_000;
+
+function sinkUrl(emulator: WebHdfsEmulator): string {
+  return `webhdfs://${emulator.nameNodeUrls.map((u) => new URL(u).host).join(',')}/warehouse?user.name=etl`;
+}
+
+describeKillTest({
+  name: 'HDFS through the WebHDFS emulator',
+  open: async (dir) => {
+    const emulator = await startWebHdfsEmulator({ root: path.join(dir, 'hdfs') });
+    return { sink: sinkUrl(emulator), warehouseOnDisk: path.join(dir, 'hdfs', 'warehouse'), close: () => emulator.close() };
+  },
+} satisfies KillTestSink);
+
+/** Every file outside _sluice/ (but the _SUCCESS markers) is one a checkpoint lists, and every listed file is there: nothing partial, nothing temporary. */
+function assertOnlyCommittedFiles(table: string): void {
+  const listed = new Set<string>();
+  for (const file of listFiles(path.join(table, '_sluice', 'checkpoints'))) {
+    for (const f of (JSON.parse(fs.readFileSync(path.join(table, '_sluice', 'checkpoints', file), 'utf8')) as { files: { path: string }[] }).files) listed.add(f.path);
+  }
+  const present = listFiles(table).filter((f) => !f.startsWith('_sluice/') && path.basename(f) !== '_SUCCESS');
+  assert.deepEqual(present, [...listed].sort(), 'final directories hold exactly the committed files');
+}
+
+describe('loading into HDFS through WebHDFS while it fails', function () {
+  this.timeout(300_000);
+  const tmp = useTempDir();
+  const fixture = useBrokerWithTopic('page_views', 4);
+  let emulator: WebHdfsEmulator;
+
+  afterEach(async () => emulator?.close());
+
+  async function prepare(nameNodes: 1 | 2): Promise<{ jobFile: string; table: string }> {
+    emulator = await startWebHdfsEmulator({ root: path.join(tmp(), 'hdfs'), nameNodes });
+    const tsOf = (i: number) => START + Math.floor(i / 7000) * HOUR + (i % 7000) * 500;
+    await produceValues(fixture().client, 'page_views', 4, pageViewValues(0, RECORDS, tsOf));
+    const jobFile = writeJob(tmp(), { files: { maxRecords: 1500 } }, fixture().running.bootstrap);
+    const job = JSON.parse(fs.readFileSync(jobFile, 'utf8')) as { output: { sink: string } };
+    job.output.sink = sinkUrl(emulator);
+    fs.writeFileSync(jobFile, JSON.stringify(job, null, 2));
+    return { jobFile, table: path.join(tmp(), 'hdfs', 'warehouse', 'page_views') };
+  }
+
+  /** Loads until a run finds nothing new; a failed run must fail with one clear line and leave the next to finish. */
+  async function loadUntilDone(jobFile: string): Promise<string[]> {
+    const outcomes: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const result = await run(process.execPath, [SLUICE_BIN, 'load', '--job', jobFile]);
+      if (result.code === 0 && /nothing new to load/.test(result.stdout)) return outcomes;
+      if (result.code !== 0) {
+        assert.equal(result.code, 1, result.stderr);
+        assert.match(result.stderr, /^sluice: .*WebHDFS/m, 'a failure names WebHDFS');
+        assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace: a clean failure');
+      }
+      outcomes.push(result.code === 0 ? 'committed' : `failed: ${result.stderr.trim().split('\n')[0]}`);
+    }
+    assert.fail(`still loading after 12 runs: ${outcomes.join(' | ')}`);
+  }
+
+  async function verifyAll(jobFile: string, table: string): Promise<void> {
+    const verify = await run(process.execPath, [SLUICE_BIN, 'verify', '--job', jobFile, '--json']);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    const report = JSON.parse(verify.stdout) as { ok: boolean; hours: Record<string, number> };
+    assert.equal(Object.values(report.hours).reduce((a, b) => a + b, 0), RECORDS, 'every record exactly once');
+    assertOnlyCommittedFiles(table);
+  }
+
+  it('completes or fails cleanly when 5% of requests get a 500 or a dropped connection, and loses or repeats nothing', async () => {
+    const { jobFile, table } = await prepare(1);
+    emulator.faults.random({ probability: 0.05, seed: 20261122, kinds: ['500', 'drop-before', 'drop-after'] });
+    const outcomes = await loadUntilDone(jobFile);
+    console.log(`      runs: ${outcomes.join(' | ')}`);
+    await verifyAll(jobFile, table);
+  });
+
+  it('carries on through a NameNode failover in the middle of a run', async () => {
+    const { jobFile, table } = await prepare(2);
+    const child = spawn(process.execPath, [SLUICE_BIN, 'load', '--job', jobFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let done = false;
+    void exited.then(() => (done = true));
+    while (!done && (emulator.requestCount.CREATE ?? 0) < 20) await new Promise((r) => setTimeout(r, 2));
+    assert.equal(done, false, 'the failover happens while the load is running');
+    emulator.failover();
+    assert.equal(await exited, 0, stderr);
+    await loadUntilDone(jobFile);
+    await verifyAll(jobFile, table);
+  });
+
+  it('never shows a file whose upload was cut partway through its body', async () => {
+    const { jobFile, table } = await prepare(1);
+    emulator.faults.dropUpload({ afterBytes: 16 * 1024, count: 6 });
+    const outcomes = await loadUntilDone(jobFile);
+    assert.equal(outcomes[0], 'committed', 'cut uploads are retried within the run');
+    await verifyAll(jobFile, table);
+  });
+});
