@@ -131,9 +131,10 @@ export class WebHdfsClient {
     });
   }
 
-  /** False when nothing was there. A lost answer followed by false means the first attempt did it. */
+  /** False when nothing was there. After a lost answer the path is looked at first: gone means that attempt did it. */
   async delete(path: string, recursive: boolean): Promise<boolean> {
     return this.retrying('DELETE', path, async (attempt, lostBefore) => {
+      if (lostBefore && !(await this.getFileStatus(path))) return true;
       const deleted = booleanOf(await this.attemptNameNode(attempt, 'DELETE', 'DELETE', path, { recursive: String(recursive) }, [200]));
       return deleted || lostBefore;
     });

@@ -60,6 +60,19 @@ describe('WebHDFS client against the emulator', function () {
     assert.equal(await hdfs.delete('/r', true), true);
   });
 
+  it('settles a RENAME whose answer was lost by looking, not by trusting a retry\'s false', async () => {
+    await start();
+    const hdfs = client();
+    await hdfs.create('/lost/a', Buffer.from('a'));
+    emulator!.faults.random({ probability: 1, seed: 1, kinds: ['drop-after'], ops: ['RENAME'] });
+    assert.equal(await hdfs.rename('/lost/a', '/lost/b'), true, 'HDFS did it; a blind retry would have answered false');
+    assert.equal(emulator!.faults.injected['drop-after RENAME'], 1);
+    assert.equal((await hdfs.open('/lost/b')).toString(), 'a');
+    emulator!.faults.random({ probability: 1, seed: 1, kinds: ['drop-after'], ops: ['DELETE'] });
+    assert.equal(await hdfs.delete('/lost/b', false), true, 'a lost answer then false means the first attempt deleted it');
+    emulator!.faults.clear();
+  });
+
   it('lists big directories page by page, appends, and sums content', async () => {
     await start();
     const hdfs = client();

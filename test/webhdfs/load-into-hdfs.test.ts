@@ -81,8 +81,23 @@ describe('loading into HDFS through WebHDFS while it fails', function () {
     const { jobFile, table } = await prepare(1);
     emulator.faults.random({ probability: 0.05, seed: 20261122, kinds: ['500', 'drop-before', 'drop-after'] });
     const outcomes = await loadUntilDone(jobFile);
-    console.log(`      runs: ${outcomes.join(' | ')}`);
     await verifyAll(jobFile, table);
+    const injected = Object.entries(emulator.faults.injected);
+    const total = injected.reduce((sum, [, n]) => sum + n, 0);
+    const requests = Object.values(emulator.requestCount).reduce((a, b) => a + b, 0);
+    console.log(`      ${total} faults in ${requests} requests (${injected.map(([k, n]) => `${k} ×${n}`).join(', ')}); runs: ${outcomes.join(' | ') || 'none failed'}`);
+    assert.ok(total >= 0.03 * requests, `about 5% of requests failed (${total} of ${requests})`);
+    for (const kind of ['500', 'drop-before', 'drop-after']) assert.ok(injected.some(([k]) => k.startsWith(`${kind} `)), `${kind} faults happened`);
+  });
+
+  it('loses or repeats nothing when HDFS acts but its answer is lost (a third of CREATE, RENAME, DELETE, MKDIRS, APPEND)', async () => {
+    const { jobFile, table } = await prepare(1);
+    emulator.faults.random({ probability: 0.33, seed: 7, kinds: ['drop-after'], ops: ['CREATE', 'RENAME', 'DELETE', 'MKDIRS', 'APPEND'] });
+    const outcomes = await loadUntilDone(jobFile);
+    await verifyAll(jobFile, table);
+    const lost = Object.entries(emulator.faults.injected);
+    console.log(`      lost answers: ${lost.map(([k, n]) => `${k} ×${n}`).join(', ')}; runs: ${outcomes.join(' | ') || 'none failed'}`);
+    for (const op of ['CREATE', 'RENAME', 'DELETE']) assert.ok(lost.some(([k]) => k === `drop-after ${op}`), `lost ${op} answers happened`);
   });
 
   it('carries on through a NameNode failover in the middle of a run', async () => {

@@ -12,6 +12,13 @@ export interface FailNextRule {
   where?: FaultSide;
 }
 
+export interface RandomRule {
+  probability: number;
+  seed: number;
+  kinds: RandomFaultKind[];
+  ops?: string[];
+}
+
 export interface FaultInjector {
   /** The next `count` requests of `op` ('*' = any) answer `status` with RemoteException `exception` and do nothing. `where` default 'namenode'. */
   failNext(rule: FailNextRule): void;
@@ -19,9 +26,11 @@ export interface FaultInjector {
   dropUpload(rule: { afterBytes: number; count?: number }): void;
   /** Delay the next `count` (default: all until cleared) responses of `op` ('*' = any) by `ms`. */
   delay(rule: { op: string; ms: number; count?: number }): void;
-  /** Every request independently, with `probability`, suffers one of `kinds` (seeded, deterministic for a seed). */
-  random(rule: { probability: number; seed: number; kinds: RandomFaultKind[] }): void;
+  /** Every request (of `ops`, if given) independently, with `probability`, suffers one of `kinds` (seeded, deterministic for a seed). */
+  random(rule: RandomRule): void;
   clear(): void;
+  /** Faults injected so far by `random`, keyed `<kind> <op>`, e.g. `drop-after RENAME`; for tests to show the faults happened. */
+  readonly injected: Record<string, number>;
 }
 
 /** What to do to one request before (or instead of) serving it. */
@@ -78,7 +87,8 @@ export class Faults implements FaultInjector {
   private failures: Array<FailNextRule & Counted & { side: FaultSide }> = [];
   private uploadDrops: Array<{ afterBytes: number } & Counted> = [];
   private delays: Array<{ op: string; ms: number } & Counted> = [];
-  private randomRule?: { probability: number; kinds: RandomFaultKind[]; next: () => number };
+  private randomRule?: { probability: number; kinds: RandomFaultKind[]; ops?: string[]; next: () => number };
+  readonly injected: Record<string, number> = {};
 
   failNext(rule: FailNextRule): void {
     const status = rule.status;
@@ -102,8 +112,9 @@ export class Faults implements FaultInjector {
     this.delays.push({ op: opName(rule.op), ms, remaining: wholeCount('count', rule.count, Infinity) });
   }
 
-  random(rule: { probability: number; seed: number; kinds: RandomFaultKind[] }): void {
+  random(rule: RandomRule): void {
     const { probability, seed, kinds } = rule;
+    const ops = rule.ops === undefined ? undefined : (Array.isArray(rule.ops) ? rule.ops : [rule.ops]).map(opName);
     if (typeof probability !== 'number' || !(probability >= 0 && probability <= 1)) {
       throw new FaultRuleError(`probability must be between 0 and 1, got ${JSON.stringify(probability)}`);
     }
@@ -112,7 +123,7 @@ export class Faults implements FaultInjector {
     if (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((k) => !known.includes(k))) {
       throw new FaultRuleError(`kinds must be a non-empty list of ${known.join(', ')}, got ${JSON.stringify(kinds)}`);
     }
-    this.randomRule = { probability, kinds: [...kinds], next: seededRandom(seed) };
+    this.randomRule = { probability, kinds: [...kinds], ops, next: seededRandom(seed) };
   }
 
   clear(): void {
@@ -133,9 +144,10 @@ export class Faults implements FaultInjector {
     if (failure) {
       const message = failure.message ?? `Injected fault: ${failure.exception}`;
       decision.fail = new WebHdfsError(javaClassNameOf(failure.exception), message, failure.status);
-    } else if (this.randomRule && roll && roll[0] < this.randomRule.probability) {
+    } else if (this.randomRule && roll && roll[0] < this.randomRule.probability && (!this.randomRule.ops || this.randomRule.ops.includes(op))) {
       const kinds = this.randomRule.kinds;
       const kind = kinds[Math.min(kinds.length - 1, Math.floor(roll[1] * kinds.length))];
+      this.injected[`${kind} ${op}`] = (this.injected[`${kind} ${op}`] ?? 0) + 1;
       if (kind === '500') decision.fail = new WebHdfsError('java.io.IOException', `Injected random fault on ${op}`, 500);
       else if (kind === 'drop-before') decision.dropBefore = true;
       else decision.dropAfter = true;
