@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { Broker } from '../../broker/broker';
 import { KafkaClient } from '../../client/kafka-client';
 import { partitionForKey } from '../../client/murmur2';
@@ -9,6 +8,14 @@ import { buildRecordBatch, RecordInput } from '../../protocol/records';
 import { loadJobDefinition } from '../../pipeline/job-definition';
 import { runLoad } from '../../pipeline/load-job';
 import { verifyTable } from '../../pipeline/verify';
+import { hourDirectories } from '../../pipeline/completeness';
+import { TableState } from '../../pipeline/table-state';
+import { openSink } from '../../../connectors/sinks/local-sink';
+import { buildCatalog } from '../../analyst/table-catalog';
+import { runQuery } from '../../analyst/query-engine';
+import { formatTable } from '../../analyst/result-format';
+import { startWebHdfsEmulator } from '../../dev/webhdfs/emulator';
+import type { JobDefinition } from '../../pipeline/job-definition';
 import { simulateSite, SiteEvent } from '../../demo/simulated-site';
 import type { CommandIO } from '../io';
 
@@ -46,24 +53,27 @@ async function produce(client: KafkaClient, events: SiteEvent[]): Promise<void> 
   }
 }
 
-async function topPagesPerHour(warehouse: string, io: CommandIO): Promise<number> {
-  const glob = path.join(warehouse, 'page_views', 'parquet', 'dt=*', 'hr=*', '*.parquet').replace(/'/g, "''");
-  const connection = await (await DuckDBInstance.create(':memory:')).connect();
-  try {
-    const reader = await connection.runAndReadAll(`
-      SELECT dt, hr, page, count(*) AS views
-      FROM read_parquet('${glob}', hive_partitioning = true)
-      GROUP BY dt, hr, page
-      QUALIFY row_number() OVER (PARTITION BY dt, hr ORDER BY count(*) DESC, page) <= 3
-      ORDER BY dt, hr, views DESC, page`);
-    const rows = reader.getRows().map((r) => r.map(String));
-    io.out('\nsample query: the top 3 pages per hour, from the Parquet files with DuckDB');
-    io.out(['dt', 'hr', 'page', 'views'].map((h, i) => h.padEnd(i === 2 ? 16 : 11)).join(''));
-    for (const row of rows) io.out(row.map((v, i) => v.padEnd(i === 2 ? 16 : 11)).join(''));
-    return rows.length;
-  } finally {
-    connection.closeSync();
+const TOP_PAGES = `
+  SELECT dt, hr, page, count(*) AS views
+  FROM page_views
+  GROUP BY dt, hr, page
+  QUALIFY row_number() OVER (PARTITION BY dt, hr ORDER BY count(*) DESC, page) <= 3
+  ORDER BY dt, hr, views DESC, page`;
+
+/** Loads one job, then prints what was committed, per hour, as verify confirms it, and the hours marked complete. */
+async function loadAndReport(job: JobDefinition, where: string, io: CommandIO): Promise<boolean> {
+  const summary = await runLoad(job);
+  io.out(`\n${job.name} (${job.source.topic} → ${where}, ${job.output.formats.join(' + ')}):`);
+  for (const r of summary.committed) {
+    const files = r.files.filter((f) => f.format !== 'dead-letter');
+    io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records in ${files.length} files`);
   }
+  const report = await verifyTable(job);
+  const hours = [...report.hours].map(([hour, n]) => `${hour.slice(11)}:00 ${n}`).join(', ');
+  io.out(`  records per hour (${job.time.timezone}, 2026-11-21): ${hours}; verify ${report.ok ? 'OK' : `found ${report.problems.length} problems`}`);
+  const marked = (await hourDirectories(job, new TableState(openSink(job.output.sink), job.output.table))).filter((h) => h.complete);
+  io.out(`  complete hours (_SUCCESS): ${marked.length === 0 ? 'none yet' : marked.map((h) => `${h.key.slice(11)}:00`).join(', ')}`);
+  return report.ok;
 }
 
 /** Everything a new user should see work, with nothing installed but this repository. */
@@ -82,24 +92,28 @@ export async function handler(args: DemoArgs, io: CommandIO): Promise<number> {
     io.out(`produced ${events.length} events keyed by user over ${HOURS} hours from 2026-11-21 06:00 UTC: ${counts.join(', ')}`);
 
     const warehouse = path.join(dir, 'warehouse');
-    const jobFiles = fs.readdirSync(args.jobs).filter((f) => f.endsWith('.json')).sort();
-    for (const file of jobFiles) {
-      const job = loadJobDefinition(path.join(args.jobs, file));
-      const local = { ...job, source: { ...job.source, bootstrap }, output: { ...job.output, sink: warehouse } };
-      const summary = await runLoad(local);
-      io.out(`\n${job.name} (${job.source.topic} → ${path.join(warehouse, job.output.table)}, ${job.output.formats.join(' + ')}):`);
-      for (const r of summary.committed) {
-        const files = r.files.filter((f) => f.format !== 'dead-letter');
-        io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records in ${files.length} files`);
-      }
-      const report = await verifyTable(local);
-      const hours = [...report.hours].map(([hour, n]) => `${hour.slice(11)}:00 ${n}`).join(', ');
-      io.out(`  records per hour (${job.time.timezone}, 2026-11-21): ${hours}; verify ${report.ok ? 'OK' : `found ${report.problems.length} problems`}`);
-      if (!report.ok) return 1;
+    const jobs = fs.readdirSync(args.jobs).filter((f) => f.endsWith('.json')).sort()
+      .map((file) => loadJobDefinition(path.join(args.jobs, file)))
+      .map((job) => ({ ...job, source: { ...job.source, bootstrap }, output: { ...job.output, sink: warehouse } }));
+    for (const job of jobs) {
+      if (!(await loadAndReport(job, path.join(warehouse, job.output.table), io))) return 1;
     }
-    const rows = await topPagesPerHour(warehouse, io);
-    io.out(`\ndone: try \`node bin/sluice.js verify --job jobs/page_views.json\` against your own broker, or open ${warehouse}`);
-    return rows > 0 ? 0 : 1;
+
+    const emulator = await startWebHdfsEmulator({ root: path.join(dir, 'hdfs') });
+    try {
+      const hdfs = `webhdfs://${new URL(emulator.nameNodeUrls[0]).host}/warehouse?user.name=sluice`;
+      io.out(`\nthe same page views into HDFS: a WebHDFS emulator on ${emulator.nameNodeUrls[0]} (files in ${path.join(dir, 'hdfs')})`);
+      const pageViews = jobs.find((job) => job.source.topic === 'page_views');
+      if (pageViews && !(await loadAndReport({ ...pageViews, output: { ...pageViews.output, sink: hdfs } }, `${hdfs.split('?')[0]}/${pageViews.output.table}`, io))) return 1;
+    } finally {
+      await emulator.close();
+    }
+
+    const result = await runQuery(buildCatalog(jobs), TOP_PAGES);
+    io.out('\nsample query (sluice query): the top 3 pages per hour, from the Parquet files with DuckDB');
+    io.out(formatTable(result));
+    io.out(`\ndone: query it yourself with \`cd ${path.relative(process.cwd(), dir) || '.'} && node ${path.relative(dir, path.resolve(__dirname, '../../../../bin/sluice.js'))} query "SELECT country, count(*) FROM page_views GROUP BY ALL" --jobs ${path.relative(dir, args.jobs)}\``);
+    return result.rows.length > 0 ? 0 : 1;
   } finally {
     client.close();
     await broker.stop();
