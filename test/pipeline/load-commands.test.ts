@@ -61,12 +61,15 @@ describe('load, verify and backfill commands', function () {
   it('stops reading at the duration limit, commits what it read, and the next run goes on from there', async () => {
     await produceValues(client(), 'page_views', 4, pageViewValues(4000, 200_000, (i) => START + i * 10));
     const job = loadJobDefinition(writeJob(tmp(), { limits: { maxDurationSeconds: 0.1 }, output: { formats: ['avro'], avroCodec: 'null', sink: path.join(tmp(), 'warehouse'), table: 'page_views' } }, running().bootstrap));
-    const first = await runLoad(job);
-    const loaded = first.committed.reduce((s, r) => s + r.records, 0);
-    assert.ok(loaded > 0 && loaded < 204_000, `the first run stopped early after ${loaded} records`);
-    assert.ok(first.committed.some((r) => r.end < first.plan.find((p) => p.partition === r.partition)!.end), 'a range ends before its planned end');
-    let total = loaded;
-    for (let i = 0; i < 50 && total < 204_000; i++) total += (await runLoad(job)).committed.reduce((s, r) => s + r.records, 0);
+    // On a busy machine a run may reach its deadline before its first fetch: such a run commits nothing, and that is fine.
+    let total = 0;
+    let stoppedEarly = 0;
+    for (let i = 0; i < 60 && total < 204_000; i++) {
+      const summary = await runLoad(job);
+      total += summary.committed.reduce((s, r) => s + r.records, 0);
+      if (summary.committed.some((r) => r.end < summary.plan.find((p) => p.partition === r.partition)!.end)) stoppedEarly++;
+    }
+    assert.ok(stoppedEarly > 0, 'some run stopped before its planned end and committed what it had read');
     assert.equal(total, 204_000);
     assert.deepEqual((await verifyTable(job)).problems, []);
   });
