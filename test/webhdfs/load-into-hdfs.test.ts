@@ -34,6 +34,40 @@ function assertOnlyCommittedFiles(table: string): void {
   assert.deepEqual(present, [...listed].sort(), 'final directories hold exactly the committed files');
 }
 
+/**
+ * Watches a table's final directories on the emulator's disk while loads run: every file that ever shows up there
+ * must be a committed file at its committed size (or a _SUCCESS marker), never a partial or temporary one.
+ */
+function watchFinalDirectories(table: string): { stop(): void; check(): void } {
+  const seen = new Map<string, Set<number>>();
+  const timer = setInterval(() => {
+    for (const file of listFiles(table)) {
+      if (file.startsWith('_sluice/')) continue;
+      try {
+        const size = fs.statSync(path.join(table, file)).size;
+        seen.set(file, (seen.get(file) ?? new Set()).add(size));
+      } catch {
+        // renamed or deleted between the listing and the stat
+      }
+    }
+  }, 3);
+  return {
+    stop: () => clearInterval(timer),
+    check: () => {
+      const committed = new Map<string, number>();
+      for (const file of listFiles(path.join(table, '_sluice', 'checkpoints'))) {
+        const checkpoint = JSON.parse(fs.readFileSync(path.join(table, '_sluice', 'checkpoints', file), 'utf8')) as { files: { path: string; bytes: number }[] };
+        for (const f of checkpoint.files) committed.set(f.path, f.bytes);
+      }
+      assert.ok(seen.size > 0, 'the watcher saw the final directories');
+      for (const [file, sizes] of seen) {
+        if (path.basename(file) === '_SUCCESS') continue;
+        assert.deepEqual([...sizes], [committed.get(file)], `${file} was only ever visible whole (seen at ${[...sizes].join(', ')} bytes)`);
+      }
+    },
+  };
+}
+
 describe('loading into HDFS through WebHDFS while it fails', function () {
   this.timeout(300_000);
   const tmp = useTempDir();
@@ -50,7 +84,9 @@ describe('loading into HDFS through WebHDFS while it fails', function () {
     const job = JSON.parse(fs.readFileSync(jobFile, 'utf8')) as { output: { sink: string } };
     job.output.sink = sinkUrl(emulator);
     fs.writeFileSync(jobFile, JSON.stringify(job, null, 2));
-    return { jobFile, table: path.join(tmp(), 'hdfs', 'warehouse', 'page_views') };
+    const table = path.join(tmp(), 'hdfs', 'warehouse', 'page_views');
+    watcher = watchFinalDirectories(table);
+    return { jobFile, table };
   }
 
   /** Loads until a run finds nothing new; a failed run must fail with one clear line and leave the next to finish. */
@@ -69,7 +105,12 @@ describe('loading into HDFS through WebHDFS while it fails', function () {
     assert.fail(`still loading after 12 runs: ${outcomes.join(' | ')}`);
   }
 
+  let watcher: ReturnType<typeof watchFinalDirectories> | undefined;
+  afterEach(() => watcher?.stop());
+
   async function verifyAll(jobFile: string, table: string): Promise<void> {
+    watcher?.stop();
+    watcher?.check();
     const verify = await run(process.execPath, [SLUICE_BIN, 'verify', '--job', jobFile, '--json']);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     const report = JSON.parse(verify.stdout) as { ok: boolean; hours: Record<string, number> };
@@ -116,11 +157,25 @@ describe('loading into HDFS through WebHDFS while it fails', function () {
     await verifyAll(jobFile, table);
   });
 
-  it('never shows a file whose upload was cut partway through its body', async () => {
+  it('never shows a file whose upload was cut partway through its body; status and backfill work on HDFS too', async () => {
     const { jobFile, table } = await prepare(1);
     emulator.faults.dropUpload({ afterBytes: 16 * 1024, count: 6 });
     const outcomes = await loadUntilDone(jobFile);
     assert.equal(outcomes[0], 'committed', 'cut uploads are retried within the run');
     await verifyAll(jobFile, table);
+
+    const status = await run(process.execPath, [SLUICE_BIN, 'status', '--jobs', path.dirname(jobFile), '--json']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /"committed"/);
+    const backfill = ['backfill', '--job', jobFile, '--from-offset', '0', '--partitions', '0,2'];
+    const first = await run(process.execPath, [SLUICE_BIN, ...backfill]);
+    assert.equal(first.code, 0, first.stderr);
+    const inBackfill = listFiles(path.join(table, '_backfill')).filter((f) => /\.(avro|parquet)$/.test(f));
+    assert.ok(inBackfill.length > 0 && inBackfill.every((f) => /page_views\+[02]\+/.test(f)), inBackfill.join(' '));
+    const again = await run(process.execPath, [SLUICE_BIN, ...backfill]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(listFiles(path.join(table, '_backfill')).filter((f) => /\.(avro|parquet)$/.test(f)), inBackfill, 'a re-run adds nothing');
+    const verify = await run(process.execPath, [SLUICE_BIN, 'verify', '--job', jobFile]);
+    assert.equal(verify.code, 0, 'the scheduled checkpoint is untouched: ' + verify.stdout);
   });
 });
