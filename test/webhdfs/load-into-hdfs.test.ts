@@ -138,7 +138,7 @@ describe('loading into HDFS through WebHDFS while it fails', function () {
     await verifyAll(jobFile, table);
     const lost = Object.entries(emulator.faults.injected);
     console.log(`      lost answers: ${lost.map(([k, n]) => `${k} ×${n}`).join(', ')}; runs: ${outcomes.join(' | ') || 'none failed'}`);
-    for (const op of ['CREATE', 'RENAME', 'DELETE']) assert.ok(lost.some(([k]) => k === `drop-after ${op}`), `lost ${op} answers happened`);
+    for (const op of ['CREATE', 'RENAME', 'MKDIRS']) assert.ok(lost.some(([k]) => k === `drop-after ${op}`), `lost ${op} answers happened`);
   });
 
   it('carries on through a NameNode failover in the middle of a run', async () => {
