@@ -157,7 +157,7 @@ describe('loading into HDFS through WebHDFS while it fails', function () {
     await verifyAll(jobFile, table);
   });
 
-  it('never shows a file whose upload was cut partway through its body; status and backfill work on HDFS too', async () => {
+  it('never shows a file whose upload was cut partway through its body; status, backfill and query work on HDFS too', async () => {
     const { jobFile, table } = await prepare(1);
     emulator.faults.dropUpload({ afterBytes: 16 * 1024, count: 6 });
     const outcomes = await loadUntilDone(jobFile);
@@ -177,5 +177,9 @@ describe('loading into HDFS through WebHDFS while it fails', function () {
     assert.deepEqual(listFiles(path.join(table, '_backfill')).filter((f) => /\.(avro|parquet)$/.test(f)), inBackfill, 'a re-run adds nothing');
     const verify = await run(process.execPath, [SLUICE_BIN, 'verify', '--job', jobFile]);
     assert.equal(verify.code, 0, 'the scheduled checkpoint is untouched: ' + verify.stdout);
+    const query = await run(process.execPath, [SLUICE_BIN, 'query', 'SELECT count(*) AS n, count(DISTINCT (_kafka_partition, _kafka_offset)) AS distinct_offsets FROM page_views',
+      '--jobs', path.dirname(jobFile), '--cache-dir', path.join(tmp(), 'query-cache'), '--format', 'json']);
+    assert.equal(query.code, 0, query.stderr);
+    assert.deepEqual(JSON.parse(query.stdout.trim()), { n: RECORDS, distinct_offsets: RECORDS }, 'sluice query reads the table out of HDFS');
   });
 });
