@@ -3,7 +3,8 @@
 // or empty with the table's columns when nothing is committed yet.
 import * as fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Column, columnAppender, duckdbTypeSql, quoteIdentifier, stagingTypeSql } from '../formats/avro-to-parquet';
+import { Column, duckdbTypeSql, quoteIdentifier } from '../formats/avro-to-parquet';
+import { columnAppender, stagingTypeSql } from '../formats/duckdb-values';
 import { outputExpression } from '../formats/parquet-file-writer';
 import { openAvroContainer } from './avro-container-reader';
 import type { LocalDataFile } from './local-files';

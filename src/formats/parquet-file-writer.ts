@@ -4,7 +4,8 @@ import { threadId } from 'node:worker_threads';
 import * as path from 'node:path';
 import { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { AvroRecord, AvroSchema, RecordFileWriter, WrittenFile } from './record-file-writer';
-import { Column, ColumnAppender, columnAppender, InvalidValueError, parquetColumnsOf, quoteIdentifier, stagingTypeSql } from './avro-to-parquet';
+import { Column, parquetColumnsOf, quoteIdentifier } from './avro-to-parquet';
+import { ColumnAppender, columnAppender, InvalidValueError, stagingTypeSql } from './duckdb-values';
 
 /**
  * Parquet files written through DuckDB. Each writer appends its records, one appender call per value,
