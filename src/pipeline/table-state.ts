@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Sink, SinkFileExistsError, joinSinkPath } from '../../connectors/sinks/sink';
+import { Sink, SinkError, SinkFileExistsError, joinSinkPath } from '../../connectors/sinks/sink';
 
 export interface PlannedRange {
   partition: number;
@@ -147,6 +147,31 @@ export class TableState {
   }
 
   /**
+   * The lock's record. A failure to read it says nothing about its holder, so it is thrown (never taken for
+   * staleness). Content that is not a lock record is read again for a while (its creator may still be writing
+   * it: HDFS shows a file while it is being written); still unreadable, it is a torn lock from a crash.
+   */
+  private async readLock(name: string): Promise<LockRecord | 'missing' | 'torn'> {
+    for (let look = 0; ; look++) {
+      let text: string;
+      try {
+        text = (await this.sink.readFile(this.path(name))).toString('utf8');
+      } catch (error) {
+        if (error instanceof SinkError && error.remoteException === 'FileNotFoundException') return 'missing';
+        throw error;
+      }
+      try {
+        const record = JSON.parse(text) as LockRecord;
+        if (record && typeof record.expiresAt === 'string') return record;
+      } catch {
+        // not (yet) a whole record
+      }
+      if (look >= 10) return 'torn';
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /**
    * Takes the job's lock: a file created only if absent. A stale lock is
    * first renamed aside, which only one contender can do.
    */
@@ -164,8 +189,9 @@ export class TableState {
       } catch (error) {
         if (!(error instanceof SinkFileExistsError)) throw error;
       }
-      const held = await this.readJson<LockRecord>(name).catch(() => null);
-      if (held && !isStale(held)) throw new JobLockedError(held.owner, held.expiresAt);
+      const held = await this.readLock(name);
+      if (held === 'missing') continue; // released since: try to create it again
+      if (held !== 'torn' && !isStale(held)) throw new JobLockedError(held.owner, held.expiresAt);
       const aside = `${STATE}/lock.expired.${randomBytes(4).toString('hex')}.json`;
       if (await this.sink.rename(this.path(name), this.path(aside))) await this.sink.delete(this.path(aside), false);
     }
