@@ -48,16 +48,29 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+/**
+ * `work` on every item, `limit` at a time. After a failure no item is started, `onFailure` is told (so work under
+ * way can end early), and the failure is thrown only once every lane has stopped: nothing runs on after it.
+ */
+async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>, onFailure: () => void = () => undefined): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const i = next++;
-      results[i] = await work(items[i]);
+      try {
+        results[i] = await work(items[i]);
+      } catch (error) {
+        if (!failure) {
+          failure = { error };
+          onFailure();
+        }
+      }
     }
   });
   await Promise.all(lanes);
+  if (failure) throw failure.error;
   return results;
 }
 
@@ -117,6 +130,8 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
     if (options.signal?.aborted) return givenUp(runId);
     const release = await table.lock(runId, (job.limits.maxDurationSeconds + 300) * 1000);
     let manifestWritten = false;
+    const abandon = new AbortController();
+    const stopReading = () => abandon.abort();
     const recorder = new RunRecorder(job, target, runId, source, log);
     try {
       const recovered = await recoverUnfinishedRuns(table);
@@ -130,18 +145,22 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       recorder.plan(work);
       const runPlan: RunPlan = { runId, job: job.name, topic: job.source.topic, kind: target.kind, createdAt: new Date().toISOString(), ranges: work };
       await table.writeJsonOnce(`${table.runDir(runId)}/plan.json`, runPlan);
+      // A range that fails ends the others where their reading got to (the run fails; they must not write on).
+      // Stopping reaches the ranges through the same signal.
+      if (options.signal?.aborted) abandon.abort();
+      else options.signal?.addEventListener('abort', stopReading, { once: true });
       const context = {
         job, table, runId, source, stagingDir,
         outputSchema: withMetadataColumns(schema.schema, job.metadataColumns),
         decode: makeRecordDecoder(job, schema),
         partitioner: new HourPartitioner(job.time.timezone),
         deadline: Date.now() + job.limits.maxDurationSeconds * 1000,
-        signal: options.signal,
+        signal: abandon.signal,
         onProgress: options.onProgress,
       };
       const results = job.workerThreads > 0
         ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline: context.deadline }, work, job.workerThreads, options.onProgress, options.signal)
-        : await mapConcurrently(work, job.concurrency, (range) => loadRange(context, range));
+        : await mapConcurrently(work, job.concurrency, (range) => loadRange(context, range), () => abandon.abort());
       recorder.read(results);
       checkBadRecords(job, results);
       const committedAt = new Date().toISOString();
@@ -162,6 +181,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       await recorder.failed(error);
       throw error;
     } finally {
+      options.signal?.removeEventListener('abort', stopReading);
       await release();
     }
   } finally {

@@ -20,11 +20,12 @@ describe('review: a failed range stops the other workers', function () {
   });
   afterEach(async () => emulator.close());
 
-  it('writes nothing into the table after the run has failed', async () => {
+  for (const workerThreads of [2, 0]) {
+  it(`writes nothing into the table after the run has failed (workerThreads ${workerThreads})`, async () => {
     await produceValues(fixture().client, 'page_views', 2, pageViewValues(0, 20_000, (i) => START + i * 100));
     const sink = `webhdfs://${new URL(emulator.nameNodeUrls[0]).host}/warehouse?user.name=etl`;
     const job = loadJobDefinition(writeJob(tmp(), {
-      workerThreads: 2, files: { maxRecords: 100 }, output: { formats: ['avro'], sink, table: 'page_views' },
+      workerThreads, concurrency: 2, files: { maxRecords: 100 }, output: { formats: ['avro'], sink, table: 'page_views' },
     }, fixture().running.bootstrap));
     const running = runLoad(job);
     running.catch(() => undefined);
@@ -38,4 +39,5 @@ describe('review: a failed range stops the other workers', function () {
     assert.equal(emulator.requestCount.CREATE ?? 0, creates, 'uploads went on after the run failed');
     assert.deepEqual(listFiles(path.join(tmp(), 'hdfs/warehouse/page_views/_sluice/runs')), []);
   });
+  }
 });
