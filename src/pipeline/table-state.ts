@@ -33,7 +33,7 @@ export interface RangeCheckpoint extends PlannedRange {
   records: number;
   badRecords: number;
   files: CommittedFile[];
-  /** Latest event time (epoch ms) among the range's good records; absent when it had none, or in older checkpoints. */
+  /** Latest event time (epoch ms) among the range's good records not stamped after they were read; absent when it had none, or in older checkpoints. */
   maxEventTime?: number;
 }
 
