@@ -74,6 +74,15 @@ function isStale(lock: LockRecord): boolean {
   return lock.host === os.hostname() && Number.isInteger(lock.pid) && lock.pid !== process.pid && processIsGone(lock.pid);
 }
 
+function lockRecordOf(text: string): LockRecord | null {
+  try {
+    const record = JSON.parse(text) as LockRecord;
+    return record && typeof record.expiresAt === 'string' ? record : null;
+  } catch {
+    return null;
+  }
+}
+
 function pad(offset: number): string {
   return String(offset).padStart(20, '0');
 }
@@ -147,33 +156,29 @@ export class TableState {
   }
 
   /**
-   * The lock's record. A failure to read it says nothing about its holder, so it is thrown (never taken for
-   * staleness). Content that is not a lock record is read again for a while (its creator may still be writing
-   * it: HDFS shows a file while it is being written); still unreadable, it is a torn lock from a crash.
+   * The lock as read: its text, and its record (null when the content is not one). Null when there is no lock.
+   * A failure to read it says nothing about its holder, so it is thrown (never taken for staleness). Content that
+   * is not a lock record is read again for a while (its creator may still be writing it: HDFS shows a file while it
+   * is being written); still unreadable, it is a torn lock from a crash.
    */
-  private async readLock(name: string): Promise<LockRecord | 'missing' | 'torn'> {
+  private async readLock(name: string): Promise<{ text: string; record: LockRecord | null } | null> {
     for (let look = 0; ; look++) {
       let text: string;
       try {
         text = (await this.sink.readFile(this.path(name))).toString('utf8');
       } catch (error) {
-        if (error instanceof SinkError && error.remoteException === 'FileNotFoundException') return 'missing';
+        if (error instanceof SinkError && error.remoteException === 'FileNotFoundException') return null;
         throw error;
       }
-      try {
-        const record = JSON.parse(text) as LockRecord;
-        if (record && typeof record.expiresAt === 'string') return record;
-      } catch {
-        // not (yet) a whole record
-      }
-      if (look >= 10) return 'torn';
+      const record = lockRecordOf(text);
+      if (record || look >= 10) return { text, record };
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 
   /**
    * Takes the job's lock: a file created only if absent. A stale lock is
-   * first renamed aside, which only one contender can do.
+   * first renamed aside, which only one contender can do, and checked to be the one judged stale.
    */
   async lock(runId: string, ttlMs: number): Promise<() => Promise<void>> {
     const name = `${STATE}/lock.json`;
@@ -190,10 +195,20 @@ export class TableState {
         if (!(error instanceof SinkFileExistsError)) throw error;
       }
       const held = await this.readLock(name);
-      if (held === 'missing') continue; // released since: try to create it again
-      if (held !== 'torn' && !isStale(held)) throw new JobLockedError(held.owner, held.expiresAt);
+      if (!held) continue; // released since: try to create it again
+      if (held.record && !isStale(held.record)) throw new JobLockedError(held.record.owner, held.record.expiresAt);
       const aside = `${STATE}/lock.expired.${randomBytes(4).toString('hex')}.json`;
-      if (await this.sink.rename(this.path(name), this.path(aside))) await this.sink.delete(this.path(aside), false);
+      if (!(await this.sink.rename(this.path(name), this.path(aside)))) continue;
+      // A rename moves whatever is at the name by then: another contender may have replaced the stale lock with
+      // its own since we read it. That one is put back, and it holds the job.
+      const moved = (await this.sink.readFile(this.path(aside))).toString('utf8');
+      if (moved !== held.text) {
+        const restored = await this.sink.rename(this.path(aside), this.path(name));
+        const record = lockRecordOf(moved);
+        if (!restored) throw new Error(`the lock ${this.path(name)} changed hands while a stale one was being removed; ${this.path(aside)} holds ${record?.owner ?? 'a lock'} that could not be put back`);
+        throw new JobLockedError(record?.owner ?? 'another run', record?.expiresAt ?? 'unknown');
+      }
+      await this.sink.delete(this.path(aside), false);
     }
     throw new Error(`could not take the lock ${this.path(name)}`);
   }
