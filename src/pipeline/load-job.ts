@@ -22,6 +22,13 @@ export class BadRecordThresholdError extends Error {
   }
 }
 
+export class LockLostError extends Error {
+  constructor(readonly runId: string) {
+    super(`run ${runId} no longer holds the job's lock (it expired and another run took it): nothing was committed`);
+    this.name = 'LockLostError';
+  }
+}
+
 export interface LoadOptions {
   /** Partitions this run may touch (--partitions / --shard); all by default. */
   partitions?: number[];
@@ -171,6 +178,9 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
         await table.sink.delete(table.path(table.runDir(runId)), true);
         return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
       }
+      // The lock expires (it is never renewed): a run that outlived it may have been rolled back by the run that
+      // took it over. Its manifest would then name files that are gone and stop every later run in recovery.
+      if (!(await table.holdsLock(runId))) throw new LockLostError(runId);
       await writeManifest(table, manifest);
       manifestWritten = true;
       await applyCommit(table, manifest);

@@ -176,6 +176,12 @@ export class TableState {
     }
   }
 
+  /** Whether the lock is still this run's: it expires, and another run may have taken it over. */
+  async holdsLock(runId: string): Promise<boolean> {
+    const held = await this.readLock(`${STATE}/lock.json`);
+    return held?.record?.runId === runId;
+  }
+
   /**
    * Takes the job's lock: a file created only if absent. A stale lock is
    * first renamed aside, which only one contender can do, and checked to be the one judged stale.
