@@ -73,8 +73,19 @@ export function exchange(request: HttpRequest): Promise<HttpAnswer> {
       req.end();
     } else if (Buffer.isBuffer(body)) {
       req.end(body);
+    } else if (body.length === 0) {
+      req.end();
     } else {
-      const source = fs.createReadStream(body.file, { highWaterMark: UPLOAD_CHUNK });
+      // Exactly the bytes Content-Length promised: more would be read by the server as the next request on the
+      // connection, fewer would leave it waiting until the idle timeout.
+      const source = fs.createReadStream(body.file, { highWaterMark: UPLOAD_CHUNK, start: 0, end: body.length - 1 });
+      let read = 0;
+      source.on('data', (chunk) => {
+        read += chunk.length;
+      });
+      source.on('end', () => {
+        if (read < body.length) fail(new Error(`${body.file} holds ${read} bytes, ${body.length} were to be sent (the file changed)`));
+      });
       source.on('error', fail);
       req.on('close', () => source.destroy());
       source.pipe(req);

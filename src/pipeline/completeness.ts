@@ -7,6 +7,8 @@ import type { RangeCheckpoint, TableState } from './table-state';
 export const SUCCESS_MARKER = '_SUCCESS';
 
 const QUARTER_MS = 900_000;
+/** How far apart two stretches of one local hour can be. */
+const REPEAT_WINDOW_MS = 3 * 3_600_000;
 
 /** Every committed range of every partition the table has checkpoints for. */
 export async function allCheckpoints(table: TableState): Promise<Map<number, RangeCheckpoint[]>> {
@@ -75,13 +77,29 @@ export function hourAt(partitioner: HourPartitioner, instant: number): HourSpan 
   while (partitioner.partitionOf(start - 1) === partition) start -= QUARTER_MS;
   let end = start + QUARTER_MS;
   while (partitioner.partitionOf(end) === partition) end += QUARTER_MS;
+  // A clock set back by an hour off the hour (Pacific/Chatham: 03:45 -> 02:45) shows an hour twice with another
+  // in between: the span runs from its first stretch's start to its last stretch's end.
+  for (let t = start - REPEAT_WINDOW_MS; t < start; t += QUARTER_MS) {
+    if (partitioner.partitionOf(t) === partition) {
+      start = t;
+      break;
+    }
+  }
+  for (let t = end + REPEAT_WINDOW_MS - QUARTER_MS; t >= end; t -= QUARTER_MS) {
+    if (partitioner.partitionOf(t) === partition) {
+      end = t + QUARTER_MS;
+      break;
+    }
+  }
   return { partition, key: `${partition.dt}T${partition.hr}`, start, end };
 }
 
 /** The newest hour whose end plus the delay the low watermark has reached (inclusive). */
 export function lastCompleteHour(partitioner: HourPartitioner, low: number, delaySeconds: number): HourSpan {
   const cutoff = low - delaySeconds * 1000;
-  return hourAt(partitioner, hourAt(partitioner, cutoff).start - 1);
+  let hour = hourAt(partitioner, hourAt(partitioner, cutoff).start - 1);
+  while (hour.end > cutoff) hour = hourAt(partitioner, hour.start - 1); // an hour that comes again after the cutoff
+  return hour;
 }
 
 export function hourKeyPath(key: string): string {

@@ -22,6 +22,13 @@ export class BadRecordThresholdError extends Error {
   }
 }
 
+export class LockLostError extends Error {
+  constructor(readonly runId: string) {
+    super(`run ${runId} no longer holds the job's lock (it expired and another run took it): nothing was committed`);
+    this.name = 'LockLostError';
+  }
+}
+
 export interface LoadOptions {
   /** Partitions this run may touch (--partitions / --shard); all by default. */
   partitions?: number[];
@@ -48,16 +55,29 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+/**
+ * `work` on every item, `limit` at a time. After a failure no item is started, `onFailure` is told (so work under
+ * way can end early), and the failure is thrown only once every lane has stopped: nothing runs on after it.
+ */
+async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>, onFailure: () => void = () => undefined): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const i = next++;
-      results[i] = await work(items[i]);
+      try {
+        results[i] = await work(items[i]);
+      } catch (error) {
+        if (!failure) {
+          failure = { error };
+          onFailure();
+        }
+      }
     }
   });
   await Promise.all(lanes);
+  if (failure) throw failure.error;
   return results;
 }
 
@@ -117,6 +137,8 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
     if (options.signal?.aborted) return givenUp(runId);
     const release = await table.lock(runId, (job.limits.maxDurationSeconds + 300) * 1000);
     let manifestWritten = false;
+    const abandon = new AbortController();
+    const stopReading = () => abandon.abort();
     const recorder = new RunRecorder(job, target, runId, source, log);
     try {
       const recovered = await recoverUnfinishedRuns(table);
@@ -130,18 +152,22 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       recorder.plan(work);
       const runPlan: RunPlan = { runId, job: job.name, topic: job.source.topic, kind: target.kind, createdAt: new Date().toISOString(), ranges: work };
       await table.writeJsonOnce(`${table.runDir(runId)}/plan.json`, runPlan);
+      // A range that fails ends the others where their reading got to (the run fails; they must not write on).
+      // Stopping reaches the ranges through the same signal.
+      if (options.signal?.aborted) abandon.abort();
+      else options.signal?.addEventListener('abort', stopReading, { once: true });
       const context = {
         job, table, runId, source, stagingDir,
         outputSchema: withMetadataColumns(schema.schema, job.metadataColumns),
         decode: makeRecordDecoder(job, schema),
         partitioner: new HourPartitioner(job.time.timezone),
         deadline: Date.now() + job.limits.maxDurationSeconds * 1000,
-        signal: options.signal,
+        signal: abandon.signal,
         onProgress: options.onProgress,
       };
       const results = job.workerThreads > 0
         ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline: context.deadline }, work, job.workerThreads, options.onProgress, options.signal)
-        : await mapConcurrently(work, job.concurrency, (range) => loadRange(context, range));
+        : await mapConcurrently(work, job.concurrency, (range) => loadRange(context, range), () => abandon.abort());
       recorder.read(results);
       checkBadRecords(job, results);
       const committedAt = new Date().toISOString();
@@ -152,6 +178,9 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
         await table.sink.delete(table.path(table.runDir(runId)), true);
         return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
       }
+      // The lock expires (it is never renewed): a run that outlived it may have been rolled back by the run that
+      // took it over. Its manifest would then name files that are gone and stop every later run in recovery.
+      if (!(await table.holdsLock(runId))) throw new LockLostError(runId);
       await writeManifest(table, manifest);
       manifestWritten = true;
       await applyCommit(table, manifest);
@@ -162,6 +191,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       await recorder.failed(error);
       throw error;
     } finally {
+      options.signal?.removeEventListener('abort', stopReading);
       await release();
     }
   } finally {

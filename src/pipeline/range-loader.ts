@@ -91,6 +91,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
 
   const onRecords = async (batch: DecodedRecord[]) => {
     ctx.onProgress?.(batch.length);
+    const now = Date.now();
     for (const kafkaRecord of batch) {
       let decoded: DecodedValue;
       try {
@@ -105,7 +106,9 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
         continue;
       }
       records++;
-      if (maxEventTime === undefined || decoded.eventTime > maxEventTime) maxEventTime = decoded.eventTime;
+      // The watermark's evidence: a record stamped later than now (a clock ahead) says nothing about how far the
+      // partition has got, and counted it would let hours still waiting in Kafka be marked complete.
+      if (decoded.eventTime <= now && (maxEventTime === undefined || decoded.eventTime > maxEventTime)) maxEventTime = decoded.eventTime;
       const hour = ctx.partitioner.partitionOf(decoded.eventTime);
       const size = kafkaRecord.value?.length ?? 0;
       // The partitioner hands back the same object for every record of an hour, so it keys the open files.

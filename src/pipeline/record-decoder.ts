@@ -17,6 +17,9 @@ export interface DecodedValue {
   eventTime: number;
 }
 
+/** The largest epoch millisecond a JavaScript Date holds. */
+const MAX_DATE_MS = 8.64e15;
+
 function eventTimeOf(value: AvroRecord, field: string): number {
   const raw = value[field];
   const time = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : NaN;
@@ -48,6 +51,8 @@ export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema): (re
       throw new BadRecordError((error as Error).message);
     }
     const eventTime = timeField ? eventTimeOf(value, timeField) : kafkaRecord.timestamp;
+    // Finite is not enough: the hour of an instant a Date cannot hold cannot be named (formatting it throws).
+    if (!(Math.abs(eventTime) <= MAX_DATE_MS)) throw new BadRecordError(`event time ${eventTime} is outside the range of dates (±${MAX_DATE_MS} ms)`);
     if (columns.length > 0) {
       // `value` is this record's own fresh object (parsed or decoded just now), so it can take the columns.
       if (columns.includes('partition')) value._kafka_partition = partition;

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Sink, SinkFileExistsError, joinSinkPath } from '../../connectors/sinks/sink';
+import { Sink, SinkError, SinkFileExistsError, joinSinkPath } from '../../connectors/sinks/sink';
 
 export interface PlannedRange {
   partition: number;
@@ -33,7 +33,7 @@ export interface RangeCheckpoint extends PlannedRange {
   records: number;
   badRecords: number;
   files: CommittedFile[];
-  /** Latest event time (epoch ms) among the range's good records; absent when it had none, or in older checkpoints. */
+  /** Latest event time (epoch ms) among the range's good records not stamped after they were read; absent when it had none, or in older checkpoints. */
   maxEventTime?: number;
 }
 
@@ -72,6 +72,15 @@ function processIsGone(pid: number): boolean {
 function isStale(lock: LockRecord): boolean {
   if (Date.parse(lock.expiresAt) <= Date.now()) return true;
   return lock.host === os.hostname() && Number.isInteger(lock.pid) && lock.pid !== process.pid && processIsGone(lock.pid);
+}
+
+function lockRecordOf(text: string): LockRecord | null {
+  try {
+    const record = JSON.parse(text) as LockRecord;
+    return record && typeof record.expiresAt === 'string' ? record : null;
+  } catch {
+    return null;
+  }
 }
 
 function pad(offset: number): string {
@@ -147,8 +156,35 @@ export class TableState {
   }
 
   /**
+   * The lock as read: its text, and its record (null when the content is not one). Null when there is no lock.
+   * A failure to read it says nothing about its holder, so it is thrown (never taken for staleness). Content that
+   * is not a lock record is read again for a while (its creator may still be writing it: HDFS shows a file while it
+   * is being written); still unreadable, it is a torn lock from a crash.
+   */
+  private async readLock(name: string): Promise<{ text: string; record: LockRecord | null } | null> {
+    for (let look = 0; ; look++) {
+      let text: string;
+      try {
+        text = (await this.sink.readFile(this.path(name))).toString('utf8');
+      } catch (error) {
+        if (error instanceof SinkError && error.remoteException === 'FileNotFoundException') return null;
+        throw error;
+      }
+      const record = lockRecordOf(text);
+      if (record || look >= 10) return { text, record };
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** Whether the lock is still this run's: it expires, and another run may have taken it over. */
+  async holdsLock(runId: string): Promise<boolean> {
+    const held = await this.readLock(`${STATE}/lock.json`);
+    return held?.record?.runId === runId;
+  }
+
+  /**
    * Takes the job's lock: a file created only if absent. A stale lock is
-   * first renamed aside, which only one contender can do.
+   * first renamed aside, which only one contender can do, and checked to be the one judged stale.
    */
   async lock(runId: string, ttlMs: number): Promise<() => Promise<void>> {
     const name = `${STATE}/lock.json`;
@@ -164,10 +200,21 @@ export class TableState {
       } catch (error) {
         if (!(error instanceof SinkFileExistsError)) throw error;
       }
-      const held = await this.readJson<LockRecord>(name).catch(() => null);
-      if (held && !isStale(held)) throw new JobLockedError(held.owner, held.expiresAt);
+      const held = await this.readLock(name);
+      if (!held) continue; // released since: try to create it again
+      if (held.record && !isStale(held.record)) throw new JobLockedError(held.record.owner, held.record.expiresAt);
       const aside = `${STATE}/lock.expired.${randomBytes(4).toString('hex')}.json`;
-      if (await this.sink.rename(this.path(name), this.path(aside))) await this.sink.delete(this.path(aside), false);
+      if (!(await this.sink.rename(this.path(name), this.path(aside)))) continue;
+      // A rename moves whatever is at the name by then: another contender may have replaced the stale lock with
+      // its own since we read it. That one is put back, and it holds the job.
+      const moved = (await this.sink.readFile(this.path(aside))).toString('utf8');
+      if (moved !== held.text) {
+        const restored = await this.sink.rename(this.path(aside), this.path(name));
+        const record = lockRecordOf(moved);
+        if (!restored) throw new Error(`the lock ${this.path(name)} changed hands while a stale one was being removed; ${this.path(aside)} holds ${record?.owner ?? 'a lock'} that could not be put back`);
+        throw new JobLockedError(record?.owner ?? 'another run', record?.expiresAt ?? 'unknown');
+      }
+      await this.sink.delete(this.path(aside), false);
     }
     throw new Error(`could not take the lock ${this.path(name)}`);
   }

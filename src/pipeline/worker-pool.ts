@@ -20,9 +20,13 @@ type Message = { ready: true } | { progress: number } | { result: RangeLoadResul
 export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange[], threads: number, onProgress?: (records: number) => void, signal?: AbortSignal): Promise<RangeLoadResult[]> {
   const results: RangeLoadResult[] = new Array(ranges.length);
   let next = 0;
+  let failed = false;
+  const workers = new Set<Worker>();
   const lane = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(path.join(__dirname, 'range-worker.js'), { workerData: task, resourceLimits: WORKER_HEAP });
+      workers.add(worker);
+      worker.on('exit', () => workers.delete(worker));
       // Stopping reaches a worker as a message: its ranges then end where reading got to, as at the deadline.
       const stop = () => worker.postMessage({ stop: true });
       if (signal?.aborted) stop();
@@ -30,11 +34,12 @@ export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange
       worker.on('exit', () => signal?.removeEventListener('abort', stop));
       let current = -1;
       const fail = (error: Error) => {
+        failed = true;
         void worker.terminate();
         reject(error);
       };
       const dispatch = () => {
-        if (next >= ranges.length) {
+        if (failed || next >= ranges.length) {
           worker.postMessage({ done: true });
           return;
         }
@@ -52,7 +57,14 @@ export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange
       worker.on('error', fail);
       worker.on('exit', (code) => (code === 0 || next >= ranges.length ? resolve() : fail(new RangeWorkerError(ranges[current], `worker exited with code ${code}`))));
     });
-  await Promise.all(Array.from({ length: Math.min(threads, ranges.length) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.min(threads, ranges.length) }, lane));
+  } catch (error) {
+    // The run fails, deletes its directory and releases its lock once this returns: no worker may still be writing.
+    failed = true;
+    await Promise.all([...workers].map((worker) => worker.terminate()));
+    throw error;
+  }
   if (results.some((r) => r === undefined)) throw new RangeWorkerError(undefined, 'a worker stopped before finishing its ranges');
   return results;
 }

@@ -48,5 +48,7 @@ export function receiveUpload(req: IncomingMessage, fd: number, cutAfter?: numbe
     req.once('close', () => finish(req.complete));
     req.once('error', () => finish(false));
     if (cutAfter === 0) finish(false);
+    // The request may have ended before this was called (a delay fault): its 'close' will not come again.
+    else if (req.destroyed) finish(req.complete && req.readableEnded);
   });
 }
