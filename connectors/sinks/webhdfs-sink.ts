@@ -57,7 +57,9 @@ export class WebHdfsSink implements Sink {
         throw new SinkFileExistsError(sinkPath);
       } catch (error) {
         await this.client.delete(staging, false).catch(() => undefined);
-        if (attempt >= WRITE_ATTEMPTS || !isWebHdfsFailure(error) || !error.retriable) throw error;
+        // A DataNode may still hold the lease of an attempt the client gave up on: the next attempt takes a new name.
+        const leaseHeld = isRemote(error, 'AlreadyBeingCreatedException');
+        if (attempt >= WRITE_ATTEMPTS || !(leaseHeld || (isWebHdfsFailure(error) && error.retriable))) throw error;
       }
     }
   }

@@ -192,7 +192,8 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       throw error;
     } finally {
       options.signal?.removeEventListener('abort', stopReading);
-      await release();
+      // The run's outcome stands either way; a lock left behind expires, or is taken over once this process is gone.
+      await release().catch((error: unknown) => log(`could not release the lock: ${(error as Error).message}`));
     }
   } finally {
     source.close();

@@ -39,7 +39,7 @@ export interface RunHistoryEntry {
 const HISTORY_DIR = '_sluice/history';
 const FILE_PATTERN = /\/runs-(\d{4})-(\d{2})\.jsonl$/;
 
-/** One file per month (UTC) of the run's start: appends stay small to read back, and old months can be deleted whole. */
+/** One file per month (UTC) in which lines are written: appends stay small to read back, and old months can be deleted whole. */
 export function historyFile(time: Date): string {
   return `${HISTORY_DIR}/runs-${time.toISOString().slice(0, 7)}.jsonl`;
 }

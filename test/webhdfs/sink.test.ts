@@ -56,6 +56,15 @@ describe('WebHDFS sink', function () {
     assert.deepEqual(listFiles(onDisk('dt=2026-11-21')), ['hr=05/part-0.avro']);
   });
 
+  it('takes a fresh hidden name when a DataNode still holds the lease of an abandoned attempt', async () => {
+    const local = path.join(tmp(), 'lease.bin');
+    fs.writeFileSync(local, Buffer.alloc(1000, 3));
+    emulator.faults.failNext({ op: 'CREATE', count: 1, status: 403, exception: 'AlreadyBeingCreatedException', where: 'datanode' });
+    await sink.upload(local, 'leased/part-0.avro');
+    assert.deepEqual(listFiles(onDisk('leased')), ['part-0.avro']);
+    assert.equal(fs.statSync(onDisk('leased/part-0.avro')).size, 1000);
+  });
+
   it('appends, creating the file first', async () => {
     await sink.append('_sluice/history.jsonl', Buffer.from('{"run":1}\n'));
     await sink.append('_sluice/history.jsonl', Buffer.from('{"run":2}\n'));
