@@ -53,6 +53,32 @@ describe('sluice schedule (child process, real broker)', function () {
     assert.equal(verified.records, 3500);
   });
 
+  it('absorbs the ticks missed while it was down into the first run after it comes back, without replaying them', async () => {
+    const { running, client } = broker();
+    await produceValues(client, 'page_views', 4, pageViewValues(0, 1000, tsOf));
+    const jobFile = addJob(tmp(), 'page_views', { name: 'page_views_hourly', schedule: EVERY_2_S, output: avroOutput(tmp(), 'page_views'), workerThreads: 0 }, running.bootstrap);
+    const first = new ScheduleChild(['--jobs', path.join(tmp(), 'jobs')]);
+    child = first;
+    await first.until('the first 1000 loaded', () => loadedBy(first.runs(), 'page_views_hourly') >= 1000, 30_000);
+    first.signal('SIGTERM');
+    assert.deepEqual(await first.exited, { code: 0, signal: null }, first.stderr);
+
+    await produceValues(client, 'page_views', 4, pageViewValues(1000, 1500, tsOf));
+    await new Promise((resolve) => setTimeout(resolve, 5000)); // at least two ticks pass with no scheduler
+    const restartedAt = Date.now();
+    const second = new ScheduleChild(['--jobs', path.join(tmp(), 'jobs')]);
+    child = second;
+    await second.until('a run after the restart ended', () => second.runs().some((r) => r.outcome === 'ended'), 30_000);
+    second.signal('SIGTERM');
+    assert.deepEqual(await second.exited, { code: 0, signal: null }, second.stderr);
+    const [firstAfter] = second.runs();
+    assert.ok(firstAfter.tickAt >= restartedAt - 100, 'no tick from the downtime was replayed');
+    assert.equal(recordsOf(firstAfter), 1500, 'the first run after the restart loaded everything produced while down');
+    const verified = await verifiedRecords(jobFile);
+    assert.equal(verified.code, 0, verified.report);
+    assert.equal(verified.records, 2500);
+  });
+
   it('keeps loading one job while another fails on every tick, and reports a broken job file by file and key', async () => {
     const { running, client } = broker();
     const deadPort = await freePort();
