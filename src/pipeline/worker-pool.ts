@@ -26,12 +26,10 @@ export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(path.join(__dirname, 'range-worker.js'), { workerData: task, resourceLimits: WORKER_HEAP });
       workers.add(worker);
-      worker.on('exit', () => workers.delete(worker));
       // Stopping reaches a worker as a message: its ranges then end where reading got to, as at the deadline.
       const stop = () => worker.postMessage({ stop: true });
       if (signal?.aborted) stop();
       else signal?.addEventListener('abort', stop, { once: true });
-      worker.on('exit', () => signal?.removeEventListener('abort', stop));
       let current = -1;
       const fail = (error: Error) => {
         failed = true;
@@ -55,7 +53,12 @@ export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange
         } else fail(new RangeWorkerError(ranges[current], `${message.name}: ${message.error}`));
       });
       worker.on('error', fail);
-      worker.on('exit', (code) => (code === 0 || next >= ranges.length ? resolve() : fail(new RangeWorkerError(ranges[current], `worker exited with code ${code}`))));
+      worker.on('exit', (code) => {
+        workers.delete(worker);
+        signal?.removeEventListener('abort', stop);
+        if (code === 0 || next >= ranges.length) resolve();
+        else fail(new RangeWorkerError(ranges[current], `worker exited with code ${code}`));
+      });
     });
   try {
     await Promise.all(Array.from({ length: Math.min(threads, ranges.length) }, lane));

@@ -24,14 +24,20 @@ describeKillTest({
   },
 } satisfies KillTestSink);
 
+/** Every file the table's checkpoints name, with its committed size, read from the emulator's disk. */
+function committedFiles(table: string): Map<string, number> {
+  const committed = new Map<string, number>();
+  for (const file of listFiles(path.join(table, '_sluice', 'checkpoints'))) {
+    const checkpoint = JSON.parse(fs.readFileSync(path.join(table, '_sluice', 'checkpoints', file), 'utf8')) as { files: { path: string; bytes: number }[] };
+    for (const f of checkpoint.files) committed.set(f.path, f.bytes);
+  }
+  return committed;
+}
+
 /** Every file outside _sluice/ (but the _SUCCESS markers) is one a checkpoint lists, and every listed file is there: nothing partial, nothing temporary. */
 function assertOnlyCommittedFiles(table: string): void {
-  const listed = new Set<string>();
-  for (const file of listFiles(path.join(table, '_sluice', 'checkpoints'))) {
-    for (const f of (JSON.parse(fs.readFileSync(path.join(table, '_sluice', 'checkpoints', file), 'utf8')) as { files: { path: string }[] }).files) listed.add(f.path);
-  }
   const present = listFiles(table).filter((f) => !f.startsWith('_sluice/') && path.basename(f) !== '_SUCCESS');
-  assert.deepEqual(present, [...listed].sort(), 'final directories hold exactly the committed files');
+  assert.deepEqual(present, [...committedFiles(table).keys()].sort(), 'final directories hold exactly the committed files');
 }
 
 /**
@@ -54,11 +60,7 @@ function watchFinalDirectories(table: string): { stop(): void; check(): void } {
   return {
     stop: () => clearInterval(timer),
     check: () => {
-      const committed = new Map<string, number>();
-      for (const file of listFiles(path.join(table, '_sluice', 'checkpoints'))) {
-        const checkpoint = JSON.parse(fs.readFileSync(path.join(table, '_sluice', 'checkpoints', file), 'utf8')) as { files: { path: string; bytes: number }[] };
-        for (const f of checkpoint.files) committed.set(f.path, f.bytes);
-      }
+      const committed = committedFiles(table);
       assert.ok(seen.size > 0, 'the watcher saw the final directories');
       for (const [file, sizes] of seen) {
         if (path.basename(file) === '_SUCCESS') continue;
