@@ -1,9 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Sink, SinkEntry, SinkError, SinkFileExistsError } from './sink';
-import { WebHdfsSink } from './webhdfs-sink';
-import { isWebHdfsLocation } from '../webhdfs/webhdfs-location';
+import { Sink, SinkEntry, SinkError, SinkFileExistsError } from '../../src/ports/sink';
 
 function fsyncPath(target: string): void {
   const fd = fs.openSync(target, 'r');
@@ -131,13 +129,4 @@ export class LocalSink implements Sink {
       return { path: entryPath, type: entry.isDirectory() ? 'directory' : 'file', length };
     });
   }
-}
-
-/** The sink a job's output names: a local path or file:// URL, or HDFS through WebHDFS. */
-export function openSink(location: string): Sink {
-  if (isWebHdfsLocation(location)) return new WebHdfsSink(location);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith('file://')) {
-    throw new SinkError(location, 'open', 'expected a local path, file://, webhdfs://host:port/path, swebhdfs:// or http(s)://host:port/webhdfs/v1/path');
-  }
-  return new LocalSink(location);
 }

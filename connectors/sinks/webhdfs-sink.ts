@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Sink, SinkEntry, SinkError, SinkFileExistsError } from './sink';
+import { Sink, SinkEntry, SinkError, SinkFileExistsError } from '../../src/ports/sink';
 import { WebHdfsClient, WebHdfsClientOptions } from '../webhdfs/webhdfs-client';
 import { parseWebHdfsLocation, WebHdfsTarget } from '../webhdfs/webhdfs-location';
 import { isWebHdfsFailure, WebHdfsError, WebHdfsLengthMismatchError } from '../webhdfs/errors';

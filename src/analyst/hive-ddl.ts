@@ -2,7 +2,7 @@
 // committed hour (hours named by committed checkpoints only: never unfinished runs or backfills).
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Sink } from '../../connectors/sinks/sink';
+import type { Sink } from '../ports/sink';
 import type { JobDefinition } from '../pipeline/job-definition';
 import { formatRoot } from '../pipeline/hour-partition';
 import { TableState } from '../pipeline/table-state';

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Sink } from '../../connectors/sinks/sink';
+import type { Sink } from '../ports/sink';
 import type { DataFile } from './table-catalog';
 
 export interface LocalDataFile extends DataFile {

@@ -1,7 +1,7 @@
 // SQL over the warehouse: every catalog table becomes a DuckDB view, then the query runs.
 import { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
-import type { Sink } from '../../connectors/sinks/sink';
-import { openSink as openJobSink } from '../../connectors/sinks/local-sink';
+import type { Sink } from '../ports/sink';
+import { openSink as openJobSink } from '../connector-factory';
 import { CopyStats, DEFAULT_CACHE_DIR, localDataFiles } from './local-files';
 import { CatalogTable, listDataFiles } from './table-catalog';
 import { createAvroView, createEmptyView, createParquetView } from './table-views';

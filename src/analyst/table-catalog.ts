@@ -1,8 +1,8 @@
 // Jobs → the tables analysts see: one per output format tree, named after the job's output.table.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Sink } from '../../connectors/sinks/sink';
-import { joinSinkPath } from '../../connectors/sinks/sink';
+import type { Sink } from '../ports/sink';
+import { joinSinkPath } from '../ports/sink';
 import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
 import { Column, parquetColumnsOf } from '../formats/avro-to-parquet';
 import type { AvroSchemaObject } from '../formats/record-file-writer';

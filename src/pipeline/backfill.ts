@@ -1,4 +1,4 @@
-import { openSink } from '../../connectors/sinks/local-sink';
+import { openSink } from '../connector-factory';
 import type { KafkaSource } from '../../connectors/sources/kafka-source';
 import type { JobDefinition } from './job-definition';
 import { executeRun, LoadOptions, LoadSummary } from './load-job';

@@ -1,5 +1,5 @@
 import type { KafkaSource } from '../../connectors/sources/kafka-source';
-import { SinkFileExistsError } from '../../connectors/sinks/sink';
+import { SinkFileExistsError } from '../ports/sink';
 import type { JobDefinition } from './job-definition';
 import { HourPartition, HourPartitioner, formatRoot, hourPath } from './hour-partition';
 import type { RangeCheckpoint, TableState } from './table-state';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { openSink } from '../../connectors/sinks/local-sink';
+import { openSink } from '../connector-factory';
 import { KafkaSource } from '../../connectors/sources/kafka-source';
 import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
 import type { JobDefinition } from './job-definition';

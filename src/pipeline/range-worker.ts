@@ -1,7 +1,7 @@
 // Worker-thread side of parallel loading: each worker loads whole partition ranges with its own
 // Kafka connection; the main thread alone commits.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSink } from '../../connectors/sinks/local-sink';
+import { openSink } from '../connector-factory';
 import { KafkaSource } from '../../connectors/sources/kafka-source';
 import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
 import type { JobDefinition } from './job-definition';

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Sink, SinkError, SinkFileExistsError, joinSinkPath } from '../../connectors/sinks/sink';
+import { Sink, SinkError, SinkFileExistsError, joinSinkPath } from '../ports/sink';
 
 export interface PlannedRange {
   partition: number;

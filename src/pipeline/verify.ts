@@ -1,4 +1,4 @@
-import { openSink } from '../../connectors/sinks/local-sink';
+import { openSink } from '../connector-factory';
 import type { JobDefinition } from './job-definition';
 import { TableState, CommittedFile } from './table-state';
 import { countAvroRecords, countLines, countParquetRows } from './file-counts';

@@ -1,4 +1,4 @@
-import { openSink } from '../../connectors/sinks/local-sink';
+import { openSink } from '../connector-factory';
 import { KafkaSource } from '../../connectors/sources/kafka-source';
 import type { JobDefinition } from '../pipeline/job-definition';
 import { allCheckpoints, hourDirectories, lowWatermark, partitionWatermarks, PartitionWatermark } from '../pipeline/completeness';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalSink } from '../../connectors/sinks/local-sink';
-import type { Sink, SinkEntry } from '../../connectors/sinks/sink';
+import type { Sink, SinkEntry } from '../../src/ports/sink';
 import { buildCatalog, loadJobsDirectory } from '../../src/analyst/table-catalog';
 import { QueryError, runQuery } from '../../src/analyst/query-engine';
 import { formatJsonLines } from '../../src/analyst/result-format';

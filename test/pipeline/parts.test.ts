@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parsePartitionList, parseShard, shardPartitions, SelectionError } from '../../src/pipeline/partition-selection';
 import { HourPartitioner } from '../../src/pipeline/hour-partition';
 import { LocalSink } from '../../connectors/sinks/local-sink';
-import { SinkFileExistsError } from '../../connectors/sinks/sink';
+import { SinkFileExistsError } from '../../src/ports/sink';
 import { JobLockedError, TableState } from '../../src/pipeline/table-state';
 import { useTempDir } from '../helpers/temp-dir';
 

@@ -3,7 +3,7 @@ import { parseWebHdfsLocation, isWebHdfsLocation, WebHdfsLocationError } from '.
 import { encodeHdfsPath } from '../../connectors/webhdfs/webhdfs-client';
 import { backoffDelay } from '../../connectors/webhdfs/retry-policy';
 import { errorFromResponse, handlingOf } from '../../connectors/webhdfs/errors';
-import { openSink } from '../../connectors/sinks/local-sink';
+import { openSink } from '../../src/connector-factory';
 import { WebHdfsSink } from '../../connectors/sinks/webhdfs-sink';
 
 describe('WebHDFS sink locations', () => {

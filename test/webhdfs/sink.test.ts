@@ -5,7 +5,7 @@ import { useTempDir } from '../helpers/temp-dir';
 import { listFiles } from '../helpers/page-views';
 import { startWebHdfsEmulator, WebHdfsEmulator } from '../../src/dev/webhdfs/emulator';
 import { WebHdfsSink } from '../../connectors/sinks/webhdfs-sink';
-import { SinkFileExistsError } from '../../connectors/sinks/sink';
+import { SinkFileExistsError } from '../../src/ports/sink';
 import { JobLockedError, TableState } from '../../src/pipeline/table-state';
 
 describe('WebHDFS sink', function () {

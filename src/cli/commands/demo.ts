@@ -10,7 +10,7 @@ import { runLoad } from '../../pipeline/load-job';
 import { verifyTable } from '../../pipeline/verify';
 import { hourDirectories } from '../../pipeline/completeness';
 import { TableState } from '../../pipeline/table-state';
-import { openSink } from '../../../connectors/sinks/local-sink';
+import { openSink } from '../../connector-factory';
 import { buildCatalog } from '../../analyst/table-catalog';
 import { runQuery } from '../../analyst/query-engine';
 import { formatTable } from '../../analyst/result-format';

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { openSink } from '../../../connectors/sinks/local-sink';
+import { openSink } from '../../connector-factory';
 import { hiveDdl } from '../../analyst/hive-ddl';
 import { loadJobDefinition } from '../../pipeline/job-definition';
 import type { CommandIO } from '../io';
