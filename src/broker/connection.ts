@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { FrameError, FrameReader } from './frame-reader';
+import { FrameError, FrameReader } from '../protocol/frame-reader';
 
 /** What answers one request frame: the response body chunks (without the size prefix), or null for none (acks=0). */
 export type FrameHandler = (frame: Buffer, connection: ConnectionInfo) => Promise<Buffer[] | null>;

@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import { decodeMessage, encodeMessage, MessageSchema, Reader, requestHeaderVersion, responseHeaderVersion } from '../protocol/codec';
 import { requestHeaderSchema, responseHeaderSchema } from '../protocol/generated';
-import { FrameReader } from '../broker/frame-reader';
+import { FrameReader } from '../protocol/frame-reader';
 
 export class ConnectionClosedError extends Error {
   constructor(readonly address: string, reason: string) {
