@@ -66,6 +66,10 @@ describe('module dependencies (src/, connectors/, bin/)', () => {
     assertNone(edges, `${CONNECTOR_LAYERS.join(', ')} may import only each other`);
   });
 
+  it('src/index.ts is only the package entry: no module imports it', () => {
+    assertNone(graph.edges.filter((e) => e.to === 'src/index.ts'), 'src/index.ts gathers the public API and must not be imported from inside');
+  });
+
   it('analyst, status and schedule do not import the write pipeline', () => {
     const edges = graph.edges.filter((e) => {
       const reader = READERS.find((dir) => under(dir)(e.from));
