@@ -1,3 +1,5 @@
+import type { RemoteException } from '../../src/ports/webhdfs-wire';
+
 /** What the client does about a failure: try the same NameNode again later, try another one, or give up. */
 export interface FailureHandling {
   retriable: boolean;
@@ -83,8 +85,9 @@ export function isWebHdfsFailure(error: unknown): error is WebHdfsFailure {
   return error instanceof WebHdfsError || error instanceof WebHdfsConnectionError || error instanceof WebHdfsLengthMismatchError;
 }
 
+/** What may arrive: any field of a RemoteException missing or of the wrong type (a proxy's error page, HttpFS). */
 interface RemoteExceptionBody {
-  RemoteException?: { exception?: unknown; javaClassName?: unknown; message?: unknown };
+  RemoteException?: { [K in keyof RemoteException]?: unknown };
 }
 
 /** Reads Hadoop's `{"RemoteException": {...}}` body; anything else becomes an error named after the HTTP status. */

@@ -1,30 +1,9 @@
 import { errorFromResponse, WebHdfsConnectionError, WebHdfsError, WebHdfsFailure } from './errors';
 import { exchange, HttpAnswer, HttpRequest } from './http-exchange';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetries } from './retry-policy';
-
-export interface FileStatus {
-  pathSuffix: string;
-  type: 'FILE' | 'DIRECTORY' | 'SYMLINK';
-  length: number;
-  owner: string;
-  group: string;
-  permission: string;
-  modificationTime: number;
-  accessTime: number;
-  blockSize: number;
-  replication: number;
-  childrenNum?: number;
-  fileId?: number;
-}
-
-export interface ContentSummary {
-  directoryCount: number;
-  fileCount: number;
-  length: number;
-  quota: number;
-  spaceConsumed: number;
-  spaceQuota: number;
-}
+import type {
+  BooleanAnswer, ContentSummary, ContentSummaryAnswer, DirectoryListingAnswer, FileStatus, FileStatusAnswer, FileStatusesAnswer, LocationAnswer,
+} from '../../src/ports/webhdfs-wire';
 
 export interface WebHdfsClientOptions {
   /** NameNode base URLs, e.g. `http://nn1:9870`; on StandbyException, RetriableException or no answer the next one is tried. */
@@ -80,7 +59,7 @@ export class WebHdfsClient {
 
   async getFileStatus(path: string): Promise<FileStatus | null> {
     const answer = await this.nameNodeCall('GET', 'GETFILESTATUS', path, {}, [200, 404]);
-    return answer.status === 404 ? null : (json(answer) as { FileStatus: FileStatus }).FileStatus;
+    return answer.status === 404 ? null : (json(answer) as FileStatusAnswer).FileStatus;
   }
 
   /** Every entry of a directory (or the file itself, with pathSuffix ""); null when the path does not exist. */
@@ -95,7 +74,7 @@ export class WebHdfsClient {
           this.listBatchSupported = false; // an older NameNode: "Invalid value for webhdfs parameter op"
           break;
         }
-        const listing = (json(answer) as { DirectoryListing: { partialListing: { FileStatuses: { FileStatus: FileStatus[] } }; remainingEntries: number } }).DirectoryListing;
+        const listing = (json(answer) as DirectoryListingAnswer).DirectoryListing;
         const page = listing.partialListing.FileStatuses.FileStatus;
         entries.push(...page);
         if (listing.remainingEntries === 0 || page.length === 0) return entries;
@@ -103,11 +82,11 @@ export class WebHdfsClient {
       }
     }
     const answer = await this.nameNodeCall('GET', 'LISTSTATUS', path, {}, [200, 404]);
-    return answer.status === 404 ? null : (json(answer) as { FileStatuses: { FileStatus: FileStatus[] } }).FileStatuses.FileStatus;
+    return answer.status === 404 ? null : (json(answer) as FileStatusesAnswer).FileStatuses.FileStatus;
   }
 
   async getContentSummary(path: string): Promise<ContentSummary> {
-    return (json(await this.nameNodeCall('GET', 'GETCONTENTSUMMARY', path, {}, [200])) as { ContentSummary: ContentSummary }).ContentSummary;
+    return (json(await this.nameNodeCall('GET', 'GETCONTENTSUMMARY', path, {}, [200])) as ContentSummaryAnswer).ContentSummary;
   }
 
   /** Creates the directory and its parents; true also when it was there already (false only if HDFS says so). */
@@ -208,7 +187,7 @@ export class WebHdfsClient {
   private async redirect(attempt: number, method: Method, op: string, path: string, params: Record<string, string>): Promise<Redirect> {
     const asked = this.options.noRedirect ? { ...params, noredirect: 'true' } : params;
     const answer = await this.attemptNameNode(attempt, method, op, path, asked, [200, 307]);
-    const location = answer.status === 307 ? answer.headers.location : (json(answer) as { Location?: string }).Location;
+    const location = answer.status === 307 ? answer.headers.location : (json(answer) as Partial<LocationAnswer>).Location;
     if (!location) throw new WebHdfsError(op, path, answer.status, 'HTTP' + answer.status, 'the NameNode named no DataNode (no Location)');
     return { location };
   }
@@ -264,7 +243,7 @@ function json(answer: HttpAnswer): unknown {
 }
 
 function booleanOf(answer: HttpAnswer): boolean {
-  const value = (json(answer) as { boolean?: unknown }).boolean;
+  const value = (json(answer) as Partial<Record<keyof BooleanAnswer, unknown>>).boolean;
   if (typeof value !== 'boolean') throw new WebHdfsError('parse', '', answer.status, 'HTTP' + answer.status, `expected {"boolean": …}, got ${answer.body.toString('utf8').slice(0, 100)}`);
   return value;
 }

@@ -7,8 +7,11 @@ import {
 import { KafkaError, KafkaErrors, errorNameForCode } from '../protocol/error-codes';
 import { BrokerConnection } from './broker-connection';
 
-/** The versions this client can speak, per API key; the highest one the broker also speaks is used. */
-const CLIENT_VERSIONS: Record<number, [number, number]> = {
+/**
+ * The versions this client can speak, per API key; the highest one the broker also speaks is used.
+ * test/protocol/version-tables.test.ts checks them against the generated codec and sluice's broker.
+ */
+export const CLIENT_VERSIONS: Readonly<Record<number, readonly [number, number]>> = {
   0: [3, 8], // Produce
   1: [4, 11], // Fetch
   2: [1, 5], // ListOffsets
@@ -16,7 +19,7 @@ const CLIENT_VERSIONS: Record<number, [number, number]> = {
   19: [0, 4], // CreateTopics
   20: [0, 3], // DeleteTopics
 };
-const API_VERSIONS_VERSION = 1;
+export const API_VERSIONS_VERSION = 1;
 
 export interface PartitionInfo {
   partition: number;

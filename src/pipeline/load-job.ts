@@ -10,9 +10,12 @@ import { HourPartitioner } from './hour-partition';
 import { makeRecordDecoder } from './record-decoder';
 import { loadRange, RangeLoadResult } from './range-loader';
 import { loadRangesOnWorkers } from './worker-pool';
-import { applyCommit, recoverUnfinishedRuns, RecoveryOutcome, writeManifest } from './commit';
-import { CommitManifest, PlannedRange, RangeCheckpoint, RunPlan, TableState } from './table-state';
+import { applyCommit, recoverUnfinishedRuns, writeManifest } from './commit';
+import { CommitManifest, PlannedRange, RunPlan, TableState } from './table-state';
 import { RunRecorder } from './run-recorder';
+import type { LoadSummary } from './load-summary';
+
+export type { LoadSummary } from './load-summary';
 
 export class BadRecordThresholdError extends Error {
   constructor(readonly bad: number, readonly total: number, readonly maxPercent: number, readonly firstBad: { partition: number; offsets: number[] }[]) {
@@ -41,14 +44,6 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** The run's id, when the caller wants to name the run before it starts (log lines); a fresh one by default. */
   runId?: string;
-}
-
-export interface LoadSummary {
-  runId: string;
-  plan: PlannedRange[];
-  committed: RangeCheckpoint[];
-  recovered: RecoveryOutcome;
-  dryRun: boolean;
 }
 
 export function newRunId(now = new Date()): string {

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import type { KafkaSource } from '../../connectors/sources/kafka-source';
 import type { JobDefinition } from './job-definition';
-import type { LoadSummary } from './load-job';
+import type { LoadSummary } from './load-summary';
 import type { RangeLoadResult } from './range-loader';
 import type { PlannedRange, RunPlan, TableState } from './table-state';
 import { allCheckpoints, markCompleteHours } from './completeness';

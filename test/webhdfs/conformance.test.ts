@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { startWebHdfsEmulator, WebHdfsEmulator } from '../../src/dev/webhdfs/emulator';
+import type { FileStatus } from '../../src/ports/webhdfs-wire';
 import { useTempDir } from '../helpers/temp-dir';
 import { RawResponse, WebHdfsTarget, assertRemoteException, rawRequest } from '../helpers/webhdfs-http';
 
@@ -11,10 +12,12 @@ import { RawResponse, WebHdfsTarget, assertRemoteException, rawRequest } from '.
  */
 const REAL_URL = process.env.WEBHDFS_URL;
 const USER = process.env.WEBHDFS_USER ?? 'alice';
-const FILE_STATUS_FIELDS = [
-  'accessTime', 'blockSize', 'childrenNum', 'fileId', 'group', 'length',
-  'modificationTime', 'owner', 'pathSuffix', 'permission', 'replication', 'storagePolicy', 'type',
-];
+/** Every field of the shared declaration, in order: a field added there and not here fails to compile. */
+const FIELDS_OF_FILE_STATUS: Record<keyof FileStatus, true> = {
+  accessTime: true, blockSize: true, childrenNum: true, fileId: true, group: true, length: true,
+  modificationTime: true, owner: true, pathSuffix: true, permission: true, replication: true, storagePolicy: true, type: true,
+};
+const FILE_STATUS_FIELDS = Object.keys(FIELDS_OF_FILE_STATUS);
 
 describe(`WebHDFS conformance (${REAL_URL ? `real NameNode ${REAL_URL}` : 'emulator'})`, function () {
   this.timeout(30_000);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { InodeMeta } from './permissions';
 import { permissionString } from './permissions';
+import type { ContentSummary, FileStatus } from '../../ports/webhdfs-wire';
 
 /** One inode as the namespace sees it: where it lives on disk and its metadata. */
 export interface Inode {
@@ -11,33 +12,6 @@ export interface Inode {
   isDirectory: boolean;
 }
 
-/** Hadoop's JsonUtil FileStatus fields. */
-export interface FileStatusJson {
-  accessTime: number;
-  blockSize: number;
-  childrenNum: number;
-  fileId: number;
-  group: string;
-  length: number;
-  modificationTime: number;
-  owner: string;
-  pathSuffix: string;
-  permission: string;
-  replication: number;
-  storagePolicy: number;
-  type: 'FILE' | 'DIRECTORY';
-}
-
-export interface ContentSummaryJson {
-  directoryCount: number;
-  fileCount: number;
-  length: number;
-  quota: number;
-  spaceConsumed: number;
-  spaceQuota: number;
-  typeQuota: Record<string, never>;
-}
-
 function childCount(local: string): number {
   try {
     return fs.readdirSync(local).length;
@@ -46,7 +20,7 @@ function childCount(local: string): number {
   }
 }
 
-export function fileStatusOf(inode: Inode, pathSuffix: string): FileStatusJson {
+export function fileStatusOf(inode: Inode, pathSuffix: string): Required<FileStatus> {
   const { stats, meta, isDirectory } = inode;
   return {
     accessTime: isDirectory ? 0 : Math.floor(stats.atimeMs),
@@ -83,7 +57,7 @@ export function sortsAfter(name: string, startAfter: string): boolean {
 export function contentSummaryOf(
   inode: Inode,
   replicationOf: (hdfsPath: string) => number,
-): ContentSummaryJson {
+): Required<ContentSummary> {
   const totals = { directoryCount: 0, fileCount: 0, length: 0, spaceConsumed: 0 };
   const visit = (hdfsPath: string, local: string, stats: fs.Stats): void => {
     if (stats.isDirectory()) {

@@ -7,6 +7,9 @@ import { Caller } from './permissions';
 import { legacyRename, renameWithOptions } from './rename';
 import { DEFAULT_USER } from './auth';
 import { handleControl } from './control';
+import type {
+  BooleanAnswer, ContentSummaryAnswer, DirectoryListingAnswer, FileStatusAnswer, FileStatusesAnswer, LocationAnswer, TokenAnswer,
+} from '../../ports/webhdfs-wire';
 
 /** One NameNode request, parsed and authenticated. */
 interface Call {
@@ -33,16 +36,16 @@ const GET_OPS: Record<string, OpHandler> = {
     }
     redirect(c, {});
   },
-  GETFILESTATUS: (c) => c.reply.json(200, { FileStatus: c.state.namespace.fileStatus(c.caller, c.path) }),
-  LISTSTATUS: (c) => c.reply.json(200, { FileStatuses: { FileStatus: c.state.namespace.list(c.caller, c.path).entries } }),
+  GETFILESTATUS: (c) => c.reply.json(200, { FileStatus: c.state.namespace.fileStatus(c.caller, c.path) } satisfies FileStatusAnswer),
+  LISTSTATUS: (c) => c.reply.json(200, { FileStatuses: { FileStatus: c.state.namespace.list(c.caller, c.path).entries } } satisfies FileStatusesAnswer),
   LISTSTATUS_BATCH: (c) => {
     const ns = c.state.namespace;
     const { entries, remaining } = ns.list(c.caller, c.path, c.params.get('startafter'), ns.listingLimit);
-    c.reply.json(200, { DirectoryListing: { partialListing: { FileStatuses: { FileStatus: entries } }, remainingEntries: remaining } });
+    c.reply.json(200, { DirectoryListing: { partialListing: { FileStatuses: { FileStatus: entries } }, remainingEntries: remaining } } satisfies DirectoryListingAnswer);
   },
-  GETCONTENTSUMMARY: (c) => c.reply.json(200, { ContentSummary: c.state.namespace.contentSummary(c.caller, c.path) }),
+  GETCONTENTSUMMARY: (c) => c.reply.json(200, { ContentSummary: c.state.namespace.contentSummary(c.caller, c.path) } satisfies ContentSummaryAnswer),
   GETHOMEDIRECTORY: (c) => c.reply.json(200, { Path: `/user/${c.caller.user}` }),
-  GETDELEGATIONTOKEN: (c) => c.reply.json(200, { Token: { urlString: c.state.auth.issue(c.caller.user) } }),
+  GETDELEGATIONTOKEN: (c) => c.reply.json(200, { Token: { urlString: c.state.auth.issue(c.caller.user) } } satisfies TokenAnswer),
 };
 
 const PUT_OPS: Record<string, OpHandler> = {
@@ -55,7 +58,7 @@ const PUT_OPS: Record<string, OpHandler> = {
   MKDIRS: (c) => {
     const permission = c.params.permission(0o755);
     c.state.checkWritable(c.op, c.path);
-    c.reply.json(200, { boolean: c.state.namespace.mkdirs(c.caller, c.path, permission) });
+    c.reply.json(200, { boolean: c.state.namespace.mkdirs(c.caller, c.path, permission) } satisfies BooleanAnswer);
   },
   RENAME: (c) => {
     const destination = c.params.get('destination');
@@ -67,7 +70,7 @@ const PUT_OPS: Record<string, OpHandler> = {
     const options = renameOptions(c.params.get('renameoptions'));
     c.state.checkWritable(c.op, c.path);
     if (options === undefined) {
-      c.reply.json(200, { boolean: legacyRename(c.state.namespace, c.caller, c.path, dst) });
+      c.reply.json(200, { boolean: legacyRename(c.state.namespace, c.caller, c.path, dst) } satisfies BooleanAnswer);
       return;
     }
     renameWithOptions(c.state.namespace, c.caller, c.path, dst, options);
@@ -108,7 +111,7 @@ const DELETE_OPS: Record<string, OpHandler> = {
   DELETE: (c) => {
     const recursive = c.params.boolean('recursive', false);
     c.state.checkWritable(c.op, c.path);
-    c.reply.json(200, { boolean: c.state.namespace.delete(c.caller, c.path, recursive) });
+    c.reply.json(200, { boolean: c.state.namespace.delete(c.caller, c.path, recursive) } satisfies BooleanAnswer);
   },
 };
 
@@ -148,7 +151,7 @@ function redirect(c: Call, extra: Record<string, string>): void {
   const handled = new Set(['op', 'delegation', 'user.name', 'doas', 'namenoderpcaddress', 'noredirect', ...Object.keys(extra)]);
   for (const [name, value] of c.params.entries()) if (!handled.has(name)) query.set(name, value);
   const location = `${c.state.dataNodeLocationBase}${WEBHDFS_PREFIX}${encodePath(c.path)}?${query}`;
-  if (noRedirect) c.reply.json(200, { Location: location });
+  if (noRedirect) c.reply.json(200, { Location: location } satisfies LocationAnswer);
   else c.reply.empty(307, { Location: location, 'Content-Type': 'application/octet-stream' });
 }
 

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WebHdfsError, alreadyExists, fileNotFound, illegalArgument } from './remote-exception';
 import { Caller, InodeMeta, SUPERGROUP, checkAccess, checkOwner, checkStickyBit } from './permissions';
-import { FileStatusJson, Inode, contentSummaryOf, fileStatusOf, sortedNames, sortsAfter, ContentSummaryJson } from './file-status';
+import { Inode, contentSummaryOf, fileStatusOf, sortedNames, sortsAfter } from './file-status';
+import type { ContentSummary, FileStatus } from '../../ports/webhdfs-wire';
 import { isWithin, joinPath, parentOf } from './params';
 
 export const DEFAULT_BLOCK_SIZE = 128 * 1024 * 1024;
@@ -97,12 +98,12 @@ export class Namespace {
     return target;
   }
 
-  fileStatus(caller: Caller, hdfsPath: string): FileStatusJson {
+  fileStatus(caller: Caller, hdfsPath: string): Required<FileStatus> {
     return fileStatusOf(this.existing(caller, hdfsPath), '');
   }
 
   /** LISTSTATUS / LISTSTATUS_BATCH: a directory's children after `startAfter`, at most `limit`; a file lists itself. */
-  list(caller: Caller, hdfsPath: string, startAfter?: string, limit = Infinity): { entries: FileStatusJson[]; remaining: number } {
+  list(caller: Caller, hdfsPath: string, startAfter?: string, limit = Infinity): { entries: Required<FileStatus>[]; remaining: number } {
     const inode = this.existing(caller, hdfsPath, `File ${hdfsPath} does not exist.`);
     if (!inode.isDirectory) return { entries: [fileStatusOf(inode, '')], remaining: 0 };
     checkAccess(caller, inode.path, inode.meta, true, 'READ_EXECUTE');
@@ -116,7 +117,7 @@ export class Namespace {
     return { entries, remaining: names.length - page.length };
   }
 
-  contentSummary(caller: Caller, hdfsPath: string): ContentSummaryJson {
+  contentSummary(caller: Caller, hdfsPath: string): Required<ContentSummary> {
     const inode = this.existing(caller, hdfsPath, `File does not exist: ${hdfsPath}`);
     return contentSummaryOf(inode, (p) => this.metaOf(p, false).replication);
   }

@@ -4,6 +4,8 @@
  * IOException, 500 the rest).
  */
 
+import type { RemoteExceptionAnswer } from '../../ports/webhdfs-wire';
+
 /** Simple exception name → Java class, for the exceptions the emulator raises or a test is likely to inject. */
 const JAVA_CLASSES: Record<string, string> = {
   FileNotFoundException: 'java.io.FileNotFoundException',
@@ -55,10 +57,6 @@ export function statusFor(exception: string): number {
   }
 }
 
-export interface RemoteExceptionBody {
-  RemoteException: { exception: string; javaClassName: string; message: string };
-}
-
 /** An error the emulator answers as a RemoteException. */
 export class WebHdfsError extends Error {
   readonly exception: string;
@@ -73,7 +71,7 @@ export class WebHdfsError extends Error {
     this.status = status ?? statusFor(exception);
   }
 
-  toBody(): RemoteExceptionBody {
+  toBody(): RemoteExceptionAnswer {
     return { RemoteException: { exception: this.exception, javaClassName: this.javaClassName, message: this.message } };
   }
 }

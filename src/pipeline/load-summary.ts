@@ -1,0 +1,11 @@
+import type { RecoveryOutcome } from './commit';
+import type { PlannedRange, RangeCheckpoint } from './table-state';
+
+/** What a run did; its own module so that run-recorder.ts, which load-job.ts uses, need not import load-job.ts. */
+export interface LoadSummary {
+  runId: string;
+  plan: PlannedRange[];
+  committed: RangeCheckpoint[];
+  recovered: RecoveryOutcome;
+  dryRun: boolean;
+}
