@@ -15,7 +15,11 @@ const KILLS = byMode(10, 24);
 /** Kills that must land while a run reads, and while it commits; the rest land wherever their timer falls. */
 const PHASE_KILLS = byMode(3, 5);
 /** Records in the topic before the first run; producers append more while the loads run and are killed. */
-const RECORDS = byMode(80_000, 200_000);
+const RECORDS = byMode(40_000, 200_000);
+/** A run's cap per partition: what a run reads before it commits (4 partitions). */
+const RUN_RECORDS_PER_PARTITION = byMode(5_000, 15_000);
+/** Pause between the producers' appends of 400 records during the kill loop. */
+const APPEND_PAUSE_MS = byMode(500, 150);
 
 /** What a killed run left behind: a run directory with a manifest means it died while committing. */
 function killPhase(table: string): 'reading' | 'committing' | 'between' {
@@ -104,7 +108,7 @@ export function describeKillTest(target: KillTestSink): void {
       values.splice(777, 0, { key: 'user-7', value: Buffer.from('garbage that is not JSON'), timestamp: START });
       await produceValues(client, 'page_views', 4, values);
       produced = values.length;
-      const jobFile = writeJob(tmp(), { files: { maxRecords: 4000 }, limits: { maxRecordsPerPartition: 15_000 }, badRecords: { maxPercent: 1 } }, running.bootstrap);
+      const jobFile = writeJob(tmp(), { files: { maxRecords: 4000 }, limits: { maxRecordsPerPartition: RUN_RECORDS_PER_PARTITION }, badRecords: { maxPercent: 1 } }, running.bootstrap);
       const job = JSON.parse(fs.readFileSync(jobFile, 'utf8')) as { output: { sink: string } };
       job.output.sink = opened.sink;
       fs.writeFileSync(jobFile, JSON.stringify(job, null, 2));
@@ -114,7 +118,7 @@ export function describeKillTest(target: KillTestSink): void {
         for (let i = RECORDS; appending; i += 400) {
           await produceValues(client, 'page_views', 4, pageViewValues(i, 400, (n) => tsOf(n) + 3 * HOUR));
           produced += 400;
-          await new Promise((r) => setTimeout(r, 150));
+          await new Promise((r) => setTimeout(r, APPEND_PAUSE_MS));
         }
       })();
       const outcomes: string[] = [];
@@ -140,7 +144,7 @@ export function describeKillTest(target: KillTestSink): void {
       assert.ok(kills() >= KILLS, `${KILLS} kills landed: ${outcomes.join(', ')}`);
       assert.ok(tally('committing') >= PHASE_KILLS, `kills landed during commits: ${phases.join(', ')}`);
       assert.ok(tally('reading') >= PHASE_KILLS, `kills landed while reading: ${phases.join(', ')}`);
-      console.log(`      kills: ${tally('reading')} while reading or writing temporary files, ${tally('committing')} during the commit (manifest written, renames or checkpoints under way), ${tally('between')} between runs`);
+      console.log(`      kills: ${tally('reading')} while reading or writing temporary files, ${tally('committing')} during the commit (manifest written, renames or checkpoints under way), ${tally('between')} between runs; ${outcomes.length} runs, ${produced} records`);
 
       const table = path.join(opened.warehouseOnDisk, 'page_views');
       const files = listFiles(table);
