@@ -166,7 +166,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       recorder.read(results);
       checkBadRecords(job, results);
       const committedAt = new Date().toISOString();
-      // A range the duration limit stopped before its first record read nothing and records nothing.
+      // A range stopped (SIGTERM) before its first fetch read nothing and records nothing.
       const read = results.filter((r) => r.end > r.start);
       const manifest: CommitManifest = { runId, ranges: read.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt })) };
       if (manifest.ranges.length === 0) {

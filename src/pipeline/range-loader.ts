@@ -89,7 +89,9 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
     files.push({ path: file.finalPath, format: file.format, hour: file.hour, records: written.records, bytes: written.bytes });
   };
 
+  let batchesRead = 0;
   const onRecords = async (batch: DecodedRecord[]) => {
+    batchesRead++;
     ctx.onProgress?.(batch.length);
     const now = Date.now();
     for (const kafkaRecord of batch) {
@@ -130,7 +132,11 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
   };
 
   try {
-    const reached = await ctx.source.read(range.partition, range.start, range.end, onRecords, () => Date.now() >= ctx.deadline || ctx.signal?.aborted === true);
+    // The duration limit ends a range only once it has read a first fetch, so that a run whose clock ran out before
+    // its reader was up (worker threads starting on a loaded machine) still makes progress; Camus likewise reads a
+    // minimum of records from each partition past its pull time. Stopping ends reading at once.
+    const stop = () => ctx.signal?.aborted === true || (batchesRead > 0 && Date.now() >= ctx.deadline);
+    const reached = await ctx.source.read(range.partition, range.start, range.end, onRecords, stop);
     range = { ...range, end: reached };
     for (const file of allOpen()) await closeFile(file);
     openByHour.clear();

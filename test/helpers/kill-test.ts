@@ -8,9 +8,18 @@ import { RunningBroker, startBroker } from './broker';
 import { useTempDir } from './temp-dir';
 import { run } from './processes';
 import { SLUICE_BIN } from './cli';
+import { byMode } from './long-mode';
 import { HOUR, START, listFiles, pageViewValues, produceValues, REPO, writeJob } from './page-views';
 
-const KILLS = 24;
+const KILLS = byMode(10, 24);
+/** Kills that must land while a run reads, and while it commits; the rest land wherever their timer falls. */
+const PHASE_KILLS = byMode(3, 5);
+/** Records in the topic before the first run; producers append more while the loads run and are killed. */
+const RECORDS = byMode(40_000, 200_000);
+/** A run's cap per partition: what a run reads before it commits (4 partitions). */
+const RUN_RECORDS_PER_PARTITION = byMode(5_000, 15_000);
+/** Pause between the producers' appends of 400 records during the kill loop. */
+const APPEND_PAUSE_MS = byMode(500, 150);
 
 /** What a killed run left behind: a run directory with a manifest means it died while committing. */
 function killPhase(table: string): 'reading' | 'committing' | 'between' {
@@ -25,17 +34,18 @@ function runDirs(table: string): string[] {
   return fs.existsSync(runs) ? fs.readdirSync(runs) : [];
 }
 
-/** True once a run this child started (not one it is rolling forward) has written its manifest. */
-function commitStarted(table: string, before: Set<string>): boolean {
-  return runDirs(table).some((run) => !before.has(run) && fs.existsSync(path.join(table, '_sluice', 'runs', run, 'commit.json')));
+/** True once a run this child started (not one it is rolling forward) has written `file` (its plan or its manifest). */
+function runWrote(table: string, before: Set<string>, file: 'plan.json' | 'commit.json'): boolean {
+  return runDirs(table).some((run) => !before.has(run) && fs.existsSync(path.join(table, '_sluice', 'runs', run, file)));
 }
 
 /**
- * Runs `sluice load` and kills it with SIGKILL either after `killAt` ms, or, with
- * 'commit', a random 0-8 ms after its commit manifest appears (among the renames
+ * Runs `sluice load` and kills it with SIGKILL either after `killAt` ms; with 'reading',
+ * a random 0-100 ms after its plan appears (while it reads and writes temporary files);
+ * or, with 'commit', a random 0-8 ms after its commit manifest appears (among the renames
  * and checkpoint writes).
  */
-function runLoadChild(job: string, table: string, killAt: number | 'commit'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function runLoadChild(job: string, table: string, killAt: number | 'reading' | 'commit'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [SLUICE_BIN, 'load', '--job', job], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -43,12 +53,13 @@ function runLoadChild(job: string, table: string, killAt: number | 'commit'): Pr
     const kill = () => child.kill('SIGKILL');
     let timer: NodeJS.Timeout | undefined;
     let poll: NodeJS.Timeout | undefined;
-    if (killAt === 'commit') {
+    if (killAt === 'reading' || killAt === 'commit') {
       const before = new Set(runDirs(table));
+      const [file, within] = killAt === 'commit' ? ['commit.json', 8] as const : ['plan.json', 100] as const;
       poll = setInterval(() => {
-        if (!commitStarted(table, before)) return;
+        if (!runWrote(table, before, file)) return;
         clearInterval(poll);
-        timer = setTimeout(kill, Math.floor(Math.random() * 8));
+        timer = setTimeout(kill, Math.floor(Math.random() * within));
       }, 1);
     } else {
       timer = setTimeout(kill, killAt);
@@ -93,30 +104,32 @@ export function describeKillTest(target: KillTestSink): void {
       await client.createTopic('page_views', 4);
       const tsOf = (i: number) => START + Math.floor(i / 25_000) * HOUR + (i % 25_000) * 100;
       let produced = 0;
-      const values = pageViewValues(0, 200_000, tsOf);
+      const values = pageViewValues(0, RECORDS, tsOf);
       values.splice(777, 0, { key: 'user-7', value: Buffer.from('garbage that is not JSON'), timestamp: START });
       await produceValues(client, 'page_views', 4, values);
       produced = values.length;
-      const jobFile = writeJob(tmp(), { files: { maxRecords: 4000 }, limits: { maxRecordsPerPartition: 15_000 }, badRecords: { maxPercent: 1 } }, running.bootstrap);
+      const jobFile = writeJob(tmp(), { files: { maxRecords: 4000 }, limits: { maxRecordsPerPartition: RUN_RECORDS_PER_PARTITION }, badRecords: { maxPercent: 1 } }, running.bootstrap);
       const job = JSON.parse(fs.readFileSync(jobFile, 'utf8')) as { output: { sink: string } };
       job.output.sink = opened.sink;
       fs.writeFileSync(jobFile, JSON.stringify(job, null, 2));
 
       let appending = true;
       const appender = (async () => {
-        for (let i = 200_000; appending; i += 400) {
+        for (let i = RECORDS; appending; i += 400) {
           await produceValues(client, 'page_views', 4, pageViewValues(i, 400, (n) => tsOf(n) + 3 * HOUR));
           produced += 400;
-          await new Promise((r) => setTimeout(r, 150));
+          await new Promise((r) => setTimeout(r, APPEND_PAUSE_MS));
         }
       })();
       const outcomes: string[] = [];
       const phases: string[] = [];
       const kills = () => outcomes.filter((o) => o === 'SIGKILL').length;
-      const commitKills = () => phases.filter((p) => p === 'committing').length;
-      for (let attempt = 0; (kills() < KILLS || commitKills() < 5) && attempt < 150; attempt++) {
+      const tally = (name: string) => phases.filter((p) => p === name).length;
+      const triggers = ['timer', 'commit', 'reading', 'commit'] as const;
+      for (let attempt = 0; (kills() < KILLS || tally('committing') < PHASE_KILLS || tally('reading') < PHASE_KILLS) && attempt < 150; attempt++) {
         const table = path.join(opened.warehouseOnDisk, 'page_views');
-        const result = await runLoadChild(jobFile, table, attempt % 2 ? 'commit' : 50 + Math.floor(Math.random() * 900));
+        const trigger = triggers[attempt % triggers.length];
+        const result = await runLoadChild(jobFile, table, trigger === 'timer' ? 50 + Math.floor(Math.random() * 900) : trigger);
         outcomes.push(result.signal ?? `exit ${result.code}`);
         if (result.signal === 'SIGKILL') phases.push(killPhase(table));
         if (result.code !== null && result.code !== 0) assert.fail(`load failed by itself: ${result.stderr}`);
@@ -129,9 +142,9 @@ export function describeKillTest(target: KillTestSink): void {
         if (/nothing new to load/.test(result.stdout)) break;
       }
       assert.ok(kills() >= KILLS, `${KILLS} kills landed: ${outcomes.join(', ')}`);
-      const tally = (name: string) => phases.filter((p) => p === name).length;
-      assert.ok(tally('committing') >= 5, `kills landed during commits: ${phases.join(', ')}`);
-      console.log(`      kills: ${tally('reading')} while reading or writing temporary files, ${tally('committing')} during the commit (manifest written, renames or checkpoints under way), ${tally('between')} between runs`);
+      assert.ok(tally('committing') >= PHASE_KILLS, `kills landed during commits: ${phases.join(', ')}`);
+      assert.ok(tally('reading') >= PHASE_KILLS, `kills landed while reading: ${phases.join(', ')}`);
+      console.log(`      kills: ${tally('reading')} while reading or writing temporary files, ${tally('committing')} during the commit (manifest written, renames or checkpoints under way), ${tally('between')} between runs; ${outcomes.length} runs, ${produced} records`);
 
       const table = path.join(opened.warehouseOnDisk, 'page_views');
       const files = listFiles(table);

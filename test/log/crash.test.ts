@@ -7,6 +7,7 @@ import { inspectPartitionDir } from '../../src/log/segment-inspector';
 import { CRC_POS, LOG_OVERHEAD, BATCH_LENGTH_POS, readBatchHeader } from '../../src/protocol/record-batch';
 import { CRASH_TEST_DEFAULTS, CRASH_TOPIC } from '../helpers/crash-settings';
 import { useTempDir } from '../helpers/temp-dir';
+import { byMode } from '../helpers/long-mode';
 
 interface Reported {
   lastOffset: number;
@@ -14,7 +15,7 @@ interface Reported {
 }
 
 const APPENDER = path.resolve(__dirname, '../helpers/crash-appender.js');
-const KILLS = 24;
+const KILLS = byMode(12, 24);
 
 /** A tiny seeded generator so a failing run can be repeated with CRASH_SEED. */
 function random(seed: number): () => number {
@@ -56,7 +57,7 @@ function runAndKill(dataDir: string, label: string, runMs: number, reported: Map
 }
 
 /** Damages only bytes after the last reported batch: data nobody was promised. */
-function damageUnreportedTail(partitionDir: string, reported: Map<number, Reported>, next: () => number): string {
+function damageUnreportedTail(partitionDir: string, reported: Map<number, Reported>, next: () => number, how: 'truncate' | 'garble'): string {
   const segments = inspectPartitionDir(partitionDir);
   const active = segments[segments.length - 1];
   const lastReported = Math.max(...[...reported.values()].map((r) => r.lastOffset));
@@ -64,7 +65,7 @@ function damageUnreportedTail(partitionDir: string, reported: Map<number, Report
   const safeEnd = inActive.length > 0 ? inActive[inActive.length - 1].position + inActive[inActive.length - 1].size : 0;
   if (active.sizeBytes <= safeEnd) return 'nothing unreported to damage';
   const at = safeEnd + Math.floor(next() * (active.sizeBytes - safeEnd));
-  if (next() < 0.5) {
+  if (how === 'truncate') {
     fs.truncateSync(active.file, at);
     return `truncated ${path.basename(active.file)} at byte ${at}`;
   }
@@ -122,7 +123,8 @@ describe('crash safety (kill -9 a real appender process)', function () {
     for (let kill = 1; kill <= KILLS; kill++) {
       const runMs = Math.floor(next() * 250);
       const reports = await runAndKill(dataDir, `run${kill}`, runMs, reported);
-      const damage = kill % 3 === 0 ? damageUnreportedTail(path.join(dataDir, `${CRASH_TOPIC}-0`), reported, next) : 'no damage';
+      // Every third kill damages the tail, truncating and garbling in turn.
+      const damage = kill % 3 === 0 ? damageUnreportedTail(path.join(dataDir, `${CRASH_TOPIC}-0`), reported, next, kill % 6 === 0 ? 'garble' : 'truncate') : 'no damage';
       history.push(`kill ${kill} after ${runMs} ms: ${reports} reports, ${damage}`);
       try {
         verify(dataDir, reported, kill % 4 === 0);

@@ -35,7 +35,8 @@ describe('review: a failed range stops the other workers', function () {
     emulator.faults.failNext({ op: 'CREATE', where: 'datanode', count: 1, status: 403, exception: 'AccessControlException' });
     await assert.rejects(running, /AccessControlException/);
     const creates = emulator.requestCount.CREATE ?? 0;
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Files of 100 records: a range still going would start its next upload within milliseconds.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.equal(emulator.requestCount.CREATE ?? 0, creates, 'uploads went on after the run failed');
     assert.deepEqual(listFiles(path.join(tmp(), 'hdfs/warehouse/page_views/_sluice/runs')), []);
   });

@@ -115,6 +115,7 @@ describe('long loads behind a slow link: no overlap, clean stops', function () {
     assert.ok(afterStop.records < total, `the stopped run had not loaded everything (${afterStop.records} of ${total})`);
     assert.equal(afterStop.records, loaded(sched.runs()), 'what the run reported is what is committed');
 
+    proxy.unthrottle();
     const rest = await sluiceAsync(['load', '--job', jobFile]);
     assert.equal(rest.code, 0, rest.stderr);
     const final = await verifiedRecords(jobFile);
@@ -135,6 +136,7 @@ describe('long loads behind a slow link: no overlap, clean stops', function () {
     await sched.until('the first signal taken', (lines) => lines.some((l) => /SIGTERM received/.test(l)), 10_000);
     sched.signal('SIGTERM');
     assert.deepEqual(await sched.exited, { code: null, signal: 'SIGTERM' }, sched.lines.join('\n'));
+    proxy.unthrottle();
     const rest = await sluiceAsync(['load', '--job', jobFile]);
     assert.equal(rest.code, 0, rest.stderr);
     assert.match(rest.stderr, /rolled back interrupted run/);
@@ -165,6 +167,7 @@ describe('long loads behind a slow link: no overlap, clean stops', function () {
     const afterStop = await verifiedRecords(jobFile);
     assert.equal(afterStop.code, 0, afterStop.report);
     assert.ok(afterStop.records < total, `stopped early (${afterStop.records} of ${total})`);
+    proxy.unthrottle();
     const rest = await sluiceAsync(['load', '--job', jobFile]);
     assert.equal(rest.code, 0, rest.stderr);
     const final = await verifiedRecords(jobFile);

@@ -62,9 +62,11 @@ describe('sluice schedule (child process, real broker)', function () {
     await first.until('the first 1000 loaded', () => loadedBy(first.runs(), 'page_views_hourly') >= 1000, 30_000);
     first.signal('SIGTERM');
     assert.deepEqual(await first.exited, { code: 0, signal: null }, first.stderr);
+    const secondTickWhileDown = (Math.floor(Date.now() / 2000) + 2) * 2000;
 
     await produceValues(client, 'page_views', 4, pageViewValues(1000, 1500, tsOf));
-    await new Promise((resolve) => setTimeout(resolve, 5000)); // at least two ticks pass with no scheduler
+    // At least two ticks pass with no scheduler.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, secondTickWhileDown - Date.now()) + 200));
     const restartedAt = Date.now();
     const second = new ScheduleChild(['--jobs', path.join(tmp(), 'jobs')]);
     child = second;

@@ -3,6 +3,8 @@ import * as net from 'node:net';
 export interface SlowProxy {
   /** host:port for a job's `source.bootstrap`. */
   bootstrap: string;
+  /** Lifts the throttle from now on (for a catch-up load whose speed the test does not measure). */
+  unthrottle(): void;
   close(): Promise<void>;
 }
 
@@ -14,6 +16,7 @@ export interface SlowProxy {
  */
 export function startSlowProxy(brokerPort: number, bytesPerSecond: number): Promise<SlowProxy> {
   const sockets = new Set<net.Socket>();
+  let rate = bytesPerSecond;
   const server = net.createServer((client) => {
     const upstream = net.connect({ host: '127.0.0.1', port: brokerPort });
     sockets.add(client).add(upstream);
@@ -29,7 +32,7 @@ export function startSlowProxy(brokerPort: number, bytesPerSecond: number): Prom
       const piece = chunk.subarray(0, 16 * 1024);
       if (piece.length < chunk.length) queue.unshift(chunk.subarray(piece.length));
       client.write(piece);
-      setTimeout(pump, (piece.length / bytesPerSecond) * 1000);
+      setTimeout(pump, (piece.length / rate) * 1000);
     };
     upstream.on('data', (chunk: Buffer) => {
       queue.push(chunk);
@@ -52,6 +55,7 @@ export function startSlowProxy(brokerPort: number, bytesPerSecond: number): Prom
     server.listen(brokerPort, '127.0.0.2', () =>
       resolve({
         bootstrap: `127.0.0.2:${brokerPort}`,
+        unthrottle: () => (rate = Infinity),
         close: () =>
           new Promise<void>((done) => {
             for (const socket of sockets) socket.destroy();
