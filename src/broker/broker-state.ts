@@ -1,4 +1,4 @@
-import type { LogManager } from '../log/log-manager';
+import type { PartitionStore } from '../ports/partition-store';
 import type { AppendNotifier } from './append-notifier';
 
 export interface BrokerIdentity {
@@ -14,9 +14,14 @@ export interface TopicDefaults {
   autoCreateTopics: boolean;
 }
 
-/** What request handlers may touch: the logs, who this broker is, and the append wake-ups. */
+/** The storage handlers reach, one port per kind of state. */
+export interface BrokerStores {
+  partitions: PartitionStore;
+}
+
+/** What request handlers may touch: the stores, who this broker is, and the append wake-ups. */
 export interface BrokerState {
-  logs: LogManager;
+  stores: BrokerStores;
   identity: BrokerIdentity;
   topicDefaults: TopicDefaults;
   appends: AppendNotifier;

@@ -7,14 +7,7 @@ import { AppendNotifier } from './append-notifier';
 import type { BrokerState } from './broker-state';
 import { createDispatcher } from './dispatcher';
 import { KafkaServer } from './server';
-import { RegisteredHandler } from './handlers/handler';
-import { apiVersionsHandler } from './handlers/18-api-versions';
-import { produceHandler } from './handlers/00-produce';
-import { fetchHandler } from './handlers/01-fetch';
-import { listOffsetsHandler } from './handlers/02-list-offsets';
-import { metadataHandler } from './handlers/03-metadata';
-import { createTopicsHandler } from './handlers/19-create-topics';
-import { deleteTopicsHandler } from './handlers/20-delete-topics';
+import { brokerHandlers } from './handlers/registry';
 
 export interface BrokerOptions {
   dataDir: string;
@@ -29,20 +22,6 @@ export interface BrokerOptions {
   maxPartitionsPerTopic?: number;
   logDefaults?: Partial<LogConfig>;
   log?: (line: string) => void;
-}
-
-/** Every API this broker serves; ApiVersions reports exactly this list. */
-function registry(): RegisteredHandler[] {
-  const handlers: RegisteredHandler[] = [
-    produceHandler,
-    fetchHandler,
-    listOffsetsHandler,
-    metadataHandler,
-    createTopicsHandler,
-    deleteTopicsHandler,
-  ];
-  handlers.push(apiVersionsHandler(() => handlers));
-  return handlers;
 }
 
 /** Kafka's meta.properties: the cluster id survives restarts. */
@@ -61,6 +40,7 @@ function clusterIdFor(dataDir: string, nodeId: number): string {
 export class Broker {
   private constructor(
     private readonly state: BrokerState,
+    private readonly logManager: LogManager,
     private readonly server: KafkaServer,
     readonly host: string,
     readonly port: number,
@@ -72,13 +52,13 @@ export class Broker {
     const nodeId = options.nodeId ?? 0;
     const logs = LogManager.open(options.dataDir, { defaults: options.logDefaults, maxPartitionsPerTopic: options.maxPartitionsPerTopic });
     const state: BrokerState = {
-      logs,
+      stores: { partitions: logs },
       identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
       topicDefaults: { numPartitions: options.numPartitions ?? 4, autoCreateTopics: options.autoCreateTopics ?? true },
       appends: new AppendNotifier(),
       stopping: false,
     };
-    const server = new KafkaServer(createDispatcher(registry(), state), {
+    const server = new KafkaServer(createDispatcher(brokerHandlers(), state), {
       host,
       port: options.port ?? 9092,
       maxFrameBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,
@@ -95,11 +75,11 @@ export class Broker {
     logs.startBackgroundTasks();
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
     log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
-    return new Broker(state, server, address.address, address.port);
+    return new Broker(state, logs, server, address.address, address.port);
   }
 
   get logs(): LogManager {
-    return this.state.logs;
+    return this.logManager;
   }
 
   /** Stops accepting, answers the requests already received, flushes and writes the clean-shutdown marker. */
@@ -107,6 +87,6 @@ export class Broker {
     this.state.stopping = true;
     this.state.appends.wakeAll();
     await this.server.close();
-    this.state.logs.close();
+    this.logManager.close();
   }
 }

@@ -1,57 +1,10 @@
-import { KafkaError } from '../protocol/error-codes';
-
-/** A batch failed validation on append; the log is unchanged. */
-export class InvalidBatchError extends KafkaError {
-  constructor(
-    errorName: 'CORRUPT_MESSAGE' | 'MESSAGE_TOO_LARGE' | 'RECORD_LIST_TOO_LARGE' | 'INVALID_RECORD',
-    readonly batchIndex: number,
-    readonly bytePosition: number,
-    detail: string,
-  ) {
-    super(errorName, `batch ${batchIndex} at byte ${bytePosition} of the appended data: ${detail}`);
-    this.name = 'InvalidBatchError';
-  }
-}
-
-export class OffsetOutOfRangeError extends KafkaError {
-  constructor(readonly offset: number, readonly logStartOffset: number, readonly logEndOffset: number) {
-    super('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside [${logStartOffset}, ${logEndOffset}]`);
-    this.name = 'OffsetOutOfRangeError';
-  }
-}
-
-export class InvalidTopicError extends KafkaError {
-  constructor(readonly topic: string, reason: string) {
-    super('INVALID_TOPIC_EXCEPTION', `topic name ${JSON.stringify(topic)} ${reason}`);
-    this.name = 'InvalidTopicError';
-  }
-}
-
-export class UnknownTopicError extends KafkaError {
-  constructor(readonly topic: string, readonly partition?: number) {
-    super('UNKNOWN_TOPIC_OR_PARTITION', partition === undefined ? `no topic ${topic}` : `no partition ${topic}-${partition}`);
-    this.name = 'UnknownTopicError';
-  }
-}
-
-export class TopicExistsError extends KafkaError {
-  constructor(readonly topic: string) {
-    super('TOPIC_ALREADY_EXISTS', `topic ${topic} already exists`);
-    this.name = 'TopicExistsError';
-  }
-}
-
-export class InvalidConfigError extends KafkaError {
-  constructor(readonly key: string, readonly value: string, reason: string) {
-    super('INVALID_CONFIG', `${key}=${value}: ${reason}`);
-    this.name = 'InvalidConfigError';
-  }
-}
-
-/** The log found on disk is not usable (bad file names, unreadable metadata). */
-export class LogStorageError extends KafkaError {
-  constructor(readonly path: string, detail: string) {
-    super('KAFKA_STORAGE_ERROR', `${path}: ${detail}`);
-    this.name = 'LogStorageError';
-  }
-}
+// The log's errors are the PartitionStore port's: an in-memory store throws the same classes.
+export {
+  InvalidBatchError,
+  OffsetOutOfRangeError,
+  InvalidTopicError,
+  UnknownTopicError,
+  TopicExistsError,
+  InvalidConfigError,
+  LogStorageError,
+} from '../ports/store-errors';

@@ -1,4 +1,5 @@
 import { InvalidConfigError } from './errors';
+import type { TopicConfigOverrides } from '../ports/partition-store';
 
 /** Per-topic log settings; keys mirror Kafka's topic configs (segment.bytes → segmentBytes). */
 export interface LogConfig {
@@ -45,7 +46,7 @@ const KEYS: Record<string, KeySpec> = {
 
 export const TOPIC_CONFIG_KEYS: readonly string[] = Object.keys(KEYS);
 
-export type TopicConfigOverrides = Record<string, string>;
+export type { TopicConfigOverrides } from '../ports/partition-store';
 
 /** Checks Kafka-style overrides ("retention.ms" → "3600000") and lays them over `defaults`. */
 export function resolveLogConfig(overrides: TopicConfigOverrides, defaults: Readonly<LogConfig> = DEFAULT_LOG_CONFIG): LogConfig {

@@ -10,6 +10,7 @@ import { syncDirectory } from './atomic-file';
 import { lockDataDir } from './data-dir-lock';
 import { TopicExistsError, UnknownTopicError } from './errors';
 import { KafkaError } from '../protocol/error-codes';
+import type { CreateTopicOptions, PartitionStore } from '../ports/partition-store';
 
 export const CLEAN_SHUTDOWN_FILE = '.sluice_cleanshutdown';
 export const RECOVERY_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
@@ -33,7 +34,7 @@ interface Topic {
 }
 
 /** All topics of one data directory: their metadata, partition logs and background upkeep. */
-export class LogManager {
+export class LogManager implements PartitionStore {
   private readonly topics = new Map<string, Topic>();
   private readonly store: TopicStore;
   private readonly defaults: LogConfig;
@@ -102,7 +103,7 @@ export class LogManager {
     return this.defaults;
   }
 
-  createTopic(name: string, partitions: number, config: TopicConfigOverrides = {}): TopicMetadata {
+  createTopic(name: string, partitions: number, config: TopicConfigOverrides = {}, options: CreateTopicOptions = {}): TopicMetadata {
     validateTopicName(name);
     if (this.topics.has(name)) throw new TopicExistsError(name);
     const limit = this.options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
@@ -111,6 +112,7 @@ export class LogManager {
     }
     const logConfig = resolveLogConfig(config, this.defaults);
     const metadata: TopicMetadata = { name, partitions, config: { ...config }, createdAt: new Date(this.now()).toISOString() };
+    if (options.validateOnly) return metadata;
     const logs = Array.from({ length: partitions }, (_, p) =>
       PartitionLog.open(path.join(this.dataDir, partitionDirName(name, p)), logConfig, { now: this.now, cleanShutdown: true }),
     );
@@ -137,6 +139,10 @@ export class LogManager {
     const topic = this.topics.get(name);
     if (!topic) throw new UnknownTopicError(name);
     return topic;
+  }
+
+  checkTopicName(name: string): void {
+    validateTopicName(name);
   }
 
   hasTopic(name: string): boolean {

@@ -4,22 +4,9 @@ import { LogSegment, TimestampAndOffset } from './segment';
 import { LogStorageError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
+import type { AppendResult, ReadResult, StoredPartition } from '../ports/partition-store';
 
-export interface AppendResult {
-  baseOffset: number;
-  lastOffset: number;
-  recordCount: number;
-  appendTime: number;
-  logStartOffset: number;
-}
-
-export interface ReadResult {
-  /** Whole record batches, exactly as stored; empty at the log end. */
-  records: Buffer;
-  logStartOffset: number;
-  highWatermark: number;
-  logEndOffset: number;
-}
+export type { AppendResult, ReadResult } from '../ports/partition-store';
 
 export interface OpenOptions {
   /** Everything below this offset was flushed before the last stop; recovery starts at its segment. */
@@ -32,7 +19,7 @@ export interface OpenOptions {
 const MAX_RELATIVE_OFFSET = 0x7fffffff;
 
 /** One topic-partition: an ordered run of segments with a single active (last) one. */
-export class PartitionLog {
+export class PartitionLog implements StoredPartition {
   private unflushedRecords = 0;
   private lastFlushTime: number;
   private flushedOffset: number;

@@ -1,4 +1,6 @@
+import { gzipSync } from 'node:zlib';
 import { buildRecordBatch, RecordInput } from '../../src/protocol/records';
+import { ATTRIBUTES_POS, BATCH_HEADER_SIZE, BATCH_LENGTH_POS, CRC_POS, LOG_OVERHEAD, computeBatchCrc } from '../../src/protocol/record-batch';
 
 /** `count` records whose values say which batch and record they are, padded to `valueBytes`. */
 export function makeBatch(label: string, count: number, options: { timestamp?: number; valueBytes?: number } = {}): Buffer {
@@ -10,4 +12,18 @@ export function makeBatch(label: string, count: number, options: { timestamp?: n
     records.push({ key: Buffer.from(`k${i}`), value, timestamp: options.timestamp });
   }
   return buildRecordBatch(records, 0, options.timestamp ?? 1_700_000_000_000);
+}
+
+/**
+ * `batch` re-labelled as compressed with `codec` (1 gzip, 4 zstd …), CRC
+ * recomputed. gzip bodies are really compressed; for other codecs the body is
+ * left as it is, since the broker only passes such batches on.
+ */
+export function withCodec(batch: Buffer, codec: number): Buffer {
+  const body = batch.subarray(BATCH_HEADER_SIZE);
+  const out = Buffer.concat([batch.subarray(0, BATCH_HEADER_SIZE), codec === 1 ? gzipSync(body) : body]);
+  out.writeInt32BE(out.length - LOG_OVERHEAD, BATCH_LENGTH_POS);
+  out.writeInt16BE(codec, ATTRIBUTES_POS);
+  out.writeUInt32BE(computeBatchCrc(out, 0, out.length), CRC_POS);
+  return out;
 }

@@ -1,6 +1,6 @@
 import { produceRequestSchema, produceResponseSchema, ProduceResponse } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
-import { InvalidBatchError } from '../../log/errors';
+import { InvalidBatchError } from '../../ports/store-errors';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
@@ -22,7 +22,7 @@ function failed(index: number, code: number, message: string | null, batchIndex?
 function appendTo(broker: BrokerState, topic: string, index: number, records: Buffer | null): PartitionResponse {
   if (!records || records.length === 0) return failed(index, KafkaErrors.CORRUPT_MESSAGE.code, 'no records');
   try {
-    const result = broker.logs.partition(topic, index).append(records);
+    const result = broker.stores.partitions.partition(topic, index).append(records);
     broker.appends.appended(topic, index);
     return {
       index,

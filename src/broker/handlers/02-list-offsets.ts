@@ -20,7 +20,7 @@ export const listOffsetsHandler = defineHandler({
         partitions: topic.partitions.map((p) => {
           const base = { partitionIndex: p.partitionIndex, oldStyleOffsets: [], leaderEpoch: 0 };
           try {
-            const log = broker.logs.partition(topic.name, p.partitionIndex);
+            const log = broker.stores.partitions.partition(topic.name, p.partitionIndex);
             if (p.timestamp === LATEST) return { ...base, errorCode: 0, timestamp: -1, offset: log.highWatermark };
             if (p.timestamp === EARLIEST) return { ...base, errorCode: 0, timestamp: -1, offset: log.logStartOffset };
             const found = log.offsetForTimestamp(p.timestamp);

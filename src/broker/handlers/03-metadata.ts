@@ -1,5 +1,4 @@
 import { metadataRequestSchema, metadataResponseSchema, MetadataResponse } from '../../protocol/generated';
-import { validateTopicName } from '../../log/topic-name';
 import { KafkaErrors } from '../../protocol/error-codes';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
@@ -10,16 +9,17 @@ type TopicMetadata = MetadataResponse['topics'][number];
 function describeTopic(broker: BrokerState, name: string, autoCreate: boolean): TopicMetadata {
   const { nodeId } = broker.identity;
   const empty = (errorCode: number): TopicMetadata => ({ errorCode, name, isInternal: false, partitions: [], topicAuthorizedOperations: -2147483648 });
+  const store = broker.stores.partitions;
   try {
-    validateTopicName(name);
-    if (!broker.logs.hasTopic(name)) {
+    store.checkTopicName(name);
+    if (!store.hasTopic(name)) {
       if (!autoCreate) return empty(KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code);
-      broker.logs.createTopic(name, broker.topicDefaults.numPartitions);
+      store.createTopic(name, broker.topicDefaults.numPartitions);
     }
   } catch (error) {
     return empty(errorOf(error).code);
   }
-  const { partitions } = broker.logs.describeTopic(name);
+  const { partitions } = store.describeTopic(name);
   return {
     errorCode: 0,
     name,
@@ -47,7 +47,7 @@ export const metadataHandler = defineHandler({
   handle(request, { broker, apiVersion }) {
     // v0: an empty list means every topic; v1+: null means every topic, empty means none.
     const all = request.topics === null || (apiVersion === 0 && request.topics.length === 0);
-    const names = all ? broker.logs.listTopics().map((t) => t.name) : (request.topics ?? []).map((t) => t.name ?? '');
+    const names = all ? broker.stores.partitions.listTopics().map((t) => t.name) : (request.topics ?? []).map((t) => t.name ?? '');
     const autoCreate = !all && broker.topicDefaults.autoCreateTopics && (apiVersion < 4 || request.allowAutoTopicCreation !== false);
     const { nodeId, advertisedHost, advertisedPort, clusterId } = broker.identity;
     return {

@@ -1,8 +1,6 @@
 import { createTopicsRequestSchema, createTopicsResponseSchema, CreateTopicsRequest } from '../../protocol/generated';
 import { KafkaError } from '../../protocol/error-codes';
-import { resolveLogConfig } from '../../log/log-config';
-import { validateTopicName } from '../../log/topic-name';
-import { TopicExistsError } from '../../log/errors';
+import { TopicExistsError } from '../../ports/store-errors';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
@@ -10,18 +8,17 @@ import { defineHandler } from './handler';
 type CreatableTopic = CreateTopicsRequest['topics'][number];
 
 function create(broker: BrokerState, topic: CreatableTopic, validateOnly: boolean): void {
-  validateTopicName(topic.name);
-  if (broker.logs.hasTopic(topic.name)) throw new TopicExistsError(topic.name);
+  const store = broker.stores.partitions;
+  store.checkTopicName(topic.name);
+  if (store.hasTopic(topic.name)) throw new TopicExistsError(topic.name);
   const nodeId = broker.identity.nodeId;
   if (topic.replicationFactor > 1 || topic.assignments.some((a) => a.brokerIds.some((id) => id !== nodeId))) {
     throw new KafkaError('INVALID_REPLICATION_FACTOR', `this cluster has one broker (node ${nodeId})`);
   }
   const partitions = topic.assignments.length > 0 ? topic.assignments.length : topic.numPartitions === -1 ? broker.topicDefaults.numPartitions : topic.numPartitions;
-  if (!Number.isInteger(partitions) || partitions < 1) throw new KafkaError('INVALID_PARTITIONS', `${partitions} partitions requested`);
   const config: Record<string, string> = {};
   for (const c of topic.configs) if (c.value !== null) config[c.name] = c.value;
-  resolveLogConfig(config, broker.logs.defaultConfig);
-  if (!validateOnly) broker.logs.createTopic(topic.name, partitions, config);
+  store.createTopic(topic.name, partitions, config, { validateOnly });
 }
 
 export const createTopicsHandler = defineHandler({

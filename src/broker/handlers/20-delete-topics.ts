@@ -14,7 +14,7 @@ export const deleteTopicsHandler = defineHandler({
       throttleTimeMs: 0,
       responses: (request.topicNames ?? []).map((name) => {
         try {
-          broker.logs.deleteTopic(name);
+          broker.stores.partitions.deleteTopic(name);
           return { name, errorCode: 0 };
         } catch (error) {
           return { name, errorCode: errorOf(error).code };

@@ -1,0 +1,177 @@
+import { strict as assert } from 'node:assert';
+import { fetchRequestSchema, fetchResponseSchema, FetchRequest, FetchResponse } from '../../../src/protocol/generated';
+import { KafkaErrors } from '../../../src/protocol/error-codes';
+import { decodeRecords } from '../../../src/protocol/records';
+import { fetchHandler } from '../../../src/broker/handlers/01-fetch';
+import type { BrokerState } from '../../../src/broker/broker-state';
+import { makeBatch, withCodec } from '../../helpers/batches';
+import { answer, brokerStateOver, versionsOf } from '../../helpers/handler-harness';
+import { MemoryPartitionStore } from '../../helpers/memory-partition-store';
+
+const api = { request: fetchRequestSchema, response: fetchResponseSchema };
+const ZSTD = 4;
+
+interface Wanted {
+  topic: string;
+  partition: number;
+  offset: number;
+  maxBytes?: number;
+}
+
+function fetchRequest(wanted: Wanted[], options: { maxWaitMs?: number; minBytes?: number; maxBytes?: number } = {}): FetchRequest {
+  const topics = [...new Set(wanted.map((w) => w.topic))].map((topic) => ({
+    topic,
+    partitions: wanted.filter((w) => w.topic === topic).map((w) => ({
+      partition: w.partition, fetchOffset: w.offset, logStartOffset: -1, partitionMaxBytes: w.maxBytes ?? 1 << 20, currentLeaderEpoch: -1,
+    })),
+  }));
+  return {
+    replicaId: -1, maxWaitMs: options.maxWaitMs ?? 0, minBytes: options.minBytes ?? 0, maxBytes: options.maxBytes ?? 1 << 24,
+    isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics, forgottenTopicsData: [], rackId: '',
+  };
+}
+
+function partitions(response: FetchResponse) {
+  return response.responses.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p })));
+}
+
+describe('Fetch handler (API 1)', () => {
+  let store: MemoryPartitionStore;
+  let broker: BrokerState;
+  const batchSizes: number[] = [];
+  beforeEach(() => {
+    store = new MemoryPartitionStore();
+    store.createTopic('events', 2);
+    batchSizes.length = 0;
+    for (let i = 0; i < 4; i++) {
+      for (const p of [0, 1]) {
+        const batch = makeBatch(`p${p}b${i}`, 5);
+        batchSizes.push(batch.length);
+        store.partition('events', p).append(batch);
+      }
+    }
+    broker = brokerStateOver(store);
+  });
+
+  it('returns whole batches from the one holding the offset, with the partition offsets, at every version', async () => {
+    for (const version of versionsOf(fetchHandler)) {
+      const response = await answer(fetchHandler, api, version, fetchRequest([{ topic: 'events', partition: 1, offset: 7 }]), broker);
+      const [p] = partitions(response);
+      assert.deepEqual([p.topic, p.partitionIndex, p.errorCode, p.highWatermark], ['events', 1, 0, 20], `v${version}`);
+      assert.equal(p.lastStableOffset, 20);
+      if (version >= 5) assert.equal(p.logStartOffset, 0);
+      const records = decodeRecords(p.records ?? Buffer.alloc(0));
+      assert.deepEqual(records.map((r) => r.offset), [5, 6, 7, 8, 9], 'the batch holding offset 7, whole (decodeRecords reads the first)');
+      assert.equal(p.records?.length, 3 * batchSizes[0], 'batches 5-9, 10-14, 15-19');
+      if (version >= 7) assert.equal(response.sessionId, 0, 'no incremental fetch session');
+    }
+  });
+
+  it('keeps to the partition and response limits, but a first batch larger than both comes whole', async () => {
+    const one = batchSizes[0];
+    const sizes = async (maxBytes: number, partitionMaxBytes: number) => {
+      const request = fetchRequest([0, 1].map((partition) => ({ topic: 'events', partition, offset: 0, maxBytes: partitionMaxBytes })), { maxBytes });
+      return partitions(await answer(fetchHandler, api, 11, request, broker)).map((p) => p.records?.length ?? 0);
+    };
+    assert.deepEqual(await sizes(1 << 20, 1 << 20), [4 * one, 4 * one], 'everything fits');
+    assert.deepEqual(await sizes(1 << 20, 2 * one + 5), [2 * one, 2 * one], 'whole batches up to the partition limit');
+    assert.deepEqual(await sizes(3 * one, 1 << 20), [3 * one, 0], 'the response limit leaves nothing for the second partition');
+    assert.deepEqual(await sizes(3 * one + 10, 1 << 20), [3 * one, 0], 'a first batch of the second partition is not forced past the response limit');
+    assert.deepEqual(await sizes(10, 10), [one, 0], 'a first batch larger than both limits still comes whole');
+    assert.deepEqual(await sizes(1 << 20, 0), [one, 0], 'a zero partition limit still lets the first partition progress');
+  });
+
+  it('answers empty records at the log end and OFFSET_OUT_OF_RANGE past it or below the log start', async () => {
+    store.partition('events', 0).expireBefore(10);
+    const request = fetchRequest([
+      { topic: 'events', partition: 0, offset: 20 },
+      { topic: 'events', partition: 0, offset: 21 },
+      { topic: 'events', partition: 0, offset: 4 },
+    ]);
+    const [atEnd, past, below] = partitions(await answer(fetchHandler, api, 11, request, broker));
+    assert.deepEqual([atEnd.errorCode, atEnd.records?.length, atEnd.highWatermark, atEnd.logStartOffset], [0, 0, 20, 10]);
+    for (const p of [past, below]) {
+      assert.equal(p.errorCode, KafkaErrors.OFFSET_OUT_OF_RANGE.code);
+      assert.deepEqual([p.highWatermark, p.lastStableOffset, p.logStartOffset, p.records?.length], [-1, -1, -1, 0]);
+    }
+  });
+
+  it('answers UNKNOWN_TOPIC_OR_PARTITION per partition beside data from the others', async () => {
+    const request = fetchRequest([{ topic: 'events', partition: 0, offset: 0 }, { topic: 'events', partition: 9, offset: 0 }, { topic: 'gone', partition: 0, offset: 0 }]);
+    const [ok, noPartition, noTopic] = partitions(await answer(fetchHandler, api, 11, request, broker));
+    assert.deepEqual([ok.errorCode, ok.records?.length], [0, 4 * batchSizes[0]]);
+    assert.equal(noPartition.errorCode, KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code);
+    assert.deepEqual([noTopic.topic, noTopic.errorCode], ['gone', KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code]);
+    assert.ok(!store.hasTopic('gone'), 'fetch never creates topics');
+  });
+
+  it('refuses zstd batches to fetchers older than v10 with UNSUPPORTED_COMPRESSION_TYPE, and sends them from v10', async () => {
+    store.createTopic('packed', 1);
+    store.partition('packed', 0).append(makeBatch('plain', 2));
+    store.partition('packed', 0).append(withCodec(makeBatch('zstd', 3), ZSTD));
+    store.partition('packed', 0).append(withCodec(makeBatch('gzip', 3), 1));
+    for (const version of versionsOf(fetchHandler)) {
+      const request = fetchRequest([{ topic: 'packed', partition: 0, offset: 0 }, { topic: 'packed', partition: 0, offset: 5 }, { topic: 'events', partition: 0, offset: 0 }]);
+      const [withZstd, gzipOnly, other] = partitions(await answer(fetchHandler, api, version, request, broker));
+      if (version < 10) {
+        assert.deepEqual([withZstd.errorCode, withZstd.records?.length, withZstd.highWatermark], [KafkaErrors.UNSUPPORTED_COMPRESSION_TYPE.code, 0, 8], `v${version}`);
+      } else {
+        assert.equal(withZstd.errorCode, 0, `v${version}`);
+        assert.ok((withZstd.records?.length ?? 0) > 0);
+      }
+      assert.deepEqual([gzipOnly.errorCode, decodeRecords(gzipOnly.records ?? Buffer.alloc(0)).map((r) => r.offset)], [0, [5, 6, 7]], `v${version}: gzip is fine`);
+      assert.equal(other.errorCode, 0, 'other partitions are unaffected');
+    }
+  });
+
+  it('long-polls until an append to a watched partition brings minBytes', async () => {
+    const waiting = answer(fetchHandler, api, 11, fetchRequest([{ topic: 'events', partition: 0, offset: 20 }], { maxWaitMs: 5000, minBytes: 1 }), broker);
+    const started = Date.now();
+    setTimeout(() => {
+      store.partition('events', 0).append(makeBatch('late', 1));
+      broker.appends.appended('events', 0);
+    }, 150);
+    const [p] = partitions(await waiting);
+    const elapsed = Date.now() - started;
+    assert.deepEqual(decodeRecords(p.records ?? Buffer.alloc(0)).map((r) => r.value?.toString()), ['late:0']);
+    assert.ok(elapsed >= 100 && elapsed < 2000, `answered after ${elapsed} ms`);
+  });
+
+  it('waits out maxWaitMs when nothing arrives, ignoring appends to other partitions', async () => {
+    const started = Date.now();
+    const waiting = answer(fetchHandler, api, 11, fetchRequest([{ topic: 'events', partition: 0, offset: 20 }], { maxWaitMs: 300, minBytes: 1 }), broker);
+    setTimeout(() => {
+      store.partition('events', 1).append(makeBatch('other', 1));
+      broker.appends.appended('events', 1);
+    }, 50);
+    const [p] = partitions(await waiting);
+    assert.deepEqual([p.errorCode, p.records?.length], [0, 0]);
+    assert.ok(Date.now() - started >= 280, `answered after ${Date.now() - started} ms`);
+  });
+
+  it('answers a long poll at once when data already meets minBytes, or a partition fails', async () => {
+    for (const [wanted, what] of [
+      [{ topic: 'events', partition: 0, offset: 0 }, 'enough data'],
+      [{ topic: 'missing', partition: 0, offset: 0 }, 'an unknown topic'],
+    ] as const) {
+      const started = Date.now();
+      await answer(fetchHandler, api, 11, fetchRequest([wanted], { maxWaitMs: 5000, minBytes: 1 }), broker);
+      assert.ok(Date.now() - started < 1000, `${what}: answered after ${Date.now() - started} ms`);
+    }
+  });
+
+  it('answers a waiting long poll at once when the broker begins to stop, and new ones without waiting', async () => {
+    const started = Date.now();
+    const waiting = answer(fetchHandler, api, 11, fetchRequest([{ topic: 'events', partition: 0, offset: 20 }], { maxWaitMs: 10_000, minBytes: 1 }), broker);
+    setTimeout(() => {
+      broker.stopping = true;
+      broker.appends.wakeAll();
+    }, 100);
+    const [p] = partitions(await waiting);
+    assert.deepEqual([p.errorCode, p.records?.length], [0, 0]);
+    assert.ok(Date.now() - started < 2000, `answered after ${Date.now() - started} ms`);
+    const again = Date.now();
+    await answer(fetchHandler, api, 11, fetchRequest([{ topic: 'events', partition: 0, offset: 20 }], { maxWaitMs: 10_000, minBytes: 1 }), broker);
+    assert.ok(Date.now() - again < 1000);
+  });
+});

@@ -1,0 +1,63 @@
+import { strict as assert } from 'node:assert';
+import { decodeMessage, encodeMessage, MessageSchema, Reader } from '../../src/protocol/codec';
+import type { PartitionStore } from '../../src/ports/partition-store';
+import { AppendNotifier } from '../../src/broker/append-notifier';
+import type { BrokerIdentity, BrokerState, TopicDefaults } from '../../src/broker/broker-state';
+import type { RegisteredHandler } from '../../src/broker/handlers/handler';
+
+export const TEST_IDENTITY: Readonly<BrokerIdentity> = { nodeId: 7, advertisedHost: 'broker.test', advertisedPort: 19092, clusterId: 'test-cluster' };
+
+/** Broker state over `store` as Broker.start builds it, without a data directory or a socket. */
+export function brokerStateOver(store: PartitionStore, topicDefaults: Partial<TopicDefaults> = {}): BrokerState {
+  return {
+    stores: { partitions: store },
+    identity: { ...TEST_IDENTITY },
+    topicDefaults: { numPartitions: 3, autoCreateTopics: true, ...topicDefaults },
+    appends: new AppendNotifier(),
+    stopping: false,
+  };
+}
+
+export interface Api<Request, Response> {
+  request: MessageSchema<Request>;
+  response: MessageSchema<Response>;
+}
+
+/**
+ * Calls `handler` the way the dispatcher does: the request encoded at
+ * `version`, the answer decoded at `version` (every byte of it); null when
+ * the handler sends no response.
+ */
+export async function callHandler<Request, Response>(
+  handler: RegisteredHandler,
+  api: Api<Request, Response>,
+  version: number,
+  request: Request,
+  broker: BrokerState,
+): Promise<Response | null> {
+  const body = encodeMessage(api.request, version, request).toBuffer();
+  const written = await handler.respond(new Reader(body), { broker, apiVersion: version, clientId: 'handler-test' });
+  if (written === null) return null;
+  const reader = new Reader(written.toBuffer());
+  const response = decodeMessage(api.response, version, reader);
+  assert.equal(reader.remaining, 0, `${handler.name} v${version} wrote ${reader.remaining} bytes past its response`);
+  return response;
+}
+
+/** callHandler for handlers that always answer. */
+export async function answer<Request, Response>(
+  handler: RegisteredHandler,
+  api: Api<Request, Response>,
+  version: number,
+  request: Request,
+  broker: BrokerState,
+): Promise<Response> {
+  const response = await callHandler(handler, api, version, request, broker);
+  assert.ok(response !== null, `${handler.name} v${version} sent no response`);
+  return response;
+}
+
+/** Every version a handler declares, for tests that must hold at each. */
+export function versionsOf(handler: RegisteredHandler): number[] {
+  return Array.from({ length: handler.maxVersion - handler.minVersion + 1 }, (_, i) => handler.minVersion + i);
+}

@@ -1,0 +1,173 @@
+import type {
+  AppendResult, CreateTopicOptions, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset, TopicConfigOverrides, TopicDescription,
+} from '../../src/ports/partition-store';
+import { TopicExistsError, UnknownTopicError, OffsetOutOfRangeError } from '../../src/ports/store-errors';
+import { KafkaError } from '../../src/protocol/error-codes';
+import { ATTRIBUTES_POS, compressionOf } from '../../src/protocol/record-batch';
+import { decodeRecords } from '../../src/protocol/records';
+import { assignOffsets, validateAppend } from '../../src/log/append-validation';
+import { DEFAULT_LOG_CONFIG, LogConfig, resolveLogConfig } from '../../src/log/log-config';
+import { validateTopicName } from '../../src/log/topic-name';
+import { DEFAULT_MAX_PARTITIONS_PER_TOPIC } from '../../src/log/log-manager';
+
+interface StoredBatch {
+  baseOffset: number;
+  lastOffset: number;
+  maxTimestamp: number;
+  bytes: Buffer;
+}
+
+/**
+ * A partition held in memory. It shares the log's pure rules (batch checks,
+ * offset assignment, config and topic-name validation) so handlers see what
+ * they would see on disk; there are no segments, files or flushes.
+ */
+export class MemoryPartition implements StoredPartition {
+  private batches: StoredBatch[] = [];
+  private startOffset = 0;
+  private endOffset = 0;
+
+  constructor(private readonly config: () => LogConfig, private readonly now: () => number) {}
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.endOffset;
+  }
+
+  get highWatermark(): number {
+    return this.endOffset;
+  }
+
+  append(records: Buffer): AppendResult {
+    const { maxMessageBytes, segmentBytes } = this.config();
+    const validated = validateAppend(records, maxMessageBytes, segmentBytes);
+    const baseOffset = this.endOffset;
+    for (const batch of assignOffsets(records, validated, baseOffset)) {
+      const bytes = Buffer.from(records.subarray(batch.position, batch.position + batch.size));
+      this.batches.push({ baseOffset: batch.baseOffset, lastOffset: batch.lastOffset, maxTimestamp: batch.maxTimestamp, bytes });
+    }
+    this.endOffset = baseOffset + validated.recordCount;
+    return {
+      baseOffset,
+      lastOffset: this.endOffset - 1,
+      recordCount: validated.recordCount,
+      appendTime: this.now(),
+      logStartOffset: this.startOffset,
+    };
+  }
+
+  read(offset: number, maxBytes: number): ReadResult {
+    if (offset < this.startOffset || offset > this.endOffset) throw new OffsetOutOfRangeError(offset, this.startOffset, this.endOffset);
+    const picked: Buffer[] = [];
+    let size = 0;
+    for (const batch of this.batches) {
+      if (batch.lastOffset < offset) continue;
+      if (picked.length > 0 && size + batch.bytes.length > maxBytes) break;
+      picked.push(batch.bytes);
+      size += batch.bytes.length;
+    }
+    return { records: Buffer.concat(picked), logStartOffset: this.startOffset, highWatermark: this.highWatermark, logEndOffset: this.endOffset };
+  }
+
+  offsetForTimestamp(timestamp: number): TimestampAndOffset | undefined {
+    const batch = this.batches.find((b) => b.maxTimestamp >= timestamp);
+    if (!batch) return undefined;
+    const whole = { offset: batch.baseOffset, timestamp: batch.maxTimestamp };
+    if (compressionOf(batch.bytes.readInt16BE(ATTRIBUTES_POS)) !== 0) return whole;
+    const hit = decodeRecords(batch.bytes).find((record) => record.timestamp >= timestamp);
+    return hit ? { offset: hit.offset, timestamp: hit.timestamp } : whole;
+  }
+
+  /** What retention does: drops whole batches that end before `offset`; the log start moves to the first kept batch. */
+  expireBefore(offset: number): void {
+    this.batches = this.batches.filter((b) => b.lastOffset >= offset);
+    this.startOffset = this.batches[0]?.baseOffset ?? this.endOffset;
+  }
+}
+
+interface MemoryTopic {
+  description: TopicDescription;
+  resolved: LogConfig;
+  partitions: MemoryPartition[];
+}
+
+export interface MemoryPartitionStoreOptions {
+  defaults?: Partial<LogConfig>;
+  maxPartitionsPerTopic?: number;
+  now?: () => number;
+}
+
+/** A PartitionStore for handler tests: the same checks and errors as LogManager, nothing on disk. */
+export class MemoryPartitionStore implements PartitionStore {
+  private readonly topics = new Map<string, MemoryTopic>();
+  private readonly defaults: LogConfig;
+  private readonly now: () => number;
+
+  constructor(private readonly options: MemoryPartitionStoreOptions = {}) {
+    this.defaults = { ...DEFAULT_LOG_CONFIG, ...options.defaults };
+    this.now = options.now ?? Date.now;
+  }
+
+  checkTopicName(name: string): void {
+    validateTopicName(name);
+  }
+
+  hasTopic(name: string): boolean {
+    return this.topics.has(name);
+  }
+
+  listTopics(): TopicDescription[] {
+    return [...this.topics.values()].map((t) => t.description).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  describeTopic(name: string): TopicDescription {
+    return this.topic(name).description;
+  }
+
+  createTopic(name: string, partitions: number, config: TopicConfigOverrides = {}, options: CreateTopicOptions = {}): TopicDescription {
+    validateTopicName(name);
+    if (this.topics.has(name)) throw new TopicExistsError(name);
+    const limit = this.options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > limit) {
+      throw new KafkaError('INVALID_PARTITIONS', `${partitions} partitions requested for ${name}; allowed: 1 to ${limit}`);
+    }
+    const resolved = resolveLogConfig(config, this.defaults);
+    const description: TopicDescription = { name, partitions, config: { ...config } };
+    if (options.validateOnly) return description;
+    const topic: MemoryTopic = { description, resolved, partitions: [] };
+    topic.partitions = Array.from({ length: partitions }, () => new MemoryPartition(() => topic.resolved, this.now));
+    this.topics.set(name, topic);
+    return description;
+  }
+
+  deleteTopic(name: string): void {
+    this.topic(name);
+    this.topics.delete(name);
+  }
+
+  alterTopicConfig(name: string, config: TopicConfigOverrides): void {
+    const topic = this.topic(name);
+    topic.resolved = resolveLogConfig(config, this.defaults);
+    topic.description = { ...topic.description, config: { ...config } };
+  }
+
+  partition(topic: string, partition: number): MemoryPartition {
+    const found = this.topic(topic).partitions[partition];
+    if (!found) throw new UnknownTopicError(topic, partition);
+    return found;
+  }
+
+  /** The effective config of a topic, as LogManager.topicConfig gives it. */
+  topicConfig(name: string): LogConfig {
+    return { ...this.topic(name).resolved };
+  }
+
+  private topic(name: string): MemoryTopic {
+    const topic = this.topics.get(name);
+    if (!topic) throw new UnknownTopicError(name);
+    return topic;
+  }
+}

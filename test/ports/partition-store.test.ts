@@ -1,0 +1,194 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { PartitionStore, TopicDescription } from '../../src/ports/partition-store';
+import {
+  InvalidBatchError, InvalidConfigError, InvalidTopicError, OffsetOutOfRangeError, TopicExistsError, UnknownTopicError,
+} from '../../src/ports/store-errors';
+import { KafkaError, KafkaErrors } from '../../src/protocol/error-codes';
+import { BASE_OFFSET_POS, CRC_POS } from '../../src/protocol/record-batch';
+import { buildRecordBatch, decodeRecords } from '../../src/protocol/records';
+import { LogManager } from '../../src/log/log-manager';
+import { makeBatch, withCodec } from '../helpers/batches';
+import { MemoryPartitionStore } from '../helpers/memory-partition-store';
+
+const T0 = 1_700_000_000_000;
+const MAX_PARTITIONS = 8;
+
+/** Records at T0, T0+10, T0+20 …, so a search between two lands on the later. */
+function timedBatch(label: string, count: number, first: number): Buffer {
+  return buildRecordBatch(Array.from({ length: count }, (_, i) => ({ value: Buffer.from(`${label}${i}`), timestamp: T0 + (first + i) * 10 })));
+}
+
+function kafkaCode(name: keyof typeof KafkaErrors) {
+  return (e: unknown) => e instanceof KafkaError && e.code === KafkaErrors[name].code;
+}
+
+/** The port's fields of a description (LogManager adds its own, such as createdAt). */
+function described({ name, partitions, config }: TopicDescription): TopicDescription {
+  return { name, partitions, config };
+}
+
+interface Opened {
+  store: PartitionStore;
+  close(): void;
+}
+
+/** The behaviour handlers rely on, checked on every PartitionStore so the in-memory one stays honest. */
+function partitionStoreContract(kind: string, open: () => Opened): void {
+  describe(`PartitionStore contract: ${kind}`, () => {
+    let opened: Opened;
+    let store: PartitionStore;
+    beforeEach(() => {
+      opened = open();
+      store = opened.store;
+    });
+    afterEach(() => opened.close());
+
+    it('assigns offsets from the log end and rewrites each stored batch base offset', () => {
+      store.createTopic('t', 2);
+      const first = store.partition('t', 1).append(makeBatch('a', 3));
+      const two = Buffer.concat([makeBatch('b', 2), makeBatch('c', 4)]);
+      const second = store.partition('t', 1).append(two);
+      assert.deepEqual([first.baseOffset, first.lastOffset, first.recordCount, first.logStartOffset], [0, 2, 3, 0]);
+      assert.deepEqual([second.baseOffset, second.lastOffset, second.recordCount], [3, 8, 6]);
+      const p = store.partition('t', 1);
+      assert.deepEqual([p.logStartOffset, p.highWatermark, p.logEndOffset], [0, 9, 9]);
+      assert.equal(store.partition('t', 0).logEndOffset, 0, 'the other partition is untouched');
+      const { records } = p.read(0, 1 << 20);
+      assert.deepEqual(decodeRecords(records, 0).map((r) => r.offset), [0, 1, 2]);
+      assert.equal(records.readBigInt64BE(makeBatch('a', 3).length + BASE_OFFSET_POS), 3n);
+      assert.equal(two.readBigInt64BE(makeBatch('b', 2).length + BASE_OFFSET_POS), 5n, 'offsets are written into the appended buffer');
+    });
+
+    it('reads whole batches from the one holding the offset, within maxBytes, the first always whole', () => {
+      store.createTopic('t', 1);
+      const p = store.partition('t', 0);
+      const sizes = ['a', 'b', 'c'].map((label) => {
+        const batch = makeBatch(label, 4);
+        p.append(batch);
+        return batch.length;
+      });
+      const inside = p.read(6, 1 << 20);
+      assert.equal(inside.records.length, sizes[1] + sizes[2], 'offset 6 is inside the second batch (4-7)');
+      assert.equal(inside.records.readBigInt64BE(BASE_OFFSET_POS), 4n);
+      assert.deepEqual([inside.logStartOffset, inside.highWatermark, inside.logEndOffset], [0, 12, 12]);
+      assert.equal(p.read(0, sizes[0] + sizes[1] + 1).records.length, sizes[0] + sizes[1]);
+      assert.equal(p.read(0, 1).records.length, sizes[0]);
+      assert.equal(p.read(12, 100).records.length, 0, 'empty at the log end');
+      assert.throws(() => p.read(13, 100), (e: unknown) => e instanceof OffsetOutOfRangeError && e.offset === 13 && e.logEndOffset === 12);
+      assert.throws(() => p.read(-1, 100), kafkaCode('OFFSET_OUT_OF_RANGE'));
+    });
+
+    it('rejects a bad append whole, naming the batch, and keeps the partition as it was', () => {
+      store.createTopic('t', 1, { 'max.message.bytes': '2000' });
+      const p = store.partition('t', 0);
+      p.append(makeBatch('ok', 1));
+      const corrupt = makeBatch('bad', 2);
+      corrupt[CRC_POS] ^= 0xff;
+      assert.throws(() => p.append(Buffer.concat([makeBatch('fine', 1), corrupt])), (e: unknown) =>
+        e instanceof InvalidBatchError && e.batchIndex === 1 && e.code === KafkaErrors.CORRUPT_MESSAGE.code);
+      assert.throws(() => p.append(makeBatch('big', 1, { valueBytes: 3000 })), (e: unknown) =>
+        e instanceof InvalidBatchError && e.code === KafkaErrors.MESSAGE_TOO_LARGE.code);
+      assert.throws(() => p.append(Buffer.alloc(0)), kafkaCode('CORRUPT_MESSAGE'));
+      assert.equal(p.logEndOffset, 1);
+      assert.equal(decodeRecords(p.read(0, 1 << 20).records).length, 1);
+    });
+
+    it('finds the first record at or after a timestamp; a compressed batch answers its base offset', () => {
+      store.createTopic('t', 1);
+      const p = store.partition('t', 0);
+      p.append(timedBatch('a', 5, 0));
+      p.append(withCodec(timedBatch('z', 5, 5), 1));
+      assert.equal(p.offsetForTimestamp(T0 + 999), undefined);
+      assert.deepEqual(p.offsetForTimestamp(T0), { offset: 0, timestamp: T0 });
+      assert.deepEqual(p.offsetForTimestamp(T0 + 25), { offset: 3, timestamp: T0 + 30 });
+      assert.deepEqual(p.offsetForTimestamp(T0 + 61), { offset: 5, timestamp: T0 + 90 }, 'gzip batch: base offset, max timestamp');
+    });
+
+    it('creates, lists, describes and deletes topics; a deleted topic comes back empty', () => {
+      assert.deepEqual(described(store.createTopic('orders', 3, { 'retention.ms': '3600000' })), { name: 'orders', partitions: 3, config: { 'retention.ms': '3600000' } });
+      store.createTopic('audit', 1);
+      assert.deepEqual(store.listTopics().map((t) => [t.name, t.partitions]), [['audit', 1], ['orders', 3]]);
+      assert.deepEqual(store.describeTopic('orders').config, { 'retention.ms': '3600000' });
+      assert.ok(store.hasTopic('orders') && !store.hasTopic('nope'));
+      store.partition('orders', 2).append(makeBatch('x', 2));
+      store.deleteTopic('orders');
+      assert.ok(!store.hasTopic('orders'));
+      assert.deepEqual(store.listTopics().map((t) => t.name), ['audit']);
+      store.createTopic('orders', 3);
+      assert.equal(store.partition('orders', 2).logEndOffset, 0);
+    });
+
+    it('throws the typed errors for names, duplicates, partition counts, configs and missing topics', () => {
+      store.createTopic('t', 2);
+      assert.throws(() => store.checkTopicName('bad/name'), InvalidTopicError);
+      assert.throws(() => store.checkTopicName('x'.repeat(300)), InvalidTopicError);
+      store.checkTopicName('fine.name_1-2');
+      assert.throws(() => store.createTopic('../escape', 1), InvalidTopicError);
+      assert.throws(() => store.createTopic('t', 1), (e: unknown) => e instanceof TopicExistsError && e.topic === 't');
+      assert.throws(() => store.createTopic('u', 0), kafkaCode('INVALID_PARTITIONS'));
+      assert.throws(() => store.createTopic('u', MAX_PARTITIONS + 1), kafkaCode('INVALID_PARTITIONS'));
+      assert.throws(() => store.createTopic('u', 1, { 'no.such': '1' }), InvalidConfigError);
+      assert.throws(() => store.createTopic('u', 1, { 'retention.ms': 'soon' }), InvalidConfigError);
+      assert.ok(!store.hasTopic('u'));
+      assert.throws(() => store.describeTopic('u'), (e: unknown) => e instanceof UnknownTopicError && e.partition === undefined);
+      assert.throws(() => store.deleteTopic('u'), UnknownTopicError);
+      assert.throws(() => store.partition('u', 0), UnknownTopicError);
+      assert.throws(() => store.partition('t', 2), (e: unknown) => e instanceof UnknownTopicError && e.partition === 2);
+      assert.throws(() => store.partition('t', -1), UnknownTopicError);
+    });
+
+    it('validateOnly checks everything a create checks and creates nothing', () => {
+      store.createTopic('t', 1);
+      assert.deepEqual(described(store.createTopic('v', 4, { 'retention.ms': '1000' }, { validateOnly: true })), { name: 'v', partitions: 4, config: { 'retention.ms': '1000' } });
+      assert.ok(!store.hasTopic('v'));
+      assert.throws(() => store.createTopic('t', 1, {}, { validateOnly: true }), TopicExistsError);
+      assert.throws(() => store.createTopic('v', MAX_PARTITIONS + 1, {}, { validateOnly: true }), kafkaCode('INVALID_PARTITIONS'));
+      assert.throws(() => store.createTopic('v', 1, { 'segment.bytes': '1' }, { validateOnly: true }), InvalidConfigError);
+      assert.throws(() => store.createTopic('bad name', 1, {}, { validateOnly: true }), InvalidTopicError);
+      assert.deepEqual(store.listTopics().map((t) => t.name), ['t']);
+    });
+
+    it('alters a topic config at once, and keeps the old one when the new is invalid', () => {
+      store.createTopic('t', 1);
+      const big = () => makeBatch('big', 1, { valueBytes: 3000 });
+      store.partition('t', 0).append(big());
+      store.alterTopicConfig('t', { 'max.message.bytes': '2000' });
+      assert.deepEqual(store.describeTopic('t').config, { 'max.message.bytes': '2000' });
+      assert.throws(() => store.partition('t', 0).append(big()), kafkaCode('MESSAGE_TOO_LARGE'));
+      assert.throws(() => store.alterTopicConfig('t', { 'max.message.bytes': 'lots' }), InvalidConfigError);
+      assert.deepEqual(store.describeTopic('t').config, { 'max.message.bytes': '2000' });
+      assert.throws(() => store.alterTopicConfig('nope', {}), UnknownTopicError);
+    });
+  });
+}
+
+partitionStoreContract('LogManager', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-store-'));
+  const store = LogManager.open(dir, { maxPartitionsPerTopic: MAX_PARTITIONS });
+  return {
+    store,
+    close() {
+      store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+partitionStoreContract('MemoryPartitionStore', () => ({ store: new MemoryPartitionStore({ maxPartitionsPerTopic: MAX_PARTITIONS }), close: () => undefined }));
+
+describe('MemoryPartitionStore retention stand-in', () => {
+  it('expires whole batches: the log start moves to the first kept batch', () => {
+    const store = new MemoryPartitionStore();
+    store.createTopic('t', 1);
+    const p = store.partition('t', 0);
+    for (const label of ['a', 'b', 'c']) p.append(makeBatch(label, 4));
+    p.expireBefore(6);
+    assert.equal(p.logStartOffset, 4, 'the batch 4-7 holds offset 6 and stays');
+    assert.throws(() => p.read(3, 100), (e: unknown) => e instanceof OffsetOutOfRangeError && e.logStartOffset === 4);
+    p.expireBefore(12);
+    assert.deepEqual([p.logStartOffset, p.logEndOffset, p.read(12, 100).records.length], [12, 12, 0]);
+  });
+});
