@@ -7,6 +7,7 @@ import { AppendNotifier } from './append-notifier';
 import type { BrokerState } from './broker-state';
 import { createDispatcher } from './dispatcher';
 import { KafkaServer } from './server';
+import { ConnectionOptions, connectionSettings } from './connection-settings';
 import { RegisteredHandler } from './handlers/handler';
 import { apiVersionsHandler } from './handlers/18-api-versions';
 import { produceHandler } from './handlers/00-produce';
@@ -16,7 +17,7 @@ import { metadataHandler } from './handlers/03-metadata';
 import { createTopicsHandler } from './handlers/19-create-topics';
 import { deleteTopicsHandler } from './handlers/20-delete-topics';
 
-export interface BrokerOptions {
+export interface BrokerOptions extends ConnectionOptions {
   dataDir: string;
   host?: string;
   port?: number;
@@ -24,8 +25,6 @@ export interface BrokerOptions {
   numPartitions?: number;
   autoCreateTopics?: boolean;
   nodeId?: number;
-  /** Kafka's socket.request.max.bytes. */
-  maxRequestBytes?: number;
   maxPartitionsPerTopic?: number;
   logDefaults?: Partial<LogConfig>;
   log?: (line: string) => void;
@@ -68,6 +67,7 @@ export class Broker {
 
   static async start(options: BrokerOptions): Promise<Broker> {
     const log = options.log ?? (() => undefined);
+    const connections = connectionSettings(options);
     const host = options.host ?? '127.0.0.1';
     const nodeId = options.nodeId ?? 0;
     const logs = LogManager.open(options.dataDir, { defaults: options.logDefaults, maxPartitionsPerTopic: options.maxPartitionsPerTopic });
@@ -81,8 +81,8 @@ export class Broker {
     const server = new KafkaServer(createDispatcher(registry(), state), {
       host,
       port: options.port ?? 9092,
-      maxFrameBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,
-      log: (connection, message) => log(`connection ${connection.id} from ${connection.remote}: ${message}`),
+      ...connections,
+      log,
     });
     let address;
     try {
