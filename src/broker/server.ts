@@ -59,7 +59,7 @@ export class KafkaServer {
     if (refusal) {
       socket.on('error', () => undefined);
       socket.destroy();
-      this.badClients.record('too many connections', ip, `connection from ${ip}:${socket.remotePort} refused: ${refusal}`);
+      this.badClients.record('too many connections', `${ip}:${socket.remotePort}`, `connection from ${ip}:${socket.remotePort} refused: ${refusal}`);
       return;
     }
     const connection = new Connection(this.nextConnectionId++, socket, handler, this.options, this.memory, (c, kind, message) =>
