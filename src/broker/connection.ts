@@ -171,12 +171,9 @@ export class Connection implements ConnectionInfo {
   checkTimeouts(now: number): void {
     if (this.closed) return;
     if (this.frameStartedAt !== null && now - this.frameStartedAt >= this.limits.frameTimeoutMs) {
-      const received = this.reader.pendingBytes;
       const declared = this.reader.partialFrameSize;
-      this.close(
-        'request not complete in time',
-        `request not complete after ${now - this.frameStartedAt} ms (${received} bytes of ${declared ?? '?'} received; request-frame-timeout-ms)`,
-      );
+      const got = declared === null ? `${this.reader.pendingBytes} of 4 size bytes` : `${this.reader.pendingBytes - 4} of ${declared} bytes`;
+      this.close('request not complete in time', `request not complete after ${now - this.frameStartedAt} ms (${got} received; request-frame-timeout-ms)`);
       return;
     }
     const idle = !this.busy && this.queue.length === 0 && this.reader.pendingBytes === 0 && !this.waitingForMemory;

@@ -5,6 +5,8 @@ import { frame } from '../helpers/broker';
 import { BrokerProcess, spawnBroker } from '../helpers/broker-process';
 import { answersApiVersions, apiVersionsRequest, connectRaw, sleep, WatchedSocket } from '../helpers/raw-socket';
 import { useTempDir } from '../helpers/temp-dir';
+import { SLUICE_BIN } from '../helpers/cli';
+import { run } from '../helpers/processes';
 
 /** Resolves true if the broker closes the connection within `ms`, false if it is still open then. */
 async function closedWithin(watched: WatchedSocket, ms: number): Promise<boolean> {
@@ -88,7 +90,7 @@ describe('broker connection limits', function () {
     await answersApiVersions(busy, 999);
     busy.socket.destroy();
     const stderr = await stop(broker);
-    assert.match(stderr, /connection \d+ from 127\.0\.0\.1:\d+: closing: request not complete after \d+ ms \(\d+ bytes of (\?|\d+) received; request-frame-timeout-ms\)/);
+    assert.match(stderr, /connection \d+ from 127\.0\.0\.1:\d+: closing: request not complete after \d+ ms \(\d+ of (4 size bytes|\d+ bytes) received; request-frame-timeout-ms\)/);
     assert.equal(loggedEvents(stderr).byKind.get('request not complete in time'), 3, 'the three half-sent requests, idle ones not counted');
   });
 
@@ -134,6 +136,19 @@ describe('broker connection limits', function () {
     const stderr = await stop(broker);
     assert.match(stderr, /connection from 127\.0\.0\.1:\d+ refused: 127\.0\.0\.1 has max-connections-per-ip \(2\) open/);
     assert.equal(loggedEvents(stderr).byKind.get('too many connections'), refusedSeen, 'every refusal is logged or counted');
+  });
+
+  it('refuses to start on a setting that is not a usable number, naming it', async () => {
+    const dataDir = path.join(tmp(), 'data');
+    for (const [flag, value, message] of [
+      ['--queued-max-request-bytes', '0', /queued-max-request-bytes must be positive, or -1 for no cap/],
+      ['--max-connections', 'many', /max-connections must be an integer of at least 1, not NaN/],
+    ] as const) {
+      const result = await run(process.execPath, [SLUICE_BIN, 'broker', '--data-dir', dataDir, '--port', '0', flag, value]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, message);
+    }
+    assert.equal(fs.existsSync(dataDir), false, 'nothing was opened');
   });
 
   it('logs repeated bad clients as the first of each kind and a summary with counts, not a line per connection', async () => {
