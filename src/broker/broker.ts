@@ -8,8 +8,9 @@ import type { BrokerState } from './broker-state';
 import { createDispatcher } from './dispatcher';
 import { KafkaServer } from './server';
 import { brokerHandlers } from './handlers/registry';
+import { ConnectionOptions, connectionSettings } from './connection-settings';
 
-export interface BrokerOptions {
+export interface BrokerOptions extends ConnectionOptions {
   dataDir: string;
   host?: string;
   port?: number;
@@ -17,8 +18,6 @@ export interface BrokerOptions {
   numPartitions?: number;
   autoCreateTopics?: boolean;
   nodeId?: number;
-  /** Kafka's socket.request.max.bytes. */
-  maxRequestBytes?: number;
   maxPartitionsPerTopic?: number;
   logDefaults?: Partial<LogConfig>;
   log?: (line: string) => void;
@@ -48,6 +47,7 @@ export class Broker {
 
   static async start(options: BrokerOptions): Promise<Broker> {
     const log = options.log ?? (() => undefined);
+    const connections = connectionSettings(options);
     const host = options.host ?? '127.0.0.1';
     const nodeId = options.nodeId ?? 0;
     const logs = LogManager.open(options.dataDir, { defaults: options.logDefaults, maxPartitionsPerTopic: options.maxPartitionsPerTopic });
@@ -61,8 +61,8 @@ export class Broker {
     const server = new KafkaServer(createDispatcher(brokerHandlers(), state), {
       host,
       port: options.port ?? 9092,
-      maxFrameBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,
-      log: (connection, message) => log(`connection ${connection.id} from ${connection.remote}: ${message}`),
+      ...connections,
+      log,
     });
     let address;
     try {

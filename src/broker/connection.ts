@@ -1,5 +1,7 @@
 import type { Socket } from 'node:net';
 import { FrameError, FrameReader } from '../protocol/frame-reader';
+import type { BadClientKind } from './bad-client-log';
+import type { RequestMemory } from './request-memory';
 
 /** What answers one request frame: the response body chunks (without the size prefix), or null for none (acks=0). */
 export type FrameHandler = (frame: Buffer, connection: ConnectionInfo) => Promise<Buffer[] | null>;
@@ -9,48 +11,121 @@ export interface ConnectionInfo {
   readonly remote: string;
 }
 
-export type ConnectionLog = (connection: ConnectionInfo, message: string) => void;
+/** Told why a connection is being closed because of something its client did. */
+export type ConnectionLog = (connection: ConnectionInfo, kind: BadClientKind, message: string) => void;
+
+export interface ConnectionLimits {
+  /** Kafka's socket.request.max.bytes: a larger frame closes the connection. */
+  maxFrameBytes: number;
+  /** How long a request may take to arrive whole, from its first byte (sluice's own; Kafka has none). */
+  frameTimeoutMs: number;
+  /** Kafka's connections.max.idle.ms: a connection with nothing to do for this long is closed. */
+  idleTimeoutMs: number;
+}
 
 const MAX_QUEUED_FRAMES = 64;
 
 /**
  * One client connection. Requests are handled one at a time and answered in
  * order, as Kafka does; a frame that cannot be handled closes this connection
- * and nothing else.
+ * and nothing else. Reading pauses while this connection has many requests
+ * queued, or while the broker-wide request budget has no room for the request
+ * being received: the client is slowed down by TCP, not disconnected.
  */
 export class Connection implements ConnectionInfo {
   private readonly reader: FrameReader;
   private readonly queue: Buffer[] = [];
   private busy = false;
   private closed = false;
+  private stopped = false;
+  private paused = false;
   private idle: (() => void)[] = [];
+  /** Bytes this connection holds in the shared request budget. */
+  private heldBytes = 0;
+  /** Whether the frame being received already has its room in the budget. */
+  private partialFrameAdmitted = false;
+  private waitingForMemory: (() => void) | null = null;
+  private lastActivity = Date.now();
+  /** When the frame being received began to arrive; null when there is none or the broker is not reading. */
+  private frameStartedAt: number | null = null;
   readonly remote: string;
 
   constructor(
     readonly id: number,
     private readonly socket: Socket,
     private readonly handler: FrameHandler,
-    maxFrameBytes: number,
+    private readonly limits: ConnectionLimits,
+    private readonly memory: RequestMemory,
     private readonly log: ConnectionLog,
   ) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.reader = new FrameReader(maxFrameBytes);
+    this.reader = new FrameReader(limits.maxFrameBytes);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('error', (error) => this.close(`socket error: ${error.message}`));
+    socket.on('error', (error) => this.close('socket error', `socket error: ${error.message}`));
     socket.on('close', () => this.close());
   }
 
   private receive(chunk: Buffer): void {
     if (this.closed) return;
+    this.lastActivity = Date.now();
+    let frames: Buffer[];
     try {
-      this.queue.push(...this.reader.push(chunk));
+      frames = this.reader.push(chunk);
     } catch (error) {
-      this.close((error as FrameError).message);
+      this.close('bad frame size', (error as FrameError).message);
       return;
     }
-    if (this.queue.length >= MAX_QUEUED_FRAMES) this.socket.pause();
+    frames.forEach((frame, i) => {
+      // The first frame may be the one that was arriving, whose room is already taken; the rest came whole.
+      if (i === 0 && this.partialFrameAdmitted) this.partialFrameAdmitted = false;
+      else this.hold(frame.length);
+    });
+    if (frames.length > 0) this.frameStartedAt = null;
+    this.queue.push(...frames);
+    this.admitPartialFrame();
+    this.updateReading();
     void this.processQueue();
+  }
+
+  private hold(bytes: number): void {
+    this.memory.hold(bytes);
+    this.heldBytes += bytes;
+  }
+
+  private giveBack(bytes: number): void {
+    if (this.closed) return; // close() gave back everything
+    this.heldBytes -= bytes;
+    this.memory.release(bytes);
+  }
+
+  /** Takes room in the budget for the frame now arriving, or waits (not reading) until there is some. */
+  private admitPartialFrame(): void {
+    const size = this.reader.partialFrameSize;
+    if (size === null || this.partialFrameAdmitted || this.waitingForMemory) return;
+    const admitted = () => {
+      this.waitingForMemory = null;
+      this.partialFrameAdmitted = true;
+      this.heldBytes += size;
+      this.updateReading();
+    };
+    if (this.memory.reserve(size, admitted)) {
+      this.partialFrameAdmitted = true;
+      this.heldBytes += size;
+    } else {
+      this.waitingForMemory = admitted;
+    }
+  }
+
+  private updateReading(): void {
+    const queueFull = this.queue.length >= (this.paused ? MAX_QUEUED_FRAMES / 2 : MAX_QUEUED_FRAMES);
+    const read = !this.closed && !this.stopped && !this.waitingForMemory && !queueFull;
+    if (read && this.paused) this.socket.resume();
+    if (!read && !this.paused) this.socket.pause();
+    this.paused = !read;
+    // Time spent not reading is the broker's doing, so the frame timeout counts only time spent reading.
+    if (this.paused || this.reader.pendingBytes === 0) this.frameStartedAt = null;
+    else this.frameStartedAt ??= Date.now();
   }
 
   private async processQueue(): Promise<void> {
@@ -58,13 +133,15 @@ export class Connection implements ConnectionInfo {
     this.busy = true;
     while (this.queue.length > 0 && !this.closed) {
       const frame = this.queue.shift()!;
-      if (this.queue.length < MAX_QUEUED_FRAMES / 2) this.socket.resume();
+      this.updateReading();
       try {
         const response = await this.handler(frame, this);
+        this.giveBack(frame.length);
         if (response && !this.closed) await this.send(response);
       } catch (error) {
-        this.close(`request failed: ${(error as Error).message}`);
+        this.close('request failed', `request failed: ${(error as Error).message}`);
       }
+      this.lastActivity = Date.now();
     }
     this.busy = false;
     for (const resolve of this.idle.splice(0)) resolve();
@@ -90,6 +167,19 @@ export class Connection implements ConnectionInfo {
     });
   }
 
+  /** Closes this connection if a request has taken too long to arrive, or it has been idle too long. */
+  checkTimeouts(now: number): void {
+    if (this.closed) return;
+    if (this.frameStartedAt !== null && now - this.frameStartedAt >= this.limits.frameTimeoutMs) {
+      const declared = this.reader.partialFrameSize;
+      const got = declared === null ? `${this.reader.pendingBytes} of 4 size bytes` : `${this.reader.pendingBytes - 4} of ${declared} bytes`;
+      this.close('request not complete in time', `request not complete after ${now - this.frameStartedAt} ms (${got} received; request-frame-timeout-ms)`);
+      return;
+    }
+    const idle = !this.busy && this.queue.length === 0 && this.reader.pendingBytes === 0 && !this.waitingForMemory;
+    if (idle && now - this.lastActivity >= this.limits.idleTimeoutMs) this.close(); // Kafka closes idle connections silently too
+  }
+
   /** Resolves once the request being handled (if any) has been answered and no more are queued. */
   whenIdle(): Promise<void> {
     if (!this.busy || this.closed) return Promise.resolve();
@@ -98,14 +188,20 @@ export class Connection implements ConnectionInfo {
 
   /** Stops reading new requests; those already received are still answered. */
   stopReading(): void {
-    this.socket.pause();
+    this.stopped = true;
+    this.updateReading();
   }
 
-  close(reason?: string): void {
+  close(kind?: BadClientKind, reason?: string): void {
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
-    if (reason) this.log(this, `closing: ${reason}`);
+    if (this.waitingForMemory) this.memory.cancel(this.waitingForMemory);
+    this.waitingForMemory = null;
+    const held = this.heldBytes;
+    this.heldBytes = 0;
+    this.memory.release(held);
+    if (kind && reason) this.log(this, kind, reason);
     this.socket.destroy();
     for (const resolve of this.idle.splice(0)) resolve();
   }

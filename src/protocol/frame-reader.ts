@@ -33,8 +33,14 @@ export class FrameReader {
     }
   }
 
+  /** Bytes received of frames not yet complete. */
   get pendingBytes(): number {
     return this.buffered;
+  }
+
+  /** The declared size of the frame being received, once its size prefix has arrived (checked by `push`). */
+  get partialFrameSize(): number | null {
+    return this.buffered >= 4 ? this.peekSize() : null;
   }
 
   private peekSize(): number {

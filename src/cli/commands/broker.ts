@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { Broker } from '../../broker/broker';
+import { CONNECTION_DEFAULTS as d } from '../../broker/connection-settings';
 import type { CommandIO } from '../io';
 
 export interface BrokerArgs {
@@ -9,6 +10,13 @@ export interface BrokerArgs {
   'advertised-host'?: string;
   'num-partitions': number;
   'auto-create-topics': boolean;
+  'socket-request-max-bytes': number;
+  'queued-max-request-bytes': number;
+  'connections-max-idle-ms': number;
+  'request-frame-timeout-ms': number;
+  'max-connections': number;
+  'max-connections-per-ip': number;
+  'bad-client-log-window-ms': number;
 }
 
 export const command = 'broker';
@@ -22,7 +30,26 @@ export function builder(yargs: Argv): Argv<BrokerArgs> {
     .option('port', { type: 'number', default: 9092 })
     .option('advertised-host', { type: 'string', describe: 'host name given to clients in Metadata (default: --host)' })
     .option('num-partitions', { type: 'number', default: 4, describe: 'partitions of auto-created topics' })
-    .option('auto-create-topics', { type: 'boolean', default: true, describe: 'create unknown topics named in Metadata requests' });
+    .option('auto-create-topics', { type: 'boolean', default: true, describe: 'create unknown topics named in Metadata requests' })
+    .option('socket-request-max-bytes', { type: 'number', default: d.maxRequestBytes, describe: 'largest request; a larger one closes its connection' })
+    .option('queued-max-request-bytes', {
+      type: 'number',
+      default: d.maxQueuedRequestBytes,
+      describe: 'bytes of requests being received or handled, all connections together; past it reading pauses (-1: no cap)',
+    })
+    .option('connections-max-idle-ms', { type: 'number', default: d.connectionsMaxIdleMs, describe: 'close connections idle this long' })
+    .option('request-frame-timeout-ms', {
+      type: 'number',
+      default: d.requestFrameTimeoutMs,
+      describe: 'close a connection whose request has not arrived whole this long after its first byte (sluice\'s own)',
+    })
+    .option('max-connections', { type: 'number', default: d.maxConnections, describe: 'connections beyond this are closed at once' })
+    .option('max-connections-per-ip', { type: 'number', default: d.maxConnectionsPerIp, describe: 'connections from one address beyond this are closed at once' })
+    .option('bad-client-log-window-ms', {
+      type: 'number',
+      default: d.badClientLogWindowMs,
+      describe: 'log the first bad-client event of each kind per window, then one line counting the rest',
+    });
 }
 
 /** Runs until SIGTERM or SIGINT, then stops cleanly; resolves to the exit status. */
@@ -34,6 +61,13 @@ export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.E
     advertisedHost: args['advertised-host'],
     numPartitions: args['num-partitions'],
     autoCreateTopics: args['auto-create-topics'],
+    maxRequestBytes: args['socket-request-max-bytes'],
+    maxQueuedRequestBytes: args['queued-max-request-bytes'],
+    connectionsMaxIdleMs: args['connections-max-idle-ms'],
+    requestFrameTimeoutMs: args['request-frame-timeout-ms'],
+    maxConnections: args['max-connections'],
+    maxConnectionsPerIp: args['max-connections-per-ip'],
+    badClientLogWindowMs: args['bad-client-log-window-ms'],
     log: (line) => io.err(line),
   });
   const signal = await new Promise<string>((resolve) => {
