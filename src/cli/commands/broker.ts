@@ -9,6 +9,8 @@ export interface BrokerArgs {
   'advertised-host'?: string;
   'num-partitions': number;
   'auto-create-topics': boolean;
+  'max-partitions'?: number;
+  'max-open-files'?: number;
 }
 
 export const command = 'broker';
@@ -22,7 +24,12 @@ export function builder(yargs: Argv): Argv<BrokerArgs> {
     .option('port', { type: 'number', default: 9092 })
     .option('advertised-host', { type: 'string', describe: 'host name given to clients in Metadata (default: --host)' })
     .option('num-partitions', { type: 'number', default: 4, describe: 'partitions of auto-created topics' })
-    .option('auto-create-topics', { type: 'boolean', default: true, describe: 'create unknown topics named in Metadata requests' });
+    .option('auto-create-topics', { type: 'boolean', default: true, describe: 'create unknown topics named in Metadata requests' })
+    .option('max-partitions', {
+      type: 'number',
+      describe: 'partitions of all topics together; creating more is refused with POLICY_VIOLATION (default: a third of --max-open-files, at most 4000)',
+    })
+    .option('max-open-files', { type: 'number', describe: 'segment files holding a descriptor at once (default: half of `ulimit -n`)' });
 }
 
 /** Runs until SIGTERM or SIGINT, then stops cleanly; resolves to the exit status. */
@@ -34,6 +41,8 @@ export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.E
     advertisedHost: args['advertised-host'],
     numPartitions: args['num-partitions'],
     autoCreateTopics: args['auto-create-topics'],
+    maxPartitions: args['max-partitions'],
+    maxOpenFiles: args['max-open-files'],
     log: (line) => io.err(line),
   });
   const signal = await new Promise<string>((resolve) => {
