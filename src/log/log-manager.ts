@@ -23,6 +23,8 @@ export interface LogManagerOptions {
   flushCheckIntervalMs?: number;
   /** Kafka: log.retention.check.interval.ms. */
   retentionCheckIntervalMs?: number;
+  /** Kafka: log.flush.offset.checkpoint.interval.ms. */
+  recoveryPointCheckpointIntervalMs?: number;
   maxPartitionsPerTopic?: number;
   /** Partitions of all topics together that creating topics may reach (sluice's max.partitions). */
   maxPartitions?: number;
@@ -294,7 +296,7 @@ export class LogManager {
     };
     every(this.options.flushCheckIntervalMs ?? 100, this.guarded('flush', () => this.flushDue()));
     every(this.options.retentionCheckIntervalMs ?? 300_000, this.guarded('retention', () => this.enforceRetention()));
-    every(60_000, this.guarded('recovery-point checkpoint', () => this.checkpointRecoveryPoints()));
+    every(this.options.recoveryPointCheckpointIntervalMs ?? 60_000, this.guarded('recovery-point checkpoint', () => this.checkpointRecoveryPoints()));
   }
 
   /** Background work must never throw out of a timer: the failure is reported, at most once a minute per task. */

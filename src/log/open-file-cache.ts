@@ -18,6 +18,8 @@ function isOutOfDescriptors(error: unknown): boolean {
 export class OpenFileCache {
   /** Open files, least recently used first (a Map keeps insertion order). */
   private readonly open = new Map<CachedFile, true>();
+  /** Files held open by asynchronous uses; they cannot be evicted, so their number is bounded too. */
+  private pinned = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < MIN_OPEN_FILES) {
@@ -34,6 +36,19 @@ export class OpenFileCache {
 
   get openCount(): number {
     return this.open.size;
+  }
+
+  /** @internal Claims one of the capacity/2 slots for an asynchronous use, or throws when all are taken. */
+  pin(file: CachedFile): void {
+    if (this.pinned >= Math.floor(this.capacity / 2)) {
+      throw new LogStorageError(file.path, `${this.pinned} files are busy with background work; try again later`);
+    }
+    this.pinned++;
+  }
+
+  /** @internal */
+  unpin(): void {
+    this.pinned--;
   }
 
   private mostRecent: CachedFile | undefined;
@@ -103,13 +118,16 @@ export class CachedFile {
 
   /**
    * Like withFd, for an asynchronous use: the descriptor stays open until the
-   * returned promise settles. Failing to open throws at once, not in the promise.
+   * returned promise settles. Failing to open, or too many asynchronous uses
+   * at once, throws at once rather than in the promise.
    */
   withFdAsync<T>(use: (fd: number) => Promise<T>): Promise<T> {
     const fd = this.withFd((fd) => fd);
+    this.cache.pin(this);
     this.pins++;
     const unpin = () => {
       this.pins--;
+      this.cache.unpin();
       if (this.closed) this.release();
     };
     return use(fd).finally(unpin);

@@ -184,7 +184,7 @@ export class PartitionLog {
     try {
       flushing = this.activeSegment.flushAsync();
     } catch {
-      // No descriptor to flush with (EMFILE): nothing was lost, and the next check tries again.
+      // No descriptor to flush with (EMFILE, or too many flushes in flight): the next check tries again.
       return;
     }
     this.unflushedRecords = 0;
