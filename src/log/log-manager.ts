@@ -11,6 +11,7 @@ import { MAX_FILE_NAME_BYTES, syncDirectory } from './atomic-file';
 import { lockDataDir } from './data-dir-lock';
 import { LogStorageError, TopicExistsError, UnknownTopicError } from './errors';
 import { OpenFileCache } from './open-file-cache';
+import { BackgroundTasks } from './background-tasks';
 import { KafkaError } from '../protocol/error-codes';
 
 export const CLEAN_SHUTDOWN_FILE = '.sluice_cleanshutdown';
@@ -36,7 +37,6 @@ export interface LogManagerOptions {
 
 export const DEFAULT_MAX_PARTITIONS_PER_TOPIC = 1000;
 export const DEFAULT_MAX_OPEN_FILES = 1000;
-const BACKGROUND_REPORT_INTERVAL_MS = 60_000;
 
 interface Topic {
   metadata: TopicMetadata;
@@ -51,10 +51,9 @@ export class LogManager {
   private readonly store: TopicStore;
   private readonly files: OpenFileCache;
   private readonly report: (line: string) => void;
-  private readonly lastReported = new Map<string, number>();
   private readonly defaults: LogConfig;
   private readonly now: () => number;
-  private timers: NodeJS.Timeout[] = [];
+  private readonly background: BackgroundTasks;
   private readonly unlock: () => void;
   /** True when the previous stop left the clean-shutdown marker. */
   readonly openedClean: boolean;
@@ -65,6 +64,7 @@ export class LogManager {
     this.defaults = { ...DEFAULT_LOG_CONFIG, ...options.defaults };
     this.now = options.now ?? Date.now;
     this.report = options.log ?? (() => undefined);
+    this.background = new BackgroundTasks(this.report);
     this.files = new OpenFileCache(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
     this.store = new TopicStore(dataDir);
     const marker = path.join(dataDir, CLEAN_SHUTDOWN_FILE);
@@ -276,7 +276,7 @@ export class LogManager {
       try {
         deleted += log.enforceRetention();
       } catch (error) {
-        this.reportBackground('retention', `retention of ${partitionDirName(topic, partition)} failed: ${(error as Error).message}`);
+        this.background.reportFailure('retention', `retention of ${partitionDirName(topic, partition)} failed: ${(error as Error).message}`);
       }
     }
     return deleted;
@@ -288,39 +288,15 @@ export class LogManager {
   }
 
   startBackgroundTasks(): void {
-    if (this.timers.length > 0) return;
-    const every = (ms: number, task: () => void) => {
-      const timer = setInterval(task, ms);
-      timer.unref();
-      this.timers.push(timer);
-    };
-    every(this.options.flushCheckIntervalMs ?? 100, this.guarded('flush', () => this.flushDue()));
-    every(this.options.retentionCheckIntervalMs ?? 300_000, this.guarded('retention', () => this.enforceRetention()));
-    every(this.options.recoveryPointCheckpointIntervalMs ?? 60_000, this.guarded('recovery-point checkpoint', () => this.checkpointRecoveryPoints()));
-  }
-
-  /** Background work must never throw out of a timer: the failure is reported, at most once a minute per task. */
-  private guarded(task: string, work: () => void): () => void {
-    return () => {
-      try {
-        work();
-      } catch (error) {
-        this.reportBackground(task, `${task} failed (tried again later): ${(error as Error).message}`);
-      }
-    };
-  }
-
-  private reportBackground(task: string, line: string): void {
-    const now = Date.now();
-    if (now - (this.lastReported.get(task) ?? -Infinity) < BACKGROUND_REPORT_INTERVAL_MS) return;
-    this.lastReported.set(task, now);
-    this.report(line);
+    if (this.background.running) return;
+    this.background.every(this.options.flushCheckIntervalMs ?? 100, 'flush', () => this.flushDue());
+    this.background.every(this.options.retentionCheckIntervalMs ?? 300_000, 'retention', () => this.enforceRetention());
+    this.background.every(this.options.recoveryPointCheckpointIntervalMs ?? 60_000, 'recovery-point checkpoint', () => this.checkpointRecoveryPoints());
   }
 
   /** Flushes everything, records recovery points and leaves the marker that lets the next open skip recovery. */
   close(): void {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers = [];
+    this.background.stop();
     for (const { log } of this.allLogs()) log.close();
     this.checkpointRecoveryPoints();
     fs.writeFileSync(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');
