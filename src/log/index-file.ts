@@ -28,6 +28,11 @@ export class IndexFile {
     });
   }
 
+  /** Takes a descriptor now, so that appends right after it need not open one. */
+  ensureOpen(): void {
+    this.file.withFd(() => undefined);
+  }
+
   get entries(): number {
     return this.count;
   }

@@ -21,6 +21,10 @@ export class OffsetIndex {
     this.file = new IndexFile(filePath, ENTRY_SIZE, Math.floor(maxIndexBytes / ENTRY_SIZE), (b, p) => b.readInt32BE(p), files);
   }
 
+  ensureOpen(): void {
+    this.file.ensureOpen();
+  }
+
   get entries(): number {
     return this.file.entries;
   }

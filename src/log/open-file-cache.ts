@@ -18,6 +18,7 @@ function isOutOfDescriptors(error: unknown): boolean {
 export class OpenFileCache {
   /** Open files, least recently used first (a Map keeps insertion order). */
   private readonly open = new Map<CachedFile, true>();
+  private mostRecent: CachedFile | undefined;
   /** Files held open by asynchronous uses; they cannot be evicted, so their number is bounded too. */
   private pinned = 0;
 
@@ -27,7 +28,10 @@ export class OpenFileCache {
     }
   }
 
-  /** A handle on `filePath`, created (empty) if absent; no descriptor is held until it is used. */
+  /**
+   * A handle on `filePath`, created (empty) if absent. Later reopens do not
+   * create: a file removed behind the log's back is an error, not a new empty file.
+   */
   file(filePath: string): CachedFile {
     const file = new CachedFile(filePath, this);
     file.withFd(() => undefined);
@@ -51,8 +55,6 @@ export class OpenFileCache {
     this.pinned--;
   }
 
-  private mostRecent: CachedFile | undefined;
-
   /** @internal */
   touch(file: CachedFile): void {
     if (file === this.mostRecent) return;
@@ -62,17 +64,18 @@ export class OpenFileCache {
   }
 
   /** @internal Opens a descriptor for `file`, closing idle ones to stay within capacity. */
-  openFor(file: CachedFile): number {
+  openFor(file: CachedFile, create: boolean): number {
     this.evict(this.open.size + 1 - this.capacity);
+    const flags = fs.constants.O_RDWR | (create ? fs.constants.O_CREAT : 0);
     let fd: number;
     try {
-      fd = fs.openSync(file.path, fs.constants.O_RDWR | fs.constants.O_CREAT);
+      fd = fs.openSync(file.path, flags);
     } catch (error) {
       if (!isOutOfDescriptors(error)) throw error;
       // Sockets or other code took the descriptors this cache counted on: give back half and try once more.
       this.evict(Math.ceil(this.open.size / 2));
       try {
-        fd = fs.openSync(file.path, fs.constants.O_RDWR | fs.constants.O_CREAT);
+        fd = fs.openSync(file.path, flags);
       } catch (retryError) {
         if (!isOutOfDescriptors(retryError)) throw retryError;
         throw new LogStorageError(file.path, `cannot open: the process is out of file descriptors (${(retryError as Error).message})`);
@@ -102,6 +105,7 @@ export class CachedFile {
   private fd = -1;
   private pins = 0;
   private closed = false;
+  private opened = false;
 
   constructor(readonly path: string, private readonly cache: OpenFileCache) {}
 
@@ -111,8 +115,12 @@ export class CachedFile {
    */
   withFd<T>(use: (fd: number) => T): T {
     if (this.closed) throw new LogStorageError(this.path, 'used after close');
-    if (this.fd < 0) this.fd = this.cache.openFor(this);
-    else this.cache.touch(this);
+    if (this.fd < 0) {
+      this.fd = this.cache.openFor(this, !this.opened);
+      this.opened = true;
+    } else {
+      this.cache.touch(this);
+    }
     return use(this.fd);
   }
 

@@ -156,6 +156,9 @@ export class LogSegment {
   /** Writes already-validated batches with assigned offsets; `batches` positions are relative to `data`. */
   append(data: Buffer, batches: readonly BatchLocation[]): void {
     const start = this.size;
+    // Both indexes hold a descriptor before the log is written: running out of them fails the append, not half of it.
+    this.offsetIndex.ensureOpen();
+    this.timeIndex.ensureOpen();
     this.file.withFd((fd) => {
       try {
         let written = 0;

@@ -25,6 +25,10 @@ export class TimeIndex {
     this.file = new IndexFile(filePath, ENTRY_SIZE, Math.floor(maxIndexBytes / ENTRY_SIZE), readInt64, files);
   }
 
+  ensureOpen(): void {
+    this.file.ensureOpen();
+  }
+
   get entries(): number {
     return this.file.entries;
   }

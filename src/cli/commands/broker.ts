@@ -34,6 +34,11 @@ export function builder(yargs: Argv): Argv<BrokerArgs> {
 
 /** Runs until SIGTERM or SIGINT, then stops cleanly; resolves to the exit status. */
 export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.EventEmitter = process): Promise<number> {
+  // Listening first: a SIGTERM that arrives while the log opens stops the broker cleanly once it has started.
+  const stopSignal = new Promise<string>((resolve) => {
+    signals.once('SIGTERM', () => resolve('SIGTERM'));
+    signals.once('SIGINT', () => resolve('SIGINT'));
+  });
   const broker = await Broker.start({
     dataDir: args['data-dir'],
     host: args.host,
@@ -45,10 +50,7 @@ export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.E
     maxOpenFiles: args['max-open-files'],
     log: (line) => io.err(line),
   });
-  const signal = await new Promise<string>((resolve) => {
-    signals.once('SIGTERM', () => resolve('SIGTERM'));
-    signals.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await stopSignal;
   io.err(`${signal}: stopping (finishing requests in flight, flushing)`);
   await broker.stop();
   io.err('stopped cleanly');
