@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LogManager } from '../log/log-manager';
+import { storageLimits } from './storage-limits';
 import type { LogConfig } from '../log/log-config';
 import { AppendNotifier } from './append-notifier';
 import type { BrokerState } from './broker-state';
@@ -19,6 +20,10 @@ export interface BrokerOptions extends ConnectionOptions {
   autoCreateTopics?: boolean;
   nodeId?: number;
   maxPartitionsPerTopic?: number;
+  /** Partitions of all topics together (default from the open-file limit; see storage-limits.ts). */
+  maxPartitions?: number;
+  /** Segment files that may hold a descriptor at once (default: half the open-file limit). */
+  maxOpenFiles?: number;
   logDefaults?: Partial<LogConfig>;
   log?: (line: string) => void;
 }
@@ -50,7 +55,14 @@ export class Broker {
     const connections = connectionSettings(options);
     const host = options.host ?? '127.0.0.1';
     const nodeId = options.nodeId ?? 0;
-    const logs = LogManager.open(options.dataDir, { defaults: options.logDefaults, maxPartitionsPerTopic: options.maxPartitionsPerTopic });
+    const limits = storageLimits(options);
+    const logs = LogManager.open(options.dataDir, {
+      defaults: options.logDefaults,
+      maxPartitionsPerTopic: options.maxPartitionsPerTopic,
+      maxPartitions: limits.maxPartitions,
+      maxOpenFiles: limits.maxOpenFiles,
+      log,
+    });
     const state: BrokerState = {
       stores: { partitions: logs },
       identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
@@ -74,6 +86,7 @@ export class Broker {
     state.identity.advertisedPort = address.port;
     logs.startBackgroundTasks();
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
+    log(`limits: max.partitions=${limits.maxPartitions} (${logs.partitionCount} in use), segment files open at once ≤ ${limits.maxOpenFiles}, open-file limit ${limits.openFileLimit ?? 'unknown'}`);
     log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
     return new Broker(state, logs, server, address.address, address.port);
   }

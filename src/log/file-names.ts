@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { MAX_FILE_NAME_BYTES } from './atomic-file';
 
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
@@ -23,6 +24,16 @@ export function parseSegmentFileName(fileName: string): { baseOffset: number; su
 
 export function partitionDirName(topic: string, partition: number): string {
   return `${topic}-${partition}`;
+}
+
+/**
+ * Where a partition directory is renamed while its topic is deleted:
+ * `<topic>-<partition>.<id>-delete`, with the topic cut short (as Kafka does)
+ * so that the name stays within 255 bytes for a 249-character topic.
+ */
+export function deleteDirName(topic: string, partition: number, uniqueId: string): string {
+  const suffix = `-${partition}.${uniqueId}${DELETE_DIR_SUFFIX}`;
+  return topic.slice(0, Math.max(0, MAX_FILE_NAME_BYTES - suffix.length)) + suffix;
 }
 
 /** Splits "<topic>-<partition>" at its last dash; undefined when the name is not a partition directory. */

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { CachedFile, OpenFileCache } from './open-file-cache';
 
 /**
  * A file of fixed-size entries sorted by a numeric key, mirrored in memory.
@@ -6,7 +7,7 @@ import * as fs from 'node:fs';
  * short or long, which is why recovery rebuilds an index instead of trusting it.
  */
 export class IndexFile {
-  private fd: number;
+  private readonly file: CachedFile;
   private memory: Buffer;
   private count: number;
 
@@ -15,13 +16,21 @@ export class IndexFile {
     readonly entrySize: number,
     readonly maxEntries: number,
     private readonly keyAt: (buffer: Buffer, pos: number) => number,
+    files: OpenFileCache,
   ) {
-    this.fd = fs.openSync(filePath, fs.constants.O_RDWR | fs.constants.O_CREAT);
-    const size = fs.fstatSync(this.fd).size;
+    this.file = files.file(filePath);
+    const size = this.file.withFd((fd) => fs.fstatSync(fd).size);
     this.count = Math.floor(size / entrySize);
     this.memory = Buffer.alloc(Math.max(entrySize * 64, this.count * entrySize));
-    if (this.count > 0) fs.readSync(this.fd, this.memory, 0, this.count * entrySize, 0);
-    if (size % entrySize !== 0) fs.ftruncateSync(this.fd, this.count * entrySize);
+    this.file.withFd((fd) => {
+      if (this.count > 0) fs.readSync(fd, this.memory, 0, this.count * entrySize, 0);
+      if (size % entrySize !== 0) fs.ftruncateSync(fd, this.count * entrySize);
+    });
+  }
+
+  /** Takes a descriptor now, so that appends right after it need not open one. */
+  ensureOpen(): void {
+    this.file.withFd(() => undefined);
   }
 
   get entries(): number {
@@ -53,7 +62,7 @@ export class IndexFile {
       this.memory = grown;
     }
     entry.copy(this.memory, pos, 0, this.entrySize);
-    fs.writeSync(this.fd, this.memory, pos, this.entrySize, pos);
+    this.file.withFd((fd) => fs.writeSync(fd, this.memory, pos, this.entrySize, pos));
     this.count++;
   }
 
@@ -78,7 +87,7 @@ export class IndexFile {
   truncateToEntries(count: number): void {
     if (count >= this.count) return;
     this.count = count;
-    fs.ftruncateSync(this.fd, count * this.entrySize);
+    this.file.withFd((fd) => fs.ftruncateSync(fd, count * this.entrySize));
   }
 
   reset(): void {
@@ -86,11 +95,10 @@ export class IndexFile {
   }
 
   flush(): void {
-    fs.fdatasyncSync(this.fd);
+    this.file.withFd((fd) => fs.fdatasyncSync(fd));
   }
 
   close(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
-    this.fd = -1;
+    this.file.close();
   }
 }

@@ -4,6 +4,7 @@ import { LogConfig } from './log-config';
 import { LogSegment, RecoveryResult } from './segment';
 import { LOG_SUFFIX, parseSegmentFileName } from './file-names';
 import { LogStorageError } from './errors';
+import type { OpenFileCache } from './open-file-cache';
 
 export interface RecoveryReport {
   segment: number;
@@ -29,7 +30,7 @@ export function onRecovery(listener: RecoveryListener): void {
  * whose offsets do not follow on for any other reason stop the open: an
  * operator decides, nothing is deleted.
  */
-export function loadSegments(dir: string, config: LogConfig, cleanShutdown: boolean, recoveryPoint: number): LogSegment[] {
+export function loadSegments(dir: string, config: LogConfig, cleanShutdown: boolean, recoveryPoint: number, openFiles: OpenFileCache): LogSegment[] {
   const files = fs.readdirSync(dir);
   const bases = new Set<number>();
   for (const file of files) {
@@ -41,16 +42,24 @@ export function loadSegments(dir: string, config: LogConfig, cleanShutdown: bool
     if (parsed && parsed.suffix !== LOG_SUFFIX && !bases.has(parsed.baseOffset)) fs.rmSync(path.join(dir, file));
   }
   const sorted = [...bases].sort((a, b) => a - b);
-  if (sorted.length === 0) return [LogSegment.open(dir, 0, config)];
+  if (sorted.length === 0) return [LogSegment.open(dir, 0, config, openFiles)];
 
   const segments: LogSegment[] = [];
-  const firstToRecover = cleanShutdown ? sorted.length : firstSegmentToRecover(sorted, recoveryPoint);
+  try {
+    openInOrder(dir, config, sorted, cleanShutdown ? sorted.length : firstSegmentToRecover(sorted, recoveryPoint), openFiles, segments);
+  } catch (error) {
+    for (const s of segments) s.close();
+    throw error;
+  }
+  return segments;
+}
+
+function openInOrder(dir: string, config: LogConfig, sorted: number[], firstToRecover: number, openFiles: OpenFileCache, segments: LogSegment[]): void {
   for (let i = 0; i < sorted.length; i++) {
-    const segment = LogSegment.open(dir, sorted[i], config);
+    const segment = LogSegment.open(dir, sorted[i], config, openFiles);
     const previous = segments[segments.length - 1];
     segments.push(segment);
     if (previous && previous.nextOffset !== segment.baseOffset) {
-      for (const s of segments) s.close();
       throw new LogStorageError(segment.logPath, `starts at offset ${segment.baseOffset} but the previous segment ends at ${previous.nextOffset}`);
     }
     if (i < firstToRecover) {
@@ -61,11 +70,10 @@ export function loadSegments(dir: string, config: LogConfig, cleanShutdown: bool
     segment.flush();
     if (result.truncatedBytes > 0) {
       recoveryListener(dir, { segment: segment.baseOffset, result });
-      for (const later of sorted.slice(i + 1)) LogSegment.open(dir, later, config).deleteFiles();
+      for (const later of sorted.slice(i + 1)) LogSegment.open(dir, later, config, openFiles).deleteFiles();
       break;
     }
   }
-  return segments;
 }
 
 function firstSegmentToRecover(sortedBases: number[], recoveryPoint: number): number {

@@ -1,14 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_LOG_CONFIG, LogConfig, TopicConfigOverrides, resolveLogConfig } from './log-config';
 import { PartitionLog } from './partition-log';
 import { TopicMetadata, TopicStore } from './topic-store';
 import { validateTopicName } from './topic-name';
-import { DELETE_DIR_SUFFIX, parsePartitionDirName, partitionDirName } from './file-names';
+import { DELETE_DIR_SUFFIX, deleteDirName, parsePartitionDirName, partitionDirName } from './file-names';
 import { readOffsetCheckpoint, writeOffsetCheckpoint } from './offset-checkpoint';
-import { syncDirectory } from './atomic-file';
+import { MAX_FILE_NAME_BYTES, syncDirectory } from './atomic-file';
 import { lockDataDir } from './data-dir-lock';
-import { TopicExistsError, UnknownTopicError } from './errors';
+import { LogStorageError, TopicExistsError, UnknownTopicError } from './errors';
+import { OpenFileCache } from './open-file-cache';
+import { BackgroundTasks } from './background-tasks';
 import { KafkaError } from '../protocol/error-codes';
 import type { CreateTopicOptions, PartitionStore } from '../ports/partition-store';
 
@@ -22,24 +25,36 @@ export interface LogManagerOptions {
   flushCheckIntervalMs?: number;
   /** Kafka: log.retention.check.interval.ms. */
   retentionCheckIntervalMs?: number;
-  /** Each partition holds three open files per segment, so a topic may not ask for more than this. */
+  /** Kafka: log.flush.offset.checkpoint.interval.ms. */
+  recoveryPointCheckpointIntervalMs?: number;
   maxPartitionsPerTopic?: number;
+  /** Partitions of all topics together that creating topics may reach (sluice's max.partitions). */
+  maxPartitions?: number;
+  /** How many segment files may hold a descriptor at once, across all partitions. */
+  maxOpenFiles?: number;
+  /** Where problems that do not stop the log (a partition skipped at start, a failing timer) are reported. */
+  log?: (line: string) => void;
 }
 
 export const DEFAULT_MAX_PARTITIONS_PER_TOPIC = 1000;
+export const DEFAULT_MAX_OPEN_FILES = 1000;
 
 interface Topic {
   metadata: TopicMetadata;
-  logs: PartitionLog[];
+  /** undefined for a partition whose directory could not be opened at start; `unavailable` says why. */
+  logs: (PartitionLog | undefined)[];
+  unavailable: Map<number, string>;
 }
 
 /** All topics of one data directory: their metadata, partition logs and background upkeep. */
 export class LogManager implements PartitionStore {
   private readonly topics = new Map<string, Topic>();
   private readonly store: TopicStore;
+  private readonly files: OpenFileCache;
+  private readonly report: (line: string) => void;
   private readonly defaults: LogConfig;
   private readonly now: () => number;
-  private timers: NodeJS.Timeout[] = [];
+  private readonly background: BackgroundTasks;
   private readonly unlock: () => void;
   /** True when the previous stop left the clean-shutdown marker. */
   readonly openedClean: boolean;
@@ -49,6 +64,9 @@ export class LogManager implements PartitionStore {
     this.unlock = lockDataDir(dataDir);
     this.defaults = { ...DEFAULT_LOG_CONFIG, ...options.defaults };
     this.now = options.now ?? Date.now;
+    this.report = options.log ?? (() => undefined);
+    this.background = new BackgroundTasks(this.report);
+    this.files = new OpenFileCache(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
     this.store = new TopicStore(dataDir);
     const marker = path.join(dataDir, CLEAN_SHUTDOWN_FILE);
     this.openedClean = fs.existsSync(marker);
@@ -65,12 +83,18 @@ export class LogManager implements PartitionStore {
     return manager;
   }
 
+  /**
+   * Reads every topic and opens its partitions. Nothing a client could have
+   * created stops the start: a directory that cannot be opened is reported,
+   * skipped, and answers KAFKA_STORAGE_ERROR until the next start.
+   */
   private loadTopics(): void {
     const recoveryPoints = readOffsetCheckpoint(path.join(this.dataDir, RECOVERY_CHECKPOINT_FILE));
     const known = new Map(this.store.loadAll(this.defaults).map((t) => [t.name, t]));
+    const changed = new Set<string>();
     const dirs = fs.readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory());
     for (const dir of dirs) {
-      if (dir.name.endsWith(DELETE_DIR_SUFFIX)) fs.rmSync(path.join(this.dataDir, dir.name), { recursive: true, force: true });
+      if (dir.name.endsWith(DELETE_DIR_SUFFIX)) this.attempt(`removing ${dir.name}`, () => fs.rmSync(path.join(this.dataDir, dir.name), { recursive: true, force: true }));
     }
     for (const dir of dirs) {
       const parsed = parsePartitionDirName(dir.name);
@@ -78,25 +102,57 @@ export class LogManager implements PartitionStore {
       // Data without metadata is adopted, never deleted: nothing accepted is lost.
       const existing = known.get(parsed.topic);
       if (!existing) {
-        validateTopicName(parsed.topic);
+        if (!this.attempt(`adopting directory ${dir.name}`, () => validateTopicName(parsed.topic))) continue;
         known.set(parsed.topic, { name: parsed.topic, partitions: parsed.partition + 1, config: {}, createdAt: new Date(this.now()).toISOString() });
+        changed.add(parsed.topic);
       } else if (existing.partitions <= parsed.partition) {
         existing.partitions = parsed.partition + 1;
+        changed.add(parsed.topic);
       }
     }
     for (const metadata of known.values()) {
-      this.store.save(metadata);
+      if (changed.has(metadata.name)) this.attempt(`saving the metadata of ${metadata.name}`, () => this.store.save(metadata));
       const config = resolveLogConfig(metadata.config, this.defaults);
-      const logs = Array.from({ length: metadata.partitions }, (_, p) => {
+      const topic: Topic = { metadata, logs: [], unavailable: new Map() };
+      for (let p = 0; p < metadata.partitions; p++) {
         const dirName = partitionDirName(metadata.name, p);
-        return PartitionLog.open(path.join(this.dataDir, dirName), config, {
-          cleanShutdown: this.openedClean,
-          recoveryPoint: recoveryPoints.get(dirName) ?? 0,
-          now: this.now,
-        });
-      });
-      this.topics.set(metadata.name, { metadata, logs });
+        try {
+          topic.logs.push(PartitionLog.open(path.join(this.dataDir, dirName), config, {
+            cleanShutdown: this.openedClean,
+            recoveryPoint: recoveryPoints.get(dirName) ?? 0,
+            now: this.now,
+            files: this.files,
+          }));
+        } catch (error) {
+          this.report(`partition directory ${dirName} cannot be opened and is skipped: ${(error as Error).message}`);
+          topic.logs.push(undefined);
+          topic.unavailable.set(p, (error as Error).message);
+        }
+      }
+      this.topics.set(metadata.name, topic);
     }
+    const cap = this.options.maxPartitions;
+    if (cap !== undefined && this.partitionCount > cap) {
+      this.report(`${this.partitionCount} partitions are stored, more than max.partitions (${cap}): no topic can be created until some are deleted`);
+    }
+  }
+
+  /** Runs `step`; a failure is reported, not thrown. True when it succeeded. */
+  private attempt(what: string, step: () => void): boolean {
+    try {
+      step();
+      return true;
+    } catch (error) {
+      this.report(`${what} failed, skipped: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  /** Partitions of every topic together. */
+  get partitionCount(): number {
+    let count = 0;
+    for (const { metadata } of this.topics.values()) count += metadata.partitions;
+    return count;
   }
 
   get defaultConfig(): Readonly<LogConfig> {
@@ -106,29 +162,56 @@ export class LogManager implements PartitionStore {
   createTopic(name: string, partitions: number, config: TopicConfigOverrides = {}, options: CreateTopicOptions = {}): TopicMetadata {
     validateTopicName(name);
     if (this.topics.has(name)) throw new TopicExistsError(name);
-    const limit = this.options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > limit) {
-      throw new KafkaError('INVALID_PARTITIONS', `${partitions} partitions requested for ${name}; allowed: 1 to ${limit}`);
-    }
+    this.checkRoomFor(name, partitions);
     const logConfig = resolveLogConfig(config, this.defaults);
     const metadata: TopicMetadata = { name, partitions, config: { ...config }, createdAt: new Date(this.now()).toISOString() };
     if (options.validateOnly) return metadata;
-    const logs = Array.from({ length: partitions }, (_, p) =>
-      PartitionLog.open(path.join(this.dataDir, partitionDirName(name, p)), logConfig, { now: this.now, cleanShutdown: true }),
-    );
-    this.store.save(metadata);
-    this.topics.set(name, { metadata, logs });
+    const logs: PartitionLog[] = [];
+    try {
+      for (let p = 0; p < partitions; p++) {
+        logs.push(PartitionLog.open(path.join(this.dataDir, partitionDirName(name, p)), logConfig, { now: this.now, cleanShutdown: true, files: this.files }));
+      }
+      this.store.save(metadata);
+    } catch (error) {
+      // A topic is created whole or not at all: no directory is left for the next start to adopt.
+      for (const log of logs) log.deleteAll();
+      for (let p = logs.length; p < partitions; p++) fs.rmSync(path.join(this.dataDir, partitionDirName(name, p)), { recursive: true, force: true });
+      this.store.remove(name);
+      throw error;
+    }
+    this.topics.set(name, { metadata, logs, unavailable: new Map() });
     return metadata;
+  }
+
+  private checkRoomFor(name: string, partitions: number): void {
+    const perTopic = this.options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > perTopic) {
+      throw new KafkaError('INVALID_PARTITIONS', `${partitions} partitions requested for ${name}; allowed: 1 to ${perTopic}`);
+    }
+    const cap = this.options.maxPartitions;
+    if (cap !== undefined && this.partitionCount + partitions > cap) {
+      throw new KafkaError(
+        'POLICY_VIOLATION',
+        `creating ${name} with ${partitions} partitions would bring this broker to ${this.partitionCount + partitions} partitions; max.partitions is ${cap}`,
+      );
+    }
+    if (Buffer.byteLength(partitionDirName(name, partitions - 1)) > MAX_FILE_NAME_BYTES) {
+      throw new KafkaError('INVALID_PARTITIONS', `${name}-${partitions - 1} would be longer than ${MAX_FILE_NAME_BYTES} bytes, too long for a directory name`);
+    }
   }
 
   /** Renames the partition directories aside first, so a crash mid-delete never leaves half a topic. */
   deleteTopic(name: string): void {
     const topic = this.topic(name);
-    const suffix = `.${this.now().toString(36)}${DELETE_DIR_SUFFIX}`;
-    const renamed = topic.logs.map((log) => {
-      log.close();
-      fs.renameSync(log.dir, log.dir + suffix);
-      return log.dir + suffix;
+    const uniqueId = randomUUID().replace(/-/g, '');
+    const renamed: string[] = [];
+    topic.logs.forEach((log, p) => {
+      log?.close();
+      const dir = path.join(this.dataDir, partitionDirName(name, p));
+      if (!log && !fs.existsSync(dir)) return;
+      const aside = path.join(this.dataDir, deleteDirName(name, p, uniqueId));
+      fs.renameSync(dir, aside);
+      renamed.push(aside);
     });
     this.store.remove(name);
     this.topics.delete(name);
@@ -167,26 +250,41 @@ export class LogManager implements PartitionStore {
     const resolved = resolveLogConfig(config, this.defaults);
     topic.metadata = { ...topic.metadata, config: { ...config } };
     this.store.save(topic.metadata);
-    for (const log of topic.logs) log.updateConfig(resolved);
+    for (const log of topic.logs) log?.updateConfig(resolved);
   }
 
   partition(topicName: string, partition: number): PartitionLog {
-    const log = this.topic(topicName).logs[partition];
-    if (!log) throw new UnknownTopicError(topicName, partition);
-    return log;
+    const topic = this.topic(topicName);
+    const log = topic.logs[partition];
+    if (log) return log;
+    const why = topic.unavailable.get(partition);
+    if (why !== undefined) throw new LogStorageError(path.join(this.dataDir, partitionDirName(topicName, partition)), `could not be opened at start: ${why}`);
+    throw new UnknownTopicError(topicName, partition);
   }
 
   private *allLogs(): Generator<{ topic: string; partition: number; log: PartitionLog }> {
-    for (const [topic, { logs }] of this.topics) for (let p = 0; p < logs.length; p++) yield { topic, partition: p, log: logs[p] };
+    for (const [topic, { logs }] of this.topics) {
+      for (let p = 0; p < logs.length; p++) {
+        const log = logs[p];
+        if (log) yield { topic, partition: p, log };
+      }
+    }
   }
 
   flushDue(): void {
     for (const { log } of this.allLogs()) log.flushIfDue();
   }
 
+  /** Applies retention to every partition; one that fails (say, EMFILE while rolling) is reported and the rest go on. */
   enforceRetention(): number {
     let deleted = 0;
-    for (const { log } of this.allLogs()) deleted += log.enforceRetention();
+    for (const { topic, partition, log } of this.allLogs()) {
+      try {
+        deleted += log.enforceRetention();
+      } catch (error) {
+        this.background.reportFailure('retention', `retention of ${partitionDirName(topic, partition)} failed: ${(error as Error).message}`);
+      }
+    }
     return deleted;
   }
 
@@ -196,21 +294,15 @@ export class LogManager implements PartitionStore {
   }
 
   startBackgroundTasks(): void {
-    if (this.timers.length > 0) return;
-    const every = (ms: number, task: () => void) => {
-      const timer = setInterval(task, ms);
-      timer.unref();
-      this.timers.push(timer);
-    };
-    every(this.options.flushCheckIntervalMs ?? 100, () => this.flushDue());
-    every(this.options.retentionCheckIntervalMs ?? 300_000, () => this.enforceRetention());
-    every(60_000, () => this.checkpointRecoveryPoints());
+    if (this.background.running) return;
+    this.background.every(this.options.flushCheckIntervalMs ?? 100, 'flush', () => this.flushDue());
+    this.background.every(this.options.retentionCheckIntervalMs ?? 300_000, 'retention', () => this.enforceRetention());
+    this.background.every(this.options.recoveryPointCheckpointIntervalMs ?? 60_000, 'recovery-point checkpoint', () => this.checkpointRecoveryPoints());
   }
 
   /** Flushes everything, records recovery points and leaves the marker that lets the next open skip recovery. */
   close(): void {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers = [];
+    this.background.stop();
     for (const { log } of this.allLogs()) log.close();
     this.checkpointRecoveryPoints();
     fs.writeFileSync(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');

@@ -1,4 +1,5 @@
 import { IndexFile } from './index-file';
+import { MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
 
 const ENTRY_SIZE = 8;
 
@@ -16,8 +17,12 @@ export class OffsetIndex {
   private readonly file: IndexFile;
   private readonly scratch = Buffer.alloc(ENTRY_SIZE);
 
-  constructor(filePath: string, readonly baseOffset: number, maxIndexBytes: number) {
-    this.file = new IndexFile(filePath, ENTRY_SIZE, Math.floor(maxIndexBytes / ENTRY_SIZE), (b, p) => b.readInt32BE(p));
+  constructor(filePath: string, readonly baseOffset: number, maxIndexBytes: number, files: OpenFileCache = new OpenFileCache(MIN_OPEN_FILES)) {
+    this.file = new IndexFile(filePath, ENTRY_SIZE, Math.floor(maxIndexBytes / ENTRY_SIZE), (b, p) => b.readInt32BE(p), files);
+  }
+
+  ensureOpen(): void {
+    this.file.ensureOpen();
   }
 
   get entries(): number {

@@ -5,6 +5,7 @@ import { LogStorageError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
 import type { AppendResult, ReadResult, StoredPartition } from '../ports/partition-store';
+import { MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
 
 export type { AppendResult, ReadResult } from '../ports/partition-store';
 
@@ -14,6 +15,8 @@ export interface OpenOptions {
   /** The last stop was clean: skip validation, only check the indexes. */
   cleanShutdown?: boolean;
   now?: () => number;
+  /** Where the segments' file descriptors come from; a data directory shares one cache across partitions. */
+  files?: OpenFileCache;
 }
 
 const MAX_RELATIVE_OFFSET = 0x7fffffff;
@@ -32,6 +35,7 @@ export class PartitionLog implements StoredPartition {
     private config: LogConfig,
     private readonly segments: LogSegment[],
     private readonly now: () => number,
+    private readonly files: OpenFileCache,
   ) {
     this.lastFlushTime = now();
     this.flushedOffset = this.logEndOffset;
@@ -39,8 +43,9 @@ export class PartitionLog implements StoredPartition {
 
   static open(dir: string, config: LogConfig, options: OpenOptions = {}): PartitionLog {
     fs.mkdirSync(dir, { recursive: true });
-    const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0);
-    return new PartitionLog(dir, config, segments, options.now ?? Date.now);
+    const files = options.files ?? new OpenFileCache(MIN_OPEN_FILES);
+    const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files);
+    return new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
   }
 
   get logStartOffset(): number {
@@ -112,7 +117,7 @@ export class PartitionLog implements StoredPartition {
     const previous = this.activeSegment;
     if (previous.size === 0) return;
     previous.flush();
-    this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config));
+    this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config, this.files));
   }
 
   /** Index of the segment that would hold `offset` (largest base offset ≤ offset). */
@@ -162,10 +167,16 @@ export class PartitionLog implements StoredPartition {
     const { flushMs } = this.config;
     if (this.backgroundFlush || this.unflushedRecords === 0 || flushMs < 0 || now - this.lastFlushTime < flushMs) return;
     const target = this.logEndOffset;
+    let flushing: Promise<void>;
+    try {
+      flushing = this.activeSegment.flushAsync();
+    } catch {
+      // No descriptor to flush with (EMFILE, or too many flushes in flight): the next check tries again.
+      return;
+    }
     this.unflushedRecords = 0;
     this.lastFlushTime = now;
-    this.backgroundFlush = this.activeSegment
-      .flushAsync()
+    this.backgroundFlush = flushing
       .then(
         () => {
           if (!this.closed) this.flushedOffset = Math.max(this.flushedOffset, target);

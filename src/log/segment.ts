@@ -15,6 +15,7 @@ import { checkBatch, isFault } from './batch-check';
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile } from './file-names';
 import { OffsetIndex } from './offset-index';
 import { TimeIndex } from './time-index';
+import { CachedFile, MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
 
 export interface BatchLocation {
   position: number;
@@ -45,7 +46,7 @@ export interface RecoveryResult {
  * named by the segment's base offset.
  */
 export class LogSegment {
-  private fd: number;
+  private readonly file: CachedFile;
   private readonly header = Buffer.alloc(BATCH_HEADER_SIZE);
   private bytesSinceLastIndexEntry = 0;
   size: number;
@@ -62,9 +63,10 @@ export class LogSegment {
     private readonly settings: SegmentSettings,
     readonly offsetIndex: OffsetIndex,
     readonly timeIndex: TimeIndex,
+    files: OpenFileCache,
   ) {
-    this.fd = fs.openSync(this.logPath, fs.constants.O_RDWR | fs.constants.O_CREAT);
-    this.size = fs.fstatSync(this.fd).size;
+    this.file = files.file(this.logPath);
+    this.size = this.file.withFd((fd) => fs.fstatSync(fd).size);
     this.nextOffset = baseOffset;
     this.offsetOfMaxTimestamp = baseOffset;
   }
@@ -73,11 +75,14 @@ export class LogSegment {
     return segmentFile(this.dir, this.baseOffset, LOG_SUFFIX);
   }
 
-  /** Opens (creating if absent) the segment at `baseOffset`; trusts its indexes until told to recover. */
-  static open(dir: string, baseOffset: number, settings: SegmentSettings): LogSegment {
-    const offsetIndex = new OffsetIndex(segmentFile(dir, baseOffset, INDEX_SUFFIX), baseOffset, settings.segmentIndexBytes);
-    const timeIndex = new TimeIndex(segmentFile(dir, baseOffset, TIME_INDEX_SUFFIX), baseOffset, settings.segmentIndexBytes);
-    const segment = new LogSegment(dir, baseOffset, settings, offsetIndex, timeIndex);
+  /**
+   * Opens (creating if absent) the segment at `baseOffset`; trusts its indexes until told to recover.
+   * Its three files hold descriptors from `files` only while in use.
+   */
+  static open(dir: string, baseOffset: number, settings: SegmentSettings, files = new OpenFileCache(MIN_OPEN_FILES)): LogSegment {
+    const offsetIndex = new OffsetIndex(segmentFile(dir, baseOffset, INDEX_SUFFIX), baseOffset, settings.segmentIndexBytes, files);
+    const timeIndex = new TimeIndex(segmentFile(dir, baseOffset, TIME_INDEX_SUFFIX), baseOffset, settings.segmentIndexBytes, files);
+    const segment = new LogSegment(dir, baseOffset, settings, offsetIndex, timeIndex, files);
     segment.loadTail();
     return segment;
   }
@@ -85,7 +90,7 @@ export class LogSegment {
   /** Reads the header of the batch at `position`, or undefined past the end. */
   locate(position: number): BatchLocation | undefined {
     if (position + BATCH_HEADER_SIZE > this.size) return undefined;
-    fs.readSync(this.fd, this.header, 0, BATCH_HEADER_SIZE, position);
+    this.file.withFd((fd) => fs.readSync(fd, this.header, 0, BATCH_HEADER_SIZE, position));
     const baseOffset = Number(this.header.readBigInt64BE(BASE_OFFSET_POS));
     return {
       position,
@@ -151,13 +156,18 @@ export class LogSegment {
   /** Writes already-validated batches with assigned offsets; `batches` positions are relative to `data`. */
   append(data: Buffer, batches: readonly BatchLocation[]): void {
     const start = this.size;
-    try {
-      let written = 0;
-      while (written < data.length) written += fs.writeSync(this.fd, data, written, data.length - written, start + written);
-    } catch (error) {
-      fs.ftruncateSync(this.fd, start);
-      throw error;
-    }
+    // Both indexes hold a descriptor before the log is written: running out of them fails the append, not half of it.
+    this.offsetIndex.ensureOpen();
+    this.timeIndex.ensureOpen();
+    this.file.withFd((fd) => {
+      try {
+        let written = 0;
+        while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, start + written);
+      } catch (error) {
+        fs.ftruncateSync(fd, start);
+        throw error;
+      }
+    });
     this.size = start + data.length;
     for (const batch of batches) this.indexBatch({ ...batch, position: start + batch.position });
   }
@@ -176,7 +186,7 @@ export class LogSegment {
     if (!first) return undefined;
     const want = Math.max(first.size, Math.min(maxBytes, this.size - first.position));
     const buffer = Buffer.allocUnsafe(want);
-    const got = fs.readSync(this.fd, buffer, 0, want, first.position);
+    const got = this.file.withFd((fd) => fs.readSync(fd, buffer, 0, want, first.position));
     let end = 0;
     while (end + LOG_OVERHEAD <= got) {
       const size = LOG_OVERHEAD + buffer.readInt32BE(end + BATCH_LENGTH_POS);
@@ -194,7 +204,7 @@ export class LogSegment {
     for (const loc of this.batchesFrom(start)) {
       if (loc.maxTimestamp < timestamp) continue;
       const batch = Buffer.allocUnsafe(loc.size);
-      fs.readSync(this.fd, batch, 0, loc.size, loc.position);
+      this.file.withFd((fd) => fs.readSync(fd, batch, 0, loc.size, loc.position));
       // A compressed batch is not opened here: its base offset is a safe, never-later answer.
       if (compressionOf(batch.readInt16BE(ATTRIBUTES_POS)) !== 0) return { offset: loc.baseOffset, timestamp: loc.maxTimestamp };
       const hit = decodeRecords(batch).find((record) => record.timestamp >= timestamp);
@@ -264,11 +274,11 @@ export class LogSegment {
   private validateAt(position: number, maxBatchBytes: number): string | undefined {
     const remaining = this.size - position;
     if (remaining < BATCH_HEADER_SIZE) return `${remaining} trailing bytes at byte ${position}`;
-    fs.readSync(this.fd, this.header, 0, BATCH_HEADER_SIZE, position);
+    this.file.withFd((fd) => fs.readSync(fd, this.header, 0, BATCH_HEADER_SIZE, position));
     const size = LOG_OVERHEAD + this.header.readInt32BE(BATCH_LENGTH_POS);
     if (size < BATCH_HEADER_SIZE || size > Math.min(remaining, maxBatchBytes)) return `bad batch length ${size} at byte ${position}`;
     const batch = Buffer.allocUnsafe(size);
-    fs.readSync(this.fd, batch, 0, size, position);
+    this.file.withFd((fd) => fs.readSync(fd, batch, 0, size, position));
     const check = checkBatch(batch, 0, size, maxBatchBytes);
     if (isFault(check)) return `${check.detail} at byte ${position}`;
     const baseOffset = Number(batch.readBigInt64BE(BASE_OFFSET_POS));
@@ -278,25 +288,23 @@ export class LogSegment {
   }
 
   private truncateBytes(position: number): void {
-    fs.ftruncateSync(this.fd, position);
+    this.file.withFd((fd) => fs.ftruncateSync(fd, position));
     this.size = position;
   }
 
   flush(): void {
-    fs.fdatasyncSync(this.fd);
+    this.file.withFd((fd) => fs.fdatasyncSync(fd));
     this.offsetIndex.flush();
     this.timeIndex.flush();
   }
 
   /** Async fdatasync of the log file, off the event loop. */
   flushAsync(): Promise<void> {
-    return new Promise((resolve, reject) => fs.fdatasync(this.fd, (error) => (error ? reject(error) : resolve())));
+    return this.file.withFdAsync((fd) => new Promise((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve()))));
   }
 
   close(): void {
-    if (this.fd < 0) return;
-    fs.closeSync(this.fd);
-    this.fd = -1;
+    this.file.close();
     this.offsetIndex.close();
     this.timeIndex.close();
   }

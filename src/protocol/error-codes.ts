@@ -34,6 +34,7 @@ export const KafkaErrors = {
   INVALID_CONFIG: entry(40, false, 'Configuration is invalid.'),
   INVALID_REQUEST: entry(42, false, 'This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker.'),
   UNSUPPORTED_FOR_MESSAGE_FORMAT: entry(43, false, 'The message format version on the broker does not support the request.'),
+  POLICY_VIOLATION: entry(44, false, 'Request parameters do not satisfy the configured policy.'),
   KAFKA_STORAGE_ERROR: entry(56, true, 'Disk error when trying to access log file on the disk.'),
   UNSUPPORTED_COMPRESSION_TYPE: entry(76, false, 'The requesting client does not support the compression type of given partition.'),
   INVALID_RECORD: entry(87, false, 'This record has failed the validation on broker and hence will be rejected.'),

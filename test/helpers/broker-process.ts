@@ -9,10 +9,19 @@ export interface BrokerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface SpawnOptions {
+  /** Runs the broker under `ulimit -n` of this many files (soft and hard, so Node cannot raise it). */
+  openFileLimit?: number;
+}
+
 /** Starts `sluice broker` as a real child process and waits until it listens. */
-export function spawnBroker(args: string[]): Promise<BrokerProcess> {
+export function spawnBroker(args: string[], options: SpawnOptions = {}): Promise<BrokerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SLUICE_BIN, 'broker', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const command = [process.execPath, SLUICE_BIN, 'broker', ...args];
+    const child =
+      options.openFileLimit === undefined
+        ? spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] })
+        : spawn('bash', ['-c', `ulimit -n ${options.openFileLimit} && exec "$@"`, 'bash', ...command], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('close', (code, signal) => done({ code, signal })));
     child.stderr!.on('data', (chunk: Buffer) => {

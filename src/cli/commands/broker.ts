@@ -17,6 +17,8 @@ export interface BrokerArgs {
   'max-connections': number;
   'max-connections-per-ip': number;
   'bad-client-log-window-ms': number;
+  'max-partitions'?: number;
+  'max-open-files'?: number;
 }
 
 export const command = 'broker';
@@ -49,11 +51,21 @@ export function builder(yargs: Argv): Argv<BrokerArgs> {
       type: 'number',
       default: d.badClientLogWindowMs,
       describe: 'log the first bad-client event of each kind per window, then one line counting the rest',
-    });
+    })
+    .option('max-partitions', {
+      type: 'number',
+      describe: 'partitions of all topics together; creating more is refused with POLICY_VIOLATION (default: a third of --max-open-files, at most 4000)',
+    })
+    .option('max-open-files', { type: 'number', describe: 'segment files holding a descriptor at once (default: half of `ulimit -n`)' });
 }
 
 /** Runs until SIGTERM or SIGINT, then stops cleanly; resolves to the exit status. */
 export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.EventEmitter = process): Promise<number> {
+  // Listening first: a SIGTERM that arrives while the log opens stops the broker cleanly once it has started.
+  const stopSignal = new Promise<string>((resolve) => {
+    signals.once('SIGTERM', () => resolve('SIGTERM'));
+    signals.once('SIGINT', () => resolve('SIGINT'));
+  });
   const broker = await Broker.start({
     dataDir: args['data-dir'],
     host: args.host,
@@ -68,12 +80,11 @@ export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.E
     maxConnections: args['max-connections'],
     maxConnectionsPerIp: args['max-connections-per-ip'],
     badClientLogWindowMs: args['bad-client-log-window-ms'],
+    maxPartitions: args['max-partitions'],
+    maxOpenFiles: args['max-open-files'],
     log: (line) => io.err(line),
   });
-  const signal = await new Promise<string>((resolve) => {
-    signals.once('SIGTERM', () => resolve('SIGTERM'));
-    signals.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await stopSignal;
   io.err(`${signal}: stopping (finishing requests in flight, flushing)`);
   await broker.stop();
   io.err('stopped cleanly');
