@@ -117,11 +117,11 @@ export class KafkaRecordSource implements RecordSource {
         throw new LocatedFailure(error, { broker: leader ?? this.client.knownLeaderAddress(this.topic, partition) });
       }
       const context: SourceErrorContext = { topic: this.topic, partition, broker: leader ?? this.client.knownLeaderAddress(this.topic, partition) };
-      let decoded;
-      try {
-        decoded = recordsFrom(fetched.records, offset);
-      } catch (error) {
-        throw new SourceDecodeError(offset, context, `records fetched from offset ${offset}: ${(error as Error).message}`);
+      // Batches before one that cannot be decoded are handed over; the next fetch starts at it and fails there.
+      const decoded = recordsFrom(fetched.records, offset, { stopAtUndecodable: true });
+      if (decoded.undecodable && decoded.nextOffset <= offset) {
+        const { baseOffset, error } = decoded.undecodable;
+        throw new SourceDecodeError(baseOffset, context, `cannot decode the batch at offset ${baseOffset}: ${error.message}`);
       }
       if (decoded.nextOffset <= offset) {
         throw new SourceReadError(context, `no progress at offset ${offset} (high watermark ${fetched.highWatermark}, planned end ${end})`);

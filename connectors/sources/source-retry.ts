@@ -44,7 +44,7 @@ export async function withRetries<T>(policy: SourceRetryPolicy, context: SourceE
       const [raw, at] = thrown instanceof LocatedFailure ? [thrown.failure, { ...context, ...thrown.at }] : [thrown, context];
       const error = toSourceError(raw, at);
       if (!error.retriable || hooks.closed()) throw error;
-      if (n >= policy.maxAttempts) throw toSourceError(raw, { ...at, attempts: n });
+      if (n >= policy.maxAttempts) throw error.gaveUpAfter(n);
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(policy, n - 1)));
       if (hooks.closed()) throw error;
       await hooks.beforeRetry(error);

@@ -56,8 +56,6 @@ export interface SourceErrorContext {
   topic: string;
   partition?: number;
   broker?: string | null;
-  /** Set when retries were given up: how many attempts were made. */
-  attempts?: number;
 }
 
 function where(context: SourceErrorContext): string {
@@ -73,15 +71,22 @@ export class RecordSourceError extends Error {
   readonly topic: string;
   readonly partition: number | null;
   readonly broker: string | null;
-  readonly attempts: number | null;
+  /** How many attempts a retry loop made before giving up; null when it did not retry. */
+  readonly attempts: number | null = null;
 
   constructor(readonly retriable: boolean, context: SourceErrorContext, detail: string) {
-    super(`${where(context)}: ${detail}${context.attempts ? ` (gave up after ${context.attempts} attempts)` : ''}`);
+    super(`${where(context)}: ${detail}`);
     this.name = 'RecordSourceError';
     this.topic = context.topic;
     this.partition = context.partition ?? null;
     this.broker = context.broker ?? null;
-    this.attempts = context.attempts ?? null;
+  }
+
+  /** Called by a source's retry loop when it stops trying; the message then says how often it tried. */
+  gaveUpAfter(attempts: number): this {
+    (this as { attempts: number | null }).attempts = attempts;
+    this.message = `${this.message} (gave up after ${attempts} attempts)`;
+    return this;
   }
 }
 

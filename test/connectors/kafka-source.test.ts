@@ -170,6 +170,7 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
   it('decodes batches in every codec the protocol layer reads, and fails on zstd with a typed error, without retrying', async () => {
     const codecs: BatchCodec[] = ['none', 'gzip', 'snappy', 'snappy-xerial'];
     for (const codec of codecs) await admin.produce(TOPIC, 0, compressedBatch(values(codec, 50), codec));
+    await admin.produce(TOPIC, 1, compressedBatch(values('before', 5), 'gzip'));
     await admin.produce(TOPIC, 1, compressedBatch(values('zstd', 5), 'zstd-unreadable'));
     const s = await open();
     const got: DecodedRecord[] = [];
@@ -178,11 +179,13 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     assert.deepEqual(got.map((r) => r.offset), Array.from({ length: 200 }, (_, i) => i));
 
     proxy.requests.length = 0;
-    const error = await s.read(1, 0, 5, () => undefined).then(() => undefined, (e: unknown) => e);
+    const before: DecodedRecord[] = [];
+    const error = await s.read(1, 0, 10, (records) => void before.push(...records)).then(() => undefined, (e: unknown) => e);
+    assert.deepEqual(text(before), values('before', 5).map((v) => v.value.toString()), 'the batches before it are handed over');
     assert.ok(error instanceof SourceDecodeError, String(error));
     assert.equal(error.retriable, false);
-    assert.equal(error.offset, 0);
-    assert.match(error.message, new RegExp(`^page_views-1 \\(broker ${proxy.bootstrap}\\): records fetched from offset 0: .*zstd`));
-    assert.equal(proxy.seen(API.Fetch).length, 1, 'not retried');
+    assert.equal(error.offset, 5);
+    assert.match(error.message, new RegExp(`^page_views-1 \\(broker ${proxy.bootstrap}\\): cannot decode the batch at offset 5: .*zstd`));
+    assert.equal(proxy.seen(API.Fetch).length, 2, 'the fetch that stopped before it, the one that failed on it: no retry');
   });
 });
