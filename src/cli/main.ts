@@ -82,12 +82,27 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
 
 class UsageError extends Error {}
 
+/** 128 + SIGPIPE: what a shell reports for a Unix tool whose reader went away (`sluice consume | head`). */
+const BROKEN_PIPE_STATUS = 141;
+
+/** Exits once everything written to stdout and stderr has been handed to the OS: a pipe's reader gets every line. */
+function exitAfterDrain(status: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(status);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 export function runFromProcess(): void {
-  run(process.argv.slice(2)).then(
-    (status) => process.exit(status),
-    (error: unknown) => {
-      process.stderr.write(`sluice: ${String(error)}\n`);
-      process.exit(1);
-    },
-  );
+  // A reader that goes away (EPIPE) ends the command quietly, as it ends Unix tools; other stdout errors are real.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(BROKEN_PIPE_STATUS);
+    process.stderr.write(`sluice: stdout: ${error.message}\n`, () => process.exit(1));
+  });
+  run(process.argv.slice(2)).then(exitAfterDrain, (error: unknown) => {
+    process.stderr.write(`sluice: ${String(error)}\n`);
+    exitAfterDrain(1);
+  });
 }

@@ -125,6 +125,8 @@ function explainDecodeFailure(message: string): string {
   if (union) return union[1] === undefined ? 'a union branch index does not exist' : `union branch index ${union[1]} does not exist`;
   const symbol = /enum index: (-?\d+)/.exec(message);
   if (symbol) return `enum symbol index ${symbol[1]} does not exist`;
+  const utf8 = /invalid UTF-8 at byte (\d+)/.exec(message);
+  if (utf8) return `a string holds invalid UTF-8 at byte ${utf8[1]}`;
   if (message.includes('precision loss')) return `a long is outside ±${MAX_EXACT_LONG}, the range a JavaScript number holds exactly`;
   return 'the bytes do not match the schema';
 }

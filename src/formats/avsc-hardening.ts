@@ -1,5 +1,6 @@
 // avsc 5.7 repairs, applied through its typeHook when sluice builds Avro types (see createAvroType).
 import * as avro from 'avsc';
+import { firstInvalidUtf8Byte, InvalidUtf8Error } from './utf8';
 
 export type AvscSchema = Parameters<typeof avro.Type.forSchema>[0];
 type AvroType = avro.Type;
@@ -17,6 +18,9 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 // Arrays and maps: avsc trusts a block's item count, so a few corrupt bytes claiming 2^31 items
 // exhaust the heap. The guarded types treat a count the remaining bytes cannot hold as truncation,
 // and a block that does not move forward (negative string lengths) as invalid.
+//
+// Strings: avsc decodes bytes that are not UTF-8 into U+FFFD, so the original bytes would be lost without a word.
+// StrictStringType (and map keys) refuse them, naming the byte.
 export const MAX_EXACT_LONG = 9007199254740990;
 const MIN_FLOAT_SAFE_LONG = -(2 ** 52);
 const MAX_ZERO_BYTE_ITEMS = 1_000_000;
@@ -66,6 +70,28 @@ class ExactLongType extends avro.types.LongType {
   }
 }
 
+/** tap.readString, but bytes that are not UTF-8 are an error rather than U+FFFD. */
+function readStrictString(tap: AvscTap): string | undefined {
+  const start = tap.pos;
+  const length = tap.readLong();
+  if (length < 0) {
+    tap.pos = start;
+    return tap.readString(); // avsc's own handling of a negative length (readBlocks catches what it leads to)
+  }
+  const from = tap.pos;
+  tap.pos += length;
+  if (tap.pos > tap.buf.length) return undefined; // truncated: decode() reports it
+  const bad = firstInvalidUtf8Byte(tap.buf, from, tap.pos);
+  if (bad >= 0) throw new InvalidUtf8Error('a string', bad);
+  return tap.buf.toString('utf8', from, tap.pos);
+}
+
+class StrictStringType extends avro.types.StringType {
+  _read(tap: AvscTap): unknown {
+    return readStrictString(tap);
+  }
+}
+
 class GuardedArrayType extends avro.types.ArrayType {
   _read(tap: AvscTap): unknown[] {
     const items: unknown[] = [];
@@ -78,7 +104,7 @@ class GuardedMapType extends avro.types.MapType {
   _read(tap: AvscTap): Record<string, unknown> {
     const values: Record<string, unknown> = {};
     readBlocks(tap, this.valuesType as AvroType, () => {
-      const key = tap.readString();
+      const key = readStrictString(tap) as string;
       values[key] = internals(this.valuesType as AvroType)._read(tap);
     }, 1);
     return values;
@@ -131,11 +157,14 @@ function minEncodedBytes(type: AvroType, seen = new Set<AvroType>()): number {
 }
 
 const EXACT_LONG = new ExactLongType();
+const STRICT_STRING = new StrictStringType();
 
 export function hardenedTypeHook(schema: unknown, opts: unknown): AvroType | undefined {
   if (schema === 'long') return EXACT_LONG;
+  if (schema === 'string') return STRICT_STRING;
   if (!isPlainObject(schema)) return undefined;
   if (schema.type === 'long') return EXACT_LONG;
+  if (schema.type === 'string' && schema.logicalType === undefined) return STRICT_STRING;
   if (schema.type === 'array') return new GuardedArrayType(schema as AvscSchema, opts);
   if (schema.type === 'map') return new GuardedMapType(schema as AvscSchema, opts);
   return undefined;

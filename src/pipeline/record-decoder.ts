@@ -2,6 +2,7 @@ import type { Type } from 'avsc';
 import { decodeAvroBinary, jsonToAvro, LoadedSchema, validateRecord } from '../formats/avro-schema';
 import type { AvroRecord } from '../formats/record-file-writer';
 import type { DecodedRecord } from '../protocol/records';
+import { decodeUtf8Exactly } from '../formats/utf8';
 import type { JobDefinition, MetadataColumn } from './job-definition';
 
 export class BadRecordError extends Error {
@@ -27,6 +28,14 @@ function eventTimeOf(value: AvroRecord, field: string): number {
   return time;
 }
 
+function decodeKey(key: Buffer): string {
+  try {
+    return decodeUtf8Exactly(key, 'key');
+  } catch (error) {
+    throw new BadRecordError((error as Error).message);
+  }
+}
+
 /** Turns a Kafka record into an output row, or throws BadRecordError saying why it cannot be one. */
 export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema): (record: DecodedRecord, partition: number) => DecodedValue {
   const type: Type = schema.type;
@@ -37,7 +46,7 @@ export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema): (re
     let value: AvroRecord;
     try {
       if (job.value.format === 'json') {
-        const parsed: unknown = JSON.parse(kafkaRecord.value.toString('utf8'));
+        const parsed: unknown = JSON.parse(decodeUtf8Exactly(kafkaRecord.value, 'value'));
         value = jsonToAvro(type, parsed) as AvroRecord; // returns valid values as they are, so most records are checked once
         if (value !== parsed) {
           const check = validateRecord(type, value);
@@ -58,7 +67,7 @@ export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema): (re
       if (columns.includes('partition')) value._kafka_partition = partition;
       if (columns.includes('offset')) value._kafka_offset = kafkaRecord.offset;
       if (columns.includes('timestamp')) value._kafka_timestamp = kafkaRecord.timestamp;
-      if (columns.includes('key')) value._kafka_key = kafkaRecord.key === null ? null : kafkaRecord.key.toString('utf8');
+      if (columns.includes('key')) value._kafka_key = kafkaRecord.key === null ? null : decodeKey(kafkaRecord.key);
     }
     return { record: value, eventTime };
   };

@@ -1,13 +1,21 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
+import { Decoder as ZstdDecoder, Encoder as ZstdEncoder } from '@toondepauw/node-zstd';
 import { Compression, COMPRESSION_NAMES } from './record-batch';
 import { KafkaError } from './error-codes';
 
 // snappyjs ships no type declarations.
-const snappy = require('snappyjs') as { uncompress(input: Buffer): Buffer };
+const snappy = require('snappyjs') as { uncompress(input: Buffer): Buffer; compress(input: Buffer): Buffer };
+
+// Kafka's LZ4 is the standard LZ4 frame (KIP-57: a correct header checksum from magic 2 on) and its zstd the
+// standard zstd frame, so native bindings of the reference formats read and write both (docs/DESIGN.md: why these).
+const ZSTD_LEVEL = 3; // Kafka's default compression.zstd.level
+const zstdDecoder = new ZstdDecoder();
+const zstdEncoder = new ZstdEncoder(ZSTD_LEVEL);
 
 export class UnsupportedCompressionError extends KafkaError {
   constructor(readonly compression: number) {
-    super('UNSUPPORTED_COMPRESSION_TYPE', `cannot read ${COMPRESSION_NAMES[compression] ?? compression}-compressed batches yet (gzip and snappy are supported)`);
+    super('UNSUPPORTED_COMPRESSION_TYPE', `compression type ${COMPRESSION_NAMES[compression] ?? compression} does not exist (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd)`);
     this.name = 'UnsupportedCompressionError';
   }
 }
@@ -38,7 +46,43 @@ export function decompressRecords(compression: number, data: Buffer): Buffer {
       return gunzipSync(data);
     case Compression.Snappy:
       return unsnappy(data);
+    case Compression.Lz4:
+      return decompressFrameSync(data);
+    case Compression.Zstd:
+      return zstdDecoder.decodeSync(data);
     default:
       throw new UnsupportedCompressionError(compression);
   }
+}
+
+/** The records section of a batch, compressed as a Kafka client would (snappy: xerial framing, as the Java client). */
+export function compressRecords(compression: number, data: Buffer): Buffer {
+  switch (compression) {
+    case Compression.None:
+      return data;
+    case Compression.Gzip:
+      return gzipSync(data);
+    case Compression.Snappy:
+      return xerialSnappy(data);
+    case Compression.Lz4:
+      return compressFrameSync(data);
+    case Compression.Zstd:
+      return zstdEncoder.encodeSync(data);
+    default:
+      throw new UnsupportedCompressionError(compression);
+  }
+}
+
+const XERIAL_BLOCK = 32 * 1024; // snappy-java's default block size
+
+function xerialSnappy(data: Buffer): Buffer {
+  const header = Buffer.concat([XERIAL_MAGIC, Buffer.from([0, 0, 0, 1, 0, 0, 0, 1])]);
+  const parts: Buffer[] = [header];
+  for (let pos = 0; pos < data.length; pos += XERIAL_BLOCK) {
+    const block = Buffer.from(snappy.compress(data.subarray(pos, pos + XERIAL_BLOCK)));
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(block.length);
+    parts.push(size, block);
+  }
+  return Buffer.concat(parts);
 }

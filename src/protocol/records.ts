@@ -1,4 +1,4 @@
-// Building and reading the records inside an uncompressed RecordBatch v2.
+// Building and reading the records inside a RecordBatch v2.
 import {
   ATTRIBUTES_POS,
   BASE_OFFSET_POS,
@@ -23,7 +23,7 @@ import {
 } from './record-batch';
 import { readZigzag, writeZigzag, zigzagSize } from './varint';
 import { KafkaError } from './error-codes';
-import { decompressRecords, UnsupportedCompressionError } from './compression';
+import { compressRecords, decompressRecords, UnsupportedCompressionError } from './compression';
 
 export { UnsupportedCompressionError };
 
@@ -116,7 +116,18 @@ export function buildRecordBatch(records: RecordInput[], baseOffset = 0, now = D
   return batch;
 }
 
-/** Decodes every record of the batch starting at `pos` (uncompressed, gzip or snappy). */
+/** An uncompressed batch (as buildRecordBatch makes) with its records section compressed by `compression`. */
+export function compressBatch(batch: Buffer, compression: number): Buffer {
+  if (compression === 0) return batch;
+  const body = compressRecords(compression, batch.subarray(BATCH_HEADER_SIZE));
+  const out = Buffer.concat([batch.subarray(0, BATCH_HEADER_SIZE), body]);
+  out.writeInt32BE(out.length - LOG_OVERHEAD, BATCH_LENGTH_POS);
+  out.writeInt16BE((out.readInt16BE(ATTRIBUTES_POS) & ~0x07) | compression, ATTRIBUTES_POS);
+  out.writeUInt32BE(computeBatchCrc(out, 0, out.length), CRC_POS);
+  return out;
+}
+
+/** Decodes every record of the batch starting at `pos`, whatever its codec. */
 export function decodeRecords(buffer: Buffer, pos = 0): DecodedRecord[] {
   const header = readBatchHeader(buffer, pos);
   const batchEnd = pos + LOG_OVERHEAD + header.batchLength;

@@ -2,7 +2,8 @@ import * as readline from 'node:readline';
 import type { Argv } from 'yargs';
 import { KafkaClient } from '../../client/kafka-client';
 import { partitionForKey } from '../../client/murmur2';
-import { buildRecordBatch, RecordInput } from '../../protocol/records';
+import { buildRecordBatch, compressBatch, RecordInput } from '../../protocol/records';
+import { COMPRESSION_NAMES } from '../../protocol/record-batch';
 import type { CommandIO } from '../io';
 
 interface ProduceArgs {
@@ -11,6 +12,7 @@ interface ProduceArgs {
   key?: string;
   'key-field'?: string;
   partition?: number;
+  'compression-codec': string;
 }
 
 export const command = 'produce';
@@ -23,6 +25,7 @@ export function builder(yargs: Argv): Argv<ProduceArgs> {
     .option('key', { type: 'string', describe: 'one key for every record' })
     .option('key-field', { type: 'string', describe: 'each line is JSON; this field is its key' })
     .option('partition', { type: 'number', describe: 'send everything to this partition' })
+    .option('compression-codec', { type: 'string', choices: COMPRESSION_NAMES, default: 'none', describe: 'compress each batch, as kafka-console-producer does' })
     .conflicts('key', 'key-field') as Argv<ProduceArgs>;
 }
 
@@ -53,6 +56,7 @@ function keyOf(line: string, lineNumber: number, args: ProduceArgs): Buffer | nu
 
 /** Reads stdin to the end; records before a bad line are still sent, then the bad line is reported. */
 export async function handler(args: ProduceArgs, io: CommandIO, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+  const codec = COMPRESSION_NAMES.indexOf(args['compression-codec'] ?? 'none');
   const client = await KafkaClient.connect(args['bootstrap-server']);
   const pending = new Map<number, { records: RecordInput[]; bytes: number }>();
   const sent = new Map<number, number>();
@@ -61,7 +65,7 @@ export async function handler(args: ProduceArgs, io: CommandIO, input: NodeJS.Re
     const batch = pending.get(partition);
     if (!batch || batch.records.length === 0) return;
     pending.delete(partition);
-    await client.produce(args.topic, partition, buildRecordBatch(batch.records), -1);
+    await client.produce(args.topic, partition, compressBatch(buildRecordBatch(batch.records), codec), -1);
     sent.set(partition, (sent.get(partition) ?? 0) + batch.records.length);
   };
   let failure: Error | undefined;
