@@ -167,16 +167,16 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     assert.deepEqual(got.map((r) => r.offset), Array.from({ length: 20 }, (_, i) => i));
   });
 
-  it('decodes batches in every codec the protocol layer reads, and fails on zstd with a typed error, without retrying', async () => {
-    const codecs: BatchCodec[] = ['none', 'gzip', 'snappy', 'snappy-xerial'];
+  it('decodes batches in every codec the protocol layer reads, and fails on a corrupt one with a typed error at its offset, without retrying', async () => {
+    const codecs: BatchCodec[] = ['none', 'gzip', 'snappy', 'snappy-raw', 'lz4', 'zstd'];
     for (const codec of codecs) await admin.produce(TOPIC, 0, compressedBatch(values(codec, 50), codec));
     await admin.produce(TOPIC, 1, compressedBatch(values('before', 5), 'gzip'));
-    await admin.produce(TOPIC, 1, compressedBatch(values('zstd', 5), 'zstd-unreadable'));
+    await admin.produce(TOPIC, 1, compressedBatch(values('corrupt', 5), 'corrupt-zstd'));
     const s = await open();
     const got: DecodedRecord[] = [];
-    assert.equal(await s.read(0, 0, 200, (records) => void got.push(...records)), 200);
+    assert.equal(await s.read(0, 0, 300, (records) => void got.push(...records)), 300);
     assert.deepEqual(text(got), codecs.flatMap((codec) => values(codec, 50).map((v) => v.value.toString())));
-    assert.deepEqual(got.map((r) => r.offset), Array.from({ length: 200 }, (_, i) => i));
+    assert.deepEqual(got.map((r) => r.offset), Array.from({ length: 300 }, (_, i) => i));
 
     proxy.requests.length = 0;
     const before: DecodedRecord[] = [];
@@ -185,7 +185,7 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     assert.ok(error instanceof SourceDecodeError, String(error));
     assert.equal(error.retriable, false);
     assert.equal(error.offset, 5);
-    assert.match(error.message, new RegExp(`^page_views-1 \\(broker ${proxy.bootstrap}\\): cannot decode the batch at offset 5: .*zstd`));
+    assert.match(error.message, new RegExp(`^page_views-1 \\(broker ${proxy.bootstrap}\\): cannot decode the batch at offset 5: .*cannot decompress zstd`));
     assert.equal(proxy.seen(API.Fetch).length, 2, 'the fetch that stopped before it, the one that failed on it: no retry');
   });
 });

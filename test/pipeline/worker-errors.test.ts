@@ -109,8 +109,8 @@ describe('errors crossing the worker-thread boundary', function () {
     }, proxy.bootstrap));
     const failure = (promise: Promise<unknown>) => promise.then(() => assert.fail('the run should have failed'), (e: unknown) => e);
 
-    it('a non-retriable SourceDecodeError (a zstd batch) keeps its class, message and flag', async () => {
-      const bad = (await client.produce('page_views', 1, compressedBatch([{ value: Buffer.from('{}') }], 'zstd-unreadable')))!;
+    it('a non-retriable SourceDecodeError (a corrupt zstd batch) keeps its class, message and flag', async () => {
+      const bad = (await client.produce('page_views', 1, compressedBatch([{ value: Buffer.from('{}') }], 'corrupt-zstd')))!;
       const errors: unknown[] = [];
       for (const workerThreads of [1, 0]) errors.push(await failure(runLoad(jobWith(workerThreads))));
       const [onWorker, onMain] = errors;
