@@ -133,7 +133,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
   const runId = options.runId ?? newRunId();
   const { table } = target;
   const schema = loadAvroSchema(job.value.schema);
-  if (options.openSource && job.workerThreads > 0) throw new Error(`job ${job.name}: a source given to the run cannot reach worker threads (set workerThreads to 0)`);
+  if (options.openSource && job.workerThreads > 0) throw new TypeError(`job ${job.name}: a source given to the run cannot reach worker threads (set workerThreads to 0)`);
   const sourceOptions = options.sourceOptions ?? {};
   const source = await (options.openSource ?? openJobSource)(job, sourceOptions);
   const stagingDir = fs.mkdtempSync(path.join(os.tmpdir(), `sluice-${job.output.table}-`));
