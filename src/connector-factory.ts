@@ -1,6 +1,11 @@
 import { LocalSink } from '../connectors/sinks/local-sink';
 import { WebHdfsSink } from '../connectors/sinks/webhdfs-sink';
-import { isWebHdfsLocation } from '../connectors/webhdfs/webhdfs-location';
+import { KafkaRecordSource } from '../connectors/sources/kafka-source';
+import { WebHdfsConnectionError, WebHdfsError, WebHdfsLengthMismatchError } from '../connectors/webhdfs/errors';
+import { HttpTimeoutError } from '../connectors/webhdfs/http-exchange';
+import { WebHdfsRetriesExhaustedError } from '../connectors/webhdfs/retry-policy';
+import { isWebHdfsLocation, WebHdfsLocationError } from '../connectors/webhdfs/webhdfs-location';
+import type { RecordSource, RecordSourceOptions } from './ports/record-source';
 import { Sink, SinkError } from './ports/sink';
 
 // The one module of src/ that names connectors/: everything else asks for a port.
@@ -13,3 +18,13 @@ export function openSink(location: string): Sink {
   }
   return new LocalSink(location);
 }
+
+/** One topic of a Kafka-protocol cluster; fails with a `RecordSourceError` when no bootstrap server answers. */
+export function openRecordSource(bootstrap: string, topic: string, options: RecordSourceOptions = {}): Promise<RecordSource> {
+  return KafkaRecordSource.open(bootstrap, topic, options);
+}
+
+/** The error classes connectors throw, so an error from a worker thread can be rebuilt with its own type. */
+export const connectorErrorTypes: readonly (abstract new (...args: never[]) => Error)[] = [
+  WebHdfsError, WebHdfsConnectionError, WebHdfsLengthMismatchError, WebHdfsRetriesExhaustedError, HttpTimeoutError, WebHdfsLocationError,
+];

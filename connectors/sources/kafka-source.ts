@@ -1,55 +1,157 @@
-import { KafkaClient } from '../../src/client/kafka-client';
+import { KafkaClient, ListedOffset } from '../../src/client/kafka-client';
 import { recordsFrom } from '../../src/client/fetched-records';
 import type { DecodedRecord } from '../../src/protocol/records';
+import {
+  DEFAULT_SOURCE_RETRY, OffsetRange, RecordHandler, RecordSource, RecordSourceError, RecordSourceOptions, SourceConnectionError,
+  SourceDecodeError, SourceErrorContext, SourceKafkaError, SourceReadError, SourceRetryPolicy, SourceTimeoutError,
+} from '../../src/ports/record-source';
+import { LocatedFailure, toSourceError, withRetries } from './source-retry';
 
-export interface OffsetRange {
-  earliest: number;
-  latest: number;
+const EARLIEST = -2;
+const LATEST = -1;
+const DEFAULT_FETCH_MAX_BYTES = 4 * 1024 * 1024;
+/** Answers meaning the client's picture of leaders or topics is out of date. */
+const STALE_METADATA = new Set(['NOT_LEADER_OR_FOLLOWER', 'UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+interface Fetched {
+  records: DecodedRecord[];
+  nextOffset: number;
 }
 
-/** Reads offset ranges of one topic from sluice's broker or any Kafka-protocol cluster. */
-export class KafkaSource {
-  private constructor(private readonly client: KafkaClient, readonly topic: string) {}
+/**
+ * One topic of sluice's broker or any Kafka-protocol cluster, through sluice's client. Every request has the
+ * client's request timeout; retriable failures are retried with capped exponential backoff, and the ones saying
+ * the leader or topic moved (or a broker stopped answering) refresh the metadata before the next attempt.
+ */
+export class KafkaRecordSource implements RecordSource {
+  private refreshing: Promise<void> | undefined;
+  private closed = false;
 
-  static async open(bootstrap: string, topic: string): Promise<KafkaSource> {
-    return new KafkaSource(await KafkaClient.connect(bootstrap, 'sluice-load'), topic);
+  private constructor(private readonly client: KafkaClient, readonly topic: string, private readonly retry: SourceRetryPolicy, private readonly fetchMaxBytes: number) {}
+
+  /** Connecting is not retried: a wrong address should fail the run at once, with the address in the message. */
+  static async open(bootstrap: string, topic: string, options: RecordSourceOptions = {}): Promise<KafkaRecordSource> {
+    try {
+      const client = await KafkaClient.connect(bootstrap, { clientId: options.clientId ?? 'sluice-load', requestTimeoutMs: options.requestTimeoutMs });
+      return new KafkaRecordSource(client, topic, { ...DEFAULT_SOURCE_RETRY, ...options.retry }, options.fetchMaxBytes ?? DEFAULT_FETCH_MAX_BYTES);
+    } catch (error) {
+      throw toSourceError(error, { topic, broker: bootstrap });
+    }
   }
 
   async partitions(): Promise<number[]> {
-    return (await this.client.topic(this.topic)).partitions.map((p) => p.partition);
+    const info = await this.retrying({}, () => this.client.topic(this.topic));
+    return info.partitions.map((p) => p.partition);
   }
 
-  /** The log start offset and the high watermark, as of now. */
+  async offsetRanges(partitions: readonly number[]): Promise<Map<number, OffsetRange>> {
+    const [earliest, latest] = await settleBoth(this.listOffsets(partitions, EARLIEST), this.listOffsets(partitions, LATEST));
+    return new Map(partitions.map((p) => [p, { earliest: earliest.get(p)!.offset, latest: latest.get(p)!.offset }]));
+  }
+
   async offsets(partition: number): Promise<OffsetRange> {
-    const earliest = await this.client.offsetFor(this.topic, partition, -2);
-    const latest = await this.client.offsetFor(this.topic, partition, -1);
-    return { earliest: earliest.offset, latest: latest.offset };
+    return (await this.offsetRanges([partition])).get(partition)!;
   }
 
-  /** First offset whose timestamp is ≥ `timestamp`, or the high watermark when there is none. */
+  async offsetsForTime(partitions: readonly number[], timestamp: number): Promise<Map<number, number>> {
+    const found = await this.listOffsets(partitions, timestamp);
+    const none = partitions.filter((p) => found.get(p)!.offset < 0);
+    const latest = none.length > 0 ? await this.listOffsets(none, LATEST) : new Map<number, ListedOffset>();
+    return new Map(partitions.map((p) => [p, found.get(p)!.offset >= 0 ? found.get(p)!.offset : latest.get(p)!.offset]));
+  }
+
   async offsetForTime(partition: number, timestamp: number): Promise<number> {
-    const found = await this.client.offsetFor(this.topic, partition, timestamp);
-    return found.offset >= 0 ? found.offset : (await this.offsets(partition)).latest;
+    return (await this.offsetsForTime([partition], timestamp)).get(partition)!;
   }
 
-  /**
-   * Hands every record in [start, end) to `onRecords`, batch by batch, in offset
-   * order, until `shouldStop()` says so; returns the offset it stopped at.
-   */
-  async read(partition: number, start: number, end: number, onRecords: (records: DecodedRecord[]) => Promise<void> | void, shouldStop: () => boolean = () => false): Promise<number> {
+  async read(partition: number, start: number, end: number, onRecords: RecordHandler, shouldStop: () => boolean = () => false): Promise<number> {
     let offset = start;
-    while (offset < end && !shouldStop()) {
-      const fetched = await this.client.fetch(this.topic, partition, offset, { maxBytes: 4 * 1024 * 1024, maxWaitMs: 0, minBytes: 0 });
-      const { records, nextOffset } = recordsFrom(fetched.records, offset);
-      if (nextOffset <= offset) throw new Error(`${this.topic}-${partition}: no progress at offset ${offset} (high watermark ${fetched.highWatermark}, planned end ${end})`);
-      const inRange = records.filter((r) => r.offset < end);
-      if (inRange.length > 0) await onRecords(inRange);
-      offset = Math.min(nextOffset, end);
+    let next = offset < end && !shouldStop() ? this.fetchFrom(partition, offset, end) : undefined;
+    try {
+      while (next) {
+        const fetched = await next;
+        next = undefined;
+        const reached = Math.min(fetched.nextOffset, end);
+        // The next fetch goes out before this batch is handed over, so the broker works while the caller does.
+        if (reached < end && !shouldStop()) next = this.fetchFrom(partition, reached, end);
+        if (fetched.records.length > 0) await onRecords(fetched.records);
+        offset = reached;
+        if (shouldStop()) break;
+      }
+    } finally {
+      next?.catch(() => undefined); // a prefetch nobody will read: its answer or failure is dropped
     }
     return offset;
   }
 
   close(): void {
+    this.closed = true;
     this.client.close();
   }
+
+  /** Earliest, latest or by time, for many partitions: one ListOffsets per leader; a retry asks only for those that failed. */
+  private async listOffsets(partitions: readonly number[], timestamp: number): Promise<Map<number, ListedOffset>> {
+    const found = new Map<number, ListedOffset>();
+    let missing = [...new Set(partitions)];
+    await this.retrying({}, async () => {
+      const outcome = await this.client.listOffsets(this.topic, missing, timestamp);
+      for (const [partition, listed] of outcome.offsets) found.set(partition, listed);
+      missing = [...outcome.failures.keys()];
+      if (missing.length === 0) return;
+      const failures = [...outcome.failures].map(([partition, { error, broker }]) => ({ partition, error, broker }));
+      // One failure that no retry can fix decides; otherwise the first one stands for all.
+      const worst = failures.find((f) => !toSourceError(f.error, { topic: this.topic }).retriable) ?? failures[0];
+      throw new LocatedFailure(worst.error, { partition: worst.partition, broker: worst.broker });
+    });
+    return found;
+  }
+
+  private fetchFrom(partition: number, offset: number, end: number): Promise<Fetched> {
+    return this.retrying({ partition }, async () => {
+      // Looked up first: an answer saying the leader moved also drops it from the client's cache.
+      const leader = this.client.knownLeaderAddress(this.topic, partition);
+      let fetched;
+      try {
+        fetched = await this.client.fetch(this.topic, partition, offset, { maxBytes: this.fetchMaxBytes, maxWaitMs: 0, minBytes: 0 });
+      } catch (error) {
+        throw new LocatedFailure(error, { broker: leader ?? this.client.knownLeaderAddress(this.topic, partition) });
+      }
+      const context: SourceErrorContext = { topic: this.topic, partition, broker: leader ?? this.client.knownLeaderAddress(this.topic, partition) };
+      // Batches before one that cannot be decoded are handed over; the next fetch starts at it and fails there.
+      const decoded = recordsFrom(fetched.records, offset, { stopAtUndecodable: true });
+      if (decoded.undecodable && decoded.nextOffset <= offset) {
+        const { baseOffset, error } = decoded.undecodable;
+        throw new SourceDecodeError(baseOffset, context, `cannot decode the batch at offset ${baseOffset}: ${error.message}`);
+      }
+      if (decoded.nextOffset <= offset) {
+        throw new SourceReadError(context, `no progress at offset ${offset} (high watermark ${fetched.highWatermark}, planned end ${end})`);
+      }
+      return { records: decoded.records.filter((r) => r.offset < end), nextOffset: decoded.nextOffset };
+    });
+  }
+
+  private retrying<T>(context: Partial<SourceErrorContext>, attempt: () => Promise<T>): Promise<T> {
+    return withRetries(this.retry, { topic: this.topic, ...context }, { closed: () => this.closed, beforeRetry: (error) => this.afterFailure(error) }, attempt);
+  }
+
+  private async afterFailure(error: RecordSourceError): Promise<void> {
+    const stale = error instanceof SourceKafkaError ? STALE_METADATA.has(error.errorName) : error instanceof SourceTimeoutError || error instanceof SourceConnectionError;
+    if (stale) await this.refreshMetadata();
+  }
+
+  /** One Metadata request however many partitions ask at once; if it fails, the next attempt says so. */
+  private refreshMetadata(): Promise<void> {
+    this.refreshing ??= this.client.topic(this.topic).then(() => undefined, () => undefined).finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+}
+
+/** Both results, or the first failure once both have ended (no retry loop is left running behind a failure). */
+async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  return [first.value, second.value];
 }

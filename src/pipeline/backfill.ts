@@ -1,5 +1,5 @@
 import { openSink } from '../connector-factory';
-import type { KafkaSource } from '../../connectors/sources/kafka-source';
+import type { RecordSource } from '../ports/record-source';
 import type { JobDefinition } from './job-definition';
 import { executeRun, LoadOptions, LoadSummary } from './load-job';
 import { PlannedRange, TableState } from './table-state';
@@ -28,19 +28,23 @@ export function backfillTable(job: JobDefinition, request: BackfillRequest): Tab
   return new TableState(openSink(job.output.sink), `${job.output.table}/_backfill/${id}`);
 }
 
-async function resolve(source: KafkaSource, partition: number, bound: Bound): Promise<number> {
-  return 'offset' in bound ? bound.offset : source.offsetForTime(partition, bound.time);
+/** Each partition's offset for a bound: the offset itself, or the first at or after the time (one request per leader). */
+async function resolve(source: RecordSource, partitions: number[], bound: Bound): Promise<Map<number, number>> {
+  return 'offset' in bound ? new Map(partitions.map((p) => [p, bound.offset])) : source.offsetsForTime(partitions, bound.time);
 }
 
 /** Loads a chosen range into its own output; the scheduled job's checkpoint is never read or moved. */
 export async function runBackfill(job: JobDefinition, request: BackfillRequest, options: LoadOptions & { onProgress?: (records: number) => void } = {}): Promise<LoadSummary> {
   const table = backfillTable(job, request);
-  const planner = async (t: TableState, source: KafkaSource, partitions: number[]): Promise<PlannedRange[]> => {
+  const planner = async (t: TableState, source: RecordSource, partitions: number[]): Promise<PlannedRange[]> => {
+    const offsets = await source.offsetRanges(partitions);
+    const froms = await resolve(source, partitions, request.from);
+    const tos = request.to ? await resolve(source, partitions, request.to) : undefined;
     const ranges: PlannedRange[] = [];
     for (const partition of partitions) {
-      const { earliest, latest } = await source.offsets(partition);
-      const from = Math.max(earliest, await resolve(source, partition, request.from));
-      const to = Math.min(latest, request.to ? await resolve(source, partition, request.to) : latest);
+      const { earliest, latest } = offsets.get(partition)!;
+      const from = Math.max(earliest, froms.get(partition)!);
+      const to = Math.min(latest, tos?.get(partition) ?? latest);
       const done = await t.committedOffset(partition);
       const start = done === null ? from : Math.max(from, done);
       ranges.push({ partition, start, end: Math.max(start, Math.min(to, start + job.limits.maxRecordsPerPartition)) });

@@ -1,4 +1,4 @@
-import type { KafkaSource } from '../../connectors/sources/kafka-source';
+import type { RecordSource } from '../ports/record-source';
 import { SinkFileExistsError } from '../ports/sink';
 import type { JobDefinition } from './job-definition';
 import { HourPartition, HourPartitioner, formatRoot, hourPath } from './hour-partition';
@@ -36,7 +36,7 @@ export interface PartitionWatermark {
  * stamped in the future cannot complete hours that have not happened). With `idlePartitions: "advance"` a
  * partition found caught up counts as `checkedAt`: everything that reached the broker before then is loaded.
  */
-export async function partitionWatermarks(job: JobDefinition, source: KafkaSource, checkpoints: Map<number, RangeCheckpoint[]>, checkedAt: number): Promise<PartitionWatermark[]> {
+export async function partitionWatermarks(job: JobDefinition, source: RecordSource, checkpoints: Map<number, RangeCheckpoint[]>, checkedAt: number): Promise<PartitionWatermark[]> {
   const result: PartitionWatermark[] = [];
   for (const partition of await source.partitions()) {
     const ranges = checkpoints.get(partition) ?? [];
@@ -143,7 +143,7 @@ function dataHours(checkpoints: Map<number, RangeCheckpoint[]>): string[] {
  * is reported in `reopened` (checked before marking) and the marker stays.
  */
 export async function markCompleteHours(
-  job: JobDefinition, table: TableState, source: KafkaSource, runId: string, checkpoints: Map<number, RangeCheckpoint[]>, hoursWrittenByRun: string[],
+  job: JobDefinition, table: TableState, source: RecordSource, runId: string, checkpoints: Map<number, RangeCheckpoint[]>, hoursWrittenByRun: string[],
 ): Promise<CompletenessOutcome> {
   const checkedAt = Date.now();
   const [firstFormat] = job.output.formats;

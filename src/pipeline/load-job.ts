@@ -3,12 +3,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openSink } from '../connector-factory';
-import { KafkaSource } from '../../connectors/sources/kafka-source';
-import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
+import type { RecordSource, RecordSourceOptions } from '../ports/record-source';
+import { loadAvroSchema } from '../formats/avro-schema';
 import type { JobDefinition } from './job-definition';
-import { HourPartitioner } from './hour-partition';
-import { makeRecordDecoder } from './record-decoder';
 import { loadRange, RangeLoadResult } from './range-loader';
+import { openJobSource, rangeLoadContext } from './range-context';
 import { loadRangesOnWorkers } from './worker-pool';
 import { applyCommit, recoverUnfinishedRuns, writeManifest } from './commit';
 import { CommitManifest, PlannedRange, RunPlan, TableState } from './table-state';
@@ -44,6 +43,13 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** The run's id, when the caller wants to name the run before it starts (log lines); a fresh one by default. */
   runId?: string;
+  /** Request timeout, retries and fetch size of the job's source, on the main thread and on every worker thread. */
+  sourceOptions?: RecordSourceOptions;
+  /**
+   * Where the main thread reads from instead of the job's Kafka topic (the pipeline's tests pass an in-memory
+   * source). Worker threads always open the job's topic, so this needs `workerThreads: 0`.
+   */
+  openSource?: (job: JobDefinition, options: RecordSourceOptions) => Promise<RecordSource>;
 }
 
 export function newRunId(now = new Date()): string {
@@ -76,7 +82,7 @@ async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) 
   return results;
 }
 
-async function choosePartitions(source: KafkaSource, wanted: number[] | undefined): Promise<number[]> {
+async function choosePartitions(source: RecordSource, wanted: number[] | undefined): Promise<number[]> {
   const all = await source.partitions();
   if (!wanted) return all;
   const unknown = wanted.filter((p) => !all.includes(p));
@@ -85,10 +91,11 @@ async function choosePartitions(source: KafkaSource, wanted: number[] | undefine
 }
 
 /** For each partition: from the committed offset (or the earliest kept) to the high watermark now, capped by the job's limit. */
-export async function makePlan(job: JobDefinition, table: TableState, source: KafkaSource, partitions: number[], log: (line: string) => void): Promise<PlannedRange[]> {
+export async function makePlan(job: JobDefinition, table: TableState, source: RecordSource, partitions: number[], log: (line: string) => void): Promise<PlannedRange[]> {
   const ranges: PlannedRange[] = [];
+  const offsets = await source.offsetRanges(partitions);
   for (const partition of partitions) {
-    const { earliest, latest } = await source.offsets(partition);
+    const { earliest, latest } = offsets.get(partition)!;
     const committed = await table.committedOffset(partition);
     let start = committed ?? earliest;
     if (start < earliest) {
@@ -101,7 +108,7 @@ export async function makePlan(job: JobDefinition, table: TableState, source: Ka
 }
 
 /** Decides a run's ranges; scheduled loads and backfills differ only here and in where they write. */
-export type Planner = (table: TableState, source: KafkaSource, partitions: number[]) => Promise<PlannedRange[]>;
+export type Planner = (table: TableState, source: RecordSource, partitions: number[]) => Promise<PlannedRange[]>;
 
 export interface RunTarget {
   table: TableState;
@@ -121,7 +128,9 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
   const runId = options.runId ?? newRunId();
   const { table } = target;
   const schema = loadAvroSchema(job.value.schema);
-  const source = await KafkaSource.open(job.source.bootstrap, job.source.topic);
+  if (options.openSource && job.workerThreads > 0) throw new TypeError(`job ${job.name}: a source given to the run cannot reach worker threads (set workerThreads to 0)`);
+  const sourceOptions = options.sourceOptions ?? {};
+  const source = await (options.openSource ?? openJobSource)(job, sourceOptions);
   const stagingDir = fs.mkdtempSync(path.join(os.tmpdir(), `sluice-${job.output.table}-`));
   try {
     const partitions = await choosePartitions(source, options.partitions);
@@ -151,18 +160,11 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       // Stopping reaches the ranges through the same signal.
       if (options.signal?.aborted) abandon.abort();
       else options.signal?.addEventListener('abort', stopReading, { once: true });
-      const context = {
-        job, table, runId, source, stagingDir,
-        outputSchema: withMetadataColumns(schema.schema, job.metadataColumns),
-        decode: makeRecordDecoder(job, schema),
-        partitioner: new HourPartitioner(job.time.timezone),
-        deadline: Date.now() + job.limits.maxDurationSeconds * 1000,
-        signal: abandon.signal,
-        onProgress: options.onProgress,
-      };
+      const deadline = Date.now() + job.limits.maxDurationSeconds * 1000;
+      const inProcess = rangeLoadContext({ job, table, runId, source, stagingDir, deadline, signal: abandon.signal, onProgress: options.onProgress }, schema);
       const results = job.workerThreads > 0
-        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline: context.deadline }, work, job.workerThreads, options.onProgress, options.signal)
-        : await mapConcurrently(work, job.concurrency, (range) => loadRange(context, range), () => abandon.abort());
+        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline, sourceOptions }, work, job.workerThreads, options.onProgress, options.signal)
+        : await mapConcurrently(work, job.concurrency, (range) => loadRange(inProcess, range), () => abandon.abort());
       recorder.read(results);
       checkBadRecords(job, results);
       const committedAt = new Date().toISOString();

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AvroSchema, RecordFileWriter } from '../formats/record-file-writer';
 import { createFileWriter } from './file-writers';
-import type { KafkaSource } from '../../connectors/sources/kafka-source';
+import type { RecordSource } from '../ports/record-source';
 import type { JobDefinition, OutputFormat } from './job-definition';
 import { HourPartition, HourPartitioner, formatRoot, hourPath } from './hour-partition';
 import { BadRecordError, DecodedValue } from './record-decoder';
@@ -13,7 +13,7 @@ export interface RangeLoadContext {
   job: JobDefinition;
   table: TableState;
   runId: string;
-  source: KafkaSource;
+  source: RecordSource;
   outputSchema: AvroSchema;
   decode: (record: DecodedRecord, partition: number) => DecodedValue;
   partitioner: HourPartitioner;

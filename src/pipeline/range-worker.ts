@@ -2,13 +2,13 @@
 // Kafka connection; the main thread alone commits.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSink } from '../connector-factory';
-import { KafkaSource } from '../../connectors/sources/kafka-source';
-import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
+import type { RecordSourceOptions } from '../ports/record-source';
 import type { JobDefinition } from './job-definition';
-import { HourPartitioner } from './hour-partition';
-import { makeRecordDecoder } from './record-decoder';
 import { loadRange } from './range-loader';
+import { openJobSource, rangeLoadContext } from './range-context';
 import { PlannedRange, TableState } from './table-state';
+import type { WorkerMessage } from './worker-pool';
+import { serializeError } from './worker-errors';
 
 export interface WorkerTask {
   job: JobDefinition;
@@ -17,28 +17,27 @@ export interface WorkerTask {
   runId: string;
   stagingDir: string;
   deadline: number;
+  sourceOptions?: RecordSourceOptions;
 }
 
 export type WorkerRequest = { range: PlannedRange } | { done: true } | { stop: true };
 
+const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+
 async function serve(task: WorkerTask): Promise<void> {
   const { job } = task;
-  const schema = loadAvroSchema(job.value.schema);
-  const source = await KafkaSource.open(job.source.bootstrap, job.source.topic);
+  const source = await openJobSource(job, task.sourceOptions);
   const stopping = new AbortController();
-  const context = {
+  const context = rangeLoadContext({
     job,
     table: new TableState(openSink(task.sink), task.tableRoot),
     runId: task.runId,
     source,
     stagingDir: task.stagingDir,
-    outputSchema: withMetadataColumns(schema.schema, job.metadataColumns),
-    decode: makeRecordDecoder(job, schema),
-    partitioner: new HourPartitioner(job.time.timezone),
     deadline: task.deadline,
     signal: stopping.signal,
-    onProgress: (records: number) => parentPort!.postMessage({ progress: records }),
-  };
+    onProgress: (records: number) => post({ progress: records }),
+  });
   parentPort!.on('message', (request: WorkerRequest) => {
     if ('stop' in request) {
       stopping.abort();
@@ -50,11 +49,11 @@ async function serve(task: WorkerTask): Promise<void> {
       return;
     }
     loadRange(context, request.range).then(
-      (result) => parentPort!.postMessage({ result }),
-      (error: Error) => parentPort!.postMessage({ error: error.message, name: error.name }),
+      (result) => post({ result }),
+      (error: unknown) => post({ error: serializeError(error) }),
     );
   });
-  parentPort!.postMessage({ ready: true });
+  post({ ready: true });
 }
 
-serve(workerData as WorkerTask).catch((error: Error) => parentPort!.postMessage({ error: error.message, name: error.name }));
+serve(workerData as WorkerTask).catch((error: unknown) => post({ error: serializeError(error) }));

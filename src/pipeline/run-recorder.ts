@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import type { KafkaSource } from '../../connectors/sources/kafka-source';
+import type { RecordSource } from '../ports/record-source';
 import type { JobDefinition } from './job-definition';
 import type { LoadSummary } from './load-summary';
 import type { RangeLoadResult } from './range-loader';
@@ -23,7 +23,7 @@ export class RunRecorder {
     private readonly job: JobDefinition,
     private readonly target: { table: TableState; kind: RunPlan['kind'] },
     private readonly runId: string,
-    private readonly source: KafkaSource,
+    private readonly source: RecordSource,
     private readonly log: (line: string) => void,
   ) {}
 

@@ -3,9 +3,11 @@ import { Worker } from 'node:worker_threads';
 import type { RangeLoadResult } from './range-loader';
 import type { PlannedRange } from './table-state';
 import type { WorkerTask } from './range-worker';
+import { rebuildError, SerializedError } from './worker-errors';
 
+/** A worker that died, or failed with an error of a class the main thread cannot rebuild. */
 export class RangeWorkerError extends Error {
-  constructor(readonly range: PlannedRange | undefined, detail: string) {
+  constructor(readonly range: PlannedRange | undefined, detail: string, readonly retriable = false) {
     super(range ? `partition ${range.partition} offsets ${range.start}..${range.end}: ${detail}` : detail);
     this.name = 'RangeWorkerError';
   }
@@ -14,9 +16,12 @@ export class RangeWorkerError extends Error {
 /** Bounds each worker's V8 heap so two of them and their DuckDBs stay within the job's memory budget. */
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 };
 
-type Message = { ready: true } | { progress: number } | { result: RangeLoadResult } | { error: string; name: string };
+export type WorkerMessage = { ready: true } | { progress: number } | { result: RangeLoadResult } | { error: SerializedError };
 
-/** Loads ranges on `threads` worker threads, each taking the next range when it finishes one. */
+/**
+ * Loads ranges on `threads` worker threads, each taking the next range when it finishes one. A range's failure
+ * is thrown as the worker threw it (same class, message and fields), as on the main thread.
+ */
 export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange[], threads: number, onProgress?: (records: number) => void, signal?: AbortSignal): Promise<RangeLoadResult[]> {
   const results: RangeLoadResult[] = new Array(ranges.length);
   let next = 0;
@@ -44,13 +49,13 @@ export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange
         current = next++;
         worker.postMessage({ range: ranges[current] });
       };
-      worker.on('message', (message: Message) => {
+      worker.on('message', (message: WorkerMessage) => {
         if ('progress' in message) onProgress?.(message.progress);
         else if ('ready' in message) dispatch();
         else if ('result' in message) {
           results[current] = message.result;
           dispatch();
-        } else fail(new RangeWorkerError(ranges[current], `${message.name}: ${message.error}`));
+        } else fail(rebuildError(message.error, (e) => new RangeWorkerError(ranges[current], `${e.name}: ${e.message}`, e.retriable)));
       });
       worker.on('error', fail);
       worker.on('exit', (code) => {

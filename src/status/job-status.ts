@@ -1,5 +1,5 @@
-import { openSink } from '../connector-factory';
-import { KafkaSource } from '../../connectors/sources/kafka-source';
+import { openRecordSource, openSink } from '../connector-factory';
+import type { RecordSource } from '../ports/record-source';
 import type { JobDefinition } from '../pipeline/job-definition';
 import { allCheckpoints, hourDirectories, lowWatermark, partitionWatermarks, PartitionWatermark } from '../pipeline/completeness';
 import { readRunHistory, RunStatus } from '../pipeline/run-history';
@@ -55,7 +55,7 @@ function deadLettersOf(ranges: RangeCheckpoint[] | undefined): number {
 }
 
 /** The Kafka timestamp of the record at `offset`, or null if the broker has none there. */
-async function timestampAt(source: KafkaSource, partition: number, offset: number): Promise<number | null> {
+async function timestampAt(source: RecordSource, partition: number, offset: number): Promise<number | null> {
   let timestamp: number | null = null;
   await source.read(partition, offset, offset + 1, (records) => {
     timestamp = records[0]?.timestamp ?? timestamp;
@@ -63,7 +63,7 @@ async function timestampAt(source: KafkaSource, partition: number, offset: numbe
   return timestamp;
 }
 
-async function partitionsFromBroker(job: JobDefinition, source: KafkaSource, checkpoints: Map<number, RangeCheckpoint[]>, now: number): Promise<{ partitions: PartitionStatus[]; low: number | null }> {
+async function partitionsFromBroker(job: JobDefinition, source: RecordSource, checkpoints: Map<number, RangeCheckpoint[]>, now: number): Promise<{ partitions: PartitionStatus[]; low: number | null }> {
   const marks: PartitionWatermark[] = await partitionWatermarks(job, source, checkpoints, now);
   const partitions: PartitionStatus[] = [];
   for (const mark of marks) {
@@ -107,9 +107,9 @@ export async function jobStatus(job: JobDefinition, options: { runs: number; now
   status.partitions = [...checkpoints.entries()].map(([partition, ranges]) => ({
     partition, committedOffset: ranges.length === 0 ? null : Math.max(...ranges.map((r) => r.end)), highWatermark: null, lagRecords: null, lagMs: null, deadLetters: deadLettersOf(ranges),
   }));
-  let source: KafkaSource;
+  let source: RecordSource;
   try {
-    source = await KafkaSource.open(job.source.bootstrap, job.source.topic);
+    source = await openRecordSource(job.source.bootstrap, job.source.topic);
   } catch (error) {
     status.broker = { bootstrap: job.source.bootstrap, reachable: false, error: (error as Error).message };
     return status;

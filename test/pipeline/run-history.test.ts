@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { LocalSink } from '../../connectors/sinks/local-sink';
 import { loadJobDefinition } from '../../src/pipeline/job-definition';
 import { executeRun, makePlan, runLoad } from '../../src/pipeline/load-job';
-import type { KafkaSource } from '../../connectors/sources/kafka-source';
+import type { RecordSource } from '../../src/ports/record-source';
 import { historyFile, readRunHistory } from '../../src/pipeline/run-history';
 import { RangeCheckpoint, TableState } from '../../src/pipeline/table-state';
 import { useBrokerWithTopic } from '../helpers/broker';
@@ -104,7 +104,7 @@ describe('run history (_sluice/history/runs-YYYY-MM.jsonl)', function () {
     await produceValues(client(), 'page_views', 3, pageViewValues(0, 60, (i) => START + i * 1000));
     const job = loadJobDefinition(writeJob(tmp(), { workerThreads: 0 }, bootstrap()));
     const failing = new TableState(new RenameFailingSink(path.join(tmp(), 'warehouse'), 2), 'page_views');
-    const planner = (t: TableState, source: KafkaSource, partitions: number[]) => makePlan(job, t, source, partitions, () => undefined);
+    const planner = (t: TableState, source: RecordSource, partitions: number[]) => makePlan(job, t, source, partitions, () => undefined);
     await assert.rejects(executeRun(job, { table: failing, kind: 'scheduled', planner }, {}), /injected failure/);
     const next = await runLoad(job);
     assert.equal(next.recovered.rolledForward.length, 1);

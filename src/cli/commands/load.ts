@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { loadJobDefinition } from '../../pipeline/job-definition';
 import { LoadSummary, runLoad } from '../../pipeline/load-job';
 import { parsePartitionList, parseShard, shardPartitions } from '../../pipeline/partition-selection';
-import { KafkaSource } from '../../../connectors/sources/kafka-source';
+import { openRecordSource } from '../../connector-factory';
 import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
 
@@ -29,7 +29,7 @@ export async function selectedPartitions(bootstrap: string, topic: string, args:
   if (args.partitions) return parsePartitionList(args.partitions);
   if (!args.shard) return undefined;
   const shard = parseShard(args.shard);
-  const source = await KafkaSource.open(bootstrap, topic);
+  const source = await openRecordSource(bootstrap, topic);
   try {
     return shardPartitions(await source.partitions(), shard);
   } finally {

@@ -1,0 +1,23 @@
+import { BrokerConnection } from './broker-connection';
+
+/** Parses "host:port,host:port" into addresses; the port defaults to 9092. */
+export function parseBootstrap(bootstrap: string): { host: string; port: number }[] {
+  return bootstrap.split(',').map((entry) => {
+    const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(entry.trim());
+    if (!match) throw new Error(`bad bootstrap server ${JSON.stringify(entry)}: expected host:port`);
+    return { host: match[1], port: match[2] ? Number(match[2]) : 9092 };
+  });
+}
+
+/** A connection to the first of the bootstrap servers that answers. */
+export async function connectToAny(bootstrap: string, clientId: string, requestTimeoutMs: number): Promise<BrokerConnection> {
+  let lastError: Error | undefined;
+  for (const { host, port } of parseBootstrap(bootstrap)) {
+    try {
+      return await BrokerConnection.connect(host, port, clientId, 10_000, requestTimeoutMs);
+    } catch (error) {
+      lastError = error as Error;
+    }
+  }
+  throw lastError ?? new Error('no bootstrap servers given');
+}

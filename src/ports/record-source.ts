@@ -1,0 +1,131 @@
+import type { DecodedRecord } from '../protocol/records';
+
+// Where a load reads from: one topic of a Kafka-protocol cluster (connectors/sources/), or an in-memory fake in
+// the pipeline's tests. Loaders, planners, completeness and status depend on this, never on a concrete source.
+
+export interface OffsetRange {
+  /** The log start offset. */
+  earliest: number;
+  /** The high watermark. */
+  latest: number;
+}
+
+export type RecordHandler = (records: DecodedRecord[]) => Promise<void> | void;
+
+export interface RecordSource {
+  readonly topic: string;
+  /** The topic's partitions, from fresh metadata. */
+  partitions(): Promise<number[]>;
+  /** Earliest and latest offsets of many partitions at once (Kafka: one ListOffsets per leader and kind). */
+  offsetRanges(partitions: readonly number[]): Promise<Map<number, OffsetRange>>;
+  /** One partition's earliest and latest offsets, as of now. */
+  offsets(partition: number): Promise<OffsetRange>;
+  /** Per partition, the first offset whose timestamp is ≥ `timestamp`, or the high watermark when there is none. */
+  offsetsForTime(partitions: readonly number[], timestamp: number): Promise<Map<number, number>>;
+  offsetForTime(partition: number, timestamp: number): Promise<number>;
+  /**
+   * Hands every record in [start, end) to `onRecords`, batch by batch, in offset order, until `shouldStop()` says
+   * so; resolves with the offset it stopped at. The next batch is being fetched while `onRecords` works.
+   */
+  read(partition: number, start: number, end: number, onRecords: RecordHandler, shouldStop?: () => boolean): Promise<number>;
+  close(): void;
+}
+
+export interface SourceRetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** The wait before the first retry; it doubles with each retry, up to `maxBackoffMs`. */
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_SOURCE_RETRY: SourceRetryPolicy = { maxAttempts: 6, initialBackoffMs: 100, maxBackoffMs: 5_000 };
+
+/** What `openRecordSource` (src/connector-factory.ts) accepts; plain data, so it can go to a worker thread. */
+export interface RecordSourceOptions {
+  /** How long a request may go without any byte of its answer; default 30 s (Kafka's request.timeout.ms). */
+  requestTimeoutMs?: number;
+  retry?: Partial<SourceRetryPolicy>;
+  /** Bytes asked for per fetch; a first batch larger than this still comes whole. Default 4 MiB. */
+  fetchMaxBytes?: number;
+  clientId?: string;
+}
+
+/** Where a source failure happened; every message names the topic, and the partition and broker when known. */
+export interface SourceErrorContext {
+  topic: string;
+  partition?: number;
+  broker?: string | null;
+}
+
+function where(context: SourceErrorContext): string {
+  const target = context.partition === undefined ? `topic ${context.topic}` : `${context.topic}-${context.partition}`;
+  return context.broker ? `${target} (broker ${context.broker})` : target;
+}
+
+/**
+ * A failure to read from the source. `retriable` says whether trying again may succeed (a leader moved, a
+ * request timed out); a source retries those itself first, so one that reaches a caller has used its attempts.
+ */
+export class RecordSourceError extends Error {
+  readonly topic: string;
+  readonly partition: number | null;
+  readonly broker: string | null;
+  /** How many attempts a retry loop made before giving up; null when it did not retry. */
+  readonly attempts: number | null = null;
+
+  constructor(readonly retriable: boolean, context: SourceErrorContext, detail: string) {
+    super(`${where(context)}: ${detail}`);
+    this.name = 'RecordSourceError';
+    this.topic = context.topic;
+    this.partition = context.partition ?? null;
+    this.broker = context.broker ?? null;
+  }
+
+  /** Called by a source's retry loop when it stops trying; the message then says how often it tried. */
+  gaveUpAfter(attempts: number): this {
+    (this as { attempts: number | null }).attempts = attempts;
+    this.message = `${this.message} (gave up after ${attempts} attempts)`;
+    return this;
+  }
+}
+
+/** A Kafka error code in an answer; retriable as Kafka's table says (src/protocol/error-codes.ts). */
+export class SourceKafkaError extends RecordSourceError {
+  constructor(readonly errorName: string, readonly code: number, retriable: boolean, context: SourceErrorContext, detail: string) {
+    super(retriable, context, detail);
+    this.name = 'SourceKafkaError';
+  }
+}
+
+/** A request got no answer within the request timeout. */
+export class SourceTimeoutError extends RecordSourceError {
+  constructor(readonly timeoutMs: number, context: SourceErrorContext, detail: string) {
+    super(true, context, detail);
+    this.name = 'SourceTimeoutError';
+  }
+}
+
+/** The connection to a broker could not be made or was lost. */
+export class SourceConnectionError extends RecordSourceError {
+  constructor(context: SourceErrorContext, detail: string) {
+    super(true, context, detail);
+    this.name = 'SourceConnectionError';
+  }
+}
+
+/** The fetched bytes could not be turned into records (corrupt batch, a codec the protocol layer cannot read). */
+export class SourceDecodeError extends RecordSourceError {
+  constructor(readonly offset: number, context: SourceErrorContext, detail: string) {
+    super(false, context, detail);
+    this.name = 'SourceDecodeError';
+  }
+}
+
+/** The source answered, but not with what reading needs (no progress below the high watermark, no such partition). */
+export class SourceReadError extends RecordSourceError {
+  constructor(context: SourceErrorContext, detail: string) {
+    super(false, context, detail);
+    this.name = 'SourceReadError';
+  }
+}
