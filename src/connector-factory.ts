@@ -2,6 +2,7 @@ import { LocalSink } from '../connectors/sinks/local-sink';
 import { WebHdfsSink } from '../connectors/sinks/webhdfs-sink';
 import { isWebHdfsLocation } from '../connectors/webhdfs/webhdfs-location';
 import { Sink, SinkError } from './ports/sink';
+import { TableState } from './table/table-state';
 
 // The one module of src/ that names connectors/: everything else asks for a port.
 
@@ -12,4 +13,9 @@ export function openSink(location: string): Sink {
     throw new SinkError(location, 'open', 'expected a local path, file://, webhdfs://host:port/path, swebhdfs:// or http(s)://host:port/webhdfs/v1/path');
   }
   return new LocalSink(location);
+}
+
+/** A table (both sides: `TableStore` for loads, `TableReader` for tools) in the sink at `location`. */
+export function openTable(location: string, root: string): TableState {
+  return new TableState(openSink(location), root);
 }

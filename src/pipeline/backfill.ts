@@ -1,8 +1,8 @@
 import { openSink } from '../connector-factory';
 import type { KafkaSource } from '../../connectors/sources/kafka-source';
-import type { JobDefinition } from './job-definition';
+import type { JobDefinition } from '../job/job-definition';
 import { executeRun, LoadOptions, LoadSummary } from './load-job';
-import { PlannedRange, TableState } from './table-state';
+import { PlannedRange, TableState, TableStore } from '../table/table-state';
 
 export type Bound = { offset: number } | { time: number };
 
@@ -35,7 +35,7 @@ async function resolve(source: KafkaSource, partition: number, bound: Bound): Pr
 /** Loads a chosen range into its own output; the scheduled job's checkpoint is never read or moved. */
 export async function runBackfill(job: JobDefinition, request: BackfillRequest, options: LoadOptions & { onProgress?: (records: number) => void } = {}): Promise<LoadSummary> {
   const table = backfillTable(job, request);
-  const planner = async (t: TableState, source: KafkaSource, partitions: number[]): Promise<PlannedRange[]> => {
+  const planner = async (t: TableStore, source: KafkaSource, partitions: number[]): Promise<PlannedRange[]> => {
     const ranges: PlannedRange[] = [];
     for (const partition of partitions) {
       const { earliest, latest } = await source.offsets(partition);

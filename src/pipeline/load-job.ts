@@ -1,17 +1,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { openSink } from '../connector-factory';
 import { KafkaSource } from '../../connectors/sources/kafka-source';
 import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
-import type { JobDefinition } from './job-definition';
-import { HourPartitioner } from './hour-partition';
+import type { JobDefinition } from '../job/job-definition';
+import { HourPartitioner, newRunId } from '../table/layout';
 import { makeRecordDecoder } from './record-decoder';
 import { loadRange, RangeLoadResult } from './range-loader';
 import { loadRangesOnWorkers } from './worker-pool';
-import { applyCommit, recoverUnfinishedRuns, RecoveryOutcome, writeManifest } from './commit';
-import { CommitManifest, PlannedRange, RangeCheckpoint, RunPlan, TableState } from './table-state';
+import { applyCommit, recoverUnfinishedRuns, RecoveryOutcome, writeManifest } from '../table/commit';
+import { CommitManifest, PlannedRange, RangeCheckpoint, RunPlan, TableState, TableStore } from '../table/table-state';
 import { RunRecorder } from './run-recorder';
 
 export class BadRecordThresholdError extends Error {
@@ -51,10 +50,6 @@ export interface LoadSummary {
   dryRun: boolean;
 }
 
-export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
-}
-
 /**
  * `work` on every item, `limit` at a time. After a failure no item is started, `onFailure` is told (so work under
  * way can end early), and the failure is thrown only once every lane has stopped: nothing runs on after it.
@@ -90,7 +85,7 @@ async function choosePartitions(source: KafkaSource, wanted: number[] | undefine
 }
 
 /** For each partition: from the committed offset (or the earliest kept) to the high watermark now, capped by the job's limit. */
-export async function makePlan(job: JobDefinition, table: TableState, source: KafkaSource, partitions: number[], log: (line: string) => void): Promise<PlannedRange[]> {
+export async function makePlan(job: JobDefinition, table: TableStore, source: KafkaSource, partitions: number[], log: (line: string) => void): Promise<PlannedRange[]> {
   const ranges: PlannedRange[] = [];
   for (const partition of partitions) {
     const { earliest, latest } = await source.offsets(partition);
@@ -106,10 +101,10 @@ export async function makePlan(job: JobDefinition, table: TableState, source: Ka
 }
 
 /** Decides a run's ranges; scheduled loads and backfills differ only here and in where they write. */
-export type Planner = (table: TableState, source: KafkaSource, partitions: number[]) => Promise<PlannedRange[]>;
+export type Planner = (table: TableStore, source: KafkaSource, partitions: number[]) => Promise<PlannedRange[]>;
 
 export interface RunTarget {
-  table: TableState;
+  table: TableStore;
   kind: RunPlan['kind'];
   planner: Planner;
 }

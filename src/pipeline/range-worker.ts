@@ -4,11 +4,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openSink } from '../connector-factory';
 import { KafkaSource } from '../../connectors/sources/kafka-source';
 import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
-import type { JobDefinition } from './job-definition';
-import { HourPartitioner } from './hour-partition';
+import type { JobDefinition } from '../job/job-definition';
+import { HourPartitioner } from '../table/layout';
 import { makeRecordDecoder } from './record-decoder';
 import { loadRange } from './range-loader';
-import { PlannedRange, TableState } from './table-state';
+import { PlannedRange, TableState } from '../table/table-state';
 
 export interface WorkerTask {
   job: JobDefinition;

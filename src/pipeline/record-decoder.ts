@@ -2,7 +2,7 @@ import type { Type } from 'avsc';
 import { decodeAvroBinary, jsonToAvro, LoadedSchema, validateRecord } from '../formats/avro-schema';
 import type { AvroRecord } from '../formats/record-file-writer';
 import type { DecodedRecord } from '../protocol/records';
-import type { JobDefinition, MetadataColumn } from './job-definition';
+import type { JobDefinition, MetadataColumn } from '../job/job-definition';
 
 export class BadRecordError extends Error {
   constructor(detail: string) {
