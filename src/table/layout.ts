@@ -93,12 +93,10 @@ export function indexDir(partition: number): string {
   return `${STATE_DIR}/index/${partition}`;
 }
 
-/** Index files are versioned, never rewritten in place: `<generation>.json`, the newest wins. */
-export function indexName(partition: number, generation: number): string {
-  return `${indexDir(partition)}/${pad(generation)}.json`;
+/** Index files are never rewritten in place: each is named by the checkpoint directory's entry count it covers. */
+export function indexName(partition: number, directoryEntries: number): string {
+  return `${indexDir(partition)}/${pad(directoryEntries)}.json`;
 }
-
-export const INDEX_FILE = /^(\d{20})\.json$/;
 
 const EXTENSIONS: Record<'avro' | 'parquet', string> = { avro: 'avro', parquet: 'parquet' };
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Sink } from '../ports/sink';
-import { CHECKPOINT_FILE, INDEX_FILE, checkpointDir, checkpointName, indexDir, indexName, startOfPreviousMonth } from './layout';
+import { CHECKPOINT_FILE, checkpointDir, checkpointName, indexDir, indexName, startOfPreviousMonth } from './layout';
 import type { RangeCheckpoint } from './records';
 
 export interface OffsetSpan {
@@ -39,7 +39,6 @@ const FORMAT = 'sluice-partition-index-1';
 
 interface IndexFile extends PartitionSummary {
   format: typeof FORMAT;
-  generation: number;
   /** How many entries the checkpoint directory had: any other count means checkpoints the index has not seen. */
   directoryEntries: number;
   writtenAt: string;
@@ -79,43 +78,35 @@ export function addCheckpoints(summary: PartitionSummary, added: readonly RangeC
 
 function isIndexFile(value: unknown, partition: number): value is IndexFile {
   const v = value as Partial<IndexFile> | null;
-  return !!v && v.format === FORMAT && v.partition === partition && Number.isInteger(v.generation) && Number.isInteger(v.directoryEntries)
+  return !!v && v.format === FORMAT && v.partition === partition && Number.isInteger(v.directoryEntries)
     && Number.isInteger(v.checkpoints) && Array.isArray(v.ranges) && Array.isArray(v.recent)
     && (v.committedOffset === null || Number.isInteger(v.committedOffset)) && (v.checkpoints === 0) === (v.committedOffset === null);
 }
 
 function summaryOf(file: IndexFile): PartitionSummary {
-  const { format, generation, directoryEntries, writtenAt, ...summary } = file;
+  const { format, directoryEntries, writtenAt, ...summary } = file;
   return summary;
-}
-
-interface IndexRead {
-  file: IndexFile | null;
-  /** Every name in the index directory: older generations and staging files left by a crash included. */
-  names: string[];
-  newestGeneration: number;
 }
 
 /**
  * The compacted per-partition index under `_sluice/index/<p>/`: checkpoints stay the truth, the index is what
- * they add up to. Each write is a new file (`<generation>.json`, staged beside and renamed into place, since a
- * WebHDFS rename never replaces a file) and older ones are deleted after it, so a crash leaves at most extra
- * generations, and readers take the newest. The index is trusted only while the checkpoint directory has the
- * number of entries it recorded (one GETFILESTATUS: `childrenNum`); otherwise it is rebuilt from the checkpoints.
+ * they add up to. An index file is named by the number of entries the checkpoint directory had when it was
+ * written (`<entries>.json`), so a reader asks the directory's status (one GETFILESTATUS: `childrenNum`) and opens
+ * the index of that name: a checkpoint added since (a crash between a commit's checkpoints and its index, an
+ * older sluice), one removed, or an index lost or torn all show as no valid file there, and the index is rebuilt
+ * from the checkpoints. Each write is a new file staged beside and renamed into place (a WebHDFS rename never
+ * replaces a file); older files are deleted after it, so a crash leaves at most extra files nobody opens.
  */
 export class PartitionIndex {
   constructor(private readonly sink: Sink, private readonly path: (relative: string) => string) {}
 
-  private async read(partition: number): Promise<IndexRead> {
-    const names = (await this.sink.list(this.path(indexDir(partition)))).map((e) => nameOf(e.path));
-    const generations = names.map((n) => INDEX_FILE.exec(n)?.[1]).filter((g): g is string => g !== undefined).map(Number).sort((a, b) => a - b);
-    const newestGeneration = generations.length === 0 ? 0 : generations[generations.length - 1];
-    if (generations.length === 0) return { file: null, names, newestGeneration };
+  /** The index written for a checkpoint directory of `entries` entries, or null when there is none or it is not one. */
+  private async read(partition: number, entries: number): Promise<IndexFile | null> {
     try {
-      const parsed: unknown = JSON.parse((await this.sink.readFile(this.path(indexName(partition, newestGeneration)))).toString('utf8'));
-      return { file: isIndexFile(parsed, partition) && parsed.generation === newestGeneration ? parsed : null, names, newestGeneration };
+      const parsed: unknown = JSON.parse((await this.sink.readFile(this.path(indexName(partition, entries)))).toString('utf8'));
+      return isIndexFile(parsed, partition) && parsed.directoryEntries === entries ? parsed : null;
     } catch {
-      return { file: null, names, newestGeneration }; // torn or unreadable: rebuilt from the checkpoints
+      return null; // missing, torn or unreadable: rebuilt from the checkpoints
     }
   }
 
@@ -140,32 +131,37 @@ export class PartitionIndex {
    * when `persist` (only the lock's holder writes state).
    */
   async summary(partition: number, persist: boolean): Promise<PartitionSummary> {
-    const [read, entries] = await Promise.all([this.read(partition), this.directoryEntries(partition)]);
+    const entries = await this.directoryEntries(partition);
     if (entries === null) return emptySummary(partition); // nothing committed yet: nothing to index
-    if (read.file && read.file.directoryEntries === entries) return summaryOf(read.file);
+    const file = await this.read(partition, entries);
+    if (file) return summaryOf(file);
     const rebuilt = await this.rebuild(partition);
-    if (persist) await this.write(partition, rebuilt.summary, rebuilt.directoryEntries, read);
+    if (persist) await this.write(partition, rebuilt.summary, rebuilt.directoryEntries);
     return rebuilt.summary;
   }
 
   /** After a commit wrote `added` (new checkpoint files only) on top of `base`, read before them. */
   async record(partition: number, base: PartitionSummary, added: readonly RangeCheckpoint[]): Promise<void> {
-    const [read, entries] = await Promise.all([this.read(partition), this.directoryEntries(partition)]);
-    if (entries === null || (added.length === 0 && read.file?.directoryEntries === entries)) return;
-    await this.write(partition, addCheckpoints(base, added), entries, read);
+    const entries = await this.directoryEntries(partition);
+    if (entries === null || (added.length === 0 && (await this.read(partition, entries)))) return;
+    await this.write(partition, addCheckpoints(base, added), entries);
   }
 
-  private async write(partition: number, summary: PartitionSummary, directoryEntries: number, previous: IndexRead): Promise<void> {
-    let generation = previous.newestGeneration + 1;
-    for (let attempt = 0; ; attempt++, generation++) {
-      const file: IndexFile = { format: FORMAT, generation, directoryEntries, writtenAt: new Date().toISOString(), ...summary };
-      const staging = this.path(`${indexDir(partition)}/.${generation}.${randomBytes(4).toString('hex')}.tmp`);
-      await this.sink.writeFile(staging, Buffer.from(JSON.stringify(file) + '\n'));
-      if (await this.sink.rename(staging, this.path(indexName(partition, generation)))) break;
-      await this.sink.delete(staging, false);
-      if (attempt >= 3) throw new Error(`could not place index generation ${generation} of partition ${partition}`);
+  private async write(partition: number, summary: PartitionSummary, directoryEntries: number): Promise<void> {
+    const dir = indexDir(partition);
+    const name = indexName(partition, directoryEntries);
+    const file: IndexFile = { format: FORMAT, directoryEntries, writtenAt: new Date().toISOString(), ...summary };
+    const staging = `${dir}/.${directoryEntries}.${randomBytes(4).toString('hex')}.tmp`;
+    await this.sink.writeFile(this.path(staging), Buffer.from(JSON.stringify(file) + '\n'));
+    if (!(await this.sink.rename(this.path(staging), this.path(name)))) {
+      // A file of that name that did not read as current (torn, or from another history): replaced. Readers
+      // meanwhile find none and rebuild, which is slower but right.
+      await this.sink.delete(this.path(name), false);
+      if (!(await this.sink.rename(this.path(staging), this.path(name)))) throw new Error(`could not place the index ${this.path(name)}`);
     }
-    // Older generations and staging files a crash left; a crash here only leaves them for the next write.
-    for (const name of previous.names) await this.sink.delete(this.path(`${indexDir(partition)}/${name}`), false).catch(() => false);
+    // Older files and staging files a crash left; a crash here only leaves them for the next write.
+    for (const entry of await this.sink.list(this.path(dir))) {
+      if (!entry.path.endsWith(`/${name.slice(name.lastIndexOf('/') + 1)}`)) await this.sink.delete(entry.path, false).catch(() => false);
+    }
   }
 }

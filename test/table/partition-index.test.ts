@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalSink } from '../../connectors/sinks/local-sink';
+import { WebHdfsSink } from '../../connectors/sinks/webhdfs-sink';
+import { startWebHdfsEmulator } from '../../src/dev/webhdfs/emulator';
 import { applyCommit, recoverUnfinishedRuns, writeManifest } from '../../src/table/commit';
 import { RangeCheckpoint, TableState } from '../../src/table/table-state';
 import { useTempDir } from '../helpers/temp-dir';
@@ -67,7 +69,7 @@ describe('table: the per-partition index of committed ranges', () => {
     }
   }
 
-  it('sums the checkpoints up in one file per partition, and keeps one generation', async () => {
+  it('sums the checkpoints up in one file per partition, named by the checkpoint directory\'s entry count', async () => {
     const table = await tableWithThreeRuns();
     assert.deepEqual(indexFiles(0), ['00000000000000000003.json']);
     const summary = await table.partitionSummary(0);
@@ -87,7 +89,7 @@ describe('table: the per-partition index of committed ranges', () => {
     assert.equal(await table.committedOffset(0), 300, 'a reader without the lock rebuilds in memory');
     assert.deepEqual(indexFiles(0), [], 'and writes nothing');
     assert.deepEqual(await plannedUnderLock(table), [300, 300, null]);
-    assert.deepEqual(indexFiles(0), ['00000000000000000001.json']);
+    assert.deepEqual(indexFiles(0), ['00000000000000000003.json']);
     assert.deepEqual(indexFiles(2), [], 'a partition without checkpoints gets no index');
   });
 
@@ -98,20 +100,27 @@ describe('table: the per-partition index of committed ranges', () => {
     fs.writeFileSync(newest, text.slice(0, text.length / 2));
     fs.writeFileSync(path.join(indexDir(1), '00000000000000000003.json'), JSON.stringify({ format: 'something else', committedOffset: 5 }));
     assert.deepEqual(await plannedUnderLock(table), [300, 300, null]);
-    assert.deepEqual(indexFiles(0), ['00000000000000000004.json'], 'the torn generation is replaced by a newer one');
-    assert.equal(JSON.parse(fs.readFileSync(path.join(indexDir(0), '00000000000000000004.json'), 'utf8')).checkpoints, 3);
+    assert.deepEqual(indexFiles(0), ['00000000000000000003.json'], 'the torn file is replaced');
+    assert.equal(JSON.parse(fs.readFileSync(path.join(indexDir(0), '00000000000000000003.json'), 'utf8')).checkpoints, 3);
   });
 
-  it('is rebuilt when behind: a checkpoint it has not seen, even under the newest generation name', async () => {
+  it('is rebuilt when behind: a checkpoint it has not seen, whatever name the stale index has', async () => {
     const table = await tableWithThreeRuns();
-    const staleText = fs.readFileSync(path.join(indexDir(0), '00000000000000000003.json'), 'utf8');
+    const stale = path.join(indexDir(0), '00000000000000000003.json');
+    const staleText = fs.readFileSync(stale, 'utf8');
     await commitRun(table, rangesOf('run-3', [0], 300, 50, T0 + 3 * HOUR));
-    // An index from before run-3 wins by name (a lost write, a restored backup): it still says 300.
-    fs.writeFileSync(path.join(indexDir(0), '00000000000000000009.json'), staleText.replace('"generation":3', '"generation":9'));
-    assert.equal(JSON.parse(fs.readFileSync(path.join(indexDir(0), '00000000000000000009.json'), 'utf8')).committedOffset, 300);
+    assert.deepEqual(indexFiles(0), ['00000000000000000004.json']);
+    // The index of run-3 lost, the one from before it left behind (a crash before the old one was deleted).
+    fs.rmSync(path.join(indexDir(0), '00000000000000000004.json'));
+    fs.writeFileSync(stale, staleText);
     assert.deepEqual(await plannedUnderLock(table), [350, 300, null]);
     assert.equal((await table.partitionSummary(0)).checkpoints, 4);
-    assert.deepEqual(indexFiles(0), ['00000000000000000010.json']);
+    assert.deepEqual(indexFiles(0), ['00000000000000000004.json']);
+    // The stale one under the current name (a restored backup): it says 300, for a directory of 3 entries.
+    fs.writeFileSync(path.join(indexDir(0), '00000000000000000004.json'), staleText);
+    assert.equal(JSON.parse(staleText).committedOffset, 300);
+    assert.deepEqual(await plannedUnderLock(table), [350, 300, null]);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(indexDir(0), '00000000000000000004.json'), 'utf8')).committedOffset, 350);
   });
 
   it('is rebuilt when a checkpoint was removed behind its back (ahead of the checkpoints)', async () => {
@@ -154,14 +163,41 @@ describe('table: the per-partition index of committed ranges', () => {
     }
   });
 
-  it('a crash while placing an index leaves the older generation trusted only if nothing changed', async () => {
+  it('a staging file left by a crashed index write is ignored, and cleaned up by the next write', async () => {
     const sink = new CrashingSink(tmp());
     const table = await tableWithThreeRuns(sink);
     // A staging file left by a crash counts as an entry of no directory the index watches, and is cleaned up later.
-    fs.writeFileSync(path.join(indexDir(0), '.4.deadbeef.tmp'), '{"half');
+    fs.writeFileSync(path.join(indexDir(0), '.3.deadbeef.tmp'), '{"half');
     assert.equal(await table.committedOffset(0), 300);
     await commitRun(table, rangesOf('run-3', [0], 300, 10, T0 + 3 * HOUR));
     assert.deepEqual(indexFiles(0), ['00000000000000000004.json']);
     assert.equal(await table.committedOffset(0), 310);
+  });
+
+  it('through WebHDFS, a partition\'s committed offset costs the same few requests at 5 and at 40 checkpoints', async function () {
+    this.timeout(60_000);
+    const emulator = await startWebHdfsEmulator({ root: path.join(tmp(), 'hdfs') });
+    try {
+      const sink = new WebHdfsSink(`webhdfs://${new URL(emulator.nameNodeUrls[0]).host}/warehouse?user.name=etl`);
+      const table = new TableState(sink, 't');
+      const requests = () => Object.values(emulator.requestCount).reduce((a, b) => a + b, 0);
+      const costAt = async (): Promise<number> => {
+        const before = requests();
+        await table.committedOffset(0);
+        return requests() - before;
+      };
+      for (let run = 0; run < 5; run++) await commitRun(table, rangesOf(`run-${run}`, [0], run * 10, 10, T0 + run * HOUR));
+      const atFive = await costAt();
+      for (let run = 5; run < 40; run++) await commitRun(table, rangesOf(`run-${run}`, [0], run * 10, 10, T0 + run * HOUR));
+      const atForty = await costAt();
+      assert.equal(await table.committedOffset(0), 400);
+      assert.ok(atFive <= 4, `${atFive} requests at 5 checkpoints`);
+      assert.equal(atForty, atFive, 'flat in the number of checkpoints');
+      const before = requests();
+      await table.checkpoints(0);
+      assert.ok(requests() - before >= 40, 'reading every checkpoint (verify) costs a request per file at least');
+    } finally {
+      await emulator.close();
+    }
   });
 });
