@@ -1,5 +1,5 @@
 // Child process for the load benchmark: one `runLoad` of a job, reporting time and peak RSS as JSON.
-import { loadJobDefinition } from '../src/pipeline/job-definition';
+import { loadJobDefinition } from '../src/job/job-definition';
 import { runLoad } from '../src/pipeline/load-job';
 
 async function main(): Promise<void> {

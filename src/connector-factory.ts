@@ -7,6 +7,7 @@ import { WebHdfsRetriesExhaustedError } from '../connectors/webhdfs/retry-policy
 import { isWebHdfsLocation, WebHdfsLocationError } from '../connectors/webhdfs/webhdfs-location';
 import type { RecordSource, RecordSourceOptions } from './ports/record-source';
 import { Sink, SinkError } from './ports/sink';
+import { TableState } from './table/table-state';
 
 // The one module of src/ that names connectors/: everything else asks for a port.
 
@@ -28,3 +29,8 @@ export function openRecordSource(bootstrap: string, topic: string, options: Reco
 export const connectorErrorTypes: readonly (abstract new (...args: never[]) => Error)[] = [
   WebHdfsError, WebHdfsConnectionError, WebHdfsLengthMismatchError, WebHdfsRetriesExhaustedError, HttpTimeoutError, WebHdfsLocationError,
 ];
+
+/** A table (both sides: `TableStore` for loads, `TableReader` for tools) in the sink at `location`. */
+export function openTable(location: string, root: string): TableState {
+  return new TableState(openSink(location), root);
+}

@@ -13,20 +13,23 @@ export { KafkaError, KafkaErrors } from './protocol/error-codes';
 export type { KafkaErrorName } from './protocol/error-codes';
 
 // Load jobs: a job file, a run, a backfill, the check of what a table holds, a table's status.
-export { JobDefinitionError, loadJobDefinition } from './pipeline/job-definition';
-export type { JobDefinition, OutputFormat } from './pipeline/job-definition';
+export { JobDefinitionError, loadJobDefinition } from './job/job-definition';
+export type { JobDefinition, OutputFormat } from './job/job-definition';
 export { BadRecordThresholdError, LockLostError, runLoad } from './pipeline/load-job';
 export type { LoadOptions, LoadSummary } from './pipeline/load-job';
-export { JobLockedError } from './pipeline/table-state';
+export { JobLockedError } from './table/table-state';
 export { runBackfill } from './pipeline/backfill';
 export type { BackfillRequest, Bound } from './pipeline/backfill';
-export { verifyTable } from './pipeline/verify';
-export type { PartitionCoverage, VerifyReport } from './pipeline/verify';
+export { verifyTable } from './table/verify';
+export type { PartitionCoverage, VerifyReport } from './table/verify';
 export { jobStatus } from './status/job-status';
 export type { JobStatus, PartitionStatus, RunLine } from './status/job-status';
 
 // Sinks: the port and the factory that opens a job's sink (a local directory or HDFS through WebHDFS).
-export { openSink } from './connector-factory';
+export { openSink, openTable } from './connector-factory';
+export type { TableReader, TableStore } from './table/table';
+export type { RecordSource, RecordSourceOptions } from './ports/record-source';
+export { RecordSourceError } from './ports/record-source';
 export { joinSinkPath, SinkError, SinkFileExistsError } from './ports/sink';
 export type { Sink, SinkEntry } from './ports/sink';
 

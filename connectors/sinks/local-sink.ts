@@ -117,7 +117,8 @@ export class LocalSink implements Sink {
     const target = this.localPath(sinkPath);
     if (!fs.existsSync(target)) return null;
     const stat = fs.statSync(target);
-    return { path: sinkPath, type: stat.isDirectory() ? 'directory' : 'file', length: stat.isDirectory() ? 0 : stat.size };
+    if (stat.isDirectory()) return { path: sinkPath, type: 'directory', length: 0, children: fs.readdirSync(target).length };
+    return { path: sinkPath, type: 'file', length: stat.size };
   }
 
   async list(dir: string): Promise<SinkEntry[]> {

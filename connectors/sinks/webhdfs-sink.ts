@@ -143,7 +143,8 @@ export class WebHdfsSink implements Sink {
   async status(sinkPath: string): Promise<SinkEntry | null> {
     const found = await this.client.getFileStatus(this.hdfsPath(sinkPath));
     if (!found) return null;
-    return { path: sinkPath, type: found.type === 'DIRECTORY' ? 'directory' : 'file', length: found.type === 'DIRECTORY' ? 0 : found.length };
+    if (found.type === 'DIRECTORY') return { path: sinkPath, type: 'directory', length: 0, ...(found.childrenNum === undefined ? {} : { children: found.childrenNum }) };
+    return { path: sinkPath, type: 'file', length: found.length };
   }
 
   async list(dir: string): Promise<SinkEntry[]> {

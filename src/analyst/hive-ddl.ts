@@ -3,9 +3,9 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Sink } from '../ports/sink';
-import type { JobDefinition } from '../pipeline/job-definition';
-import { formatRoot } from '../pipeline/hour-partition';
-import { TableState } from '../pipeline/table-state';
+import type { JobDefinition } from '../job/job-definition';
+import { committedHours as committedHoursOf, HourPartitionValue } from '../table/data-files';
+import { TableState } from '../table/table-state';
 import { avroTableColumns, HiveColumn, hiveIdentifier, parquetTableColumns } from './hive-types';
 import { CatalogTable, tablesOfJob } from './table-catalog';
 
@@ -57,30 +57,9 @@ export function tableLocation(table: CatalogTable, locationOverride?: string): s
   return `${root}/${table.dataRoot}`;
 }
 
-export interface HourPartitionValue {
-  dt: string;
-  hr: string;
-}
-
-/**
- * The hours holding committed files of this table's format, sorted: read from the committed range
- * checkpoints under `_sluice/checkpoints/`, so a run still under `_sluice/runs/` and the backfills
- * (their own state under `_backfill/`) add nothing.
- */
+/** The hours holding committed files of this table's format, sorted (from its checkpoints). */
 export async function committedHours(sink: Sink, table: CatalogTable): Promise<HourPartitionValue[]> {
-  const state = new TableState(sink, table.job.output.table);
-  const prefix = formatRoot(table.job.output.formats, table.format);
-  const hours = new Map<string, HourPartitionValue>();
-  for (const partition of await state.checkpointedPartitions()) {
-    for (const range of await state.checkpoints(partition)) {
-      for (const file of range.files) {
-        if (file.format !== table.format || !file.path.startsWith(prefix)) continue;
-        const match = /^dt=([^/]+)\/hr=([^/]+)\/[^/]+$/.exec(file.path.slice(prefix.length));
-        if (match) hours.set(`${match[1]}/${match[2]}`, { dt: match[1], hr: match[2] });
-      }
-    }
-  }
-  return [...hours.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, hour]) => hour);
+  return committedHoursOf(new TableState(sink, table.job.output.table), table.job.output.formats, table.format);
 }
 
 function columnsFor(table: CatalogTable): HiveColumn[] {

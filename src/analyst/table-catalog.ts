@@ -6,8 +6,9 @@ import { joinSinkPath } from '../ports/sink';
 import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
 import { Column, parquetColumnsOf } from '../formats/avro-to-parquet';
 import type { AvroSchemaObject } from '../formats/record-file-writer';
-import { JobDefinition, loadJobDefinition, OutputFormat } from '../pipeline/job-definition';
-import { formatRoot } from '../pipeline/hour-partition';
+import { JobDefinition, loadJobDefinition, OutputFormat } from '../job/job-definition';
+import { formatRoot } from '../table/layout';
+import { DataFile, listDataFiles as listTreeFiles } from '../table/data-files';
 
 /** One queryable table: one format's tree of one job's output. */
 export interface CatalogTable {
@@ -75,42 +76,9 @@ export function columnsOf(table: CatalogTable): Column[] {
   return parquetColumnsOf(table.outputSchema);
 }
 
-/** A committed data file of a table, by its path in the sink and its hour partition. */
-export interface DataFile {
-  sinkPath: string;
-  dt: string;
-  hr: string;
-  bytes: number;
-}
+export type { DataFile };
 
-/** Hive skips names starting with `_` or `.`: state, dead letters, backfills, markers, staging files. */
-function hidden(name: string): boolean {
-  return name.startsWith('_') || name.startsWith('.');
-}
-
-function partitionValue(dirPath: string, key: 'dt' | 'hr'): string | null {
-  const name = dirPath.split('/').pop()!;
-  return name.startsWith(`${key}=`) && name.length > key.length + 1 ? name.slice(key.length + 1) : null;
-}
-
-/**
- * The data files under a table's `dt=…/hr=…/` directories, sorted. Files appear there only when a run
- * commits, so this is committed data; `_sluice/`, `_backfill/`, `_dead_letter/` are never entered.
- */
+/** The committed data files of a table (one format tree), sorted. */
 export async function listDataFiles(sink: Sink, table: CatalogTable): Promise<DataFile[]> {
-  const extension = `.${table.format}`;
-  const files: DataFile[] = [];
-  for (const day of await sink.list(table.dataRoot)) {
-    const dt = partitionValue(day.path, 'dt');
-    if (day.type !== 'directory' || dt === null) continue;
-    for (const hour of await sink.list(day.path)) {
-      const hr = partitionValue(hour.path, 'hr');
-      if (hour.type !== 'directory' || hr === null) continue;
-      for (const file of await sink.list(hour.path)) {
-        const name = file.path.split('/').pop()!;
-        if (file.type === 'file' && !hidden(name) && name.endsWith(extension)) files.push({ sinkPath: file.path, dt, hr, bytes: file.length });
-      }
-    }
-  }
-  return files.sort((a, b) => (a.sinkPath < b.sinkPath ? -1 : a.sinkPath > b.sinkPath ? 1 : 0));
+  return listTreeFiles(sink, table.dataRoot, table.format);
 }

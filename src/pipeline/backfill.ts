@@ -1,8 +1,8 @@
 import { openSink } from '../connector-factory';
 import type { RecordSource } from '../ports/record-source';
-import type { JobDefinition } from './job-definition';
+import type { JobDefinition } from '../job/job-definition';
 import { executeRun, LoadOptions, LoadSummary } from './load-job';
-import { PlannedRange, TableState } from './table-state';
+import { PlannedRange, TableState, TableStore } from '../table/table-state';
 
 export type Bound = { offset: number } | { time: number };
 
@@ -36,7 +36,7 @@ async function resolve(source: RecordSource, partitions: number[], bound: Bound)
 /** Loads a chosen range into its own output; the scheduled job's checkpoint is never read or moved. */
 export async function runBackfill(job: JobDefinition, request: BackfillRequest, options: LoadOptions & { onProgress?: (records: number) => void } = {}): Promise<LoadSummary> {
   const table = backfillTable(job, request);
-  const planner = async (t: TableState, source: RecordSource, partitions: number[]): Promise<PlannedRange[]> => {
+  const planner = async (t: TableStore, source: RecordSource, partitions: number[]): Promise<PlannedRange[]> => {
     const offsets = await source.offsetRanges(partitions);
     const froms = await resolve(source, partitions, request.from);
     const tos = request.to ? await resolve(source, partitions, request.to) : undefined;

@@ -1,7 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { createAvroFileWriter } from '../formats/avro-file-writer';
 import type { AvroSchema, RecordFileWriter } from '../formats/record-file-writer';
-import type { JobDefinition, OutputFormat } from './job-definition';
+import type { JobDefinition, OutputFormat } from '../job/job-definition';
 
 type ParquetModule = typeof import('../formats/parquet-file-writer');
 const PARQUET_MEMORY_PER_WORKER = '96MB';

@@ -1,16 +1,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { openSink } from '../connector-factory';
 import type { RecordSource, RecordSourceOptions } from '../ports/record-source';
 import { loadAvroSchema } from '../formats/avro-schema';
-import type { JobDefinition } from './job-definition';
+import type { JobDefinition } from '../job/job-definition';
+import { newRunId } from '../table/layout';
 import { loadRange, RangeLoadResult } from './range-loader';
 import { openJobSource, rangeLoadContext } from './range-context';
 import { loadRangesOnWorkers } from './worker-pool';
-import { applyCommit, recoverUnfinishedRuns, writeManifest } from './commit';
-import { CommitManifest, PlannedRange, RunPlan, TableState } from './table-state';
+import { applyCommit, recoverUnfinishedRuns, writeManifest } from '../table/commit';
+import { CommitManifest, PlannedRange, RunPlan, TableState, TableStore } from '../table/table-state';
 import { RunRecorder } from './run-recorder';
 import type { LoadSummary } from './load-summary';
 
@@ -52,10 +52,6 @@ export interface LoadOptions {
   openSource?: (job: JobDefinition, options: RecordSourceOptions) => Promise<RecordSource>;
 }
 
-export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
-}
-
 /**
  * `work` on every item, `limit` at a time. After a failure no item is started, `onFailure` is told (so work under
  * way can end early), and the failure is thrown only once every lane has stopped: nothing runs on after it.
@@ -91,7 +87,7 @@ async function choosePartitions(source: RecordSource, wanted: number[] | undefin
 }
 
 /** For each partition: from the committed offset (or the earliest kept) to the high watermark now, capped by the job's limit. */
-export async function makePlan(job: JobDefinition, table: TableState, source: RecordSource, partitions: number[], log: (line: string) => void): Promise<PlannedRange[]> {
+export async function makePlan(job: JobDefinition, table: TableStore, source: RecordSource, partitions: number[], log: (line: string) => void): Promise<PlannedRange[]> {
   const ranges: PlannedRange[] = [];
   const offsets = await source.offsetRanges(partitions);
   for (const partition of partitions) {
@@ -108,10 +104,10 @@ export async function makePlan(job: JobDefinition, table: TableState, source: Re
 }
 
 /** Decides a run's ranges; scheduled loads and backfills differ only here and in where they write. */
-export type Planner = (table: TableState, source: RecordSource, partitions: number[]) => Promise<PlannedRange[]>;
+export type Planner = (table: TableStore, source: RecordSource, partitions: number[]) => Promise<PlannedRange[]>;
 
 export interface RunTarget {
-  table: TableState;
+  table: TableStore;
   kind: RunPlan['kind'];
   planner: Planner;
 }

@@ -1,5 +1,5 @@
-import type { RecoveryOutcome } from './commit';
-import type { PlannedRange, RangeCheckpoint } from './table-state';
+import type { RecoveryOutcome } from '../table/commit';
+import type { PlannedRange, RangeCheckpoint } from '../table/table-state';
 
 /** What a run did; its own module so that run-recorder.ts, which load-job.ts uses, need not import load-job.ts. */
 export interface LoadSummary {

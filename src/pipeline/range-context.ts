@@ -1,8 +1,8 @@
 import { openRecordSource } from '../connector-factory';
 import { LoadedSchema, loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
 import type { RecordSource, RecordSourceOptions } from '../ports/record-source';
-import type { JobDefinition } from './job-definition';
-import { HourPartitioner } from './hour-partition';
+import type { JobDefinition } from '../job/job-definition';
+import { HourPartitioner } from '../table/layout';
 import { makeRecordDecoder } from './record-decoder';
 import type { RangeLoadContext } from './range-loader';
 

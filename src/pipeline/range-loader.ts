@@ -3,15 +3,15 @@ import * as path from 'node:path';
 import type { AvroSchema, RecordFileWriter } from '../formats/record-file-writer';
 import { createFileWriter } from './file-writers';
 import type { RecordSource } from '../ports/record-source';
-import type { JobDefinition, OutputFormat } from './job-definition';
-import { HourPartition, HourPartitioner, formatRoot, hourPath } from './hour-partition';
+import type { JobDefinition, OutputFormat } from '../job/job-definition';
+import { HourPartition, HourPartitioner, dataFilePath, deadLetterPath } from '../table/layout';
 import { BadRecordError, DecodedValue } from './record-decoder';
 import type { DecodedRecord } from '../protocol/records';
-import type { CommittedFile, PlannedRange, RangeCheckpoint, TableState } from './table-state';
+import type { CommittedFile, PlannedRange, RangeCheckpoint, TableStore } from '../table/table-state';
 
 export interface RangeLoadContext {
   job: JobDefinition;
-  table: TableState;
+  table: TableStore;
   runId: string;
   source: RecordSource;
   outputSchema: AvroSchema;
@@ -42,17 +42,6 @@ interface OpenFile {
   format: OutputFormat;
 }
 
-const EXTENSIONS: Record<OutputFormat, string> = { avro: 'avro', parquet: 'parquet' };
-
-/** Output names are a function of the plan alone, so a retried run writes the same files. */
-export function dataFileName(topic: string, range: PlannedRange, seq: number, format: OutputFormat): string {
-  return `${topic}+${range.partition}+${range.start}+${range.end}+${seq}.${EXTENSIONS[format]}`;
-}
-
-export function deadLetterPath(topic: string, range: PlannedRange): string {
-  return `_dead_letter/${topic}+${range.partition}+${range.start}+${range.end}.jsonl`;
-}
-
 /** Reads one partition's planned range and writes its temporary files; nothing is final until the run commits. */
 export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): Promise<RangeLoadResult> {
   const { job, table, runId } = ctx;
@@ -71,7 +60,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
     const seqKey = `${hourKey}|${format}`;
     const seq = nextSeq.get(seqKey) ?? 0;
     nextSeq.set(seqKey, seq + 1);
-    const finalPath = `${formatRoot(job.output.formats, format)}${hourPath(hour)}/${dataFileName(job.source.topic, planned, seq, format)}`;
+    const finalPath = dataFilePath(job.output.formats, hour, job.source.topic, planned, seq, format);
     const tmp = table.path(table.tmpPath(runId, finalPath));
     const direct = table.sink.localPath(tmp);
     const localPath = direct ?? path.join(ctx.stagingDir, tmp);

@@ -3,10 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSink } from '../connector-factory';
 import type { RecordSourceOptions } from '../ports/record-source';
-import type { JobDefinition } from './job-definition';
+import type { JobDefinition } from '../job/job-definition';
 import { loadRange } from './range-loader';
 import { openJobSource, rangeLoadContext } from './range-context';
-import { PlannedRange, TableState } from './table-state';
+import { PlannedRange, TableState } from '../table/table-state';
 import type { WorkerMessage } from './worker-pool';
 import { serializeError } from './worker-errors';
 

@@ -3,7 +3,7 @@ import { decodeAvroBinary, jsonToAvro, LoadedSchema, validateRecord } from '../f
 import type { AvroRecord } from '../formats/record-file-writer';
 import type { DecodedRecord } from '../protocol/records';
 import { decodeUtf8Exactly } from '../formats/utf8';
-import type { JobDefinition, MetadataColumn } from './job-definition';
+import type { JobDefinition, MetadataColumn } from '../job/job-definition';
 
 export class BadRecordError extends Error {
   constructor(detail: string) {

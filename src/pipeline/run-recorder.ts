@@ -1,11 +1,11 @@
 import * as os from 'node:os';
 import type { RecordSource } from '../ports/record-source';
-import type { JobDefinition } from './job-definition';
+import type { JobDefinition } from '../job/job-definition';
 import type { LoadSummary } from './load-summary';
 import type { RangeLoadResult } from './range-loader';
-import type { PlannedRange, RunPlan, TableState } from './table-state';
-import { allCheckpoints, markCompleteHours } from './completeness';
-import { RunHistoryEntry, RunStatus, appendRunHistory, historyRanges, missingRunLines, summarizeFiles } from './run-history';
+import type { PlannedRange, RunPlan, TableStore } from '../table/table-state';
+import { markCompleteHours } from '../table/completeness';
+import { RunHistoryEntry, RunStatus, appendRunHistory, historyRanges, missingRunLines, summarizeFiles } from '../table/run-history';
 
 const describeHours = (hours: string[]) => hours.map((h) => h.replace('T', ' ') + ':00').join(', ');
 
@@ -21,7 +21,7 @@ export class RunRecorder {
 
   constructor(
     private readonly job: JobDefinition,
-    private readonly target: { table: TableState; kind: RunPlan['kind'] },
+    private readonly target: { table: TableStore; kind: RunPlan['kind'] },
     private readonly runId: string,
     private readonly source: RecordSource,
     private readonly log: (line: string) => void,
@@ -53,10 +53,10 @@ export class RunRecorder {
     let reopenedHours: string[] | null = [];
     const lines: RunHistoryEntry[] = [];
     try {
-      const checkpoints = await allCheckpoints(table);
-      lines.push(...(await missingRunLines(table, this.job.name, this.target.kind, checkpoints, this.runId)));
+      const summaries = await table.partitionSummaries();
+      lines.push(...(await missingRunLines(table, this.job.name, this.target.kind, summaries, this.runId)));
       if (this.target.kind === 'scheduled') {
-        const outcome = await markCompleteHours(this.job, table, this.source, this.runId, checkpoints, written.hoursWritten);
+        const outcome = await markCompleteHours(this.job, table, this.source, this.runId, summaries, written.hoursWritten);
         reopenedHours = outcome.reopened;
         if (outcome.marked.length > 0) this.log(`marked complete (_SUCCESS): ${describeHours(outcome.marked)}`);
         if (outcome.reopened.length > 0) this.log(`late data went into hours already marked complete: ${describeHours(outcome.reopened)}`);

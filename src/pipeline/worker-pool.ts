@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RangeLoadResult } from './range-loader';
-import type { PlannedRange } from './table-state';
+import type { PlannedRange } from '../table/table-state';
 import type { WorkerTask } from './range-worker';
 import { rebuildError, SerializedError } from './worker-errors';
 

@@ -3,6 +3,8 @@ export interface SinkEntry {
   path: string;
   type: 'file' | 'directory';
   length: number;
+  /** For a directory from `status`: how many entries it holds, when the sink can tell in one call (WebHDFS `childrenNum`). */
+  children?: number;
 }
 
 export class SinkError extends Error {

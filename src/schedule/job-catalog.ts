@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as cron from 'node-cron';
-import { JobDefinition, JobDefinitionError, loadJobDefinition } from '../pipeline/job-definition';
+import { JobDefinition, JobDefinitionError, loadJobDefinition } from '../job/job-definition';
 
 /** A job with a cron expression that node-cron accepts. */
 export interface ScheduledJob {

@@ -1,8 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import * as cron from 'node-cron';
-import type { JobDefinition } from '../pipeline/job-definition';
-import { LoadOptions, LoadSummary, newRunId, runLoad } from '../pipeline/load-job';
-import { JobLockedError } from '../pipeline/table-state';
+import type { JobDefinition } from '../job/job-definition';
+import { newRunId } from '../table/layout';
+import { JobLockedError } from '../table/lock';
+import type { RangeCheckpoint } from '../table/records';
 import type { ScheduledJob } from './job-catalog';
 
 /** How one tick of one job ended. */
@@ -14,13 +15,20 @@ export type TickOutcome =
   | 'failed'
   | 'stopping'; // the tick came after shutdown began
 
-export type LoadRunner = (job: JobDefinition, options: LoadOptions) => Promise<LoadSummary>;
+/** What the scheduler hands a run: its id, the shutdown signal, and where its log lines go. */
+export interface ScheduledRunOptions {
+  runId: string;
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+/** Runs one load of a job (`runLoad` from the load pipeline, given by whoever starts the scheduler). */
+export type LoadRunner = (job: JobDefinition, options: ScheduledRunOptions) => Promise<{ committed: readonly RangeCheckpoint[] }>;
 
 export interface SchedulerOptions {
   /** Receives each log line, already stamped with the time. */
   log: (line: string) => void;
-  /** Runs one load; `runLoad` unless a test injects another. */
-  load?: LoadRunner;
+  load: LoadRunner;
 }
 
 function seconds(ms: number): string {
@@ -39,7 +47,7 @@ export class Scheduler {
   private readonly load: LoadRunner;
 
   constructor(private readonly options: SchedulerOptions) {
-    this.load = options.load ?? runLoad;
+    this.load = options.load;
     // Every running load's worker threads listen on this one signal.
     setMaxListeners(0, this.stopping.signal);
   }

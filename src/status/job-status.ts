@@ -1,9 +1,10 @@
 import { openRecordSource, openSink } from '../connector-factory';
 import type { RecordSource } from '../ports/record-source';
-import type { JobDefinition } from '../pipeline/job-definition';
-import { allCheckpoints, hourDirectories, lowWatermark, partitionWatermarks, PartitionWatermark } from '../pipeline/completeness';
-import { readRunHistory, RunStatus } from '../pipeline/run-history';
-import { RangeCheckpoint, TableState } from '../pipeline/table-state';
+import type { JobDefinition } from '../job/job-definition';
+import { hourDirectories, lowWatermark, partitionWatermarks, PartitionWatermark } from '../table/completeness';
+import type { PartitionSummary } from '../table/partition-index';
+import { readRunHistory, RunStatus } from '../table/run-history';
+import { TableReader, TableState } from '../table/table-state';
 
 export interface RunLine {
   runId: string;
@@ -50,9 +51,6 @@ export interface JobStatus {
   deadLetters: number;
 }
 
-function deadLettersOf(ranges: RangeCheckpoint[] | undefined): number {
-  return (ranges ?? []).reduce((sum, r) => sum + r.badRecords, 0);
-}
 
 /** The Kafka timestamp of the record at `offset`, or null if the broker has none there. */
 async function timestampAt(source: RecordSource, partition: number, offset: number): Promise<number | null> {
@@ -63,8 +61,8 @@ async function timestampAt(source: RecordSource, partition: number, offset: numb
   return timestamp;
 }
 
-async function partitionsFromBroker(job: JobDefinition, source: RecordSource, checkpoints: Map<number, RangeCheckpoint[]>, now: number): Promise<{ partitions: PartitionStatus[]; low: number | null }> {
-  const marks: PartitionWatermark[] = await partitionWatermarks(job, source, checkpoints, now);
+async function partitionsFromBroker(job: JobDefinition, source: RecordSource, summaries: Map<number, PartitionSummary>, now: number): Promise<{ partitions: PartitionStatus[]; low: number | null }> {
+  const marks: PartitionWatermark[] = await partitionWatermarks(job, source, summaries, now);
   const partitions: PartitionStatus[] = [];
   for (const mark of marks) {
     const next = Math.max(mark.committedOffset ?? mark.earliestOffset, mark.earliestOffset);
@@ -74,7 +72,7 @@ async function partitionsFromBroker(job: JobDefinition, source: RecordSource, ch
       const waitingSince = await timestampAt(source, mark.partition, next);
       lagMs = waitingSince === null ? 0 : Math.max(0, now - waitingSince);
     }
-    partitions.push({ partition: mark.partition, committedOffset: mark.committedOffset, highWatermark: mark.highWatermark, lagRecords, lagMs, deadLetters: deadLettersOf(checkpoints.get(mark.partition)) });
+    partitions.push({ partition: mark.partition, committedOffset: mark.committedOffset, highWatermark: mark.highWatermark, lagRecords, lagMs, deadLetters: summaries.get(mark.partition)?.badRecords ?? 0 });
   }
   return { partitions, low: lowWatermark(marks) };
 }
@@ -82,8 +80,9 @@ async function partitionsFromBroker(job: JobDefinition, source: RecordSource, ch
 /** Everything `sluice status` shows for one job. A broker that cannot be reached is reported, not thrown. */
 export async function jobStatus(job: JobDefinition, options: { runs: number; now?: number }): Promise<JobStatus> {
   const now = options.now ?? Date.now();
-  const table = new TableState(openSink(job.output.sink), job.output.table);
-  const checkpoints = await allCheckpoints(table);
+  const table: TableReader = new TableState(openSink(job.output.sink), job.output.table);
+  // From the partition indexes: the cost of status does not grow with the table's history.
+  const summaries = await table.partitionSummaries();
   const history = await readRunHistory(table, options.runs);
   const hours = await hourDirectories(job, table);
   const incomplete = hours.filter((h) => !h.complete);
@@ -91,7 +90,7 @@ export async function jobStatus(job: JobDefinition, options: { runs: number; now
     job: job.name,
     file: job.file,
     topic: job.source.topic,
-    table: table.sink.localPath(table.root) ?? `${table.sink.location}/${table.root}`,
+    table: table.describe(),
     broker: { bootstrap: job.source.bootstrap, reachable: true },
     runs: history.entries.map((e) => ({
       runId: e.runId, kind: e.kind, start: e.start, status: e.status, records: e.records, badRecords: e.badRecords,
@@ -102,10 +101,10 @@ export async function jobStatus(job: JobDefinition, options: { runs: number; now
     lowWatermark: null,
     completeHours: hours.filter((h) => h.complete).map((h) => h.key),
     newestIncompleteHour: incomplete.length > 0 ? incomplete[incomplete.length - 1].key : null,
-    deadLetters: [...checkpoints.values()].reduce((sum, ranges) => sum + deadLettersOf(ranges), 0),
+    deadLetters: [...summaries.values()].reduce((sum, s) => sum + s.badRecords, 0),
   };
-  status.partitions = [...checkpoints.entries()].map(([partition, ranges]) => ({
-    partition, committedOffset: ranges.length === 0 ? null : Math.max(...ranges.map((r) => r.end)), highWatermark: null, lagRecords: null, lagMs: null, deadLetters: deadLettersOf(ranges),
+  status.partitions = [...summaries.values()].map((s) => ({
+    partition: s.partition, committedOffset: s.committedOffset, highWatermark: null, lagRecords: null, lagMs: null, deadLetters: s.badRecords,
   }));
   let source: RecordSource;
   try {
@@ -115,7 +114,7 @@ export async function jobStatus(job: JobDefinition, options: { runs: number; now
     return status;
   }
   try {
-    const { partitions, low } = await partitionsFromBroker(job, source, checkpoints, now);
+    const { partitions, low } = await partitionsFromBroker(job, source, summaries, now);
     status.partitions = partitions;
     status.lowWatermark = low === null ? null : new Date(low).toISOString();
   } catch (error) {

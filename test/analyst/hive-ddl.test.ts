@@ -6,15 +6,16 @@ import { hiveDdl, HiveDdlError, sinkRootUrl } from '../../src/analyst/hive-ddl';
 import { simulateSite } from '../../src/demo/simulated-site';
 import { loadAvroSchema, withMetadataColumns } from '../../src/formats/avro-schema';
 import type { AvroSchema } from '../../src/formats/record-file-writer';
-import { JobDefinition, loadJobDefinition } from '../../src/pipeline/job-definition';
+import { JobDefinition, loadJobDefinition } from '../../src/job/job-definition';
 import { runLoad } from '../../src/pipeline/load-job';
-import { verifyTable } from '../../src/pipeline/verify';
+import { verifyTable } from '../../src/table/verify';
 import { useBrokerWithTopic } from '../helpers/broker';
 import { SLUICE_BIN } from '../helpers/cli';
 import { run } from '../helpers/processes';
 import { HOUR, REPO, START, listFiles, pageViewValues, produceValues, writeJob } from '../helpers/page-views';
 import { useTempDir } from '../helpers/temp-dir';
 import { describeParquet, duckdbTypeAsHive, parquetColumnSchema, parseDdl } from './hive-fixtures';
+import { openTable } from '../../src/connector-factory';
 
 const sluice = (args: string[]) => run(process.execPath, [SLUICE_BIN, ...args]);
 const EXAMPLE_JOBS = ['page_views', 'searches', 'clicks'];
@@ -111,7 +112,7 @@ describe('sluice hive-ddl', function () {
     const file = writeJob(tmp(), {}, bootstrap());
     const job = loadJobDefinition(file);
     await runLoad(job);
-    const committed = [...(await verifyTable(job)).hours.keys()];
+    const committed = [...(await verifyTable(job, openTable(job.output.sink, job.output.table))).hours.keys()];
     assert.ok(committed.length >= 3, committed.join());
     const first = await printedDdl(['--job', file]);
     for (const table of ['page_views', 'page_views_avro']) assert.deepEqual(hoursOf(first.partitions.filter((p) => p.table === table)), committed, table);
@@ -133,7 +134,7 @@ describe('sluice hive-ddl', function () {
     assert.deepEqual(during.partitions, first.partitions);
 
     await runLoad(job); // recovers (rolls back) the crashed run, then loads the next day
-    const later = [...(await verifyTable(job)).hours.keys()];
+    const later = [...(await verifyTable(job, openTable(job.output.sink, job.output.table))).hours.keys()];
     assert.ok(later.some((hour) => hour.startsWith('2026-11-22')) && later.length > committed.length, later.join());
     const after = await printedDdl(['--job', file]);
     assert.deepEqual(hoursOf(after.partitions.filter((p) => p.table === 'page_views')), later);

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { loadJobDefinition } from '../../src/pipeline/job-definition';
+import { loadJobDefinition } from '../../src/job/job-definition';
 import { runLoad } from '../../src/pipeline/load-job';
-import { verifyTable } from '../../src/pipeline/verify';
+import { verifyTable } from '../../src/table/verify';
+import { openTable } from '../../src/connector-factory';
 import { RunningBroker, startBroker } from '../helpers/broker';
 import { SLUICE_BIN } from '../helpers/cli';
 import { pageView, START, writeJob } from '../helpers/page-views';
@@ -50,7 +51,7 @@ describe('every codec, stored as sent and read back by sluice and librdkafka', f
       const loaded = await runLoad(job);
       assert.equal(loaded.committed.reduce((s, r) => s + r.records, 0), lines.length);
       assert.equal(loaded.committed.reduce((s, r) => s + r.badRecords, 0), 0);
-      assert.deepEqual((await verifyTable(job)).problems, []);
+      assert.deepEqual((await verifyTable(job, openTable(job.output.sink, job.output.table))).problems, []);
     });
   }
 

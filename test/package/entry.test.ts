@@ -37,7 +37,7 @@ describe('the package entry (package.json "main")', function () {
       const summary = await sluice.runLoad(job);
       assert.equal(summary.committed.reduce((n, range) => n + range.records, 0), 100);
 
-      const report = await sluice.verifyTable(job);
+      const report = await sluice.verifyTable(job, sluice.openTable(job.output.sink, job.output.table));
       assert.ok(report.ok, report.problems.join('\n'));
       assert.deepEqual([...report.hours], [['2026-11-21T10', 100]]);
 

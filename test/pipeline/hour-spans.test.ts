@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { HourPartitioner } from '../../src/pipeline/hour-partition';
-import { hourAt, lastCompleteHour } from '../../src/pipeline/completeness';
+import { HourPartitioner } from '../../src/table/layout';
+import { hourAt, lastCompleteHour } from '../../src/table/completeness';
 
 // Pacific/Chatham (+12:45/+13:45) ends summer time at 03:45 local, back to 02:45: the hours 02 and 03 each come
 // twice, with the other in between. 2026-04-04 (UTC): 02 = 12:15-13:15Z, 03 = 13:15-14:00Z, 02 again = 14:00-14:15Z,

@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadJobDefinition } from '../../src/pipeline/job-definition';
+import { loadJobDefinition } from '../../src/job/job-definition';
 import { runLoad } from '../../src/pipeline/load-job';
-import { verifyTable } from '../../src/pipeline/verify';
+import { verifyTable } from '../../src/table/verify';
+import { openTable } from '../../src/connector-factory';
 import { buildRecordBatch, RecordInput } from '../../src/protocol/records';
 import { useBrokerWithTopic } from '../helpers/broker';
 import { useTempDir } from '../helpers/temp-dir';
@@ -52,7 +53,7 @@ describe('sluice load: keys and values that are not UTF-8', function () {
       assert.ok(Buffer.from(letter.value ?? '', 'base64').equals(b.record.value!), 'the value bytes are kept exactly');
       assert.ok(Buffer.from(letter.key ?? '', 'base64').equals(b.record.key!), 'the key bytes are kept exactly');
     }
-    const verified = await verifyTable(job);
+    const verified = await verifyTable(job, openTable(job.output.sink, job.output.table));
     assert.deepEqual(verified.problems, []);
     assert.equal(verified.partitions.reduce((s, p) => s + p.records, 0), 40);
   });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { JobDefinitionError, loadJobDefinition } from '../../src/pipeline/job-definition';
+import { JobDefinitionError, loadJobDefinition } from '../../src/job/job-definition';
 import { useTempDir } from '../helpers/temp-dir';
 
 const REPO = path.resolve(__dirname, '../../..');

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadJobDefinition } from '../../src/pipeline/job-definition';
+import { loadJobDefinition } from '../../src/job/job-definition';
 import { executeRun, makePlan, runLoad } from '../../src/pipeline/load-job';
-import { verifyTable } from '../../src/pipeline/verify';
-import { TableState } from '../../src/pipeline/table-state';
+import { verifyTable } from '../../src/table/verify';
+import { TableState } from '../../src/table/table-state';
 import { LocalSink } from '../../connectors/sinks/local-sink';
 import { progressLine } from '../../src/cli/progress';
 import { useBrokerWithTopic } from '../helpers/broker';
@@ -12,6 +12,7 @@ import { useTempDir } from '../helpers/temp-dir';
 import { run } from '../helpers/processes';
 import { SLUICE_BIN } from '../helpers/cli';
 import { START, listFiles, pageViewValues, produceValues, writeJob } from '../helpers/page-views';
+import { openTable } from '../../src/connector-factory';
 
 const sluice = (args: string[]) => run(process.execPath, [SLUICE_BIN, ...args]);
 
@@ -53,7 +54,7 @@ describe('load, verify and backfill commands', function () {
     assert.deepEqual(fs.readdirSync(path.join(tmp(), 'warehouse/page_views/_sluice/checkpoints')).sort(), ['1', '3']);
     assert.equal((await sluice(['load', '--job', job, '--shard', '0/2'])).code, 0);
     assert.deepEqual(fs.readdirSync(path.join(tmp(), 'warehouse/page_views/_sluice/checkpoints')).sort(), ['0', '1', '2', '3']);
-    const report = await verifyTable(loadJobDefinition(job));
+    const report = await verifyTable(loadJobDefinition(job), openTable(loadJobDefinition(job).output.sink, loadJobDefinition(job).output.table));
     assert.deepEqual(report.problems, []);
     assert.equal(report.partitions.reduce((s, p) => s + p.records, 0), 4000);
   });
@@ -75,7 +76,7 @@ describe('load, verify and backfill commands', function () {
     const rest = await runLoad({ ...job, limits: { ...job.limits, maxDurationSeconds: 3000 } });
     total += rest.committed.reduce((s, r) => s + r.records, 0);
     assert.equal(total, 104_000, 'the next run went on from where the stopped one ended');
-    assert.deepEqual((await verifyTable(job)).problems, []);
+    assert.deepEqual((await verifyTable(job, openTable(job.output.sink, job.output.table))).problems, []);
   });
 
   it('--dry-run prints the plan and writes nothing', async () => {
@@ -143,7 +144,7 @@ describe('load, verify and backfill commands', function () {
     const next = await runLoad(job);
     assert.equal(next.recovered.rolledForward.length, 1);
     assert.equal(next.committed.length, 0, 'nothing new: the interrupted run covered everything');
-    const report = await verifyTable(job);
+    const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
     assert.deepEqual(report.problems, []);
     assert.equal(report.partitions.reduce((s, p) => s + p.records, 0), 4000);
 

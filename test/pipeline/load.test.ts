@@ -2,14 +2,15 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { recordsFrom } from '../../src/client/fetched-records';
-import { loadJobDefinition } from '../../src/pipeline/job-definition';
+import { loadJobDefinition } from '../../src/job/job-definition';
 import { BadRecordThresholdError, runLoad } from '../../src/pipeline/load-job';
-import { verifyTable } from '../../src/pipeline/verify';
-import { JobLockedError } from '../../src/pipeline/table-state';
+import { verifyTable } from '../../src/table/verify';
+import { JobLockedError } from '../../src/table/table-state';
 import { useBrokerWithTopic } from '../helpers/broker';
 import { useTempDir } from '../helpers/temp-dir';
 import { run } from '../helpers/processes';
 import { HOUR, START, listFiles, pageViewValues, produceValues, REPO, writeJob } from '../helpers/page-views';
+import { openTable } from '../../src/connector-factory';
 
 const READ_AVRO = path.join(REPO, 'test/helpers/read-avro-offsets.py');
 
@@ -59,7 +60,7 @@ describe('sluice load: offset ranges into hourly Avro and Parquet files', functi
     }
     assert.equal(seen.size, 6000);
 
-    const report = await verifyTable(job);
+    const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
     assert.deepEqual(report.problems, []);
     assert.deepEqual([...report.hours.entries()], [['2026-11-21T00', 2000], ['2026-11-21T01', 2000], ['2026-11-21T02', 2000]]);
 
@@ -68,7 +69,7 @@ describe('sluice load: offset ranges into hourly Avro and Parquet files', functi
     await produceValues(client(), 'page_views', 4, pageViewValues(6500, 10, () => START + 30 * 60_000)); // late: hour 00
     const second = await runLoad(job);
     assert.equal(second.committed.reduce((s, r) => s + r.records, 0), 510);
-    const after = await verifyTable(job);
+    const after = await verifyTable(job, openTable(job.output.sink, job.output.table));
     assert.deepEqual(after.problems, []);
     assert.equal(after.hours.get('2026-11-21T00'), 2010, 'late records land in their true hour');
     assert.equal(after.hours.get('2026-11-21T03'), 500);
@@ -105,7 +106,7 @@ describe('sluice load: offset ranges into hourly Avro and Parquet files', functi
       assert.ok(entry.error.length > 0);
       assert.ok(values.some((v) => v.value.equals(Buffer.from(entry.value, 'base64'))), 'the raw bytes are kept');
     }
-    assert.deepEqual((await verifyTable(tolerant)).problems, []);
+    assert.deepEqual((await verifyTable(tolerant, openTable(tolerant.output.sink, tolerant.output.table))).problems, []);
   });
 
   it('lets only one of two concurrent runs proceed', async () => {
@@ -115,7 +116,7 @@ describe('sluice load: offset ranges into hourly Avro and Parquet files', functi
     const failed = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
     assert.equal(failed.length, 1);
     assert.ok(failed[0].reason instanceof JobLockedError, String(failed[0].reason));
-    assert.deepEqual((await verifyTable(job)).problems, []);
-    assert.equal((await verifyTable(job)).partitions.reduce((s, p) => s + p.records, 0), 3000);
+    assert.deepEqual((await verifyTable(job, openTable(job.output.sink, job.output.table))).problems, []);
+    assert.equal((await verifyTable(job, openTable(job.output.sink, job.output.table))).partitions.reduce((s, p) => s + p.records, 0), 3000);
   });
 });

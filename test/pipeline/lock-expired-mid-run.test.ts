@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalSink } from '../../connectors/sinks/local-sink';
 import type { RecordSource } from '../../src/ports/record-source';
-import { loadJobDefinition } from '../../src/pipeline/job-definition';
+import { loadJobDefinition } from '../../src/job/job-definition';
 import { executeRun, makePlan, runLoad } from '../../src/pipeline/load-job';
-import { TableState } from '../../src/pipeline/table-state';
+import { TableState, TableStore } from '../../src/table/table-state';
 import { useBrokerWithTopic } from '../helpers/broker';
 import { useTempDir } from '../helpers/temp-dir';
 import { START, pageViewValues, produceValues, writeJob } from '../helpers/page-views';
@@ -22,7 +22,7 @@ describe('review: a run whose lock expired and was taken over', function () {
     await produceValues(fixture().client, 'page_views', 1, pageViewValues(0, 50, (i) => START + i * 1000));
     const job = loadJobDefinition(writeJob(tmp(), { workerThreads: 0, output: { formats: ['avro'], sink: path.join(tmp(), 'warehouse'), table: 'page_views' } }, fixture().running.bootstrap));
     const lockFile = path.join(tmp(), 'warehouse/page_views/_sluice/lock.json');
-    const planner = async (t: TableState, source: RecordSource, partitions: number[]) => {
+    const planner = async (t: TableStore, source: RecordSource, partitions: number[]) => {
       const plan = await makePlan(job, t, source, partitions, () => undefined);
       // Time passes (the run reads for longer than its lock lasts): the lock expires; another process takes it
       // and loads the data itself.

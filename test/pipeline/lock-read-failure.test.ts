@@ -5,7 +5,7 @@ import { LocalSink } from '../../connectors/sinks/local-sink';
 import { useTempDir } from '../helpers/temp-dir';
 import { startWebHdfsEmulator, WebHdfsEmulator } from '../../src/dev/webhdfs/emulator';
 import { WebHdfsSink } from '../../connectors/sinks/webhdfs-sink';
-import { JobLockedError, TableState } from '../../src/pipeline/table-state';
+import { JobLockedError, TableState } from '../../src/table/table-state';
 
 describe('review: job lock when the lock cannot be read', function () {
   this.timeout(60_000);

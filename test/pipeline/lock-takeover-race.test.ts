@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useTempDir } from '../helpers/temp-dir';
 import { LocalSink } from '../../connectors/sinks/local-sink';
-import { JobLockedError, TableState } from '../../src/pipeline/table-state';
+import { JobLockedError, TableState } from '../../src/table/table-state';
 
 /** A sink that runs `before` once, just before the first rename of the lock aside: another contender's turn. */
 class PausingSink extends LocalSink {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { loadJobDefinition } from '../../src/pipeline/job-definition';
+import { loadJobDefinition } from '../../src/job/job-definition';
 import { runLoad } from '../../src/pipeline/load-job';
 import { useBrokerWithTopic } from '../helpers/broker';
 import { useTempDir } from '../helpers/temp-dir';

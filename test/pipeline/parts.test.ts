@@ -4,10 +4,10 @@ import * as os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parsePartitionList, parseShard, shardPartitions, SelectionError } from '../../src/pipeline/partition-selection';
-import { HourPartitioner } from '../../src/pipeline/hour-partition';
+import { HourPartitioner } from '../../src/table/layout';
 import { LocalSink } from '../../connectors/sinks/local-sink';
 import { SinkFileExistsError } from '../../src/ports/sink';
-import { JobLockedError, TableState } from '../../src/pipeline/table-state';
+import { JobLockedError, TableState } from '../../src/table/table-state';
 import { useTempDir } from '../helpers/temp-dir';
 
 describe('partition selection', () => {

@@ -4,16 +4,17 @@ import * as path from 'node:path';
 import { LocalSink } from '../../connectors/sinks/local-sink';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { buildRecordBatch } from '../../src/protocol/records';
-import { JobDefinitionError, loadJobDefinition } from '../../src/pipeline/job-definition';
+import { JobDefinitionError, loadJobDefinition } from '../../src/job/job-definition';
 import { runLoad } from '../../src/pipeline/load-job';
-import { verifyTable } from '../../src/pipeline/verify';
-import { readRunHistory } from '../../src/pipeline/run-history';
-import { hourAt, lastCompleteHour } from '../../src/pipeline/completeness';
-import { HourPartitioner } from '../../src/pipeline/hour-partition';
-import { TableState } from '../../src/pipeline/table-state';
+import { verifyTable } from '../../src/table/verify';
+import { readRunHistory } from '../../src/table/run-history';
+import { hourAt, lastCompleteHour } from '../../src/table/completeness';
+import { HourPartitioner } from '../../src/table/layout';
+import { TableState } from '../../src/table/table-state';
 import { useBrokerWithTopic } from '../helpers/broker';
 import { useTempDir } from '../helpers/temp-dir';
 import { HOUR, listFiles, pageView, writeJob } from '../helpers/page-views';
+import { openTable } from '../../src/connector-factory';
 
 const MINUTE = 60_000;
 /** Six whole hours ago, so every hour of the test data has ended by now. */
@@ -88,7 +89,7 @@ describe('_SUCCESS markers: hours the low watermark has completed', function () 
     assert.deepEqual(lines[0].reopenedHours, [key(1)]);
     assert.deepEqual(lines[0].hoursWritten, [key(1)]);
 
-    const report = await verifyTable(job);
+    const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
     assert.deepEqual(report.problems, [], 'verify ignores the markers');
     assert.equal(report.hours.get(key(1)), 4);
   });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { WebHdfsConnectionError } from '../../connectors/webhdfs/errors';
 import { KafkaClient } from '../../src/client/kafka-client';
-import { loadJobDefinition } from '../../src/pipeline/job-definition';
+import { loadJobDefinition } from '../../src/job/job-definition';
 import { runLoad } from '../../src/pipeline/load-job';
 import { RangeWorkerError } from '../../src/pipeline/worker-pool';
 import { rebuildError, serializeError } from '../../src/pipeline/worker-errors';

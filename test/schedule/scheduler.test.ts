@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadJobDefinition, JobDefinition } from '../../src/pipeline/job-definition';
+import { loadJobDefinition, JobDefinition } from '../../src/job/job-definition';
 import { LoadOptions, LoadSummary, runLoad } from '../../src/pipeline/load-job';
-import { JobLockedError } from '../../src/pipeline/table-state';
+import { JobLockedError } from '../../src/table/table-state';
 import { JobDirectoryError, JobSelectionError, loadJobCatalog } from '../../src/schedule/job-catalog';
 import { Scheduler } from '../../src/schedule/scheduler';
 import { useTempDir } from '../helpers/temp-dir';

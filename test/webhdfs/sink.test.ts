@@ -6,7 +6,7 @@ import { listFiles } from '../helpers/page-views';
 import { startWebHdfsEmulator, WebHdfsEmulator } from '../../src/dev/webhdfs/emulator';
 import { WebHdfsSink } from '../../connectors/sinks/webhdfs-sink';
 import { SinkFileExistsError } from '../../src/ports/sink';
-import { JobLockedError, TableState } from '../../src/pipeline/table-state';
+import { JobLockedError, TableState } from '../../src/table/table-state';
 
 describe('WebHDFS sink', function () {
   this.timeout(60_000);

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { loadJobDefinition } from '../../pipeline/job-definition';
+import { loadJobDefinition } from '../../job/job-definition';
 import { Bound, runBackfill, backfillTable } from '../../pipeline/backfill';
 import { progressLine } from '../progress';
 import { selectedPartitions } from './load';

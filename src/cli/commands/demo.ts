@@ -5,17 +5,17 @@ import { Broker } from '../../broker/broker';
 import { KafkaClient } from '../../client/kafka-client';
 import { partitionForKey } from '../../client/murmur2';
 import { buildRecordBatch, RecordInput } from '../../protocol/records';
-import { loadJobDefinition } from '../../pipeline/job-definition';
+import { loadJobDefinition } from '../../job/job-definition';
 import { runLoad } from '../../pipeline/load-job';
-import { verifyTable } from '../../pipeline/verify';
-import { hourDirectories } from '../../pipeline/completeness';
-import { TableState } from '../../pipeline/table-state';
-import { openSink } from '../../connector-factory';
+import { verifyTable } from '../../table/verify';
+import { hourDirectories } from '../../table/completeness';
+import { TableState } from '../../table/table-state';
+import { openSink, openTable } from '../../connector-factory';
 import { buildCatalog } from '../../analyst/table-catalog';
 import { runQuery } from '../../analyst/query-engine';
 import { formatTable } from '../../analyst/result-format';
 import { startWebHdfsEmulator } from '../../dev/webhdfs/emulator';
-import type { JobDefinition } from '../../pipeline/job-definition';
+import type { JobDefinition } from '../../job/job-definition';
 import { simulateSite, SiteEvent } from '../../demo/simulated-site';
 import type { CommandIO } from '../io';
 
@@ -68,7 +68,7 @@ async function loadAndReport(job: JobDefinition, where: string, io: CommandIO): 
     const files = r.files.filter((f) => f.format !== 'dead-letter');
     io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records in ${files.length} files`);
   }
-  const report = await verifyTable(job);
+  const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
   const hours = [...report.hours].map(([hour, n]) => `${hour.slice(11)}:00 ${n}`).join(', ');
   io.out(`  records per hour (${job.time.timezone}, 2026-11-21): ${hours}; verify ${report.ok ? 'OK' : `found ${report.problems.length} problems`}`);
   const marked = (await hourDirectories(job, new TableState(openSink(job.output.sink), job.output.table))).filter((h) => h.complete);

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { openSink } from '../../connector-factory';
 import { hiveDdl } from '../../analyst/hive-ddl';
-import { loadJobDefinition } from '../../pipeline/job-definition';
+import { loadJobDefinition } from '../../job/job-definition';
 import type { CommandIO } from '../io';
 
 interface HiveDdlArgs {

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { loadJobDefinition } from '../../pipeline/job-definition';
+import { loadJobDefinition } from '../../job/job-definition';
 import { LoadSummary, runLoad } from '../../pipeline/load-job';
 import { parsePartitionList, parseShard, shardPartitions } from '../../pipeline/partition-selection';
 import { openRecordSource } from '../../connector-factory';

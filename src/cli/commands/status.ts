@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
-import { JobDefinition, loadJobDefinition } from '../../pipeline/job-definition';
+import { JobDefinition, loadJobDefinition } from '../../job/job-definition';
 import { jobStatus, JobStatus } from '../../status/job-status';
 import { renderJobStatus } from '../../status/render';
 import type { CommandIO } from '../io';

@@ -1,7 +1,8 @@
 import type { Argv } from 'yargs';
-import { loadJobDefinition } from '../../pipeline/job-definition';
-import { verifyTable } from '../../pipeline/verify';
+import { loadJobDefinition } from '../../job/job-definition';
+import { verifyTable } from '../../table/verify';
 import type { CommandIO } from '../io';
+import { openTable } from '../../connector-factory';
 
 interface VerifyArgs {
   job: string;
@@ -20,7 +21,7 @@ export function builder(yargs: Argv): Argv<VerifyArgs> {
 /** Exit status 0 when everything checks out, 1 on any discrepancy. */
 export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> {
   const job = loadJobDefinition(args.job);
-  const report = await verifyTable(job);
+  const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
   if (args.json) {
     io.out(JSON.stringify({ ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours) }));
     return report.ok ? 0 : 1;

@@ -1,21 +1,20 @@
-import type { RecordSource } from '../ports/record-source';
 import { SinkFileExistsError } from '../ports/sink';
-import type { JobDefinition } from './job-definition';
-import { HourPartition, HourPartitioner, formatRoot, hourPath } from './hour-partition';
-import type { RangeCheckpoint, TableState } from './table-state';
+import type { JobDefinition } from '../job/job-definition';
+import { HourPartition, HourPartitioner, SUCCESS_MARKER, formatRoot, hourKeyPath, markerPath as markerPathIn } from './layout';
+import type { PartitionSummary } from './partition-index';
+import type { TableReader, TableStore } from './table';
 
-export const SUCCESS_MARKER = '_SUCCESS';
+export { SUCCESS_MARKER, hourKeyPath };
+
+/** What completeness asks the broker: the topic's partitions and each one's offsets now. */
+export interface PartitionOffsets {
+  partitions(): Promise<number[]>;
+  offsets(partition: number): Promise<{ earliest: number; latest: number }>;
+}
 
 const QUARTER_MS = 900_000;
 /** How far apart two stretches of one local hour can be. */
 const REPEAT_WINDOW_MS = 3 * 3_600_000;
-
-/** Every committed range of every partition the table has checkpoints for. */
-export async function allCheckpoints(table: TableState): Promise<Map<number, RangeCheckpoint[]>> {
-  const byPartition = new Map<number, RangeCheckpoint[]>();
-  for (const partition of await table.checkpointedPartitions()) byPartition.set(partition, await table.checkpoints(partition));
-  return byPartition;
-}
 
 export interface PartitionWatermark {
   partition: number;
@@ -36,15 +35,14 @@ export interface PartitionWatermark {
  * stamped in the future cannot complete hours that have not happened). With `idlePartitions: "advance"` a
  * partition found caught up counts as `checkedAt`: everything that reached the broker before then is loaded.
  */
-export async function partitionWatermarks(job: JobDefinition, source: RecordSource, checkpoints: Map<number, RangeCheckpoint[]>, checkedAt: number): Promise<PartitionWatermark[]> {
+export async function partitionWatermarks(job: JobDefinition, source: PartitionOffsets, summaries: Map<number, PartitionSummary>, checkedAt: number): Promise<PartitionWatermark[]> {
   const result: PartitionWatermark[] = [];
   for (const partition of await source.partitions()) {
-    const ranges = checkpoints.get(partition) ?? [];
-    const committedOffset = ranges.length === 0 ? null : Math.max(...ranges.map((r) => r.end));
+    const summary = summaries.get(partition);
+    const committedOffset = summary?.committedOffset ?? null;
     const { earliest, latest } = await source.offsets(partition);
     const caughtUp = (committedOffset ?? earliest) >= latest;
-    const times = ranges.map((r) => r.maxEventTime).filter((t): t is number => typeof t === 'number');
-    const maxEventTime = times.length === 0 ? null : Math.max(...times);
+    const maxEventTime = summary?.maxEventTime ?? null;
     let watermark = maxEventTime === null ? null : Math.min(maxEventTime, checkedAt);
     if (caughtUp && job.completeness.idlePartitions === 'advance') watermark = checkedAt;
     result.push({ partition, committedOffset, earliestOffset: earliest, highWatermark: latest, caughtUp, maxEventTime, watermark });
@@ -102,19 +100,15 @@ export function lastCompleteHour(partitioner: HourPartitioner, low: number, dela
   return hour;
 }
 
-export function hourKeyPath(key: string): string {
-  return hourPath({ dt: key.slice(0, 10), hr: key.slice(11, 13) });
-}
-
 export function markerPath(job: JobDefinition, key: string, format: string): string {
-  return `${formatRoot(job.output.formats, format)}${hourKeyPath(key)}/${SUCCESS_MARKER}`;
+  return markerPathIn(job.output.formats, key, format);
 }
 
-async function isMarked(job: JobDefinition, table: TableState, key: string, format: string): Promise<boolean> {
+async function isMarked(job: JobDefinition, table: TableReader, key: string, format: string): Promise<boolean> {
   return (await table.sink.status(table.path(markerPath(job, key, format)))) !== null;
 }
 
-async function markedEverywhere(job: JobDefinition, table: TableState, key: string): Promise<boolean> {
+async function markedEverywhere(job: JobDefinition, table: TableReader, key: string): Promise<boolean> {
   for (const format of job.output.formats) if (!(await isMarked(job, table, key, format))) return false;
   return true;
 }
@@ -129,10 +123,11 @@ export interface CompletenessOutcome {
   reopened: string[];
 }
 
-function dataHours(checkpoints: Map<number, RangeCheckpoint[]>): string[] {
-  const hours = new Set<string>();
-  for (const ranges of checkpoints.values()) for (const r of ranges) for (const f of r.files) if (f.hour && f.format !== 'dead-letter') hours.add(f.hour);
-  return [...hours].sort();
+/** The table's oldest and newest hours with data; null when it has none. */
+function dataHourBounds(summaries: Map<number, PartitionSummary>): { first: string; last: string } | null {
+  const firsts = [...summaries.values()].map((s) => s.firstHour).filter((h): h is string => h !== null).sort();
+  const lasts = [...summaries.values()].map((s) => s.lastHour).filter((h): h is string => h !== null).sort();
+  return firsts.length === 0 ? null : { first: firsts[0], last: lasts[lasts.length - 1] };
 }
 
 /**
@@ -143,18 +138,18 @@ function dataHours(checkpoints: Map<number, RangeCheckpoint[]>): string[] {
  * is reported in `reopened` (checked before marking) and the marker stays.
  */
 export async function markCompleteHours(
-  job: JobDefinition, table: TableState, source: RecordSource, runId: string, checkpoints: Map<number, RangeCheckpoint[]>, hoursWrittenByRun: string[],
+  job: JobDefinition, table: TableStore, source: PartitionOffsets, runId: string, summaries: Map<number, PartitionSummary>, hoursWrittenByRun: string[],
 ): Promise<CompletenessOutcome> {
   const checkedAt = Date.now();
   const [firstFormat] = job.output.formats;
   const reopened: string[] = [];
   for (const key of [...new Set(hoursWrittenByRun)].sort()) if (await isMarked(job, table, key, firstFormat)) reopened.push(key);
-  const low = lowWatermark(await partitionWatermarks(job, source, checkpoints, checkedAt));
-  const hours = dataHours(checkpoints);
-  if (low === null || hours.length === 0) return { lowWatermark: low, completeThrough: null, marked: [], reopened };
+  const low = lowWatermark(await partitionWatermarks(job, source, summaries, checkedAt));
+  const bounds = dataHourBounds(summaries);
+  if (low === null || bounds === null) return { lowWatermark: low, completeThrough: null, marked: [], reopened };
   const partitioner = new HourPartitioner(job.time.timezone);
   const top = lastCompleteHour(partitioner, low, job.completeness.delaySeconds);
-  const [first, last] = [hours[0], hours[hours.length - 1]];
+  const { first, last } = bounds;
   const toMark: string[] = [];
   let hour = top;
   while (hour.key > last) hour = hourAt(partitioner, hour.start - 1);
@@ -190,7 +185,7 @@ export interface HourDirectory {
 }
 
 /** The hour directories of the job's first format tree, oldest first, read from the sink. */
-export async function hourDirectories(job: JobDefinition, table: TableState): Promise<HourDirectory[]> {
+export async function hourDirectories(job: JobDefinition, table: TableReader): Promise<HourDirectory[]> {
   const root = formatRoot(job.output.formats, job.output.formats[0]).replace(/\/$/, '');
   const result: HourDirectory[] = [];
   for (const day of await table.sink.list(table.path(root))) {

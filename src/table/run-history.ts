@@ -1,4 +1,9 @@
-import type { RangeCheckpoint, RunPlan, TableState } from './table-state';
+import { HISTORY_DIR, historyFile, startOfPreviousMonth } from './layout';
+import type { PartitionSummary } from './partition-index';
+import type { RangeCheckpoint, RunPlan } from './records';
+import type { TableReader, TableStore } from './table';
+
+export { historyFile, startOfPreviousMonth };
 
 export type RunStatus = 'committed' | 'nothing-to-do' | 'failed';
 
@@ -36,17 +41,7 @@ export interface RunHistoryEntry {
   reconstructed?: true;
 }
 
-const HISTORY_DIR = '_sluice/history';
 const FILE_PATTERN = /\/runs-(\d{4})-(\d{2})\.jsonl$/;
-
-/** One file per month (UTC) in which lines are written: appends stay small to read back, and old months can be deleted whole. */
-export function historyFile(time: Date): string {
-  return `${HISTORY_DIR}/runs-${time.toISOString().slice(0, 7)}.jsonl`;
-}
-
-export function startOfPreviousMonth(time: Date): Date {
-  return new Date(Date.UTC(time.getUTCFullYear(), time.getUTCMonth() - 1, 1));
-}
 
 export interface HistoryRead {
   /** Oldest first. */
@@ -68,12 +63,12 @@ function parseLines(text: string, into: HistoryRead): void {
   }
 }
 
-async function monthFiles(table: TableState): Promise<string[]> {
+async function monthFiles(table: TableReader): Promise<string[]> {
   const entries = await table.sink.list(table.path(HISTORY_DIR));
   return entries.filter((e) => e.type === 'file' && FILE_PATTERN.test(e.path)).map((e) => `${HISTORY_DIR}/${e.path.slice(e.path.lastIndexOf('/') + 1)}`).sort();
 }
 
-async function readMonths(table: TableState, files: string[]): Promise<HistoryRead> {
+async function readMonths(table: TableReader, files: string[]): Promise<HistoryRead> {
   const read: HistoryRead = { entries: [], skippedLines: 0 };
   for (const file of files) parseLines((await table.sink.readFile(table.path(file))).toString('utf8'), read);
   read.entries.sort((a, b) => a.start.localeCompare(b.start));
@@ -81,7 +76,7 @@ async function readMonths(table: TableState, files: string[]): Promise<HistoryRe
 }
 
 /** The newest `limit` runs of a table, oldest first, reading month files from the newest back until it has enough. */
-export async function readRunHistory(table: TableState, limit: number): Promise<HistoryRead> {
+export async function readRunHistory(table: TableReader, limit: number): Promise<HistoryRead> {
   const files = await monthFiles(table);
   const read: HistoryRead = { entries: [], skippedLines: 0 };
   for (let i = files.length - 1; i >= 0 && read.entries.length < limit; i--) {
@@ -97,7 +92,7 @@ export async function readRunHistory(table: TableState, limit: number): Promise<
  * Appends lines to the month file of `now`. A file left without its final newline (a crash mid-append) gets one
  * first, so the torn line stays alone and readers skip it.
  */
-export async function appendRunHistory(table: TableState, entries: RunHistoryEntry[], now = new Date()): Promise<void> {
+export async function appendRunHistory(table: TableStore, entries: RunHistoryEntry[], now = new Date()): Promise<void> {
   if (entries.length === 0) return;
   const file = table.path(historyFile(now));
   const existing = await table.sink.status(file);
@@ -126,19 +121,21 @@ export function historyRanges(ranges: HistoryRange[]): HistoryRange[] {
 /**
  * Lines for runs whose commit is in the checkpoints but not in the history: the checkpoints are the truth, the
  * history a log that a crash between commit and append can miss. Looks at checkpoints committed since the start
- * of the previous month and at the history of those months, so the cost stays bounded.
+ * of the previous month (listed in the partition indexes) and at the history of those months, and reads only the
+ * checkpoints of runs missing from it, so the cost stays bounded.
  */
 export async function missingRunLines(
-  table: TableState, job: string, kind: RunPlan['kind'], checkpoints: Map<number, RangeCheckpoint[]>, exceptRunId: string, now = new Date(),
+  table: TableReader, job: string, kind: RunPlan['kind'], summaries: Map<number, PartitionSummary>, exceptRunId: string, now = new Date(),
 ): Promise<RunHistoryEntry[]> {
   const since = startOfPreviousMonth(now);
   const months = new Set([historyFile(since), historyFile(now)]);
   const files = (await monthFiles(table)).filter((f) => months.has(f));
   const known = new Set((await readMonths(table, files)).entries.filter((e) => e.status === 'committed').map((e) => e.runId));
   const byRun = new Map<string, RangeCheckpoint[]>();
-  for (const ranges of checkpoints.values()) {
-    for (const range of ranges) {
-      if (range.runId === exceptRunId || known.has(range.runId) || Date.parse(range.committedAt) < since.getTime()) continue;
+  for (const summary of summaries.values()) {
+    for (const recent of summary.recent) {
+      if (recent.runId === exceptRunId || known.has(recent.runId) || Date.parse(recent.committedAt) < since.getTime()) continue;
+      const range = await table.checkpoint(summary.partition, recent.name);
       byRun.set(range.runId, [...(byRun.get(range.runId) ?? []), range]);
     }
   }

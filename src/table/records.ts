@@ -1,0 +1,41 @@
+// What a table's state files hold: plans, manifests, checkpoints.
+
+export interface PlannedRange {
+  partition: number;
+  start: number;
+  end: number;
+}
+
+export interface RunPlan {
+  runId: string;
+  job: string;
+  topic: string;
+  kind: 'scheduled' | 'backfill';
+  createdAt: string;
+  ranges: PlannedRange[];
+}
+
+export interface CommittedFile {
+  /** Relative to the table root, e.g. dt=2026-11-21/hr=05/page_views+0+100+200+0.avro */
+  path: string;
+  format: 'avro' | 'parquet' | 'dead-letter';
+  hour: string | null;
+  records: number;
+  bytes: number;
+}
+
+/** What one run loaded from one partition: the unit verify tiles. */
+export interface RangeCheckpoint extends PlannedRange {
+  runId: string;
+  committedAt: string;
+  records: number;
+  badRecords: number;
+  files: CommittedFile[];
+  /** Latest event time (epoch ms) among the range's good records not stamped after they were read; absent when it had none, or in older checkpoints. */
+  maxEventTime?: number;
+}
+
+export interface CommitManifest {
+  runId: string;
+  ranges: RangeCheckpoint[];
+}

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { Sink, joinSinkPath } from '../ports/sink';
+import { CHECKPOINT_FILE, STATE_DIR, checkpointDir, checkpointName, runDir, tmpPath } from './layout';
+import { TableLock } from './lock';
+import { PartitionIndex, PartitionSummary } from './partition-index';
+import type { RangeCheckpoint } from './records';
+import type { TableStore } from './table';
+
+export type { CommitManifest, CommittedFile, PlannedRange, RangeCheckpoint, RunPlan } from './records';
+export { JobLockedError } from './lock';
+export type { TableReader, TableStore } from './table';
+
+/** A table's directory in a sink and the state kept beside its data under _sluice/: both sides of the table. */
+export class TableState implements TableStore {
+  private readonly lockFile: TableLock;
+  private readonly index: PartitionIndex;
+  /** Set while this object holds the job's lock: only then does reading the index also repair it. */
+  private lockedBy: string | null = null;
+
+  constructor(readonly sink: Sink, readonly root: string) {
+    this.lockFile = new TableLock(sink, (relative) => this.path(relative));
+    this.index = new PartitionIndex(sink, (relative) => this.path(relative));
+  }
+
+  path(relative: string): string {
+    return joinSinkPath(this.root, relative);
+  }
+
+  /** The table as a user would find it: its local directory, or the sink URL and root. */
+  describe(): string {
+    return this.sink.localPath(this.root) ?? `${this.sink.location}/${this.root}`;
+  }
+
+  runDir(runId: string): string {
+    return runDir(runId);
+  }
+
+  tmpPath(runId: string, finalPath: string): string {
+    return tmpPath(runId, finalPath);
+  }
+
+  async readJson<T>(relative: string): Promise<T> {
+    return JSON.parse((await this.sink.readFile(this.path(relative))).toString('utf8')) as T;
+  }
+
+  /** Writes beside, then renames into place: a reader sees the whole file or none. */
+  async writeJsonOnce(relative: string, value: unknown): Promise<boolean> {
+    const staging = `${relative}.${randomBytes(4).toString('hex')}.tmp`;
+    await this.sink.writeFile(this.path(staging), Buffer.from(JSON.stringify(value, null, 2) + '\n'));
+    const placed = await this.sink.rename(this.path(staging), this.path(relative));
+    if (!placed) await this.sink.delete(this.path(staging), false);
+    return placed;
+  }
+
+  async exists(relative: string): Promise<boolean> {
+    return (await this.sink.status(this.path(relative))) !== null;
+  }
+
+  /** Unfinished runs, oldest first. */
+  async unfinishedRuns(): Promise<string[]> {
+    const entries = await this.sink.list(this.path(`${STATE_DIR}/runs`));
+    return entries.filter((e) => e.type === 'directory').map((e) => e.path.split('/').pop()!).sort();
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    await this.sink.delete(this.path(runDir(runId)), true);
+  }
+
+  /** True when this call created the file; false when this run had already written it (a repeated commit). */
+  async writeCheckpoint(range: RangeCheckpoint): Promise<boolean> {
+    const name = checkpointName(range.partition, range.start, range.end);
+    if (await this.writeJsonOnce(name, range)) return true;
+    const existing = await this.readJson<RangeCheckpoint>(name);
+    if (existing.runId !== range.runId) throw new Error(`${name} was already committed by run ${existing.runId}, not ${range.runId}`);
+    return false;
+  }
+
+  /** Every committed range of a partition, in offset order: reads every checkpoint file (verify, hive-ddl). */
+  async checkpoints(partition: number): Promise<RangeCheckpoint[]> {
+    const entries = await this.sink.list(this.path(checkpointDir(partition)));
+    const names = entries.filter((e) => e.type === 'file' && CHECKPOINT_FILE.test(e.path.slice(e.path.lastIndexOf('/') + 1))).map((e) => e.path.slice(this.root.length + 1)).sort();
+    return Promise.all(names.map((name) => this.readJson<RangeCheckpoint>(name)));
+  }
+
+  /** One checkpoint by its file name in the partition's directory. */
+  async checkpoint(partition: number, name: string): Promise<RangeCheckpoint> {
+    return this.readJson<RangeCheckpoint>(`${checkpointDir(partition)}/${name}`);
+  }
+
+  async checkpointedPartitions(): Promise<number[]> {
+    const entries = await this.sink.list(this.path(`${STATE_DIR}/checkpoints`));
+    return entries.filter((e) => e.type === 'directory').map((e) => Number(e.path.split('/').pop())).filter(Number.isInteger).sort((a, b) => a - b);
+  }
+
+  /** What the partition's checkpoints add up to, from its index (rebuilt when missing or behind). */
+  async partitionSummary(partition: number): Promise<PartitionSummary> {
+    return this.index.summary(partition, this.lockedBy !== null);
+  }
+
+  async partitionSummaries(): Promise<Map<number, PartitionSummary>> {
+    const partitions = await this.checkpointedPartitions();
+    const summaries = await Promise.all(partitions.map((p) => this.partitionSummary(p)));
+    return new Map(summaries.map((s) => [s.partition, s]));
+  }
+
+  /** Where the next scheduled load of `partition` starts, or null if nothing was ever committed. */
+  async committedOffset(partition: number): Promise<number | null> {
+    return (await this.partitionSummary(partition)).committedOffset;
+  }
+
+  /** Folds a commit's new checkpoint files into the partition's index; `base` was read before they were written. */
+  async recordCheckpoints(partition: number, base: PartitionSummary, added: readonly RangeCheckpoint[]): Promise<void> {
+    await this.index.record(partition, base, added);
+  }
+
+  async holdsLock(runId: string): Promise<boolean> {
+    return this.lockFile.holdsLock(runId);
+  }
+
+  /** Takes the job's lock (JobLockedError when another run holds it); the function returned releases it. */
+  async lock(runId: string, ttlMs: number): Promise<() => Promise<void>> {
+    const release = await this.lockFile.take(runId, ttlMs);
+    this.lockedBy = runId;
+    return async () => {
+      this.lockedBy = null;
+      await release();
+    };
+  }
+}

@@ -1,0 +1,38 @@
+// The table on a sink, as the rest of sluice sees it: a read side for tools and a write side for loads.
+import type { Sink } from '../ports/sink';
+import type { PartitionSummary } from './partition-index';
+import type { RangeCheckpoint } from './records';
+
+/** What status, verify, query, hive-ddl and the scheduler read. Nothing here writes. */
+export interface TableReader {
+  readonly sink: Sink;
+  /** The table's directory inside the sink. */
+  readonly root: string;
+  /** A table-relative path as a sink path. */
+  path(relative: string): string;
+  describe(): string;
+  readJson<T>(relative: string): Promise<T>;
+  exists(relative: string): Promise<boolean>;
+  checkpointedPartitions(): Promise<number[]>;
+  /** Every checkpoint file of a partition, in offset order (cost grows with history: verify and hive-ddl). */
+  checkpoints(partition: number): Promise<RangeCheckpoint[]>;
+  checkpoint(partition: number, name: string): Promise<RangeCheckpoint>;
+  /** From the partition's index: a few requests, whatever the history. */
+  partitionSummary(partition: number): Promise<PartitionSummary>;
+  partitionSummaries(): Promise<Map<number, PartitionSummary>>;
+  committedOffset(partition: number): Promise<number | null>;
+}
+
+/** What a load writes, always under the job's lock. */
+export interface TableStore extends TableReader {
+  lock(runId: string, ttlMs: number): Promise<() => Promise<void>>;
+  holdsLock(runId: string): Promise<boolean>;
+  runDir(runId: string): string;
+  /** Where a file of the run waits for the commit. */
+  tmpPath(runId: string, finalPath: string): string;
+  writeJsonOnce(relative: string, value: unknown): Promise<boolean>;
+  unfinishedRuns(): Promise<string[]>;
+  deleteRun(runId: string): Promise<void>;
+  writeCheckpoint(range: RangeCheckpoint): Promise<boolean>;
+  recordCheckpoints(partition: number, base: PartitionSummary, added: readonly RangeCheckpoint[]): Promise<void>;
+}
