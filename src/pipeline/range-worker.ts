@@ -2,25 +2,12 @@
 // Kafka connection; the main thread alone commits.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSink } from '../connector-factory';
-import type { RecordSourceOptions } from '../ports/record-source';
-import type { JobDefinition } from '../job/job-definition';
 import { loadRange } from './range-loader';
 import { openJobSource, rangeLoadContext } from './range-context';
-import { PlannedRange, TableState } from '../table/table-state';
-import type { WorkerMessage } from './worker-pool';
+import { TableState } from '../table/table-state';
+import type { WorkerMessage, WorkerRequest, WorkerTask } from './worker-messages';
 import { serializeError } from './worker-errors';
 
-export interface WorkerTask {
-  job: JobDefinition;
-  sink: string;
-  tableRoot: string;
-  runId: string;
-  stagingDir: string;
-  deadline: number;
-  sourceOptions?: RecordSourceOptions;
-}
-
-export type WorkerRequest = { range: PlannedRange } | { done: true } | { stop: true };
 
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 

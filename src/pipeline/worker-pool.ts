@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RangeLoadResult } from './range-loader';
 import type { PlannedRange } from '../table/table-state';
-import type { WorkerTask } from './range-worker';
-import { rebuildError, SerializedError } from './worker-errors';
+import type { WorkerMessage, WorkerTask } from './worker-messages';
+import { rebuildError } from './worker-errors';
 
 /** A worker that died, or failed with an error of a class the main thread cannot rebuild. */
 export class RangeWorkerError extends Error {
@@ -16,7 +16,6 @@ export class RangeWorkerError extends Error {
 /** Bounds each worker's V8 heap so two of them and their DuckDBs stay within the job's memory budget. */
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 };
 
-export type WorkerMessage = { ready: true } | { progress: number } | { result: RangeLoadResult } | { error: SerializedError };
 
 /**
  * Loads ranges on `threads` worker threads, each taking the next range when it finishes one. A range's failure

@@ -1,0 +1,23 @@
+// What the main thread and a range worker say to each other (worker-pool.ts and range-worker.ts).
+import type { JobDefinition } from '../job/job-definition';
+import type { RecordSourceOptions } from '../ports/record-source';
+import type { PlannedRange } from '../table/table-state';
+import type { RangeLoadResult } from './range-loader';
+import type { SerializedError } from './worker-errors';
+
+/** Everything a worker needs to load ranges of one run, handed over as workerData. */
+export interface WorkerTask {
+  job: JobDefinition;
+  sink: string;
+  tableRoot: string;
+  runId: string;
+  stagingDir: string;
+  deadline: number;
+  sourceOptions?: RecordSourceOptions;
+}
+
+/** Main thread → worker. */
+export type WorkerRequest = { range: PlannedRange } | { done: true } | { stop: true };
+
+/** Worker → main thread. */
+export type WorkerMessage = { ready: true } | { progress: number } | { result: RangeLoadResult } | { error: SerializedError };
