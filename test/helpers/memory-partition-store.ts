@@ -97,6 +97,8 @@ interface MemoryTopic {
 export interface MemoryPartitionStoreOptions {
   defaults?: Partial<LogConfig>;
   maxPartitionsPerTopic?: number;
+  /** Partitions of all topics together (LogManager's maxPartitions). */
+  maxPartitions?: number;
   now?: () => number;
 }
 
@@ -130,10 +132,7 @@ export class MemoryPartitionStore implements PartitionStore {
   createTopic(name: string, partitions: number, config: TopicConfigOverrides = {}, options: CreateTopicOptions = {}): TopicDescription {
     validateTopicName(name);
     if (this.topics.has(name)) throw new TopicExistsError(name);
-    const limit = this.options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > limit) {
-      throw new KafkaError('INVALID_PARTITIONS', `${partitions} partitions requested for ${name}; allowed: 1 to ${limit}`);
-    }
+    this.checkRoomFor(name, partitions);
     const resolved = resolveLogConfig(config, this.defaults);
     const description: TopicDescription = { name, partitions, config: { ...config } };
     if (options.validateOnly) return description;
@@ -163,6 +162,19 @@ export class MemoryPartitionStore implements PartitionStore {
   /** The effective config of a topic, as LogManager.topicConfig gives it. */
   topicConfig(name: string): LogConfig {
     return { ...this.topic(name).resolved };
+  }
+
+  /** The same limits LogManager keeps: per topic and for the whole store. */
+  private checkRoomFor(name: string, partitions: number): void {
+    const perTopic = this.options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > perTopic) {
+      throw new KafkaError('INVALID_PARTITIONS', `${partitions} partitions requested for ${name}; allowed: 1 to ${perTopic}`);
+    }
+    const stored = [...this.topics.values()].reduce((sum, t) => sum + t.partitions.length, 0);
+    const cap = this.options.maxPartitions;
+    if (cap !== undefined && stored + partitions > cap) {
+      throw new KafkaError('POLICY_VIOLATION', `creating ${name} with ${partitions} partitions would bring this store to ${stored + partitions} partitions; max.partitions is ${cap}`);
+    }
   }
 
   private topic(name: string): MemoryTopic {
