@@ -1,7 +1,7 @@
 import type {
   AppendResult, CreateTopicOptions, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset, TopicConfigOverrides, TopicDescription,
 } from '../../src/ports/partition-store';
-import { TopicExistsError, UnknownTopicError, OffsetOutOfRangeError } from '../../src/ports/store-errors';
+import { LogStorageError, TopicExistsError, UnknownTopicError, OffsetOutOfRangeError } from '../../src/ports/store-errors';
 import { KafkaError } from '../../src/protocol/error-codes';
 import { ATTRIBUTES_POS, compressionOf } from '../../src/protocol/record-batch';
 import { decodeRecords } from '../../src/protocol/records';
@@ -92,6 +92,8 @@ interface MemoryTopic {
   description: TopicDescription;
   resolved: LogConfig;
   partitions: MemoryPartition[];
+  /** Partitions LogManager would have skipped at start, with why. */
+  unavailable: Map<number, string>;
 }
 
 export interface MemoryPartitionStoreOptions {
@@ -136,7 +138,7 @@ export class MemoryPartitionStore implements PartitionStore {
     const resolved = resolveLogConfig(config, this.defaults);
     const description: TopicDescription = { name, partitions, config: { ...config } };
     if (options.validateOnly) return description;
-    const topic: MemoryTopic = { description, resolved, partitions: [] };
+    const topic: MemoryTopic = { description, resolved, partitions: [], unavailable: new Map() };
     topic.partitions = Array.from({ length: partitions }, () => new MemoryPartition(() => topic.resolved, this.now));
     this.topics.set(name, topic);
     return description;
@@ -154,9 +156,18 @@ export class MemoryPartitionStore implements PartitionStore {
   }
 
   partition(topic: string, partition: number): MemoryPartition {
-    const found = this.topic(topic).partitions[partition];
+    const stored = this.topic(topic);
+    const found = stored.partitions[partition];
+    const why = stored.unavailable.get(partition);
+    if (why !== undefined) throw new LogStorageError(`${topic}-${partition}`, `could not be opened at start: ${why}`);
     if (!found) throw new UnknownTopicError(topic, partition);
     return found;
+  }
+
+  /** As LogManager does for a partition directory it could not open at start: it stays listed, and using it fails. */
+  markUnavailable(topic: string, partition: number, why: string): void {
+    this.partition(topic, partition);
+    this.topic(topic).unavailable.set(partition, why);
   }
 
   /** The effective config of a topic, as LogManager.topicConfig gives it. */
