@@ -1,7 +1,7 @@
 import type {
   AppendResult, CreateTopicOptions, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset, TopicConfigOverrides, TopicDescription,
 } from '../../src/ports/partition-store';
-import { TopicExistsError, UnknownTopicError, OffsetOutOfRangeError } from '../../src/ports/store-errors';
+import { LogStorageError, TopicExistsError, UnknownTopicError, OffsetOutOfRangeError } from '../../src/ports/store-errors';
 import { KafkaError } from '../../src/protocol/error-codes';
 import { ATTRIBUTES_POS, compressionOf } from '../../src/protocol/record-batch';
 import { decodeRecords } from '../../src/protocol/records';
@@ -92,11 +92,15 @@ interface MemoryTopic {
   description: TopicDescription;
   resolved: LogConfig;
   partitions: MemoryPartition[];
+  /** Partitions LogManager would have skipped at start, with why. */
+  unavailable: Map<number, string>;
 }
 
 export interface MemoryPartitionStoreOptions {
   defaults?: Partial<LogConfig>;
   maxPartitionsPerTopic?: number;
+  /** Partitions of all topics together (LogManager's maxPartitions). */
+  maxPartitions?: number;
   now?: () => number;
 }
 
@@ -130,14 +134,11 @@ export class MemoryPartitionStore implements PartitionStore {
   createTopic(name: string, partitions: number, config: TopicConfigOverrides = {}, options: CreateTopicOptions = {}): TopicDescription {
     validateTopicName(name);
     if (this.topics.has(name)) throw new TopicExistsError(name);
-    const limit = this.options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > limit) {
-      throw new KafkaError('INVALID_PARTITIONS', `${partitions} partitions requested for ${name}; allowed: 1 to ${limit}`);
-    }
+    this.checkRoomFor(name, partitions);
     const resolved = resolveLogConfig(config, this.defaults);
     const description: TopicDescription = { name, partitions, config: { ...config } };
     if (options.validateOnly) return description;
-    const topic: MemoryTopic = { description, resolved, partitions: [] };
+    const topic: MemoryTopic = { description, resolved, partitions: [], unavailable: new Map() };
     topic.partitions = Array.from({ length: partitions }, () => new MemoryPartition(() => topic.resolved, this.now));
     this.topics.set(name, topic);
     return description;
@@ -155,14 +156,36 @@ export class MemoryPartitionStore implements PartitionStore {
   }
 
   partition(topic: string, partition: number): MemoryPartition {
-    const found = this.topic(topic).partitions[partition];
+    const stored = this.topic(topic);
+    const found = stored.partitions[partition];
+    const why = stored.unavailable.get(partition);
+    if (why !== undefined) throw new LogStorageError(`${topic}-${partition}`, `could not be opened at start: ${why}`);
     if (!found) throw new UnknownTopicError(topic, partition);
     return found;
+  }
+
+  /** As LogManager does for a partition directory it could not open at start: it stays listed, and using it fails. */
+  markUnavailable(topic: string, partition: number, why: string): void {
+    this.partition(topic, partition);
+    this.topic(topic).unavailable.set(partition, why);
   }
 
   /** The effective config of a topic, as LogManager.topicConfig gives it. */
   topicConfig(name: string): LogConfig {
     return { ...this.topic(name).resolved };
+  }
+
+  /** The same limits LogManager keeps: per topic and for the whole store. */
+  private checkRoomFor(name: string, partitions: number): void {
+    const perTopic = this.options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > perTopic) {
+      throw new KafkaError('INVALID_PARTITIONS', `${partitions} partitions requested for ${name}; allowed: 1 to ${perTopic}`);
+    }
+    const stored = [...this.topics.values()].reduce((sum, t) => sum + t.partitions.length, 0);
+    const cap = this.options.maxPartitions;
+    if (cap !== undefined && stored + partitions > cap) {
+      throw new KafkaError('POLICY_VIOLATION', `creating ${name} with ${partitions} partitions would bring this store to ${stored + partitions} partitions; max.partitions is ${cap}`);
+    }
   }
 
   private topic(name: string): MemoryTopic {

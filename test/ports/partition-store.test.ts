@@ -15,6 +15,7 @@ import { MemoryPartitionStore } from '../helpers/memory-partition-store';
 
 const T0 = 1_700_000_000_000;
 const MAX_PARTITIONS = 8;
+const MAX_TOTAL_PARTITIONS = 12;
 
 /** Records at T0, T0+10, T0+20 …, so a search between two lands on the later. */
 function timedBatch(label: string, count: number, first: number): Buffer {
@@ -140,6 +141,16 @@ function partitionStoreContract(kind: string, open: () => Opened): void {
       assert.throws(() => store.partition('t', -1), UnknownTopicError);
     });
 
+    it('keeps the partitions of all topics within the store cap', () => {
+      store.createTopic('a', MAX_PARTITIONS);
+      assert.throws(() => store.createTopic('b', MAX_TOTAL_PARTITIONS - MAX_PARTITIONS + 1), kafkaCode('POLICY_VIOLATION'));
+      assert.throws(() => store.createTopic('b', 5, {}, { validateOnly: true }), kafkaCode('POLICY_VIOLATION'));
+      store.createTopic('b', MAX_TOTAL_PARTITIONS - MAX_PARTITIONS);
+      assert.throws(() => store.createTopic('c', 1), kafkaCode('POLICY_VIOLATION'));
+      store.deleteTopic('a');
+      store.createTopic('c', 1);
+    });
+
     it('validateOnly checks everything a create checks and creates nothing', () => {
       store.createTopic('t', 1);
       assert.deepEqual(described(store.createTopic('v', 4, { 'retention.ms': '1000' }, { validateOnly: true })), { name: 'v', partitions: 4, config: { 'retention.ms': '1000' } });
@@ -167,7 +178,7 @@ function partitionStoreContract(kind: string, open: () => Opened): void {
 
 partitionStoreContract('LogManager', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-store-'));
-  const store = LogManager.open(dir, { maxPartitionsPerTopic: MAX_PARTITIONS });
+  const store = LogManager.open(dir, { maxPartitionsPerTopic: MAX_PARTITIONS, maxPartitions: MAX_TOTAL_PARTITIONS });
   return {
     store,
     close() {
@@ -177,7 +188,7 @@ partitionStoreContract('LogManager', () => {
   };
 });
 
-partitionStoreContract('MemoryPartitionStore', () => ({ store: new MemoryPartitionStore({ maxPartitionsPerTopic: MAX_PARTITIONS }), close: () => undefined }));
+partitionStoreContract('MemoryPartitionStore', () => ({ store: new MemoryPartitionStore({ maxPartitionsPerTopic: MAX_PARTITIONS, maxPartitions: MAX_TOTAL_PARTITIONS }), close: () => undefined }));
 
 describe('MemoryPartitionStore retention stand-in', () => {
   it('expires whole batches: the log start moves to the first kept batch', () => {

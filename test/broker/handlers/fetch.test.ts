@@ -105,6 +105,14 @@ describe('Fetch handler (API 1)', () => {
     assert.ok(!store.hasTopic('gone'), 'fetch never creates topics');
   });
 
+  it('answers KAFKA_STORAGE_ERROR for a partition that could not be opened at start, beside the others', async () => {
+    store.markUnavailable('events', 1, 'EIO: i/o error');
+    const request = fetchRequest([{ topic: 'events', partition: 1, offset: 0 }, { topic: 'events', partition: 0, offset: 0 }]);
+    const [unopened, ok] = partitions(await answer(fetchHandler, api, 11, request, broker));
+    assert.deepEqual([unopened.errorCode, unopened.highWatermark, unopened.records?.length], [KafkaErrors.KAFKA_STORAGE_ERROR.code, -1, 0]);
+    assert.deepEqual([ok.errorCode, ok.records?.length], [0, 4 * batchSizes[0]]);
+  });
+
   it('refuses zstd batches to fetchers older than v10 with UNSUPPORTED_COMPRESSION_TYPE, and sends them from v10', async () => {
     store.createTopic('packed', 1);
     store.partition('packed', 0).append(makeBatch('plain', 2));

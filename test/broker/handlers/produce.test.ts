@@ -120,6 +120,18 @@ describe('Produce handler (API 0)', () => {
     assert.deepEqual([p.errorCode, p.errorMessage], [KafkaErrors.UNKNOWN_SERVER_ERROR.code, 'disk on fire']);
   });
 
+  it('answers KAFKA_STORAGE_ERROR when the disk fails, or for a partition that could not be opened at start', async () => {
+    store.partition('events', 0).append = () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    store.markUnavailable('events', 1, 'EACCES: permission denied');
+    const response = await answer(produceHandler, api, 8, produceRequest(1, [{ name: 'events', partitions: [[0, makeBatch('x', 1)], [1, makeBatch('y', 1)]] }]), broker);
+    const [full, unopened] = response.responses[0].partitionResponses;
+    assert.deepEqual([full.errorCode, full.errorMessage], [KafkaErrors.KAFKA_STORAGE_ERROR.code, 'ENOSPC: no space left on device, write']);
+    assert.equal(unopened.errorCode, KafkaErrors.KAFKA_STORAGE_ERROR.code);
+    assert.match(unopened.errorMessage ?? '', /events-1: could not be opened at start: EACCES/);
+  });
+
   it('wakes a fetch waiting on the partition it appended to', async () => {
     let woken = false;
     const waiting = broker.appends.waitForAppend([{ topic: 'events', partition: 1 }], 5000).then(() => (woken = true));
