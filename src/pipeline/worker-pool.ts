@@ -16,6 +16,12 @@ export class RangeWorkerError extends Error {
 /** Bounds each worker's V8 heap so two of them and their DuckDBs stay within the job's memory budget. */
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 };
 
+/**
+ * How long workers get to wind down after a failure before they are terminated anyway. Terminating a worker whose
+ * DuckDB call is still running aborts the whole process (a C++ exception thrown into a torn-down environment:
+ * `terminate called after throwing an instance of 'Napi::Error'`), so workers are asked to stop and then waited for.
+ */
+const WIND_DOWN_MS = 120_000;
 
 /**
  * Loads ranges on `threads` worker threads, each taking the next range when it finishes one. A range's failure
@@ -26,18 +32,20 @@ export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange
   let next = 0;
   let failed = false;
   const workers = new Set<Worker>();
+  const exits: Promise<void>[] = [];
   const lane = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(path.join(__dirname, 'range-worker.js'), { workerData: task, resourceLimits: WORKER_HEAP });
       workers.add(worker);
+      exits.push(new Promise((exited) => worker.once('exit', () => exited())));
       // Stopping reaches a worker as a message: its ranges then end where reading got to, as at the deadline.
       const stop = () => worker.postMessage({ stop: true });
       if (signal?.aborted) stop();
       else signal?.addEventListener('abort', stop, { once: true });
       let current = -1;
+      // A failed lane never terminates its worker: the worker is told `done` and exits once its writers are closed.
       const fail = (error: Error) => {
         failed = true;
-        void worker.terminate();
         reject(error);
       };
       const dispatch = () => {
@@ -54,7 +62,10 @@ export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange
         else if ('result' in message) {
           results[current] = message.result;
           dispatch();
-        } else fail(rebuildError(message.error, (e) => new RangeWorkerError(ranges[current], `${e.name}: ${e.message}`, e.retriable)));
+        } else {
+          fail(rebuildError(message.error, (e) => new RangeWorkerError(ranges[current], `${e.name}: ${e.message}`, e.retriable)));
+          worker.postMessage({ done: true }); // its range has failed and aborted its writers: nothing more to do
+        }
       });
       worker.on('error', fail);
       worker.on('exit', (code) => {
@@ -68,10 +79,23 @@ export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange
     await Promise.all(Array.from({ length: Math.min(threads, ranges.length) }, lane));
   } catch (error) {
     // The run fails, deletes its directory and releases its lock once this returns: no worker may still be writing.
+    // Each worker still loading ends its range where reading got to (as at the deadline), is told `done`, and exits.
     failed = true;
-    await Promise.all([...workers].map((worker) => worker.terminate()));
+    for (const worker of workers) worker.postMessage({ stop: true });
+    await windDown(exits, [...workers]);
     throw error;
   }
   if (results.some((r) => r === undefined)) throw new RangeWorkerError(undefined, 'a worker stopped before finishing its ranges');
   return results;
+}
+
+/** Waits for every worker to exit; those still running after WIND_DOWN_MS are terminated (a last resort). */
+async function windDown(exits: Promise<void>[], workers: Worker[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), WIND_DOWN_MS);
+  });
+  const outcome = await Promise.race([Promise.all(exits).then(() => 'exited' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') await Promise.all(workers.map((worker) => worker.terminate()));
 }

@@ -1,0 +1,71 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KafkaClient } from '../../src/client/kafka-client';
+import { openTable } from '../../src/connector-factory';
+import { loadJobDefinition } from '../../src/job/job-definition';
+import { verifyTable } from '../../src/table/verify';
+import { BrokerProcess, freePort, spawnBroker } from '../helpers/broker-process';
+import { SLUICE_BIN } from '../helpers/cli';
+import { byMode } from '../helpers/long-mode';
+import { listFiles, pageViewValues, produceValues, START, writeJob } from '../helpers/page-views';
+import { run } from '../helpers/processes';
+import { useTempDir } from '../helpers/temp-dir';
+
+const RECORDS = byMode(60_000, 200_000);
+const KILLS = byMode(4, 20);
+
+/** True once some worker has a data file open under the run's staging directory. */
+function writing(table: string): boolean {
+  return listFiles(path.join(table, '_sluice/runs')).some((f) => f.includes('/tmp/') && (f.endsWith('.avro') || f.endsWith('.parquet')));
+}
+
+describe('the broker dies in the middle of a load on worker threads (Avro + Parquet)', function () {
+  this.timeout(byMode(240_000, 900_000));
+  const tmp = useTempDir();
+  let broker: BrokerProcess | undefined;
+  afterEach(() => broker?.child.kill('SIGKILL'));
+
+  it(`fails with one clear message naming the broker and partition, never a native abort, and then loads everything exactly once (${KILLS} kills)`, async () => {
+    const port = await freePort();
+    const dataDir = path.join(tmp(), 'broker');
+    const start = async () => (broker = await spawnBroker(['--data-dir', dataDir, '--port', String(port), '--num-partitions', '4']));
+    await start();
+    const client = await KafkaClient.connect(`127.0.0.1:${port}`);
+    await client.createTopic('page_views', 4);
+    await produceValues(client, 'page_views', 4, pageViewValues(0, RECORDS, (i) => START + i * 50));
+    client.close();
+    const jobFile = writeJob(tmp(), { workerThreads: 2, concurrency: 4, files: { maxRecords: 5_000 } }, `127.0.0.1:${port}`);
+    const table = path.join(tmp(), 'warehouse', 'page_views');
+
+    let failures = 0;
+    for (let kill = 0; kill < KILLS; kill++) {
+      const load = run(process.execPath, [SLUICE_BIN, 'load', '--job', jobFile]);
+      const deadline = Date.now() + 60_000;
+      while (!writing(table) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 300)));
+      broker!.child.kill('SIGKILL');
+      await broker!.exited;
+      const outcome = await load;
+      assert.equal(outcome.signal, null, `load ended by ${outcome.signal}: ${outcome.stderr}`);
+      assert.doesNotMatch(outcome.stderr, /terminate called|Napi::Error|\n\s+at /, outcome.stderr);
+      if (outcome.code !== 0) {
+        failures++;
+        assert.equal(outcome.code, 1, outcome.stderr);
+        const lines = outcome.stderr.trim().split('\n').filter((line) => line.startsWith('sluice:'));
+        assert.equal(lines.length, 1, outcome.stderr);
+        assert.match(lines[0], new RegExp(`page_views-\\d.*127\\.0\\.0\\.1:${port}`), 'the message names the partition and the broker');
+      }
+      await start();
+    }
+    assert.ok(failures >= Math.ceil(KILLS / 2), `${failures} of ${KILLS} loads were cut by the kill`);
+
+    const last = await run(process.execPath, [SLUICE_BIN, 'load', '--job', jobFile]);
+    assert.equal(last.code, 0, last.stderr);
+    const job = loadJobDefinition(jobFile);
+    const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.partitions.reduce((sum, p) => sum + p.records, 0), RECORDS, 'every record exactly once');
+    assert.deepEqual(fs.readdirSync(path.join(table, '_sluice/runs')), [], 'no run left behind');
+  });
+});
