@@ -84,8 +84,16 @@ describe('range reading on an in-memory RecordSource', function () {
       assert.ok(result.files.every((f) => f.path.includes('page_views+1+0+450+')));
     });
 
-    it('reads nothing past the deadline', async () => {
+    it('past the deadline reads its first fetch and no more, so a late run still makes progress', async () => {
       const result = await loadRange(context(Date.now() - 1), { partition: 0, start: 0, end: 450 });
+      assert.deepEqual([result.end, result.records], [100, 100]);
+      assert.deepEqual(source.fetches.map((f) => f.offset), [0]);
+    });
+
+    it('stopped by its signal, reads nothing at all', async () => {
+      const stopped = new AbortController();
+      stopped.abort();
+      const result = await loadRange(context(undefined, stopped.signal), { partition: 0, start: 0, end: 450 });
       assert.deepEqual([result.end, result.records, result.files], [0, 0, []]);
       assert.deepEqual(source.fetches, []);
     });
