@@ -35,7 +35,7 @@ function expectedHiveType(type: AvroSchema): string {
 function exampleJob(dir: string, name: string, bootstrap: string, sink = path.join(dir, 'warehouse')): string {
   const job = JSON.parse(fs.readFileSync(path.join(REPO, 'jobs', `${name}.json`), 'utf8'));
   job.source.bootstrap = bootstrap;
-  job.value.schema = path.join(REPO, job.value.schema);
+  job.value.schema = path.resolve(REPO, 'jobs', job.value.schema);
   job.output.sink = sink;
   fs.mkdirSync(path.join(dir, 'jobs'), { recursive: true });
   const file = path.join(dir, 'jobs', `${name}.json`);
