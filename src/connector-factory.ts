@@ -13,3 +13,12 @@ export function openSink(location: string): Sink {
   }
   return new LocalSink(location);
 }
+
+/** A location as run logs show it ("local directory /abs/path", "HDFS /path through WebHDFS at …"); the location itself if it cannot be opened. */
+export function sinkDescription(location: string): string {
+  try {
+    return openSink(location).description;
+  } catch {
+    return location;
+  }
+}

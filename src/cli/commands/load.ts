@@ -3,6 +3,7 @@ import { loadJobDefinition } from '../../pipeline/job-definition';
 import { LoadSummary, runLoad } from '../../pipeline/load-job';
 import { parsePartitionList, parseShard, shardPartitions } from '../../pipeline/partition-selection';
 import { KafkaSource } from '../../../connectors/sources/kafka-source';
+import { sinkDescription } from '../../connector-factory';
 import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
 
@@ -39,6 +40,7 @@ export async function selectedPartitions(bootstrap: string, topic: string, args:
 
 export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   const job = loadJobDefinition(args.job);
+  io.out(`${job.name}: ${job.source.topic} → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
   const partitions = await selectedPartitions(job.source.bootstrap, job.source.topic, args);
   // SIGTERM/SIGINT: reading stops and the run commits what it has read (a second signal ends the process).
   const stop = stopOnSignals((signal) => io.err(`${signal}: stopping; the run commits what it has read`));

@@ -4,6 +4,7 @@ import { WebHdfsError, alreadyExists, fileNotFound, illegalArgument } from './re
 import { Caller, InodeMeta, SUPERGROUP, checkAccess, checkOwner, checkStickyBit } from './permissions';
 import { FileStatusJson, Inode, contentSummaryOf, fileStatusOf, sortedNames, sortsAfter, ContentSummaryJson } from './file-status';
 import { isWithin, joinPath, parentOf } from './params';
+import { escapesRoot } from '../../paths/contained-path';
 
 export const DEFAULT_BLOCK_SIZE = 128 * 1024 * 1024;
 export const DEFAULT_REPLICATION = 3;
@@ -40,6 +41,7 @@ export class Namespace {
   private nextFileId = 16386;
   /** Paths open for writing (HDFS's leases): a second writer gets AlreadyBeingCreatedException. */
   private readonly writers = new Map<string, WriteLease>();
+  private readonly realRoot: string;
 
   constructor(
     readonly root: string,
@@ -47,6 +49,7 @@ export class Namespace {
     readonly listingLimit: number,
   ) {
     fs.mkdirSync(root, { recursive: true });
+    this.realRoot = fs.realpathSync(root);
     this.metas.set('/', { owner: superuser, group: SUPERGROUP, permission: 0o777, fileId: 16385, replication: 0, blockSize: 0 });
   }
 
@@ -75,6 +78,14 @@ export class Namespace {
       this.metas.set(hdfsPath, meta);
     }
     return meta;
+  }
+
+  /** A symlink put under the root by hand (HDFS has none) is followed only while it stays inside the root. */
+  followInside(inode: Inode): Inode {
+    if (!inode.stats.isSymbolicLink()) return inode;
+    if (escapesRoot(inode.local, this.realRoot)) throw new WebHdfsError('AccessControlException', `Permission denied: ${inode.path} is a symlink leading outside the emulator's root`);
+    const stats = fs.statSync(inode.local);
+    return { ...inode, stats, isDirectory: stats.isDirectory() };
   }
 
   /** Walks from `/`, checking EXECUTE (traverse) on every existing ancestor directory, as Hadoop does. */
@@ -160,6 +171,7 @@ export class Namespace {
       if (this.writers.has(hdfsPath)) throw beingCreated(hdfsPath, request.clientAddress);
       if (!request.overwrite) throw alreadyExists(`${hdfsPath} for client ${request.clientAddress} already exists`);
       checkAccess(caller, hdfsPath, existing.meta, false, 'WRITE');
+      this.followInside(existing);
     }
     const ancestor = existing ? this.lookup(parentOf(hdfsPath))! : resolved.deepest;
     checkAccess(caller, ancestor.path, ancestor.meta, true, 'WRITE');
@@ -179,7 +191,7 @@ export class Namespace {
 
   /** APPEND's step 2: the file must exist and be writable by the caller and not be open by another writer. */
   openForAppend(caller: Caller, hdfsPath: string, clientAddress: string): WriteLease {
-    const inode = this.existing(caller, hdfsPath);
+    const inode = this.followInside(this.existing(caller, hdfsPath));
     if (inode.isDirectory) throw fileNotFound(`Path is not a file: ${hdfsPath}`);
     if (this.writers.has(hdfsPath)) throw beingCreated(hdfsPath, clientAddress);
     checkAccess(caller, hdfsPath, inode.meta, false, 'WRITE');
@@ -199,7 +211,7 @@ export class Namespace {
 
   /** OPEN: the file's local path and length, after the READ check. */
   openForRead(caller: Caller, hdfsPath: string, notFoundMessage?: string): Inode {
-    const inode = this.existing(caller, hdfsPath, notFoundMessage);
+    const inode = this.followInside(this.existing(caller, hdfsPath, notFoundMessage));
     if (inode.isDirectory) throw fileNotFound(`Path is not a file: ${hdfsPath}`);
     checkAccess(caller, hdfsPath, inode.meta, false, 'READ');
     return inode;
