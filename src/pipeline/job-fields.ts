@@ -37,8 +37,9 @@ export function rejectUnknownKeys(file: string, top: Json, known: Readonly<Recor
   for (const [section, object] of sections) {
     for (const key of Object.keys(object)) {
       if (known[section].includes(key)) continue;
+      // A few edits away, or the start of a known key ("delay" for "delaySeconds").
       const nearest = known[section]
-        .map((name) => ({ name, distance: editDistance(key, name) }))
+        .map((name) => ({ name, distance: key.length >= 4 && name.toLowerCase().startsWith(key.toLowerCase()) ? 1 : editDistance(key, name) }))
         .filter(({ distance }) => distance <= Math.max(2, Math.floor(key.length / 3)))
         .sort((a, b) => a.distance - b.distance)[0];
       const elsewhere = Object.entries(known).find(([other, names]) => other !== section && names.includes(key));

@@ -175,7 +175,7 @@ describe('sluice hive-ddl', function () {
     const schemaFile = path.join(tmp(), 'odd.avsc');
     const schema = { type: 'record', name: 'Odd', doc: "it's a \\ test; with \"quotes\"", fields: [{ name: 'v', type: 'string', doc: "O'Brien\\n; ok" }] };
     fs.writeFileSync(schemaFile, JSON.stringify(schema));
-    const file = writeJob(tmp(), { value: { format: 'json', schema: schemaFile }, output: { formats: ['avro'], sink: path.join(tmp(), 'warehouse'), table: 'odd' } });
+    const file = writeJob(tmp(), { value: { format: 'json', schema: schemaFile }, time: {}, output: { formats: ['avro'], sink: path.join(tmp(), 'warehouse'), table: 'odd' } });
     const printed = await sluice(['hive-ddl', '--job', file]);
     assert.equal(printed.code, 0, printed.stderr);
     const [create] = parseDdl(printed.stdout).creates;
