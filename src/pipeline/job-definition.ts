@@ -125,7 +125,7 @@ export function loadJobDefinition(file: string): JobDefinition {
   if (!isObject(parsed)) throw new JobDefinitionError(file, '', 'must hold a JSON object');
   rejectUnknownKeys(file, parsed, KNOWN_KEYS);
   const base = path.dirname(path.resolve(file));
-  const top = new Fields(file, parsed, '');
+  const top = new Fields(file, parsed, '', KNOWN_KEYS);
   const source = top.section('source');
   const value = top.section('value');
   const output = top.section('output');

@@ -54,7 +54,14 @@ const quoted = (choices: readonly string[]) => choices.map((c) => JSON.stringify
 
 /** One section of a job file: typed getters that fill in defaults and fail naming `file` and the key path. */
 export class Fields {
-  constructor(private readonly file: string, private readonly object: Json, private readonly prefix: string) {}
+  /** `known` is the table rejectUnknownKeys checked the file against; this section's keys are `known[prefix]`. */
+  constructor(private readonly file: string, private readonly object: Json, private readonly prefix: string, private readonly known: Readonly<Record<string, readonly string[]>>) {}
+
+  /** A key's value; reading a key the table lacks is a bug here, not in the file. */
+  private get(name: string): unknown {
+    if (!this.known[this.prefix]?.includes(name)) throw new Error(`job-definition reads ${this.key(name)}, which KNOWN_KEYS does not list`);
+    return this.object[name];
+  }
 
   key(name: string): string {
     return joinKey(this.prefix, name);
@@ -65,46 +72,46 @@ export class Fields {
   }
 
   section(name: string, required = true): Fields {
-    const value = this.object[name];
-    if (value === undefined && !required) return new Fields(this.file, {}, this.key(name));
+    const value = this.get(name);
+    if (value === undefined && !required) return new Fields(this.file, {}, this.key(name), this.known);
     if (!isObject(value)) this.fail(name, value === undefined ? 'is required' : 'must be an object');
-    return new Fields(this.file, value, this.key(name));
+    return new Fields(this.file, value, this.key(name), this.known);
   }
 
   string(name: string, fallback?: string): string {
-    const value = this.object[name] ?? fallback;
+    const value = this.get(name) ?? fallback;
     if (typeof value !== 'string' || value.length === 0) this.fail(name, value === undefined ? 'is required' : `must be a non-empty string, not ${JSON.stringify(value)}`);
     return value;
   }
 
   optionalString(name: string): string | null {
-    const value = this.object[name];
+    const value = this.get(name);
     if (value === undefined || value === null) return null;
     if (typeof value !== 'string' || value.length === 0) this.fail(name, `must be a non-empty string, not ${JSON.stringify(value)}`);
     return value;
   }
 
   oneOf<T extends string>(name: string, choices: readonly T[], fallback?: T): T {
-    const value = this.object[name] ?? fallback;
+    const value = this.get(name) ?? fallback;
     if (value === undefined) this.fail(name, `is required: one of ${quoted(choices)}`);
     if (!choices.includes(value as T)) this.fail(name, `must be one of ${quoted(choices)}, not ${JSON.stringify(value)}`);
     return value as T;
   }
 
   number(name: string, fallback: number, min: number, max: number): number {
-    const value = this.object[name] ?? fallback;
+    const value = this.get(name) ?? fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) this.fail(name, `must be a number from ${min} to ${max}, not ${JSON.stringify(value)}`);
     return value;
   }
 
   integer(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-    const value = this.object[name] ?? fallback;
+    const value = this.get(name) ?? fallback;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) this.fail(name, `must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
     return value;
   }
 
   list<T extends string>(name: string, choices: readonly T[], fallback: T[], allowEmpty: boolean): T[] {
-    const value = this.object[name] ?? fallback;
+    const value = this.get(name) ?? fallback;
     if (!Array.isArray(value) || (!allowEmpty && value.length === 0)) this.fail(name, `must be a list${allowEmpty ? '' : ' with at least one entry'} of ${quoted(choices)}`);
     value.forEach((entry, i) => {
       if (!choices.includes(entry as T)) this.fail(`${name}[${i}]`, `must be one of ${quoted(choices)}, not ${JSON.stringify(entry)}`);
