@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sink, SinkEntry, SinkError, SinkFileExistsError } from '../../src/ports/sink';
-import { DirectoryError, escapesRoot, makeDirectories } from '../../src/paths/contained-path';
+import { DirectoryError, escapesRoot, makeDirectories } from './contained-path';
 
 function fsyncPath(target: string): void {
   const fd = fs.openSync(target, 'r');

@@ -4,7 +4,6 @@ import { WebHdfsError, alreadyExists, fileNotFound, illegalArgument } from './re
 import { Caller, InodeMeta, SUPERGROUP, checkAccess, checkOwner, checkStickyBit } from './permissions';
 import { FileStatusJson, Inode, contentSummaryOf, fileStatusOf, sortedNames, sortsAfter, ContentSummaryJson } from './file-status';
 import { isWithin, joinPath, parentOf } from './params';
-import { escapesRoot } from '../../paths/contained-path';
 
 export const DEFAULT_BLOCK_SIZE = 128 * 1024 * 1024;
 export const DEFAULT_REPLICATION = 3;
@@ -83,8 +82,14 @@ export class Namespace {
   /** A symlink put under the root by hand (HDFS has none) is followed only while it stays inside the root. */
   followInside(inode: Inode): Inode {
     if (!inode.stats.isSymbolicLink()) return inode;
-    if (escapesRoot(inode.local, this.realRoot)) throw new WebHdfsError('AccessControlException', `Permission denied: ${inode.path} is a symlink leading outside the emulator's root`);
-    const stats = fs.statSync(inode.local);
+    let real: string | null = null;
+    try {
+      real = fs.realpathSync(inode.local);
+    } catch {
+      // Leads nowhere: writing through it would create whatever it names.
+    }
+    if (real === null || !isWithin(real, this.realRoot)) throw new WebHdfsError('AccessControlException', `Permission denied: ${inode.path} is a symlink leading outside the emulator's root`);
+    const stats = fs.statSync(real);
     return { ...inode, stats, isDirectory: stats.isDirectory() };
   }
 
