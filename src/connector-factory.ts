@@ -34,3 +34,12 @@ export const connectorErrorTypes: readonly (abstract new (...args: never[]) => E
 export function openTable(location: string, root: string): TableState {
   return new TableState(openSink(location), root);
 }
+
+/** A location as run logs show it ("local directory /abs/path", "HDFS /path through WebHDFS at …"); the location itself if it cannot be opened. */
+export function sinkDescription(location: string): string {
+  try {
+    return openSink(location).description;
+  } catch {
+    return location;
+  }
+}

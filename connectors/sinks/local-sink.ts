@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sink, SinkEntry, SinkError, SinkFileExistsError } from '../../src/ports/sink';
+import { DirectoryError, escapesRoot, makeDirectories } from './contained-path';
 
 function fsyncPath(target: string): void {
   const fd = fs.openSync(target, 'r');
@@ -12,13 +13,32 @@ function fsyncPath(target: string): void {
   }
 }
 
-/** A directory on this machine, the embedded default. Every change is fsynced, directories included. */
+/**
+ * A directory on this machine, the embedded default. Every change is fsynced, directories included. Nothing is read
+ * or written outside the root, symlinks included.
+ */
 export class LocalSink implements Sink {
   readonly root: string;
+  private readonly realRoot: string;
 
   constructor(location: string) {
     this.root = path.resolve(location.startsWith('file://') ? fileURLToPath(location) : location);
-    fs.mkdirSync(this.root, { recursive: true });
+    try {
+      makeDirectories(this.root);
+    } catch (error) {
+      if (!(error instanceof DirectoryError)) throw error;
+      throw new SinkError(this.root, 'open', `not a usable directory: ${error.message}`);
+    }
+    this.realRoot = fs.realpathSync(this.root);
+  }
+
+  private makeDirectories(directory: string, sinkPath: string): void {
+    try {
+      makeDirectories(directory);
+    } catch (error) {
+      if (!(error instanceof DirectoryError)) throw error;
+      throw new SinkError(sinkPath, 'mkdirs', `${error.message} (is the sink ${this.root} a usable directory?)`);
+    }
   }
 
   get location(): string {
@@ -32,13 +52,14 @@ export class LocalSink implements Sink {
   localPath(sinkPath: string): string {
     const resolved = path.resolve(this.root, sinkPath);
     if (resolved !== this.root && !resolved.startsWith(this.root + path.sep)) throw new SinkError(sinkPath, 'resolve', 'leads outside the sink root');
+    if (escapesRoot(resolved, this.realRoot)) throw new SinkError(sinkPath, 'resolve', `leads outside the sink root ${this.root} through a symlink`);
     return resolved;
   }
 
   async upload(localFile: string, sinkPath: string): Promise<void> {
     const target = this.localPath(sinkPath);
     if (path.resolve(localFile) === target) return;
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    this.makeDirectories(path.dirname(target), sinkPath);
     try {
       fs.copyFileSync(localFile, target, fs.constants.COPYFILE_EXCL);
     } catch (error) {
@@ -51,7 +72,7 @@ export class LocalSink implements Sink {
 
   async writeFile(sinkPath: string, data: Buffer): Promise<void> {
     const target = this.localPath(sinkPath);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    this.makeDirectories(path.dirname(target), sinkPath);
     let fd: number;
     try {
       fd = fs.openSync(target, 'wx');
@@ -78,7 +99,7 @@ export class LocalSink implements Sink {
 
   async append(sinkPath: string, data: Buffer): Promise<void> {
     const target = this.localPath(sinkPath);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    this.makeDirectories(path.dirname(target), sinkPath);
     const created = !fs.existsSync(target);
     const fd = fs.openSync(target, 'a');
     try {
@@ -110,7 +131,7 @@ export class LocalSink implements Sink {
   }
 
   async mkdirs(sinkPath: string): Promise<void> {
-    fs.mkdirSync(this.localPath(sinkPath), { recursive: true });
+    this.makeDirectories(this.localPath(sinkPath), sinkPath);
   }
 
   async status(sinkPath: string): Promise<SinkEntry | null> {

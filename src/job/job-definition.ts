@@ -1,5 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { loadAvroSchema, LoadedSchema } from '../formats/avro-schema';
+import { validateTopicName } from '../log/topic-name';
+import { Fields, isObject, JobDefinitionError, rejectUnknownKeys } from './job-fields';
+import { timeFieldReading } from './time-field';
+
+export { JobDefinitionError } from './job-fields';
 
 export type OutputFormat = 'avro' | 'parquet';
 
@@ -41,74 +47,6 @@ export interface CompletenessSettings {
 
 export const DEFAULT_COMPLETENESS_DELAY_SECONDS = 600;
 
-export class JobDefinitionError extends Error {
-  constructor(readonly file: string, readonly key: string, detail: string) {
-    super(`${file}: ${key ? `${key}: ` : ''}${detail}`);
-    this.name = 'JobDefinitionError';
-  }
-}
-
-type Json = Record<string, unknown>;
-
-class Fields {
-  constructor(private readonly file: string, private readonly object: Json, private readonly prefix: string) {}
-
-  private key(name: string): string {
-    return this.prefix ? `${this.prefix}.${name}` : name;
-  }
-
-  fail(name: string, detail: string): never {
-    throw new JobDefinitionError(this.file, this.key(name), detail);
-  }
-
-  section(name: string, required = true): Fields {
-    const value = this.object[name];
-    if (value === undefined && !required) return new Fields(this.file, {}, this.key(name));
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) this.fail(name, 'must be an object');
-    return new Fields(this.file, value as Json, this.key(name));
-  }
-
-  string(name: string, fallback?: string): string {
-    const value = this.object[name] ?? fallback;
-    if (typeof value !== 'string' || value.length === 0) this.fail(name, value === undefined ? 'is required' : 'must be a non-empty string');
-    return value as string;
-  }
-
-  optionalString(name: string): string | null {
-    const value = this.object[name];
-    if (value === undefined || value === null) return null;
-    if (typeof value !== 'string' || value.length === 0) this.fail(name, 'must be a non-empty string');
-    return value as string;
-  }
-
-  oneOf<T extends string>(name: string, choices: readonly T[], fallback?: T): T {
-    const value = this.object[name] ?? fallback;
-    if (!choices.includes(value as T)) this.fail(name, `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, not ${JSON.stringify(value)}`);
-    return value as T;
-  }
-
-  number(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-    const value = this.object[name] ?? fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-      this.fail(name, `must be a number from ${min} to ${max}, not ${JSON.stringify(value)}`);
-    }
-    return value as number;
-  }
-
-  list<T extends string>(name: string, choices: readonly T[], fallback: T[], allowEmpty: boolean): T[] {
-    const value = this.object[name] ?? fallback;
-    if (!Array.isArray(value) || (!allowEmpty && value.length === 0)) this.fail(name, `must be a list${allowEmpty ? '' : ' with at least one entry'}`);
-    (value as unknown[]).forEach((entry, i) => {
-      if (!choices.includes(entry as T)) this.fail(`${name}[${i}]`, `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, not ${JSON.stringify(entry)}`);
-    });
-    return [...new Set(value as T[])];
-  }
-
-  rejectUnknown(known: string[]): void {
-    for (const key of Object.keys(this.object)) if (!known.includes(key)) this.fail(key, `is not a known setting (known: ${known.join(', ')})`);
-  }
-}
-
 function validTimezone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -118,7 +56,65 @@ function validTimezone(zone: string): boolean {
   }
 }
 
-/** Reads and checks a job file; relative schema paths are taken from the project root (the jobs/ folder's parent). */
+const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
+  '': ['name', 'source', 'value', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads', 'completeness'],
+  source: ['bootstrap', 'topic'],
+  value: ['format', 'schema'],
+  output: ['formats', 'avroCodec', 'sink', 'table'],
+  time: ['field', 'timezone'],
+  files: ['maxRecords', 'maxBytes'],
+  limits: ['maxRecordsPerPartition', 'maxDurationSeconds'],
+  badRecords: ['maxPercent'],
+  completeness: ['delaySeconds', 'idlePartitions'],
+};
+
+/** A local sink path relative to the job file's directory, made absolute; URLs as they are. */
+function resolveSink(location: string, base: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return location;
+  return path.resolve(base, location);
+}
+
+/** host:port entries, comma-separated, as Kafka clients take them (the port defaults to 9092; IPv6 in brackets). */
+function checkBootstrap(source: Fields): string {
+  const bootstrap = source.string('bootstrap', '127.0.0.1:9092');
+  for (const entry of bootstrap.split(',')) {
+    const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\],]+)(?::(\d{1,5}))?$/.exec(entry.trim());
+    const port = match?.[2] === undefined ? 9092 : Number(match[2]);
+    if (!match || port < 1 || port > 65535) source.fail('bootstrap', `${JSON.stringify(entry)} is not host:port (a port from 1 to 65535)`);
+  }
+  return bootstrap;
+}
+
+function checkTopic(source: Fields): string {
+  const topic = source.string('topic');
+  try {
+    validateTopicName(topic);
+  } catch (error) {
+    source.fail('topic', (error as Error).message);
+  }
+  return topic;
+}
+
+function checkSchema(value: Fields, base: string): { schemaPath: string; schema: LoadedSchema } {
+  const given = value.string('schema');
+  const schemaPath = path.resolve(base, given);
+  if (!fs.existsSync(schemaPath)) {
+    // Before relative paths were taken from the job file's directory, they were taken from its parent.
+    const old = path.resolve(base, '..', given);
+    const hint = !path.isAbsolute(given) && fs.existsSync(old) ? `; relative paths start from the job file's directory, so write ${JSON.stringify(path.relative(base, old))}` : '';
+    value.fail('schema', `no schema file at ${schemaPath}${hint}`);
+  }
+  try {
+    return { schemaPath, schema: loadAvroSchema(schemaPath) };
+  } catch (error) {
+    value.fail('schema', (error as Error).message);
+  }
+}
+
+/**
+ * Reads and checks a job file: every key known, of its type and range. Relative paths (`value.schema`, a local
+ * `output.sink`) start from the directory holding the job file and come back absolute.
+ */
 export function loadJobDefinition(file: string): JobDefinition {
   let parsed: unknown;
   try {
@@ -126,9 +122,10 @@ export function loadJobDefinition(file: string): JobDefinition {
   } catch (error) {
     throw new JobDefinitionError(file, '', `cannot be read as JSON: ${(error as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new JobDefinitionError(file, '', 'must hold a JSON object');
-  const top = new Fields(file, parsed as Json, '');
-  top.rejectUnknown(['name', 'source', 'value', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads', 'completeness']);
+  if (!isObject(parsed)) throw new JobDefinitionError(file, '', 'must hold a JSON object');
+  rejectUnknownKeys(file, parsed, KNOWN_KEYS);
+  const base = path.dirname(path.resolve(file));
+  const top = new Fields(file, parsed, '', KNOWN_KEYS);
   const source = top.section('source');
   const value = top.section('value');
   const output = top.section('output');
@@ -137,34 +134,38 @@ export function loadJobDefinition(file: string): JobDefinition {
   const limits = top.section('limits', false);
   const bad = top.section('badRecords', false);
   const completeness = top.section('completeness', false);
-  completeness.rejectUnknown(['delaySeconds', 'idlePartitions']);
-  const root = path.dirname(path.dirname(path.resolve(file)));
-  const schema = value.string('schema');
-  const schemaPath = path.isAbsolute(schema) ? schema : path.join(root, schema);
-  if (!fs.existsSync(schemaPath)) value.fail('schema', `no schema file at ${schemaPath}`);
+  const { schemaPath, schema } = checkSchema(value, base);
   const timezone = time.string('timezone', 'UTC');
   if (!validTimezone(timezone)) time.fail('timezone', `unknown time zone ${JSON.stringify(timezone)} (use an IANA name such as "UTC" or "Europe/Paris")`);
+  const timeField = time.optionalString('field');
+  if (timeField !== null) {
+    const reading = timeFieldReading(schema.schema, timeField);
+    if (typeof reading === 'string') time.fail('field', `${JSON.stringify(timeField)} ${reading} (${schemaPath})`);
+  }
   const table = output.string('table');
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) output.fail('table', 'must be a Hive table name: letters, digits and _');
   return {
     file,
     name: top.string('name'),
-    source: { bootstrap: source.string('bootstrap', '127.0.0.1:9092'), topic: source.string('topic') },
+    source: { bootstrap: checkBootstrap(source), topic: checkTopic(source) },
     value: { format: value.oneOf('format', ['json', 'avro'] as const), schema: schemaPath },
     output: {
       formats: output.list('formats', ['avro', 'parquet'] as const, ['avro'], false),
       avroCodec: output.oneOf('avroCodec', ['null', 'deflate', 'snappy'] as const, 'deflate'),
-      sink: output.string('sink'),
+      sink: resolveSink(output.string('sink'), base),
       table,
     },
-    time: { field: time.optionalString('field'), timezone },
-    files: { maxRecords: files.number('maxRecords', 1_000_000, 1), maxBytes: files.number('maxBytes', 256 * 1024 * 1024, 1024) },
-    limits: { maxRecordsPerPartition: limits.number('maxRecordsPerPartition', 10_000_000, 1), maxDurationSeconds: limits.number('maxDurationSeconds', 3000, 0.1) },
+    time: { field: timeField, timezone },
+    files: { maxRecords: files.integer('maxRecords', 1_000_000, 1), maxBytes: files.integer('maxBytes', 256 * 1024 * 1024, 1024) },
+    limits: {
+      maxRecordsPerPartition: limits.integer('maxRecordsPerPartition', 10_000_000, 1),
+      maxDurationSeconds: limits.number('maxDurationSeconds', 3000, 0.1, 7 * 24 * 3600),
+    },
     badRecords: { maxPercent: bad.number('maxPercent', 0, 0, 100) },
     metadataColumns: top.list('metadataColumns', ['partition', 'offset', 'timestamp', 'key'] as const, [], true),
     schedule: top.optionalString('schedule'),
-    concurrency: top.number('concurrency', 4, 1, 64),
-    workerThreads: top.number('workerThreads', DEFAULT_WORKER_THREADS, 0, 16),
+    concurrency: top.integer('concurrency', 4, 1, 64),
+    workerThreads: top.integer('workerThreads', DEFAULT_WORKER_THREADS, 0, 16),
     completeness: {
       delaySeconds: completeness.number('delaySeconds', DEFAULT_COMPLETENESS_DELAY_SECONDS, 0, 7 * 24 * 3600),
       idlePartitions: completeness.oneOf('idlePartitions', ['advance', 'hold'] as const, 'advance'),

@@ -4,6 +4,7 @@ import type { AvroRecord } from '../formats/record-file-writer';
 import type { DecodedRecord } from '../protocol/records';
 import { decodeUtf8Exactly } from '../formats/utf8';
 import type { JobDefinition, MetadataColumn } from '../job/job-definition';
+import { timeFieldReading } from '../job/time-field';
 
 export class BadRecordError extends Error {
   constructor(detail: string) {
@@ -21,10 +22,10 @@ export interface DecodedValue {
 /** The largest epoch millisecond a JavaScript Date holds. */
 const MAX_DATE_MS = 8.64e15;
 
-function eventTimeOf(value: AvroRecord, field: string): number {
+function eventTimeOf(value: AvroRecord, field: string, microseconds: boolean): number {
   const raw = value[field];
-  const time = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : NaN;
-  if (!Number.isFinite(time)) throw new BadRecordError(`time field "${field}" is ${JSON.stringify(raw)}, not epoch milliseconds or an ISO date`);
+  const time = typeof raw === 'number' ? (microseconds ? Math.floor(raw / 1000) : raw) : typeof raw === 'string' ? Date.parse(raw) : NaN;
+  if (!Number.isFinite(time)) throw new BadRecordError(`time field "${field}" is ${JSON.stringify(raw)}, not epoch ${microseconds ? 'microseconds' : 'milliseconds'} or an ISO date`);
   return time;
 }
 
@@ -41,6 +42,9 @@ export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema): (re
   const type: Type = schema.type;
   const columns: MetadataColumn[] = job.metadataColumns;
   const timeField = job.time.field;
+  // timestamp-micros fields count microseconds; every other number is epoch milliseconds (job-definition.ts checks the type).
+  const reading = timeField ? timeFieldReading(schema.schema, timeField) : null;
+  const microseconds = typeof reading === 'object' && reading?.unit === 'micros';
   return (kafkaRecord, partition) => {
     if (kafkaRecord.value === null) throw new BadRecordError('the value is null');
     let value: AvroRecord;
@@ -59,7 +63,7 @@ export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema): (re
       if (error instanceof BadRecordError) throw error;
       throw new BadRecordError((error as Error).message);
     }
-    const eventTime = timeField ? eventTimeOf(value, timeField) : kafkaRecord.timestamp;
+    const eventTime = timeField ? eventTimeOf(value, timeField, microseconds) : kafkaRecord.timestamp;
     // Finite is not enough: the hour of an instant a Date cannot hold cannot be named (formatting it throws).
     if (!(Math.abs(eventTime) <= MAX_DATE_MS)) throw new BadRecordError(`event time ${eventTime} is outside the range of dates (±${MAX_DATE_MS} ms)`);
     if (columns.length > 0) {

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import * as cron from 'node-cron';
+import { sinkDescription } from '../connector-factory';
 import type { JobDefinition } from '../job/job-definition';
 import { newRunId } from '../table/layout';
 import { JobLockedError } from '../table/lock';
@@ -97,7 +98,7 @@ export class Scheduler {
   private async runJob(job: JobDefinition, tickAt: Date): Promise<TickOutcome> {
     const runId = newRunId();
     const started = Date.now();
-    this.say(`${job.name}: run ${runId} started (tick at ${tickAt.toISOString()})`);
+    this.say(`${job.name}: run ${runId} started (tick at ${tickAt.toISOString()}) → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
     try {
       const summary = await this.load(job, { runId, signal: this.stopping.signal, log: (line) => this.say(`${job.name}: ${line}`) });
       const records = summary.committed.reduce((sum, r) => sum + r.records, 0);

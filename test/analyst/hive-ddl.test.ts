@@ -36,7 +36,7 @@ function expectedHiveType(type: AvroSchema): string {
 function exampleJob(dir: string, name: string, bootstrap: string, sink = path.join(dir, 'warehouse')): string {
   const job = JSON.parse(fs.readFileSync(path.join(REPO, 'jobs', `${name}.json`), 'utf8'));
   job.source.bootstrap = bootstrap;
-  job.value.schema = path.join(REPO, job.value.schema);
+  job.value.schema = path.resolve(REPO, 'jobs', job.value.schema);
   job.output.sink = sink;
   fs.mkdirSync(path.join(dir, 'jobs'), { recursive: true });
   const file = path.join(dir, 'jobs', `${name}.json`);
@@ -176,7 +176,7 @@ describe('sluice hive-ddl', function () {
     const schemaFile = path.join(tmp(), 'odd.avsc');
     const schema = { type: 'record', name: 'Odd', doc: "it's a \\ test; with \"quotes\"", fields: [{ name: 'v', type: 'string', doc: "O'Brien\\n; ok" }] };
     fs.writeFileSync(schemaFile, JSON.stringify(schema));
-    const file = writeJob(tmp(), { value: { format: 'json', schema: schemaFile }, output: { formats: ['avro'], sink: path.join(tmp(), 'warehouse'), table: 'odd' } });
+    const file = writeJob(tmp(), { value: { format: 'json', schema: schemaFile }, time: {}, output: { formats: ['avro'], sink: path.join(tmp(), 'warehouse'), table: 'odd' } });
     const printed = await sluice(['hive-ddl', '--job', file]);
     assert.equal(printed.code, 0, printed.stderr);
     const [create] = parseDdl(printed.stdout).creates;

@@ -33,5 +33,13 @@ describe('the first run (npm start → sluice demo)', function () {
     assert.ok(files.some((f) => /^clicks\/avro\/dt=2026-11-21\/hr=07\/.+\.avro$/.test(f)));
     const rows = result.stdout.split('sample query')[1].trim().split('\n').filter((l) => /^2026-11-21 {2}0\d {2}/.test(l.replace(/ +/g, '  ')));
     assert.ok(rows.length >= 9, `the query printed ${rows.length} rows`);
+
+    // The command the demo suggests reads the demo's own warehouse (its job copies say ../warehouse).
+    const hint = /done: query it yourself with `cd (\S+) && node (\S+) query "([^"]+)" --jobs (\S+)`/.exec(result.stdout);
+    assert.ok(hint, result.stdout);
+    const cwd = path.resolve(REPO, hint[1]);
+    const query = await run(process.execPath, [path.resolve(cwd, hint[2]), 'query', 'SELECT count(*) AS n FROM page_views', '--jobs', hint[4], '--format', 'json'], undefined, { cwd });
+    assert.equal(query.code, 0, query.stderr);
+    assert.deepEqual(JSON.parse(query.stdout.trim()), { n: Number(produced[2]) });
   });
 });

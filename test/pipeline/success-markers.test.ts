@@ -128,7 +128,7 @@ describe('_SUCCESS markers: hours the low watermark has completed', function () 
     };
     bad({ delaySeconds: -1 }, /completeness\.delaySeconds: must be a number from 0 to 604800, not -1/);
     bad({ idlePartitions: 'skip' }, /completeness\.idlePartitions: must be one of "advance", "hold", not "skip"/);
-    bad({ delay: 5 }, /completeness\.delay: is not a known setting/);
+    bad({ delay: 5 }, /completeness\.delay: unknown key; did you mean completeness\.delaySeconds\?$/);
     bad('soon', /completeness: must be an object/);
     assert.deepEqual(loadJobDefinition(writeJob(tmp())).completeness, { delaySeconds: 600, idlePartitions: 'advance' });
   });

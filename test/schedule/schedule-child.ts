@@ -17,7 +17,7 @@ export interface LoggedRun {
   endLine: string | null;
 }
 
-const START = /^(\S+Z) (\S+): run (\S+) started \(tick at (\S+Z)\)$/;
+const START = /^(\S+Z) (\S+): run (\S+) started \(tick at (\S+Z)\) → table \S+ in .+$/;
 const END = /^(\S+Z) (\S+): run (\S+) (ended|failed|skipped)/;
 
 /** Runs' start and end lines paired up by run id, in start order. */

@@ -109,7 +109,7 @@ describe('sluice schedule (child process, real broker)', function () {
     assert.ok(runs.filter((r) => r.job === 'page_views_hourly').every((r) => r.outcome === 'ended'));
     assert.equal(loadedBy(runs, 'page_views_hourly'), 2000);
     assert.ok(sched.lines.includes(`manual_only: unscheduled (no "schedule" in ${path.join(tmp(), 'jobs', 'manual.json')})`), sched.lines.join('\n'));
-    assert.ok(sched.stderr.includes(`not scheduled: ${broken}: files.maxRecords: must be a number`), sched.stderr);
+    assert.ok(sched.stderr.includes(`not scheduled: ${broken}: files.maxRecords: must be a whole number`), sched.stderr);
     assert.ok(sched.stderr.includes(`not scheduled: ${badCron}: schedule: "61 * * * *" is not a cron expression (minute:`), sched.stderr);
     assert.ok(!runs.some((r) => r.job === 'broken_job' || r.job === 'bad_cron'));
     assert.ok(!fs.existsSync(path.join(tmp(), 'warehouse', 'wrong')), 'the failing job wrote nothing');

@@ -31,6 +31,7 @@ export function builder(yargs: Argv): Argv<BackfillArgs> {
     .conflicts('to-offset', 'to-time')
     .check((args) => {
       if (args['from-offset'] === undefined && args['from-time'] === undefined) throw new Error('give --from-offset or --from-time');
+      if (args.output !== undefined && String(args.output).trim() === '') throw new Error('--output is empty: give a directory or URL, or leave --output out to write under the job\'s sink');
       return true;
     }) as Argv<BackfillArgs>;
 }
@@ -54,12 +55,13 @@ export async function handler(args: BackfillArgs, io: CommandIO): Promise<number
     to: bound(args['to-offset'], args['to-time'], '--to-time'),
     output: args.output,
   };
+  const target = backfillTable(job, request);
+  io.out(`${job.name}: backfill of ${job.source.topic} → ${target.root} in ${target.sink.description}`);
   const partitions = await selectedPartitions(job.source.bootstrap, job.source.topic, args);
   const plan = await runBackfill(job, request, { partitions, dryRun: true });
   const progress = progressLine(plan.plan.reduce((sum, r) => sum + (r.end - r.start), 0));
   const summary = await runBackfill(job, request, { partitions, log: (line) => io.err(line), onProgress: progress.add });
   progress.done();
-  const target = backfillTable(job, request);
   const records = summary.committed.reduce((sum, r) => sum + r.records, 0);
   io.out(`backfill into ${target.sink.description}/${target.root}: ${records} records in ${summary.committed.length} ranges`);
   for (const r of summary.committed) io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad`);

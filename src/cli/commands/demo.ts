@@ -76,6 +76,22 @@ async function loadAndReport(job: JobDefinition, where: string, io: CommandIO): 
   return report.ok;
 }
 
+/**
+ * A copy of an example job in `<dir>/jobs/`, writing into `<dir>/warehouse` (relative paths in a job file start from
+ * its directory), so `sluice query --jobs jobs` run in `<dir>` reads what the demo loaded.
+ */
+function writeDemoJob(dir: string, file: string): JobDefinition {
+  const example = loadJobDefinition(file);
+  const jobs = path.join(dir, 'jobs');
+  fs.mkdirSync(jobs, { recursive: true });
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { value: { schema: string }; output: { sink: string } };
+  raw.value.schema = example.value.schema;
+  raw.output.sink = '../warehouse';
+  const copy = path.join(jobs, path.basename(file));
+  fs.writeFileSync(copy, `${JSON.stringify(raw, null, 2)}\n`);
+  return loadJobDefinition(copy);
+}
+
 /** Everything a new user should see work, with nothing installed but this repository. */
 export async function handler(args: DemoArgs, io: CommandIO): Promise<number> {
   const dir = path.resolve(args.dir);
@@ -93,8 +109,8 @@ export async function handler(args: DemoArgs, io: CommandIO): Promise<number> {
 
     const warehouse = path.join(dir, 'warehouse');
     const jobs = fs.readdirSync(args.jobs).filter((f) => f.endsWith('.json')).sort()
-      .map((file) => loadJobDefinition(path.join(args.jobs, file)))
-      .map((job) => ({ ...job, source: { ...job.source, bootstrap }, output: { ...job.output, sink: warehouse } }));
+      .map((file) => writeDemoJob(dir, path.join(args.jobs, file)))
+      .map((job) => ({ ...job, source: { ...job.source, bootstrap } }));
     for (const job of jobs) {
       if (!(await loadAndReport(job, path.join(warehouse, job.output.table), io))) return 1;
     }
@@ -112,7 +128,7 @@ export async function handler(args: DemoArgs, io: CommandIO): Promise<number> {
     const result = await runQuery(buildCatalog(jobs), TOP_PAGES);
     io.out('\nsample query (sluice query): the top 3 pages per hour, from the Parquet files with DuckDB');
     io.out(formatTable(result));
-    io.out(`\ndone: query it yourself with \`cd ${path.relative(process.cwd(), dir) || '.'} && node ${path.relative(dir, path.resolve(__dirname, '../../../../bin/sluice.js'))} query "SELECT country, count(*) FROM page_views GROUP BY ALL" --jobs ${path.relative(dir, args.jobs)}\``);
+    io.out(`\ndone: query it yourself with \`cd ${path.relative(process.cwd(), dir) || '.'} && node ${path.relative(dir, path.resolve(__dirname, '../../../../bin/sluice.js'))} query "SELECT country, count(*) FROM page_views GROUP BY ALL" --jobs jobs\``);
     return result.rows.length > 0 ? 0 : 1;
   } finally {
     client.close();

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { loadJobDefinition } from '../../job/job-definition';
 import { LoadSummary, runLoad } from '../../pipeline/load-job';
 import { parsePartitionList, parseShard, shardPartitions } from '../../pipeline/partition-selection';
-import { openRecordSource } from '../../connector-factory';
+import { openRecordSource, sinkDescription } from '../../connector-factory';
 import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
 
@@ -39,6 +39,7 @@ export async function selectedPartitions(bootstrap: string, topic: string, args:
 
 export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   const job = loadJobDefinition(args.job);
+  io.out(`${job.name}: ${job.source.topic} → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
   const partitions = await selectedPartitions(job.source.bootstrap, job.source.topic, args);
   // SIGTERM/SIGINT: reading stops and the run commits what it has read (a second signal ends the process).
   const stop = stopOnSignals((signal) => io.err(`${signal}: stopping; the run commits what it has read`));

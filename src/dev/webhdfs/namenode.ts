@@ -29,7 +29,7 @@ const GET_OPS: Record<string, OpHandler> = {
   OPEN: (c) => {
     const offset = c.params.long('offset') ?? 0;
     c.params.long('length');
-    const inode = c.state.namespace.existing(c.caller, c.path, `File ${c.path} not found.`);
+    const inode = c.state.namespace.followInside(c.state.namespace.existing(c.caller, c.path, `File ${c.path} not found.`));
     const length = inode.isDirectory ? 0 : inode.stats.size;
     if (offset >= length && length > 0) {
       throw ioException(`Offset=${offset} out of the range [0, ${length}); OPEN, path=${c.path}`);

@@ -41,6 +41,7 @@ export class Namespace {
   private nextFileId = 16386;
   /** Paths open for writing (HDFS's leases): a second writer gets AlreadyBeingCreatedException. */
   private readonly writers = new Map<string, WriteLease>();
+  private readonly realRoot: string;
 
   constructor(
     readonly root: string,
@@ -48,6 +49,7 @@ export class Namespace {
     readonly listingLimit: number,
   ) {
     fs.mkdirSync(root, { recursive: true });
+    this.realRoot = fs.realpathSync(root);
     this.metas.set('/', { owner: superuser, group: SUPERGROUP, permission: 0o777, fileId: 16385, replication: 0, blockSize: 0 });
   }
 
@@ -76,6 +78,20 @@ export class Namespace {
       this.metas.set(hdfsPath, meta);
     }
     return meta;
+  }
+
+  /** A symlink put under the root by hand (HDFS has none) is followed only while it stays inside the root. */
+  followInside(inode: Inode): Inode {
+    if (!inode.stats.isSymbolicLink()) return inode;
+    let real: string | null = null;
+    try {
+      real = fs.realpathSync(inode.local);
+    } catch {
+      // Leads nowhere: writing through it would create whatever it names.
+    }
+    if (real === null || !isWithin(real, this.realRoot)) throw new WebHdfsError('AccessControlException', `Permission denied: ${inode.path} is a symlink leading outside the emulator's root`);
+    const stats = fs.statSync(real);
+    return { ...inode, stats, isDirectory: stats.isDirectory() };
   }
 
   /** Walks from `/`, checking EXECUTE (traverse) on every existing ancestor directory, as Hadoop does. */
@@ -161,6 +177,7 @@ export class Namespace {
       if (this.writers.has(hdfsPath)) throw beingCreated(hdfsPath, request.clientAddress);
       if (!request.overwrite) throw alreadyExists(`${hdfsPath} for client ${request.clientAddress} already exists`);
       checkAccess(caller, hdfsPath, existing.meta, false, 'WRITE');
+      this.followInside(existing);
     }
     const ancestor = existing ? this.lookup(parentOf(hdfsPath))! : resolved.deepest;
     checkAccess(caller, ancestor.path, ancestor.meta, true, 'WRITE');
@@ -180,7 +197,7 @@ export class Namespace {
 
   /** APPEND's step 2: the file must exist and be writable by the caller and not be open by another writer. */
   openForAppend(caller: Caller, hdfsPath: string, clientAddress: string): WriteLease {
-    const inode = this.existing(caller, hdfsPath);
+    const inode = this.followInside(this.existing(caller, hdfsPath));
     if (inode.isDirectory) throw fileNotFound(`Path is not a file: ${hdfsPath}`);
     if (this.writers.has(hdfsPath)) throw beingCreated(hdfsPath, clientAddress);
     checkAccess(caller, hdfsPath, inode.meta, false, 'WRITE');
@@ -200,7 +217,7 @@ export class Namespace {
 
   /** OPEN: the file's local path and length, after the READ check. */
   openForRead(caller: Caller, hdfsPath: string, notFoundMessage?: string): Inode {
-    const inode = this.existing(caller, hdfsPath, notFoundMessage);
+    const inode = this.followInside(this.existing(caller, hdfsPath, notFoundMessage));
     if (inode.isDirectory) throw fileNotFound(`Path is not a file: ${hdfsPath}`);
     checkAccess(caller, hdfsPath, inode.meta, false, 'READ');
     return inode;
