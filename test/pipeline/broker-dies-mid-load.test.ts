@@ -12,8 +12,8 @@ import { listFiles, pageViewValues, produceValues, START, writeJob } from '../he
 import { run } from '../helpers/processes';
 import { useTempDir } from '../helpers/temp-dir';
 
-const RECORDS = byMode(60_000, 200_000);
-const KILLS = byMode(4, 20);
+const RECORDS = byMode(40_000, 200_000);
+const KILLS = byMode(3, 20);
 
 /** True once some worker has a data file open under the run's staging directory. */
 function writing(table: string): boolean {
