@@ -67,19 +67,22 @@ export class KafkaRecordSource implements RecordSource {
   async read(partition: number, start: number, end: number, onRecords: RecordHandler, shouldStop: () => boolean = () => false): Promise<number> {
     let offset = start;
     let next = offset < end && !shouldStop() ? this.fetchFrom(partition, offset, end) : undefined;
-    try {
-      while (next) {
-        const fetched = await next;
-        next = undefined;
-        const reached = Math.min(fetched.nextOffset, end);
-        // The next fetch goes out before this batch is handed over, so the broker works while the caller does.
-        if (reached < end && !shouldStop()) next = this.fetchFrom(partition, reached, end);
-        if (fetched.records.length > 0) await onRecords(fetched.records);
-        offset = reached;
-        if (shouldStop()) break;
+    // A prefetch left when reading stops is dropped: its answer or failure is never read (it is marked handled).
+    while (next) {
+      const fetched = await next;
+      next = undefined;
+      const reached = Math.min(fetched.nextOffset, end);
+      // The next fetch goes out before this batch is handed over, so the broker works while the caller does. Its
+      // failure is marked handled at once: it is thrown at the `await` above, but while the caller still works on
+      // this batch it would count as an unhandled rejection, which ends the process (or the worker thread, in the
+      // middle of a DuckDB call: a native abort).
+      if (reached < end && !shouldStop()) {
+        next = this.fetchFrom(partition, reached, end);
+        next.catch(() => undefined);
       }
-    } finally {
-      next?.catch(() => undefined); // a prefetch nobody will read: its answer or failure is dropped
+      if (fetched.records.length > 0) await onRecords(fetched.records);
+      offset = reached;
+      if (shouldStop()) break;
     }
     return offset;
   }
