@@ -54,7 +54,9 @@ export class RunRecorder {
     const lines: RunHistoryEntry[] = [];
     try {
       const summaries = await table.partitionSummaries();
-      lines.push(...(await missingRunLines(table, this.job.name, this.target.kind, summaries, this.runId)));
+      const locked = new Set(table.lockedPartitions());
+      const mine = new Map([...summaries].filter(([partition]) => locked.has(partition)));
+      lines.push(...(await missingRunLines(table, this.job.name, this.target.kind, mine, this.runId)));
       if (this.target.kind === 'scheduled') {
         const outcome = await markCompleteHours(this.job, table, this.source, this.runId, summaries, written.hoursWritten);
         reopenedHours = outcome.reopened;
