@@ -108,88 +108,91 @@ describe('shards of one job at once (two sluice load --shard i/2 as child proces
       }
     }, 20);
 
-    let appending = true;
-    const appender = (async () => {
-      for (let i = RECORDS; appending; i += 200) {
-        await produceValues(client, 'page_views', PARTITIONS, pageViewValues(i, 200, tsOf));
-        produced += 200;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    })();
-
-    const outcomes: Outcome[] = [];
     try {
-      for (let round = 0; round < ROUNDS; round++) {
-        // Each shard is killed (two times in three) at its own random moment, or runs to the end.
-        const killAt = () => (Math.random() < 2 / 3 ? 100 + Math.floor(Math.random() * 1500) : null);
-        outcomes.push(...(await Promise.all([loadShard(job, 0, killAt()), loadShard(job, 1, killAt())])));
+      let appending = true;
+      const appender = (async () => {
+        for (let i = RECORDS; appending; i += 200) {
+          await produceValues(client, 'page_views', PARTITIONS, pageViewValues(i, 200, tsOf));
+          produced += 200;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      })();
+
+      const outcomes: Outcome[] = [];
+      try {
+        for (let round = 0; round < ROUNDS; round++) {
+          // Each shard is killed (two times in three) at its own random moment, or runs to the end.
+          const killAt = () => (Math.random() < 2 / 3 ? 100 + Math.floor(Math.random() * 1500) : null);
+          outcomes.push(...(await Promise.all([loadShard(job, 0, killAt()), loadShard(job, 1, killAt())])));
+        }
+      } finally {
+        appending = false;
+        await appender;
       }
+      const refused = outcomes.filter((o) => o.signal === null && o.code !== 0);
+      assert.deepEqual(refused.map((o) => `shard ${o.shard}: ${o.stderr}`), [], 'no shard failed or was refused because of the other');
+      const strays = listFiles(path.join(table, '_sluice')).filter((f) => /^(checkpoints|index)\//.test(f) && STAGING.test(f));
+
+      // Both shards at once, unkilled, until both find nothing left (two shards committing at the same moment each
+      // read the other's partitions from before its commit: the hours they complete together are marked by the next run).
+      for (let pass = 0; pass < 20; pass++) {
+        const finals = await Promise.all([loadShard(job, 0, null), loadShard(job, 1, null)]);
+        for (const f of finals) assert.equal(f.code, 0, `shard ${f.shard}: ${f.stderr}`);
+        if (finals.every((f) => /nothing new to load/.test(f.stdout))) break;
+      }
+      const kills = outcomes.filter((o) => o.signal === 'SIGKILL').length;
+
+      // Exactly once, read back by python3-avro.
+      const avroFiles = listFiles(table).filter((f) => f.endsWith('.avro')).map((f) => path.join(table, f));
+      const read = await run('/usr/bin/python3', [path.join(REPO, 'test/helpers/read-avro-offsets.py'), ...avroFiles]);
+      assert.equal(read.code, 0, read.stderr);
+      const count = new Map<string, number>();
+      for (const line of read.stdout.trim().split('\n')) {
+        for (const [p, o] of (JSON.parse(line) as { rows: number[][] }).rows) count.set(`${p}/${o}`, (count.get(`${p}/${o}`) ?? 0) + 1);
+      }
+      let expected = 0;
+      for (let p = 0; p < PARTITIONS; p++) {
+        const end = (await client.offsetFor('page_views', p, -1)).offset;
+        expected += end;
+        for (let o = 0; o < end; o++) assert.equal(count.get(`${p}/${o}`), 1, `partition ${p} offset ${o} appears exactly once`);
+      }
+      assert.equal(expected, produced);
+      assert.equal(count.size, produced);
+      const verify = await run(process.execPath, [SLUICE_BIN, 'verify', '--job', job]);
+      assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+      assert.match(verify.stdout, /verify: OK/);
+
+      // Both shards committed, and did so at the same time at least once.
+      const history = fs.readdirSync(path.join(table, '_sluice/history')).sort();
+      assert.deepEqual(history.map((f) => f.replace(/\d{4}-\d{2}/, 'M')), ['runs-M.jsonl', 'runs-M.p1.jsonl'], 'one history file per shard');
+      const lines = history.flatMap((f) => fs.readFileSync(path.join(table, '_sluice/history', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunHistoryEntry));
+      const shardOf = (e: RunHistoryEntry) => (e.ranges.length === 0 ? null : e.ranges[0].partition % 2);
+      const committedBy = [0, 1].map((s) => lines.filter((e) => e.status === 'committed' && !e.reconstructed && shardOf(e) === s));
+      assert.ok(committedBy[0].length > 0 && committedBy[1].length > 0, `both shards committed (${committedBy[0].length} and ${committedBy[1].length} runs)`);
+      for (const e of lines) assert.ok(e.ranges.every((r) => r.partition % 2 === shardOf(e)), `run ${e.runId} stayed within its shard`);
+      const overlapping = committedBy[0].filter((a) => committedBy[1].some((b) => a.start < b.end && b.start < a.end)).length;
+      assert.ok(overlapping > 0, 'the shards committed while both were running');
+
+      // Markers: none before both shards passed its hour (watched live, and checked against commit times), and at
+      // the end every hour both have passed is marked.
+      assert.deepEqual(violations, []);
+      const all = committedCheckpoints(table);
+      for (const marker of markers(table)) {
+        const body = JSON.parse(fs.readFileSync(path.join(table, marker), 'utf8')) as { markedAt: string };
+        const late = behind(all.filter((c) => c.committedAt <= body.markedAt), hourEnd(marker));
+        assert.deepEqual(late, [], `${marker}: partitions behind its hour when it was written`);
+      }
+      const low = Math.min(...Array.from({ length: PARTITIONS }, (_, p) => Math.max(...all.filter((c) => c.partition === p).map((c) => c.maxEventTime))));
+      const complete = Math.floor((low - START) / HOUR); // hours START .. START + complete - 1 have ended
+      assert.deepEqual(markers(table).map(hourEnd).sort((a, b) => a - b), Array.from({ length: complete }, (_, h) => START + (h + 1) * HOUR));
+      assert.ok(seen.size > 0);
+
+      const left = listFiles(path.join(table, '_sluice')).filter((f) => STAGING.test(f) || f.startsWith('runs/') || f.startsWith('locks/'));
+      assert.deepEqual(left, [], 'no staging file, run directory or lock is left once the shards ran cleanly');
+      console.log(`      ${outcomes.length} shard runs, ${kills} killed, ${overlapping} commits overlapping the other shard's, ${strays.length} staging files left by kills and removed, ${markers(table).length} hours marked, ${produced} records`);
     } finally {
-      appending = false;
-      await appender;
+      clearInterval(watch);
+      client.close();
     }
-    const refused = outcomes.filter((o) => o.signal === null && o.code !== 0);
-    assert.deepEqual(refused.map((o) => `shard ${o.shard}: ${o.stderr}`), [], 'no shard failed or was refused because of the other');
-    const strays = listFiles(path.join(table, '_sluice')).filter((f) => /^(checkpoints|index)\//.test(f) && STAGING.test(f));
-
-    // Both shards at once, unkilled, until both find nothing left (two shards committing at the same moment each
-    // read the other's partitions from before its commit: the hours they complete together are marked by the next run).
-    for (let pass = 0; pass < 20; pass++) {
-      const finals = await Promise.all([loadShard(job, 0, null), loadShard(job, 1, null)]);
-      for (const f of finals) assert.equal(f.code, 0, `shard ${f.shard}: ${f.stderr}`);
-      if (finals.every((f) => /nothing new to load/.test(f.stdout))) break;
-    }
-    clearInterval(watch);
-    const kills = outcomes.filter((o) => o.signal === 'SIGKILL').length;
-
-    // Exactly once, read back by python3-avro.
-    const avroFiles = listFiles(table).filter((f) => f.endsWith('.avro')).map((f) => path.join(table, f));
-    const read = await run('/usr/bin/python3', [path.join(REPO, 'test/helpers/read-avro-offsets.py'), ...avroFiles]);
-    assert.equal(read.code, 0, read.stderr);
-    const count = new Map<string, number>();
-    for (const line of read.stdout.trim().split('\n')) {
-      for (const [p, o] of (JSON.parse(line) as { rows: number[][] }).rows) count.set(`${p}/${o}`, (count.get(`${p}/${o}`) ?? 0) + 1);
-    }
-    let expected = 0;
-    for (let p = 0; p < PARTITIONS; p++) {
-      const end = (await client.offsetFor('page_views', p, -1)).offset;
-      expected += end;
-      for (let o = 0; o < end; o++) assert.equal(count.get(`${p}/${o}`), 1, `partition ${p} offset ${o} appears exactly once`);
-    }
-    assert.equal(expected, produced);
-    assert.equal(count.size, produced);
-    const verify = await run(process.execPath, [SLUICE_BIN, 'verify', '--job', job]);
-    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
-    assert.match(verify.stdout, /verify: OK/);
-
-    // Both shards committed, and did so at the same time at least once.
-    const history = fs.readdirSync(path.join(table, '_sluice/history')).sort();
-    assert.deepEqual(history.map((f) => f.replace(/\d{4}-\d{2}/, 'M')), ['runs-M.jsonl', 'runs-M.p1.jsonl'], 'one history file per shard');
-    const lines = history.flatMap((f) => fs.readFileSync(path.join(table, '_sluice/history', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunHistoryEntry));
-    const shardOf = (e: RunHistoryEntry) => (e.ranges.length === 0 ? null : e.ranges[0].partition % 2);
-    const committedBy = [0, 1].map((s) => lines.filter((e) => e.status === 'committed' && !e.reconstructed && shardOf(e) === s));
-    assert.ok(committedBy[0].length > 0 && committedBy[1].length > 0, `both shards committed (${committedBy[0].length} and ${committedBy[1].length} runs)`);
-    for (const e of lines) assert.ok(e.ranges.every((r) => r.partition % 2 === shardOf(e)), `run ${e.runId} stayed within its shard`);
-    const overlapping = committedBy[0].filter((a) => committedBy[1].some((b) => a.start < b.end && b.start < a.end)).length;
-    assert.ok(overlapping > 0, 'the shards committed while both were running');
-
-    // Markers: none before both shards passed its hour (watched live, and checked against commit times), and at
-    // the end every hour both have passed is marked.
-    assert.deepEqual(violations, []);
-    const all = committedCheckpoints(table);
-    for (const marker of markers(table)) {
-      const body = JSON.parse(fs.readFileSync(path.join(table, marker), 'utf8')) as { markedAt: string };
-      const late = behind(all.filter((c) => c.committedAt <= body.markedAt), hourEnd(marker));
-      assert.deepEqual(late, [], `${marker}: partitions behind its hour when it was written`);
-    }
-    const low = Math.min(...Array.from({ length: PARTITIONS }, (_, p) => Math.max(...all.filter((c) => c.partition === p).map((c) => c.maxEventTime))));
-    const complete = Math.floor((low - START) / HOUR); // hours START .. START + complete - 1 have ended
-    assert.deepEqual(markers(table).map(hourEnd).sort((a, b) => a - b), Array.from({ length: complete }, (_, h) => START + (h + 1) * HOUR));
-    assert.ok(seen.size > 0);
-
-    const left = listFiles(path.join(table, '_sluice')).filter((f) => STAGING.test(f) || f.startsWith('runs/') || f.startsWith('locks/'));
-    assert.deepEqual(left, [], 'no staging file, run directory or lock is left once the shards ran cleanly');
-    console.log(`      ${outcomes.length} shard runs, ${kills} killed, ${overlapping} commits overlapping the other shard's, ${strays.length} staging files left by kills and removed, ${markers(table).length} hours marked, ${produced} records`);
-    client.close();
   });
 });
