@@ -24,7 +24,7 @@ export interface TableReader {
   committedOffset(partition: number): Promise<number | null>;
 }
 
-/** What a load writes, always under the job's lock. */
+/** What a load writes, always under the run's partition locks. */
 export interface TableStore extends TableReader {
   /** Locks exactly `partitions` for the run, all or nothing; the function returned releases them. */
   lock(runId: string, ttlMs: number, partitions: readonly number[]): Promise<() => Promise<void>>;
