@@ -24,7 +24,12 @@ export async function removeStrayFiles(table: TableStore, partitions: readonly n
     }
   };
   for (const partition of partitions) {
-    await sweep(checkpointDir(partition), (name) => STAGING.test(name));
+    // The checkpoint directory grows with history: it is listed only when it holds more entries than the index
+    // counts checkpoints (its status and the index are what planning reads anyway).
+    const status = await table.sink.status(table.path(checkpointDir(partition)));
+    if (status && (status.children ?? Infinity) > (await table.partitionSummary(partition)).checkpoints) {
+      await sweep(checkpointDir(partition), (name) => STAGING.test(name));
+    }
     await sweep(indexDir(partition), (name) => STAGING.test(name));
   }
   return removed;

@@ -111,7 +111,7 @@ describe('table: one lock per partition (shards of a job at once)', () => {
     const table = tableOf();
     const strays = ['_sluice/checkpoints/0/00000000000000000000-00000000000000000010.json.1a2b3c4d.tmp', '_sluice/index/0/.3.5e6f7a8b.tmp', '_sluice/checkpoints/0/.00000000000000000010-00000000000000000020.json.9c0d1e2f.uploading'];
     const kept = ['_sluice/checkpoints/0/00000000000000000000-00000000000000000010.json', '_sluice/checkpoints/1/00000000000000000000-00000000000000000010.json.1a2b3c4d.tmp'];
-    for (const file of [...strays, ...kept]) await table.sink.writeFile(table.path(file), Buffer.from('{}'));
+    for (const file of [...strays, ...kept]) await table.sink.writeFile(table.path(file), Buffer.from(JSON.stringify(rangesOf('old', [0], 0, 10)[0])));
     const release = await table.lock('run', 60_000, [0]);
     assert.deepEqual((await removeStrayFiles(table, table.lockedPartitions())).sort(), [...strays].sort());
     for (const file of strays) assert.equal(fs.existsSync(path.join(tmp(), 't', file)), false, file);
