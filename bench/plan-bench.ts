@@ -57,10 +57,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /** Plans once under the lock (the lock itself not timed): unfinished runs, then every partition's committed offset. */
 async function plan(table: TableState, count: Counter, expected: number): Promise<Measured> {
-  const release = await table.lock('bench', 60_000);
+  const release = await table.lock('bench', 60_000, Array.from({ length: PARTITIONS }, (_, p) => p));
   try {
     return await timed(count, async () => {
-      await recoverUnfinishedRuns(table);
+      await recoverUnfinishedRuns(table, 'bench');
       for (let p = 0; p < PARTITIONS; p++) {
         const offset = await table.committedOffset(p);
         if (offset !== expected) throw new Error(`partition ${p}: planned from ${offset}, expected ${expected}`);

@@ -145,10 +145,14 @@ export class LocalSink implements Sink {
   async list(dir: string): Promise<SinkEntry[]> {
     const target = this.localPath(dir);
     if (!fs.existsSync(target) || !fs.statSync(target).isDirectory()) return [];
-    return fs.readdirSync(target, { withFileTypes: true }).map((entry) => {
+    const entries: SinkEntry[] = [];
+    for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
       const entryPath = dir ? `${dir}/${entry.name}` : entry.name;
-      const length = entry.isDirectory() ? 0 : fs.statSync(path.join(target, entry.name)).size;
-      return { path: entryPath, type: entry.isDirectory() ? 'directory' : 'file', length };
-    });
+      // A file another writer deletes between the listing and its stat (a lock released, a staging file renamed) is gone.
+      const length = entry.isDirectory() ? 0 : fs.statSync(path.join(target, entry.name), { throwIfNoEntry: false })?.size;
+      if (length === undefined) continue;
+      entries.push({ path: entryPath, type: entry.isDirectory() ? 'directory' : 'file', length });
+    }
+    return entries;
   }
 }

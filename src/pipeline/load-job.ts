@@ -12,6 +12,7 @@ import { loadRangesOnWorkers } from './worker-pool';
 import { applyCommit, recoverUnfinishedRuns, writeManifest } from '../table/commit';
 import { CommitManifest, PlannedRange, RunPlan, TableState, TableStore } from '../table/table-state';
 import { RunRecorder } from './run-recorder';
+import { removeStrayFiles } from '../table/strays';
 import type { LoadSummary } from './load-summary';
 
 export type { LoadSummary } from './load-summary';
@@ -26,7 +27,7 @@ export class BadRecordThresholdError extends Error {
 
 export class LockLostError extends Error {
   constructor(readonly runId: string) {
-    super(`run ${runId} no longer holds the job's lock (it expired and another run took it): nothing was committed`);
+    super(`run ${runId} no longer holds the lock of every partition it planned (one expired and another run took it): nothing was committed`);
     this.name = 'LockLostError';
   }
 }
@@ -135,13 +136,15 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       return { runId, plan, committed: [], recovered: { rolledBack: [], rolledForward: [] }, dryRun: true };
     }
     if (options.signal?.aborted) return givenUp(runId);
-    const release = await table.lock(runId, (job.limits.maxDurationSeconds + 300) * 1000);
+    const release = await table.lock(runId, (job.limits.maxDurationSeconds + 300) * 1000, partitions);
     let manifestWritten = false;
     const abandon = new AbortController();
     const stopReading = () => abandon.abort();
     const recorder = new RunRecorder(job, target, runId, source, log);
     try {
-      const recovered = await recoverUnfinishedRuns(table);
+      const strays = await removeStrayFiles(table, partitions);
+      if (strays.length > 0) log(`removed ${strays.length} staging file${strays.length === 1 ? '' : 's'} left by killed writes: ${strays.join(', ')}`);
+      const recovered = await recoverUnfinishedRuns(table, runId);
       for (const id of recovered.rolledForward) log(`finished the commit of interrupted run ${id}`);
       for (const id of recovered.rolledBack) log(`rolled back interrupted run ${id} (it had not committed)`);
       const plan = await target.planner(table, source, partitions);

@@ -10,7 +10,7 @@ import { RunHistoryEntry, RunStatus, appendRunHistory, historyRanges, missingRun
 const describeHours = (hours: string[]) => hours.map((h) => h.replace('T', ' ') + ':00').join(', ');
 
 /**
- * What a run does besides loading, while it still holds the job's lock: after its commit (or finding nothing to
+ * What a run does besides loading, while it still holds its partition locks: after its commit (or finding nothing to
  * do) it writes the `_SUCCESS` markers the low watermark allows and its history line; after a failure, the
  * history line alone. Neither step throws: the commit is already the truth, and the next run repeats both.
  */
@@ -54,7 +54,9 @@ export class RunRecorder {
     const lines: RunHistoryEntry[] = [];
     try {
       const summaries = await table.partitionSummaries();
-      lines.push(...(await missingRunLines(table, this.job.name, this.target.kind, summaries, this.runId)));
+      const locked = new Set(table.lockedPartitions());
+      const mine = new Map([...summaries].filter(([partition]) => locked.has(partition)));
+      lines.push(...(await missingRunLines(table, this.job.name, this.target.kind, mine, this.runId)));
       if (this.target.kind === 'scheduled') {
         const outcome = await markCompleteHours(this.job, table, this.source, this.runId, summaries, written.hoursWritten);
         reopenedHours = outcome.reopened;

@@ -12,7 +12,7 @@ export type TickOutcome =
   | 'loaded' // committed at least one range
   | 'nothing-new'
   | 'skipped' // this process was still running the job's previous run
-  | 'locked' // another process holds the job's lock
+  | 'locked' // another process holds a partition lock the run needs
   | 'failed'
   | 'stopping'; // the tick came after shutdown began
 

@@ -129,9 +129,14 @@ export function newRunId(now = new Date()): string {
 
 export const HISTORY_DIR = `${STATE_DIR}/history`;
 
-/** One file per month (UTC) in which lines are written: appends stay small to read back, and old months can be deleted whole. */
-export function historyFile(time: Date): string {
-  return `${HISTORY_DIR}/runs-${time.toISOString().slice(0, 7)}.jsonl`;
+/**
+ * One file per month (UTC) in which lines are written, per writer: appends stay small to read back, and old months
+ * can be deleted whole. A writer is named by the lowest partition its run locked: two runs with the same lowest
+ * partition share it, so never write at once (concurrent APPENDs to one HDFS file fight over its lease). Partition
+ * 0 (every run of an unsharded job) keeps the plain name `runs-YYYY-MM.jsonl`; other shards add `.p<partition>`.
+ */
+export function historyFile(time: Date, lowestPartition = 0): string {
+  return `${HISTORY_DIR}/runs-${time.toISOString().slice(0, 7)}${lowestPartition === 0 ? '' : `.p${lowestPartition}`}.jsonl`;
 }
 
 export function startOfPreviousMonth(time: Date): Date {

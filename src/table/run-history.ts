@@ -15,7 +15,7 @@ export interface HistoryRange {
   badRecords: number;
 }
 
-/** One line of `_sluice/history/runs-YYYY-MM.jsonl`. */
+/** One line of `_sluice/history/runs-YYYY-MM[.p<partition>].jsonl`. */
 export interface RunHistoryEntry {
   runId: string;
   job: string;
@@ -41,7 +41,7 @@ export interface RunHistoryEntry {
   reconstructed?: true;
 }
 
-const FILE_PATTERN = /\/runs-(\d{4})-(\d{2})\.jsonl$/;
+const FILE_PATTERN = /\/runs-(\d{4}-\d{2})(?:\.p\d+)?\.jsonl$/;
 
 export interface HistoryRead {
   /** Oldest first. */
@@ -63,9 +63,16 @@ function parseLines(text: string, into: HistoryRead): void {
   }
 }
 
-async function monthFiles(table: TableReader): Promise<string[]> {
+/** History files by month ("2026-11"), oldest month first: every writer's file of each month. */
+async function monthFiles(table: TableReader): Promise<Map<string, string[]>> {
+  const months = new Map<string, string[]>();
   const entries = await table.sink.list(table.path(HISTORY_DIR));
-  return entries.filter((e) => e.type === 'file' && FILE_PATTERN.test(e.path)).map((e) => `${HISTORY_DIR}/${e.path.slice(e.path.lastIndexOf('/') + 1)}`).sort();
+  for (const entry of entries) {
+    const month = FILE_PATTERN.exec(entry.path)?.[1];
+    if (entry.type !== 'file' || !month) continue;
+    months.set(month, [...(months.get(month) ?? []), `${HISTORY_DIR}/${entry.path.slice(entry.path.lastIndexOf('/') + 1)}`]);
+  }
+  return new Map([...months.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 async function readMonths(table: TableReader, files: string[]): Promise<HistoryRead> {
@@ -75,12 +82,12 @@ async function readMonths(table: TableReader, files: string[]): Promise<HistoryR
   return read;
 }
 
-/** The newest `limit` runs of a table, oldest first, reading month files from the newest back until it has enough. */
+/** The newest `limit` runs of a table, oldest first, reading months from the newest back until it has enough. */
 export async function readRunHistory(table: TableReader, limit: number): Promise<HistoryRead> {
-  const files = await monthFiles(table);
+  const months = [...(await monthFiles(table)).values()];
   const read: HistoryRead = { entries: [], skippedLines: 0 };
-  for (let i = files.length - 1; i >= 0 && read.entries.length < limit; i--) {
-    const month = await readMonths(table, [files[i]]);
+  for (let i = months.length - 1; i >= 0 && read.entries.length < limit; i--) {
+    const month = await readMonths(table, months[i]);
     read.entries.unshift(...month.entries);
     read.skippedLines += month.skippedLines;
   }
@@ -89,12 +96,12 @@ export async function readRunHistory(table: TableReader, limit: number): Promise
 }
 
 /**
- * Appends lines to the month file of `now`. A file left without its final newline (a crash mid-append) gets one
+ * Appends lines to this writer's month file of `now` (see historyFile: the caller holds its partition locks). A file left without its final newline (a crash mid-append) gets one
  * first, so the torn line stays alone and readers skip it.
  */
 export async function appendRunHistory(table: TableStore, entries: RunHistoryEntry[], now = new Date()): Promise<void> {
   if (entries.length === 0) return;
-  const file = table.path(historyFile(now));
+  const file = table.path(historyFile(now, table.lockedPartitions()[0] ?? 0));
   const existing = await table.sink.status(file);
   let torn = false;
   if (existing && existing.length > 0) {
@@ -122,14 +129,15 @@ export function historyRanges(ranges: HistoryRange[]): HistoryRange[] {
  * Lines for runs whose commit is in the checkpoints but not in the history: the checkpoints are the truth, the
  * history a log that a crash between commit and append can miss. Looks at checkpoints committed since the start
  * of the previous month (listed in the partition indexes) and at the history of those months, and reads only the
- * checkpoints of runs missing from it, so the cost stays bounded.
+ * checkpoints of runs missing from it, so the cost stays bounded. `summaries` are the partitions the caller locked:
+ * another shard's run may be between its commit and its own line.
  */
 export async function missingRunLines(
   table: TableReader, job: string, kind: RunPlan['kind'], summaries: Map<number, PartitionSummary>, exceptRunId: string, now = new Date(),
 ): Promise<RunHistoryEntry[]> {
   const since = startOfPreviousMonth(now);
-  const months = new Set([historyFile(since), historyFile(now)]);
-  const files = (await monthFiles(table)).filter((f) => months.has(f));
+  const byMonth = await monthFiles(table);
+  const files = [since, now].flatMap((t) => byMonth.get(t.toISOString().slice(0, 7)) ?? []);
   const known = new Set((await readMonths(table, files)).entries.filter((e) => e.status === 'committed').map((e) => e.runId));
   const byRun = new Map<string, RangeCheckpoint[]>();
   for (const summary of summaries.values()) {

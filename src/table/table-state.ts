@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Sink, joinSinkPath } from '../ports/sink';
 import { CHECKPOINT_FILE, STATE_DIR, checkpointDir, checkpointName, runDir, tmpPath } from './layout';
-import { TableLock } from './lock';
+import { HeldLock, TableLock } from './lock';
 import { PartitionIndex, PartitionSummary } from './partition-index';
 import type { RangeCheckpoint } from './records';
 import type { TableStore } from './table';
@@ -14,8 +14,9 @@ export type { TableReader, TableStore } from './table';
 export class TableState implements TableStore {
   private readonly lockFile: TableLock;
   private readonly index: PartitionIndex;
-  /** Set while this object holds the job's lock: only then does reading the index also repair it. */
+  /** Set while this object holds partition locks: only for those does reading the index also repair it. */
   private lockedBy: string | null = null;
+  private locked = new Set<number>();
 
   constructor(readonly sink: Sink, readonly root: string) {
     this.lockFile = new TableLock(sink, (relative) => this.path(relative));
@@ -94,7 +95,7 @@ export class TableState implements TableStore {
 
   /** What the partition's checkpoints add up to, from its index (rebuilt when missing or behind). */
   async partitionSummary(partition: number): Promise<PartitionSummary> {
-    return this.index.summary(partition, this.lockedBy !== null);
+    return this.index.summary(partition, this.locked.has(partition));
   }
 
   async partitionSummaries(): Promise<Map<number, PartitionSummary>> {
@@ -113,16 +114,30 @@ export class TableState implements TableStore {
     await this.index.record(partition, base, added);
   }
 
+  /** Whether every partition this object locked is still locked by `runId`. */
   async holdsLock(runId: string): Promise<boolean> {
-    return this.lockFile.holdsLock(runId);
+    return this.lockedBy === runId && this.lockFile.holdsLock(runId, [...this.locked]);
   }
 
-  /** Takes the job's lock (JobLockedError when another run holds it); the function returned releases it. */
-  async lock(runId: string, ttlMs: number): Promise<() => Promise<void>> {
-    const release = await this.lockFile.take(runId, ttlMs);
+  lockedPartitions(): number[] {
+    return [...this.locked].sort((a, b) => a - b);
+  }
+
+  liveLocks(): Promise<HeldLock[]> {
+    return this.lockFile.liveLocks();
+  }
+
+  /**
+   * Locks exactly `partitions` for the run (JobLockedError naming the partition when another run holds one of
+   * them); the function returned releases them all.
+   */
+  async lock(runId: string, ttlMs: number, partitions: readonly number[]): Promise<() => Promise<void>> {
+    const release = await this.lockFile.take(runId, partitions, ttlMs);
     this.lockedBy = runId;
+    this.locked = new Set(partitions);
     return async () => {
       this.lockedBy = null;
+      this.locked = new Set();
       await release();
     };
   }

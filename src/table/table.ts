@@ -2,6 +2,7 @@
 import type { Sink } from '../ports/sink';
 import type { PartitionSummary } from './partition-index';
 import type { RangeCheckpoint } from './records';
+import type { HeldLock } from './lock';
 
 /** What status, verify, query, hive-ddl and the scheduler read. Nothing here writes. */
 export interface TableReader {
@@ -23,10 +24,16 @@ export interface TableReader {
   committedOffset(partition: number): Promise<number | null>;
 }
 
-/** What a load writes, always under the job's lock. */
+/** What a load writes, always under the run's partition locks. */
 export interface TableStore extends TableReader {
-  lock(runId: string, ttlMs: number): Promise<() => Promise<void>>;
+  /** Locks exactly `partitions` for the run, all or nothing; the function returned releases them. */
+  lock(runId: string, ttlMs: number, partitions: readonly number[]): Promise<() => Promise<void>>;
+  /** Whether the run still holds every partition lock it took. */
   holdsLock(runId: string): Promise<boolean>;
+  /** The partitions locked by this store's run, ascending; empty when it holds no lock. */
+  lockedPartitions(): number[];
+  /** Partition locks live runs (this one included) hold now. */
+  liveLocks(): Promise<HeldLock[]>;
   runDir(runId: string): string;
   /** Where a file of the run waits for the commit. */
   tmpPath(runId: string, finalPath: string): string;

@@ -21,7 +21,7 @@ describe('review: a run whose lock expired and was taken over', function () {
   it('does not commit, and later runs are not stuck', async () => {
     await produceValues(fixture().client, 'page_views', 1, pageViewValues(0, 50, (i) => START + i * 1000));
     const job = loadJobDefinition(writeJob(tmp(), { workerThreads: 0, output: { formats: ['avro'], sink: path.join(tmp(), 'warehouse'), table: 'page_views' } }, fixture().running.bootstrap));
-    const lockFile = path.join(tmp(), 'warehouse/page_views/_sluice/lock.json');
+    const lockFile = path.join(tmp(), 'warehouse/page_views/_sluice/locks/0.json');
     const planner = async (t: TableStore, source: RecordSource, partitions: number[]) => {
       const plan = await makePlan(job, t, source, partitions, () => undefined);
       // Time passes (the run reads for longer than its lock lasts): the lock expires; another process takes it

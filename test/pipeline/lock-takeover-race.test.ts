@@ -12,7 +12,7 @@ class PausingSink extends LocalSink {
   }
   override async rename(from: string, to: string): Promise<boolean> {
     const before = this.before;
-    if (before && from.endsWith('/lock.json')) {
+    if (before && from.endsWith('/locks/0.json')) {
       this.before = undefined;
       await before();
     }
@@ -21,29 +21,29 @@ class PausingSink extends LocalSink {
 }
 
 // Two runs find the same expired lock. A renames it aside, deletes it and creates its own; B, which read the
-// expired one before A acted, then renames "lock.json" aside: by now that is A's live lock.
+// expired one before A acted, then renames "locks/0.json" aside: by now that is A's live lock.
 describe('review: two contenders taking over one stale lock', function () {
   this.timeout(20_000);
   const tmp = useTempDir();
 
   it('leaves the job to exactly one of them', async () => {
     const dir = path.join(tmp(), 'warehouse');
-    const lockFile = path.join(dir, 'events/_sluice/lock.json');
+    const lockFile = path.join(dir, 'events/_sluice/locks/0.json');
     fs.mkdirSync(path.dirname(lockFile), { recursive: true });
     fs.writeFileSync(lockFile, JSON.stringify({ owner: 'dead run', host: 'gone', pid: 1, runId: 'run-0', expiresAt: new Date(Date.now() - 1000).toISOString() }));
     const a = new TableState(new LocalSink(dir), 'events');
     let aTook = false;
     const b = new TableState(new PausingSink(dir, async () => {
-      await a.lock('run-A', 600_000);
+      await a.lock('run-A', 600_000, [0]);
       aTook = true;
     }), 'events');
-    const bTook = await b.lock('run-B', 600_000).then(() => true, (error: unknown) => {
+    const bTook = await b.lock('run-B', 600_000, [0]).then(() => true, (error: unknown) => {
       if (error instanceof JobLockedError) return false;
       throw error;
     });
     assert.equal(aTook, true);
     assert.equal(bTook, false, 'both runs hold the lock');
     assert.equal(JSON.parse(fs.readFileSync(lockFile, 'utf8')).runId, 'run-A');
-    assert.deepEqual(fs.readdirSync(path.dirname(lockFile)), ['lock.json']);
+    assert.deepEqual(fs.readdirSync(path.dirname(lockFile)), ['0.json']);
   });
 });

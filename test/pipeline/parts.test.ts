@@ -56,25 +56,25 @@ describe('local sink', () => {
 
   it('lets one run hold a table\'s lock at a time, and takes over an expired one', async () => {
     const table = new TableState(new LocalSink(tmp()), 'events');
-    const release = await table.lock('run-1', 60_000);
-    await assert.rejects(table.lock('run-2', 60_000), (e: unknown) => e instanceof JobLockedError && /run run-1/.test(e.message));
+    const release = await table.lock('run-1', 60_000, [0]);
+    await assert.rejects(table.lock('run-2', 60_000, [0]), (e: unknown) => e instanceof JobLockedError && /run run-1/.test(e.message));
     await release();
-    const releaseSecond = await table.lock('run-2', -1); // already expired
-    const third = await table.lock('run-3', 60_000);
+    const releaseSecond = await table.lock('run-2', -1, [0]); // already expired
+    const third = await table.lock('run-3', 60_000, [0]);
     await releaseSecond(); // no longer its lock: must not remove run-3's
-    await assert.rejects(table.lock('run-4', 60_000), /run run-3/);
+    await assert.rejects(table.lock('run-4', 60_000, [0]), /run run-3/);
     await third();
   });
 
   it('takes over at once a lock whose holder on this host has died', async () => {
     const table = new TableState(new LocalSink(tmp()), 'events');
     const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
-    fs.mkdirSync(path.join(tmp(), 'events/_sluice'), { recursive: true });
+    fs.mkdirSync(path.join(tmp(), 'events/_sluice/locks'), { recursive: true });
     const record = { owner: 'a killed load', host: os.hostname(), pid: dead, runId: 'old', expiresAt: new Date(Date.now() + 3600_000).toISOString() };
-    fs.writeFileSync(path.join(tmp(), 'events/_sluice/lock.json'), JSON.stringify(record));
-    const release = await table.lock('new', 60_000);
+    fs.writeFileSync(path.join(tmp(), 'events/_sluice/locks/0.json'), JSON.stringify(record));
+    const release = await table.lock('new', 60_000, [0]);
     await release();
-    fs.writeFileSync(path.join(tmp(), 'events/_sluice/lock.json'), JSON.stringify({ ...record, host: 'another-host' }));
-    await assert.rejects(table.lock('new', 60_000), JobLockedError, 'a holder elsewhere keeps its lock until it expires');
+    fs.writeFileSync(path.join(tmp(), 'events/_sluice/locks/0.json'), JSON.stringify({ ...record, host: 'another-host' }));
+    await assert.rejects(table.lock('new', 60_000, [0]), JobLockedError, 'a holder elsewhere keeps its lock until it expires');
   });
 });

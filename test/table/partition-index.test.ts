@@ -61,7 +61,7 @@ describe('table: the per-partition index of committed ranges', () => {
 
   /** What a planner would see, read the way a run reads it: under the lock, so a rebuilt index is written back. */
   async function plannedUnderLock(table: TableState): Promise<(number | null)[]> {
-    const release = await table.lock('reader', 60_000);
+    const release = await table.lock('reader', 60_000, [0, 1, 2]);
     try {
       return [await table.committedOffset(0), await table.committedOffset(1), await table.committedOffset(2)];
     } finally {
@@ -135,9 +135,9 @@ describe('table: the per-partition index of committed ranges', () => {
     sink.armed = /_sluice\/index\/1\/\.\d+\..*\.tmp$/; // partition 0's index is written, partition 1's is not
     await assert.rejects(commitRun(table, rangesOf('run-3', [0, 1], 300, 100, T0 + 3 * HOUR)), /crash before/);
     assert.ok(fs.existsSync(path.join(tmp(), 't', '_sluice', 'runs', 'run-3', 'commit.json')), 'the run is left to roll forward');
-    const release = await table.lock('next', 60_000);
+    const release = await table.lock('next', 60_000, [0, 1]);
     try {
-      assert.deepEqual((await recoverUnfinishedRuns(table)).rolledForward, ['run-3']);
+      assert.deepEqual((await recoverUnfinishedRuns(table, 'next')).rolledForward, ['run-3']);
       assert.deepEqual([await table.committedOffset(0), await table.committedOffset(1)], [400, 400]);
       for (const p of [0, 1]) {
         const summary = await table.partitionSummary(p);
@@ -153,9 +153,9 @@ describe('table: the per-partition index of committed ranges', () => {
     const table = await tableWithThreeRuns(sink);
     sink.armed = /_sluice\/runs\/run-3$/;
     await assert.rejects(commitRun(table, rangesOf('run-3', [0, 1], 300, 100, T0 + 3 * HOUR)), /crash before/);
-    const release = await table.lock('next', 60_000);
+    const release = await table.lock('next', 60_000, [0, 1]);
     try {
-      assert.deepEqual((await recoverUnfinishedRuns(table)).rolledForward, ['run-3']);
+      assert.deepEqual((await recoverUnfinishedRuns(table, 'next')).rolledForward, ['run-3']);
       const summary = await table.partitionSummary(0);
       assert.deepEqual([summary.committedOffset, summary.checkpoints, summary.records, summary.ranges.length], [400, 4, 396, 1]);
     } finally {

@@ -73,11 +73,11 @@ describe('WebHDFS sink', function () {
 
   it('holds a job lock: one run at a time', async () => {
     const table = new TableState(sink, 'events');
-    const release = await table.lock('run-1', 60_000);
-    await assert.rejects(table.lock('run-2', 60_000), (e: unknown) => e instanceof JobLockedError && /run run-1/.test(e.message));
+    const release = await table.lock('run-1', 60_000, [0]);
+    await assert.rejects(table.lock('run-2', 60_000, [0]), (e: unknown) => e instanceof JobLockedError && /run run-1/.test(e.message));
     await release();
-    const again = await table.lock('run-3', 60_000);
+    const again = await table.lock('run-3', 60_000, [0]);
     await again();
-    assert.equal(await sink.status('events/_sluice/lock.json'), null);
+    assert.equal(await sink.status('events/_sluice/locks/0.json'), null);
   });
 });

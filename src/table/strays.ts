@@ -1,0 +1,36 @@
+import type { TableStore } from './table';
+import { checkpointDir, indexDir } from './layout';
+
+const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/**
+ * What a writer killed mid-write leaves beside the file it meant to place: `writeJsonOnce`'s `<name>.<rand>.tmp`,
+ * the index's `.<entries>.<rand>.tmp`, the WebHDFS sink's `.<name>.<rand>.uploading`.
+ */
+const STAGING = /(\.[0-9a-f]{8}\.tmp|\.[0-9a-f]{8}\.uploading)$/;
+
+/**
+ * Removes the staging files killed writers left in the state directories of `partitions` (checkpoints and
+ * index; a run's own directory goes whole with the run). Only a holder of a partition's lock writes
+ * there, so the caller must hold the locks of `partitions`. Returns the table-relative paths removed.
+ */
+export async function removeStrayFiles(table: TableStore, partitions: readonly number[]): Promise<string[]> {
+  const removed: string[] = [];
+  const sweep = async (dir: string, isStray: (name: string) => boolean) => {
+    for (const entry of await table.sink.list(table.path(dir))) {
+      const name = nameOf(entry.path);
+      if (entry.type !== 'file' || !isStray(name)) continue;
+      if (await table.sink.delete(table.path(`${dir}/${name}`), false).catch(() => false)) removed.push(`${dir}/${name}`);
+    }
+  };
+  for (const partition of partitions) {
+    // The checkpoint directory grows with history: it is listed only when it holds more entries than the index
+    // counts checkpoints (its status and the index are what planning reads anyway).
+    const status = await table.sink.status(table.path(checkpointDir(partition)));
+    if (status && (status.children ?? Infinity) > (await table.partitionSummary(partition)).checkpoints) {
+      await sweep(checkpointDir(partition), (name) => STAGING.test(name));
+    }
+    await sweep(indexDir(partition), (name) => STAGING.test(name));
+  }
+  return removed;
+}
