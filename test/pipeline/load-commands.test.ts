@@ -54,7 +54,8 @@ describe('load, verify and backfill commands', function () {
     assert.deepEqual(fs.readdirSync(path.join(tmp(), 'warehouse/page_views/_sluice/checkpoints')).sort(), ['1', '3']);
     assert.equal((await sluice(['load', '--job', job, '--shard', '0/2'])).code, 0);
     assert.deepEqual(fs.readdirSync(path.join(tmp(), 'warehouse/page_views/_sluice/checkpoints')).sort(), ['0', '1', '2', '3']);
-    const report = await verifyTable(loadJobDefinition(job), openTable(loadJobDefinition(job).output.sink, loadJobDefinition(job).output.table));
+    const definition = loadJobDefinition(job);
+    const report = await verifyTable(definition, openTable(definition.output.sink, definition.output.table));
     assert.deepEqual(report.problems, []);
     assert.equal(report.partitions.reduce((s, p) => s + p.records, 0), 4000);
   });
