@@ -101,7 +101,9 @@ export async function recoverUnfinishedRuns(table: TableStore, runId: string): P
     if (await table.exists(manifestPath)) throw new CommitError(id, `the commit manifest ${manifestPath} could not be read`);
     const planPath = `${dir}/plan.json`;
     if (await table.exists(planPath)) {
-      if (!allLocked(partitionsOf((await table.readJson<RunPlan>(planPath)).ranges))) continue;
+      // A plan that is not one (torn by a crash while it was written) names no partitions: like no plan at all.
+      const plan = await table.readJson<RunPlan>(planPath).catch(() => null);
+      if (Array.isArray(plan?.ranges) && !allLocked(partitionsOf(plan.ranges))) continue;
     } else if (!(await table.exists(dir))) {
       continue; // finished by its own run meanwhile
     }
