@@ -11,7 +11,7 @@ import { SLUICE_BIN } from './cli';
 import { byMode } from './long-mode';
 import { HOUR, START, listFiles, pageViewValues, produceValues, REPO, writeJob } from './page-views';
 
-const KILLS = byMode(10, 24);
+const KILLS = byMode(8, 24);
 /** Kills that must land while a run reads, and while it commits; the rest land wherever their timer falls. */
 const PHASE_KILLS = byMode(3, 5);
 /** Records in the topic before the first run; producers append more while the loads run and are killed. */

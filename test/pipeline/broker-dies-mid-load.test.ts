@@ -15,8 +15,8 @@ import { listFiles, pageViewValues, produceValues, START, writeJob } from '../he
 import { run } from '../helpers/processes';
 import { useTempDir } from '../helpers/temp-dir';
 
-const RECORDS = byMode(40_000, 200_000);
-const KILLS = byMode(3, 20);
+const RECORDS = byMode(30_000, 200_000);
+const KILLS = byMode(2, 20);
 
 /** True once some worker has a data file open under the run's staging directory. */
 function writing(table: string): boolean {
@@ -88,7 +88,7 @@ describe('a range fails while other workers are writing Parquet', function () {
     }
     await client.produce('page_views', 0, compressedBatch([{ value: Buffer.from('{}') }], 'corrupt-zstd'));
     const jobFile = writeJob(tmp(), { workerThreads: 2, concurrency: 4, files: { maxRecords: 300 }, output: { formats: ['parquet'], sink: path.join(tmp(), 'warehouse'), table: 'page_views' } }, fixture().running.bootstrap);
-    for (let attempt = 0; attempt < byMode(3, 10); attempt++) {
+    for (let attempt = 0; attempt < byMode(2, 10); attempt++) {
       const outcome = await run(process.execPath, [SLUICE_BIN, 'load', '--job', jobFile]);
       assert.equal(outcome.signal, null, `load ended by ${outcome.signal}: ${outcome.stderr}`);
       assert.doesNotMatch(outcome.stderr, /terminate called|Napi::Error|\n\s+at /, outcome.stderr);
