@@ -5,6 +5,7 @@ import {
 } from '../../src/protocol/generated';
 import type { FetchRequest } from '../../src/protocol/generated/fetch-request';
 import type { ListOffsetsRequest } from '../../src/protocol/generated/list-offsets-request';
+import { closeTogether } from './socket-pair';
 
 export const API = { Fetch: 1, ListOffsets: 2, Metadata: 3 } as const;
 
@@ -100,7 +101,6 @@ export function startKafkaProxy(brokerPort: number): Promise<KafkaProxy> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect({ host: '127.0.0.1', port: brokerPort });
-    sockets.add(client).add(upstream);
     // One slot per request, in order: filled by the broker's answer, the proxy's own, or never (swallowed).
     const slots: { fromUpstream: boolean; frame?: Buffer }[] = [];
     const flush = () => {
@@ -135,16 +135,7 @@ export function startKafkaProxy(brokerPort: number): Promise<KafkaProxy> {
       }
       flush();
     });
-    const closeBoth = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    for (const socket of [client, upstream]) {
-      socket.on('error', closeBoth);
-      socket.on('close', closeBoth);
-    }
+    closeTogether(client, upstream, sockets);
   });
   const proxy: KafkaProxy = {
     bootstrap: `127.0.0.2:${brokerPort}`,

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { closeTogether } from '../helpers/socket-pair';
 
 export interface SlowProxy {
   /** host:port for a job's `source.bootstrap`. */
@@ -19,7 +20,6 @@ export function startSlowProxy(brokerPort: number, bytesPerSecond: number): Prom
   let rate = bytesPerSecond;
   const server = net.createServer((client) => {
     const upstream = net.connect({ host: '127.0.0.1', port: brokerPort });
-    sockets.add(client).add(upstream);
     const queue: Buffer[] = [];
     let pumping = false;
     const pump = () => {
@@ -39,16 +39,7 @@ export function startSlowProxy(brokerPort: number, bytesPerSecond: number): Prom
       if (!pumping) pump();
     });
     client.on('data', (chunk: Buffer) => upstream.write(chunk));
-    const closeBoth = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    for (const socket of [client, upstream]) {
-      socket.on('error', closeBoth);
-      socket.on('close', closeBoth);
-    }
+    closeTogether(client, upstream, sockets);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
