@@ -3,13 +3,15 @@ import type { JobDefinition } from '../job/job-definition';
 import { HourPartition, HourPartitioner, SUCCESS_MARKER, formatRoot, hourKeyPath, markerPath as markerPathIn } from './layout';
 import type { PartitionSummary } from './partition-index';
 import type { TableReader, TableStore } from './table';
+import { SourceReadError } from '../ports/record-source';
 
 export { SUCCESS_MARKER, hourKeyPath };
 
 /** What completeness asks the broker: the topic's partitions and each one's offsets now. */
 export interface PartitionOffsets {
   partitions(): Promise<number[]>;
-  offsets(partition: number): Promise<{ earliest: number; latest: number }>;
+  /** Earliest and latest offsets of many partitions in one go (Kafka: one ListOffsets per leader and kind). */
+  offsetRanges(partitions: readonly number[]): Promise<Map<number, { earliest: number; latest: number }>>;
 }
 
 const QUARTER_MS = 900_000;
@@ -37,10 +39,14 @@ export interface PartitionWatermark {
  */
 export async function partitionWatermarks(job: JobDefinition, source: PartitionOffsets, summaries: Map<number, PartitionSummary>, checkedAt: number): Promise<PartitionWatermark[]> {
   const result: PartitionWatermark[] = [];
-  for (const partition of await source.partitions()) {
+  const partitions = await source.partitions();
+  const ranges = await source.offsetRanges(partitions);
+  for (const partition of partitions) {
     const summary = summaries.get(partition);
     const committedOffset = summary?.committedOffset ?? null;
-    const { earliest, latest } = await source.offsets(partition);
+    const range = ranges.get(partition);
+    if (!range) throw new SourceReadError({ topic: job.source.topic, partition }, 'the broker listed the partition but gave no offsets for it');
+    const { earliest, latest } = range;
     const caughtUp = (committedOffset ?? earliest) >= latest;
     const maxEventTime = summary?.maxEventTime ?? null;
     let watermark = maxEventTime === null ? null : Math.min(maxEventTime, checkedAt);
