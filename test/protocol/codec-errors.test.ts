@@ -122,8 +122,8 @@ describe('codec decode errors', () => {
   });
 
   it('refuses versions outside the generated range', () => {
-    assert.throws(() => decodeMessage(produceRequestSchema, 9, new Reader(Buffer.alloc(0))), UnsupportedVersionError);
-    assert.throws(() => decodeMessage(produceRequestSchema, 2, new Reader(Buffer.alloc(0))), /ProduceRequest v2 is outside the supported versions 3-8/);
+    assert.throws(() => decodeMessage(produceRequestSchema, 12, new Reader(Buffer.alloc(0))), UnsupportedVersionError);
+    assert.throws(() => decodeMessage(produceRequestSchema, -1, new Reader(Buffer.alloc(0))), /ProduceRequest v-1 is outside the supported versions 0-11/);
   });
 });
 
@@ -150,6 +150,6 @@ describe('codec encode errors', () => {
   });
 
   it('refuses versions outside the generated range', () => {
-    assert.throws(() => encodeMessage(produceRequestSchema, 9, valid), UnsupportedVersionError);
+    assert.throws(() => encodeMessage(produceRequestSchema, 12, valid), UnsupportedVersionError);
   });
 });

@@ -11,6 +11,7 @@ import {
   responseHeaderVersion,
   SUPPORTED_APIS,
 } from '../../src/protocol/codec';
+import { GENERATED_APIS } from '../../scripts/generate-protocol';
 import { apiVersionsRequestSchema, metadataResponseSchema } from '../../src/protocol/generated';
 
 function hex(text: string): Buffer {
@@ -22,13 +23,14 @@ describe('protocol headers', () => {
     assert.equal(API_SCHEMAS[18]?.name, 'ApiVersions');
     assert.equal(API_SCHEMAS[3]?.response, metadataResponseSchema);
     assert.equal(API_SCHEMAS[1000], undefined);
-    assert.deepEqual(SUPPORTED_APIS.map((api) => api.apiKey), [0, 1, 2, 3, 18, 19, 20]);
+    assert.deepEqual(SUPPORTED_APIS.map((api) => api.apiKey), [...GENERATED_APIS].map((api) => api.apiKey).sort((a, b) => a - b));
+    assert.ok(SUPPORTED_APIS.some((api) => api.apiKey === 10), 'FindCoordinator is generated');
   });
 
   it('uses request header v2 exactly for flexible API versions', () => {
     assert.equal(requestHeaderVersion(18, 2), 1);
     assert.equal(requestHeaderVersion(18, 3), 2);
-    assert.equal(requestHeaderVersion(18, 4), 2, 'beyond the generated range, Kafka\'s flexible versions still decide');
+    assert.equal(requestHeaderVersion(18, 5), 2, 'beyond the generated range, Kafka\'s flexible versions still decide');
     assert.equal(requestHeaderVersion(0, 8), 1);
     assert.equal(requestHeaderVersion(0, 9), 2);
     assert.equal(requestHeaderVersion(1, 11), 1);
@@ -69,11 +71,11 @@ describe('protocol headers', () => {
   });
 
   it('reports known APIs at unsupported versions, reading the header their version calls for', () => {
-    const decoded = decodeRequestHeader(new Reader(hex('0012 0004 00000001 0000 00')));
+    const decoded = decodeRequestHeader(new Reader(hex('0012 0005 00000001 0000 00')));
     assert.equal(decoded.headerVersion, 2);
     assert.equal(decoded.api?.name, 'ApiVersions');
     assert.equal(decoded.versionSupported, false);
-    assert.equal(decodeRequestHeader(new Reader(hex('0000 0002 00000001 0000'))).versionSupported, false);
+    assert.equal(decodeRequestHeader(new Reader(hex('0000 000c 00000001 0000 00'))).versionSupported, false);
   });
 
   it('throws ProtocolDecodeError on a truncated header', () => {

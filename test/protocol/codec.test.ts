@@ -67,6 +67,7 @@ describe('codec golden bytes (computed by hand from the protocol guide)', () => 
       ...value,
       includeClusterAuthorizedOperations: false,
       includeTopicAuthorizedOperations: false,
+      topics: [{ name: 'a', topicId: Buffer.alloc(16) }], // topic ids arrive in v10: the zero uuid before
     });
   });
 

@@ -36,7 +36,7 @@ function gather(broker: BrokerState, request: FetchRequest, apiVersion: number):
     partitions: topic.partitions.map((p): PartitionData => {
       const base = { partitionIndex: p.partition, abortedTransactions: null, preferredReadReplica: -1 };
       try {
-        const log = broker.stores.partitions.partition(topic.topic, p.partition);
+        const log = broker.stores.partitions.partition(topic.topic ?? '', p.partition);
         const limit = Math.min(p.partitionMaxBytes, remaining);
         let records = limit > 0 || bytes === 0 ? log.read(p.fetchOffset, Math.max(limit, 1)).records : EMPTY;
         if (bytes > 0 && records.length > limit) records = EMPTY;
@@ -67,7 +67,7 @@ export const fetchHandler = defineHandler({
   response: fetchResponseSchema,
   async handle(request, { broker, apiVersion }) {
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
-    const watched = request.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition })));
+    const watched = request.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic ?? '', partition: p.partition })));
     for (;;) {
       const gathered = gather(broker, request, apiVersion);
       const waitMs = deadline - Date.now();

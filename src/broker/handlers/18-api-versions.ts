@@ -15,7 +15,7 @@ export function apiVersionsHandler(registry: () => readonly RegisteredHandler[])
     apiKey: API_VERSIONS_KEY,
     name: 'ApiVersions',
     minVersion: 0,
-    maxVersion: 3,
+    maxVersion: 4,
     request: apiVersionsRequestSchema,
     response: apiVersionsResponseSchema,
     handle: () => ({ errorCode: 0, apiKeys: supportedApis(registry()), throttleTimeMs: 0 }),

@@ -10,22 +10,121 @@ import { listOffsetsRequestSchema } from './list-offsets-request';
 import { listOffsetsResponseSchema } from './list-offsets-response';
 import { metadataRequestSchema } from './metadata-request';
 import { metadataResponseSchema } from './metadata-response';
+import { offsetCommitRequestSchema } from './offset-commit-request';
+import { offsetCommitResponseSchema } from './offset-commit-response';
+import { offsetFetchRequestSchema } from './offset-fetch-request';
+import { offsetFetchResponseSchema } from './offset-fetch-response';
+import { findCoordinatorRequestSchema } from './find-coordinator-request';
+import { findCoordinatorResponseSchema } from './find-coordinator-response';
+import { joinGroupRequestSchema } from './join-group-request';
+import { joinGroupResponseSchema } from './join-group-response';
+import { heartbeatRequestSchema } from './heartbeat-request';
+import { heartbeatResponseSchema } from './heartbeat-response';
+import { leaveGroupRequestSchema } from './leave-group-request';
+import { leaveGroupResponseSchema } from './leave-group-response';
+import { syncGroupRequestSchema } from './sync-group-request';
+import { syncGroupResponseSchema } from './sync-group-response';
+import { describeGroupsRequestSchema } from './describe-groups-request';
+import { describeGroupsResponseSchema } from './describe-groups-response';
+import { listGroupsRequestSchema } from './list-groups-request';
+import { listGroupsResponseSchema } from './list-groups-response';
+import { saslHandshakeRequestSchema } from './sasl-handshake-request';
+import { saslHandshakeResponseSchema } from './sasl-handshake-response';
 import { apiVersionsRequestSchema } from './api-versions-request';
 import { apiVersionsResponseSchema } from './api-versions-response';
 import { createTopicsRequestSchema } from './create-topics-request';
 import { createTopicsResponseSchema } from './create-topics-response';
 import { deleteTopicsRequestSchema } from './delete-topics-request';
 import { deleteTopicsResponseSchema } from './delete-topics-response';
+import { deleteRecordsRequestSchema } from './delete-records-request';
+import { deleteRecordsResponseSchema } from './delete-records-response';
+import { initProducerIdRequestSchema } from './init-producer-id-request';
+import { initProducerIdResponseSchema } from './init-producer-id-response';
+import { offsetForLeaderEpochRequestSchema } from './offset-for-leader-epoch-request';
+import { offsetForLeaderEpochResponseSchema } from './offset-for-leader-epoch-response';
+import { addPartitionsToTxnRequestSchema } from './add-partitions-to-txn-request';
+import { addPartitionsToTxnResponseSchema } from './add-partitions-to-txn-response';
+import { addOffsetsToTxnRequestSchema } from './add-offsets-to-txn-request';
+import { addOffsetsToTxnResponseSchema } from './add-offsets-to-txn-response';
+import { endTxnRequestSchema } from './end-txn-request';
+import { endTxnResponseSchema } from './end-txn-response';
+import { txnOffsetCommitRequestSchema } from './txn-offset-commit-request';
+import { txnOffsetCommitResponseSchema } from './txn-offset-commit-response';
+import { describeAclsRequestSchema } from './describe-acls-request';
+import { describeAclsResponseSchema } from './describe-acls-response';
+import { createAclsRequestSchema } from './create-acls-request';
+import { createAclsResponseSchema } from './create-acls-response';
+import { deleteAclsRequestSchema } from './delete-acls-request';
+import { deleteAclsResponseSchema } from './delete-acls-response';
+import { describeConfigsRequestSchema } from './describe-configs-request';
+import { describeConfigsResponseSchema } from './describe-configs-response';
+import { alterConfigsRequestSchema } from './alter-configs-request';
+import { alterConfigsResponseSchema } from './alter-configs-response';
+import { saslAuthenticateRequestSchema } from './sasl-authenticate-request';
+import { saslAuthenticateResponseSchema } from './sasl-authenticate-response';
+import { createPartitionsRequestSchema } from './create-partitions-request';
+import { createPartitionsResponseSchema } from './create-partitions-response';
+import { deleteGroupsRequestSchema } from './delete-groups-request';
+import { deleteGroupsResponseSchema } from './delete-groups-response';
+import { incrementalAlterConfigsRequestSchema } from './incremental-alter-configs-request';
+import { incrementalAlterConfigsResponseSchema } from './incremental-alter-configs-response';
+import { offsetDeleteRequestSchema } from './offset-delete-request';
+import { offsetDeleteResponseSchema } from './offset-delete-response';
+import { describeUserScramCredentialsRequestSchema } from './describe-user-scram-credentials-request';
+import { describeUserScramCredentialsResponseSchema } from './describe-user-scram-credentials-response';
+import { alterUserScramCredentialsRequestSchema } from './alter-user-scram-credentials-request';
+import { alterUserScramCredentialsResponseSchema } from './alter-user-scram-credentials-response';
+import { describeClusterRequestSchema } from './describe-cluster-request';
+import { describeClusterResponseSchema } from './describe-cluster-response';
+import { describeProducersRequestSchema } from './describe-producers-request';
+import { describeProducersResponseSchema } from './describe-producers-response';
+import { describeTransactionsRequestSchema } from './describe-transactions-request';
+import { describeTransactionsResponseSchema } from './describe-transactions-response';
+import { listTransactionsRequestSchema } from './list-transactions-request';
+import { listTransactionsResponseSchema } from './list-transactions-response';
 
 /** The APIs this codec was generated for, in apiKey order. */
 export const SUPPORTED_APIS: readonly ApiSchemaEntry[] = [
-  { name: 'Produce', apiKey: 0, request: produceRequestSchema, response: produceResponseSchema, minVersion: 3, maxVersion: 8 },
-  { name: 'Fetch', apiKey: 1, request: fetchRequestSchema, response: fetchResponseSchema, minVersion: 4, maxVersion: 11 },
-  { name: 'ListOffsets', apiKey: 2, request: listOffsetsRequestSchema, response: listOffsetsResponseSchema, minVersion: 1, maxVersion: 5 },
-  { name: 'Metadata', apiKey: 3, request: metadataRequestSchema, response: metadataResponseSchema, minVersion: 0, maxVersion: 8 },
-  { name: 'ApiVersions', apiKey: 18, request: apiVersionsRequestSchema, response: apiVersionsResponseSchema, minVersion: 0, maxVersion: 3 },
-  { name: 'CreateTopics', apiKey: 19, request: createTopicsRequestSchema, response: createTopicsResponseSchema, minVersion: 0, maxVersion: 4 },
-  { name: 'DeleteTopics', apiKey: 20, request: deleteTopicsRequestSchema, response: deleteTopicsResponseSchema, minVersion: 0, maxVersion: 3 },
+  { name: 'Produce', apiKey: 0, request: produceRequestSchema, response: produceResponseSchema, minVersion: 0, maxVersion: 11 },
+  { name: 'Fetch', apiKey: 1, request: fetchRequestSchema, response: fetchResponseSchema, minVersion: 0, maxVersion: 17 },
+  { name: 'ListOffsets', apiKey: 2, request: listOffsetsRequestSchema, response: listOffsetsResponseSchema, minVersion: 0, maxVersion: 10 },
+  { name: 'Metadata', apiKey: 3, request: metadataRequestSchema, response: metadataResponseSchema, minVersion: 0, maxVersion: 12 },
+  { name: 'OffsetCommit', apiKey: 8, request: offsetCommitRequestSchema, response: offsetCommitResponseSchema, minVersion: 0, maxVersion: 9 },
+  { name: 'OffsetFetch', apiKey: 9, request: offsetFetchRequestSchema, response: offsetFetchResponseSchema, minVersion: 0, maxVersion: 9 },
+  { name: 'FindCoordinator', apiKey: 10, request: findCoordinatorRequestSchema, response: findCoordinatorResponseSchema, minVersion: 0, maxVersion: 6 },
+  { name: 'JoinGroup', apiKey: 11, request: joinGroupRequestSchema, response: joinGroupResponseSchema, minVersion: 0, maxVersion: 9 },
+  { name: 'Heartbeat', apiKey: 12, request: heartbeatRequestSchema, response: heartbeatResponseSchema, minVersion: 0, maxVersion: 4 },
+  { name: 'LeaveGroup', apiKey: 13, request: leaveGroupRequestSchema, response: leaveGroupResponseSchema, minVersion: 0, maxVersion: 5 },
+  { name: 'SyncGroup', apiKey: 14, request: syncGroupRequestSchema, response: syncGroupResponseSchema, minVersion: 0, maxVersion: 5 },
+  { name: 'DescribeGroups', apiKey: 15, request: describeGroupsRequestSchema, response: describeGroupsResponseSchema, minVersion: 0, maxVersion: 5 },
+  { name: 'ListGroups', apiKey: 16, request: listGroupsRequestSchema, response: listGroupsResponseSchema, minVersion: 0, maxVersion: 5 },
+  { name: 'SaslHandshake', apiKey: 17, request: saslHandshakeRequestSchema, response: saslHandshakeResponseSchema, minVersion: 0, maxVersion: 1 },
+  { name: 'ApiVersions', apiKey: 18, request: apiVersionsRequestSchema, response: apiVersionsResponseSchema, minVersion: 0, maxVersion: 4 },
+  { name: 'CreateTopics', apiKey: 19, request: createTopicsRequestSchema, response: createTopicsResponseSchema, minVersion: 0, maxVersion: 7 },
+  { name: 'DeleteTopics', apiKey: 20, request: deleteTopicsRequestSchema, response: deleteTopicsResponseSchema, minVersion: 0, maxVersion: 6 },
+  { name: 'DeleteRecords', apiKey: 21, request: deleteRecordsRequestSchema, response: deleteRecordsResponseSchema, minVersion: 0, maxVersion: 2 },
+  { name: 'InitProducerId', apiKey: 22, request: initProducerIdRequestSchema, response: initProducerIdResponseSchema, minVersion: 0, maxVersion: 5 },
+  { name: 'OffsetForLeaderEpoch', apiKey: 23, request: offsetForLeaderEpochRequestSchema, response: offsetForLeaderEpochResponseSchema, minVersion: 0, maxVersion: 4 },
+  { name: 'AddPartitionsToTxn', apiKey: 24, request: addPartitionsToTxnRequestSchema, response: addPartitionsToTxnResponseSchema, minVersion: 0, maxVersion: 5 },
+  { name: 'AddOffsetsToTxn', apiKey: 25, request: addOffsetsToTxnRequestSchema, response: addOffsetsToTxnResponseSchema, minVersion: 0, maxVersion: 4 },
+  { name: 'EndTxn', apiKey: 26, request: endTxnRequestSchema, response: endTxnResponseSchema, minVersion: 0, maxVersion: 5 },
+  { name: 'TxnOffsetCommit', apiKey: 28, request: txnOffsetCommitRequestSchema, response: txnOffsetCommitResponseSchema, minVersion: 0, maxVersion: 4 },
+  { name: 'DescribeAcls', apiKey: 29, request: describeAclsRequestSchema, response: describeAclsResponseSchema, minVersion: 0, maxVersion: 3 },
+  { name: 'CreateAcls', apiKey: 30, request: createAclsRequestSchema, response: createAclsResponseSchema, minVersion: 0, maxVersion: 3 },
+  { name: 'DeleteAcls', apiKey: 31, request: deleteAclsRequestSchema, response: deleteAclsResponseSchema, minVersion: 0, maxVersion: 3 },
+  { name: 'DescribeConfigs', apiKey: 32, request: describeConfigsRequestSchema, response: describeConfigsResponseSchema, minVersion: 0, maxVersion: 4 },
+  { name: 'AlterConfigs', apiKey: 33, request: alterConfigsRequestSchema, response: alterConfigsResponseSchema, minVersion: 0, maxVersion: 2 },
+  { name: 'SaslAuthenticate', apiKey: 36, request: saslAuthenticateRequestSchema, response: saslAuthenticateResponseSchema, minVersion: 0, maxVersion: 2 },
+  { name: 'CreatePartitions', apiKey: 37, request: createPartitionsRequestSchema, response: createPartitionsResponseSchema, minVersion: 0, maxVersion: 3 },
+  { name: 'DeleteGroups', apiKey: 42, request: deleteGroupsRequestSchema, response: deleteGroupsResponseSchema, minVersion: 0, maxVersion: 2 },
+  { name: 'IncrementalAlterConfigs', apiKey: 44, request: incrementalAlterConfigsRequestSchema, response: incrementalAlterConfigsResponseSchema, minVersion: 0, maxVersion: 1 },
+  { name: 'OffsetDelete', apiKey: 47, request: offsetDeleteRequestSchema, response: offsetDeleteResponseSchema, minVersion: 0, maxVersion: 0 },
+  { name: 'DescribeUserScramCredentials', apiKey: 50, request: describeUserScramCredentialsRequestSchema, response: describeUserScramCredentialsResponseSchema, minVersion: 0, maxVersion: 0 },
+  { name: 'AlterUserScramCredentials', apiKey: 51, request: alterUserScramCredentialsRequestSchema, response: alterUserScramCredentialsResponseSchema, minVersion: 0, maxVersion: 0 },
+  { name: 'DescribeCluster', apiKey: 60, request: describeClusterRequestSchema, response: describeClusterResponseSchema, minVersion: 0, maxVersion: 1 },
+  { name: 'DescribeProducers', apiKey: 61, request: describeProducersRequestSchema, response: describeProducersResponseSchema, minVersion: 0, maxVersion: 0 },
+  { name: 'DescribeTransactions', apiKey: 65, request: describeTransactionsRequestSchema, response: describeTransactionsResponseSchema, minVersion: 0, maxVersion: 0 },
+  { name: 'ListTransactions', apiKey: 66, request: listTransactionsRequestSchema, response: listTransactionsResponseSchema, minVersion: 0, maxVersion: 1 },
 ];
 
 /** SUPPORTED_APIS keyed by apiKey. */
@@ -43,10 +142,76 @@ export const MESSAGE_SCHEMAS: readonly MessageSchema<unknown>[] = [
   listOffsetsResponseSchema,
   metadataRequestSchema,
   metadataResponseSchema,
+  offsetCommitRequestSchema,
+  offsetCommitResponseSchema,
+  offsetFetchRequestSchema,
+  offsetFetchResponseSchema,
+  findCoordinatorRequestSchema,
+  findCoordinatorResponseSchema,
+  joinGroupRequestSchema,
+  joinGroupResponseSchema,
+  heartbeatRequestSchema,
+  heartbeatResponseSchema,
+  leaveGroupRequestSchema,
+  leaveGroupResponseSchema,
+  syncGroupRequestSchema,
+  syncGroupResponseSchema,
+  describeGroupsRequestSchema,
+  describeGroupsResponseSchema,
+  listGroupsRequestSchema,
+  listGroupsResponseSchema,
+  saslHandshakeRequestSchema,
+  saslHandshakeResponseSchema,
   apiVersionsRequestSchema,
   apiVersionsResponseSchema,
   createTopicsRequestSchema,
   createTopicsResponseSchema,
   deleteTopicsRequestSchema,
   deleteTopicsResponseSchema,
+  deleteRecordsRequestSchema,
+  deleteRecordsResponseSchema,
+  initProducerIdRequestSchema,
+  initProducerIdResponseSchema,
+  offsetForLeaderEpochRequestSchema,
+  offsetForLeaderEpochResponseSchema,
+  addPartitionsToTxnRequestSchema,
+  addPartitionsToTxnResponseSchema,
+  addOffsetsToTxnRequestSchema,
+  addOffsetsToTxnResponseSchema,
+  endTxnRequestSchema,
+  endTxnResponseSchema,
+  txnOffsetCommitRequestSchema,
+  txnOffsetCommitResponseSchema,
+  describeAclsRequestSchema,
+  describeAclsResponseSchema,
+  createAclsRequestSchema,
+  createAclsResponseSchema,
+  deleteAclsRequestSchema,
+  deleteAclsResponseSchema,
+  describeConfigsRequestSchema,
+  describeConfigsResponseSchema,
+  alterConfigsRequestSchema,
+  alterConfigsResponseSchema,
+  saslAuthenticateRequestSchema,
+  saslAuthenticateResponseSchema,
+  createPartitionsRequestSchema,
+  createPartitionsResponseSchema,
+  deleteGroupsRequestSchema,
+  deleteGroupsResponseSchema,
+  incrementalAlterConfigsRequestSchema,
+  incrementalAlterConfigsResponseSchema,
+  offsetDeleteRequestSchema,
+  offsetDeleteResponseSchema,
+  describeUserScramCredentialsRequestSchema,
+  describeUserScramCredentialsResponseSchema,
+  alterUserScramCredentialsRequestSchema,
+  alterUserScramCredentialsResponseSchema,
+  describeClusterRequestSchema,
+  describeClusterResponseSchema,
+  describeProducersRequestSchema,
+  describeProducersResponseSchema,
+  describeTransactionsRequestSchema,
+  describeTransactionsResponseSchema,
+  listTransactionsRequestSchema,
+  listTransactionsResponseSchema,
 ];

@@ -1,4 +1,4 @@
-// Generated from Kafka's CreateTopicsRequest.json by scripts/generate-protocol.ts (versions 0-4).
+// Generated from Kafka's CreateTopicsRequest.json by scripts/generate-protocol.ts (versions 0-7).
 // Do not edit: change the generator and run it again.
 import type { FieldSchema, MessageSchema } from '../codec/schema';
 
@@ -7,7 +7,7 @@ export interface CreateTopicsRequest {
   topics: CreateTopicsRequestCreatableTopic[];
   /** How long to wait in milliseconds before timing out the request. */
   timeoutMs?: number;
-  /** If true, check that the topics can be created as specified, but don't create anything. (v1-4) */
+  /** If true, check that the topics can be created as specified, but don't create anything. (v1-7) */
   validateOnly?: boolean;
 }
 
@@ -39,32 +39,32 @@ export interface CreateTopicsRequestCreatableTopicConfig {
 }
 
 const createTopicsRequestCreatableReplicaAssignmentFields: readonly FieldSchema[] = [
-  { name: 'partitionIndex', kind: 'int32', versions: [0, 4] },
-  { name: 'brokerIds', kind: 'array', elementKind: 'int32', versions: [0, 4] },
+  { name: 'partitionIndex', kind: 'int32', versions: [0, 7] },
+  { name: 'brokerIds', kind: 'array', elementKind: 'int32', versions: [0, 7] },
 ];
 
 const createTopicsRequestCreatableTopicConfigFields: readonly FieldSchema[] = [
-  { name: 'name', kind: 'string', versions: [0, 4] },
-  { name: 'value', kind: 'string', versions: [0, 4], nullableVersions: [0, 4] },
+  { name: 'name', kind: 'string', versions: [0, 7] },
+  { name: 'value', kind: 'string', versions: [0, 7], nullableVersions: [0, 7] },
 ];
 
 const createTopicsRequestCreatableTopicFields: readonly FieldSchema[] = [
-  { name: 'name', kind: 'string', versions: [0, 4] },
-  { name: 'numPartitions', kind: 'int32', versions: [0, 4] },
-  { name: 'replicationFactor', kind: 'int16', versions: [0, 4] },
-  { name: 'assignments', kind: 'array', elementKind: 'struct', versions: [0, 4], fields: createTopicsRequestCreatableReplicaAssignmentFields },
-  { name: 'configs', kind: 'array', elementKind: 'struct', versions: [0, 4], fields: createTopicsRequestCreatableTopicConfigFields },
+  { name: 'name', kind: 'string', versions: [0, 7] },
+  { name: 'numPartitions', kind: 'int32', versions: [0, 7] },
+  { name: 'replicationFactor', kind: 'int16', versions: [0, 7] },
+  { name: 'assignments', kind: 'array', elementKind: 'struct', versions: [0, 7], fields: createTopicsRequestCreatableReplicaAssignmentFields },
+  { name: 'configs', kind: 'array', elementKind: 'struct', versions: [0, 7], fields: createTopicsRequestCreatableTopicConfigFields },
 ];
 
 export const createTopicsRequestSchema: MessageSchema<CreateTopicsRequest> = {
   name: 'CreateTopicsRequest',
   apiKey: 19,
   type: 'request',
-  versions: [0, 4],
+  versions: [0, 7],
   firstFlexibleVersion: 5,
   fields: [
-    { name: 'topics', kind: 'array', elementKind: 'struct', versions: [0, 4], fields: createTopicsRequestCreatableTopicFields },
-    { name: 'timeoutMs', kind: 'int32', versions: [0, 4], default: 60000 },
-    { name: 'validateOnly', kind: 'bool', versions: [1, 4], default: false },
+    { name: 'topics', kind: 'array', elementKind: 'struct', versions: [0, 7], fields: createTopicsRequestCreatableTopicFields },
+    { name: 'timeoutMs', kind: 'int32', versions: [0, 7], default: 60000 },
+    { name: 'validateOnly', kind: 'bool', versions: [1, 7], default: false },
   ],
 };
