@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { LogConfig } from './log-config';
+import { LogConfig, deletesByRetention } from './log-config';
 import { LogSegment, TimestampAndOffset } from './segment';
 import { LogStorageError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
@@ -203,9 +203,10 @@ export class PartitionLog implements StoredPartition {
     this.flushedOffset = this.logEndOffset;
   }
 
-  /** Deletes whole oldest segments past retention.ms or retention.bytes; returns how many went. */
+  /** Deletes whole oldest segments past retention.ms or retention.bytes (cleanup.policy with delete only); returns how many went. */
   enforceRetention(now = this.now()): number {
     let deleted = 0;
+    if (!deletesByRetention(this.config)) return deleted;
     const { retentionMs, retentionBytes } = this.config;
     const expired = (s: LogSegment) => retentionMs >= 0 && s.size > 0 && s.maxTimestamp < now - retentionMs;
     while (expired(this.segments[0])) {
