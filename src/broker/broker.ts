@@ -25,6 +25,8 @@ export interface BrokerOptions extends ConnectionOptions {
   /** Segment files that may hold a descriptor at once (default: half the open-file limit). */
   maxOpenFiles?: number;
   logDefaults?: Partial<LogConfig>;
+  /** Kafka: log.cleaner.backoff.ms, the pause between the log cleaner's passes (default 15000). */
+  logCleanerBackoffMs?: number;
   log?: (line: string) => void;
 }
 
@@ -61,6 +63,7 @@ export class Broker {
       maxPartitionsPerTopic: options.maxPartitionsPerTopic,
       maxPartitions: limits.maxPartitions,
       maxOpenFiles: limits.maxOpenFiles,
+      cleanerBackoffMs: options.logCleanerBackoffMs,
       log,
     });
     const state: BrokerState = {

@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
-import { LogConfig, deletesByRetention } from './log-config';
+import { LogConfig, deletesByRetention, isCompacted } from './log-config';
 import { LogSegment, TimestampAndOffset } from './segment';
 import { LogStorageError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
 import type { AppendResult, ReadResult, StoredPartition } from '../ports/partition-store';
 import { MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
+import type { CleanableLog } from './cleaner/cleaner';
 
 export type { AppendResult, ReadResult } from '../ports/partition-store';
 
@@ -17,12 +18,14 @@ export interface OpenOptions {
   now?: () => number;
   /** Where the segments' file descriptors come from; a data directory shares one cache across partitions. */
   files?: OpenFileCache;
+  /** The log cleaner may have rewritten this log: offsets may skip between batches (see log-loader). */
+  mayHaveBeenCleaned?: boolean;
 }
 
 const MAX_RELATIVE_OFFSET = 0x7fffffff;
 
 /** One topic-partition: an ordered run of segments with a single active (last) one. */
-export class PartitionLog implements StoredPartition {
+export class PartitionLog implements StoredPartition, CleanableLog {
   private unflushedRecords = 0;
   private lastFlushTime: number;
   private flushedOffset: number;
@@ -44,7 +47,8 @@ export class PartitionLog implements StoredPartition {
   static open(dir: string, config: LogConfig, options: OpenOptions = {}): PartitionLog {
     fs.mkdirSync(dir, { recursive: true });
     const files = options.files ?? new OpenFileCache(MIN_OPEN_FILES);
-    const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files);
+    const allowOffsetGaps = (options.mayHaveBeenCleaned ?? false) || isCompacted(config);
+    const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files, allowOffsetGaps);
     return new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
   }
 
@@ -76,6 +80,36 @@ export class PartitionLog implements StoredPartition {
 
   private get activeSegment(): LogSegment {
     return this.segments[this.segments.length - 1];
+  }
+
+  get currentConfig(): Readonly<LogConfig> {
+    return this.config;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  allSegments(): readonly LogSegment[] {
+    return this.segments;
+  }
+
+  /** For the log cleaner: `install` puts the cleaned file in place of `old`'s, which is then opened afresh. */
+  replaceSegment(old: LogSegment, install: () => void): void {
+    const index = this.segments.indexOf(old);
+    if (index < 0 || index === this.segments.length - 1) throw new LogStorageError(old.logPath, 'is not a closed segment of this log');
+    old.close();
+    try {
+      install();
+    } catch (error) {
+      // Whichever file the failed step left under the segment's name is whole: the old one, or the committed clean one.
+      this.segments[index] = LogSegment.open(this.dir, old.baseOffset, this.config, this.files);
+      throw error;
+    }
+    const fresh = LogSegment.open(this.dir, old.baseOffset, this.config, this.files);
+    fresh.recover(false, this.config.maxMessageBytes);
+    fresh.flush();
+    this.segments[index] = fresh;
   }
 
   updateConfig(config: LogConfig): void {

@@ -1,0 +1,219 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CLEAN_SHUTDOWN_FILE, LogManager } from '../../src/log/log-manager';
+import { PartitionLog } from '../../src/log/partition-log';
+import { InvalidConfigError } from '../../src/log/errors';
+import { resolveLogConfig } from '../../src/log/log-config';
+import { buildRecordBatch, compressBatch, decodeRecords } from '../../src/protocol/records';
+import { ATTRIBUTES_POS, CRC_POS, PRODUCER_ID_POS, batchSizeAt, computeBatchCrc, readBatchHeader } from '../../src/protocol/record-batch';
+import { inspectPartitionDir } from '../../src/log/segment-inspector';
+import { useTempDir } from '../helpers/temp-dir';
+
+const COMPACTED = { 'cleanup.policy': 'compact', 'segment.bytes': '400', 'delete.retention.ms': '0' };
+
+interface Seen {
+  offset: number;
+  key: string | null;
+  value: string | null;
+}
+
+/** Every record of the log in offset order, with the batches' base offsets. */
+export function readAll(log: PartitionLog): { records: Seen[]; batches: number[] } {
+  const records: Seen[] = [];
+  const batches: number[] = [];
+  for (let offset = log.logStartOffset; offset < log.logEndOffset; ) {
+    const data = log.read(offset, 1 << 20).records;
+    if (data.length === 0) break;
+    for (let pos = 0; pos < data.length; pos += batchSizeAt(data, pos)) {
+      const header = readBatchHeader(data, pos);
+      batches.push(header.baseOffset);
+      for (const r of decodeRecords(data, pos)) records.push({ offset: r.offset, key: r.key?.toString() ?? null, value: r.value?.toString() ?? null });
+      offset = header.baseOffset + header.lastOffsetDelta + 1;
+    }
+  }
+  return { records, batches };
+}
+
+function keyed(entries: [string, string | null][], timestamp = Date.now()): Buffer {
+  return buildRecordBatch(entries.map(([key, value]) => ({ key: Buffer.from(key), value: value === null ? null : Buffer.from(value), timestamp })));
+}
+
+/** Writes 12 keys, each overwritten 5 times, then tombstones for k0..k2; returns what each key must end with. */
+function produceHistory(log: PartitionLog): Map<string, { offset: number; value: string | null }> {
+  const latest = new Map<string, { offset: number; value: string | null }>();
+  for (let round = 0; round < 5; round++) {
+    for (let k = 0; k < 12; k += 3) {
+      const entries: [string, string][] = [0, 1, 2].map((j) => [`k${k + j}`, `v${round}-${k + j}`]);
+      const result = log.append(keyed(entries));
+      entries.forEach(([key, value], i) => latest.set(key, { offset: result.baseOffset + i, value }));
+    }
+  }
+  const result = log.append(keyed([['k0', null], ['k1', null], ['k2', null]]));
+  ['k0', 'k1', 'k2'].forEach((key, i) => latest.set(key, { offset: result.baseOffset + i, value: null }));
+  return latest;
+}
+
+describe('log cleaner (cleanup.policy=compact)', () => {
+  const tmp = useTempDir();
+
+  it('parses the cleaner and compression configs with Kafka names, defaults and ranges', () => {
+    const defaults = resolveLogConfig({});
+    assert.deepEqual(defaults.cleanupPolicy, ['delete']);
+    assert.equal(defaults.deleteRetentionMs, 86_400_000);
+    assert.equal(defaults.minCleanableDirtyRatio, 0.5);
+    assert.equal(defaults.minCompactionLagMs, 0);
+    assert.equal(defaults.compressionType, 'producer');
+    const set = resolveLogConfig({ 'cleanup.policy': 'delete,compact', 'max.compaction.lag.ms': '9223372036854775807', 'min.cleanable.dirty.ratio': '0.1', 'compression.type': 'zstd' });
+    assert.deepEqual(set.cleanupPolicy, ['delete', 'compact']);
+    assert.equal(set.maxCompactionLagMs, Number.MAX_SAFE_INTEGER);
+    assert.equal(set.minCleanableDirtyRatio, 0.1);
+    assert.equal(set.compressionType, 'zstd');
+    const bads: Record<string, string>[] = [{ 'cleanup.policy': 'compacted' }, { 'min.cleanable.dirty.ratio': '1.5' }, { 'compression.type': 'brotli' }, { 'delete.retention.ms': '-1' }, { 'min.compaction.lag.ms': '10', 'max.compaction.lag.ms': '5' }];
+    for (const bad of bads) {
+      assert.throws(() => resolveLogConfig(bad), InvalidConfigError, JSON.stringify(bad));
+    }
+  });
+
+  it('keeps the latest value per key with its offset, sets tombstones a delete horizon and drops them at the next cleaning past it', async () => {
+    const manager = LogManager.open(tmp());
+    manager.createTopic('c', 1, COMPACTED);
+    const log = manager.partition('c', 0);
+    const latest = produceHistory(log);
+    log.roll();
+    log.append(keyed([['k3', 'active']]));
+    const before = readAll(log);
+    assert.ok(log.segmentCount > 4, `${log.segmentCount} segments`);
+    const endBefore = log.logEndOffset;
+
+    const [first] = await manager.cleanNow();
+    assert.ok(first.recordsRemoved > 30, `removed ${first.recordsRemoved}`);
+    const afterFirst = readAll(log);
+    assert.equal(log.logEndOffset, endBefore, 'log end unchanged');
+    assert.equal(log.logStartOffset, 0, 'log start unchanged');
+    const activeBase = log.describeSegments().at(-1)!.baseOffset;
+    // Records from the active segment on are untouched; before it, only each key's latest survives.
+    for (const r of afterFirst.records) {
+      const original = before.records.find((b) => b.offset === r.offset);
+      assert.deepEqual(r, original, `offset ${r.offset} kept as it was`);
+      const newest = before.records.filter((b) => b.key === r.key && b.offset < activeBase).at(-1)!;
+      if (r.offset < activeBase) assert.equal(newest.offset, r.offset, `${r.key}@${r.offset} is the latest for its key before the active segment`);
+    }
+    for (const [key, { offset }] of latest) assert.ok(afterFirst.records.some((r) => r.offset === offset), `${key}'s latest (offset ${offset}) is kept`);
+    const tombstones = afterFirst.records.filter((r) => r.value === null);
+    assert.equal(tombstones.length, 3, 'tombstones stay until the cleaning after their horizon');
+
+    // More data makes the log dirty again; the tombstones' horizon (delete.retention.ms=0) has passed.
+    log.append(keyed([['k5', 'later']]));
+    log.roll();
+    log.append(keyed([['k6', 'later']]));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await manager.cleanNow();
+    const afterSecond = readAll(log);
+    assert.deepEqual(afterSecond.records.filter((r) => r.value === null), [], 'expired tombstones are gone');
+    assert.deepEqual([...new Set(afterSecond.records.map((r) => r.key))].sort(), ['k10', 'k11', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9']);
+    const offsets = afterSecond.records.map((r) => r.offset);
+    assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b), 'offsets only grow');
+    assert.equal(new Set(offsets).size, offsets.length, 'no offset twice');
+    manager.close();
+
+    for (const clean of [true, false]) {
+      if (!clean) fs.rmSync(path.join(tmp(), CLEAN_SHUTDOWN_FILE));
+      const reopened = LogManager.open(tmp());
+      assert.deepEqual(readAll(reopened.partition('c', 0)).records, afterSecond.records, `same records after a ${clean ? 'clean' : 'crash'} reopen`);
+      reopened.close();
+    }
+    const batches = inspectPartitionDir(path.join(tmp(), 'c-0')).flatMap((s) => s.batches);
+    assert.deepEqual(batches.filter((b) => b.status !== 'ok'), [], 'every stored batch checks out');
+    assert.match(fs.readFileSync(path.join(tmp(), 'cleaner-offset-checkpoint'), 'utf8'), /^0\n1\nc 0 \d+\n$/);
+  });
+
+  it('leaves topics with cleanup.policy=delete alone, and respects min.cleanable.dirty.ratio on timer passes', async () => {
+    const manager = LogManager.open(tmp());
+    manager.createTopic('d', 1, { 'segment.bytes': '600' });
+    manager.createTopic('r', 1, { ...COMPACTED, 'min.cleanable.dirty.ratio': '1' });
+    produceHistory(manager.partition('d', 0));
+    produceHistory(manager.partition('r', 0));
+    assert.deepEqual(await manager.cleanNow(false), [], 'ratio 1 is never exceeded; delete topics are not compacted');
+    const forced = await manager.cleanNow(true);
+    assert.deepEqual(forced.map((c) => c.topic), ['r']);
+    manager.close();
+  });
+
+  it('finishes a committed swap and discards an unfinished cleaned file at open', async () => {
+    const manager = LogManager.open(tmp());
+    manager.createTopic('c', 1, COMPACTED);
+    produceHistory(manager.partition('c', 0));
+    const original = readAll(manager.partition('c', 0)).records;
+    manager.close();
+    const dir = path.join(tmp(), 'c-0');
+    const first = path.join(dir, '00000000000000000000.log');
+    // A cleaned file with garbage: it was never committed, so it must simply go.
+    fs.writeFileSync(first + '.cleaned', Buffer.alloc(100, 7));
+    // A committed swap holding only the first batch of segment 0: it must replace the segment.
+    const data = fs.readFileSync(first);
+    const firstBatch = data.subarray(0, batchSizeAt(data, 0));
+    fs.writeFileSync(first + '.swap', firstBatch);
+    const reopened = LogManager.open(tmp());
+    const records = readAll(reopened.partition('c', 0)).records;
+    const secondSegmentBase = reopened.partition('c', 0).describeSegments()[1].baseOffset;
+    assert.deepEqual(records.filter((r) => r.offset < secondSegmentBase), original.filter((r) => r.offset < 3));
+    assert.deepEqual(records.filter((r) => r.offset >= secondSegmentBase), original.filter((r) => r.offset >= secondSegmentBase));
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => /cleaned|swap/.test(f)), []);
+    reopened.close();
+  });
+
+  it('drops aborted transactional records, keeps markers, and keeps a producer\'s last batch (maybe empty)', async () => {
+    const manager = LogManager.open(tmp());
+    manager.createTopic('t', 1, COMPACTED);
+    const log = manager.partition('t', 0);
+    const withProducer = (batch: Buffer, producerId: number, transactional: boolean, control = false): Buffer => {
+      const out = Buffer.from(batch);
+      out.writeBigInt64BE(BigInt(producerId), PRODUCER_ID_POS);
+      out.writeInt16BE((out.readInt16BE(ATTRIBUTES_POS) & 0x07) | (transactional ? 0x10 : 0) | (control ? 0x20 : 0), ATTRIBUTES_POS);
+      out.writeUInt32BE(computeBatchCrc(out, 0, out.length), CRC_POS);
+      return out;
+    };
+    const marker = (type: number) => {
+      const key = Buffer.alloc(4);
+      key.writeInt16BE(type, 2);
+      return buildRecordBatch([{ key, value: Buffer.from([0, 0, 0, 0, 0, 0]) }]);
+    };
+    log.append(withProducer(keyed([['a', 'committed']]), 7, true));
+    log.append(withProducer(marker(1), 7, true, true));
+    log.append(withProducer(keyed([['a', 'aborted']]), 8, true));
+    log.append(withProducer(marker(0), 8, true, true));
+    log.append(withProducer(keyed([['b', 'idempotent-1']]), 9, false));
+    log.append(withProducer(keyed([['b', 'idempotent-2']]), 9, false));
+    log.append(keyed([['b', 'plain']]));
+    log.roll();
+    log.append(keyed([['z', 'active']]));
+    await manager.cleanNow();
+    const { records, batches } = readAll(log);
+    assert.deepEqual(records.filter((r) => r.key === 'a' || r.key === 'b').map((r) => `${r.key}=${r.value}`), ['a=committed', 'b=plain']);
+    assert.ok(batches.includes(1) && batches.includes(3), `both markers kept: ${batches}`);
+    assert.ok(batches.includes(2) && batches.includes(5), `producers 8's and 9's last batches kept (empty) for their state: ${batches}`);
+    const stored = inspectPartitionDir(path.join(tmp(), 't-0')).flatMap((segment) => segment.batches);
+    assert.deepEqual(stored.filter((b) => b.status !== 'ok'), []);
+    const emptyBatches = stored.filter((b) => b.recordsCount === 0).length;
+    assert.equal(emptyBatches, 2);
+    manager.close();
+  });
+
+  it('cleans compressed batches and keeps their codec', async () => {
+    const manager = LogManager.open(tmp());
+    manager.createTopic('z', 1, COMPACTED);
+    const log = manager.partition('z', 0);
+    for (let i = 0; i < 4; i++) log.append(compressBatch(keyed([['x', `x${i}`], ['y', `y${i}`]]), 4));
+    log.roll();
+    log.append(keyed([['x', 'last']]));
+    log.roll();
+    log.append(keyed([['q', 'active']]));
+    await manager.cleanNow();
+    const { records } = readAll(log);
+    assert.deepEqual(records.map((r) => `${r.offset}:${r.key}=${r.value}`), ['7:y=y3', '8:x=last', '9:q=active']);
+    const codecs = inspectPartitionDir(path.join(tmp(), 'z-0')).flatMap((s) => s.batches.map((b) => b.compression));
+    assert.deepEqual(codecs, ['zstd', 'none', 'none']);
+    manager.close();
+  });
+});
