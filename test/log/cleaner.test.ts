@@ -5,35 +5,13 @@ import { CLEAN_SHUTDOWN_FILE, LogManager } from '../../src/log/log-manager';
 import { PartitionLog } from '../../src/log/partition-log';
 import { InvalidConfigError } from '../../src/log/errors';
 import { resolveLogConfig } from '../../src/log/log-config';
-import { buildRecordBatch, compressBatch, decodeRecords } from '../../src/protocol/records';
-import { ATTRIBUTES_POS, CRC_POS, PRODUCER_ID_POS, batchSizeAt, computeBatchCrc, readBatchHeader } from '../../src/protocol/record-batch';
+import { buildRecordBatch, compressBatch } from '../../src/protocol/records';
+import { ATTRIBUTES_POS, CRC_POS, PRODUCER_ID_POS, batchSizeAt, computeBatchCrc } from '../../src/protocol/record-batch';
 import { inspectPartitionDir } from '../../src/log/segment-inspector';
 import { useTempDir } from '../helpers/temp-dir';
+import { readAll } from '../helpers/read-log';
 
 const COMPACTED = { 'cleanup.policy': 'compact', 'segment.bytes': '400', 'delete.retention.ms': '0' };
-
-interface Seen {
-  offset: number;
-  key: string | null;
-  value: string | null;
-}
-
-/** Every record of the log in offset order, with the batches' base offsets. */
-export function readAll(log: PartitionLog): { records: Seen[]; batches: number[] } {
-  const records: Seen[] = [];
-  const batches: number[] = [];
-  for (let offset = log.logStartOffset; offset < log.logEndOffset; ) {
-    const data = log.read(offset, 1 << 20).records;
-    if (data.length === 0) break;
-    for (let pos = 0; pos < data.length; pos += batchSizeAt(data, pos)) {
-      const header = readBatchHeader(data, pos);
-      batches.push(header.baseOffset);
-      for (const r of decodeRecords(data, pos)) records.push({ offset: r.offset, key: r.key?.toString() ?? null, value: r.value?.toString() ?? null });
-      offset = header.baseOffset + header.lastOffsetDelta + 1;
-    }
-  }
-  return { records, batches };
-}
 
 function keyed(entries: [string, string | null][], timestamp = Date.now()): Buffer {
   return buildRecordBatch(entries.map(([key, value]) => ({ key: Buffer.from(key), value: value === null ? null : Buffer.from(value), timestamp })));
