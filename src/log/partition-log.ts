@@ -4,6 +4,7 @@ import { LogSegment, TimestampAndOffset } from './segment';
 import { LogStorageError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
+import { applyTopicRecordPolicy } from './append-rewrite';
 import type { AppendResult, ReadResult, StoredPartition } from '../ports/partition-store';
 import { MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
 import type { CleanableLog } from './cleaner/cleaner';
@@ -119,7 +120,13 @@ export class PartitionLog implements StoredPartition, CleanableLog {
   /** Validates, assigns offsets, writes and (per the flush policy) flushes one or more batches. */
   append(data: Buffer): AppendResult {
     if (this.flushFailure) throw new LogStorageError(this.dir, `an earlier flush failed: ${this.flushFailure.message}`);
-    const validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes);
+    let validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes);
+    const rewritten = applyTopicRecordPolicy(data, validated, this.config, this.dir);
+    if (rewritten !== data) {
+      // Recompressed: sizes changed, so the limits are checked again on what will be stored (as Kafka does).
+      data = rewritten;
+      validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes);
+    }
     const baseOffset = this.logEndOffset;
     this.maybeRoll(data.length, validated.maxTimestamp, baseOffset + validated.recordCount - 1);
     const batches = assignOffsets(data, validated, baseOffset);
