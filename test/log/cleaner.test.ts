@@ -118,6 +118,25 @@ describe('log cleaner (cleanup.policy=compact)', () => {
     manager.close();
   });
 
+  it('cleans on its own timer (log.cleaner.backoff.ms), waits out min.compaction.lag.ms and is forced by max.compaction.lag.ms', async () => {
+    const manager = LogManager.open(tmp(), { cleanerBackoffMs: 20 });
+    manager.createTopic('timer', 1, COMPACTED);
+    manager.createTopic('young', 1, { ...COMPACTED, 'min.compaction.lag.ms': '3600000' });
+    manager.createTopic('overdue', 1, { ...COMPACTED, 'min.cleanable.dirty.ratio': '1', 'max.compaction.lag.ms': '1' });
+    const sizes = new Map<string, number>();
+    for (const topic of ['timer', 'young', 'overdue']) {
+      produceHistory(manager.partition(topic, 0));
+      sizes.set(topic, readAll(manager.partition(topic, 0)).records.length);
+    }
+    manager.startBackgroundTasks();
+    const held = (topic: string) => readAll(manager.partition(topic, 0)).records.length;
+    for (let i = 0; i < 100 && (held('timer') === sizes.get('timer') || held('overdue') === sizes.get('overdue')); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(held('timer') < sizes.get('timer')!, `the timer's pass cleaned: ${held('timer')} of ${sizes.get('timer')}`);
+    assert.ok(held('overdue') < sizes.get('overdue')!, 'past max.compaction.lag.ms a log is cleaned whatever its ratio');
+    assert.equal(held('young'), sizes.get('young'), 'nothing younger than min.compaction.lag.ms is cleaned');
+    manager.close();
+  });
+
   it('finishes a committed swap and discards an unfinished cleaned file at open', async () => {
     const manager = LogManager.open(tmp());
     manager.createTopic('c', 1, COMPACTED);
