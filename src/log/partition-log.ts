@@ -5,6 +5,7 @@ import { LogStorageError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
 import { applyTopicRecordPolicy } from './append-rewrite';
+import { syncDirectory } from './atomic-file';
 import type { AppendResult, ReadResult, StoredPartition } from '../ports/partition-store';
 import { MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
 import type { CleanableLog } from './cleaner/cleaner';
@@ -111,6 +112,14 @@ export class PartitionLog implements StoredPartition, CleanableLog {
     fresh.recover(false, this.config.maxMessageBytes);
     fresh.flush();
     this.segments[index] = fresh;
+  }
+
+  removeSegment(segment: LogSegment): void {
+    const index = this.segments.indexOf(segment);
+    if (index <= 0 || index === this.segments.length - 1) throw new LogStorageError(segment.logPath, 'is not a closed segment after the first');
+    this.segments.splice(index, 1);
+    segment.deleteFiles();
+    syncDirectory(this.dir);
   }
 
   updateConfig(config: LogConfig): void {

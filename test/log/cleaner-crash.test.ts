@@ -9,8 +9,8 @@ import { CLEANER_CRASH_DEFAULTS, CLEANER_CRASH_TOPIC, CLEANER_CRASH_TOPIC_CONFIG
 import { readAll } from '../helpers/read-log';
 
 const CHILD = path.resolve(__dirname, '../helpers/crash-cleaner.js');
-const PHASES = ['map-built', 'cleaned-written', 'swap-committed', 'swap-installed'] as const;
-const KILLS = byMode(10, 40);
+const PHASES = ['map-built', 'cleaned-written', 'swap-committed', 'swap-installed', 'segment-removed'] as const;
+const KILLS = byMode(12, 48);
 
 interface Expected {
   key: string;
@@ -99,7 +99,7 @@ describe('log cleaner crash safety (kill -9 a real process while it cleans)', fu
     let cleanings = 0;
     const covered = () => PHASES.every((p) => (kills.get(p) ?? 0) > 0) && (kills.get('timer') ?? 0) > 0;
     for (let attempt = 0; attempt < KILLS * 4 && (attempt < KILLS || !covered()); attempt++) {
-      const phase = attempt % 5 === 4 ? 'timer' : PHASES[attempt % 5];
+      const phase = attempt % 6 === 5 ? 'timer' : PHASES[attempt % 6];
       const skip = attempt % 3;
       const run = await runChild(dataDir, nextSeq, phase, skip, phase === 'timer' ? 150 + ((attempt * 37) % 300) : 4000);
       for (const append of run.appends) addAppend(model, append.baseOffset, append.seq);

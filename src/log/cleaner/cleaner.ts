@@ -6,7 +6,7 @@ import { ProducerScan, scanProducers } from './producer-scan';
 import { CleanedSegmentWriter, commitSwap, installSwap } from './segment-swap';
 
 /** Where a cleaning can be observed (and, in the crash test, killed): after each durable step of one segment. */
-export type CleanerPhase = 'map-built' | 'cleaned-written' | 'swap-committed' | 'swap-installed';
+export type CleanerPhase = 'map-built' | 'cleaned-written' | 'swap-committed' | 'swap-installed' | 'segment-removed';
 
 /** What the cleaner needs from a partition log (PartitionLog implements it). */
 export interface CleanableLog {
@@ -20,6 +20,8 @@ export interface CleanableLog {
    * opens the segment again, rebuilding its indexes.
    */
   replaceSegment(old: LogSegment, install: () => void): void;
+  /** Deletes a closed segment that cleaning emptied (never the first: it holds the log start offset). */
+  removeSegment(segment: LogSegment): void;
 }
 
 /** The clean and dirty sections of a log (Kafka's LogToClean), in bytes of whole segments. */
@@ -180,6 +182,14 @@ export async function cleanLog(log: CleanableLog, plan: CleaningPlan, scan: Prod
     } catch (error) {
       writer.abandon();
       throw error;
+    }
+    if (writer.size === 0 && log.allSegments()[0] !== segment) {
+      // Nothing left: the segment goes (one unlink), as Kafka's grouping would fold it into a neighbour.
+      writer.abandon();
+      log.removeSegment(segment);
+      options.onPhase?.('segment-removed', segment.baseOffset);
+      result.segmentsRewritten++;
+      continue;
     }
     options.onPhase?.('cleaned-written', segment.baseOffset);
     commitSwap(log.dir, segment.baseOffset);
