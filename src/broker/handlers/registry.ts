@@ -3,9 +3,20 @@ import { produceHandler } from './00-produce';
 import { fetchHandler } from './01-fetch';
 import { listOffsetsHandler } from './02-list-offsets';
 import { metadataHandler } from './03-metadata';
+import { offsetCommitHandler } from './08-offset-commit';
+import { offsetFetchHandler } from './09-offset-fetch';
+import { findCoordinatorHandler } from './10-find-coordinator';
+import { joinGroupHandler } from './11-join-group';
+import { heartbeatHandler } from './12-heartbeat';
+import { leaveGroupHandler } from './13-leave-group';
+import { syncGroupHandler } from './14-sync-group';
+import { describeGroupsHandler } from './15-describe-groups';
+import { listGroupsHandler } from './16-list-groups';
 import { apiVersionsHandler } from './18-api-versions';
 import { createTopicsHandler } from './19-create-topics';
 import { deleteTopicsHandler } from './20-delete-topics';
+import { deleteGroupsHandler } from './42-delete-groups';
+import { offsetDeleteHandler } from './47-offset-delete';
 
 /** Every API this broker serves; ApiVersions reports exactly this list. */
 export function brokerHandlers(): RegisteredHandler[] {
@@ -14,8 +25,19 @@ export function brokerHandlers(): RegisteredHandler[] {
     fetchHandler,
     listOffsetsHandler,
     metadataHandler,
+    offsetCommitHandler,
+    offsetFetchHandler,
+    findCoordinatorHandler,
+    joinGroupHandler,
+    heartbeatHandler,
+    leaveGroupHandler,
+    syncGroupHandler,
+    describeGroupsHandler,
+    listGroupsHandler,
     createTopicsHandler,
     deleteTopicsHandler,
+    deleteGroupsHandler,
+    offsetDeleteHandler,
   ];
   handlers.push(apiVersionsHandler(() => handlers));
   return handlers;
