@@ -3,7 +3,6 @@ import {
   MAX_TIMESTAMP_POS, PARTITION_LEADER_EPOCH_POS, compressionOf, computeBatchCrc,
 } from '../protocol/record-batch';
 import { decompressRecords, UnsupportedCompressionError } from '../protocol/compression';
-import { readZigzag } from '../protocol/varint';
 import { checkBatch, isFault } from './batch-check';
 import { InvalidBatchError } from './errors';
 import type { BatchLocation } from './segment';
@@ -90,11 +89,10 @@ function storedTimestamps(data: Buffer, pos: number, size: number, count: number
   }
   const baseTimestamp = Number(data.readBigInt64BE(pos + BASE_TIMESTAMP_POS));
   const limited = rules !== undefined && (rules.beforeMaxMs < NO_LIMIT || rules.afterMaxMs < NO_LIMIT);
-  const maxTimestamp = maxRecordTimestamp(body, start, end, count, baseTimestamp, (timestamp, recordIndex) => {
-    if (!limited || !rules || timestamp < 0) return;
+  const check = !limited || !rules ? undefined : (timestamp: number, recordIndex: number) => {
     const earliest = rules.now - rules.beforeMaxMs;
     const latest = rules.now + rules.afterMaxMs;
-    if (timestamp < earliest || timestamp > latest) {
+    if (timestamp >= 0 && (timestamp < earliest || timestamp > latest)) {
       throw new InvalidBatchError(
         'INVALID_TIMESTAMP',
         batchIndex,
@@ -102,30 +100,47 @@ function storedTimestamps(data: Buffer, pos: number, size: number, count: number
         `timestamp ${timestamp} of record ${recordIndex} is out of range; it must be within [${earliest}, ${latest}] (message.timestamp.before.max.ms, message.timestamp.after.max.ms)`,
       );
     }
-  }, (detail) => new InvalidBatchError('CORRUPT_MESSAGE', batchIndex, pos, detail));
+  };
+  const maxTimestamp = maxRecordTimestamp(body, start, end, count, baseTimestamp, check, (detail) => new InvalidBatchError('CORRUPT_MESSAGE', batchIndex, pos, detail));
   return { maxTimestamp, attributes: given & ~LOG_APPEND_TIME_BIT };
 }
 
-/** The largest record timestamp, walking each record's length, attributes and timestamp delta only. */
+/** Where readVarint left off; module state keeps the per-record walk free of allocations (it runs for every record appended). */
+let cursor = 0;
+
+/** A zigzag varint at `pos` (up to 2^53 in magnitude); NaN when it runs past `end` or is too long. */
+function readVarint(buffer: Buffer, pos: number, end: number): number {
+  let n = 0;
+  let scale = 1;
+  for (let i = 0; i < 8; i++) {
+    if (pos >= end) return NaN;
+    const byte = buffer[pos++];
+    n += (byte & 0x7f) * scale;
+    if ((byte & 0x80) === 0) {
+      cursor = pos;
+      return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+    }
+    scale *= 128;
+  }
+  return NaN;
+}
+
+/** The largest record timestamp, reading each record's length and timestamp delta only. */
 function maxRecordTimestamp(
   body: Buffer, start: number, end: number, count: number, baseTimestamp: number,
-  visit: (timestamp: number, recordIndex: number) => void,
+  check: ((timestamp: number, recordIndex: number) => void) | undefined,
   corrupt: (detail: string) => Error,
 ): number {
   let max = -1;
   let p = start;
   for (let i = 0; i < count; i++) {
-    let recordEnd: number;
-    let timestamp: number;
-    try {
-      const length = readZigzag(body, p, end);
-      recordEnd = length.next + length.value;
-      if (length.value < 2 || recordEnd > end) throw new Error(`length ${length.value} runs past the records' end`);
-      timestamp = baseTimestamp + readZigzag(body, length.next + 1, recordEnd).value;
-    } catch (error) {
-      throw corrupt(`record ${i}: ${(error as Error).message}`);
-    }
-    visit(timestamp, i);
+    const length = readVarint(body, p, end);
+    const recordEnd = cursor + length;
+    if (!(length >= 2) || recordEnd > end) throw corrupt(`record ${i}: length ${length} runs past the records' end`);
+    const delta = readVarint(body, cursor + 1, recordEnd); // after the attributes byte
+    if (Number.isNaN(delta)) throw corrupt(`record ${i}: its timestamp delta is not a varint`);
+    const timestamp = baseTimestamp + delta;
+    if (check) check(timestamp, i);
     if (timestamp > max) max = timestamp;
     p = recordEnd;
   }
