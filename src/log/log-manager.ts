@@ -8,7 +8,8 @@ import { TopicMetadata, TopicStore } from './topic-store';
 import { validateTopicName } from './topic-name';
 import { DELETE_DIR_SUFFIX, deleteDirName, parsePartitionDirName, partitionDirName } from './file-names';
 import { readOffsetCheckpoint, writeOffsetCheckpoint } from './offset-checkpoint';
-import { MAX_FILE_NAME_BYTES, syncDirectory } from './atomic-file';
+import { syncDirectory } from './atomic-file';
+import { checkPartitionRoom } from './partition-limits';
 import { lockDataDir } from './data-dir-lock';
 import { LogStorageError, TopicExistsError, UnknownTopicError } from './errors';
 import { OpenFileCache } from './open-file-cache';
@@ -194,19 +195,7 @@ export class LogManager implements PartitionStore {
   /** `partitions` new ones, making `total` for the topic. */
   private checkRoomFor(name: string, partitions: number, total = partitions): void {
     const perTopic = this.options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
-    if (!Number.isInteger(partitions) || partitions < 1 || total > perTopic) {
-      throw new KafkaError('INVALID_PARTITIONS', `${total} partitions requested for ${name}; allowed: 1 to ${perTopic}`);
-    }
-    const cap = this.options.maxPartitions;
-    if (cap !== undefined && this.partitionCount + partitions > cap) {
-      throw new KafkaError(
-        'POLICY_VIOLATION',
-        `creating ${name} with ${partitions} partitions would bring this broker to ${this.partitionCount + partitions} partitions; max.partitions is ${cap}`,
-      );
-    }
-    if (Buffer.byteLength(partitionDirName(name, total - 1)) > MAX_FILE_NAME_BYTES) {
-      throw new KafkaError('INVALID_PARTITIONS', `${name}-${total - 1} would be longer than ${MAX_FILE_NAME_BYTES} bytes, too long for a directory name`);
-    }
+    checkPartitionRoom({ topic: name, adding: partitions, total, perTopic, stored: this.partitionCount, cap: this.options.maxPartitions });
   }
 
   /** Renames the partition directories aside first, so a crash mid-delete never leaves half a topic. */
