@@ -15,8 +15,15 @@ import { listGroupsHandler } from './16-list-groups';
 import { apiVersionsHandler } from './18-api-versions';
 import { createTopicsHandler } from './19-create-topics';
 import { deleteTopicsHandler } from './20-delete-topics';
+import { deleteRecordsHandler } from './21-delete-records';
+import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch';
+import { describeConfigsHandler } from './32-describe-configs';
+import { alterConfigsHandler } from './33-alter-configs';
+import { createPartitionsHandler } from './37-create-partitions';
 import { deleteGroupsHandler } from './42-delete-groups';
+import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs';
 import { offsetDeleteHandler } from './47-offset-delete';
+import { describeClusterHandler } from './60-describe-cluster';
 
 /** Every API this broker serves; ApiVersions reports exactly this list. */
 export function brokerHandlers(): RegisteredHandler[] {
@@ -36,8 +43,15 @@ export function brokerHandlers(): RegisteredHandler[] {
     listGroupsHandler,
     createTopicsHandler,
     deleteTopicsHandler,
+    deleteRecordsHandler,
+    offsetForLeaderEpochHandler,
+    describeConfigsHandler,
+    alterConfigsHandler,
+    createPartitionsHandler,
     deleteGroupsHandler,
+    incrementalAlterConfigsHandler,
     offsetDeleteHandler,
+    describeClusterHandler,
   ];
   handlers.push(apiVersionsHandler(() => handlers));
   return handlers;
