@@ -10,6 +10,9 @@ import { createDispatcher } from './dispatcher';
 import { KafkaServer } from './server';
 import { brokerHandlers } from './handlers/registry';
 import { ConnectionOptions, connectionSettings } from './connection-settings';
+import { FileGroupStore } from '../group-store/file-group-store';
+import { GroupCoordinator } from '../groups/group-coordinator';
+import type { GroupCoordinatorConfig } from '../groups/group-config';
 
 export interface BrokerOptions extends ConnectionOptions {
   dataDir: string;
@@ -27,6 +30,8 @@ export interface BrokerOptions extends ConnectionOptions {
   logDefaults?: Partial<LogConfig>;
   /** Kafka: log.cleaner.backoff.ms, the pause between the log cleaner's passes (default 15000). */
   logCleanerBackoffMs?: number;
+  /** The group coordinator's settings (group.initial.rebalance.delay.ms and the rest, camelCase). */
+  groups?: Partial<GroupCoordinatorConfig>;
   log?: (line: string) => void;
 }
 
@@ -47,6 +52,7 @@ export class Broker {
   private constructor(
     private readonly state: BrokerState,
     private readonly logManager: LogManager,
+    private readonly groupStore: FileGroupStore,
     private readonly server: KafkaServer,
     readonly host: string,
     readonly port: number,
@@ -66,8 +72,23 @@ export class Broker {
       cleanerBackoffMs: options.logCleanerBackoffMs,
       log,
     });
+    let groupStore: FileGroupStore;
+    let groupCoordinator: GroupCoordinator;
+    try {
+      groupStore = FileGroupStore.open(options.dataDir, { log });
+      try {
+        groupCoordinator = new GroupCoordinator(groupStore, { ...options.groups, log, topicExists: (topic) => logs.hasTopic(topic) });
+      } catch (error) {
+        groupStore.close();
+        throw error;
+      }
+    } catch (error) {
+      logs.close();
+      throw error;
+    }
     const state: BrokerState = {
-      stores: { partitions: logs },
+      stores: { partitions: logs, groups: groupStore },
+      groupCoordinator,
       identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
       topicDefaults: { numPartitions: options.numPartitions ?? 4, autoCreateTopics: options.autoCreateTopics ?? true },
       appends: new AppendNotifier(),
@@ -83,15 +104,18 @@ export class Broker {
     try {
       address = await server.listen();
     } catch (error) {
+      groupCoordinator.stop();
+      groupStore.close();
       logs.close();
       throw error;
     }
     state.identity.advertisedPort = address.port;
     logs.startBackgroundTasks();
+    groupCoordinator.start();
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
     log(`limits: max.partitions=${limits.maxPartitions} (${logs.partitionCount} in use), segment files open at once ≤ ${limits.maxOpenFiles}, open-file limit ${limits.openFileLimit ?? 'unknown'}`);
     log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
-    return new Broker(state, logs, server, address.address, address.port);
+    return new Broker(state, logs, groupStore, server, address.address, address.port);
   }
 
   get logs(): LogManager {
@@ -102,7 +126,10 @@ export class Broker {
   async stop(): Promise<void> {
     this.state.stopping = true;
     this.state.appends.wakeAll();
+    // Waiting JoinGroups and SyncGroups are answered first, or closing would wait for their rebalance.
+    this.state.groupCoordinator.stop();
     await this.server.close();
+    this.groupStore.close();
     this.logManager.close();
   }
 }

@@ -3,12 +3,12 @@ import { ATTRIBUTES_POS, BATCH_HEADER_SIZE, BATCH_LENGTH_POS, CRC_POS, LOG_OVERH
 import { compressRecords, decompressRecords, UnsupportedCompressionError } from '../protocol/compression';
 import { KafkaError } from '../protocol/error-codes';
 import { InvalidBatchError } from './errors';
-import { LogConfig, TopicCompressionType, isCompacted } from './log-config';
+import { LogConfig, BrokerCompressionType, isCompacted } from './log-config';
 import { readRawRecords } from './cleaner/batch-rewrite';
 import type { ValidatedAppend } from './append-validation';
 
 /** compression.type → the batch codec it asks for; `producer` keeps whatever the producer sent. */
-const TARGET_CODEC: Record<TopicCompressionType, number | undefined> = {
+const TARGET_CODEC: Record<BrokerCompressionType, number | undefined> = {
   producer: undefined,
   uncompressed: 0,
   gzip: 1,

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
-import { LogConfig, deletesByRetention, isCompacted } from './log-config';
+import * as path from 'node:path';
+import { LogConfig, deletesOldSegments, isCompacted, timestampBounds } from './log-config';
 import { LogSegment, TimestampAndOffset } from './segment';
-import { LogStorageError, OffsetOutOfRangeError } from './errors';
+import { LogStorageError, NotEnoughReplicasError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
 import { applyTopicRecordPolicy } from './append-rewrite';
 import { syncDirectory } from './atomic-file';
-import type { AppendResult, ReadResult, StoredPartition } from '../ports/partition-store';
+import type { AppendOptions, AppendResult, ReadResult, StoredPartition } from '../ports/partition-store';
 import { MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
 import type { CleanableLog } from './cleaner/cleaner';
 
@@ -22,6 +23,8 @@ export interface OpenOptions {
   files?: OpenFileCache;
   /** The log cleaner may have rewritten this log: offsets may skip between batches (see log-loader). */
   mayHaveBeenCleaned?: boolean;
+  /** A log start offset moved up by DeleteRecords before the last stop (Kafka's log-start-offset-checkpoint). */
+  logStartOffset?: number;
 }
 
 const MAX_RELATIVE_OFFSET = 0x7fffffff;
@@ -34,6 +37,8 @@ export class PartitionLog implements StoredPartition, CleanableLog {
   private backgroundFlush: Promise<void> | undefined;
   private flushFailure: Error | undefined;
   private closed = false;
+  /** Raised by DeleteRecords; may lie inside the first segment. */
+  private startOffset = 0;
 
   private constructor(
     readonly dir: string,
@@ -51,11 +56,18 @@ export class PartitionLog implements StoredPartition, CleanableLog {
     const files = options.files ?? new OpenFileCache(MIN_OPEN_FILES);
     const allowOffsetGaps = (options.mayHaveBeenCleaned ?? false) || isCompacted(config);
     const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files, allowOffsetGaps);
-    return new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
+    const log = new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
+    log.startOffset = Math.min(options.logStartOffset ?? 0, log.logEndOffset);
+    return log;
   }
 
   get logStartOffset(): number {
-    return this.segments[0].baseOffset;
+    return Math.max(this.startOffset, this.segments[0].baseOffset);
+  }
+
+  /** The topic and partition this log holds, from its directory name (for messages). */
+  private get name(): string {
+    return path.basename(this.dir);
   }
 
   get logEndOffset(): number {
@@ -127,24 +139,32 @@ export class PartitionLog implements StoredPartition, CleanableLog {
   }
 
   /** Validates, assigns offsets, writes and (per the flush policy) flushes one or more batches. */
-  append(data: Buffer): AppendResult {
+  append(data: Buffer, options: AppendOptions = {}): AppendResult {
     if (this.flushFailure) throw new LogStorageError(this.dir, `an earlier flush failed: ${this.flushFailure.message}`);
-    let validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes);
+    if (options.acks === -1 && this.config.minInsyncReplicas > 1) {
+      const cut = this.name.lastIndexOf('-');
+      throw new NotEnoughReplicasError(this.name.slice(0, cut), Number(this.name.slice(cut + 1)), this.config.minInsyncReplicas);
+    }
+    const now = this.now();
+    const logAppendTime = this.config.messageTimestampType === 'LogAppendTime';
+    const timestamps = { type: this.config.messageTimestampType, now, ...timestampBounds(this.config) };
+    let validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes, timestamps);
     const rewritten = applyTopicRecordPolicy(data, validated, this.config, this.dir);
     if (rewritten !== data) {
       // Recompressed: sizes changed, so the limits are checked again on what will be stored (as Kafka does).
       data = rewritten;
-      validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes);
+      validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes, timestamps);
     }
     const baseOffset = this.logEndOffset;
     this.maybeRoll(data.length, validated.maxTimestamp, baseOffset + validated.recordCount - 1);
     const batches = assignOffsets(data, validated, baseOffset);
     this.activeSegment.append(data, batches);
     this.unflushedRecords += validated.recordCount;
-    const appendTime = this.now();
+    const appendTime = now;
     if (this.unflushedRecords >= this.config.flushMessages) this.flush();
     else this.flushIfDue(appendTime);
     return {
+      logAppendTimeMs: logAppendTime ? now : -1,
       baseOffset,
       lastOffset: baseOffset + validated.recordCount - 1,
       recordCount: validated.recordCount,
@@ -203,10 +223,35 @@ export class PartitionLog implements StoredPartition, CleanableLog {
   /** The first record with a timestamp ≥ `timestamp`; undefined when every record is older. */
   offsetForTimestamp(timestamp: number): TimestampAndOffset | undefined {
     for (const segment of this.segments) {
+      if (segment.nextOffset <= this.logStartOffset) continue;
       const found = segment.offsetForTimestamp(timestamp);
-      if (found) return found;
+      if (found) return { ...found, offset: Math.max(found.offset, this.logStartOffset) };
     }
     return undefined;
+  }
+
+  /** The first record with the largest timestamp (ListOffsets MAX_TIMESTAMP); undefined when the log is empty. */
+  maxTimestampOffset(): TimestampAndOffset | undefined {
+    let best: LogSegment | undefined;
+    for (const segment of this.segments) {
+      if (segment.size > 0 && segment.nextOffset > this.logStartOffset && (!best || segment.maxTimestamp > best.maxTimestamp)) best = segment;
+    }
+    if (!best) return undefined;
+    const found = best.offsetForTimestamp(best.maxTimestamp);
+    return found && { ...found, offset: Math.max(found.offset, this.logStartOffset) };
+  }
+
+  /**
+   * Moves the log start up to `offset` and deletes the segments wholly below it (DeleteRecords). The
+   * caller records the new start durably. OffsetOutOfRangeError past the high watermark.
+   */
+  deleteRecordsBefore(offset: number): number {
+    if (offset > this.highWatermark || offset < 0) throw new OffsetOutOfRangeError(offset, this.logStartOffset, this.highWatermark);
+    if (offset <= this.logStartOffset) return this.logStartOffset;
+    this.startOffset = offset;
+    if (this.activeSegment.nextOffset <= offset) this.roll();
+    while (this.segments.length > 1 && this.segments[0].nextOffset <= offset) this.deleteOldestSegment();
+    return this.logStartOffset;
   }
 
   /**
@@ -256,7 +301,7 @@ export class PartitionLog implements StoredPartition, CleanableLog {
   /** Deletes whole oldest segments past retention.ms or retention.bytes (cleanup.policy with delete only); returns how many went. */
   enforceRetention(now = this.now()): number {
     let deleted = 0;
-    if (!deletesByRetention(this.config)) return deleted;
+    if (!deletesOldSegments(this.config)) return 0;
     const { retentionMs, retentionBytes } = this.config;
     const expired = (s: LogSegment) => retentionMs >= 0 && s.size > 0 && s.maxTimestamp < now - retentionMs;
     while (expired(this.segments[0])) {

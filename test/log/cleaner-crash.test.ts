@@ -10,7 +10,7 @@ import { readAll } from '../helpers/read-log';
 
 const CHILD = path.resolve(__dirname, '../helpers/crash-cleaner.js');
 const PHASES = ['map-built', 'cleaned-written', 'swap-committed', 'swap-installed', 'segment-removed'] as const;
-const KILLS = byMode(12, 48);
+const KILLS = byMode(6, 48);
 
 interface Expected {
   key: string;
