@@ -18,10 +18,10 @@ const TARGET_CODEC: Record<BrokerCompressionType, number | undefined> = {
 };
 
 /** The batch at `position` with its records section in `codec`; everything else (offsets, producer, timestamps) as it was. */
-function recompress(data: Buffer, position: number, size: number, codec: number): Buffer {
+function recompress(data: Buffer, position: number, size: number, codec: number, level: number | undefined): Buffer {
   const from = compressionOf(data.readInt16BE(position + ATTRIBUTES_POS));
   const plain = decompressRecords(from, data.subarray(position + BATCH_HEADER_SIZE, position + size));
-  const section = codec === 0 ? plain : compressRecords(codec, plain);
+  const section = codec === 0 ? plain : compressRecords(codec, plain, level);
   const out = Buffer.alloc(BATCH_HEADER_SIZE + section.length);
   data.copy(out, 0, position, position + BATCH_HEADER_SIZE);
   section.copy(out, BATCH_HEADER_SIZE);
@@ -29,6 +29,13 @@ function recompress(data: Buffer, position: number, size: number, codec: number)
   out.writeInt16BE((out.readInt16BE(ATTRIBUTES_POS) & ~0x07) | codec, ATTRIBUTES_POS);
   out.writeUInt32BE(computeBatchCrc(out, 0, out.length), CRC_POS);
   return out;
+}
+
+/** Kafka 3.8's compression.gzip.level / compression.zstd.level for the codec the broker compresses with. */
+function levelFor(codec: number, config: Readonly<LogConfig>): number | undefined {
+  if (codec === 1) return config.compressionGzipLevel;
+  if (codec === 4) return config.compressionZstdLevel;
+  return undefined;
 }
 
 function asBatchError(error: unknown, batchIndex: number, position: number): Error {
@@ -64,7 +71,7 @@ export function applyTopicRecordPolicy(data: Buffer, validated: ValidatedAppend,
         parts.push(whole);
         return;
       }
-      parts.push(recompress(data, batch.position, batch.size, target));
+      parts.push(recompress(data, batch.position, batch.size, target, levelFor(target, config)));
       changed = true;
     } catch (error) {
       throw asBatchError(error, index, batch.position);
