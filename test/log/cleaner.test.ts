@@ -137,6 +137,27 @@ describe('log cleaner (cleanup.policy=compact)', () => {
     manager.close();
   });
 
+  it('lets appends, rolls and reads go on while a cleaning is under way, and loses none of them', async () => {
+    const manager = LogManager.open(tmp());
+    manager.createTopic('busy', 1, COMPACTED);
+    const log = manager.partition('busy', 0);
+    produceHistory(log);
+    log.roll();
+    const cleaning = manager.cleanNow();
+    const added: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      added.push(log.append(keyed([[`new-${i}`, `n${i}`]])).baseOffset);
+      if (i % 10 === 9) log.roll();
+      assert.ok(readAll(log).records.length > 0);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const [result] = await cleaning;
+    assert.ok(result.segmentsRewritten > 0);
+    const records = readAll(log).records;
+    for (const [i, offset] of added.entries()) assert.deepEqual(records.find((r) => r.offset === offset), { offset, key: `new-${i}`, value: `n${i}` });
+    manager.close();
+  });
+
   it('finishes a committed swap and discards an unfinished cleaned file at open', async () => {
     const manager = LogManager.open(tmp());
     manager.createTopic('c', 1, COMPACTED);

@@ -98,16 +98,34 @@ interface OffsetMap {
   endOffset: number;
 }
 
-function* batchesOf(segment: LogSegment): Generator<{ batch: Buffer; lastOffset: number }> {
-  for (const loc of segment.batchesFrom(0)) yield { batch: segment.readBytes(loc.position, loc.size), lastOffset: loc.lastOffset };
+/** How much the cleaner reads between two turns of the event loop, so that produce and fetch go on meanwhile. */
+const BYTES_BETWEEN_YIELDS = 4 * 1024 * 1024;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The batches of a closed segment, yielding to the event loop every few MB. A closed segment
+ * never changes, but it may be deleted meanwhile (retention, DeleteRecords, topic deletion):
+ * reading it then throws, and the cleaning of this log is given up until the next pass.
+ */
+async function* batchesOf(segment: LogSegment): AsyncGenerator<{ batch: Buffer; lastOffset: number }> {
+  let sinceYield = 0;
+  for (const loc of segment.batchesFrom(0)) {
+    yield { batch: segment.readBytes(loc.position, loc.size), lastOffset: loc.lastOffset };
+    sinceYield += loc.size;
+    if (sinceYield >= BYTES_BETWEEN_YIELDS) {
+      sinceYield = 0;
+      await yieldToEventLoop();
+    }
+  }
 }
 
-function buildOffsetMap(segments: readonly LogSegment[], plan: CleaningPlan, scan: ProducerScan, maxKeys: number): OffsetMap {
+async function buildOffsetMap(segments: readonly LogSegment[], plan: CleaningPlan, scan: ProducerScan, maxKeys: number): Promise<OffsetMap> {
   const map: OffsetMap = { latest: new Map(), latestOffset: -1, endOffset: plan.firstDirtyOffset };
   const dirty = segments.filter((s, i) => i < segments.length - 1 && s.baseOffset >= plan.firstDirtyOffset && s.nextOffset <= plan.firstUncleanableOffset);
   for (let i = 0; i < dirty.length; i++) {
     if (i > 0 && map.latest.size >= maxKeys) break;
-    for (const { batch } of batchesOf(dirty[i])) {
+    for await (const { batch } of batchesOf(dirty[i])) {
       const header = readBatchHeader(batch);
       if (isControlBatch(header.attributes) || scan.abortedBatches.has(header.baseOffset)) continue;
       for (const record of readRawRecords(batch)) {
@@ -130,8 +148,6 @@ function retained(record: RawRecord, map: OffsetMap, horizon: number | undefined
   return !record.isTombstone || horizon === undefined || now < horizon;
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * One cleaning of `log` (Kafka's Cleaner.doClean): maps each key of the dirty
  * section to its latest offset, then rewrites every segment from the log start
@@ -142,7 +158,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  */
 export async function cleanLog(log: CleanableLog, plan: CleaningPlan, scan: ProducerScan, options: CleaningOptions): Promise<CleaningResult> {
   const config = log.currentConfig;
-  const map = buildOffsetMap(log.allSegments(), plan, scan, options.maxMapKeys);
+  const map = await buildOffsetMap(log.allSegments(), plan, scan, options.maxMapKeys);
+  if (!log.isOpen) return { endOffset: -1, segmentsRewritten: 0, recordsRemoved: 0, bytesBefore: 0, bytesAfter: 0 };
   const result: CleaningResult = { endOffset: map.endOffset, segmentsRewritten: 0, recordsRemoved: 0, bytesBefore: 0, bytesAfter: 0 };
   const targets = log.allSegments().filter((s, i, all) => i < all.length - 1 && s.baseOffset < map.endOffset);
   options.onPhase?.('map-built', targets[0]?.baseOffset ?? -1);
@@ -153,7 +170,7 @@ export async function cleanLog(log: CleanableLog, plan: CleaningPlan, scan: Prod
     const writer = new CleanedSegmentWriter(log.dir, segment.baseOffset);
     let changed = false;
     try {
-      for (const { batch, lastOffset } of batchesOf(segment)) {
+      for await (const { batch, lastOffset } of batchesOf(segment)) {
         const header = readBatchHeader(batch);
         if (isControlBatch(header.attributes)) {
           writer.append(batch);
@@ -183,13 +200,18 @@ export async function cleanLog(log: CleanableLog, plan: CleaningPlan, scan: Prod
       writer.abandon();
       throw error;
     }
-    if (writer.size === 0 && log.allSegments()[0] !== segment) {
+    if (writer.size === 0 && log.allSegments()[0] !== segment && log.allSegments().includes(segment)) {
       // Nothing left: the segment goes (one unlink), as Kafka's grouping would fold it into a neighbour.
       writer.abandon();
       log.removeSegment(segment);
       options.onPhase?.('segment-removed', segment.baseOffset);
       result.segmentsRewritten++;
       continue;
+    }
+    // The event loop ran while the segment was read: it must still be this log's before it is replaced.
+    if (!log.isOpen || !log.allSegments().includes(segment)) {
+      writer.abandon();
+      return { ...result, endOffset: -1 };
     }
     options.onPhase?.('cleaned-written', segment.baseOffset);
     commitSwap(log.dir, segment.baseOffset);

@@ -93,7 +93,7 @@ export class LogCleaner {
         const now = this.options.now();
         let plan = planCleaning(log, this.firstDirty.get(name), now);
         if (!worthCleaning(plan, log.currentConfig, force)) continue;
-        const scan = scanProducers(log.allSegments());
+        const scan = await scanProducers([...log.allSegments()]);
         if (scan.firstUnstableOffset !== undefined) plan = planCleaning(log, this.firstDirty.get(name), now, scan.firstUnstableOffset);
         if (plan.dirtyBytes === 0) continue;
         if (!this.firstDirty.has(name)) {

@@ -21,15 +21,23 @@ function markerType(segment: LogSegment, position: number, size: number): number
   return record?.key && record.key.length >= 4 ? record.key.readInt16BE(2) : undefined;
 }
 
+/** Batch headers read between two turns of the event loop. */
+const HEADERS_BETWEEN_YIELDS = 20_000;
+
 /**
  * Walks every batch header of the log (active segment included), as Kafka's
  * producer state and transaction index would answer. Only control batches are read whole.
  */
-export function scanProducers(segments: readonly LogSegment[]): ProducerScan {
+export async function scanProducers(segments: readonly LogSegment[]): Promise<ProducerScan> {
+  let sinceYield = 0;
   const scan: ProducerScan = { lastDataBatchOfProducer: new Map(), abortedBatches: new Set(), firstUnstableOffset: undefined };
   const open = new Map<number, number[]>();
   for (const segment of segments) {
     for (const loc of segment.batchesFrom(0)) {
+      if (++sinceYield >= HEADERS_BETWEEN_YIELDS) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       const header = readBatchHeader(segment.readBytes(loc.position, BATCH_HEADER_SIZE));
       if (header.producerId < 0) continue;
       if (isControlBatch(header.attributes)) {
