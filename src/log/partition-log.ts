@@ -117,7 +117,9 @@ export class PartitionLog implements StoredPartition, CleanableLog {
       install();
     } catch (error) {
       // Whichever file the failed step left under the segment's name is whole: the old one, or the committed clean one.
-      this.segments[index] = LogSegment.open(this.dir, old.baseOffset, this.config, this.files);
+      const reopened = LogSegment.open(this.dir, old.baseOffset, this.config, this.files);
+      reopened.recover(false, this.config.maxMessageBytes);
+      this.segments[index] = reopened;
       throw error;
     }
     const fresh = LogSegment.open(this.dir, old.baseOffset, this.config, this.files);

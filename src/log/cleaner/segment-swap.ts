@@ -70,7 +70,14 @@ export function commitSwap(dir: string, baseOffset: number): void {
 export function installSwap(dir: string, baseOffset: number): void {
   fs.rmSync(segmentFile(dir, baseOffset, INDEX_SUFFIX), { force: true });
   fs.rmSync(segmentFile(dir, baseOffset, TIME_INDEX_SUFFIX), { force: true });
-  fs.renameSync(swapPath(dir, baseOffset), segmentFile(dir, baseOffset, LOG_SUFFIX));
+  try {
+    fs.renameSync(swapPath(dir, baseOffset), segmentFile(dir, baseOffset, LOG_SUFFIX));
+  } catch (error) {
+    // The old segment is whole and stays in use; a swap left behind would come back at the next open, even
+    // after retention had deleted the segment. So the cleaning is given up (the next pass does it again).
+    fs.rmSync(swapPath(dir, baseOffset), { force: true });
+    throw error;
+  }
   syncDirectory(dir);
 }
 
