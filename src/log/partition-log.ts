@@ -108,29 +108,35 @@ export class PartitionLog implements StoredPartition, CleanableLog {
     return this.segments;
   }
 
-  /** For the log cleaner: `install` puts the cleaned file in place of `old`'s, which is then opened afresh. */
-  replaceSegment(old: LogSegment, install: () => void): void {
-    const index = this.segments.indexOf(old);
-    if (index < 0 || index === this.segments.length - 1) throw new LogStorageError(old.logPath, 'is not a closed segment of this log');
-    old.close();
+  /**
+   * For the log cleaner: `install` puts the cleaned file in place of the first of the consecutive closed
+   * segments `olds` (all or nothing), which is opened afresh with rebuilt indexes; then the rest leave the
+   * log and `removeRest` deletes their files.
+   */
+  replaceSegments(olds: readonly LogSegment[], install: () => void, removeRest: () => void): void {
+    const index = this.segments.indexOf(olds[0]);
+    const consecutive = index >= 0 && olds.every((s, i) => this.segments[index + i] === s);
+    if (!consecutive || index + olds.length > this.segments.length - 1) throw new LogStorageError(olds[0].logPath, 'is not a run of closed segments of this log');
+    for (const old of olds) old.close();
     try {
       install();
     } catch (error) {
-      // Whichever file the failed step left under the segment's name is whole: the old one, or the committed clean one.
-      const reopened = LogSegment.open(this.dir, old.baseOffset, this.config, this.files);
-      reopened.recover(false, this.config.maxMessageBytes);
-      this.segments[index] = reopened;
+      // Nothing was replaced: the old files are whole and stay in use.
+      const reopened = olds.map((old) => LogSegment.open(this.dir, old.baseOffset, this.config, this.files));
+      for (const segment of reopened) segment.recover(false, this.config.maxMessageBytes);
+      this.segments.splice(index, olds.length, ...reopened);
       throw error;
     }
-    const fresh = LogSegment.open(this.dir, old.baseOffset, this.config, this.files);
+    const fresh = LogSegment.open(this.dir, olds[0].baseOffset, this.config, this.files);
     fresh.recover(false, this.config.maxMessageBytes);
     fresh.flush();
-    this.segments[index] = fresh;
+    this.segments.splice(index, olds.length, fresh);
+    removeRest();
   }
 
   removeSegment(segment: LogSegment): void {
     const index = this.segments.indexOf(segment);
-    if (index <= 0 || index === this.segments.length - 1) throw new LogStorageError(segment.logPath, 'is not a closed segment after the first');
+    if (index < 0 || index === this.segments.length - 1) throw new LogStorageError(segment.logPath, 'is not a closed segment after the first');
     this.segments.splice(index, 1);
     segment.deleteFiles();
     syncDirectory(this.dir);

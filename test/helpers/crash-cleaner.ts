@@ -1,6 +1,7 @@
 // Child process for the cleaner's crash test: appends keyed batches (flushed before each is
 // reported as "A <baseOffset> <seq> <count>") and runs the log cleaner every few appends. Given a
-// phase, it SIGKILLs itself when the cleaner reaches that durable step for the `skip`+1-th time.
+// phase, it SIGKILLs itself when the cleaner reaches that durable step for the `skip`+1-th time
+// while replacing a group of segments (more than one, so that the group note is in play).
 import * as fs from 'node:fs';
 import { LogManager } from '../../src/log/log-manager';
 import type { CleanerPhase } from '../../src/log/cleaner/cleaner';
@@ -11,8 +12,8 @@ const [dataDir, firstSeqArg, killPhase, skipArg] = process.argv.slice(2);
 let skip = Number(skipArg);
 const logs = LogManager.open(dataDir, {
   defaults: CLEANER_CRASH_DEFAULTS,
-  onCleanerPhase: (phase: CleanerPhase) => {
-    if (phase !== killPhase) return;
+  onCleanerPhase: (phase: CleanerPhase, _base: number, segments: number) => {
+    if (phase !== killPhase || segments < 2) return;
     if (skip-- > 0) return;
     fs.writeSync(1, `K ${phase}\n`);
     process.kill(process.pid, 'SIGKILL');

@@ -9,7 +9,7 @@ import { CLEANER_CRASH_DEFAULTS, CLEANER_CRASH_TOPIC, CLEANER_CRASH_TOPIC_CONFIG
 import { readAll } from '../helpers/read-log';
 
 const CHILD = path.resolve(__dirname, '../helpers/crash-cleaner.js');
-const PHASES = ['map-built', 'cleaned-written', 'swap-committed', 'swap-installed', 'segment-removed'] as const;
+const PHASES = ['map-built', 'cleaned-written', 'swap-committed', 'swap-installed', 'members-removed'] as const;
 const KILLS = byMode(6, 48);
 
 interface Expected {

@@ -64,8 +64,10 @@ describe('log cleaner (cleanup.policy=compact)', () => {
     assert.ok(log.segmentCount > 4, `${log.segmentCount} segments`);
     const endBefore = log.logEndOffset;
 
+    const segmentsBefore = log.segmentCount;
     const [first] = await manager.cleanNow();
     assert.ok(first.recordsRemoved > 30, `removed ${first.recordsRemoved}`);
+    assert.ok(log.segmentCount < segmentsBefore, `small cleaned neighbours are merged: ${segmentsBefore} → ${log.segmentCount} segments`);
     const afterFirst = readAll(log);
     assert.equal(log.logEndOffset, endBefore, 'log end unchanged');
     assert.equal(log.logStartOffset, 0, 'log start unchanged');
@@ -179,6 +181,32 @@ describe('log cleaner (cleanup.policy=compact)', () => {
     assert.deepEqual(records.filter((r) => r.offset >= secondSegmentBase), original.filter((r) => r.offset >= secondSegmentBase));
     assert.deepEqual(fs.readdirSync(dir).filter((f) => /cleaned|swap/.test(f)), []);
     reopened.close();
+  });
+
+  it('finishes a group interrupted after its commit, or after its rename, without doubling the merged segments', async () => {
+    for (const stage of ['swap', 'renamed'] as const) {
+      const dir = path.join(tmp(), stage);
+      const manager = LogManager.open(dir);
+      manager.createTopic('g', 1, COMPACTED);
+      const log = manager.partition('g', 0);
+      produceHistory(log);
+      const original = readAll(log).records;
+      const [first, second, third] = log.describeSegments();
+      manager.close();
+      const partition = path.join(dir, 'g-0');
+      const file = (base: number, suffix = '') => path.join(partition, String(base).padStart(20, '0') + '.log' + suffix);
+      const merged = Buffer.concat([fs.readFileSync(file(first.baseOffset)), fs.readFileSync(file(second.baseOffset))]);
+      fs.writeFileSync(file(first.baseOffset, '.group'), `${second.baseOffset}\n`);
+      if (stage === 'swap') fs.writeFileSync(file(first.baseOffset, '.swap'), merged);
+      else fs.writeFileSync(file(first.baseOffset), merged);
+      const reopened = LogManager.open(dir);
+      const bases = reopened.partition('g', 0).describeSegments().map((d) => d.baseOffset);
+      assert.equal(bases.includes(second.baseOffset), false, `${stage}: the merged segment is gone`);
+      assert.ok(bases.includes(third.baseOffset));
+      assert.deepEqual(readAll(reopened.partition('g', 0)).records, original, `${stage}: every record once`);
+      assert.deepEqual(fs.readdirSync(partition).filter((f) => /cleaned|swap|group/.test(f)), []);
+      reopened.close();
+    }
   });
 
   it('drops aborted transactional records, keeps markers, and keeps a producer\'s last batch (maybe empty)', async () => {

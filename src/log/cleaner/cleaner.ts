@@ -3,10 +3,10 @@ import type { LogConfig } from '../log-config';
 import type { LogSegment } from '../segment';
 import { RawRecord, deleteHorizonOf, readRawRecords, rebuildBatch } from './batch-rewrite';
 import { ProducerScan, scanProducers } from './producer-scan';
-import { CleanedSegmentWriter, commitSwap, installSwap } from './segment-swap';
+import { CleanedSegmentWriter, commitSwap, installSwap, removeGroupMembers, writeGroup } from './segment-swap';
 
 /** Where a cleaning can be observed (and, in the crash test, killed): after each durable step of one segment. */
-export type CleanerPhase = 'map-built' | 'cleaned-written' | 'swap-committed' | 'swap-installed' | 'segment-removed';
+export type CleanerPhase = 'map-built' | 'cleaned-written' | 'swap-committed' | 'swap-installed' | 'members-removed' | 'segment-removed';
 
 /** What the cleaner needs from a partition log (PartitionLog implements it). */
 export interface CleanableLog {
@@ -16,10 +16,11 @@ export interface CleanableLog {
   /** Every segment, oldest first; the last is the active one, never cleaned. */
   allSegments(): readonly LogSegment[];
   /**
-   * Closes `old`, runs `install` (which puts the cleaned file in its place) and
-   * opens the segment again, rebuilding its indexes.
+   * Closes the consecutive segments `olds`, runs `install` (which puts the cleaned
+   * file in the first one's place, all or nothing), opens that again with rebuilt
+   * indexes, drops the rest from the log and runs `removeRest` to delete their files.
    */
-  replaceSegment(old: LogSegment, install: () => void): void;
+  replaceSegments(olds: readonly LogSegment[], install: () => void, removeRest: () => void): void;
   /** Deletes a closed segment that cleaning emptied (never the first: it holds the log start offset). */
   removeSegment(segment: LogSegment): void;
 }
@@ -50,7 +51,8 @@ export interface CleaningOptions {
   now: number;
   /** Stop mapping new keys past this many (at a segment boundary), as Kafka's dedupe buffer fills. */
   maxMapKeys: number;
-  onPhase?: (phase: CleanerPhase, segmentBaseOffset: number) => void;
+  /** `segments`: how many old segments the cleaned one replaces. */
+  onPhase?: (phase: CleanerPhase, segmentBaseOffset: number, segments: number) => void;
 }
 
 function keyOf(key: Buffer): string {
@@ -149,12 +151,65 @@ function retained(record: RawRecord, map: OffsetMap, horizon: number | undefined
 }
 
 /**
+ * One batch as cleaning leaves it: the same Buffer when untouched, a rebuilt
+ * one, or undefined when it goes. Control batches stay; records stay when they
+ * are their key's latest (and, for tombstones, before their delete horizon);
+ * a producer's last batch stays even when emptied.
+ */
+function cleanBatch(batch: Buffer, lastOffset: number, map: OffsetMap, scan: ProducerScan, now: number, deleteRetentionMs: number): Buffer | undefined {
+  const header = readBatchHeader(batch);
+  if (isControlBatch(header.attributes)) return batch;
+  const records = readRawRecords(batch);
+  const horizon = deleteHorizonOf(header);
+  const kept = scan.abortedBatches.has(header.baseOffset) ? [] : records.filter((r) => retained(r, map, horizon, now));
+  const needsHorizon = horizon === undefined && kept.some((r) => r.isTombstone);
+  if (kept.length === records.length && !needsHorizon) return batch;
+  const producersLast = header.producerId >= 0 && scan.lastDataBatchOfProducer.get(header.producerId) === lastOffset;
+  if (kept.length === 0 && !producersLast) return undefined;
+  return rebuildBatch(batch, kept, { deleteHorizon: horizon ?? (needsHorizon ? now + deleteRetentionMs : undefined) });
+}
+
+/**
+ * Kafka's groupSegmentsBySize: runs of consecutive segments whose sizes, index
+ * entries and offset span fit in one segment, each cleaned into one file.
+ */
+function groupSegments(segments: readonly LogSegment[], config: Readonly<LogConfig>): LogSegment[][] {
+  const maxOffsetEntries = Math.floor(config.segmentIndexBytes / 8);
+  const maxTimeEntries = Math.floor(config.segmentIndexBytes / 12);
+  const groups: LogSegment[][] = [];
+  let group: LogSegment[] = [];
+  let bytes = 0;
+  let offsetEntries = 0;
+  let timeEntries = 0;
+  for (const segment of segments) {
+    const fits =
+      group.length > 0 &&
+      bytes + segment.size <= config.segmentBytes &&
+      offsetEntries + segment.offsetIndex.entries <= maxOffsetEntries &&
+      timeEntries + segment.timeIndex.entries <= maxTimeEntries &&
+      segment.nextOffset - 1 - group[0].baseOffset <= 0x7fffffff;
+    if (!fits && group.length > 0) {
+      groups.push(group);
+      group = [];
+      bytes = offsetEntries = timeEntries = 0;
+    }
+    group.push(segment);
+    bytes += segment.size;
+    offsetEntries += segment.offsetIndex.entries;
+    timeEntries += segment.timeIndex.entries;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+/**
  * One cleaning of `log` (Kafka's Cleaner.doClean): maps each key of the dirty
  * section to its latest offset, then rewrites every segment from the log start
  * to the end of the mapped section keeping only each key's latest record,
  * tombstones until their delete horizon, control batches, and each producer's
- * last batch. Offsets never change. Each segment is replaced through
- * segment-swap's crash-safe steps; between segments the event loop runs on.
+ * last batch. Offsets never change. Each group of small neighbours is
+ * replaced by one segment through segment-swap's crash-safe steps; the event
+ * loop runs on between groups and every few MB read.
  */
 export async function cleanLog(log: CleanableLog, plan: CleaningPlan, scan: ProducerScan, options: CleaningOptions): Promise<CleaningResult> {
   const config = log.currentConfig;
@@ -162,37 +217,30 @@ export async function cleanLog(log: CleanableLog, plan: CleaningPlan, scan: Prod
   if (!log.isOpen) return { endOffset: -1, segmentsRewritten: 0, recordsRemoved: 0, bytesBefore: 0, bytesAfter: 0 };
   const result: CleaningResult = { endOffset: map.endOffset, segmentsRewritten: 0, recordsRemoved: 0, bytesBefore: 0, bytesAfter: 0 };
   const targets = log.allSegments().filter((s, i, all) => i < all.length - 1 && s.baseOffset < map.endOffset);
-  options.onPhase?.('map-built', targets[0]?.baseOffset ?? -1);
-  for (const segment of targets) {
+  options.onPhase?.('map-built', targets[0]?.baseOffset ?? -1, targets.length);
+  const stillHeld = (group: readonly LogSegment[]) => log.isOpen && group.every((s) => log.allSegments().includes(s));
+  for (const group of groupSegments(targets, config)) {
     await yieldToEventLoop();
-    if (!log.isOpen || !log.allSegments().includes(segment)) return { ...result, endOffset: -1 };
-    result.bytesBefore += segment.size;
-    const writer = new CleanedSegmentWriter(log.dir, segment.baseOffset);
-    let changed = false;
+    if (!stillHeld(group)) return { ...result, endOffset: -1 };
+    const first = group[0];
+    const writer = new CleanedSegmentWriter(log.dir, first.baseOffset);
+    // Folding small neighbours into one is a change in itself.
+    let changed = group.length > 1;
     try {
-      for await (const { batch, lastOffset } of batchesOf(segment)) {
-        const header = readBatchHeader(batch);
-        if (isControlBatch(header.attributes)) {
-          writer.append(batch);
-          continue;
+      for (const segment of group) {
+        result.bytesBefore += segment.size;
+        for await (const { batch, lastOffset } of batchesOf(segment)) {
+          const kept = cleanBatch(batch, lastOffset, map, scan, options.now, config.deleteRetentionMs);
+          if (kept !== batch) {
+            changed = true;
+            result.recordsRemoved += readBatchHeader(batch).recordsCount - (kept ? readBatchHeader(kept).recordsCount : 0);
+          }
+          if (kept) writer.append(kept);
         }
-        const records = readRawRecords(batch);
-        const horizon = deleteHorizonOf(header);
-        const kept = scan.abortedBatches.has(header.baseOffset) ? [] : records.filter((r) => retained(r, map, horizon, options.now));
-        const needsHorizon = horizon === undefined && kept.some((r) => r.isTombstone);
-        result.recordsRemoved += records.length - kept.length;
-        if (kept.length === records.length && !needsHorizon) {
-          writer.append(batch);
-          continue;
-        }
-        changed = true;
-        const producersLast = header.producerId >= 0 && scan.lastDataBatchOfProducer.get(header.producerId) === lastOffset;
-        if (kept.length === 0 && !producersLast) continue;
-        writer.append(rebuildBatch(batch, kept, { deleteHorizon: horizon ?? (needsHorizon ? options.now + config.deleteRetentionMs : undefined) }));
       }
       if (!changed) {
         writer.abandon();
-        result.bytesAfter += segment.size;
+        result.bytesAfter += first.size;
         continue;
       }
       writer.finish();
@@ -200,27 +248,35 @@ export async function cleanLog(log: CleanableLog, plan: CleaningPlan, scan: Prod
       writer.abandon();
       throw error;
     }
-    if (writer.size === 0 && log.allSegments()[0] !== segment && log.allSegments().includes(segment)) {
-      // Nothing left: the segment goes (one unlink), as Kafka's grouping would fold it into a neighbour.
-      writer.abandon();
-      log.removeSegment(segment);
-      options.onPhase?.('segment-removed', segment.baseOffset);
-      result.segmentsRewritten++;
-      continue;
-    }
-    // The event loop ran while the segment was read: it must still be this log's before it is replaced.
-    if (!log.isOpen || !log.allSegments().includes(segment)) {
+    // The event loop ran while the segments were read: they must still be this log's before they are replaced.
+    if (!stillHeld(group)) {
       writer.abandon();
       return { ...result, endOffset: -1 };
     }
-    options.onPhase?.('cleaned-written', segment.baseOffset);
-    commitSwap(log.dir, segment.baseOffset);
-    options.onPhase?.('swap-committed', segment.baseOffset);
-    log.replaceSegment(segment, () => {
-      installSwap(log.dir, segment.baseOffset);
-      options.onPhase?.('swap-installed', segment.baseOffset);
-    });
-    result.segmentsRewritten++;
+    if (writer.size === 0 && log.allSegments()[0] !== first) {
+      // Nothing left: the segments go (one unlink each), never the first of the log (it holds the log start).
+      writer.abandon();
+      for (const segment of group) log.removeSegment(segment);
+      options.onPhase?.('segment-removed', first.baseOffset, group.length);
+      result.segmentsRewritten += group.length;
+      continue;
+    }
+    if (group.length > 1) writeGroup(log.dir, first.baseOffset, group.slice(1).map((s) => s.baseOffset));
+    options.onPhase?.('cleaned-written', first.baseOffset, group.length);
+    commitSwap(log.dir, first.baseOffset);
+    options.onPhase?.('swap-committed', first.baseOffset, group.length);
+    log.replaceSegments(
+      group,
+      () => {
+        installSwap(log.dir, first.baseOffset);
+        options.onPhase?.('swap-installed', first.baseOffset, group.length);
+      },
+      () => {
+        removeGroupMembers(log.dir, first.baseOffset);
+        if (group.length > 1) options.onPhase?.('members-removed', first.baseOffset, group.length);
+      },
+    );
+    result.segmentsRewritten += group.length;
     result.bytesAfter += writer.size;
   }
   return result;

@@ -22,7 +22,7 @@ export interface CleanerOptions {
   report: (line: string) => void;
   maxMapKeys?: number;
   /** Observes each durable step of a segment's replacement. */
-  onPhase?: (phase: CleanerPhase, segmentBaseOffset: number) => void;
+  onPhase?: (phase: CleanerPhase, segmentBaseOffset: number, segments: number) => void;
 }
 
 export interface PartitionCleaning extends CleaningResult {

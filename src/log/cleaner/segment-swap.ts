@@ -1,22 +1,56 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { syncDirectory } from '../atomic-file';
+import { syncDirectory, writeFileAtomically } from '../atomic-file';
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile } from '../file-names';
 
 /**
- * How the cleaner replaces a segment so that a kill -9 at any instant leaves
- * either the old segment or the cleaned one, whole (Kafka's replaceSegments):
+ * How the cleaner replaces a group of consecutive segments by one (its first's
+ * base offset) so that a kill -9 at any instant leaves either the old segments
+ * or the cleaned one, whole (Kafka's replaceSegments):
  *
- *   1. the cleaned batches are written to `<base>.log.cleaned` and fsynced;
+ *   1. the cleaned batches are written to `<base>.log.cleaned` and fsynced; with
+ *      more than one segment, `<base>.log.group` names the later ones (fsynced);
  *   2. `.cleaned` is renamed to `<base>.log.swap` and the directory fsynced: the commit point;
- *   3. the old segment's indexes are removed and `.swap` is renamed over `<base>.log`.
+ *   3. the first segment's indexes are removed and `.swap` is renamed over `<base>.log`;
+ *   4. the later segments named in `.group` are deleted, then `.group` itself.
  *
- * At open, a `.cleaned` file is an unfinished step 1 and is deleted (the old
- * segment is intact); a `.swap` file was committed, so step 3 is finished.
+ * At open, a `.cleaned` file is an unfinished step 1: it and its `.group` are
+ * deleted (the old segments are intact). A `.swap` file was committed: steps 3
+ * and 4 are finished. A `.group` alone means step 4 was under way: it is finished.
  * The indexes of the new segment are rebuilt from its log.
  */
 export const CLEANED_SUFFIX = '.cleaned';
 export const SWAP_SUFFIX = '.swap';
+export const GROUP_SUFFIX = '.group';
+
+function groupPath(dir: string, baseOffset: number): string {
+  return segmentFile(dir, baseOffset, LOG_SUFFIX + GROUP_SUFFIX);
+}
+
+/** Step 1, for a group: the base offsets of the segments after the first that the cleaned one replaces too. */
+export function writeGroup(dir: string, baseOffset: number, laterBases: readonly number[]): void {
+  writeFileAtomically(groupPath(dir, baseOffset), laterBases.join('\n') + '\n');
+}
+
+function readGroup(dir: string, baseOffset: number): number[] {
+  const file = groupPath(dir, baseOffset);
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split('\n').filter((line) => /^\d+$/.test(line)).map(Number);
+}
+
+function deleteSegmentFiles(dir: string, baseOffset: number): void {
+  // The log goes last: index files without their log are removed at open anyway.
+  for (const suffix of [INDEX_SUFFIX, TIME_INDEX_SUFFIX, LOG_SUFFIX]) fs.rmSync(segmentFile(dir, baseOffset, suffix), { force: true });
+}
+
+/** Step 4: the later segments of a group go, then the note naming them. */
+export function removeGroupMembers(dir: string, baseOffset: number): void {
+  const members = readGroup(dir, baseOffset);
+  if (members.length === 0 && !fs.existsSync(groupPath(dir, baseOffset))) return;
+  for (const member of members) deleteSegmentFiles(dir, member);
+  syncDirectory(dir);
+  fs.rmSync(groupPath(dir, baseOffset), { force: true });
+  syncDirectory(dir);
+}
 
 function cleanedPath(dir: string, baseOffset: number): string {
   return segmentFile(dir, baseOffset, LOG_SUFFIX + CLEANED_SUFFIX);
@@ -53,9 +87,11 @@ export class CleanedSegmentWriter {
     this.finished = true;
   }
 
-  /** Gives up: removes the cleaned file; the old segment stays. */
+  /** Gives up: removes the group note, then the cleaned file; the old segments stay. */
   abandon(): void {
     if (!this.finished) fs.closeSync(this.fd);
+    // In this order: a group note without its cleaned file would mean "step 4 under way" at the next open.
+    fs.rmSync(groupPath(this.dir, this.baseOffset), { force: true });
     fs.rmSync(cleanedPath(this.dir, this.baseOffset), { force: true });
   }
 }
@@ -66,36 +102,50 @@ export function commitSwap(dir: string, baseOffset: number): void {
   syncDirectory(dir);
 }
 
-/** Step 3: the committed swap takes the old segment's place. The caller has closed the old segment. */
+/** Step 3: the committed swap takes the first segment's place. The caller has closed the old segments. */
 export function installSwap(dir: string, baseOffset: number): void {
   fs.rmSync(segmentFile(dir, baseOffset, INDEX_SUFFIX), { force: true });
   fs.rmSync(segmentFile(dir, baseOffset, TIME_INDEX_SUFFIX), { force: true });
   try {
     fs.renameSync(swapPath(dir, baseOffset), segmentFile(dir, baseOffset, LOG_SUFFIX));
   } catch (error) {
-    // The old segment is whole and stays in use; a swap left behind would come back at the next open, even
-    // after retention had deleted the segment. So the cleaning is given up (the next pass does it again).
+    // The old segments are whole and stay in use; a swap left behind would come back at the next open, even
+    // after retention had deleted them. So the cleaning is given up (the next pass does it again).
+    fs.rmSync(groupPath(dir, baseOffset), { force: true });
     fs.rmSync(swapPath(dir, baseOffset), { force: true });
     throw error;
   }
   syncDirectory(dir);
 }
 
-const LEFTOVER = new RegExp(`^(\\d{20})\\${LOG_SUFFIX}(\\${CLEANED_SUFFIX}|\\${SWAP_SUFFIX})$`);
+const LEFTOVER = new RegExp(`^(\\d{20})\\${LOG_SUFFIX}(\\${CLEANED_SUFFIX}|\\${SWAP_SUFFIX}|\\${GROUP_SUFFIX})$`);
 
-/** What a crash mid-clean left in `dir`: cleaned files are removed, committed swaps installed. Returns what was done. */
+/** What a crash mid-clean left in `dir`: unfinished cleanings are removed, committed ones finished. */
 export function finishInterruptedSwaps(dir: string): { discarded: number[]; installed: number[] } {
   const done = { discarded: [] as number[], installed: [] as number[] };
+  const found = new Map<number, Set<string>>();
   for (const file of fs.readdirSync(dir)) {
     const match = LEFTOVER.exec(file);
     if (!match) continue;
-    const baseOffset = Number(match[1]);
-    if (match[2] === CLEANED_SUFFIX) {
-      fs.rmSync(path.join(dir, file), { force: true });
-      done.discarded.push(baseOffset);
+    const base = Number(match[1]);
+    if (!found.has(base)) found.set(base, new Set());
+    found.get(base)!.add(match[2]);
+  }
+  for (const [base, kinds] of found) {
+    if (kinds.has(SWAP_SUFFIX)) {
+      // A cleaned file beside a committed swap is a later attempt that never committed.
+      fs.rmSync(cleanedPath(dir, base), { force: true });
+      installSwap(dir, base);
+      removeGroupMembers(dir, base);
+      done.installed.push(base);
+    } else if (kinds.has(CLEANED_SUFFIX)) {
+      fs.rmSync(groupPath(dir, base), { force: true });
+      syncDirectory(dir);
+      fs.rmSync(cleanedPath(dir, base), { force: true });
+      done.discarded.push(base);
     } else {
-      installSwap(dir, baseOffset);
-      done.installed.push(baseOffset);
+      removeGroupMembers(dir, base);
+      done.installed.push(base);
     }
   }
   if (done.discarded.length > 0) syncDirectory(dir);
