@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { CLEAN_SHUTDOWN_FILE, LogManager } from '../../src/log/log-manager';
 import { PartitionLog } from '../../src/log/partition-log';
 import { InvalidConfigError } from '../../src/log/errors';
@@ -183,8 +184,8 @@ describe('log cleaner (cleanup.policy=compact)', () => {
     reopened.close();
   });
 
-  it('finishes a group interrupted after its commit, or after its rename, without doubling the merged segments', async () => {
-    for (const stage of ['swap', 'renamed'] as const) {
+  it('finishes a group interrupted after its commit, or after its rename, without doubling the merged segments; a stale group note changes nothing', async () => {
+    for (const stage of ['swap', 'renamed', 'stale'] as const) {
       const dir = path.join(tmp(), stage);
       const manager = LogManager.open(dir);
       manager.createTopic('g', 1, COMPACTED);
@@ -196,12 +197,13 @@ describe('log cleaner (cleanup.policy=compact)', () => {
       const partition = path.join(dir, 'g-0');
       const file = (base: number, suffix = '') => path.join(partition, String(base).padStart(20, '0') + '.log' + suffix);
       const merged = Buffer.concat([fs.readFileSync(file(first.baseOffset)), fs.readFileSync(file(second.baseOffset))]);
-      fs.writeFileSync(file(first.baseOffset, '.group'), `${second.baseOffset}\n`);
+      const digest = createHash('sha256').update(merged).digest('hex');
+      fs.writeFileSync(file(first.baseOffset, '.group'), `${merged.length} ${digest}\n${second.baseOffset}\n`);
       if (stage === 'swap') fs.writeFileSync(file(first.baseOffset, '.swap'), merged);
-      else fs.writeFileSync(file(first.baseOffset), merged);
+      if (stage === 'renamed') fs.writeFileSync(file(first.baseOffset), merged);
       const reopened = LogManager.open(dir);
       const bases = reopened.partition('g', 0).describeSegments().map((d) => d.baseOffset);
-      assert.equal(bases.includes(second.baseOffset), false, `${stage}: the merged segment is gone`);
+      assert.equal(bases.includes(second.baseOffset), stage === 'stale', `${stage}: the merged segment is gone, unless the note was stale`);
       assert.ok(bases.includes(third.baseOffset));
       assert.deepEqual(readAll(reopened.partition('g', 0)).records, original, `${stage}: every record once`);
       assert.deepEqual(fs.readdirSync(partition).filter((f) => /cleaned|swap|group/.test(f)), []);

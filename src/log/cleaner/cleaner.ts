@@ -261,7 +261,7 @@ export async function cleanLog(log: CleanableLog, plan: CleaningPlan, scan: Prod
       result.segmentsRewritten += group.length;
       continue;
     }
-    if (group.length > 1) writeGroup(log.dir, first.baseOffset, group.slice(1).map((s) => s.baseOffset));
+    if (group.length > 1) writeGroup(log.dir, first.baseOffset, writer.summary(), group.slice(1).map((s) => s.baseOffset));
     options.onPhase?.('cleaned-written', first.baseOffset, group.length);
     commitSwap(log.dir, first.baseOffset);
     options.onPhase?.('swap-committed', first.baseOffset, group.length);

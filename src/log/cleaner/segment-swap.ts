@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import { syncDirectory, writeFileAtomically } from '../atomic-file';
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile } from '../file-names';
 
@@ -15,7 +16,9 @@ import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile } from '../fil
  *
  * At open, a `.cleaned` file is an unfinished step 1: it and its `.group` are
  * deleted (the old segments are intact). A `.swap` file was committed: steps 3
- * and 4 are finished. A `.group` alone means step 4 was under way: it is finished.
+ * and 4 are finished. A `.group` alone is finished only if `<base>.log` is the
+ * cleaned file it describes (size and SHA-256), i.e. step 3 happened; otherwise
+ * it is stale (the cleaning was given up) and only the note goes.
  * The indexes of the new segment are rebuilt from its log.
  */
 export const CLEANED_SUFFIX = '.cleaned';
@@ -26,15 +29,29 @@ function groupPath(dir: string, baseOffset: number): string {
   return segmentFile(dir, baseOffset, LOG_SUFFIX + GROUP_SUFFIX);
 }
 
-/** Step 1, for a group: the base offsets of the segments after the first that the cleaned one replaces too. */
-export function writeGroup(dir: string, baseOffset: number, laterBases: readonly number[]): void {
-  writeFileAtomically(groupPath(dir, baseOffset), laterBases.join('\n') + '\n');
+interface GroupNote {
+  size: number;
+  sha256: string;
+  members: number[];
 }
 
-function readGroup(dir: string, baseOffset: number): number[] {
+/** Step 1, for a group: the cleaned file's size and digest, then the base offsets of the segments after the first. */
+export function writeGroup(dir: string, baseOffset: number, cleaned: { size: number; sha256: string }, laterBases: readonly number[]): void {
+  writeFileAtomically(groupPath(dir, baseOffset), [`${cleaned.size} ${cleaned.sha256}`, ...laterBases].join('\n') + '\n');
+}
+
+function readGroup(dir: string, baseOffset: number): GroupNote | undefined {
   const file = groupPath(dir, baseOffset);
-  if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').filter((line) => /^\d+$/.test(line)).map(Number);
+  if (!fs.existsSync(file)) return undefined;
+  const [head, ...rest] = fs.readFileSync(file, 'utf8').split('\n');
+  const match = /^(\d+) ([0-9a-f]{64})$/.exec(head ?? '');
+  if (!match) return undefined;
+  return { size: Number(match[1]), sha256: match[2], members: rest.filter((line) => /^\d+$/.test(line)).map(Number) };
+}
+
+function sha256Of(file: string): string | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
 function deleteSegmentFiles(dir: string, baseOffset: number): void {
@@ -42,12 +59,21 @@ function deleteSegmentFiles(dir: string, baseOffset: number): void {
   for (const suffix of [INDEX_SUFFIX, TIME_INDEX_SUFFIX, LOG_SUFFIX]) fs.rmSync(segmentFile(dir, baseOffset, suffix), { force: true });
 }
 
-/** Step 4: the later segments of a group go, then the note naming them. */
-export function removeGroupMembers(dir: string, baseOffset: number): void {
-  const members = readGroup(dir, baseOffset);
-  if (members.length === 0 && !fs.existsSync(groupPath(dir, baseOffset))) return;
-  for (const member of members) deleteSegmentFiles(dir, member);
-  syncDirectory(dir);
+/**
+ * Step 4: the later segments of a group go, then the note naming them. With
+ * `verify` (at open), only if `<base>.log` is the cleaned file the note describes.
+ */
+export function removeGroupMembers(dir: string, baseOffset: number, verify = false): void {
+  const note = readGroup(dir, baseOffset);
+  if (note) {
+    const log = segmentFile(dir, baseOffset, LOG_SUFFIX);
+    const installed = !verify || (fs.existsSync(log) && fs.statSync(log).size === note.size && sha256Of(log) === note.sha256);
+    if (installed) {
+      for (const member of note.members) deleteSegmentFiles(dir, member);
+      syncDirectory(dir);
+    }
+  }
+  if (!fs.existsSync(groupPath(dir, baseOffset))) return;
   fs.rmSync(groupPath(dir, baseOffset), { force: true });
   syncDirectory(dir);
 }
@@ -65,6 +91,7 @@ export class CleanedSegmentWriter {
   private readonly fd: number;
   private position = 0;
   private finished = false;
+  private readonly digest = createHash('sha256');
 
   constructor(readonly dir: string, readonly baseOffset: number) {
     this.fd = fs.openSync(cleanedPath(dir, baseOffset), 'w');
@@ -78,6 +105,12 @@ export class CleanedSegmentWriter {
     let written = 0;
     while (written < data.length) written += fs.writeSync(this.fd, data, written, data.length - written, this.position + written);
     this.position += data.length;
+    this.digest.update(data);
+  }
+
+  /** Size and SHA-256 of what was written; only once, after `finish`. */
+  summary(): { size: number; sha256: string } {
+    return { size: this.position, sha256: this.digest.digest('hex') };
   }
 
   /** Makes the cleaned file durable and closes it. */
@@ -144,7 +177,7 @@ export function finishInterruptedSwaps(dir: string): { discarded: number[]; inst
       fs.rmSync(cleanedPath(dir, base), { force: true });
       done.discarded.push(base);
     } else {
-      removeGroupMembers(dir, base);
+      removeGroupMembers(dir, base, true);
       done.installed.push(base);
     }
   }
