@@ -144,8 +144,9 @@ export function installSwap(dir: string, baseOffset: number): void {
   } catch (error) {
     // The old segments are whole and stay in use; a swap left behind would come back at the next open, even
     // after retention had deleted them. So the cleaning is given up (the next pass does it again).
-    fs.rmSync(groupPath(dir, baseOffset), { force: true });
+    // The swap first: a group note left alone is then stale, which the open recognises by its digest.
     fs.rmSync(swapPath(dir, baseOffset), { force: true });
+    fs.rmSync(groupPath(dir, baseOffset), { force: true });
     throw error;
   }
   syncDirectory(dir);
