@@ -12,6 +12,8 @@ export type TopicConfigOverrides = Record<string, string>;
 
 export interface TopicDescription {
   name: string;
+  /** Kafka's topic id: a random UUID (text form) given at creation, kept for the topic's life (Metadata v10+, Fetch v13+). */
+  topicId: string;
   partitions: number;
   /** The overrides the topic was created or altered with; broker defaults apply to the rest. */
   config: TopicConfigOverrides;
@@ -110,6 +112,8 @@ export interface PartitionStore {
   listTopics(): TopicDescription[];
   /** UnknownTopicError when there is no such topic. */
   describeTopic(name: string): TopicDescription;
+  /** The name of the topic with this id (UUID text form), or undefined when none has it. */
+  topicNameById(topicId: string): string | undefined;
   /**
    * InvalidTopicError, TopicExistsError, a KafkaError INVALID_PARTITIONS
    * (fewer than 1 or more than the store allows) or InvalidConfigError;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   AppendOptions, AppendResult, CreateTopicOptions, DescribedConfig, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset, TopicConfigOverrides, TopicDescription,
 } from '../../src/ports/partition-store';
@@ -154,12 +155,16 @@ export class MemoryPartitionStore implements PartitionStore {
     return this.topic(name).description;
   }
 
+  topicNameById(topicId: string): string | undefined {
+    return [...this.topics.values()].find((t) => t.description.topicId === topicId)?.description.name;
+  }
+
   createTopic(name: string, partitions: number, config: TopicConfigOverrides = {}, options: CreateTopicOptions = {}): TopicDescription {
     validateTopicName(name);
     if (this.topics.has(name)) throw new TopicExistsError(name);
     this.checkRoomFor(name, partitions);
     const resolved = resolveLogConfig(config, this.defaults);
-    const description: TopicDescription = { name, partitions, config: normalizeOverrides(config) };
+    const description: TopicDescription = { name, topicId: randomUUID(), partitions, config: normalizeOverrides(config) };
     if (options.validateOnly) return description;
     const topic: MemoryTopic = { description, resolved, partitions: [], unavailable: new Map() };
     topic.partitions = Array.from({ length: partitions }, (_, p) => new MemoryPartition(() => topic.resolved, this.now, `${name}-${p}`));

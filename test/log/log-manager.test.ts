@@ -74,6 +74,28 @@ describe('log manager', () => {
     second.close();
   });
 
+  it('keeps a topic id across restarts, and gives a topic stored without one an id on first open, persisted', () => {
+    const first = LogManager.open(tmp());
+    const id = first.createTopic('with-id', 1).topicId;
+    first.createTopic('old', 1);
+    first.close();
+    const oldFile = path.join(tmp(), '__topics', 'old.json');
+    const { topicId: _dropped, ...withoutId } = JSON.parse(fs.readFileSync(oldFile, 'utf8'));
+    fs.writeFileSync(oldFile, JSON.stringify(withoutId));
+
+    const second = LogManager.open(tmp());
+    assert.equal(second.describeTopic('with-id').topicId, id);
+    const given = second.describeTopic('old').topicId;
+    assert.match(given, /^[0-9a-f-]{36}$/);
+    assert.equal(JSON.parse(fs.readFileSync(oldFile, 'utf8')).topicId, given, 'written to the metadata file at once');
+    second.close();
+    const third = LogManager.open(tmp());
+    assert.deepEqual([third.describeTopic('old').topicId, third.topicNameById(given), third.topicNameById(id)], [given, 'old', 'with-id']);
+    third.close();
+    fs.writeFileSync(oldFile, JSON.stringify({ ...withoutId, topicId: 'not-a-uuid' }));
+    assert.throws(() => LogManager.open(tmp()), (e: unknown) => e instanceof LogStorageError && /old\.json: field "topicId"/.test(e.message));
+  });
+
   it('names the file and field of broken topic metadata', () => {
     LogManager.open(tmp()).close();
     fs.writeFileSync(path.join(tmp(), '__topics', 'bad.json'), JSON.stringify({ name: 'bad', partitions: 0, config: {} }));
