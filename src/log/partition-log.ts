@@ -1,10 +1,15 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { LogConfig } from './log-config';
 import { LogSegment, TimestampAndOffset } from './segment';
 import { LogStorageError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
-import type { AppendResult, ReadResult, StoredPartition } from '../ports/partition-store';
+import type { AbortedTransaction, ActiveProducer, AppendResult, ReadResult, StoredPartition, TxnMarkerRequest } from '../ports/partition-store';
+import { AppendOrigin, ProducerStateManager, producerBatchAt } from './producer-state';
+import { loadProducerState } from './producer-state-loader';
+import { writeSnapshot } from './producer-snapshot';
+import { buildControlBatch } from '../protocol/control-batch';
 import { MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
 
 export type { AppendResult, ReadResult } from '../ports/partition-store';
@@ -29,6 +34,7 @@ export class PartitionLog implements StoredPartition {
   private backgroundFlush: Promise<void> | undefined;
   private flushFailure: Error | undefined;
   private closed = false;
+  private producers: ProducerStateManager;
 
   private constructor(
     readonly dir: string,
@@ -39,13 +45,19 @@ export class PartitionLog implements StoredPartition {
   ) {
     this.lastFlushTime = now();
     this.flushedOffset = this.logEndOffset;
+    this.producers = new ProducerStateManager(path.basename(dir));
   }
 
   static open(dir: string, config: LogConfig, options: OpenOptions = {}): PartitionLog {
     fs.mkdirSync(dir, { recursive: true });
     const files = options.files ?? new OpenFileCache(MIN_OPEN_FILES);
     const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files);
-    return new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
+    const log = new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
+    const loaded = loadProducerState(dir, path.basename(dir), log);
+    log.producers = loaded.state;
+    // As Kafka's LogLoader: a snapshot after replaying, so the next start replays nothing twice.
+    if (loaded.replayedBatches > 0) writeSnapshot(dir, log.logEndOffset, log.producers.toSnapshot());
+    return log;
   }
 
   get logStartOffset(): number {
@@ -59,6 +71,18 @@ export class PartitionLog implements StoredPartition {
   /** With a single replica every appended record is committed at once. */
   get highWatermark(): number {
     return this.logEndOffset;
+  }
+
+  get lastStableOffset(): number {
+    return Math.min(this.producers.firstUnstableOffset ?? this.highWatermark, this.highWatermark);
+  }
+
+  abortedTransactions(fromOffset: number, upperBoundOffset: number): AbortedTransaction[] {
+    return this.producers.abortedTransactions(fromOffset, upperBoundOffset);
+  }
+
+  activeProducers(): ActiveProducer[] {
+    return this.producers.activeProducers();
   }
 
   /** The offset below which everything has been flushed to disk. */
@@ -84,12 +108,26 @@ export class PartitionLog implements StoredPartition {
 
   /** Validates, assigns offsets, writes and (per the flush policy) flushes one or more batches. */
   append(data: Buffer): AppendResult {
+    return this.appendFrom(data, 'client');
+  }
+
+  writeTxnMarker(marker: TxnMarkerRequest): AppendResult {
+    return this.appendFrom(buildControlBatch(marker, this.now()), 'coordinator');
+  }
+
+  private appendFrom(data: Buffer, origin: AppendOrigin): AppendResult {
     if (this.flushFailure) throw new LogStorageError(this.dir, `an earlier flush failed: ${this.flushFailure.message}`);
     const validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes);
     const baseOffset = this.logEndOffset;
+    const producerState = this.producers.prepare(validated.batches.map((b) => producerBatchAt(data, b.position, baseOffset + b.baseOffset)), origin);
+    if (producerState.kind === 'duplicate') {
+      const { firstOffset, lastOffset } = producerState;
+      return { baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: this.now(), logStartOffset: this.logStartOffset };
+    }
     this.maybeRoll(data.length, validated.maxTimestamp, baseOffset + validated.recordCount - 1);
     const batches = assignOffsets(data, validated, baseOffset);
     this.activeSegment.append(data, batches);
+    this.producers.commit(producerState);
     this.unflushedRecords += validated.recordCount;
     const appendTime = this.now();
     if (this.unflushedRecords >= this.config.flushMessages) this.flush();
@@ -117,6 +155,7 @@ export class PartitionLog implements StoredPartition {
     const previous = this.activeSegment;
     if (previous.size === 0) return;
     previous.flush();
+    writeSnapshot(this.dir, previous.nextOffset, this.producers.toSnapshot());
     this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config, this.files));
   }
 
@@ -221,6 +260,7 @@ export class PartitionLog implements StoredPartition {
         deleted++;
       }
     }
+    if (deleted > 0) this.producers.truncateHead(this.logStartOffset);
     return deleted;
   }
 
@@ -236,6 +276,7 @@ export class PartitionLog implements StoredPartition {
 
   close(): void {
     this.flush();
+    writeSnapshot(this.dir, this.logEndOffset, this.producers.toSnapshot());
     this.closed = true;
     for (const segment of this.segments) segment.close();
   }

@@ -1,5 +1,5 @@
 import type {
-  AppendResult, CreateTopicOptions, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset, TopicConfigOverrides, TopicDescription,
+  AbortedTransaction, ActiveProducer, TxnMarkerRequest, AppendResult, CreateTopicOptions, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset, TopicConfigOverrides, TopicDescription,
 } from '../../src/ports/partition-store';
 import { LogStorageError, TopicExistsError, UnknownTopicError, OffsetOutOfRangeError } from '../../src/ports/store-errors';
 import { KafkaError } from '../../src/protocol/error-codes';
@@ -9,6 +9,8 @@ import { assignOffsets, validateAppend } from '../../src/log/append-validation';
 import { DEFAULT_LOG_CONFIG, LogConfig, resolveLogConfig } from '../../src/log/log-config';
 import { validateTopicName } from '../../src/log/topic-name';
 import { DEFAULT_MAX_PARTITIONS_PER_TOPIC } from '../../src/log/log-manager';
+import { AppendOrigin, ProducerStateManager, producerBatchAt } from '../../src/log/producer-state';
+import { buildControlBatch } from '../../src/protocol/control-batch';
 
 interface StoredBatch {
   baseOffset: number;
@@ -26,6 +28,7 @@ export class MemoryPartition implements StoredPartition {
   private batches: StoredBatch[] = [];
   private startOffset = 0;
   private endOffset = 0;
+  private readonly producers = new ProducerStateManager('memory');
 
   constructor(private readonly config: () => LogConfig, private readonly now: () => number) {}
 
@@ -41,15 +44,41 @@ export class MemoryPartition implements StoredPartition {
     return this.endOffset;
   }
 
+  get lastStableOffset(): number {
+    return Math.min(this.producers.firstUnstableOffset ?? this.endOffset, this.endOffset);
+  }
+
+  abortedTransactions(fromOffset: number, upperBoundOffset: number): AbortedTransaction[] {
+    return this.producers.abortedTransactions(fromOffset, upperBoundOffset);
+  }
+
+  activeProducers(): ActiveProducer[] {
+    return this.producers.activeProducers();
+  }
+
+  writeTxnMarker(marker: TxnMarkerRequest): AppendResult {
+    return this.appendFrom(buildControlBatch(marker, this.now()), 'coordinator');
+  }
+
   append(records: Buffer): AppendResult {
+    return this.appendFrom(records, 'client');
+  }
+
+  private appendFrom(records: Buffer, origin: AppendOrigin): AppendResult {
     const { maxMessageBytes, segmentBytes } = this.config();
     const validated = validateAppend(records, maxMessageBytes, segmentBytes);
     const baseOffset = this.endOffset;
+    const producerState = this.producers.prepare(validated.batches.map((b) => producerBatchAt(records, b.position, baseOffset + b.baseOffset)), origin);
+    if (producerState.kind === 'duplicate') {
+      const { firstOffset, lastOffset } = producerState;
+      return { baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: this.now(), logStartOffset: this.startOffset };
+    }
     for (const batch of assignOffsets(records, validated, baseOffset)) {
       const bytes = Buffer.from(records.subarray(batch.position, batch.position + batch.size));
       this.batches.push({ baseOffset: batch.baseOffset, lastOffset: batch.lastOffset, maxTimestamp: batch.maxTimestamp, bytes });
     }
     this.endOffset = baseOffset + validated.recordCount;
+    this.producers.commit(producerState);
     return {
       baseOffset,
       lastOffset: this.endOffset - 1,
