@@ -1,4 +1,5 @@
 import type { PartitionStore } from '../ports/partition-store';
+import type { TransactionCoordinator } from '../ports/transaction-coordinator';
 import type { AppendNotifier } from './append-notifier';
 
 export interface BrokerIdentity {
@@ -17,6 +18,8 @@ export interface TopicDefaults {
 /** The storage handlers reach, one port per kind of state. */
 export interface BrokerStores {
   partitions: PartitionStore;
+  /** Producer ids, epochs and transactions. */
+  transactions: TransactionCoordinator;
 }
 
 /** What request handlers may touch: the stores, who this broker is, and the append wake-ups. */

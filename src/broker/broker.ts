@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LogManager } from '../log/log-manager';
+import { LocalTransactionCoordinator } from '../txn/transaction-coordinator';
 import { storageLimits } from './storage-limits';
 import type { LogConfig } from '../log/log-config';
 import { AppendNotifier } from './append-notifier';
@@ -25,6 +26,10 @@ export interface BrokerOptions extends ConnectionOptions {
   /** Segment files that may hold a descriptor at once (default: half the open-file limit). */
   maxOpenFiles?: number;
   logDefaults?: Partial<LogConfig>;
+  /** Kafka's transaction.max.timeout.ms (default 900000): a longer transaction.timeout.ms is refused. */
+  transactionMaxTimeoutMs?: number;
+  /** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms (default 10000). */
+  transactionAbortCheckIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -45,6 +50,7 @@ export class Broker {
   private constructor(
     private readonly state: BrokerState,
     private readonly logManager: LogManager,
+    private readonly transactions: LocalTransactionCoordinator,
     private readonly server: KafkaServer,
     readonly host: string,
     readonly port: number,
@@ -63,11 +69,26 @@ export class Broker {
       maxOpenFiles: limits.maxOpenFiles,
       log,
     });
+    const appends = new AppendNotifier();
+    let transactions: LocalTransactionCoordinator;
+    try {
+      transactions = LocalTransactionCoordinator.open({
+        dataDir: options.dataDir,
+        partitions: logs,
+        maxTimeoutMs: options.transactionMaxTimeoutMs,
+        abortCheckIntervalMs: options.transactionAbortCheckIntervalMs,
+        log,
+        onMarkerWritten: (topic, partition) => appends.appended(topic, partition),
+      });
+    } catch (error) {
+      logs.close();
+      throw error;
+    }
     const state: BrokerState = {
-      stores: { partitions: logs },
+      stores: { partitions: logs, transactions },
       identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
       topicDefaults: { numPartitions: options.numPartitions ?? 4, autoCreateTopics: options.autoCreateTopics ?? true },
-      appends: new AppendNotifier(),
+      appends,
       stopping: false,
     };
     const server = new KafkaServer(createDispatcher(brokerHandlers(), state), {
@@ -80,15 +101,17 @@ export class Broker {
     try {
       address = await server.listen();
     } catch (error) {
+      transactions.close();
       logs.close();
       throw error;
     }
     state.identity.advertisedPort = address.port;
     logs.startBackgroundTasks();
+    transactions.startTimers();
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
     log(`limits: max.partitions=${limits.maxPartitions} (${logs.partitionCount} in use), segment files open at once ≤ ${limits.maxOpenFiles}, open-file limit ${limits.openFileLimit ?? 'unknown'}`);
     log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
-    return new Broker(state, logs, server, address.address, address.port);
+    return new Broker(state, logs, transactions, server, address.address, address.port);
   }
 
   get logs(): LogManager {
@@ -100,6 +123,7 @@ export class Broker {
     this.state.stopping = true;
     this.state.appends.wakeAll();
     await this.server.close();
+    this.transactions.close();
     this.logManager.close();
   }
 }

@@ -4,13 +4,22 @@ import type { PartitionStore } from '../../src/ports/partition-store';
 import { AppendNotifier } from '../../src/broker/append-notifier';
 import type { BrokerIdentity, BrokerState, TopicDefaults } from '../../src/broker/broker-state';
 import type { RegisteredHandler } from '../../src/broker/handlers/handler';
+import type { TransactionCoordinator } from '../../src/ports/transaction-coordinator';
+import { KafkaError } from '../../src/protocol/error-codes';
 
 export const TEST_IDENTITY: Readonly<BrokerIdentity> = { nodeId: 7, advertisedHost: 'broker.test', advertisedPort: 19092, clusterId: 'test-cluster' };
 
+/** For handler tests that need no transactions: every call fails as a broker without a coordinator would. */
+const NO_TRANSACTIONS: TransactionCoordinator = new Proxy({} as TransactionCoordinator, {
+  get: (_target, name) => () => {
+    throw new KafkaError('COORDINATOR_NOT_AVAILABLE', `no transaction coordinator in this test (called ${String(name)})`);
+  },
+});
+
 /** Broker state over `store` as Broker.start builds it, without a data directory or a socket. */
-export function brokerStateOver(store: PartitionStore, topicDefaults: Partial<TopicDefaults> = {}): BrokerState {
+export function brokerStateOver(store: PartitionStore, topicDefaults: Partial<TopicDefaults> = {}, transactions: TransactionCoordinator = NO_TRANSACTIONS): BrokerState {
   return {
-    stores: { partitions: store },
+    stores: { partitions: store, transactions },
     identity: { ...TEST_IDENTITY },
     topicDefaults: { numPartitions: 3, autoCreateTopics: true, ...topicDefaults },
     appends: new AppendNotifier(),

@@ -4,6 +4,7 @@ import { BATCH_LENGTH_POS, LOG_OVERHEAD, ATTRIBUTES_POS, Compression, compressio
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
+import { isolate } from './fetch-isolation';
 
 type PartitionData = FetchResponse['responses'][number]['partitions'][number];
 const EMPTY = Buffer.alloc(0);
@@ -45,10 +46,12 @@ function gather(broker: BrokerState, request: FetchRequest, apiVersion: number):
           errorCode = KafkaErrors.UNSUPPORTED_COMPRESSION_TYPE.code;
           records = EMPTY;
         }
+        const isolated = isolate(log, records, p.fetchOffset, request.isolationLevel);
+        records = isolated.records;
         bytes += records.length;
         remaining -= records.length;
-        const offsets = { highWatermark: log.highWatermark, lastStableOffset: log.highWatermark, logStartOffset: log.logStartOffset };
-        return { ...base, errorCode, ...offsets, records };
+        const offsets = { highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset };
+        return { ...base, abortedTransactions: isolated.abortedTransactions, errorCode, ...offsets, records };
       } catch (error) {
         failed = true;
         return { ...base, errorCode: errorOf(error).code, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: EMPTY };

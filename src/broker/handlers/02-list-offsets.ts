@@ -21,7 +21,7 @@ export const listOffsetsHandler = defineHandler({
           const base = { partitionIndex: p.partitionIndex, oldStyleOffsets: [], leaderEpoch: 0 };
           try {
             const log = broker.stores.partitions.partition(topic.name, p.partitionIndex);
-            if (p.timestamp === LATEST) return { ...base, errorCode: 0, timestamp: -1, offset: log.highWatermark };
+            if (p.timestamp === LATEST) return { ...base, errorCode: 0, timestamp: -1, offset: request.isolationLevel === 1 ? log.lastStableOffset : log.highWatermark };
             if (p.timestamp === EARLIEST) return { ...base, errorCode: 0, timestamp: -1, offset: log.logStartOffset };
             const found = log.offsetForTimestamp(p.timestamp);
             return { ...base, errorCode: 0, timestamp: found?.timestamp ?? -1, offset: found?.offset ?? -1 };

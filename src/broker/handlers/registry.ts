@@ -6,6 +6,14 @@ import { metadataHandler } from './03-metadata';
 import { apiVersionsHandler } from './18-api-versions';
 import { createTopicsHandler } from './19-create-topics';
 import { deleteTopicsHandler } from './20-delete-topics';
+import { initProducerIdHandler } from './22-init-producer-id';
+import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn';
+import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn';
+import { endTxnHandler } from './26-end-txn';
+import { txnOffsetCommitHandler } from './28-txn-offset-commit';
+import { describeProducersHandler } from './61-describe-producers';
+import { describeTransactionsHandler } from './65-describe-transactions';
+import { listTransactionsHandler } from './66-list-transactions';
 
 /** Every API this broker serves; ApiVersions reports exactly this list. */
 export function brokerHandlers(): RegisteredHandler[] {
@@ -16,6 +24,14 @@ export function brokerHandlers(): RegisteredHandler[] {
     metadataHandler,
     createTopicsHandler,
     deleteTopicsHandler,
+    initProducerIdHandler,
+    addPartitionsToTxnHandler,
+    addOffsetsToTxnHandler,
+    endTxnHandler,
+    txnOffsetCommitHandler,
+    describeProducersHandler,
+    describeTransactionsHandler,
+    listTransactionsHandler,
   ];
   handlers.push(apiVersionsHandler(() => handlers));
   return handlers;
