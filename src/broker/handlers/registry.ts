@@ -3,6 +3,7 @@ import { produceHandler } from './00-produce';
 import { fetchHandler } from './01-fetch';
 import { listOffsetsHandler } from './02-list-offsets';
 import { metadataHandler } from './03-metadata';
+import { findCoordinatorHandler } from './10-find-coordinator';
 import { apiVersionsHandler } from './18-api-versions';
 import { createTopicsHandler } from './19-create-topics';
 import { deleteTopicsHandler } from './20-delete-topics';
@@ -22,6 +23,7 @@ export function brokerHandlers(): RegisteredHandler[] {
     fetchHandler,
     listOffsetsHandler,
     metadataHandler,
+    findCoordinatorHandler,
     createTopicsHandler,
     deleteTopicsHandler,
     initProducerIdHandler,
