@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { freePort, spawnBroker } from '../helpers/broker-process';
 import { RunningBroker, startBroker } from '../helpers/broker';
@@ -18,7 +19,7 @@ async function consume(bootstrap: string, topic: string, partitions: number, iso
   return lines.sort();
 }
 
-describe('transactions with real clients (confluent_kafka / librdkafka)', function () {
+describe('transactions with real clients (confluent_kafka / librdkafka, kafkajs)', function () {
   this.timeout(60_000);
   const tmp = useTempDir();
 
@@ -28,6 +29,7 @@ describe('transactions with real clients (confluent_kafka / librdkafka)', functi
       running = await startBroker();
       const client = await KafkaClient.connect(running.bootstrap);
       await client.createTopic('txns', 3);
+      await client.createTopic('kjs', 2);
       client.close();
     });
     after(() => running.stop());
@@ -43,6 +45,45 @@ describe('transactions with real clients (confluent_kafka / librdkafka)', functi
       const ends = [0, 1, 2].map((p) => running.broker.logs.partition('txns', p).logEndOffset);
       assert.equal(ends.reduce((a, b) => a + b, 0), 60 + 6 * 3);
     });
+
+    it('kafkajs transactions: a committed one is read by read_committed, an aborted one only by read_uncommitted', async () => {
+      const kafka = new Kafka({ clientId: 'sluice-txn', brokers: [running.bootstrap], logLevel: logLevel.NOTHING });
+      const producer = kafka.producer({ transactionalId: 'kafkajs-app', idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      try {
+        for (const [label, commit] of [['kept', true], ['dropped', false], ['kept-too', true]] as const) {
+          const txn = await producer.transaction();
+          await txn.send({ topic: 'kjs', messages: [0, 1, 2, 3].map((i) => ({ value: `${label}-${i}`, partition: i % 2 })) });
+          await (commit ? txn.commit() : txn.abort());
+        }
+      } finally {
+        await producer.disconnect();
+      }
+      const committed = ['kept-0', 'kept-1', 'kept-2', 'kept-3', 'kept-too-0', 'kept-too-1', 'kept-too-2', 'kept-too-3'];
+      assert.deepEqual(await consume(running.bootstrap, 'kjs', 2, 'read_committed'), committed);
+      assert.deepEqual(await consume(running.bootstrap, 'kjs', 2, 'read_uncommitted'), [...committed, 'dropped-0', 'dropped-1', 'dropped-2', 'dropped-3'].sort());
+    });
+  });
+
+  it('aborts a transaction that outlives transaction.timeout.ms while the broker runs, fencing its producer', async () => {
+    const running = await startBroker({ transactionAbortCheckIntervalMs: 100 });
+    const kafka = new Kafka({ clientId: 'sluice-txn-timeout', brokers: [running.bootstrap], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ transactionalId: 'slow-app', idempotent: true, maxInFlightRequests: 1, transactionTimeout: 1000 });
+    try {
+      await running.broker.logs.createTopic('slow', 1);
+      await producer.connect();
+      const txn = await producer.transaction();
+      await txn.send({ topic: 'slow', messages: [{ value: 'late' }] });
+      const log = running.broker.logs.partition('slow', 0);
+      assert.equal(log.lastStableOffset, 0, 'the open transaction holds the last stable offset');
+      const deadline = Date.now() + 5000;
+      while (log.lastStableOffset === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(log.abortedTransactions(0, log.logEndOffset).map((t) => t.firstOffset), [0], 'aborted by the broker');
+      await assert.rejects(txn.commit(), (error: Error) => /fenced|epoch/i.test(`${error.message} ${(error as { type?: string }).type}`), 'the old epoch is fenced');
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+      await running.stop();
+    }
   });
 
   it('aborts a transaction left open by a broker SIGKILL once it times out after the restart', async () => {
