@@ -5,7 +5,11 @@ import { LogSegment, TimestampAndOffset } from './segment';
 import { LogStorageError, NotEnoughReplicasError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
-import type { AppendOptions, AppendResult, ReadResult, StoredPartition } from '../ports/partition-store';
+import type { AbortedTransaction, ActiveProducer, AppendOptions, AppendResult, ReadResult, StoredPartition, TxnMarkerRequest } from '../ports/partition-store';
+import { AppendOrigin, ProducerStateManager, producerBatchAt } from './producer-state';
+import { loadProducerState } from './producer-state-loader';
+import { writeSnapshot } from './producer-snapshot';
+import { buildControlBatch } from '../protocol/control-batch';
 import { MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
 
 export type { AppendResult, ReadResult } from '../ports/partition-store';
@@ -34,6 +38,7 @@ export class PartitionLog implements StoredPartition {
   private closed = false;
   /** Raised by DeleteRecords; may lie inside the first segment. */
   private startOffset = 0;
+  private producers: ProducerStateManager;
 
   private constructor(
     readonly dir: string,
@@ -44,6 +49,7 @@ export class PartitionLog implements StoredPartition {
   ) {
     this.lastFlushTime = now();
     this.flushedOffset = this.logEndOffset;
+    this.producers = new ProducerStateManager(path.basename(dir));
   }
 
   static open(dir: string, config: LogConfig, options: OpenOptions = {}): PartitionLog {
@@ -52,6 +58,10 @@ export class PartitionLog implements StoredPartition {
     const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files);
     const log = new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
     log.startOffset = Math.min(options.logStartOffset ?? 0, log.logEndOffset);
+    const loaded = loadProducerState(dir, path.basename(dir), log);
+    log.producers = loaded.state;
+    // As Kafka's LogLoader: a snapshot after replaying, so the next start replays nothing twice.
+    if (loaded.replayedBatches > 0) writeSnapshot(dir, log.logEndOffset, log.producers.toSnapshot());
     return log;
   }
 
@@ -71,6 +81,18 @@ export class PartitionLog implements StoredPartition {
   /** With a single replica every appended record is committed at once. */
   get highWatermark(): number {
     return this.logEndOffset;
+  }
+
+  get lastStableOffset(): number {
+    return Math.min(this.producers.firstUnstableOffset ?? this.highWatermark, this.highWatermark);
+  }
+
+  abortedTransactions(fromOffset: number, upperBoundOffset: number): AbortedTransaction[] {
+    return this.producers.abortedTransactions(fromOffset, upperBoundOffset);
+  }
+
+  activeProducers(): ActiveProducer[] {
+    return this.producers.activeProducers();
   }
 
   /** The offset below which everything has been flushed to disk. */
@@ -96,6 +118,14 @@ export class PartitionLog implements StoredPartition {
 
   /** Validates, assigns offsets, writes and (per the flush policy) flushes one or more batches. */
   append(data: Buffer, options: AppendOptions = {}): AppendResult {
+    return this.appendFrom(data, 'client', options);
+  }
+
+  writeTxnMarker(marker: TxnMarkerRequest): AppendResult {
+    return this.appendFrom(buildControlBatch(marker, this.now()), 'coordinator', {});
+  }
+
+  private appendFrom(data: Buffer, origin: AppendOrigin, options: AppendOptions): AppendResult {
     if (this.flushFailure) throw new LogStorageError(this.dir, `an earlier flush failed: ${this.flushFailure.message}`);
     if (options.acks === -1 && this.config.minInsyncReplicas > 1) {
       const cut = this.name.lastIndexOf('-');
@@ -109,9 +139,16 @@ export class PartitionLog implements StoredPartition {
       ...timestampBounds(this.config),
     });
     const baseOffset = this.logEndOffset;
+    const producerState = this.producers.prepare(validated.batches.map((b) => producerBatchAt(data, b.position, baseOffset + b.baseOffset)), origin);
+    if (producerState.kind === 'duplicate') {
+      const { firstOffset, lastOffset } = producerState;
+      // As Kafka: the first append's offsets, and no log append time for a duplicate.
+      return { logAppendTimeMs: -1, baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: now, logStartOffset: this.logStartOffset };
+    }
     this.maybeRoll(data.length, validated.maxTimestamp, baseOffset + validated.recordCount - 1);
     const batches = assignOffsets(data, validated, baseOffset);
     this.activeSegment.append(data, batches);
+    this.producers.commit(producerState);
     this.unflushedRecords += validated.recordCount;
     const appendTime = now;
     if (this.unflushedRecords >= this.config.flushMessages) this.flush();
@@ -140,6 +177,7 @@ export class PartitionLog implements StoredPartition {
     const previous = this.activeSegment;
     if (previous.size === 0) return;
     previous.flush();
+    writeSnapshot(this.dir, previous.nextOffset, this.producers.toSnapshot());
     this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config, this.files));
   }
 
@@ -270,6 +308,7 @@ export class PartitionLog implements StoredPartition {
         deleted++;
       }
     }
+    if (deleted > 0) this.producers.truncateHead(this.logStartOffset);
     return deleted;
   }
 
@@ -285,6 +324,7 @@ export class PartitionLog implements StoredPartition {
 
   close(): void {
     this.flush();
+    writeSnapshot(this.dir, this.logEndOffset, this.producers.toSnapshot());
     this.closed = true;
     for (const segment of this.segments) segment.close();
   }

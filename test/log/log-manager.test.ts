@@ -20,6 +20,7 @@ describe('log manager', () => {
       '00000000000000000000.index',
       '00000000000000000000.log',
       '00000000000000000000.timeindex',
+      '00000000000000000004.snapshot', // producer state at the log end, written at clean shutdown
     ]);
     const stored = JSON.parse(fs.readFileSync(path.join(tmp(), '__topics', 'page_views.json'), 'utf8'));
     assert.equal(stored.partitions, 3);
