@@ -60,6 +60,7 @@ interface Topic {
 /** All topics of one data directory: their metadata, partition logs and background upkeep. */
 export class LogManager implements PartitionStore {
   private readonly topics = new Map<string, Topic>();
+  private readonly namesById = new Map<string, string>();
   private readonly store: TopicStore;
   private readonly files: OpenFileCache;
   private readonly report: (line: string) => void;
@@ -125,7 +126,7 @@ export class LogManager implements PartitionStore {
       const existing = known.get(parsed.topic);
       if (!existing) {
         if (!this.attempt(`adopting directory ${dir.name}`, () => validateTopicName(parsed.topic))) continue;
-        known.set(parsed.topic, { name: parsed.topic, partitions: parsed.partition + 1, config: {}, createdAt: new Date(this.now()).toISOString() });
+        known.set(parsed.topic, { name: parsed.topic, topicId: randomUUID(), partitions: parsed.partition + 1, config: {}, createdAt: new Date(this.now()).toISOString() });
         changed.add(parsed.topic);
       } else if (existing.partitions <= parsed.partition) {
         existing.partitions = parsed.partition + 1;
@@ -133,6 +134,10 @@ export class LogManager implements PartitionStore {
       }
     }
     for (const metadata of known.values()) {
+      if (metadata.topicId === '') {
+        metadata.topicId = randomUUID();
+        changed.add(metadata.name);
+      }
       if (changed.has(metadata.name)) this.attempt(`saving the metadata of ${metadata.name}`, () => this.store.save(metadata));
       const config = resolveLogConfig(metadata.config, this.defaults);
       const topic: Topic = { metadata, logs: [], unavailable: new Map() };
@@ -154,6 +159,7 @@ export class LogManager implements PartitionStore {
         }
       }
       this.topics.set(metadata.name, topic);
+      this.namesById.set(metadata.topicId, metadata.name);
     }
     const cap = this.options.maxPartitions;
     if (cap !== undefined && this.partitionCount > cap) {
@@ -188,7 +194,7 @@ export class LogManager implements PartitionStore {
     if (this.topics.has(name)) throw new TopicExistsError(name);
     this.checkRoomFor(name, partitions);
     const logConfig = resolveLogConfig(config, this.defaults);
-    const metadata: TopicMetadata = { name, partitions, config: normalizeOverrides(config), createdAt: new Date(this.now()).toISOString() };
+    const metadata: TopicMetadata = { name, topicId: randomUUID(), partitions, config: normalizeOverrides(config), createdAt: new Date(this.now()).toISOString() };
     if (options.validateOnly) return metadata;
     const logs: PartitionLog[] = [];
     try {
@@ -204,6 +210,7 @@ export class LogManager implements PartitionStore {
       throw error;
     }
     this.topics.set(name, { metadata, logs, unavailable: new Map() });
+    this.namesById.set(metadata.topicId, name);
     return metadata;
   }
 
@@ -229,6 +236,7 @@ export class LogManager implements PartitionStore {
     this.store.remove(name);
     this.topics.delete(name);
     this.cleaner.forget(name, topic.metadata.partitions);
+    this.namesById.delete(topic.metadata.topicId);
     // A topic created again under this name must not inherit the deleted one's start offsets.
     this.checkpointLogStarts();
     for (const dir of renamed) fs.rmSync(dir, { recursive: true, force: true });
@@ -308,6 +316,10 @@ export class LogManager implements PartitionStore {
 
   describeTopic(name: string): TopicMetadata {
     return this.topic(name).metadata;
+  }
+
+  topicNameById(topicId: string): string | undefined {
+    return this.namesById.get(topicId);
   }
 
   topicConfig(name: string): LogConfig {

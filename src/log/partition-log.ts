@@ -7,7 +7,11 @@ import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
 import { applyTopicRecordPolicy } from './append-rewrite';
 import { syncDirectory } from './atomic-file';
-import type { AppendOptions, AppendResult, ReadResult, StoredPartition } from '../ports/partition-store';
+import type { AbortedTransaction, ActiveProducer, AppendOptions, AppendResult, ReadResult, StoredPartition, TxnMarkerRequest } from '../ports/partition-store';
+import { AppendOrigin, ProducerStateManager, producerBatchAt } from './producer-state';
+import { loadProducerState } from './producer-state-loader';
+import { writeSnapshot } from './producer-snapshot';
+import { buildControlBatch } from '../protocol/control-batch';
 import { MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
 import type { CleanableLog } from './cleaner/cleaner';
 
@@ -39,6 +43,7 @@ export class PartitionLog implements StoredPartition, CleanableLog {
   private closed = false;
   /** Raised by DeleteRecords; may lie inside the first segment. */
   private startOffset = 0;
+  private producers: ProducerStateManager;
 
   private constructor(
     readonly dir: string,
@@ -49,6 +54,7 @@ export class PartitionLog implements StoredPartition, CleanableLog {
   ) {
     this.lastFlushTime = now();
     this.flushedOffset = this.logEndOffset;
+    this.producers = new ProducerStateManager(path.basename(dir));
   }
 
   static open(dir: string, config: LogConfig, options: OpenOptions = {}): PartitionLog {
@@ -58,6 +64,10 @@ export class PartitionLog implements StoredPartition, CleanableLog {
     const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files, allowOffsetGaps);
     const log = new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
     log.startOffset = Math.min(options.logStartOffset ?? 0, log.logEndOffset);
+    const loaded = loadProducerState(dir, path.basename(dir), log);
+    log.producers = loaded.state;
+    // As Kafka's LogLoader: a snapshot after replaying, so the next start replays nothing twice.
+    if (loaded.replayedBatches > 0) writeSnapshot(dir, log.logEndOffset, log.producers.toSnapshot());
     return log;
   }
 
@@ -77,6 +87,18 @@ export class PartitionLog implements StoredPartition, CleanableLog {
   /** With a single replica every appended record is committed at once. */
   get highWatermark(): number {
     return this.logEndOffset;
+  }
+
+  get lastStableOffset(): number {
+    return Math.min(this.producers.firstUnstableOffset ?? this.highWatermark, this.highWatermark);
+  }
+
+  abortedTransactions(fromOffset: number, upperBoundOffset: number): AbortedTransaction[] {
+    return this.producers.abortedTransactions(fromOffset, upperBoundOffset);
+  }
+
+  activeProducers(): ActiveProducer[] {
+    return this.producers.activeProducers();
   }
 
   /** The offset below which everything has been flushed to disk. */
@@ -148,6 +170,14 @@ export class PartitionLog implements StoredPartition, CleanableLog {
 
   /** Validates, assigns offsets, writes and (per the flush policy) flushes one or more batches. */
   append(data: Buffer, options: AppendOptions = {}): AppendResult {
+    return this.appendFrom(data, 'client', options);
+  }
+
+  writeTxnMarker(marker: TxnMarkerRequest): AppendResult {
+    return this.appendFrom(buildControlBatch(marker, this.now()), 'coordinator', {});
+  }
+
+  private appendFrom(data: Buffer, origin: AppendOrigin, options: AppendOptions): AppendResult {
     if (this.flushFailure) throw new LogStorageError(this.dir, `an earlier flush failed: ${this.flushFailure.message}`);
     if (options.acks === -1 && this.config.minInsyncReplicas > 1) {
       const cut = this.name.lastIndexOf('-');
@@ -164,9 +194,16 @@ export class PartitionLog implements StoredPartition, CleanableLog {
       validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes, timestamps);
     }
     const baseOffset = this.logEndOffset;
+    const producerState = this.producers.prepare(validated.batches.map((b) => producerBatchAt(data, b.position, baseOffset + b.baseOffset)), origin);
+    if (producerState.kind === 'duplicate') {
+      const { firstOffset, lastOffset } = producerState;
+      // As Kafka: the first append's offsets, and no log append time for a duplicate.
+      return { logAppendTimeMs: -1, baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: now, logStartOffset: this.logStartOffset };
+    }
     this.maybeRoll(data.length, validated.maxTimestamp, baseOffset + validated.recordCount - 1);
     const batches = assignOffsets(data, validated, baseOffset);
     this.activeSegment.append(data, batches);
+    this.producers.commit(producerState);
     this.unflushedRecords += validated.recordCount;
     const appendTime = now;
     if (this.unflushedRecords >= this.config.flushMessages) this.flush();
@@ -195,6 +232,7 @@ export class PartitionLog implements StoredPartition, CleanableLog {
     const previous = this.activeSegment;
     if (previous.size === 0) return;
     previous.flush();
+    writeSnapshot(this.dir, previous.nextOffset, this.producers.toSnapshot());
     this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config, this.files));
   }
 
@@ -325,6 +363,7 @@ export class PartitionLog implements StoredPartition, CleanableLog {
         deleted++;
       }
     }
+    if (deleted > 0) this.producers.truncateHead(this.logStartOffset);
     return deleted;
   }
 
@@ -340,6 +379,7 @@ export class PartitionLog implements StoredPartition, CleanableLog {
 
   close(): void {
     this.flush();
+    writeSnapshot(this.dir, this.logEndOffset, this.producers.toSnapshot());
     this.closed = true;
     for (const segment of this.segments) segment.close();
   }

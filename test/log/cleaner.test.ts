@@ -7,7 +7,7 @@ import { PartitionLog } from '../../src/log/partition-log';
 import { InvalidConfigError } from '../../src/log/errors';
 import { resolveLogConfig } from '../../src/log/log-config';
 import { buildRecordBatch, compressBatch } from '../../src/protocol/records';
-import { ATTRIBUTES_POS, CRC_POS, PRODUCER_ID_POS, batchSizeAt, computeBatchCrc } from '../../src/protocol/record-batch';
+import { ATTRIBUTES_POS, BASE_SEQUENCE_POS, CRC_POS, PRODUCER_EPOCH_POS, PRODUCER_ID_POS, batchSizeAt, computeBatchCrc } from '../../src/protocol/record-batch';
 import { inspectPartitionDir } from '../../src/log/segment-inspector';
 import { useTempDir } from '../helpers/temp-dir';
 import { readAll } from '../helpers/read-log';
@@ -215,24 +215,21 @@ describe('log cleaner (cleanup.policy=compact)', () => {
     const manager = LogManager.open(tmp());
     manager.createTopic('t', 1, COMPACTED);
     const log = manager.partition('t', 0);
-    const withProducer = (batch: Buffer, producerId: number, transactional: boolean, control = false): Buffer => {
+    const withProducer = (batch: Buffer, producerId: number, transactional: boolean, sequence: number): Buffer => {
       const out = Buffer.from(batch);
       out.writeBigInt64BE(BigInt(producerId), PRODUCER_ID_POS);
-      out.writeInt16BE((out.readInt16BE(ATTRIBUTES_POS) & 0x07) | (transactional ? 0x10 : 0) | (control ? 0x20 : 0), ATTRIBUTES_POS);
+      out.writeInt16BE(0, PRODUCER_EPOCH_POS);
+      out.writeInt32BE(sequence, BASE_SEQUENCE_POS);
+      out.writeInt16BE((out.readInt16BE(ATTRIBUTES_POS) & 0x07) | (transactional ? 0x10 : 0), ATTRIBUTES_POS);
       out.writeUInt32BE(computeBatchCrc(out, 0, out.length), CRC_POS);
       return out;
     };
-    const marker = (type: number) => {
-      const key = Buffer.alloc(4);
-      key.writeInt16BE(type, 2);
-      return buildRecordBatch([{ key, value: Buffer.from([0, 0, 0, 0, 0, 0]) }]);
-    };
-    log.append(withProducer(keyed([['a', 'committed']]), 7, true));
-    log.append(withProducer(marker(1), 7, true, true));
-    log.append(withProducer(keyed([['a', 'aborted']]), 8, true));
-    log.append(withProducer(marker(0), 8, true, true));
-    log.append(withProducer(keyed([['b', 'idempotent-1']]), 9, false));
-    log.append(withProducer(keyed([['b', 'idempotent-2']]), 9, false));
+    log.append(withProducer(keyed([['a', 'committed']]), 7, true, 0));
+    log.writeTxnMarker({ producerId: 7, producerEpoch: 0, commit: true, coordinatorEpoch: 0 });
+    log.append(withProducer(keyed([['a', 'aborted']]), 8, true, 0));
+    log.writeTxnMarker({ producerId: 8, producerEpoch: 0, commit: false, coordinatorEpoch: 0 });
+    log.append(withProducer(keyed([['b', 'idempotent-1']]), 9, false, 0));
+    log.append(withProducer(keyed([['b', 'idempotent-2']]), 9, false, 1));
     log.append(keyed([['b', 'plain']]));
     log.roll();
     log.append(keyed([['z', 'active']]));
