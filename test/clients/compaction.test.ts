@@ -6,6 +6,7 @@ import { run } from '../helpers/processes';
 
 const PYTHON = '/usr/bin/python3';
 const TOOL = path.resolve(__dirname, '../../../test/clients/confluent-topic-tool.py');
+const TRANSACTIONS = path.resolve(__dirname, '../../../test/clients/keyed-transactions.py');
 
 /** Records as kcat prints them with -f '%o\t%k\t%S\t%s\n': offset, key, value length (-1: tombstone), value. */
 interface Line {
@@ -82,6 +83,33 @@ describe('compacted topics with real clients (kcat produces and reads, confluent
     const python = await run(PYTHON, [TOOL, 'read', running.bootstrap, topic]);
     assert.equal(python.code, 0, python.stderr);
     assert.deepEqual(python.stdout.trim().split('\n'), expected.map((l) => `${l.offset}\t${l.key}\t${l.value}`), 'confluent-kafka reads the same');
+  });
+
+  it('cleans transactional data as Kafka does: aborted records go, markers stay, each key keeps its latest committed value', async () => {
+    const topic = 'compacted-txn';
+    await createTopic(running.bootstrap, topic, 'cleanup.policy=compact,segment.bytes=1024');
+    // Transactions 0..8 write t<t> to k0..k4; 2, 5 and 8 are aborted: every key's latest committed value is t7,
+    // and its latest record, t8, is aborted (the cleaner must not let it supersede t7).
+    const produced = await run(PYTHON, [TRANSACTIONS, 'produce', running.bootstrap, topic, 'keyed-txn', '9', '5']);
+    assert.equal(produced.code, 0, produced.stderr);
+    await kcatProduce(running.bootstrap, topic, Array.from({ length: 40 }, (_, i) => `filler-${i}:x`));
+    const read = async (isolation: string) => {
+      const consumed = await run(PYTHON, [TRANSACTIONS, 'consume', running.bootstrap, topic, isolation]);
+      assert.equal(consumed.code, 0, consumed.stderr);
+      return consumed.stdout.trim().split('\n').filter((line) => !line.includes('filler-'));
+    };
+    const committedBefore = await read('read_committed');
+    assert.equal(committedBefore.length, 30, 'six committed transactions of five records before cleaning');
+    assert.equal((await read('read_uncommitted')).length, 45);
+
+    const [result] = await running.broker.logs.cleanNow();
+    assert.ok(result.recordsRemoved >= 35, `removed ${result.recordsRemoved}`);
+    const latest = committedBefore.filter((line) => line.endsWith(' t7'));
+    assert.deepEqual(await read('read_committed'), latest, 'read_committed: k0..k4 = t7 at their offsets');
+    assert.deepEqual(await read('read_uncommitted'), latest, 'read_uncommitted: the aborted records are gone too');
+    const dump = await run(process.execPath, [SLUICE_BIN, 'log', 'dump', path.join(running.dataDir, `${topic}-0`), '--json']);
+    const batches = dump.stdout.trim().split('\n').flatMap((line) => (JSON.parse(line) as { batches: { attributes: number }[] }).batches);
+    assert.equal(batches.filter((b) => (b.attributes & 0x20) !== 0).length, 9, 'all nine transaction markers are kept');
   });
 
   it('refuses a record without a key on a compacted topic with INVALID_RECORD, as Kafka 3.9 does', async () => {
