@@ -2,7 +2,7 @@ import { isControlBatch, readBatchHeader } from '../../protocol/record-batch';
 import type { LogConfig } from '../log-config';
 import type { LogSegment } from '../segment';
 import { RawRecord, deleteHorizonOf, readRawRecords, rebuildBatch } from './batch-rewrite';
-import { ProducerScan, scanProducers } from './producer-scan';
+import type { ProducerScan } from './producer-scan';
 import { CleanedSegmentWriter, commitSwap, installSwap, removeGroupMembers, writeGroup } from './segment-swap';
 
 /** Where a cleaning can be observed (and, in the crash test, killed): after each durable step of one segment. */
@@ -282,4 +282,3 @@ export async function cleanLog(log: CleanableLog, plan: CleaningPlan, scan: Prod
   return result;
 }
 
-export { scanProducers };

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { isCompacted } from '../log-config';
 import { readOffsetCheckpoint, writeOffsetCheckpoint } from '../offset-checkpoint';
 import { partitionDirName } from '../file-names';
-import { CleanableLog, CleanerPhase, CleaningResult, cleanLog, planCleaning, scanProducers, worthCleaning } from './cleaner';
+import { CleanableLog, CleanerPhase, CleaningResult, cleanLog, planCleaning, worthCleaning } from './cleaner';
+import { scanProducers } from './producer-scan';
 
 /** Kafka's file for each compacted partition's first dirty offset, in the data directory. */
 export const CLEANER_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
