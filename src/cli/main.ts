@@ -95,12 +95,18 @@ function exitAfterDrain(status: number): void {
   process.stderr.write('', done);
 }
 
-export function runFromProcess(): void {
-  // A reader that goes away (EPIPE) ends the command quietly, as it ends Unix tools; other stdout errors are real.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+/** A reader that went away (EPIPE) ends the command quietly, as it ends Unix tools; other errors are real. */
+function endQuietlyOnBrokenPipe(stream: NodeJS.WriteStream, name: string): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(BROKEN_PIPE_STATUS);
-    process.stderr.write(`sluice: stdout: ${error.message}\n`, () => process.exit(1));
+    if (stream === process.stderr) process.exit(1);
+    process.stderr.write(`sluice: ${name}: ${error.message}\n`, () => process.exit(1));
   });
+}
+
+export function runFromProcess(): void {
+  endQuietlyOnBrokenPipe(process.stdout, 'stdout');
+  endQuietlyOnBrokenPipe(process.stderr, 'stderr');
   run(process.argv.slice(2)).then(exitAfterDrain, (error: unknown) => {
     process.stderr.write(`sluice: ${String(error)}\n`);
     exitAfterDrain(1);
