@@ -4,6 +4,7 @@ import * as logDump from './commands/log-dump';
 import * as demo from './commands/demo';
 import * as broker from './commands/broker';
 import * as topics from './commands/topics';
+import * as groups from './commands/groups';
 import * as produce from './commands/produce';
 import * as consume from './commands/consume';
 import * as load from './commands/load';
@@ -50,6 +51,7 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
   parser = register(parser, demo, io, status);
   parser = register(parser, broker, io, status);
   parser = register(parser, topics, io, status);
+  parser = register(parser, groups, io, status);
   parser = register(parser, produce, io, status);
   parser = register(parser, consume, io, status);
   parser = register(parser, load, io, status);
