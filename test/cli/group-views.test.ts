@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { GroupDescription } from '../../src/client/consumer-group-admin';
 import { decodeConsumerAssignment, MalformedAssignmentError } from '../../src/client/consumer-group-admin';
 import { formatMembers, formatOffsets, groupNotice, offsetRows, partitionKey } from '../../src/cli/groups/group-views';
+import { run } from '../../src/cli/main';
 import { parseDateTime, parseTopicArgument, planReset, ResetPlanError } from '../../src/cli/groups/reset-plan';
 
 const group = (members: GroupDescription['members'], state = 'Stable'): GroupDescription => ({
@@ -98,5 +99,26 @@ describe('sluice groups: views and reset plans', () => {
     assert.equal(parseDateTime('2026-11-21T10:00:00'), new Date(2026, 10, 21, 10).getTime(), 'no zone: local time');
     assert.throws(() => parseDateTime('yesterday'), /--to-datetime "yesterday": expected YYYY-MM-DDTHH:mm:SS.sss/);
     assert.throws(() => parseDateTime('2026-13-45T10:00:00Z'), /not a real date and time/);
+  });
+
+  it('bad flags are usage errors (exit 2) named before any broker is asked', async () => {
+    const unreachable = ['--bootstrap-server', '127.0.0.1:1'];
+    const cases: [string[], RegExp][] = [
+      [['reset-offsets', '--group', 'g', '--topic', 't'], /needs exactly one of --to-earliest, --to-latest/],
+      [['reset-offsets', '--group', 'g', '--topic', 't', '--to-latest', '--to-earliest'], /needs exactly one of/],
+      [['reset-offsets', '--group', 'g', '--to-latest'], /needs --topic or --all-topics/],
+      [['reset-offsets', '--group', 'g', '--topic', 't', '--all-topics', '--to-latest'], /needs --topic or --all-topics/],
+      [['reset-offsets', '--group', 'g', '--topic', 't', '--to-latest', '--dry-run', '--execute'], /--dry-run and --execute exclude each other/],
+      [['reset-offsets', '--group', 'g', '--topic', 't:x', '--to-latest'], /--topic "t:x": expected TOPIC or TOPIC:P/],
+      [['reset-offsets', '--group', 'g', '--topic', 't', '--to-offset', '1.5'], /--to-offset: expected a whole number/],
+      [['reset-offsets', '--group', 'g', '--topic', 't', '--to-datetime', 'noon'], /--to-datetime "noon"/],
+      [['describe'], /describe: name a --group \(or --all-groups\)/],
+    ];
+    for (const [args, message] of cases) {
+      const errors: string[] = [];
+      const status = await run(['groups', ...args, ...unreachable], { out: () => undefined, err: (text) => errors.push(text) });
+      assert.equal(status, 2, `${args.join(' ')}: ${errors.join('')}`);
+      assert.match(errors.join('\n'), message);
+    }
   });
 });

@@ -73,7 +73,6 @@ function resetSpec(args: GroupsArgs): ResetSpec {
 
 async function groupIds(args: GroupsArgs, admin: ConsumerGroupAdmin): Promise<string[]> {
   if (args['all-groups']) return (await admin.listGroups()).map((g) => g.groupId);
-  if (args.group.length === 0) throw new UsageProblem(`sluice groups ${args.action}: name a --group (or --all-groups)`);
   return args.group;
 }
 
@@ -137,10 +136,16 @@ function describeMismatch(group: GroupDescription): string {
   return `Assignments can only be reset if the group '${group.groupId}' is inactive, but the current state is ${group.state}.`;
 }
 
-async function resetOffsets(args: GroupsArgs, client: KafkaClient, admin: ConsumerGroupAdmin, io: CommandIO): Promise<number> {
+/** The checks of reset-offsets' flags that need no broker, made before connecting. */
+function checkResetArguments(args: GroupsArgs): ResetSpec {
   const spec = resetSpec(args);
   if (args['all-topics'] === (args.topic.length > 0)) throw new UsageProblem('reset-offsets needs --topic or --all-topics (one of them)');
   if (args['dry-run'] && args.execute) throw new UsageProblem('--dry-run and --execute exclude each other');
+  for (const text of args.topic) parseTopicArgument(text);
+  return spec;
+}
+
+async function resetOffsets(args: GroupsArgs, spec: ResetSpec, client: KafkaClient, admin: ConsumerGroupAdmin, io: CommandIO): Promise<number> {
   if (!args['dry-run'] && !args.execute) io.err('No offsets are committed without --execute: this is a dry run (add --dry-run to say so).');
   const documents: object[] = [];
   let status = 0;
@@ -188,7 +193,27 @@ async function listGroups(args: GroupsArgs, admin: ConsumerGroupAdmin, io: Comma
   return 0;
 }
 
+/** Bad flags exit 2 (as usage errors do); a plan the broker's offsets make impossible exits 1. */
+function reportUsage(error: unknown, io: CommandIO, beforeConnecting = false): number {
+  if (error instanceof UsageProblem) {
+    io.err(`sluice groups: ${error.message}`);
+    return 2;
+  }
+  if (error instanceof ResetPlanError) {
+    io.err(`sluice groups reset-offsets: ${error.message}`);
+    return beforeConnecting ? 2 : 1;
+  }
+  throw error;
+}
+
 export async function handler(args: GroupsArgs, io: CommandIO): Promise<number> {
+  let spec: ResetSpec | undefined;
+  try {
+    if (args.action === 'reset-offsets') spec = checkResetArguments(args);
+    if (args.action !== 'list' && !args['all-groups'] && args.group.length === 0) throw new UsageProblem(`${args.action}: name a --group (or --all-groups)`);
+  } catch (error) {
+    return reportUsage(error, io, true);
+  }
   const client = await KafkaClient.connect(args['bootstrap-server']);
   const admin = new ConsumerGroupAdmin(client);
   try {
@@ -200,18 +225,10 @@ export async function handler(args: GroupsArgs, io: CommandIO): Promise<number> 
       case 'delete':
         return await deleteGroups(args, admin, io);
       case 'reset-offsets':
-        return await resetOffsets(args, client, admin, io);
+        return await resetOffsets(args, spec!, client, admin, io);
     }
   } catch (error) {
-    if (error instanceof UsageProblem) {
-      io.err(`sluice groups: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof ResetPlanError) {
-      io.err(`sluice groups reset-offsets: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    return reportUsage(error, io);
   } finally {
     client.close();
   }
