@@ -97,18 +97,22 @@ function exitAfterDrain(status: number): void {
   process.stderr.write('', done);
 }
 
-/** A reader that went away (EPIPE) ends the command quietly, as it ends Unix tools; other errors are real. */
-function endQuietlyOnBrokenPipe(stream: NodeJS.WriteStream, name: string): void {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
+/**
+ * A stdout reader that went away (EPIPE) ends the command quietly, as it ends Unix tools. A stderr reader that went
+ * away costs only the diagnostics: the command (a load, the broker) goes on. Other errors are real.
+ */
+function handleOutputErrors(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(BROKEN_PIPE_STATUS);
-    if (stream === process.stderr) process.exit(1);
-    process.stderr.write(`sluice: ${name}: ${error.message}\n`, () => process.exit(1));
+    process.stderr.write(`sluice: stdout: ${error.message}\n`, () => process.exit(1));
+  });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') process.exit(1);
   });
 }
 
 export function runFromProcess(): void {
-  endQuietlyOnBrokenPipe(process.stdout, 'stdout');
-  endQuietlyOnBrokenPipe(process.stderr, 'stderr');
+  handleOutputErrors();
   run(process.argv.slice(2)).then(exitAfterDrain, (error: unknown) => {
     process.stderr.write(`sluice: ${String(error)}\n`);
     exitAfterDrain(1);

@@ -18,19 +18,22 @@ function throughSlowReader(args: string[], reader: string): Promise<Finished> {
   return run('sh', ['-c', `"$0" "$@" | (sleep 1; ${reader})`, process.execPath, SLUICE_BIN, ...args]);
 }
 
-/** Runs sluice with stdout read by a reader that takes one chunk and then closes its end of the pipe. */
-function readerThatLeaves(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; firstChunk: string; stderr: string }> {
+/** Runs sluice with one of its outputs read by a reader that takes one chunk (or none) and closes its end of the pipe. */
+function readerThatLeaves(args: string[], leaving: 'stdout' | 'stderr'): Promise<{ code: number | null; signal: NodeJS.Signals | null; firstChunk: string; other: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SLUICE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [leaves, stays] = leaving === 'stdout' ? [child.stdout, child.stderr] : [child.stderr, child.stdout];
     let firstChunk = '';
-    let stderr = '';
-    child.stdout.once('data', (chunk: Buffer) => {
-      firstChunk = chunk.toString();
-      child.stdout.destroy();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let other = '';
+    if (leaving === 'stdout') {
+      leaves.once('data', (chunk: Buffer) => {
+        firstChunk = chunk.toString();
+        leaves.destroy();
+      });
+    } else leaves.destroy();
+    stays.on('data', (chunk: Buffer) => (other += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, firstChunk, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, firstChunk, other }));
   });
 }
 
@@ -78,11 +81,19 @@ describe('CLI output: pipes get every line, a reader that leaves ends the comman
   });
 
   it('a reader that leaves mid-stream ends consume with status 141 (as SIGPIPE would) and no stack trace', async () => {
-    const left = await readerThatLeaves(consumeArgs());
+    const left = await readerThatLeaves(consumeArgs(), 'stdout');
     assert.match(left.firstChunk, /^record 00/);
     assert.equal(left.signal, null);
-    assert.equal(left.code, 141, left.stderr);
-    assert.equal(left.stderr, '');
+    assert.equal(left.code, 141, left.other);
+    assert.equal(left.other, '', 'nothing on stderr');
+  });
+
+  it('a stderr reader that leaves costs only the diagnostics: the command goes on and prints its output', async () => {
+    // reset-offsets writes its dry-run note to stderr first, then asks the broker, then prints the plan.
+    const args = ['groups', 'reset-offsets', '--group', 'nobody', '--topic', 'lines', '--to-latest', '--bootstrap-server', fixture().running.bootstrap];
+    const left = await readerThatLeaves(args, 'stderr');
+    assert.equal(left.code, 0);
+    assert.deepEqual(left.other.trim().split('\n').map((l) => l.split(/\s+/)), [['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], ['nobody', 'lines', '0', '2000'], ['nobody', 'lines', '1', '2000']]);
   });
 });
 
