@@ -1,7 +1,8 @@
 import {
   deleteGroupsRequestSchema, deleteGroupsResponseSchema, describeGroupsRequestSchema, describeGroupsResponseSchema,
   findCoordinatorRequestSchema, findCoordinatorResponseSchema, listGroupsRequestSchema, listGroupsResponseSchema,
-  offsetCommitRequestSchema, offsetCommitResponseSchema, offsetFetchRequestSchema, offsetFetchResponseSchema,
+  offsetCommitRequestSchema, offsetCommitResponseSchema, offsetDeleteRequestSchema, offsetDeleteResponseSchema,
+  offsetFetchRequestSchema, offsetFetchResponseSchema,
 } from '../protocol/generated';
 import { KafkaError, KafkaErrors, errorNameForCode } from '../protocol/error-codes';
 import { KafkaClient, throwIfError } from './kafka-client';
@@ -192,5 +193,23 @@ export class ConsumerGroupAdmin {
       results.set(groupId, !result ? 'UNKNOWN_SERVER_ERROR' : result.errorCode === 0 ? null : errorNameForCode(result.errorCode) ?? `error ${result.errorCode}`);
     }
     return results;
+  }
+
+  /**
+   * OffsetDelete: removes the group's committed offsets of these partitions. A group-level error throws; each
+   * partition gets null when deleted or the error's name (GROUP_SUBSCRIBED_TO_TOPIC while a member consumes it).
+   */
+  async deleteOffsets(groupId: string, partitions: readonly { topic: string; partition: number }[]): Promise<{ topic: string; partition: number; error: string | null }[]> {
+    const coordinator = await this.coordinator(groupId);
+    const byTopic = new Map<string, { partitionIndex: number }[]>();
+    for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), { partitionIndex: p.partition }]);
+    const answer = await this.client.call(47, offsetDeleteRequestSchema, offsetDeleteResponseSchema, () => ({
+      groupId,
+      topics: [...byTopic].map(([name, asked]) => ({ name, partitions: asked })),
+    }), coordinator.nodeId);
+    throwIfError(answer.errorCode, `delete offsets of group ${groupId}`);
+    return answer.topics.flatMap((t) => t.partitions.map((p) => ({
+      topic: t.name, partition: p.partitionIndex, error: p.errorCode === 0 ? null : errorNameForCode(p.errorCode) ?? `error ${p.errorCode}`,
+    })));
   }
 }

@@ -28,6 +28,7 @@ export const CLIENT_VERSIONS: Readonly<Record<number, readonly [number, number]>
   19: [0, 4], // CreateTopics
   20: [0, 3], // DeleteTopics
   42: [0, 2], // DeleteGroups
+  47: [0, 0], // OffsetDelete
 };
 export const API_VERSIONS_VERSION = 1;
 

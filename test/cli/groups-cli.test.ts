@@ -7,6 +7,7 @@ import type { OffsetRow } from '../../src/cli/groups/group-views';
 import { RunningBroker, startBroker } from '../helpers/broker';
 import { SLUICE_BIN } from '../helpers/cli';
 import { run } from '../helpers/processes';
+import { run as runInProcess } from '../../src/cli/main';
 
 const TOPIC = 'orders';
 const GROUP = 'billing';
@@ -43,6 +44,12 @@ describe('sluice groups against a real kafkajs group', function () {
     return [0, 1, 2, 3].map((p) => offsets.find((o) => o.topic === TOPIC && o.partition === p)?.offset ?? null);
   };
   const stateIs = (state: string) => until(async () => ((await admin.describeGroup(GROUP)).state === state ? true : undefined), `the group to be ${state}`);
+  /** The CLI run in this process (no spawn), for the checks that need no real stdout. */
+  const sluiceHere = async (...args: string[]) => {
+    const out: string[] = [];
+    const code = await runInProcess(['groups', ...args, '--bootstrap-server', running.bootstrap], { out: (t) => out.push(t), err: (t) => out.push(t) });
+    return { code, out: out.join('\n') };
+  };
   const produce = async (partition: number, count: number, from: number) => {
     const records = Array.from({ length: count }, (_, i) => ({ key: null, value: Buffer.from(`p${partition}-${from + i}`) }));
     await client.produce(TOPIC, partition, buildRecordBatch(records));
@@ -120,7 +127,10 @@ describe('sluice groups against a real kafkajs group', function () {
     const notDeleted = await sluice('delete', '--group', GROUP);
     assert.equal(notDeleted.code, 1);
     assert.match(notDeleted.stderr, /Group 'billing' could not be deleted due to: NON_EMPTY_GROUP/);
-    assert.deepEqual(await committed(), [50, 50, 50, 50], 'nothing was reset');
+    const subscribed = await sluiceHere('delete-offsets', '--group', GROUP, '--topic', `${TOPIC}:3`);
+    assert.equal(subscribed.code, 1);
+    assert.match(subscribed.out, /orders +3 +Error: GROUP_SUBSCRIBED_TO_TOPIC/);
+    assert.deepEqual(await committed(), [50, 50, 50, 50], 'nothing was reset or deleted');
 
     await a.disconnect();
     await b.disconnect();
@@ -144,6 +154,10 @@ describe('sluice groups against a real kafkajs group', function () {
     assert.equal(executed.code, 0, executed.stderr);
     assert.deepEqual(JSON.parse(executed.stdout), { groups: [{ group: GROUP, executed: true, offsets: [{ topic: TOPIC, partition: 0, newOffset: 20 }, { topic: TOPIC, partition: 1, newOffset: 20 }] }] });
     assert.deepEqual(await committed(), [20, 20, 50, 50]);
+    const deletedOffsets = await sluiceHere('delete-offsets', '--group', GROUP, '--topic', `${TOPIC}:3`);
+    assert.equal(deletedOffsets.code, 0, deletedOffsets.out);
+    assert.match(deletedOffsets.out, /orders +3 +Successful/);
+    assert.deepEqual(await committed(), [20, 20, 50, null]);
 
     const firstOffset = new Map<number, number>();
     let received = 0;
@@ -151,11 +165,11 @@ describe('sluice groups against a real kafkajs group', function () {
       if (!firstOffset.has(partition)) firstOffset.set(partition, offset);
       received++;
     });
-    const expected = 37 + 30 + 3;
+    const expected = 37 + 30 + 3 + 50; // partition 3 has no commit left: from the beginning
     await until(async () => (received >= expected ? true : undefined), `the new consumer to read ${expected} records`);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(received, expected, 'nothing before the reset offsets was read again');
-    assert.deepEqual([...firstOffset].sort((x, y) => x[0] - y[0]), [[0, 20], [1, 20], [2, 50]]);
+    assert.deepEqual([...firstOffset].sort((x, y) => x[0] - y[0]), [[0, 20], [1, 20], [2, 50], [3, 0]]);
     await resumed.disconnect();
 
     await stateIs('Empty');

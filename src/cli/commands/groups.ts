@@ -6,7 +6,7 @@ import { formatMembers, formatOffsets, formatState, groupNotice, offsetRows, par
 import { parseDateTime, parseTopicArgument, PartitionRef, planReset, ResetPlanError, ResetSpec } from '../groups/reset-plan';
 
 interface GroupsArgs {
-  action: 'list' | 'describe' | 'delete' | 'reset-offsets';
+  action: 'list' | 'describe' | 'delete' | 'delete-offsets' | 'reset-offsets';
   'bootstrap-server': string;
   group: string[];
   'all-groups': boolean;
@@ -32,7 +32,7 @@ export const describe = 'List, describe, delete consumer groups and reset their 
 
 export function builder(yargs: Argv): Argv<GroupsArgs> {
   return yargs
-    .positional('action', { choices: ['list', 'describe', 'delete', 'reset-offsets'] as const, demandOption: true })
+    .positional('action', { choices: ['list', 'describe', 'delete', 'delete-offsets', 'reset-offsets'] as const, demandOption: true })
     .option('bootstrap-server', { type: 'string', default: '127.0.0.1:9092', describe: 'host:port[,host:port]' })
     .option('group', { type: 'string', array: true, default: [] as string[], describe: 'the group (repeatable)' })
     .option('all-groups', { type: 'boolean', default: false, describe: 'describe, delete or reset every group' })
@@ -40,7 +40,7 @@ export function builder(yargs: Argv): Argv<GroupsArgs> {
     .option('members', { type: 'boolean', default: false, describe: 'describe: the members, their hosts, client ids and partition counts' })
     .option('state', { type: 'boolean', default: false, describe: 'describe: coordinator, assignor, state and member count; list: each group with its state' })
     .option('verbose', { type: 'boolean', default: false, describe: 'describe --members: each member\'s partitions too' })
-    .option('topic', { type: 'string', array: true, default: [] as string[], describe: 'reset-offsets: TOPIC or TOPIC:P[,P...] (repeatable)' })
+    .option('topic', { type: 'string', array: true, default: [] as string[], describe: 'reset-offsets, delete-offsets: TOPIC or TOPIC:P[,P...] (repeatable)' })
     .option('all-topics', { type: 'boolean', default: false, describe: 'reset-offsets: every topic the group has committed offsets for' })
     .option('to-earliest', { type: 'boolean', default: false, describe: 'reset to the log start offset' })
     .option('to-latest', { type: 'boolean', default: false, describe: 'reset to the log end offset' })
@@ -185,6 +185,19 @@ async function deleteGroups(args: GroupsArgs, admin: ConsumerGroupAdmin, io: Com
   return failed.length === 0 ? 0 : 1;
 }
 
+/** Kafka's --delete-offsets: the group's commits of the named partitions go; refused per partition while a member consumes its topic. */
+async function deleteOffsets(args: GroupsArgs, client: KafkaClient, admin: ConsumerGroupAdmin, io: CommandIO): Promise<number> {
+  const [groupId] = args.group;
+  const results = await admin.deleteOffsets(groupId, await resetScope({ ...args, 'all-topics': false }, client, []));
+  const failed = results.filter((r) => r.error !== null);
+  if (args.json) io.out(JSON.stringify({ group: groupId, partitions: results }, null, 2));
+  else {
+    io.out(failed.length === 0 ? `Request succeeded for deleting offsets from group ${groupId}.` : `Request failed for deleting offsets from group ${groupId}.`);
+    io.out(table(['TOPIC', 'PARTITION', 'STATUS'], results.map((r) => [r.topic, String(r.partition), r.error === null ? 'Successful' : `Error: ${r.error}`])));
+  }
+  return failed.length === 0 ? 0 : 1;
+}
+
 async function listGroups(args: GroupsArgs, admin: ConsumerGroupAdmin, io: CommandIO): Promise<number> {
   const groups = await admin.listGroups();
   if (args.json) io.out(JSON.stringify({ groups: groups.map((g) => ({ group: g.groupId, state: g.state, protocolType: g.protocolType })) }, null, 2));
@@ -210,6 +223,11 @@ export async function handler(args: GroupsArgs, io: CommandIO): Promise<number> 
   let spec: ResetSpec | undefined;
   try {
     if (args.action === 'reset-offsets') spec = checkResetArguments(args);
+    if (args.action === 'delete-offsets') {
+      if (args.group.length !== 1 || args['all-groups']) throw new UsageProblem('delete-offsets takes one --group');
+      if (args.topic.length === 0) throw new UsageProblem('delete-offsets needs --topic TOPIC[:P,...]');
+      for (const text of args.topic) parseTopicArgument(text);
+    }
     if (args.action !== 'list' && !args['all-groups'] && args.group.length === 0) throw new UsageProblem(`${args.action}: name a --group (or --all-groups)`);
   } catch (error) {
     return reportUsage(error, io, true);
@@ -224,6 +242,8 @@ export async function handler(args: GroupsArgs, io: CommandIO): Promise<number> 
         return await describeGroups(args, client, admin, io);
       case 'delete':
         return await deleteGroups(args, admin, io);
+      case 'delete-offsets':
+        return await deleteOffsets(args, client, admin, io);
       case 'reset-offsets':
         return await resetOffsets(args, spec!, client, admin, io);
     }
