@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { KafkaClient } from '../../client/kafka-client';
 import { ConsumerGroupAdmin, GroupDescription } from '../../client/consumer-group-admin';
+import { KafkaError } from '../../protocol/error-codes';
 import type { CommandIO } from '../io';
 import { formatMembers, formatOffsets, formatState, groupNotice, offsetRows, partitionKey, PartitionMap, table } from '../groups/group-views';
 import { parseDateTime, parseTopicArgument, PartitionRef, planReset, ResetPlanError, ResetSpec } from '../groups/reset-plan';
@@ -82,8 +83,13 @@ async function listOffsetsAt(client: KafkaClient, partitions: readonly Partition
   for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
   const found: PartitionMap<number> = new Map();
   for (const [topic, numbers] of byTopic) {
-    const outcome = await client.listOffsets(topic, numbers, timestamp);
-    for (const [partition, listed] of outcome.offsets) found.set(partitionKey(topic, partition), listed.offset);
+    try {
+      const outcome = await client.listOffsets(topic, numbers, timestamp);
+      for (const [partition, listed] of outcome.offsets) found.set(partitionKey(topic, partition), listed.offset);
+    } catch (error) {
+      // A topic deleted since the group committed to it: its partitions have no log end to show.
+      if (!(error instanceof KafkaError && error.errorName === 'UNKNOWN_TOPIC_OR_PARTITION')) throw error;
+    }
   }
   return found;
 }
