@@ -46,9 +46,9 @@ describe('sluice groups against a real kafkajs group', function () {
   const stateIs = (state: string) => until(async () => ((await admin.describeGroup(GROUP)).state === state ? true : undefined), `the group to be ${state}`);
   /** The CLI run in this process (no spawn), for the checks that need no real stdout. */
   const sluiceHere = async (...args: string[]) => {
-    const out: string[] = [];
-    const code = await runInProcess(['groups', ...args, '--bootstrap-server', running.bootstrap], { out: (t) => out.push(t), err: (t) => out.push(t) });
-    return { code, out: out.join('\n') };
+    const [out, err]: string[][] = [[], []];
+    const code = await runInProcess(['groups', ...args, '--bootstrap-server', running.bootstrap], { out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
   };
   const produce = async (partition: number, count: number, from: number) => {
     const records = Array.from({ length: count }, (_, i) => ({ key: null, value: Buffer.from(`p${partition}-${from + i}`) }));
@@ -113,23 +113,24 @@ describe('sluice groups against a real kafkajs group', function () {
       assert.equal(row[8], 'billing-app');
     }
 
-    const members = await sluice('describe', '--group', GROUP, '--members', '--verbose');
+    const members = await sluiceHere('describe', '--group', GROUP, '--members', '--verbose');
     const memberRows = members.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/));
     assert.deepEqual(memberRows.map((r) => r[5]), ['2', '2'], members.stdout);
     assert.deepEqual(memberRows.map((r) => r[1]).sort(), [...memberIds].sort());
-    const state = await sluice('describe', '--group', GROUP, '--state');
+    for (const r of memberRows) assert.match(r[6], new RegExp(`^${TOPIC}\\(\\d,\\d\\)$`), 'the partitions of each member');
+    const state = await sluiceHere('describe', '--group', GROUP, '--state');
     assert.match(state.stdout, new RegExp(`^${GROUP} +127\\.0\\.0\\.1:${running.port} \\(\\d+\\) +\\S+ +Stable +2$`, 'm'), state.stdout);
-    assert.equal((await sluice('list')).stdout.trim(), GROUP);
+    assert.equal((await sluiceHere('list')).stdout.trim(), GROUP);
 
     const refused = await sluice('reset-offsets', '--group', GROUP, '--topic', TOPIC, '--to-earliest', '--execute');
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /Assignments can only be reset if the group 'billing' is inactive, but the current state is Stable\./);
-    const notDeleted = await sluice('delete', '--group', GROUP);
+    const notDeleted = await sluiceHere('delete', '--group', GROUP);
     assert.equal(notDeleted.code, 1);
     assert.match(notDeleted.stderr, /Group 'billing' could not be deleted due to: NON_EMPTY_GROUP/);
     const subscribed = await sluiceHere('delete-offsets', '--group', GROUP, '--topic', `${TOPIC}:3`);
     assert.equal(subscribed.code, 1);
-    assert.match(subscribed.out, /orders +3 +Error: GROUP_SUBSCRIBED_TO_TOPIC/);
+    assert.match(subscribed.stdout, /orders +3 +Error: GROUP_SUBSCRIBED_TO_TOPIC/);
     assert.deepEqual(await committed(), [50, 50, 50, 50], 'nothing was reset or deleted');
 
     await a.disconnect();
@@ -155,8 +156,8 @@ describe('sluice groups against a real kafkajs group', function () {
     assert.deepEqual(JSON.parse(executed.stdout), { groups: [{ group: GROUP, executed: true, offsets: [{ topic: TOPIC, partition: 0, newOffset: 20 }, { topic: TOPIC, partition: 1, newOffset: 20 }] }] });
     assert.deepEqual(await committed(), [20, 20, 50, 50]);
     const deletedOffsets = await sluiceHere('delete-offsets', '--group', GROUP, '--topic', `${TOPIC}:3`);
-    assert.equal(deletedOffsets.code, 0, deletedOffsets.out);
-    assert.match(deletedOffsets.out, /orders +3 +Successful/);
+    assert.equal(deletedOffsets.code, 0, deletedOffsets.stderr);
+    assert.match(deletedOffsets.stdout, /orders +3 +Successful/);
     assert.deepEqual(await committed(), [20, 20, 50, null]);
 
     const firstOffset = new Map<number, number>();
