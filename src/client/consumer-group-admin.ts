@@ -56,6 +56,7 @@ export class MalformedAssignmentError extends Error {
 /** ConsumerProtocolAssignment (every version): int16 version, then [topic string, [int32 partition]], then user data. */
 export function decodeConsumerAssignment(bytes: Buffer, memberId = '?'): TopicPartitions[] {
   if (bytes.length === 0) return [];
+  if (bytes.length < 2) throw new MalformedAssignmentError(memberId, 'shorter than its version field');
   let position = 2;
   const need = (n: number) => {
     if (position + n > bytes.length) throw new MalformedAssignmentError(memberId, `cut short at byte ${position} of ${bytes.length}`);
@@ -65,7 +66,6 @@ export function decodeConsumerAssignment(bytes: Buffer, memberId = '?'): TopicPa
     position += 4;
     return bytes.readInt32BE(position - 4);
   };
-  need(0);
   const topics: TopicPartitions[] = [];
   for (let t = 0, count = int32(); t < count; t++) {
     need(2);
