@@ -82,6 +82,16 @@ describe('clients of other eras: old protocol versions, every librdkafka codec, 
     assert.deepEqual(values, lines);
   });
 
+  it('kafka-python (Produce v7+ since sluice serves Kafka 2.4+ versions) sends gzip, snappy, lz4 and zstd, each stored with that codec and read back', async () => {
+    const codecs = ['gzip', 'snappy', 'lz4', 'zstd'];
+    const { read } = json<{ read: Record<string, string[]> }>(await run(PYTHON, [script('kafka-python-codecs.py'), proxy.bootstrap, 'kp', '150', codecs.join(',')]));
+    for (const codec of codecs) {
+      assert.deepEqual(read[codec], Array.from({ length: 150 }, (_, i) => `${codec} message ${i} ${'z'.repeat(i % 40)}`), codec);
+      assert.deepEqual([...new Set(await storedBatches(running.dataDir, `kp-${codec}`))], [codec], `${codec}: stored compressed`);
+    }
+    assert.ok(proxy.seen(PRODUCE).every((r) => r.apiVersion >= 7), 'zstd needs Produce v7');
+  });
+
   it('@platformatic/kafka: CreateTopics v7, Metadata with topic ids, produce, fetch by topic id, DeleteTopics', async () => {
     const count = 40;
     const result = json<{
