@@ -20,6 +20,7 @@ describe('log manager', () => {
       '00000000000000000000.index',
       '00000000000000000000.log',
       '00000000000000000000.timeindex',
+      '00000000000000000004.snapshot', // producer state at the log end, written at clean shutdown
     ]);
     const stored = JSON.parse(fs.readFileSync(path.join(tmp(), '__topics', 'page_views.json'), 'utf8'));
     assert.equal(stored.partitions, 3);
@@ -42,7 +43,7 @@ describe('log manager', () => {
     assert.throws(() => manager.createTopic('u', 0), (e: unknown) => (e as { code: number }).code === 37);
     assert.throws(() => manager.createTopic('u', 1001), /allowed: 1 to 1000/);
     assert.throws(() => manager.createTopic('v', 1, { 'retention.ms': 'soon' }), (e: unknown) => e instanceof InvalidConfigError && /retention\.ms=soon/.test(e.message));
-    assert.throws(() => manager.createTopic('w', 1, { 'colour': 'red' }), /unknown topic config/);
+    assert.throws(() => manager.createTopic('w', 1, { 'colour': 'red' }), /Unknown topic config name: colour/);
     assert.throws(() => manager.partition('t', 1), UnknownTopicError);
     assert.throws(() => manager.partition('nope', 0), UnknownTopicError);
     assert.deepEqual(manager.listTopics().map((t) => t.name), ['t']);

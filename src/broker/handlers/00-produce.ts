@@ -43,17 +43,17 @@ function recordsToAppend(records: Buffer, apiVersion: number): Buffer {
   return upConvertMessageSet(records);
 }
 
-function appendTo(broker: BrokerState, topic: string, index: number, records: Buffer | null, apiVersion: number): PartitionResponse {
+function appendTo(broker: BrokerState, topic: string, index: number, records: Buffer | null, acks: number, apiVersion: number): PartitionResponse {
   if (!records || records.length === 0) return failed(index, KafkaErrors.CORRUPT_MESSAGE.code, 'no records');
   try {
     const partition = broker.stores.partitions.partition(topic, index);
-    const result = partition.append(recordsToAppend(records, apiVersion));
+    const result = partition.append(recordsToAppend(records, apiVersion), { acks });
     broker.appends.appended(topic, index);
     return {
       index,
       errorCode: 0,
       baseOffset: result.baseOffset,
-      logAppendTimeMs: -1, // CreateTime topics: the producer's timestamps are kept
+      logAppendTimeMs: result.logAppendTimeMs, // -1 for CreateTime topics
       logStartOffset: result.logStartOffset,
       recordErrors: [],
       errorMessage: null,
@@ -77,11 +77,12 @@ export const produceHandler = defineHandler({
       name: topic.name,
       partitionResponses: topic.partitionData.map((p) =>
         acksValid
-          ? appendTo(broker, topic.name, p.index, p.records, apiVersion)
+          ? appendTo(broker, topic.name, p.index, p.records, request.acks, apiVersion)
           : failed(p.index, KafkaErrors.INVALID_REQUIRED_ACKS.code, `acks must be 0, 1 or -1, not ${request.acks}`),
       ),
     }));
-    // With one broker, acks=-1 (all in-sync replicas) is met as soon as the leader has the data.
+    // With one broker, acks=-1 (all in-sync replicas) is met as soon as the leader has the data,
+    // unless min.insync.replicas asks for more replicas than there are (NOT_ENOUGH_REPLICAS, from the store).
     return request.acks === 0 ? null : { responses, throttleTimeMs: 0 };
   },
 });

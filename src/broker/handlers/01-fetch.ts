@@ -5,6 +5,7 @@ import { uuidText, ZERO_UUID } from '../../protocol/uuid';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
+import { isolate } from './fetch-isolation';
 
 type TopicData = FetchResponse['responses'][number];
 type PartitionData = TopicData['partitions'][number];
@@ -51,7 +52,7 @@ function partitionError(partitionIndex: number, code: number): PartitionData {
  * non-empty partition is whole even when it exceeds a limit, so a consumer always makes progress.
  * Old fetchers get what Kafka's KafkaApis.maybeConvertFetchedData gives them.
  */
-function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPartition, budget: Budget, apiVersion: number): PartitionData {
+function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPartition, budget: Budget, apiVersion: number, isolationLevel: number | undefined): PartitionData {
   if (topic.name === undefined) return partitionError(p.partition, KafkaErrors.UNKNOWN_TOPIC_ID.code);
   try {
     const log = broker.stores.partitions.partition(topic.name, p.partition);
@@ -61,6 +62,8 @@ function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPa
     const limit = Math.min(p.partitionMaxBytes, budget.remaining);
     let records = limit > 0 || budget.bytes === 0 ? log.read(p.fetchOffset, Math.max(limit, 1)).records : EMPTY;
     if (budget.bytes > 0 && records.length > limit) records = EMPTY;
+    const isolated = isolate(log, records, p.fetchOffset, isolationLevel);
+    records = isolated.records;
     budget.bytes += records.length;
     budget.remaining -= records.length;
     if (toMagic !== undefined && records.length > 0) records = downConvertBatches(records, toMagic, p.fetchOffset);
@@ -68,9 +71,9 @@ function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPa
       partitionIndex: p.partition,
       errorCode: 0,
       highWatermark: log.highWatermark,
-      lastStableOffset: log.highWatermark,
+      lastStableOffset: log.lastStableOffset,
       logStartOffset: log.logStartOffset,
-      abortedTransactions: null,
+      abortedTransactions: isolated.abortedTransactions,
       preferredReadReplica: -1,
       records,
     };
@@ -90,7 +93,7 @@ function gather(broker: BrokerState, request: FetchRequest, apiVersion: number):
     return {
       topic: topic.topic,
       topicId: topic.topicId,
-      partitions: topic.partitions.map((p) => readPartition(broker, resolved, p, budget, apiVersion)),
+      partitions: topic.partitions.map((p) => readPartition(broker, resolved, p, budget, apiVersion, request.isolationLevel)),
     };
   });
   return { responses, budget };

@@ -38,7 +38,11 @@ export const deleteTopicsHandler = defineHandler({
   maxVersion: 6,
   request: deleteTopicsRequestSchema,
   response: deleteTopicsResponseSchema,
-  handle(request, { broker, apiVersion }) {
-    return { throttleTimeMs: 0, responses: requested(request, apiVersion).map((topic) => deleteOne(broker, topic)) };
+  async handle(request, { broker, apiVersion }) {
+    const responses = requested(request, apiVersion).map((topic) => deleteOne(broker, topic));
+    // Committed offsets of a deleted topic go with it (Kafka's handleDeletedPartitions).
+    const deleted = responses.filter((r) => r.errorCode === 0 && r.name !== null).map((r) => r.name as string);
+    if (deleted.length > 0) await broker.groupCoordinator.topicsDeleted(deleted);
+    return { throttleTimeMs: 0, responses };
   },
 });

@@ -93,7 +93,7 @@ describe('CreateTopics handler (API 19)', () => {
       ['bad-value', codeOf('INVALID_CONFIG')],
       ['fine', 0],
     ]);
-    assert.match(results[4].errorMessage ?? '', /no\.such\.config=1: unknown topic config/);
+    assert.match(results[4].errorMessage ?? '', /no\.such\.config=1: Unknown topic config name: no\.such\.config/);
     assert.deepEqual(store.listTopics().map((t) => [t.name, t.partitions]), [['fine', 2], ['taken', 1]]);
   });
 
