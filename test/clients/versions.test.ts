@@ -28,7 +28,7 @@ describe('clients of other eras: old protocol versions, every librdkafka codec, 
   let running: RunningBroker;
   let proxy: KafkaProxy;
   beforeEach(async () => {
-    running = await startBroker({ numPartitions: 1, advertisedHost: '127.0.0.2' });
+    running = await startBroker({ numPartitions: 1, advertisedHost: '127.0.0.2', groups: { initialRebalanceDelayMs: 50 } });
     proxy = await startKafkaProxy(running.port);
   });
   afterEach(async () => {
@@ -98,11 +98,11 @@ describe('clients of other eras: old protocol versions, every librdkafka codec, 
     assert.ok(proxy.seen(PRODUCE).every((r) => r.apiVersion >= 7), 'zstd needs Produce v7');
   });
 
-  it('@platformatic/kafka: CreateTopics v7, Metadata with topic ids, produce, fetch by topic id, DeleteTopics', async () => {
+  it('@platformatic/kafka: CreateTopics v7, Metadata with topic ids, produce, fetch by topic id, group consume and resume, DeleteTopics', async () => {
     const count = 40;
     const result = json<{
       created: { id: string; partitions: number }; metadataId: string; partitions: number; sent: [number, string, string][];
-      received: [number, number, string, string][]; afterDelete: string[];
+      received: [number, number, string, string][]; grouped: [number, number, string][]; resumed: [number, number, string][]; afterDelete: string[];
     }>(await run(process.execPath, [script('platformatic-kafka.mjs'), running.bootstrap, 'plat', String(count)], undefined, { cwd: path.resolve(__dirname, '../../..') }));
     assert.match(result.created.id, /^[0-9a-f]{8}-/);
     assert.equal(result.metadataId, result.created.id, 'Metadata answers the id CreateTopics gave');
@@ -112,6 +112,9 @@ describe('clients of other eras: old protocol versions, every librdkafka codec, 
       assert.deepEqual(byPartition(p).map((r) => r[1]), Array.from({ length: count / 2 }, (_, i) => i), `partition ${p}: offsets 0.. in order`);
       assert.deepEqual(byPartition(p).map((r) => [r[2], r[3]]), result.sent.filter((s) => s[0] === p).map((s) => [s[1], s[2]]));
     }
+    const sorted = (rows: unknown[][]) => rows.map((r) => r.join('|')).sort();
+    assert.deepEqual(sorted(result.grouped), sorted(result.received.map((r) => [r[0], r[1], r[3]])), 'a group member reads every message once');
+    assert.deepEqual(sorted(result.resumed), sorted([[0, 20, 'later-0'], [1, 20, 'later-1'], [0, 21, 'later-2'], [1, 21, 'later-3']]), 'the next member resumes at the committed offsets');
     assert.ok(!result.afterDelete.includes('plat'), 'deleted');
     assert.ok(!fs.existsSync(path.join(running.dataDir, 'plat-0')));
   });
