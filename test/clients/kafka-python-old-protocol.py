@@ -20,7 +20,7 @@ producer.close()
 consumer = KafkaConsumer(bootstrap_servers=bootstrap, api_version=api_version, group_id=None, enable_auto_commit=False, consumer_timeout_ms=5000)
 partition = TopicPartition(topic, 0)
 consumer.assign([partition])
-consumer.seek(partition, 0)
+consumer.seek_to_beginning(partition)  # ListOffsets v0 (0.9, 0.10) asks for the earliest offset
 received = []
 timestamps = []
 for message in consumer:

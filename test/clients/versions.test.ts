@@ -10,6 +10,7 @@ const PYTHON = '/usr/bin/python3'; // Debian's: python3-kafka, python3-confluent
 const script = (name: string) => path.resolve(__dirname, '../../../test/clients', name);
 const PRODUCE = 0;
 const FETCH = 1;
+const LIST_OFFSETS = 2;
 
 /** The codec and magic of every stored batch of partition 0, as `sluice log dump` prints them. */
 async function storedBatches(dataDir: string, topic: string): Promise<string[]> {
@@ -50,6 +51,7 @@ describe('clients of other eras: old protocol versions, every librdkafka codec, 
       );
       assert.deepEqual([...new Set(proxy.seen(PRODUCE).map((r) => r.apiVersion))], [produce], `the producer spoke Produce v${produce}`);
       assert.deepEqual([...new Set(proxy.seen(FETCH).map((r) => r.apiVersion))], [fetch], `the consumer spoke Fetch v${fetch}`);
+      assert.deepEqual([...new Set(proxy.seen(LIST_OFFSETS).map((r) => r.apiVersion))], [0], 'seek_to_beginning asked ListOffsets v0');
       assert.equal(sent.length, count);
       assert.deepEqual(received, sent, 'every acknowledged (offset, key, value) comes back, in order');
       const expected = Array.from({ length: count }, (_, i) => (format === 1 ? 1_700_000_000_000 + i : null));
