@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RunningBroker, startBroker } from '../helpers/broker';
-import { SLUICE_BIN } from '../helpers/cli';
+import { storedCodecs } from '../helpers/stored-codecs';
 import { KafkaProxy, startKafkaProxy } from '../helpers/kafka-proxy';
 import { run } from '../helpers/processes';
 
@@ -11,13 +11,6 @@ const script = (name: string) => path.resolve(__dirname, '../../../test/clients'
 const PRODUCE = 0;
 const FETCH = 1;
 const LIST_OFFSETS = 2;
-
-/** The codec and magic of every stored batch of partition 0, as `sluice log dump` prints them. */
-async function storedBatches(dataDir: string, topic: string): Promise<string[]> {
-  const dump = await run(process.execPath, [SLUICE_BIN, 'log', 'dump', path.join(dataDir, `${topic}-0`)]);
-  assert.equal(dump.code, 0, dump.stderr);
-  return [...dump.stdout.matchAll(/compression (\w+)/g)].map((m) => m[1]);
-}
 
 function json<T>(result: { code: number | null; stdout: string; stderr: string }): T {
   assert.equal(result.code, 0, result.stderr);
@@ -56,7 +49,7 @@ describe('clients of other eras: old protocol versions, every librdkafka codec, 
       assert.deepEqual(received, sent, 'every acknowledged (offset, key, value) comes back, in order');
       const expected = Array.from({ length: count }, (_, i) => (format === 1 ? 1_700_000_000_000 + i : null));
       assert.deepEqual(timestamps, expected, format === 1 ? 'message format v1 timestamps survive both conversions' : 'format v0 has no timestamps');
-      const codecs = await storedBatches(running.dataDir, topic);
+      const codecs = storedCodecs(running.dataDir, topic);
       assert.ok(codecs.length >= 1);
       assert.deepEqual([...new Set(codecs)], [codec], 'up-converted to RecordBatch v2 with the producer codec');
     });
@@ -69,7 +62,7 @@ describe('clients of other eras: old protocol versions, every librdkafka codec, 
     const { read } = json<{ read: Record<string, string[]> }>(await run(PYTHON, [script('confluent-codecs.py'), running.bootstrap, 'rd', '200', codecs.join(',')]));
     for (const codec of codecs) {
       assert.deepEqual(read[codec], Array.from({ length: 200 }, (_, i) => `${codec} message ${i} ${'x'.repeat(i % 50)}`), `${codec}: read back`);
-      assert.deepEqual([...new Set(await storedBatches(running.dataDir, `rd-${codec}`))], [codec], `${codec}: librdkafka did compress`);
+      assert.deepEqual([...new Set(storedCodecs(running.dataDir, `rd-${codec}`))], [codec], `${codec}: librdkafka did compress`);
     }
   });
 
@@ -77,7 +70,7 @@ describe('clients of other eras: old protocol versions, every librdkafka codec, 
     const lines = Array.from({ length: 500 }, (_, i) => `zstd line ${i} ${'y'.repeat(i % 80)}`);
     const produced = await run('kcat', ['-P', '-b', running.bootstrap, '-t', 'zstd-old', '-p', '0', '-z', 'zstd', '-X', 'linger.ms=20'], lines.join('\n') + '\n');
     assert.equal(produced.code, 0, produced.stderr);
-    assert.deepEqual([...new Set(await storedBatches(running.dataDir, 'zstd-old'))], ['zstd']);
+    assert.deepEqual([...new Set(storedCodecs(running.dataDir, 'zstd-old'))], ['zstd']);
     const { values } = json<{ values: string[] }>(await run(PYTHON, [script('kafka-python-read.py'), proxy.bootstrap, 'zstd-old', String(lines.length)]));
     assert.deepEqual([...new Set(proxy.seen(FETCH).map((r) => r.apiVersion))], [4], 'kafka-python 2.0.2 fetches with v4');
     assert.deepEqual(values, lines);
@@ -88,7 +81,7 @@ describe('clients of other eras: old protocol versions, every librdkafka codec, 
     const { read } = json<{ read: Record<string, string[]> }>(await run(PYTHON, [script('kafka-python-codecs.py'), proxy.bootstrap, 'kp', '150', codecs.join(',')]));
     for (const codec of codecs) {
       assert.deepEqual(read[codec], Array.from({ length: 150 }, (_, i) => `${codec} message ${i} ${'z'.repeat(i % 40)}`), codec);
-      assert.deepEqual([...new Set(await storedBatches(running.dataDir, `kp-${codec}`))], [codec], `${codec}: stored compressed`);
+      assert.deepEqual([...new Set(storedCodecs(running.dataDir, `kp-${codec}`))], [codec], `${codec}: stored compressed`);
     }
     assert.ok(proxy.seen(PRODUCE).every((r) => r.apiVersion >= 7), 'zstd needs Produce v7');
   });
