@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { KafkaClient } from '../../src/client/kafka-client';
+import { recordsFrom } from '../../src/client/fetched-records';
 import { RunningBroker, startBroker } from '../helpers/broker';
 import { storedCodecs } from '../helpers/stored-codecs';
 import { KafkaProxy, startKafkaProxy } from '../helpers/kafka-proxy';
@@ -60,9 +62,17 @@ describe('clients of other eras: old protocol versions, every librdkafka codec, 
   it('librdkafka (confluent_kafka 2.0.2) compresses gzip, snappy, lz4 and zstd, each stored with that codec and read back', async () => {
     const codecs = ['gzip', 'snappy', 'lz4', 'zstd'];
     const { read } = json<{ read: Record<string, string[]> }>(await run(PYTHON, [script('confluent-codecs.py'), running.bootstrap, 'rd', '200', codecs.join(',')]));
-    for (const codec of codecs) {
-      assert.deepEqual(read[codec], Array.from({ length: 200 }, (_, i) => `${codec} message ${i} ${'x'.repeat(i % 50)}`), `${codec}: read back`);
-      assert.deepEqual([...new Set(storedCodecs(running.dataDir, `rd-${codec}`))], [codec], `${codec}: librdkafka did compress`);
+    const client = await KafkaClient.connect(running.bootstrap);
+    try {
+      for (const codec of codecs) {
+        const expected = Array.from({ length: 200 }, (_, i) => `${codec} message ${i} ${'x'.repeat(i % 50)}`);
+        assert.deepEqual(read[codec], expected, `${codec}: read back by librdkafka`);
+        assert.deepEqual([...new Set(storedCodecs(running.dataDir, `rd-${codec}`))], [codec], `${codec}: librdkafka did compress`);
+        const fetched = await client.fetch(`rd-${codec}`, 0, 0, { maxBytes: 1 << 20, maxWaitMs: 0 });
+        assert.deepEqual(recordsFrom(fetched.records, 0).records.map((r) => r.value?.toString()), expected, `${codec}: read back by sluice's client (sluice consume's)`);
+      }
+    } finally {
+      client.close();
     }
   });
 
@@ -80,8 +90,12 @@ describe('clients of other eras: old protocol versions, every librdkafka codec, 
     const codecs = ['gzip', 'snappy', 'lz4', 'zstd'];
     const { read } = json<{ read: Record<string, string[]> }>(await run(PYTHON, [script('kafka-python-codecs.py'), proxy.bootstrap, 'kp', '150', codecs.join(',')]));
     for (const codec of codecs) {
-      assert.deepEqual(read[codec], Array.from({ length: 150 }, (_, i) => `${codec} message ${i} ${'z'.repeat(i % 40)}`), codec);
+      const expected = Array.from({ length: 150 }, (_, i) => `${codec} message ${i} ${'z'.repeat(i % 40)}`);
+      assert.deepEqual(read[codec], expected, codec);
       assert.deepEqual([...new Set(storedCodecs(running.dataDir, `kp-${codec}`))], [codec], `${codec}: stored compressed`);
+      const kcat = await run('kcat', ['-C', '-b', running.bootstrap, '-t', `kp-${codec}`, '-e', '-q']);
+      assert.equal(kcat.code, 0, kcat.stderr);
+      assert.deepEqual(kcat.stdout.trimEnd().split('\n'), expected, `${codec}: kcat reads kafka-python's batches`);
     }
     assert.ok(proxy.seen(PRODUCE).every((r) => r.apiVersion >= 7), 'zstd needs Produce v7');
   });
