@@ -10,6 +10,9 @@ import { createDispatcher } from './dispatcher';
 import { KafkaServer } from './server';
 import { brokerHandlers } from './handlers/registry';
 import { ConnectionOptions, connectionSettings } from './connection-settings';
+import { FileGroupStore } from '../group-store/file-group-store';
+import { GroupCoordinator } from '../groups/group-coordinator';
+import type { GroupCoordinatorConfig } from '../groups/group-config';
 
 export interface BrokerOptions extends ConnectionOptions {
   dataDir: string;
@@ -25,6 +28,8 @@ export interface BrokerOptions extends ConnectionOptions {
   /** Segment files that may hold a descriptor at once (default: half the open-file limit). */
   maxOpenFiles?: number;
   logDefaults?: Partial<LogConfig>;
+  /** The group coordinator's settings (group.initial.rebalance.delay.ms and the rest, camelCase). */
+  groups?: Partial<GroupCoordinatorConfig>;
   log?: (line: string) => void;
 }
 
@@ -45,6 +50,7 @@ export class Broker {
   private constructor(
     private readonly state: BrokerState,
     private readonly logManager: LogManager,
+    private readonly groupStore: FileGroupStore,
     private readonly server: KafkaServer,
     readonly host: string,
     readonly port: number,
@@ -63,8 +69,23 @@ export class Broker {
       maxOpenFiles: limits.maxOpenFiles,
       log,
     });
+    let groupStore: FileGroupStore;
+    let groupCoordinator: GroupCoordinator;
+    try {
+      groupStore = FileGroupStore.open(options.dataDir, { log });
+      try {
+        groupCoordinator = new GroupCoordinator(groupStore, { ...options.groups, log, topicExists: (topic) => logs.hasTopic(topic) });
+      } catch (error) {
+        groupStore.close();
+        throw error;
+      }
+    } catch (error) {
+      logs.close();
+      throw error;
+    }
     const state: BrokerState = {
-      stores: { partitions: logs },
+      stores: { partitions: logs, groups: groupStore },
+      groupCoordinator,
       identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
       topicDefaults: { numPartitions: options.numPartitions ?? 4, autoCreateTopics: options.autoCreateTopics ?? true },
       appends: new AppendNotifier(),
@@ -80,15 +101,18 @@ export class Broker {
     try {
       address = await server.listen();
     } catch (error) {
+      groupCoordinator.stop();
+      groupStore.close();
       logs.close();
       throw error;
     }
     state.identity.advertisedPort = address.port;
     logs.startBackgroundTasks();
+    groupCoordinator.start();
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
     log(`limits: max.partitions=${limits.maxPartitions} (${logs.partitionCount} in use), segment files open at once ≤ ${limits.maxOpenFiles}, open-file limit ${limits.openFileLimit ?? 'unknown'}`);
     log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
-    return new Broker(state, logs, server, address.address, address.port);
+    return new Broker(state, logs, groupStore, server, address.address, address.port);
   }
 
   get logs(): LogManager {
@@ -99,7 +123,10 @@ export class Broker {
   async stop(): Promise<void> {
     this.state.stopping = true;
     this.state.appends.wakeAll();
+    // Waiting JoinGroups and SyncGroups are answered first, or closing would wait for their rebalance.
+    this.state.groupCoordinator.stop();
     await this.server.close();
+    this.groupStore.close();
     this.logManager.close();
   }
 }

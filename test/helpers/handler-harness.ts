@@ -4,13 +4,22 @@ import type { PartitionStore } from '../../src/ports/partition-store';
 import { AppendNotifier } from '../../src/broker/append-notifier';
 import type { BrokerIdentity, BrokerState, TopicDefaults } from '../../src/broker/broker-state';
 import type { RegisteredHandler } from '../../src/broker/handlers/handler';
+import type { GroupStore } from '../../src/ports/group-store';
+import { GroupCoordinator, GroupCoordinatorOptions } from '../../src/groups/group-coordinator';
+import { MemoryGroupStore } from './memory-group-store';
 
 export const TEST_IDENTITY: Readonly<BrokerIdentity> = { nodeId: 7, advertisedHost: 'broker.test', advertisedPort: 19092, clusterId: 'test-cluster' };
 
 /** Broker state over `store` as Broker.start builds it, without a data directory or a socket. */
-export function brokerStateOver(store: PartitionStore, topicDefaults: Partial<TopicDefaults> = {}): BrokerState {
+export function brokerStateOver(
+  store: PartitionStore,
+  topicDefaults: Partial<TopicDefaults> = {},
+  groups: { store?: GroupStore; options?: GroupCoordinatorOptions } = {},
+): BrokerState {
+  const groupStore = groups.store ?? new MemoryGroupStore();
   return {
-    stores: { partitions: store },
+    stores: { partitions: store, groups: groupStore },
+    groupCoordinator: new GroupCoordinator(groupStore, { topicExists: (topic) => store.hasTopic(topic), ...groups.options }),
     identity: { ...TEST_IDENTITY },
     topicDefaults: { numPartitions: 3, autoCreateTopics: true, ...topicDefaults },
     appends: new AppendNotifier(),
@@ -36,7 +45,7 @@ export async function callHandler<Request, Response>(
   broker: BrokerState,
 ): Promise<Response | null> {
   const body = encodeMessage(api.request, version, request).toBuffer();
-  const written = await handler.respond(new Reader(body), { broker, apiVersion: version, clientId: 'handler-test' });
+  const written = await handler.respond(new Reader(body), { broker, apiVersion: version, clientId: 'handler-test', clientHost: '/127.0.0.1' });
   if (written === null) return null;
   const reader = new Reader(written.toBuffer());
   const response = decodeMessage(api.response, version, reader);

@@ -9,17 +9,18 @@ export const deleteTopicsHandler = defineHandler({
   maxVersion: 3,
   request: deleteTopicsRequestSchema,
   response: deleteTopicsResponseSchema,
-  handle(request, { broker }) {
-    return {
-      throttleTimeMs: 0,
-      responses: (request.topicNames ?? []).map((name) => {
-        try {
-          broker.stores.partitions.deleteTopic(name);
-          return { name, errorCode: 0 };
-        } catch (error) {
-          return { name, errorCode: errorOf(error).code };
-        }
-      }),
-    };
+  async handle(request, { broker }) {
+    const responses = (request.topicNames ?? []).map((name) => {
+      try {
+        broker.stores.partitions.deleteTopic(name);
+        return { name, errorCode: 0 };
+      } catch (error) {
+        return { name, errorCode: errorOf(error).code };
+      }
+    });
+    // Committed offsets of a deleted topic go with it (Kafka's handleDeletedPartitions).
+    const deleted = responses.filter((r) => r.errorCode === 0).map((r) => r.name);
+    if (deleted.length > 0) await broker.groupCoordinator.topicsDeleted(deleted);
+    return { throttleTimeMs: 0, responses };
   },
 });

@@ -3,6 +3,15 @@ import { produceHandler } from './00-produce';
 import { fetchHandler } from './01-fetch';
 import { listOffsetsHandler } from './02-list-offsets';
 import { metadataHandler } from './03-metadata';
+import { offsetCommitHandler } from './08-offset-commit';
+import { offsetFetchHandler } from './09-offset-fetch';
+import { findCoordinatorHandler } from './10-find-coordinator';
+import { joinGroupHandler } from './11-join-group';
+import { heartbeatHandler } from './12-heartbeat';
+import { leaveGroupHandler } from './13-leave-group';
+import { syncGroupHandler } from './14-sync-group';
+import { describeGroupsHandler } from './15-describe-groups';
+import { listGroupsHandler } from './16-list-groups';
 import { apiVersionsHandler } from './18-api-versions';
 import { createTopicsHandler } from './19-create-topics';
 import { deleteTopicsHandler } from './20-delete-topics';
@@ -11,7 +20,9 @@ import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch';
 import { describeConfigsHandler } from './32-describe-configs';
 import { alterConfigsHandler } from './33-alter-configs';
 import { createPartitionsHandler } from './37-create-partitions';
+import { deleteGroupsHandler } from './42-delete-groups';
 import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs';
+import { offsetDeleteHandler } from './47-offset-delete';
 import { describeClusterHandler } from './60-describe-cluster';
 
 /** Every API this broker serves; ApiVersions reports exactly this list. */
@@ -21,6 +32,15 @@ export function brokerHandlers(): RegisteredHandler[] {
     fetchHandler,
     listOffsetsHandler,
     metadataHandler,
+    offsetCommitHandler,
+    offsetFetchHandler,
+    findCoordinatorHandler,
+    joinGroupHandler,
+    heartbeatHandler,
+    leaveGroupHandler,
+    syncGroupHandler,
+    describeGroupsHandler,
+    listGroupsHandler,
     createTopicsHandler,
     deleteTopicsHandler,
     deleteRecordsHandler,
@@ -28,7 +48,9 @@ export function brokerHandlers(): RegisteredHandler[] {
     describeConfigsHandler,
     alterConfigsHandler,
     createPartitionsHandler,
+    deleteGroupsHandler,
     incrementalAlterConfigsHandler,
+    offsetDeleteHandler,
     describeClusterHandler,
   ];
   handlers.push(apiVersionsHandler(() => handlers));
