@@ -247,14 +247,15 @@ export class LogManager implements PartitionStore {
   deleteRecords(topicName: string, partition: number, offset: number): number {
     const log = this.partition(topicName, partition);
     const before = log.logStartOffset;
-    const after = log.deleteRecordsBefore(offset === -1 ? log.highWatermark : offset);
+    const after = log.moveLogStart(offset === -1 ? log.highWatermark : offset);
     if (after !== before) this.checkpointLogStarts();
+    log.dropSegmentsBelowLogStart();
     return after;
   }
 
   private checkpointLogStarts(): void {
     const moved = [...this.allLogs()]
-      .filter(({ log }) => log.logStartOffset > (log.describeSegments()[0]?.baseOffset ?? 0))
+      .filter(({ log }) => log.logStartOffset > log.firstSegmentBase)
       .map(({ topic, partition, log }) => ({ topic, partition, offset: log.logStartOffset }));
     const file = path.join(this.dataDir, LOG_START_CHECKPOINT_FILE);
     if (moved.length > 0 || fs.existsSync(file)) writeOffsetCheckpoint(file, moved);

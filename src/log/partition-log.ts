@@ -195,16 +195,26 @@ export class PartitionLog implements StoredPartition {
   }
 
   /**
-   * Moves the log start up to `offset` and deletes the segments wholly below it (DeleteRecords). The
-   * caller records the new start durably. OffsetOutOfRangeError past the high watermark.
+   * Moves the log start up to `offset` (DeleteRecords); OffsetOutOfRangeError past the high watermark. The
+   * caller records the new start durably, then calls dropSegmentsBelowLogStart: a crash in between leaves
+   * segments that are no longer read, never records that come back.
    */
-  deleteRecordsBefore(offset: number): number {
+  moveLogStart(offset: number): number {
     if (offset > this.highWatermark || offset < 0) throw new OffsetOutOfRangeError(offset, this.logStartOffset, this.highWatermark);
-    if (offset <= this.logStartOffset) return this.logStartOffset;
-    this.startOffset = offset;
-    if (this.activeSegment.nextOffset <= offset) this.roll();
-    while (this.segments.length > 1 && this.segments[0].nextOffset <= offset) this.deleteOldestSegment();
+    if (offset > this.logStartOffset) this.startOffset = offset;
     return this.logStartOffset;
+  }
+
+  /** Deletes the segments wholly below the log start (rolling first when that is the log end). */
+  dropSegmentsBelowLogStart(): void {
+    const start = this.logStartOffset;
+    if (this.activeSegment.nextOffset <= start) this.roll();
+    while (this.segments.length > 1 && this.segments[0].nextOffset <= start) this.deleteOldestSegment();
+  }
+
+  /** First segment's base offset (the log start may lie past it). */
+  get firstSegmentBase(): number {
+    return this.segments[0].baseOffset;
   }
 
   /**
