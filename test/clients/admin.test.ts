@@ -69,6 +69,11 @@ describe('admin APIs from unmodified clients (confluent-kafka AdminClient, kafka
       const lines = kcat.stdout.trim().split('\n').map((line) => line.split(' '));
       assert.equal(lines.length, 5);
       for (const [stamp] of lines) assert.ok(Number(stamp) >= from && Number(stamp) <= to, `kcat %T ${stamp}`);
+      const all = await run('kcat', ['-b', running.bootstrap, '-t', 'cf-isr', '-P', '-X', 'acks=all', '-X', 'message.send.max.retries=0'], 'x\n');
+      assert.equal(all.code, 1);
+      assert.match(all.stderr, /Delivery failed for message: Broker: Not enough in-sync replicas/, 'min.insync.replicas 2 on one broker, acks=all');
+      const one = await run('kcat', ['-b', running.bootstrap, '-t', 'cf-isr', '-P', '-X', 'acks=1'], 'x\n');
+      assert.equal(one.code, 0, one.stderr);
     });
 
     it('kafkajs: create partitions, describe and alter configs, delete records, offsets by timestamp', async () => {
