@@ -176,3 +176,13 @@ export function timestampBounds(config: Readonly<LogConfig>): { beforeMaxMs: num
     afterMaxMs: config.messageTimestampAfterMaxMs !== unset ? config.messageTimestampAfterMaxMs : config.messageTimestampDifferenceMaxMs,
   };
 }
+
+/** How long a segment may stay active (Kafka's LogConfig.maxSegmentMs): compacted topics roll by max.compaction.lag.ms too. */
+export function maxSegmentMs(config: Readonly<LogConfig>): number {
+  return config.cleanupPolicy.includes('compact') && config.maxCompactionLagMs > 0 ? Math.min(config.maxCompactionLagMs, config.segmentMs) : config.segmentMs;
+}
+
+/** A segment's random roll jitter (Kafka's randomSegmentJitter): below min(segment.jitter.ms, segment.ms). */
+export function segmentJitter(config: Readonly<LogConfig>, random: () => number = Math.random): number {
+  return config.segmentJitterMs === 0 ? 0 : Math.floor(random() * Math.min(config.segmentJitterMs, config.segmentMs));
+}

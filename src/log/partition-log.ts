@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LogConfig, deletesOldSegments, timestampBounds } from './log-config';
+import { LogConfig, deletesOldSegments, maxSegmentMs, segmentJitter, timestampBounds } from './log-config';
 import { LogSegment, TimestampAndOffset } from './segment';
 import { LogStorageError, NotEnoughReplicasError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
@@ -20,6 +20,8 @@ export interface OpenOptions {
   files?: OpenFileCache;
   /** A log start offset moved up by DeleteRecords before the last stop (Kafka's log-start-offset-checkpoint). */
   logStartOffset?: number;
+  /** Draws each segment's roll jitter (segment.jitter.ms); Math.random unless a test fixes it. */
+  random?: () => number;
 }
 
 const MAX_RELATIVE_OFFSET = 0x7fffffff;
@@ -34,6 +36,9 @@ export class PartitionLog implements StoredPartition {
   private closed = false;
   /** Raised by DeleteRecords; may lie inside the first segment. */
   private startOffset = 0;
+  private random: () => number = Math.random;
+  /** This active segment's share of segment.jitter.ms, drawn when it started. */
+  private rollJitterMs = 0;
 
   private constructor(
     readonly dir: string,
@@ -52,6 +57,8 @@ export class PartitionLog implements StoredPartition {
     const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files);
     const log = new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
     log.startOffset = Math.min(options.logStartOffset ?? 0, log.logEndOffset);
+    log.random = options.random ?? Math.random;
+    log.rollJitterMs = segmentJitter(config, log.random);
     return log;
   }
 
@@ -130,7 +137,7 @@ export class PartitionLog implements StoredPartition {
     const active = this.activeSegment;
     if (active.size === 0) return;
     const full = active.size + incomingBytes > this.config.segmentBytes;
-    const old = incomingMaxTimestamp - active.firstBatchTimestamp > this.config.segmentMs;
+    const old = incomingMaxTimestamp - active.firstBatchTimestamp > maxSegmentMs(this.config) - this.rollJitterMs;
     const offsetsOverflow = incomingLastOffset - active.baseOffset > MAX_RELATIVE_OFFSET;
     if (full || old || offsetsOverflow || active.indexIsFull) this.roll();
   }
@@ -140,6 +147,7 @@ export class PartitionLog implements StoredPartition {
     const previous = this.activeSegment;
     if (previous.size === 0) return;
     previous.flush();
+    this.rollJitterMs = segmentJitter(this.config, this.random);
     this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config, this.files));
   }
 
