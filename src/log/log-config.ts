@@ -156,6 +156,24 @@ function checkTogether(config: LogConfig, overrides: TopicConfigOverrides): void
   }
 }
 
+/**
+ * The stored overrides a topic can still use, and the ones it cannot (a value an older sluice accepted, or a
+ * hand-edited file): a start sets those aside, with the reason, instead of failing.
+ */
+export function usableOverrides(overrides: TopicConfigOverrides, defaults: Readonly<LogConfig>): { kept: TopicConfigOverrides; refused: string[] } {
+  const kept: TopicConfigOverrides = {};
+  const refused: string[] = [];
+  for (const [key, value] of Object.entries(overrides)) {
+    try {
+      resolveLogConfig({ ...kept, [key]: value }, defaults);
+      kept[key] = value;
+    } catch (error) {
+      refused.push((error as Error).message);
+    }
+  }
+  return { kept, refused };
+}
+
 /** The overrides in Kafka's rendering ("  100 " → "100", "TRUE" → "true", "compact, delete" → "compact,delete"). */
 export function normalizeOverrides(overrides: TopicConfigOverrides): TopicConfigOverrides {
   const normalized: TopicConfigOverrides = {};

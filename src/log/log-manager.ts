@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_LOG_CONFIG, LogConfig, TopicConfigOverrides, normalizeOverrides, resolveLogConfig } from './log-config';
+import { DEFAULT_LOG_CONFIG, LogConfig, TopicConfigOverrides, normalizeOverrides, resolveLogConfig, usableOverrides } from './log-config';
 import { BrokerLogDefaults, configuredFields, describeBrokerLogConfig, describeTopicConfig } from './config-description';
 import { PartitionLog } from './partition-log';
 import { TopicMetadata, TopicStore } from './topic-store';
@@ -98,7 +98,7 @@ export class LogManager implements PartitionStore {
     this.attempt(`reading ${LOG_START_CHECKPOINT_FILE}`, () => {
       logStarts = readOffsetCheckpoint(path.join(this.dataDir, LOG_START_CHECKPOINT_FILE));
     });
-    const known = new Map(this.store.loadAll(this.defaults).map((t) => [t.name, t]));
+    const known = new Map(this.store.loadAll().map((t) => [t.name, t]));
     const changed = new Set<string>();
     const dirs = fs.readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory());
     for (const dir of dirs) {
@@ -120,6 +120,9 @@ export class LogManager implements PartitionStore {
     }
     for (const metadata of known.values()) {
       if (changed.has(metadata.name)) this.attempt(`saving the metadata of ${metadata.name}`, () => this.store.save(metadata));
+      const { kept, refused } = usableOverrides(metadata.config, this.defaults);
+      for (const why of refused) this.report(`topic ${metadata.name}: stored config ${why}; set aside, the default applies until the config is altered`);
+      metadata.config = kept;
       const config = resolveLogConfig(metadata.config, this.defaults);
       const topic: Topic = { metadata, logs: [], unavailable: new Map() };
       for (let p = 0; p < metadata.partitions; p++) {

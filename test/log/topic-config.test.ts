@@ -115,4 +115,27 @@ describe('topic config catalogue (Kafka 3.9 names, types, ranges, defaults)', ()
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a stored config the catalogue refuses (flush.ms=-1 from an older sluice, a hand edit) is set aside at start, never stops it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-oldcfg-'));
+    try {
+      const first = LogManager.open(dir);
+      first.createTopic('old', 1, { 'retention.ms': '1000' });
+      first.partition('old', 0).append(makeBatch('kept', 2));
+      first.close();
+      const file = path.join(dir, '__topics', 'old.json');
+      const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+      stored.config = { 'flush.ms': '-1', colour: 'red', 'retention.ms': '1000' };
+      fs.writeFileSync(file, JSON.stringify(stored));
+      const lines: string[] = [];
+      const logs = LogManager.open(dir, { log: (line) => lines.push(line) });
+      assert.deepEqual(logs.describeTopic('old').config, { 'retention.ms': '1000' });
+      assert.equal(logs.topicConfig('old').flushMs, 1000, 'the default');
+      assert.equal(logs.partition('old', 0).logEndOffset, 2, 'the data is there');
+      assert.equal(lines.filter((l) => /topic old: stored config .*(flush\.ms=-1|colour=red).*set aside/.test(l)).length, 2, lines.join('\n'));
+      logs.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
