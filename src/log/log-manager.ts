@@ -6,7 +6,8 @@ import { BrokerLogDefaults, configuredFields, describeBrokerLogConfig, describeT
 import { PartitionLog } from './partition-log';
 import { TopicMetadata, TopicStore } from './topic-store';
 import { validateTopicName } from './topic-name';
-import { DELETE_DIR_SUFFIX, deleteDirName, parsePartitionDirName, partitionDirName } from './file-names';
+import { deleteDirName, partitionDirName } from './file-names';
+import { reconcileTopicDirs } from './data-dir-scan';
 import { readOffsetCheckpoint, writeOffsetCheckpoint } from './offset-checkpoint';
 import { syncDirectory } from './atomic-file';
 import { checkPartitionRoom } from './partition-limits';
@@ -99,25 +100,7 @@ export class LogManager implements PartitionStore {
       logStarts = readOffsetCheckpoint(path.join(this.dataDir, LOG_START_CHECKPOINT_FILE));
     });
     const known = new Map(this.store.loadAll().map((t) => [t.name, t]));
-    const changed = new Set<string>();
-    const dirs = fs.readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory());
-    for (const dir of dirs) {
-      if (dir.name.endsWith(DELETE_DIR_SUFFIX)) this.attempt(`removing ${dir.name}`, () => fs.rmSync(path.join(this.dataDir, dir.name), { recursive: true, force: true }));
-    }
-    for (const dir of dirs) {
-      const parsed = parsePartitionDirName(dir.name);
-      if (!parsed || dir.name.endsWith(DELETE_DIR_SUFFIX)) continue;
-      // Data without metadata is adopted, never deleted: nothing accepted is lost.
-      const existing = known.get(parsed.topic);
-      if (!existing) {
-        if (!this.attempt(`adopting directory ${dir.name}`, () => validateTopicName(parsed.topic))) continue;
-        known.set(parsed.topic, { name: parsed.topic, partitions: parsed.partition + 1, config: {}, createdAt: new Date(this.now()).toISOString() });
-        changed.add(parsed.topic);
-      } else if (existing.partitions <= parsed.partition) {
-        existing.partitions = parsed.partition + 1;
-        changed.add(parsed.topic);
-      }
-    }
+    const changed = reconcileTopicDirs(this.dataDir, known, this.now, (what, step) => this.attempt(what, step));
     for (const metadata of known.values()) {
       if (changed.has(metadata.name)) this.attempt(`saving the metadata of ${metadata.name}`, () => this.store.save(metadata));
       const { kept, refused } = usableOverrides(metadata.config, this.defaults);
