@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { DELETE_DIR_SUFFIX, parsePartitionDirName } from './file-names';
 import type { TopicMetadata } from './topic-store';
 import { validateTopicName } from './topic-name';
@@ -24,7 +25,7 @@ export function reconcileTopicDirs(dataDir: string, known: Map<string, TopicMeta
     const existing = known.get(parsed.topic);
     if (!existing) {
       if (!attempt(`adopting directory ${dir.name}`, () => validateTopicName(parsed.topic))) continue;
-      known.set(parsed.topic, { name: parsed.topic, partitions: parsed.partition + 1, config: {}, createdAt: new Date(now()).toISOString() });
+      known.set(parsed.topic, { name: parsed.topic, topicId: randomUUID(), partitions: parsed.partition + 1, config: {}, createdAt: new Date(now()).toISOString() });
       changed.add(parsed.topic);
     } else if (existing.partitions <= parsed.partition) {
       existing.partitions = parsed.partition + 1;

@@ -54,6 +54,7 @@ interface Topic {
 /** All topics of one data directory: their metadata, partition logs and background upkeep. */
 export class LogManager implements PartitionStore {
   private readonly topics = new Map<string, Topic>();
+  private readonly namesById = new Map<string, string>();
   private readonly store: TopicStore;
   private readonly files: OpenFileCache;
   private readonly report: (line: string) => void;
@@ -102,6 +103,10 @@ export class LogManager implements PartitionStore {
     const known = new Map(this.store.loadAll().map((t) => [t.name, t]));
     const changed = reconcileTopicDirs(this.dataDir, known, this.now, (what, step) => this.attempt(what, step));
     for (const metadata of known.values()) {
+      if (metadata.topicId === '') {
+        metadata.topicId = randomUUID();
+        changed.add(metadata.name);
+      }
       if (changed.has(metadata.name)) this.attempt(`saving the metadata of ${metadata.name}`, () => this.store.save(metadata));
       const { kept, refused } = usableOverrides(metadata.config, this.defaults);
       for (const why of refused) this.report(`topic ${metadata.name}: stored config ${why}; set aside, the default applies until the config is altered`);
@@ -125,6 +130,7 @@ export class LogManager implements PartitionStore {
         }
       }
       this.topics.set(metadata.name, topic);
+      this.namesById.set(metadata.topicId, metadata.name);
     }
     const cap = this.options.maxPartitions;
     if (cap !== undefined && this.partitionCount > cap) {
@@ -159,7 +165,7 @@ export class LogManager implements PartitionStore {
     if (this.topics.has(name)) throw new TopicExistsError(name);
     this.checkRoomFor(name, partitions);
     const logConfig = resolveLogConfig(config, this.defaults);
-    const metadata: TopicMetadata = { name, partitions, config: normalizeOverrides(config), createdAt: new Date(this.now()).toISOString() };
+    const metadata: TopicMetadata = { name, topicId: randomUUID(), partitions, config: normalizeOverrides(config), createdAt: new Date(this.now()).toISOString() };
     if (options.validateOnly) return metadata;
     const logs: PartitionLog[] = [];
     try {
@@ -175,6 +181,7 @@ export class LogManager implements PartitionStore {
       throw error;
     }
     this.topics.set(name, { metadata, logs, unavailable: new Map() });
+    this.namesById.set(metadata.topicId, name);
     return metadata;
   }
 
@@ -199,6 +206,7 @@ export class LogManager implements PartitionStore {
     });
     this.store.remove(name);
     this.topics.delete(name);
+    this.namesById.delete(topic.metadata.topicId);
     // A topic created again under this name must not inherit the deleted one's start offsets.
     this.checkpointLogStarts();
     for (const dir of renamed) fs.rmSync(dir, { recursive: true, force: true });
@@ -279,6 +287,10 @@ export class LogManager implements PartitionStore {
 
   describeTopic(name: string): TopicMetadata {
     return this.topic(name).metadata;
+  }
+
+  topicNameById(topicId: string): string | undefined {
+    return this.namesById.get(topicId);
   }
 
   topicConfig(name: string): LogConfig {

@@ -5,7 +5,11 @@ import { LogSegment, TimestampAndOffset } from './segment';
 import { LogStorageError, NotEnoughReplicasError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
-import type { AppendOptions, AppendResult, ReadResult, StoredPartition } from '../ports/partition-store';
+import type { AbortedTransaction, ActiveProducer, AppendOptions, AppendResult, ReadResult, StoredPartition, TxnMarkerRequest } from '../ports/partition-store';
+import { AppendOrigin, ProducerStateManager, producerBatchAt } from './producer-state';
+import { loadProducerState } from './producer-state-loader';
+import { writeSnapshot } from './producer-snapshot';
+import { buildControlBatch } from '../protocol/control-batch';
 import { MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
 
 export type { AppendResult, ReadResult } from '../ports/partition-store';
@@ -39,6 +43,7 @@ export class PartitionLog implements StoredPartition {
   private random: () => number = Math.random;
   /** This active segment's share of segment.jitter.ms, drawn when it started. */
   private rollJitterMs = 0;
+  private producers: ProducerStateManager;
 
   private constructor(
     readonly dir: string,
@@ -49,6 +54,7 @@ export class PartitionLog implements StoredPartition {
   ) {
     this.lastFlushTime = now();
     this.flushedOffset = this.logEndOffset;
+    this.producers = new ProducerStateManager(path.basename(dir));
   }
 
   static open(dir: string, config: LogConfig, options: OpenOptions = {}): PartitionLog {
@@ -59,6 +65,10 @@ export class PartitionLog implements StoredPartition {
     log.startOffset = Math.min(options.logStartOffset ?? 0, log.logEndOffset);
     log.random = options.random ?? Math.random;
     log.rollJitterMs = segmentJitter(config, log.random);
+    const loaded = loadProducerState(dir, path.basename(dir), log);
+    log.producers = loaded.state;
+    // As Kafka's LogLoader: a snapshot after replaying, so the next start replays nothing twice.
+    if (loaded.replayedBatches > 0) writeSnapshot(dir, log.logEndOffset, log.producers.toSnapshot());
     return log;
   }
 
@@ -78,6 +88,18 @@ export class PartitionLog implements StoredPartition {
   /** With a single replica every appended record is committed at once. */
   get highWatermark(): number {
     return this.logEndOffset;
+  }
+
+  get lastStableOffset(): number {
+    return Math.min(this.producers.firstUnstableOffset ?? this.highWatermark, this.highWatermark);
+  }
+
+  abortedTransactions(fromOffset: number, upperBoundOffset: number): AbortedTransaction[] {
+    return this.producers.abortedTransactions(fromOffset, upperBoundOffset);
+  }
+
+  activeProducers(): ActiveProducer[] {
+    return this.producers.activeProducers();
   }
 
   /** The offset below which everything has been flushed to disk. */
@@ -103,6 +125,14 @@ export class PartitionLog implements StoredPartition {
 
   /** Validates, assigns offsets, writes and (per the flush policy) flushes one or more batches. */
   append(data: Buffer, options: AppendOptions = {}): AppendResult {
+    return this.appendFrom(data, 'client', options);
+  }
+
+  writeTxnMarker(marker: TxnMarkerRequest): AppendResult {
+    return this.appendFrom(buildControlBatch(marker, this.now()), 'coordinator', {});
+  }
+
+  private appendFrom(data: Buffer, origin: AppendOrigin, options: AppendOptions): AppendResult {
     if (this.flushFailure) throw new LogStorageError(this.dir, `an earlier flush failed: ${this.flushFailure.message}`);
     if (options.acks === -1 && this.config.minInsyncReplicas > 1) {
       const cut = this.name.lastIndexOf('-');
@@ -116,9 +146,16 @@ export class PartitionLog implements StoredPartition {
       ...timestampBounds(this.config),
     });
     const baseOffset = this.logEndOffset;
+    const producerState = this.producers.prepare(validated.batches.map((b) => producerBatchAt(data, b.position, baseOffset + b.baseOffset)), origin);
+    if (producerState.kind === 'duplicate') {
+      const { firstOffset, lastOffset } = producerState;
+      // As Kafka: the first append's offsets, and no log append time for a duplicate.
+      return { logAppendTimeMs: -1, baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: now, logStartOffset: this.logStartOffset };
+    }
     this.maybeRoll(data.length, validated.maxTimestamp, baseOffset + validated.recordCount - 1);
     const batches = assignOffsets(data, validated, baseOffset);
     this.activeSegment.append(data, batches);
+    this.producers.commit(producerState);
     this.unflushedRecords += validated.recordCount;
     const appendTime = now;
     if (this.unflushedRecords >= this.config.flushMessages) this.flush();
@@ -148,6 +185,7 @@ export class PartitionLog implements StoredPartition {
     if (previous.size === 0) return;
     previous.flush();
     this.rollJitterMs = segmentJitter(this.config, this.random);
+    writeSnapshot(this.dir, previous.nextOffset, this.producers.toSnapshot());
     this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config, this.files));
   }
 
@@ -288,6 +326,7 @@ export class PartitionLog implements StoredPartition {
         deleted++;
       }
     }
+    if (deleted > 0) this.producers.truncateHead(this.logStartOffset);
     return deleted;
   }
 
@@ -303,6 +342,7 @@ export class PartitionLog implements StoredPartition {
 
   close(): void {
     this.flush();
+    writeSnapshot(this.dir, this.logEndOffset, this.producers.toSnapshot());
     this.closed = true;
     for (const segment of this.segments) segment.close();
   }

@@ -12,6 +12,8 @@ export type TopicConfigOverrides = Record<string, string>;
 
 export interface TopicDescription {
   name: string;
+  /** Kafka's topic id: a random UUID (text form) given at creation, kept for the topic's life (Metadata v10+, Fetch v13+). */
+  topicId: string;
   partitions: number;
   /** The overrides the topic was created or altered with; broker defaults apply to the rest. */
   config: TopicConfigOverrides;
@@ -45,6 +47,32 @@ export interface ReadResult {
   logEndOffset: number;
 }
 
+/** An aborted transaction's span in one partition: its first data offset and its abort marker's offset. */
+export interface AbortedTransaction {
+  producerId: number;
+  firstOffset: number;
+  lastOffset: number;
+}
+
+/** What a partition knows of one producer (DescribeProducers). */
+export interface ActiveProducer {
+  producerId: number;
+  producerEpoch: number;
+  lastSequence: number;
+  lastTimestamp: number;
+  coordinatorEpoch: number;
+  /** First offset of its open transaction here, or -1. */
+  currentTxnStartOffset: number;
+}
+
+/** An end-transaction marker the transaction coordinator writes to a partition. */
+export interface TxnMarkerRequest {
+  producerId: number;
+  producerEpoch: number;
+  commit: boolean;
+  coordinatorEpoch: number;
+}
+
 export interface TimestampAndOffset {
   timestamp: number;
   offset: number;
@@ -58,12 +86,24 @@ export interface StoredPartition {
   readonly logEndOffset: number;
   /** The end of what consumers may read; with one replica it equals the log end. */
   readonly highWatermark: number;
+  /** The end of what read_committed consumers may read: the first offset of the oldest open transaction, else the high watermark. */
+  readonly lastStableOffset: number;
   /**
    * Validates every batch (CRC, size limits) before storing any, assigns
    * offsets from the log end by rewriting each batch's baseOffset in `records`,
    * and stores them. InvalidBatchError leaves the partition unchanged.
+   * Batches with a producer id pass Kafka's idempotence checks (a KafkaError
+   * OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH or INVALID_TXN_STATE
+   * leaves it unchanged too); a retry of one of a producer's last five
+   * batches is not stored again and answers with the original offsets.
    */
   append(records: Buffer, options?: AppendOptions): AppendResult;
+  /** Appends a commit or abort marker (a control batch), ending the producer's transaction in this partition. */
+  writeTxnMarker(marker: TxnMarkerRequest): AppendResult;
+  /** Aborted transactions overlapping [fromOffset, upperBoundOffset), for read_committed fetches. */
+  abortedTransactions(fromOffset: number, upperBoundOffset: number): AbortedTransaction[];
+  /** Every producer id this partition holds state for. */
+  activeProducers(): ActiveProducer[];
   /**
    * Whole batches starting with the one that contains `offset`, up to
    * `maxBytes`; the first batch is whole even when larger. Empty at the log end;
@@ -110,6 +150,8 @@ export interface PartitionStore {
   listTopics(): TopicDescription[];
   /** UnknownTopicError when there is no such topic. */
   describeTopic(name: string): TopicDescription;
+  /** The name of the topic with this id (UUID text form), or undefined when none has it. */
+  topicNameById(topicId: string): string | undefined;
   /**
    * InvalidTopicError, TopicExistsError, a KafkaError INVALID_PARTITIONS
    * (fewer than 1 or more than the store allows) or InvalidConfigError;

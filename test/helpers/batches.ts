@@ -1,7 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import { compressRecords } from '../../src/protocol/compression';
 import { buildRecordBatch, RecordInput } from '../../src/protocol/records';
-import { ATTRIBUTES_POS, BATCH_HEADER_SIZE, BATCH_LENGTH_POS, CRC_POS, LOG_OVERHEAD, MAX_TIMESTAMP_POS, computeBatchCrc } from '../../src/protocol/record-batch';
+import {
+  ATTRIBUTES_POS, BASE_SEQUENCE_POS, BATCH_HEADER_SIZE, BATCH_LENGTH_POS, CRC_POS, LOG_OVERHEAD, MAX_TIMESTAMP_POS, PRODUCER_EPOCH_POS, PRODUCER_ID_POS, computeBatchCrc,
+} from '../../src/protocol/record-batch';
 
 /** `count` records whose values say which batch and record they are, padded to `valueBytes`. */
 export function makeBatch(label: string, count: number, options: { timestamp?: number; valueBytes?: number } = {}): Buffer {
@@ -36,6 +38,17 @@ export function withCodec(batch: Buffer, codec: number): Buffer {
 export function withUnsetMaxTimestamp(batch: Buffer): Buffer {
   const out = Buffer.from(batch);
   out.writeBigInt64BE(-1n, MAX_TIMESTAMP_POS);
+  out.writeUInt32BE(computeBatchCrc(out, 0, out.length), CRC_POS);
+  return out;
+}
+
+/** `batch` stamped as a producer's (idempotent, or transactional with `transactional`), CRC recomputed. */
+export function asProducerBatch(batch: Buffer, producerId: number, epoch: number, baseSequence: number, transactional = false): Buffer {
+  const out = Buffer.from(batch);
+  out.writeBigInt64BE(BigInt(producerId), PRODUCER_ID_POS);
+  out.writeInt16BE(epoch, PRODUCER_EPOCH_POS);
+  out.writeInt32BE(baseSequence, BASE_SEQUENCE_POS);
+  if (transactional) out.writeInt16BE(out.readInt16BE(ATTRIBUTES_POS) | 0x10, ATTRIBUTES_POS);
   out.writeUInt32BE(computeBatchCrc(out, 0, out.length), CRC_POS);
   return out;
 }

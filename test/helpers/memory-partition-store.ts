@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type {
-  AppendOptions, AppendResult, CreateTopicOptions, DescribedConfig, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset, TopicConfigOverrides, TopicDescription,
+  AbortedTransaction, ActiveProducer, AppendOptions, AppendResult, CreateTopicOptions, DescribedConfig, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset,
+  TopicConfigOverrides, TopicDescription, TxnMarkerRequest,
 } from '../../src/ports/partition-store';
 import { LogStorageError, NotEnoughReplicasError, TopicExistsError, UnknownTopicError, OffsetOutOfRangeError } from '../../src/ports/store-errors';
 import { KafkaError } from '../../src/protocol/error-codes';
@@ -10,6 +12,8 @@ import { DEFAULT_LOG_CONFIG, LogConfig, normalizeOverrides, resolveLogConfig, ti
 import { configuredFields, describeBrokerLogConfig, describeTopicConfig } from '../../src/log/config-description';
 import { validateTopicName } from '../../src/log/topic-name';
 import { DEFAULT_MAX_PARTITIONS_PER_TOPIC } from '../../src/log/log-manager';
+import { AppendOrigin, ProducerStateManager, producerBatchAt } from '../../src/log/producer-state';
+import { buildControlBatch } from '../../src/protocol/control-batch';
 
 interface StoredBatch {
   baseOffset: number;
@@ -27,6 +31,7 @@ export class MemoryPartition implements StoredPartition {
   private batches: StoredBatch[] = [];
   private startOffset = 0;
   private endOffset = 0;
+  private readonly producers = new ProducerStateManager('memory');
 
   constructor(private readonly config: () => LogConfig, private readonly now: () => number, private readonly label = 'memory-0') {}
 
@@ -42,7 +47,27 @@ export class MemoryPartition implements StoredPartition {
     return this.endOffset;
   }
 
+  get lastStableOffset(): number {
+    return Math.min(this.producers.firstUnstableOffset ?? this.endOffset, this.endOffset);
+  }
+
+  abortedTransactions(fromOffset: number, upperBoundOffset: number): AbortedTransaction[] {
+    return this.producers.abortedTransactions(fromOffset, upperBoundOffset);
+  }
+
+  activeProducers(): ActiveProducer[] {
+    return this.producers.activeProducers();
+  }
+
+  writeTxnMarker(marker: TxnMarkerRequest): AppendResult {
+    return this.appendFrom(buildControlBatch(marker, this.now()), 'coordinator', {});
+  }
+
   append(records: Buffer, options: AppendOptions = {}): AppendResult {
+    return this.appendFrom(records, 'client', options);
+  }
+
+  private appendFrom(records: Buffer, origin: AppendOrigin, options: AppendOptions): AppendResult {
     const config = this.config();
     if (options.acks === -1 && config.minInsyncReplicas > 1) {
       const cut = this.label.lastIndexOf('-');
@@ -51,11 +76,17 @@ export class MemoryPartition implements StoredPartition {
     const now = this.now();
     const validated = validateAppend(records, config.maxMessageBytes, config.segmentBytes, { type: config.messageTimestampType, now, ...timestampBounds(config) });
     const baseOffset = this.endOffset;
+    const producerState = this.producers.prepare(validated.batches.map((b) => producerBatchAt(records, b.position, baseOffset + b.baseOffset)), origin);
+    if (producerState.kind === 'duplicate') {
+      const { firstOffset, lastOffset } = producerState;
+      return { logAppendTimeMs: -1, baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: now, logStartOffset: this.startOffset };
+    }
     for (const batch of assignOffsets(records, validated, baseOffset)) {
       const bytes = Buffer.from(records.subarray(batch.position, batch.position + batch.size));
       this.batches.push({ baseOffset: batch.baseOffset, lastOffset: batch.lastOffset, maxTimestamp: batch.maxTimestamp, bytes });
     }
     this.endOffset = baseOffset + validated.recordCount;
+    this.producers.commit(producerState);
     return {
       logAppendTimeMs: config.messageTimestampType === 'LogAppendTime' ? now : -1,
       baseOffset,
@@ -154,12 +185,16 @@ export class MemoryPartitionStore implements PartitionStore {
     return this.topic(name).description;
   }
 
+  topicNameById(topicId: string): string | undefined {
+    return [...this.topics.values()].find((t) => t.description.topicId === topicId)?.description.name;
+  }
+
   createTopic(name: string, partitions: number, config: TopicConfigOverrides = {}, options: CreateTopicOptions = {}): TopicDescription {
     validateTopicName(name);
     if (this.topics.has(name)) throw new TopicExistsError(name);
     this.checkRoomFor(name, partitions);
     const resolved = resolveLogConfig(config, this.defaults);
-    const description: TopicDescription = { name, partitions, config: normalizeOverrides(config) };
+    const description: TopicDescription = { name, topicId: randomUUID(), partitions, config: normalizeOverrides(config) };
     if (options.validateOnly) return description;
     const topic: MemoryTopic = { description, resolved, partitions: [], unavailable: new Map() };
     topic.partitions = Array.from({ length: partitions }, (_, p) => new MemoryPartition(() => topic.resolved, this.now, `${name}-${p}`));

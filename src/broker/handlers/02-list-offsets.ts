@@ -4,6 +4,7 @@ import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
 import { LEADER_EPOCH, checkCurrentLeaderEpoch } from './leader-epoch';
+import { READ_COMMITTED } from './fetch-isolation';
 
 // Kafka's ListOffsetsRequest special timestamps.
 const LATEST = -1;
@@ -17,11 +18,12 @@ type PartitionResponse = ListOffsetsResponse['topics'][number]['partitions'][num
 
 const NOT_FOUND = { timestamp: -1, offset: -1, leaderEpoch: -1 };
 
-function lookup(log: StoredPartition, timestamp: number): { timestamp: number; offset: number; leaderEpoch: number } {
+function lookup(log: StoredPartition, timestamp: number, isolationLevel: number | undefined): { timestamp: number; offset: number; leaderEpoch: number } {
   const found = (hit: TimestampAndOffset | undefined) => (hit ? { ...hit, leaderEpoch: LEADER_EPOCH } : NOT_FOUND);
   switch (timestamp) {
     case LATEST:
-      return { timestamp: -1, offset: log.highWatermark, leaderEpoch: LEADER_EPOCH };
+      // read_committed consumers start from the last stable offset (Kafka's fetchOffsetForTimestamp).
+      return { timestamp: -1, offset: isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.highWatermark, leaderEpoch: LEADER_EPOCH };
     case EARLIEST:
     case EARLIEST_LOCAL:
       return { timestamp: -1, offset: log.logStartOffset, leaderEpoch: LEADER_EPOCH };
@@ -34,12 +36,12 @@ function lookup(log: StoredPartition, timestamp: number): { timestamp: number; o
   }
 }
 
-function answer(broker: BrokerState, topic: string, p: Partition, version: number): PartitionResponse {
+function answer(broker: BrokerState, topic: string, p: Partition, version: number, isolationLevel: number | undefined): PartitionResponse {
   const base = { partitionIndex: p.partitionIndex, oldStyleOffsets: [] as number[] };
   try {
     const log = broker.stores.partitions.partition(topic, p.partitionIndex);
     checkCurrentLeaderEpoch(p.currentLeaderEpoch, topic, p.partitionIndex);
-    const result = lookup(log, p.timestamp);
+    const result = lookup(log, p.timestamp, isolationLevel);
     // v0 answers a list of offsets; sluice gives the one offset v1+ would (none when nothing matches).
     const oldStyleOffsets = version === 0 && result.offset >= 0 && (p.maxNumOffsets ?? 1) > 0 ? [result.offset] : [];
     return { ...base, errorCode: 0, ...result, oldStyleOffsets };
@@ -60,7 +62,7 @@ export const listOffsetsHandler = defineHandler({
       throttleTimeMs: 0,
       topics: request.topics.map((topic) => ({
         name: topic.name,
-        partitions: topic.partitions.map((p) => answer(broker, topic.name, p, apiVersion)),
+        partitions: topic.partitions.map((p) => answer(broker, topic.name, p, apiVersion, request.isolationLevel)),
       })),
     };
   },
