@@ -12,6 +12,7 @@ import { run } from '../helpers/processes';
 
 const PYTHON = '/usr/bin/python3'; // Debian's, which has python3-confluent-kafka and python3-kafka
 const CONFLUENT_SCRIPT = path.resolve(__dirname, '../../../test/clients/confluent-admin.py');
+const LIBRDKAFKA_DELETE_RECORDS = path.resolve(__dirname, '../../../test/clients/librdkafka-delete-records.py');
 const PLATFORMATIC_SCRIPT = path.resolve(__dirname, '../../../test/clients/platformatic-admin.mjs');
 const REPO = path.resolve(__dirname, '../../..');
 const HOUR = 3600_000;
@@ -40,7 +41,7 @@ describe('admin APIs from unmodified clients (confluent-kafka AdminClient, kafka
     });
     afterEach(async () => running.stop());
 
-    it('confluent-kafka: topic configs validated, describe (sources, synonyms) and legacy alter configs, create partitions, LogAppendTime timestamps', async () => {
+    it('confluent-kafka: topic configs validated, describe (sources, synonyms) and legacy alter configs, create partitions, delete records, LogAppendTime timestamps', async () => {
       const result = await run(PYTHON, [CONFLUENT_SCRIPT, running.bootstrap]);
       assert.equal(result.code, 0, result.stderr);
       const report = JSON.parse(result.stdout) as ConfluentReport;
@@ -76,6 +77,17 @@ describe('admin APIs from unmodified clients (confluent-kafka AdminClient, kafka
       assert.match(all.stderr, /Delivery failed for message: Broker: Not enough in-sync replicas/, 'min.insync.replicas 2 on one broker, acks=all');
       const one = await run('kcat', ['-b', running.bootstrap, '-t', 'cf-isr', '-P', '-X', 'acks=1'], 'x\n');
       assert.equal(one.code, 0, one.stderr);
+
+      // DeleteRecords: confluent_kafka 1.7 has no delete_records, so through its librdkafka's rd_kafka_DeleteRecords.
+      const deleteRecords = async (offset: number) => {
+        const answered = await run(PYTHON, [LIBRDKAFKA_DELETE_RECORDS, running.bootstrap, 'cf-compact', '0', String(offset)]);
+        assert.equal(answered.code, 0, answered.stderr);
+        return JSON.parse(answered.stdout) as { error: string; partitions: [number, number, string][] };
+      };
+      assert.deepEqual(await deleteRecords(3), { error: 'NO_ERROR', partitions: [[0, 3, 'NO_ERROR']] });
+      assert.deepEqual(await deleteRecords(99), { error: 'NO_ERROR', partitions: [[0, -1, 'OFFSET_OUT_OF_RANGE']] });
+      const rest = await run('kcat', ['-b', running.bootstrap, '-t', 'cf-compact', '-C', '-e', '-q', '-f', '%o:%s\n']);
+      assert.deepEqual(rest.stdout.trim().split('\n'), ['3:created-3', '4:created-4']);
     });
 
     it('kafkajs: create partitions, describe and alter configs, delete records, offsets by timestamp', async () => {
