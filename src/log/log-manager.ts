@@ -259,8 +259,8 @@ export class LogManager implements PartitionStore {
     return { config: this.defaults, configured: configuredFields(this.options.defaults) };
   }
 
-  describeTopicConfig(name: string): DescribedConfig[] {
-    return describeTopicConfig(this.topic(name).metadata.config, this.brokerDefaults);
+  describeTopicConfig(name: string, overrides?: TopicConfigOverrides): DescribedConfig[] {
+    return describeTopicConfig(overrides ?? this.topic(name).metadata.config, this.brokerDefaults);
   }
 
   describeBrokerConfig(): DescribedConfig[] {
