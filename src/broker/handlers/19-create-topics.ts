@@ -35,7 +35,7 @@ function created(broker: BrokerState, topic: TopicDescription, validateOnly: boo
     topicId: validateOnly ? ZERO_UUID : uuidBytes(topic.topicId),
     numPartitions: topic.partitions,
     replicationFactor: 1,
-    configs: configs.map((c) => ({ name: c.name, value: c.value, readOnly: c.readOnly, configSource: SOURCE_IDS[c.source], isSensitive: c.sensitive })),
+    configs: configs.map((c) => ({ name: c.name, value: c.sensitive ? null : c.value, readOnly: c.readOnly, configSource: SOURCE_IDS[c.source], isSensitive: c.sensitive })),
   };
 }
 
