@@ -10,6 +10,7 @@ export interface MemberEvent {
   committed?: [number, number][];
   error?: string;
   closed?: boolean;
+  paused?: number;
 }
 
 /** A confluent_kafka (librdkafka) consumer in a child process (test/clients/group-consumer.py), read event by event. */
