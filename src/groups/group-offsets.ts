@@ -11,7 +11,10 @@ export interface OffsetCommitRequest {
   groupInstanceId: string | null;
   /** -1 from a consumer that does not use group management (or OffsetCommit v0). */
   generationId: number;
-  offsets: CommittedOffset[];
+  /** Each offset's commit time: null means now (only OffsetCommit v1 may name one). */
+  offsets: (Omit<CommittedOffset, 'commitTimestamp' | 'expireTimestamp'> & { commitTimestamp: number | null })[];
+  /** OffsetCommit v2–v4's own retention time; null for offsets.retention.minutes. */
+  retentionMs: number | null;
 }
 
 export interface PartitionError extends TopicPartitionRef {
@@ -51,7 +54,12 @@ export class GroupOffsets {
     if (group.is('CompletingRebalance')) return all('REBALANCE_IN_PROGRESS');
     if (!group.is('Empty')) this.rebalancer.scheduleHeartbeat(group, group.get(request.memberId));
     const max = this.context.config.offsetMetadataMaxBytes;
-    const accepted = request.offsets.filter((o) => Buffer.byteLength(o.metadata) <= max);
+    const now = this.context.now();
+    const accepted: CommittedOffset[] = request.offsets.filter((o) => Buffer.byteLength(o.metadata) <= max).map((o) => ({
+      ...o,
+      commitTimestamp: o.commitTimestamp ?? now,
+      expireTimestamp: request.retentionMs === null ? null : now + request.retentionMs,
+    }));
     const results = request.offsets.map(({ topic, partition, metadata }) => ({
       topic, partition, error: (Buffer.byteLength(metadata) <= max ? 'NONE' : 'OFFSET_METADATA_TOO_LARGE') as KafkaErrorName,
     }));
