@@ -169,9 +169,12 @@ export class ClassicGroup {
     this.countVotes(member, 1);
     member.rebalanceTimeoutMs = rebalanceTimeoutMs;
     member.sessionTimeoutMs = sessionTimeoutMs;
+    const replaced = onJoin && member.awaitingJoin !== onJoin ? member.awaitingJoin : undefined;
     if (onJoin && !member.isAwaitingJoin) this.awaitingJoinCount++;
     else if (!onJoin && member.isAwaitingJoin) this.awaitingJoinCount--;
     member.awaitingJoin = onJoin;
+    // A second JoinGroup of the same member (from another connection): the first is answered, not left hanging.
+    replaced?.(joinError(member.memberId, 'REBALANCE_IN_PROGRESS'));
   }
 
   /** The static member now answers to `newMemberId`; whoever waited as the old id is told it was fenced. */

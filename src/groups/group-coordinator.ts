@@ -67,7 +67,13 @@ export class GroupCoordinator {
       schedule: (delayMs, action) => {
         const timer = setTimeout(() => {
           this.timers.delete(timer);
-          if (!this.stopped) action();
+          if (this.stopped) return;
+          try {
+            action();
+          } catch (error) {
+            // A timer has no request to fail; the broker must not go down with it.
+            this.context.log(`group coordinator timer failed: ${(error as Error).stack ?? error}`);
+          }
         }, delayMs);
         timer.unref();
         this.timers.add(timer);

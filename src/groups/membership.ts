@@ -209,6 +209,7 @@ export class Membership {
           this.rebalancer.scheduleHeartbeat(group, member);
           return;
         case 'CompletingRebalance':
+          member.awaitingSync?.(syncError('REBALANCE_IN_PROGRESS')); // a second SyncGroup of the member replaces the first
           member.awaitingSync = answer;
           this.rebalancer.syncReceived(group, member.memberId);
           if (group.isLeader(member.memberId)) this.storeAssignment(group, request);
