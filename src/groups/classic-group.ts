@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { StoredGroup } from '../ports/group-store';
 import { CONSUMER_PROTOCOL_TYPE, subscribedTopics } from './consumer-protocol';
-import { GroupMember, JoinResult, joinError, SyncResult, syncError } from './group-member';
+import type { GroupState, JoinResult, SyncResult } from '../ports/group-coordinator';
+import { GroupMember, joinError, syncError } from './group-member';
 
-export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
 const VALID_PREVIOUS: Record<GroupState, GroupState[]> = {
   PreparingRebalance: ['Stable', 'CompletingRebalance', 'Empty'],

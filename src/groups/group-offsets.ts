@@ -1,35 +1,11 @@
 import type { KafkaErrorName } from '../protocol/error-codes';
 import type { CommittedOffset, TopicPartitionRef } from '../ports/group-store';
 import type { ClassicGroup } from './classic-group';
+import type { FetchedOffset, OffsetCommitRequest, PartitionError, PendingTransactionalOffsets } from '../ports/group-coordinator';
 import type { CoordinatorContext } from './group-registry';
 import { validateCurrentMember } from './membership';
 import type { Rebalancer } from './rebalance';
 
-export interface OffsetCommitRequest {
-  groupId: string;
-  memberId: string;
-  groupInstanceId: string | null;
-  /** -1 from a consumer that does not use group management (or OffsetCommit v0). */
-  generationId: number;
-  /** Each offset's commit time: null means now (only OffsetCommit v1 may name one). */
-  offsets: (Omit<CommittedOffset, 'commitTimestamp' | 'expireTimestamp'> & { commitTimestamp: number | null })[];
-  /** OffsetCommit v2–v4's own retention time; null for offsets.retention.minutes. */
-  retentionMs: number | null;
-}
-
-export interface PartitionError extends TopicPartitionRef {
-  error: KafkaErrorName;
-}
-
-export interface FetchedOffset extends TopicPartitionRef {
-  offset: number;
-  leaderEpoch: number;
-  metadata: string;
-  error: KafkaErrorName;
-}
-
-/** Whether an offset of the group waits on an open transaction (set by the transaction coordinator). */
-export type PendingTransactionalOffsets = (groupId: string, topic: string, partition: number) => boolean;
 
 const partitionKey = (topic: string, partition: number) => `${partition}:${topic}`;
 

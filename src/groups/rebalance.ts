@@ -1,6 +1,7 @@
 import type { ClassicGroup } from './classic-group';
 import type { CoordinatorContext } from './group-registry';
-import { GroupMember, joinError, JoinResult, syncError } from './group-member';
+import type { JoinResult } from '../ports/group-coordinator';
+import { GroupMember, joinError, syncError } from './group-member';
 import type { KafkaErrorName } from '../protocol/error-codes';
 
 /** How long a new member's JoinGroup may wait in a rebalance before it is dropped (Kafka's NewMemberJoinTimeoutMs). */

@@ -15,7 +15,7 @@ export function brokerStateOver(
   store: PartitionStore,
   topicDefaults: Partial<TopicDefaults> = {},
   groups: { store?: GroupStore; options?: GroupCoordinatorOptions } = {},
-): BrokerState {
+): BrokerState & { groupCoordinator: GroupCoordinator } {
   const groupStore = groups.store ?? new MemoryGroupStore();
   return {
     stores: { partitions: store, groups: groupStore },

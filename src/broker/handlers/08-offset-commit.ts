@@ -1,6 +1,6 @@
 import { offsetCommitRequestSchema, offsetCommitResponseSchema } from '../../protocol/generated';
 import { KafkaErrors, KafkaErrorName } from '../../protocol/error-codes';
-import type { OffsetCommitRequest } from '../../groups/group-offsets';
+import type { OffsetCommitRequest } from '../../ports/group-coordinator';
 import type { BrokerState } from '../broker-state';
 import { defineHandler } from './handler';
 

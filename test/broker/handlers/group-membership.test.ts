@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describeGroupsRequestSchema, describeGroupsResponseSchema, listGroupsRequestSchema, listGroupsResponseSchema } from '../../../src/protocol/generated';
 import { KafkaErrors as E } from '../../../src/protocol/error-codes';
-import type { BrokerState } from '../../../src/broker/broker-state';
 import { describeGroupsHandler } from '../../../src/broker/handlers/15-describe-groups';
 import { listGroupsHandler } from '../../../src/broker/handlers/16-list-groups';
 import { findCoordinatorHandler } from '../../../src/broker/handlers/10-find-coordinator';
@@ -15,7 +14,7 @@ const listApi = { request: listGroupsRequestSchema, response: listGroupsResponse
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('group membership handlers (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups)', () => {
-  let broker: BrokerState;
+  let broker: ReturnType<typeof brokerStateOver>;
   const open = (options: GroupCoordinatorOptions = {}) => {
     broker?.groupCoordinator.stop();
     broker = brokerStateOver(new MemoryPartitionStore(), {}, { options: { initialRebalanceDelayMs: 0, minSessionTimeoutMs: 50, ...options } });

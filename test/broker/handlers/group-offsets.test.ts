@@ -5,7 +5,6 @@ import {
   offsetFetchRequestSchema, offsetFetchResponseSchema,
 } from '../../../src/protocol/generated';
 import { KafkaErrors as E } from '../../../src/protocol/error-codes';
-import type { BrokerState } from '../../../src/broker/broker-state';
 import { offsetCommitHandler } from '../../../src/broker/handlers/08-offset-commit';
 import { offsetFetchHandler } from '../../../src/broker/handlers/09-offset-fetch';
 import { deleteGroupsHandler } from '../../../src/broker/handlers/42-delete-groups';
@@ -23,7 +22,7 @@ const fetchApi = { request: offsetFetchRequestSchema, response: offsetFetchRespo
 describe('group offset handlers (OffsetCommit, OffsetFetch, OffsetDelete, DeleteGroups)', () => {
   let partitions: MemoryPartitionStore;
   let groups: MemoryGroupStore;
-  let broker: BrokerState;
+  let broker: ReturnType<typeof brokerStateOver>;
   let clock = 1_700_000_000_000;
   const open = (options: GroupCoordinatorOptions = {}) => {
     broker?.groupCoordinator.stop();
