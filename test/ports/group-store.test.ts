@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import type { CommittedOffset, GroupStore, StoredGroup } from '../../src/ports/group-store';
 import { FileGroupStore, GROUP_STORE_DIR } from '../../src/group-store/file-group-store';
 import { MemoryGroupStore } from '../helpers/memory-group-store';
+import { encodeChange } from '../../src/group-store/change-codec';
+import type { GroupChange } from '../../src/group-store/stored-groups';
 import { useTempDir } from '../helpers/temp-dir';
 import { byMode } from '../helpers/long-mode';
 
@@ -134,6 +136,12 @@ describe('group stores', () => {
       assert.equal(again.offset('g', 't', 0)?.offset, 1);
       assert.match(lines.join('\n'), /CRC mismatch/);
       again.close();
+      // A change whose CRC holds but whose fields do not (a bug, a hand edit) stops the replay the same way.
+      fs.appendFileSync(file(), encodeChange({ kind: 'offsets', groupId: 'g', offsets: [{ topic: 't', partition: 0 }] } as unknown as GroupChange));
+      const last = FileGroupStore.open(tmp(), { log: (line) => lines.push(line) });
+      assert.equal(last.offset('g', 't', 0)?.offset, 1);
+      assert.match(lines.join('\n'), /not well formed/);
+      last.close();
     });
 
     it('compacts into a new file once dead changes pile up, and a half-written compaction is ignored', async () => {
