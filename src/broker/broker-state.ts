@@ -1,6 +1,7 @@
 import type { PartitionStore } from '../ports/partition-store';
 import type { GroupStore } from '../ports/group-store';
 import type { GroupCoordinatorPort } from '../ports/group-coordinator';
+import type { TransactionCoordinator } from '../ports/transaction-coordinator';
 import type { AppendNotifier } from './append-notifier';
 
 export interface BrokerIdentity {
@@ -21,6 +22,8 @@ export interface BrokerStores {
   partitions: PartitionStore;
   /** Consumer group metadata and committed offsets (what Kafka keeps in __consumer_offsets). */
   groups: GroupStore;
+  /** Producer ids, epochs and transactions. */
+  transactions: TransactionCoordinator;
 }
 
 /** What request handlers may touch: the stores, who this broker is, and the append wake-ups. */

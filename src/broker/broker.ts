@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LogManager } from '../log/log-manager';
+import { LocalTransactionCoordinator } from '../txn/transaction-coordinator';
 import { storageLimits } from './storage-limits';
 import type { LogConfig } from '../log/log-config';
 import { AppendNotifier } from './append-notifier';
@@ -13,6 +14,8 @@ import { ConnectionOptions, connectionSettings } from './connection-settings';
 import { FileGroupStore } from '../group-store/file-group-store';
 import { GroupCoordinator } from '../groups/group-coordinator';
 import type { GroupCoordinatorConfig } from '../groups/group-config';
+import type { GroupStore } from '../ports/group-store';
+import type { TransactionalOffsetSink } from '../ports/transaction-coordinator';
 
 export interface BrokerOptions extends ConnectionOptions {
   dataDir: string;
@@ -30,6 +33,10 @@ export interface BrokerOptions extends ConnectionOptions {
   logDefaults?: Partial<LogConfig>;
   /** The group coordinator's settings (group.initial.rebalance.delay.ms and the rest, camelCase). */
   groups?: Partial<GroupCoordinatorConfig>;
+  /** Kafka's transaction.max.timeout.ms (default 900000): a longer transaction.timeout.ms is refused. */
+  transactionMaxTimeoutMs?: number;
+  /** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms (default 10000). */
+  transactionAbortCheckIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -45,6 +52,17 @@ function clusterIdFor(dataDir: string, nodeId: number): string {
   return clusterId;
 }
 
+/** A committed transaction's TxnOffsetCommit offsets become the group's committed offsets (as Kafka's markers do). */
+function transactionalOffsetsInto(groups: GroupStore, log: (line: string) => void): TransactionalOffsetSink {
+  return {
+    commitOffsets(groupId, offsets) {
+      const commitTimestamp = Date.now();
+      const committed = offsets.map((o) => ({ ...o, metadata: o.metadata ?? '', commitTimestamp, expireTimestamp: null }));
+      groups.commitOffsets(groupId, committed).catch((error: Error) => log(`offsets of group ${groupId} from a transaction not stored: ${error.message}`));
+    },
+  };
+}
+
 /** The log engine behind a Kafka-protocol TCP listener. */
 export class Broker {
   private constructor(
@@ -52,6 +70,7 @@ export class Broker {
     private readonly logManager: LogManager,
     private readonly groupStore: FileGroupStore,
     private readonly groupCoordinator: GroupCoordinator,
+    private readonly transactions: LocalTransactionCoordinator,
     private readonly server: KafkaServer,
     readonly host: string,
     readonly port: number,
@@ -84,12 +103,30 @@ export class Broker {
       logs.close();
       throw error;
     }
+    const appends = new AppendNotifier();
+    let transactions: LocalTransactionCoordinator;
+    try {
+      transactions = LocalTransactionCoordinator.open({
+        dataDir: options.dataDir,
+        partitions: logs,
+        maxTimeoutMs: options.transactionMaxTimeoutMs,
+        abortCheckIntervalMs: options.transactionAbortCheckIntervalMs,
+        log,
+        onMarkerWritten: (topic, partition) => appends.appended(topic, partition),
+        offsets: transactionalOffsetsInto(groupStore, log),
+      });
+    } catch (error) {
+      groupCoordinator.stop();
+      groupStore.close();
+      logs.close();
+      throw error;
+    }
     const state: BrokerState = {
-      stores: { partitions: logs, groups: groupStore },
+      stores: { partitions: logs, groups: groupStore, transactions },
       groupCoordinator,
       identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
       topicDefaults: { numPartitions: options.numPartitions ?? 4, autoCreateTopics: options.autoCreateTopics ?? true },
-      appends: new AppendNotifier(),
+      appends,
       stopping: false,
     };
     const server = new KafkaServer(createDispatcher(brokerHandlers(), state), {
@@ -102,6 +139,7 @@ export class Broker {
     try {
       address = await server.listen();
     } catch (error) {
+      transactions.close();
       groupCoordinator.stop();
       groupStore.close();
       logs.close();
@@ -109,11 +147,12 @@ export class Broker {
     }
     state.identity.advertisedPort = address.port;
     logs.startBackgroundTasks();
+    transactions.startTimers();
     groupCoordinator.start();
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
     log(`limits: max.partitions=${limits.maxPartitions} (${logs.partitionCount} in use), segment files open at once ≤ ${limits.maxOpenFiles}, open-file limit ${limits.openFileLimit ?? 'unknown'}`);
     log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
-    return new Broker(state, logs, groupStore, groupCoordinator, server, address.address, address.port);
+    return new Broker(state, logs, groupStore, groupCoordinator, transactions, server, address.address, address.port);
   }
 
   get logs(): LogManager {
@@ -127,6 +166,7 @@ export class Broker {
     // Waiting JoinGroups and SyncGroups are answered first, or closing would wait for their rebalance.
     this.groupCoordinator.stop();
     await this.server.close();
+    this.transactions.close();
     this.groupStore.close();
     this.logManager.close();
   }

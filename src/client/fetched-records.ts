@@ -1,4 +1,4 @@
-import { BATCH_LENGTH_POS, LOG_OVERHEAD, readBatchHeader } from '../protocol/record-batch';
+import { BATCH_LENGTH_POS, LOG_OVERHEAD, isControlBatch, readBatchHeader } from '../protocol/record-batch';
 import { DecodedRecord, decodeRecords } from '../protocol/records';
 
 export interface FetchedBatches {
@@ -21,6 +21,12 @@ export function recordsFrom(data: Buffer, fromOffset: number, options: { stopAtU
     const size = LOG_OVERHEAD + data.readInt32BE(pos + BATCH_LENGTH_POS);
     if (pos + size > data.length) break;
     const header = readBatchHeader(data, pos);
+    if (isControlBatch(header.attributes)) {
+      // A transaction marker holds no data: skipped, as Kafka's consumers skip it.
+      nextOffset = Math.max(nextOffset, header.baseOffset + header.lastOffsetDelta + 1);
+      pos += size;
+      continue;
+    }
     let decoded: DecodedRecord[];
     try {
       decoded = decodeRecords(data, pos);

@@ -7,19 +7,28 @@ import type { RegisteredHandler } from '../../src/broker/handlers/handler';
 import type { GroupStore } from '../../src/ports/group-store';
 import { GroupCoordinator, GroupCoordinatorOptions } from '../../src/groups/group-coordinator';
 import { MemoryGroupStore } from './memory-group-store';
+import type { TransactionCoordinator } from '../../src/ports/transaction-coordinator';
+import { KafkaError } from '../../src/protocol/error-codes';
 
 export const TEST_IDENTITY: Readonly<BrokerIdentity> = { nodeId: 7, advertisedHost: 'broker.test', advertisedPort: 19092, clusterId: 'test-cluster' };
+
+/** For handler tests that need no transactions: every call fails as a broker without a coordinator would. */
+const NO_TRANSACTIONS: TransactionCoordinator = new Proxy({} as TransactionCoordinator, {
+  get: (_target, name) => () => {
+    throw new KafkaError('COORDINATOR_NOT_AVAILABLE', `no transaction coordinator in this test (called ${String(name)})`);
+  },
+});
 
 /** Broker state over `store` as Broker.start builds it, without a data directory or a socket. */
 export function brokerStateOver(
   store: PartitionStore,
   topicDefaults: Partial<TopicDefaults> = {},
-  groups: { store?: GroupStore; options?: GroupCoordinatorOptions } = {},
+  extras: { groups?: { store?: GroupStore; options?: GroupCoordinatorOptions }; transactions?: TransactionCoordinator } = {},
 ): BrokerState & { groupCoordinator: GroupCoordinator } {
-  const groupStore = groups.store ?? new MemoryGroupStore();
+  const groupStore = extras.groups?.store ?? new MemoryGroupStore();
   return {
-    stores: { partitions: store, groups: groupStore },
-    groupCoordinator: new GroupCoordinator(groupStore, { topicExists: (topic) => store.hasTopic(topic), ...groups.options }),
+    stores: { partitions: store, groups: groupStore, transactions: extras.transactions ?? NO_TRANSACTIONS },
+    groupCoordinator: new GroupCoordinator(groupStore, { topicExists: (topic) => store.hasTopic(topic), ...extras.groups?.options }),
     identity: { ...TEST_IDENTITY },
     topicDefaults: { numPartitions: 3, autoCreateTopics: true, ...topicDefaults },
     appends: new AppendNotifier(),

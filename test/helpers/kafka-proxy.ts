@@ -30,6 +30,8 @@ export interface KafkaProxy {
   seen(apiKey: number): SeenRequest[];
   /** Decides each request's fate; forwards everything until a test sets it. */
   decide: (request: SeenRequest) => ProxyAction;
+  /** Whether the broker's answer to a forwarded request reaches the client; false drops it (and blocks the answers after it). */
+  deliver: (request: SeenRequest, response: Buffer) => boolean;
   close(): Promise<void>;
 }
 
@@ -102,7 +104,7 @@ export function startKafkaProxy(brokerPort: number): Promise<KafkaProxy> {
   const server = net.createServer((client) => {
     const upstream = net.connect({ host: '127.0.0.1', port: brokerPort });
     // One slot per request, in order: filled by the broker's answer, the proxy's own, or never (swallowed).
-    const slots: { fromUpstream: boolean; frame?: Buffer }[] = [];
+    const slots: { fromUpstream: boolean; request?: SeenRequest; frame?: Buffer; dropped?: boolean }[] = [];
     const flush = () => {
       while (slots.length > 0 && slots[0].frame) client.write(slots.shift()!.frame!);
     };
@@ -118,7 +120,7 @@ export function startKafkaProxy(brokerPort: number): Promise<KafkaProxy> {
         proxy.requests.push(request);
         const action = proxy.decide(request);
         if (action === 'forward') {
-          slots.push({ fromUpstream: true });
+          slots.push({ fromUpstream: true, request });
           upstream.write(frame);
         } else if (action === 'swallow') {
           slots.push({ fromUpstream: false });
@@ -130,8 +132,9 @@ export function startKafkaProxy(brokerPort: number): Promise<KafkaProxy> {
     });
     upstream.on('data', (chunk: Buffer) => {
       for (const frame of fromBroker.push(chunk)) {
-        const slot = slots.find((s) => s.fromUpstream && !s.frame);
-        if (slot) slot.frame = frame;
+        const slot = slots.find((s) => s.fromUpstream && !s.frame && !s.dropped);
+        if (slot && proxy.deliver(slot.request!, frame)) slot.frame = frame;
+        else if (slot) slot.dropped = true;
       }
       flush();
     });
@@ -142,6 +145,7 @@ export function startKafkaProxy(brokerPort: number): Promise<KafkaProxy> {
     requests: [],
     seen: (apiKey) => proxy.requests.filter((r) => r.apiKey === apiKey),
     decide: () => 'forward',
+    deliver: () => true,
     close: () =>
       new Promise<void>((done) => {
         for (const socket of sockets) socket.destroy();

@@ -15,8 +15,23 @@ import { listGroupsHandler } from './16-list-groups';
 import { apiVersionsHandler } from './18-api-versions';
 import { createTopicsHandler } from './19-create-topics';
 import { deleteTopicsHandler } from './20-delete-topics';
+import { deleteRecordsHandler } from './21-delete-records';
+import { initProducerIdHandler } from './22-init-producer-id';
+import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch';
+import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn';
+import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn';
+import { endTxnHandler } from './26-end-txn';
+import { txnOffsetCommitHandler } from './28-txn-offset-commit';
+import { describeConfigsHandler } from './32-describe-configs';
+import { alterConfigsHandler } from './33-alter-configs';
+import { createPartitionsHandler } from './37-create-partitions';
 import { deleteGroupsHandler } from './42-delete-groups';
+import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs';
 import { offsetDeleteHandler } from './47-offset-delete';
+import { describeClusterHandler } from './60-describe-cluster';
+import { describeProducersHandler } from './61-describe-producers';
+import { describeTransactionsHandler } from './65-describe-transactions';
+import { listTransactionsHandler } from './66-list-transactions';
 
 /** Every API this broker serves; ApiVersions reports exactly this list. */
 export function brokerHandlers(): RegisteredHandler[] {
@@ -36,8 +51,23 @@ export function brokerHandlers(): RegisteredHandler[] {
     listGroupsHandler,
     createTopicsHandler,
     deleteTopicsHandler,
+    deleteRecordsHandler,
+    initProducerIdHandler,
+    offsetForLeaderEpochHandler,
+    addPartitionsToTxnHandler,
+    addOffsetsToTxnHandler,
+    endTxnHandler,
+    txnOffsetCommitHandler,
+    describeConfigsHandler,
+    alterConfigsHandler,
+    createPartitionsHandler,
     deleteGroupsHandler,
+    incrementalAlterConfigsHandler,
     offsetDeleteHandler,
+    describeClusterHandler,
+    describeProducersHandler,
+    describeTransactionsHandler,
+    listTransactionsHandler,
   ];
   handlers.push(apiVersionsHandler(() => handlers));
   return handlers;

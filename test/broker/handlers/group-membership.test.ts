@@ -17,7 +17,7 @@ describe('group membership handlers (FindCoordinator, JoinGroup, SyncGroup, Hear
   let broker: ReturnType<typeof brokerStateOver>;
   const open = (options: GroupCoordinatorOptions = {}) => {
     broker?.groupCoordinator.stop();
-    broker = brokerStateOver(new MemoryPartitionStore(), {}, { options: { initialRebalanceDelayMs: 0, minSessionTimeoutMs: 50, ...options } });
+    broker = brokerStateOver(new MemoryPartitionStore(), {}, { groups: { options: { initialRebalanceDelayMs: 0, minSessionTimeoutMs: 50, ...options } } });
   };
   beforeEach(() => open());
   afterEach(() => broker.groupCoordinator.stop());

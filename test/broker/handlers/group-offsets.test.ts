@@ -26,7 +26,7 @@ describe('group offset handlers (OffsetCommit, OffsetFetch, OffsetDelete, Delete
   let clock = 1_700_000_000_000;
   const open = (options: GroupCoordinatorOptions = {}) => {
     broker?.groupCoordinator.stop();
-    broker = brokerStateOver(partitions, {}, { store: groups, options: { initialRebalanceDelayMs: 0, minSessionTimeoutMs: 50, now: () => clock, ...options } });
+    broker = brokerStateOver(partitions, {}, { groups: { store: groups, options: { initialRebalanceDelayMs: 0, minSessionTimeoutMs: 50, now: () => clock, ...options } } });
   };
   beforeEach(() => {
     partitions = new MemoryPartitionStore();

@@ -1,0 +1,23 @@
+import { endTxnRequestSchema, endTxnResponseSchema } from '../../protocol/generated';
+import { defineHandler } from './handler';
+import { txnErrorCode } from './txn-errors';
+
+const FIRST_VERSION_WITH_PRODUCER_FENCED = 2;
+
+/** v5 (KIP-890 part 2, an epoch bump per transaction) is unstable in Kafka 3.9 and not served. */
+export const endTxnHandler = defineHandler({
+  apiKey: 26,
+  name: 'EndTxn',
+  minVersion: 0,
+  maxVersion: 4,
+  request: endTxnRequestSchema,
+  response: endTxnResponseSchema,
+  handle(request, { broker, apiVersion }) {
+    try {
+      broker.stores.transactions.endTransaction(request.transactionalId, { producerId: request.producerId, producerEpoch: request.producerEpoch }, request.committed);
+      return { throttleTimeMs: 0, errorCode: 0 };
+    } catch (error) {
+      return { throttleTimeMs: 0, errorCode: txnErrorCode(error, apiVersion, FIRST_VERSION_WITH_PRODUCER_FENCED) };
+    }
+  },
+});

@@ -1,0 +1,46 @@
+import { txnOffsetCommitRequestSchema, txnOffsetCommitResponseSchema } from '../../protocol/generated';
+import { KafkaErrors } from '../../protocol/error-codes';
+import type { TxnOffset } from '../../ports/transaction-coordinator';
+import { defineHandler } from './handler';
+import { txnErrorCode } from './txn-errors';
+
+/** Kafka's group coordinator answers a stale epoch here with INVALID_PRODUCER_EPOCH at every version. */
+const NEVER_PRODUCER_FENCED = Number.POSITIVE_INFINITY;
+
+/**
+ * Offsets a transaction commits for a group: held with the transaction and
+ * written to the group's committed offsets when it commits (dropped if it
+ * aborts), as Kafka's pending transactional offsets are.
+ */
+export const txnOffsetCommitHandler = defineHandler({
+  apiKey: 28,
+  name: 'TxnOffsetCommit',
+  minVersion: 0,
+  maxVersion: 4,
+  request: txnOffsetCommitRequestSchema,
+  response: txnOffsetCommitResponseSchema,
+  handle(request, { broker, apiVersion }) {
+    const store = broker.stores.partitions;
+    const known = (topic: string, partition: number) => store.hasTopic(topic) && partition >= 0 && partition < store.describeTopic(topic).partitions;
+    const offsets: TxnOffset[] = request.topics.flatMap((t) =>
+      t.partitions.filter((p) => known(t.name, p.partitionIndex)).map((p) => ({
+        topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch ?? -1, metadata: p.committedMetadata,
+      })));
+    let code = 0;
+    try {
+      broker.stores.transactions.txnOffsetCommit(request.transactionalId, { producerId: request.producerId, producerEpoch: request.producerEpoch }, request.groupId, offsets);
+    } catch (error) {
+      code = txnErrorCode(error, apiVersion, NEVER_PRODUCER_FENCED);
+    }
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({
+          partitionIndex: p.partitionIndex,
+          errorCode: known(t.name, p.partitionIndex) ? code : KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code,
+        })),
+      })),
+    };
+  },
+});

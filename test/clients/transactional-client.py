@@ -1,0 +1,73 @@
+"""A transactional librdkafka producer and read_committed / read_uncommitted consumers (confluent_kafka).
+
+  transactional-client.py produce BOOTSTRAP TOPIC TXN_ID TRANSACTIONS PER_TXN
+      transaction t sends "t<t>-<j>" for j < PER_TXN to partition j % partitions; every third
+      (t % 3 == 2) is aborted, the others committed. Prints "committed t" / "aborted t", then "done".
+  transactional-client.py hang BOOTSTRAP TOPIC TXN_ID COUNT TIMEOUT_MS
+      begins a transaction with transaction.timeout.ms TIMEOUT_MS, sends "hang-<j>" for j < COUNT,
+      flushes, prints "sent" and waits to be killed.
+  transactional-client.py consume BOOTSTRAP TOPIC PARTITIONS ISOLATION
+      reads every partition from the start to its end with isolation.level ISOLATION and prints each value.
+"""
+import sys
+import time
+
+from confluent_kafka import Consumer, Producer, TopicPartition
+
+mode, bootstrap, topic = sys.argv[1], sys.argv[2], sys.argv[3]
+out = sys.stdout
+
+
+def producer(txn_id, timeout_ms=60000):
+    p = Producer({'bootstrap.servers': bootstrap, 'transactional.id': txn_id, 'transaction.timeout.ms': timeout_ms, 'linger.ms': 5})
+    p.init_transactions(30)
+    return p
+
+
+if mode == 'produce':
+    txn_id, transactions, per_txn = sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
+    p = producer(txn_id)
+    partitions = len(p.list_topics(topic, timeout=10).topics[topic].partitions)
+    for t in range(transactions):
+        p.begin_transaction()
+        for j in range(per_txn):
+            p.produce(topic, value=f't{t}-{j}'.encode(), partition=j % partitions)
+        if t % 3 == 2:
+            p.flush(30)  # so the aborted records reach the log (abort would purge what is still queued)
+            p.abort_transaction(30)
+            out.write(f'aborted {t}\n')
+        else:
+            p.commit_transaction(30)
+            out.write(f'committed {t}\n')
+    out.write('done\n')
+elif mode == 'hang':
+    txn_id, count, timeout_ms = sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
+    p = producer(txn_id, timeout_ms)
+    p.begin_transaction()
+    for j in range(count):
+        p.produce(topic, value=f'hang-{j}'.encode(), partition=0)
+    p.flush(30)
+    out.write('sent\n')
+    out.flush()
+    time.sleep(600)
+elif mode == 'consume':
+    partitions, isolation = int(sys.argv[4]), sys.argv[5]
+    c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'unused-no-commits', 'enable.auto.commit': False,
+                  'isolation.level': isolation, 'enable.partition.eof': True, 'auto.offset.reset': 'earliest'})
+    c.assign([TopicPartition(topic, p, 0) for p in range(partitions)])
+    at_end = set()
+    deadline = time.time() + 30
+    while len(at_end) < partitions and time.time() < deadline:
+        m = c.poll(0.5)
+        if m is None:
+            continue
+        if m.error():
+            if m.error().code() == -191:  # _PARTITION_EOF
+                at_end.add(m.partition())
+                continue
+            raise SystemExit(f'consume error: {m.error()}')
+        at_end.discard(m.partition())
+        out.write(f'{m.value().decode()}\n')
+    out.write(f'end {len(at_end)}\n')
+    c.close()
+out.flush()
