@@ -3,7 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { buildRecordBatch } from '../../src/protocol/records';
 import { freePort, spawnBroker } from '../helpers/broker-process';
-import { PythonGroupMember } from '../helpers/group-member-process';
+import { GroupMemberProcess } from '../helpers/group-member-process';
 import { run } from '../helpers/processes';
 import { useTempDir } from '../helpers/temp-dir';
 
@@ -27,7 +27,7 @@ describe('committed offsets across a broker SIGKILL', function () {
     setup.close();
 
     // Commits after every record, synchronously, then stops after 17 records: every commit it saw answered is on the broker.
-    const consumer = new PythonGroupMember('committer', bootstrap, 'resume-group', 'resume', {
+    const consumer = GroupMemberProcess.librdkafka('committer', bootstrap, 'resume-group', 'resume', {
       'commit-each': true, 'stop-after': 17, 'session.timeout.ms': 2000, 'heartbeat.interval.ms': 200,
     });
     try {
