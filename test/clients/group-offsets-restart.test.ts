@@ -28,7 +28,7 @@ describe('committed offsets across a broker SIGKILL', function () {
 
     // Commits after every record, synchronously, then stops after 17 records: every commit it saw answered is on the broker.
     const consumer = GroupMemberProcess.librdkafka('committer', bootstrap, 'resume-group', 'resume', {
-      'commit-each': true, 'stop-after': 17, 'session.timeout.ms': 2000, 'heartbeat.interval.ms': 200,
+      'commit-each': true, 'stop-after': 17, 'session.timeout.ms': 1000, 'heartbeat.interval.ms': 200,
     });
     try {
       await consumer.until(() => consumer.events.some((e) => e.paused), 20_000, 'the consumer to read 17 records and commit each');
