@@ -30,6 +30,7 @@ export class GroupCoordinator implements GroupCoordinatorPort {
   private readonly rebalancer: Rebalancer;
   private readonly membership: Membership;
   private readonly offsets: GroupOffsets;
+  /** Every timer scheduled and neither fired nor cancelled, so stop() can clear them. */
   private readonly timers = new Set<NodeJS.Timeout>();
   private expiryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -60,11 +61,21 @@ export class GroupCoordinator implements GroupCoordinatorPort {
         this.timers.add(timer);
         return timer;
       },
+      cancel: (timer) => {
+        if (timer === undefined) return;
+        clearTimeout(timer);
+        this.timers.delete(timer);
+      },
     };
     this.rebalancer = new Rebalancer(this.context);
     this.membership = new Membership(this.context, this.rebalancer);
     this.offsets = new GroupOffsets(this.context, this.rebalancer);
     this.load();
+  }
+
+  /** Timers waiting (a test's view: heartbeats must not pile them up). */
+  get pendingTimers(): number {
+    return this.timers.size;
   }
 
   get config(): GroupCoordinatorConfig {

@@ -73,6 +73,9 @@ describe('group membership handlers (FindCoordinator, JoinGroup, SyncGroup, Hear
     const a = await stableSingleMember(broker, 'g');
     assert.deepEqual(a.synced.assignment, Buffer.from('all'));
     assert.equal(await heartbeat(broker, 'g', a.memberId, a.generationId), 0);
+    const timers = broker.groupCoordinator.pendingTimers;
+    for (let i = 0; i < 100; i++) await heartbeat(broker, 'g', a.memberId, a.generationId);
+    assert.equal(broker.groupCoordinator.pendingTimers, timers, 'a heartbeat replaces the session timer, it does not add one');
     assert.equal(await heartbeat(broker, 'g', a.memberId, a.generationId + 1), E.ILLEGAL_GENERATION.code);
     assert.equal(await heartbeat(broker, 'g', 'ghost', a.generationId), E.UNKNOWN_MEMBER_ID.code);
     assert.equal(await heartbeat(broker, 'nope', a.memberId, 1), E.UNKNOWN_MEMBER_ID.code);
