@@ -4,9 +4,10 @@ import type { OffsetCommitRequest } from '../../ports/group-coordinator';
 import type { BrokerState } from '../broker-state';
 import { defineHandler } from './handler';
 
-function partitionExists(broker: BrokerState, topic: string, partition: number): boolean {
+/** The partition count of each topic named (0 for a topic that does not exist), asked once per topic. */
+function partitionCounts(broker: BrokerState, topics: string[]): Map<string, number> {
   const store = broker.stores.partitions;
-  return store.hasTopic(topic) && partition >= 0 && partition < store.describeTopic(topic).partitions;
+  return new Map(topics.map((topic) => [topic, store.hasTopic(topic) ? store.describeTopic(topic).partitions : 0]));
 }
 
 export const offsetCommitHandler = defineHandler({
@@ -22,9 +23,10 @@ export const offsetCommitHandler = defineHandler({
     const errors = new Map<string, KafkaErrorName>();
     const key = (topic: string, partition: number) => `${partition}:${topic}`;
     const offsets: OffsetCommitRequest['offsets'] = [];
+    const counts = partitionCounts(broker, request.topics.map((t) => t.name));
     for (const topic of request.topics) {
       for (const p of topic.partitions) {
-        if (!partitionExists(broker, topic.name, p.partitionIndex)) {
+        if (p.partitionIndex < 0 || p.partitionIndex >= counts.get(topic.name)!) {
           errors.set(key(topic.name, p.partitionIndex), 'UNKNOWN_TOPIC_OR_PARTITION');
           continue;
         }
