@@ -82,6 +82,8 @@ describe('group membership handlers (FindCoordinator, JoinGroup, SyncGroup, Hear
     assert.equal((await syncGroup(broker, 'g', a.memberId, 9)).errorCode, E.ILLEGAL_GENERATION.code);
     assert.equal((await syncGroup(broker, 'g', 'ghost', 1)).errorCode, E.UNKNOWN_MEMBER_ID.code);
     assert.equal((await syncGroup(broker, 'g', a.memberId, 1, [], { protocolName: 'roundrobin' })).errorCode, E.INCONSISTENT_GROUP_PROTOCOL.code);
+    assert.equal((await syncGroup(broker, 'g', a.memberId, 1, [], { protocolName: null })).errorCode, E.INCONSISTENT_GROUP_PROTOCOL.code, 'v5 requires the name');
+    assert.equal((await syncGroup(broker, 'g', a.memberId, 1, [], { protocolName: null, version: 4 })).errorCode, 0);
     const b = joinGroup(broker, 'g', { version: 3 }); // a new member: the group prepares to rebalance
     assert.equal(await heartbeat(broker, 'g', a.memberId, a.generationId), E.REBALANCE_IN_PROGRESS.code);
     assert.equal((await syncGroup(broker, 'g', a.memberId, a.generationId)).errorCode, E.REBALANCE_IN_PROGRESS.code);
