@@ -107,7 +107,7 @@ describe('group offset handlers (OffsetCommit, OffsetFetch, OffsetDelete, Delete
     assert.deepEqual(await remove('reader', [['t', 0], ['u', 0]]), [0, `t-0:${E.GROUP_SUBSCRIBED_TO_TOPIC.code}`, 'u-0:0']);
     assert.deepEqual(groups.offsets('reader').map((o) => o.topic), ['t']);
     await commit(8, 'simple', [['t', 0, 5]]);
-    assert.deepEqual(await remove('simple', [['t', 0], ['missing', 0]]), [0, 't-0:0', `missing-0:${E.UNKNOWN_TOPIC_OR_PARTITION.code}`]);
+    assert.deepEqual(await remove('simple', [['t', 0], ['t', 9], ['missing', 0]]), [0, 't-0:0', `t-9:${E.UNKNOWN_TOPIC_OR_PARTITION.code}`, `missing-0:${E.UNKNOWN_TOPIC_OR_PARTITION.code}`]);
     assert.ok(!groups.groupIds().includes('simple'), 'an empty group without offsets is gone');
   });
 
