@@ -121,6 +121,8 @@ export class Broker {
       logs.close();
       throw error;
     }
+    // KIP-447: offsets a transaction still holds are unstable for OffsetFetch with requireStable.
+    groupCoordinator.setPendingTransactionalOffsets((groupId, topic, partition) => transactions.hasPendingOffset(groupId, topic, partition));
     const state: BrokerState = {
       stores: { partitions: logs, groups: groupStore, transactions },
       groupCoordinator,
