@@ -71,6 +71,7 @@ export class Broker {
     private readonly state: BrokerState,
     private readonly logManager: LogManager,
     private readonly groupStore: FileGroupStore,
+    private readonly groupCoordinator: GroupCoordinator,
     private readonly transactions: LocalTransactionCoordinator,
     private readonly server: KafkaServer,
     readonly host: string,
@@ -123,6 +124,8 @@ export class Broker {
       logs.close();
       throw error;
     }
+    // KIP-447: offsets a transaction still holds are unstable for OffsetFetch with requireStable.
+    groupCoordinator.setPendingTransactionalOffsets((groupId, topic, partition) => transactions.hasPendingOffset(groupId, topic, partition));
     const state: BrokerState = {
       stores: { partitions: logs, groups: groupStore, transactions },
       groupCoordinator,
@@ -154,7 +157,7 @@ export class Broker {
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
     log(`limits: max.partitions=${limits.maxPartitions} (${logs.partitionCount} in use), segment files open at once ≤ ${limits.maxOpenFiles}, open-file limit ${limits.openFileLimit ?? 'unknown'}`);
     log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
-    return new Broker(state, logs, groupStore, transactions, server, address.address, address.port);
+    return new Broker(state, logs, groupStore, groupCoordinator, transactions, server, address.address, address.port);
   }
 
   get logs(): LogManager {
@@ -166,7 +169,7 @@ export class Broker {
     this.state.stopping = true;
     this.state.appends.wakeAll();
     // Waiting JoinGroups and SyncGroups are answered first, or closing would wait for their rebalance.
-    this.state.groupCoordinator.stop();
+    this.groupCoordinator.stop();
     await this.server.close();
     this.transactions.close();
     this.groupStore.close();

@@ -212,6 +212,16 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
     this.save(txn);
   }
 
+  /** Whether an open transaction holds an offset of this group partition (OffsetFetch requireStable answers UNSTABLE_OFFSET_COMMIT). */
+  hasPendingOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const txn of this.transactions.values()) {
+      if (txn.state !== 'Ongoing' && txn.state !== 'PrepareCommit') continue;
+      const group = txn.groups.find((g) => g.groupId === groupId);
+      if (group?.offsets.some((o) => o.topic === topic && o.partition === partition)) return true;
+    }
+    return false;
+  }
+
   endTransaction(transactionalId: string, producer: ProducerIdAndEpoch, commit: boolean): void {
     const txn = this.current(transactionalId, producer);
     const ended = commit ? 'CompleteCommit' : 'CompleteAbort';
