@@ -6,6 +6,7 @@ import { run } from '../helpers/processes';
 
 const PYTHON = '/usr/bin/python3';
 const TOOL = path.resolve(__dirname, '../../../test/clients/confluent-topic-tool.py');
+const KAFKA_PYTHON_READ = path.resolve(__dirname, '../../../test/clients/kafka-python-read.py');
 const TRANSACTIONS = path.resolve(__dirname, '../../../test/clients/keyed-transactions.py');
 
 /** Records as kcat prints them with -f '%o\t%k\t%S\t%s\n': offset, key, value length (-1: tombstone), value. */
@@ -39,7 +40,7 @@ async function createTopic(bootstrap: string, topic: string, configs: string): P
   assert.equal(created.code, 0, created.stderr);
 }
 
-describe('compacted topics with real clients (kcat produces and reads, confluent-kafka creates)', function () {
+describe('compacted topics with real clients (kcat produces and reads, confluent-kafka creates and reads, kafka-python reads)', function () {
   this.timeout(60_000);
   let running: RunningBroker;
   beforeEach(async () => {
@@ -80,9 +81,14 @@ describe('compacted topics with real clients (kcat produces and reads, confluent
     const end = await run('kcat', ['-Q', '-b', running.bootstrap, '-t', `${topic}:0:-1`]);
     assert.equal(end.stdout.trim(), `${topic} [0] offset ${everything.length}`, 'the log end offset is unchanged');
 
-    const python = await run(PYTHON, [TOOL, 'read', running.bootstrap, topic]);
+    const [python, kafkaPython] = await Promise.all([
+      run(PYTHON, [TOOL, 'read', running.bootstrap, topic]),
+      run(PYTHON, [KAFKA_PYTHON_READ, running.bootstrap, topic, String(expected.length)]),
+    ]);
     assert.equal(python.code, 0, python.stderr);
     assert.deepEqual(python.stdout.trim().split('\n'), expected.map((l) => `${l.offset}\t${l.key}\t${l.value}`), 'confluent-kafka reads the same');
+    assert.equal(kafkaPython.code, 0, kafkaPython.stderr);
+    assert.deepEqual((JSON.parse(kafkaPython.stdout) as { values: string[] }).values, expected.map((l) => l.value), 'kafka-python reads across the gaps too');
   });
 
   it('cleans transactional data as Kafka does: aborted records go, markers stay, each key keeps its latest committed value', async () => {
