@@ -6,29 +6,18 @@ import {
   LAST_OFFSET_DELTA_POS,
   LOG_OVERHEAD,
   MAX_TIMESTAMP_POS,
-  PARTITION_LEADER_EPOCH_POS,
   compressionOf,
   ATTRIBUTES_POS,
 } from '../protocol/record-batch';
 import { decodeRecords } from '../protocol/records';
-import { checkBatch, isFault } from './batch-check';
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile } from './file-names';
 import { OffsetIndex } from './offset-index';
 import { TimeIndex } from './time-index';
 import { CachedFile, MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
+import { batchFaultAt, indexesMatchLog } from './segment-checks';
+import type { BatchLocation, SegmentView, TimestampAndOffset } from './segment-view';
 
-export interface BatchLocation {
-  position: number;
-  size: number;
-  baseOffset: number;
-  lastOffset: number;
-  maxTimestamp: number;
-}
-
-export interface TimestampAndOffset {
-  timestamp: number;
-  offset: number;
-}
+export type { BatchLocation, TimestampAndOffset } from './segment-view';
 
 export interface SegmentSettings {
   indexIntervalBytes: number;
@@ -45,7 +34,7 @@ export interface RecoveryResult {
  * One .log file of whole batches plus its sparse .index and .timeindex,
  * named by the segment's base offset.
  */
-export class LogSegment {
+export class LogSegment implements SegmentView {
   private readonly file: CachedFile;
   private readonly header = Buffer.alloc(BATCH_HEADER_SIZE);
   private bytesSinceLastIndexEntry = 0;
@@ -220,30 +209,10 @@ export class LogSegment {
     return undefined;
   }
 
-  /**
-   * True when both indexes agree with the log file: every offset-index entry
-   * points at the start of the batch it names, and every time-index entry names
-   * a batch's last offset and the largest timestamp seen up to it.
-   */
+  /** True when both indexes agree with the log file (see `indexesMatchLog`) and none lags behind it. */
   indexesAreConsistent(): boolean {
     if (this.indexLagsLog) return false;
-    let previous = { offset: -1, position: -1 };
-    for (let i = 0; i < this.offsetIndex.entries; i++) {
-      const entry = this.offsetIndex.entryAt(i);
-      if (entry.offset <= previous.offset || entry.position <= previous.position) return false;
-      const batch = this.locate(entry.position);
-      if (!batch || batch.lastOffset !== entry.offset || batch.position + batch.size > this.size) return false;
-      previous = entry;
-    }
-    let previousTime = { timestamp: -Infinity, offset: -1 };
-    for (let i = 0; i < this.timeIndex.entries; i++) {
-      const entry = this.timeIndex.entryAt(i);
-      if (entry.timestamp <= previousTime.timestamp || entry.offset < previousTime.offset) return false;
-      const batch = entry.offset < this.nextOffset ? this.findBatch(entry.offset) : undefined;
-      if (!batch || batch.lastOffset !== entry.offset || batch.maxTimestamp !== entry.timestamp) return false;
-      previousTime = entry;
-    }
-    return true;
+    return indexesMatchLog(this);
   }
 
   /**
@@ -263,7 +232,7 @@ export class LogSegment {
     let batches = 0;
     let reason: string | undefined;
     while (position < this.size) {
-      const fault = validate ? this.validateAt(position, maxBatchBytes, allowOffsetGaps) : undefined;
+      const fault = validate ? batchFaultAt(this, position, maxBatchBytes, allowOffsetGaps) : undefined;
       const loc = fault === undefined ? this.locate(position) : undefined;
       if (!loc || loc.size < BATCH_HEADER_SIZE || loc.position + loc.size > this.size) {
         reason = fault ?? `incomplete batch at byte ${position}`;
@@ -276,25 +245,6 @@ export class LogSegment {
     const truncatedBytes = this.size - position;
     if (truncatedBytes > 0) this.truncateBytes(position);
     return { batches, truncatedBytes, reason };
-  }
-
-  private validateAt(position: number, maxBatchBytes: number, allowOffsetGaps: boolean): string | undefined {
-    const remaining = this.size - position;
-    if (remaining < BATCH_HEADER_SIZE) return `${remaining} trailing bytes at byte ${position}`;
-    this.file.withFd((fd) => fs.readSync(fd, this.header, 0, BATCH_HEADER_SIZE, position));
-    const size = LOG_OVERHEAD + this.header.readInt32BE(BATCH_LENGTH_POS);
-    if (size < BATCH_HEADER_SIZE || size > Math.min(remaining, maxBatchBytes)) return `bad batch length ${size} at byte ${position}`;
-    const batch = Buffer.allocUnsafe(size);
-    this.file.withFd((fd) => fs.readSync(fd, batch, 0, size, position));
-    const check = checkBatch(batch, 0, size, maxBatchBytes, true);
-    if (isFault(check)) return `${check.detail} at byte ${position}`;
-    const baseOffset = Number(batch.readBigInt64BE(BASE_OFFSET_POS));
-    // The base offset is outside the CRC: continuity is its check. Only a log the cleaner may have
-    // rewritten has gaps (where it dropped whole batches), and there offsets must still grow within the segment's range.
-    const expected = allowOffsetGaps ? baseOffset >= this.nextOffset && baseOffset - this.baseOffset <= 0x7fffffff : baseOffset === this.nextOffset;
-    if (!expected) return `base offset ${baseOffset} where ${allowOffsetGaps ? 'at least ' : ''}${this.nextOffset} was expected, at byte ${position}`;
-    if (batch.readInt32BE(PARTITION_LEADER_EPOCH_POS) !== 0) return `unexpected partition leader epoch at byte ${position}`;
-    return undefined;
   }
 
   private truncateBytes(position: number): void {
