@@ -1,5 +1,7 @@
 import type { PartitionStore } from '../ports/partition-store';
 import type { TransactionCoordinator } from '../ports/transaction-coordinator';
+import type { GroupStore } from '../ports/group-store';
+import type { GroupCoordinator } from '../groups/group-coordinator';
 import type { AppendNotifier } from './append-notifier';
 
 export interface BrokerIdentity {
@@ -20,11 +22,15 @@ export interface BrokerStores {
   partitions: PartitionStore;
   /** Producer ids, epochs and transactions. */
   transactions: TransactionCoordinator;
+  /** Consumer group metadata and committed offsets (what Kafka keeps in __consumer_offsets). */
+  groups: GroupStore;
 }
 
 /** What request handlers may touch: the stores, who this broker is, and the append wake-ups. */
 export interface BrokerState {
   stores: BrokerStores;
+  /** Membership, rebalances and offset rules of consumer groups, over `stores.groups`. */
+  groupCoordinator: GroupCoordinator;
   identity: BrokerIdentity;
   topicDefaults: TopicDefaults;
   appends: AppendNotifier;

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LogManager } from '../log/log-manager';
-import { LocalTransactionCoordinator } from '../txn/transaction-coordinator';
 import { storageLimits } from './storage-limits';
 import type { LogConfig } from '../log/log-config';
 import { AppendNotifier } from './append-notifier';
@@ -11,6 +10,11 @@ import { createDispatcher } from './dispatcher';
 import { KafkaServer } from './server';
 import { brokerHandlers } from './handlers/registry';
 import { ConnectionOptions, connectionSettings } from './connection-settings';
+import { FileGroupStore } from '../group-store/file-group-store';
+import { GroupCoordinator } from '../groups/group-coordinator';
+import type { GroupCoordinatorConfig } from '../groups/group-config';
+import { LocalTransactionCoordinator } from '../txn/transaction-coordinator';
+import { groupStoreOffsetSink } from '../txn/group-offset-sink';
 
 export interface BrokerOptions extends ConnectionOptions {
   dataDir: string;
@@ -26,6 +30,8 @@ export interface BrokerOptions extends ConnectionOptions {
   /** Segment files that may hold a descriptor at once (default: half the open-file limit). */
   maxOpenFiles?: number;
   logDefaults?: Partial<LogConfig>;
+  /** The group coordinator's settings (group.initial.rebalance.delay.ms and the rest, camelCase). */
+  groups?: Partial<GroupCoordinatorConfig>;
   /** Kafka's transaction.max.timeout.ms (default 900000): a longer transaction.timeout.ms is refused. */
   transactionMaxTimeoutMs?: number;
   /** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms (default 10000). */
@@ -50,6 +56,7 @@ export class Broker {
   private constructor(
     private readonly state: BrokerState,
     private readonly logManager: LogManager,
+    private readonly groupStore: FileGroupStore,
     private readonly transactions: LocalTransactionCoordinator,
     private readonly server: KafkaServer,
     readonly host: string,
@@ -70,22 +77,33 @@ export class Broker {
       log,
     });
     const appends = new AppendNotifier();
+    let groupStore: FileGroupStore;
+    let groupCoordinator: GroupCoordinator;
     let transactions: LocalTransactionCoordinator;
     try {
-      transactions = LocalTransactionCoordinator.open({
-        dataDir: options.dataDir,
-        partitions: logs,
-        maxTimeoutMs: options.transactionMaxTimeoutMs,
-        abortCheckIntervalMs: options.transactionAbortCheckIntervalMs,
-        log,
-        onMarkerWritten: (topic, partition) => appends.appended(topic, partition),
-      });
+      groupStore = FileGroupStore.open(options.dataDir, { log });
+      try {
+        groupCoordinator = new GroupCoordinator(groupStore, { ...options.groups, log, topicExists: (topic) => logs.hasTopic(topic) });
+        transactions = LocalTransactionCoordinator.open({
+          dataDir: options.dataDir,
+          partitions: logs,
+          offsets: groupStoreOffsetSink(groupStore),
+          maxTimeoutMs: options.transactionMaxTimeoutMs,
+          abortCheckIntervalMs: options.transactionAbortCheckIntervalMs,
+          log,
+          onMarkerWritten: (topic, partition) => appends.appended(topic, partition),
+        });
+      } catch (error) {
+        groupStore.close();
+        throw error;
+      }
     } catch (error) {
       logs.close();
       throw error;
     }
     const state: BrokerState = {
-      stores: { partitions: logs, transactions },
+      stores: { partitions: logs, groups: groupStore, transactions },
+      groupCoordinator,
       identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
       topicDefaults: { numPartitions: options.numPartitions ?? 4, autoCreateTopics: options.autoCreateTopics ?? true },
       appends,
@@ -101,17 +119,20 @@ export class Broker {
     try {
       address = await server.listen();
     } catch (error) {
+      groupCoordinator.stop();
       transactions.close();
+      groupStore.close();
       logs.close();
       throw error;
     }
     state.identity.advertisedPort = address.port;
     logs.startBackgroundTasks();
+    groupCoordinator.start();
     transactions.startTimers();
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
     log(`limits: max.partitions=${limits.maxPartitions} (${logs.partitionCount} in use), segment files open at once ≤ ${limits.maxOpenFiles}, open-file limit ${limits.openFileLimit ?? 'unknown'}`);
     log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
-    return new Broker(state, logs, transactions, server, address.address, address.port);
+    return new Broker(state, logs, groupStore, transactions, server, address.address, address.port);
   }
 
   get logs(): LogManager {
@@ -122,8 +143,11 @@ export class Broker {
   async stop(): Promise<void> {
     this.state.stopping = true;
     this.state.appends.wakeAll();
+    // Waiting JoinGroups and SyncGroups are answered first, or closing would wait for their rebalance.
+    this.state.groupCoordinator.stop();
     await this.server.close();
     this.transactions.close();
+    this.groupStore.close();
     this.logManager.close();
   }
 }

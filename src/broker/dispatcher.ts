@@ -23,7 +23,7 @@ const MIN_FRAME = 8; // api key, api version, correlation id
  */
 export function createDispatcher(handlers: readonly RegisteredHandler[], broker: BrokerState): FrameHandler {
   const byKey = new Map(handlers.map((h) => [h.apiKey, h]));
-  return async (frame) => {
+  return async (frame, connection) => {
     if (frame.length < MIN_FRAME) throw new UnanswerableRequestError(`request of ${frame.length} bytes is shorter than a header`);
     const apiKey = frame.readInt16BE(0);
     const apiVersion = frame.readInt16BE(2);
@@ -44,10 +44,16 @@ export function createDispatcher(handlers: readonly RegisteredHandler[], broker:
       });
       return withHeader(header.correlationId, 0, body);
     }
-    const body = await handler.respond(reader, { broker, apiVersion, clientId: header.clientId ?? null });
+    const body = await handler.respond(reader, { broker, apiVersion, clientId: header.clientId ?? null, clientHost: clientHostOf(connection.remote) });
     if (!body) return null;
     return withHeader(header.correlationId, responseHeaderVersion(apiKey, apiVersion), body);
   };
+}
+
+/** "/<address>" from "<address>:<port>", as Java prints an InetAddress. */
+function clientHostOf(remote: string): string {
+  const colon = remote.lastIndexOf(':');
+  return `/${colon < 0 ? remote : remote.slice(0, colon)}`;
 }
 
 function withHeader(correlationId: number, headerVersion: number, body: Writer): Buffer[] {

@@ -7,4 +7,5 @@ export {
   TopicExistsError,
   InvalidConfigError,
   LogStorageError,
+  NotEnoughReplicasError,
 } from '../ports/store-errors';

@@ -1,22 +1,26 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_LOG_CONFIG, LogConfig, TopicConfigOverrides, resolveLogConfig } from './log-config';
+import { DEFAULT_LOG_CONFIG, LogConfig, TopicConfigOverrides, normalizeOverrides, resolveLogConfig } from './log-config';
+import { BrokerLogDefaults, configuredFields, describeBrokerLogConfig, describeTopicConfig } from './config-description';
 import { PartitionLog } from './partition-log';
 import { TopicMetadata, TopicStore } from './topic-store';
 import { validateTopicName } from './topic-name';
 import { DELETE_DIR_SUFFIX, deleteDirName, parsePartitionDirName, partitionDirName } from './file-names';
 import { readOffsetCheckpoint, writeOffsetCheckpoint } from './offset-checkpoint';
-import { MAX_FILE_NAME_BYTES, syncDirectory } from './atomic-file';
+import { syncDirectory } from './atomic-file';
+import { checkPartitionRoom } from './partition-limits';
 import { lockDataDir } from './data-dir-lock';
 import { LogStorageError, TopicExistsError, UnknownTopicError } from './errors';
 import { OpenFileCache } from './open-file-cache';
 import { BackgroundTasks } from './background-tasks';
 import { KafkaError } from '../protocol/error-codes';
-import type { CreateTopicOptions, PartitionStore } from '../ports/partition-store';
+import type { CreateTopicOptions, DescribedConfig, PartitionStore } from '../ports/partition-store';
 
 export const CLEAN_SHUTDOWN_FILE = '.sluice_cleanshutdown';
 export const RECOVERY_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
+/** Kafka's file of log start offsets moved up by DeleteRecords (partitions whose start lies past their first segment). */
+export const LOG_START_CHECKPOINT_FILE = 'log-start-offset-checkpoint';
 
 export interface LogManagerOptions {
   defaults?: Partial<LogConfig>;
@@ -49,6 +53,7 @@ interface Topic {
 /** All topics of one data directory: their metadata, partition logs and background upkeep. */
 export class LogManager implements PartitionStore {
   private readonly topics = new Map<string, Topic>();
+  private readonly namesById = new Map<string, string>();
   private readonly store: TopicStore;
   private readonly files: OpenFileCache;
   private readonly report: (line: string) => void;
@@ -90,6 +95,10 @@ export class LogManager implements PartitionStore {
    */
   private loadTopics(): void {
     const recoveryPoints = readOffsetCheckpoint(path.join(this.dataDir, RECOVERY_CHECKPOINT_FILE));
+    let logStarts = new Map<string, number>();
+    this.attempt(`reading ${LOG_START_CHECKPOINT_FILE}`, () => {
+      logStarts = readOffsetCheckpoint(path.join(this.dataDir, LOG_START_CHECKPOINT_FILE));
+    });
     const known = new Map(this.store.loadAll(this.defaults).map((t) => [t.name, t]));
     const changed = new Set<string>();
     const dirs = fs.readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory());
@@ -103,7 +112,7 @@ export class LogManager implements PartitionStore {
       const existing = known.get(parsed.topic);
       if (!existing) {
         if (!this.attempt(`adopting directory ${dir.name}`, () => validateTopicName(parsed.topic))) continue;
-        known.set(parsed.topic, { name: parsed.topic, partitions: parsed.partition + 1, config: {}, createdAt: new Date(this.now()).toISOString() });
+        known.set(parsed.topic, { name: parsed.topic, topicId: randomUUID(), partitions: parsed.partition + 1, config: {}, createdAt: new Date(this.now()).toISOString() });
         changed.add(parsed.topic);
       } else if (existing.partitions <= parsed.partition) {
         existing.partitions = parsed.partition + 1;
@@ -111,6 +120,10 @@ export class LogManager implements PartitionStore {
       }
     }
     for (const metadata of known.values()) {
+      if (metadata.topicId === '') {
+        metadata.topicId = randomUUID();
+        changed.add(metadata.name);
+      }
       if (changed.has(metadata.name)) this.attempt(`saving the metadata of ${metadata.name}`, () => this.store.save(metadata));
       const config = resolveLogConfig(metadata.config, this.defaults);
       const topic: Topic = { metadata, logs: [], unavailable: new Map() };
@@ -120,6 +133,7 @@ export class LogManager implements PartitionStore {
           topic.logs.push(PartitionLog.open(path.join(this.dataDir, dirName), config, {
             cleanShutdown: this.openedClean,
             recoveryPoint: recoveryPoints.get(dirName) ?? 0,
+            logStartOffset: logStarts.get(dirName),
             now: this.now,
             files: this.files,
           }));
@@ -130,6 +144,7 @@ export class LogManager implements PartitionStore {
         }
       }
       this.topics.set(metadata.name, topic);
+      this.namesById.set(metadata.topicId, metadata.name);
     }
     const cap = this.options.maxPartitions;
     if (cap !== undefined && this.partitionCount > cap) {
@@ -164,7 +179,7 @@ export class LogManager implements PartitionStore {
     if (this.topics.has(name)) throw new TopicExistsError(name);
     this.checkRoomFor(name, partitions);
     const logConfig = resolveLogConfig(config, this.defaults);
-    const metadata: TopicMetadata = { name, partitions, config: { ...config }, createdAt: new Date(this.now()).toISOString() };
+    const metadata: TopicMetadata = { name, topicId: randomUUID(), partitions, config: normalizeOverrides(config), createdAt: new Date(this.now()).toISOString() };
     if (options.validateOnly) return metadata;
     const logs: PartitionLog[] = [];
     try {
@@ -180,24 +195,14 @@ export class LogManager implements PartitionStore {
       throw error;
     }
     this.topics.set(name, { metadata, logs, unavailable: new Map() });
+    this.namesById.set(metadata.topicId, name);
     return metadata;
   }
 
-  private checkRoomFor(name: string, partitions: number): void {
+  /** `partitions` new ones, making `total` for the topic. */
+  private checkRoomFor(name: string, partitions: number, total = partitions): void {
     const perTopic = this.options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > perTopic) {
-      throw new KafkaError('INVALID_PARTITIONS', `${partitions} partitions requested for ${name}; allowed: 1 to ${perTopic}`);
-    }
-    const cap = this.options.maxPartitions;
-    if (cap !== undefined && this.partitionCount + partitions > cap) {
-      throw new KafkaError(
-        'POLICY_VIOLATION',
-        `creating ${name} with ${partitions} partitions would bring this broker to ${this.partitionCount + partitions} partitions; max.partitions is ${cap}`,
-      );
-    }
-    if (Buffer.byteLength(partitionDirName(name, partitions - 1)) > MAX_FILE_NAME_BYTES) {
-      throw new KafkaError('INVALID_PARTITIONS', `${name}-${partitions - 1} would be longer than ${MAX_FILE_NAME_BYTES} bytes, too long for a directory name`);
-    }
+    checkPartitionRoom({ topic: name, adding: partitions, total, perTopic, stored: this.partitionCount, cap: this.options.maxPartitions });
   }
 
   /** Renames the partition directories aside first, so a crash mid-delete never leaves half a topic. */
@@ -215,7 +220,64 @@ export class LogManager implements PartitionStore {
     });
     this.store.remove(name);
     this.topics.delete(name);
+    this.namesById.delete(topic.metadata.topicId);
+    // A topic created again under this name must not inherit the deleted one's start offsets.
+    this.checkpointLogStarts();
     for (const dir of renamed) fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  /** Adds partitions at the end of the topic; the metadata is saved after their directories exist. */
+  createPartitions(name: string, totalCount: number, options: CreateTopicOptions = {}): void {
+    const topic = this.topic(name);
+    const current = topic.metadata.partitions;
+    if (!Number.isInteger(totalCount) || totalCount <= current) {
+      throw new KafkaError('INVALID_PARTITIONS', `Topic currently has ${current} partitions, which is higher than the requested ${totalCount}.`);
+    }
+    this.checkRoomFor(name, totalCount - current, totalCount);
+    if (options.validateOnly) return;
+    const config = resolveLogConfig(topic.metadata.config, this.defaults);
+    const added: PartitionLog[] = [];
+    try {
+      for (let p = current; p < totalCount; p++) {
+        added.push(PartitionLog.open(path.join(this.dataDir, partitionDirName(name, p)), config, { now: this.now, cleanShutdown: true, files: this.files }));
+      }
+      const metadata = { ...topic.metadata, partitions: totalCount };
+      this.store.save(metadata);
+      topic.metadata = metadata;
+    } catch (error) {
+      for (const log of added) log.deleteAll();
+      throw error;
+    }
+    topic.logs.push(...added);
+  }
+
+  /** DeleteRecords: the new start is written to disk before it is answered. */
+  deleteRecords(topicName: string, partition: number, offset: number): number {
+    const log = this.partition(topicName, partition);
+    const before = log.logStartOffset;
+    const after = log.deleteRecordsBefore(offset === -1 ? log.highWatermark : offset);
+    if (after !== before) this.checkpointLogStarts();
+    return after;
+  }
+
+  private checkpointLogStarts(): void {
+    const moved = [...this.allLogs()]
+      .filter(({ log }) => log.logStartOffset > (log.describeSegments()[0]?.baseOffset ?? 0))
+      .map(({ topic, partition, log }) => ({ topic, partition, offset: log.logStartOffset }));
+    const file = path.join(this.dataDir, LOG_START_CHECKPOINT_FILE);
+    if (moved.length > 0 || fs.existsSync(file)) writeOffsetCheckpoint(file, moved);
+  }
+
+  private get brokerDefaults(): BrokerLogDefaults {
+    return { config: this.defaults, configured: configuredFields(this.options.defaults) };
+  }
+
+  describeTopicConfig(name: string): DescribedConfig[] {
+    return describeTopicConfig(this.topic(name).metadata.config, this.brokerDefaults);
+  }
+
+  describeBrokerConfig(): DescribedConfig[] {
+    return describeBrokerLogConfig(this.brokerDefaults);
   }
 
   private topic(name: string): Topic {
@@ -240,15 +302,20 @@ export class LogManager implements PartitionStore {
     return this.topic(name).metadata;
   }
 
+  topicNameById(topicId: string): string | undefined {
+    return this.namesById.get(topicId);
+  }
+
   topicConfig(name: string): LogConfig {
     return resolveLogConfig(this.topic(name).metadata.config, this.defaults);
   }
 
   /** Changes a topic's overrides; takes effect on its partitions at once. */
-  alterTopicConfig(name: string, config: TopicConfigOverrides): void {
+  alterTopicConfig(name: string, config: TopicConfigOverrides, options: CreateTopicOptions = {}): void {
     const topic = this.topic(name);
     const resolved = resolveLogConfig(config, this.defaults);
-    topic.metadata = { ...topic.metadata, config: { ...config } };
+    if (options.validateOnly) return;
+    topic.metadata = { ...topic.metadata, config: normalizeOverrides(config) };
     this.store.save(topic.metadata);
     for (const log of topic.logs) log?.updateConfig(resolved);
   }

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LogConfig } from './log-config';
+import { LogConfig, deletesOldSegments, timestampBounds } from './log-config';
 import { LogSegment, TimestampAndOffset } from './segment';
-import { LogStorageError, OffsetOutOfRangeError } from './errors';
+import { LogStorageError, NotEnoughReplicasError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
-import type { AbortedTransaction, ActiveProducer, AppendResult, ReadResult, StoredPartition, TxnMarkerRequest } from '../ports/partition-store';
+import type { AbortedTransaction, ActiveProducer, AppendOptions, AppendResult, ReadResult, StoredPartition, TxnMarkerRequest } from '../ports/partition-store';
 import { AppendOrigin, ProducerStateManager, producerBatchAt } from './producer-state';
 import { loadProducerState } from './producer-state-loader';
 import { writeSnapshot } from './producer-snapshot';
@@ -22,6 +22,8 @@ export interface OpenOptions {
   now?: () => number;
   /** Where the segments' file descriptors come from; a data directory shares one cache across partitions. */
   files?: OpenFileCache;
+  /** A log start offset moved up by DeleteRecords before the last stop (Kafka's log-start-offset-checkpoint). */
+  logStartOffset?: number;
 }
 
 const MAX_RELATIVE_OFFSET = 0x7fffffff;
@@ -34,6 +36,8 @@ export class PartitionLog implements StoredPartition {
   private backgroundFlush: Promise<void> | undefined;
   private flushFailure: Error | undefined;
   private closed = false;
+  /** Raised by DeleteRecords; may lie inside the first segment. */
+  private startOffset = 0;
   private producers: ProducerStateManager;
 
   private constructor(
@@ -53,7 +57,8 @@ export class PartitionLog implements StoredPartition {
     const files = options.files ?? new OpenFileCache(MIN_OPEN_FILES);
     const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files);
     const log = new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
-    const loaded = loadProducerState(dir, path.basename(dir), log);
+    log.startOffset = Math.min(options.logStartOffset ?? 0, log.logEndOffset);
+    const loaded = loadProducerState(dir, log.name, log);
     log.producers = loaded.state;
     // As Kafka's LogLoader: a snapshot after replaying, so the next start replays nothing twice.
     if (loaded.replayedBatches > 0) writeSnapshot(dir, log.logEndOffset, log.producers.toSnapshot());
@@ -61,7 +66,12 @@ export class PartitionLog implements StoredPartition {
   }
 
   get logStartOffset(): number {
-    return this.segments[0].baseOffset;
+    return Math.max(this.startOffset, this.segments[0].baseOffset);
+  }
+
+  /** The topic and partition this log holds, from its directory name (for messages). */
+  private get name(): string {
+    return path.basename(this.dir);
   }
 
   get logEndOffset(): number {
@@ -107,32 +117,43 @@ export class PartitionLog implements StoredPartition {
   }
 
   /** Validates, assigns offsets, writes and (per the flush policy) flushes one or more batches. */
-  append(data: Buffer): AppendResult {
-    return this.appendFrom(data, 'client');
+  append(data: Buffer, options: AppendOptions = {}): AppendResult {
+    return this.appendFrom(data, options, 'client');
   }
 
   writeTxnMarker(marker: TxnMarkerRequest): AppendResult {
-    return this.appendFrom(buildControlBatch(marker, this.now()), 'coordinator');
+    return this.appendFrom(buildControlBatch(marker, this.now()), {}, 'coordinator');
   }
 
-  private appendFrom(data: Buffer, origin: AppendOrigin): AppendResult {
+  private appendFrom(data: Buffer, options: AppendOptions, origin: AppendOrigin): AppendResult {
     if (this.flushFailure) throw new LogStorageError(this.dir, `an earlier flush failed: ${this.flushFailure.message}`);
-    const validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes);
+    if (options.acks === -1 && this.config.minInsyncReplicas > 1) {
+      const cut = this.name.lastIndexOf('-');
+      throw new NotEnoughReplicasError(this.name.slice(0, cut), Number(this.name.slice(cut + 1)), this.config.minInsyncReplicas);
+    }
+    const now = this.now();
+    const logAppendTime = this.config.messageTimestampType === 'LogAppendTime';
+    const validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes, {
+      type: this.config.messageTimestampType,
+      now,
+      ...timestampBounds(this.config),
+    });
     const baseOffset = this.logEndOffset;
     const producerState = this.producers.prepare(validated.batches.map((b) => producerBatchAt(data, b.position, baseOffset + b.baseOffset)), origin);
     if (producerState.kind === 'duplicate') {
       const { firstOffset, lastOffset } = producerState;
-      return { baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: this.now(), logStartOffset: this.logStartOffset };
+      return { logAppendTimeMs: logAppendTime ? now : -1, baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: now, logStartOffset: this.logStartOffset };
     }
     this.maybeRoll(data.length, validated.maxTimestamp, baseOffset + validated.recordCount - 1);
     const batches = assignOffsets(data, validated, baseOffset);
     this.activeSegment.append(data, batches);
     this.producers.commit(producerState);
     this.unflushedRecords += validated.recordCount;
-    const appendTime = this.now();
+    const appendTime = now;
     if (this.unflushedRecords >= this.config.flushMessages) this.flush();
     else this.flushIfDue(appendTime);
     return {
+      logAppendTimeMs: logAppendTime ? now : -1,
       baseOffset,
       lastOffset: baseOffset + validated.recordCount - 1,
       recordCount: validated.recordCount,
@@ -192,10 +213,35 @@ export class PartitionLog implements StoredPartition {
   /** The first record with a timestamp ≥ `timestamp`; undefined when every record is older. */
   offsetForTimestamp(timestamp: number): TimestampAndOffset | undefined {
     for (const segment of this.segments) {
+      if (segment.nextOffset <= this.logStartOffset) continue;
       const found = segment.offsetForTimestamp(timestamp);
-      if (found) return found;
+      if (found) return { ...found, offset: Math.max(found.offset, this.logStartOffset) };
     }
     return undefined;
+  }
+
+  /** The first record with the largest timestamp (ListOffsets MAX_TIMESTAMP); undefined when the log is empty. */
+  maxTimestampOffset(): TimestampAndOffset | undefined {
+    let best: LogSegment | undefined;
+    for (const segment of this.segments) {
+      if (segment.size > 0 && segment.nextOffset > this.logStartOffset && (!best || segment.maxTimestamp > best.maxTimestamp)) best = segment;
+    }
+    if (!best) return undefined;
+    const found = best.offsetForTimestamp(best.maxTimestamp);
+    return found && { ...found, offset: Math.max(found.offset, this.logStartOffset) };
+  }
+
+  /**
+   * Moves the log start up to `offset` and deletes the segments wholly below it (DeleteRecords). The
+   * caller records the new start durably. OffsetOutOfRangeError past the high watermark.
+   */
+  deleteRecordsBefore(offset: number): number {
+    if (offset > this.highWatermark || offset < 0) throw new OffsetOutOfRangeError(offset, this.logStartOffset, this.highWatermark);
+    if (offset <= this.logStartOffset) return this.logStartOffset;
+    this.startOffset = offset;
+    if (this.activeSegment.nextOffset <= offset) this.roll();
+    while (this.segments.length > 1 && this.segments[0].nextOffset <= offset) this.deleteOldestSegment();
+    return this.logStartOffset;
   }
 
   /**
@@ -245,6 +291,7 @@ export class PartitionLog implements StoredPartition {
   /** Deletes whole oldest segments past retention.ms or retention.bytes; returns how many went. */
   enforceRetention(now = this.now()): number {
     let deleted = 0;
+    if (!deletesOldSegments(this.config)) return 0;
     const { retentionMs, retentionBytes } = this.config;
     const expired = (s: LogSegment) => retentionMs >= 0 && s.size > 0 && s.maxTimestamp < now - retentionMs;
     while (expired(this.segments[0])) {
@@ -260,13 +307,13 @@ export class PartitionLog implements StoredPartition {
         deleted++;
       }
     }
-    if (deleted > 0) this.producers.truncateHead(this.logStartOffset);
     return deleted;
   }
 
   private deleteOldestSegment(): void {
     const oldest = this.segments.shift();
     oldest?.deleteFiles();
+    this.producers.truncateHead(this.logStartOffset);
   }
 
   /** Segment base offsets and sizes, oldest first. */

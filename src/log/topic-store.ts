@@ -5,8 +5,12 @@ import { LogStorageError } from './errors';
 import { LogConfig, TopicConfigOverrides, resolveLogConfig } from './log-config';
 import { validateTopicName } from './topic-name';
 
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export interface TopicMetadata {
   name: string;
+  /** A random UUID given at creation; topics stored before ids existed get one on their first open. */
+  topicId: string;
   partitions: number;
   /** Kafka-named overrides of the broker defaults, e.g. {"retention.ms": "3600000"}. */
   config: TopicConfigOverrides;
@@ -34,7 +38,7 @@ export class TopicStore {
     fs.rmSync(this.fileFor(name), { force: true });
   }
 
-  /** Every stored topic, each checked; an error names the file and the field. */
+  /** Every stored topic, each checked; an error names the file and the field. A topic stored without an id has topicId ''. */
   loadAll(defaults: Readonly<LogConfig>): TopicMetadata[] {
     return fs
       .readdirSync(this.dir)
@@ -61,6 +65,7 @@ export class TopicStore {
     }
     if (path.basename(file) !== `${topic.name}.json`) fail('name', `does not match the file name`);
     if (!Number.isInteger(topic.partitions) || (topic.partitions as number) < 1) fail('partitions', 'must be an integer ≥ 1');
+    if (topic.topicId !== undefined && (typeof topic.topicId !== 'string' || !UUID_TEXT.test(topic.topicId))) fail('topicId', 'must be a UUID in text form');
     const config = topic.config ?? {};
     if (typeof config !== 'object' || Object.values(config).some((v) => typeof v !== 'string')) {
       fail('config', 'must map config names to string values');
@@ -70,6 +75,12 @@ export class TopicStore {
     } catch (error) {
       fail('config', (error as Error).message);
     }
-    return { name: topic.name as string, partitions: topic.partitions as number, config, createdAt: String(topic.createdAt ?? '') };
+    return {
+      name: topic.name as string,
+      topicId: topic.topicId ?? '',
+      partitions: topic.partitions as number,
+      config,
+      createdAt: String(topic.createdAt ?? ''),
+    };
   }
 }

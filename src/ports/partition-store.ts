@@ -12,6 +12,8 @@ export type TopicConfigOverrides = Record<string, string>;
 
 export interface TopicDescription {
   name: string;
+  /** Kafka's topic id: a random UUID (text form) given at creation, kept for the topic's life (Metadata v10+, Fetch v13+). */
+  topicId: string;
   partitions: number;
   /** The overrides the topic was created or altered with; broker defaults apply to the rest. */
   config: TopicConfigOverrides;
@@ -22,7 +24,14 @@ export interface CreateTopicOptions {
   validateOnly?: boolean;
 }
 
+export interface AppendOptions {
+  /** The producer's acks; -1 (all in-sync replicas) fails with NotEnoughReplicasError past min.insync.replicas 1. */
+  acks?: number;
+}
+
 export interface AppendResult {
+  /** The broker's time stamped on the batches of a LogAppendTime topic; -1 for CreateTime. */
+  logAppendTimeMs: number;
   baseOffset: number;
   lastOffset: number;
   recordCount: number;
@@ -88,13 +97,13 @@ export interface StoredPartition {
    * leaves it unchanged too); a retry of one of a producer's last five
    * batches is not stored again and answers with the original offsets.
    */
-  append(records: Buffer): AppendResult;
   /** Appends a commit or abort marker (a control batch), ending the producer's transaction in this partition. */
   writeTxnMarker(marker: TxnMarkerRequest): AppendResult;
   /** Aborted transactions overlapping [fromOffset, upperBoundOffset), for read_committed fetches. */
   abortedTransactions(fromOffset: number, upperBoundOffset: number): AbortedTransaction[];
   /** Every producer id this partition holds state for. */
   activeProducers(): ActiveProducer[];
+  append(records: Buffer, options?: AppendOptions): AppendResult;
   /**
    * Whole batches starting with the one that contains `offset`, up to
    * `maxBytes`; the first batch is whole even when larger. Empty at the log end;
@@ -106,6 +115,31 @@ export interface StoredPartition {
    * that batch's base offset and max timestamp); undefined when every record is older.
    */
   offsetForTimestamp(timestamp: number): TimestampAndOffset | undefined;
+  /** The first record with the largest timestamp held (ListOffsets MAX_TIMESTAMP); undefined when empty. */
+  maxTimestampOffset(): TimestampAndOffset | undefined;
+}
+
+/** Where a config's value comes from, as Kafka's DescribeConfigs names it. */
+export type ConfigSource = 'DYNAMIC_TOPIC_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DEFAULT_CONFIG';
+
+export type ConfigValueType = 'BOOLEAN' | 'STRING' | 'INT' | 'LONG' | 'DOUBLE' | 'LIST';
+
+export interface ConfigSynonym {
+  name: string;
+  value: string | null;
+  source: ConfigSource;
+}
+
+export interface DescribedConfig {
+  name: string;
+  value: string | null;
+  source: ConfigSource;
+  readOnly: boolean;
+  sensitive: boolean;
+  type: ConfigValueType;
+  documentation: string;
+  /** The setting itself first, then those it falls back to, most specific first (Kafka's synonyms order). */
+  synonyms: ConfigSynonym[];
 }
 
 export interface PartitionStore {
@@ -116,6 +150,8 @@ export interface PartitionStore {
   listTopics(): TopicDescription[];
   /** UnknownTopicError when there is no such topic. */
   describeTopic(name: string): TopicDescription;
+  /** The name of the topic with this id (UUID text form), or undefined when none has it. */
+  topicNameById(topicId: string): string | undefined;
   /**
    * InvalidTopicError, TopicExistsError, a KafkaError INVALID_PARTITIONS
    * (fewer than 1 or more than the store allows) or InvalidConfigError;
@@ -124,8 +160,26 @@ export interface PartitionStore {
   createTopic(name: string, partitions: number, config?: TopicConfigOverrides, options?: CreateTopicOptions): TopicDescription;
   /** UnknownTopicError when there is no such topic. */
   deleteTopic(name: string): void;
-  /** Replaces the topic's overrides (InvalidConfigError leaves them as they were); takes effect at once. */
-  alterTopicConfig(name: string, config: TopicConfigOverrides): void;
+  /**
+   * Replaces the topic's overrides (InvalidConfigError leaves them as they were); takes effect at once
+   * and survives a restart. `validateOnly` checks without changing anything.
+   */
+  alterTopicConfig(name: string, config: TopicConfigOverrides, options?: CreateTopicOptions): void;
+  /**
+   * Grows the topic to `totalCount` partitions, durably: a KafkaError INVALID_PARTITIONS when that is not
+   * more than it has (or past the store's limits). `validateOnly` checks without creating.
+   */
+  createPartitions(name: string, totalCount: number, options?: CreateTopicOptions): void;
+  /**
+   * Moves the partition's log start offset up to `offset` (-1: the high watermark), durably, and drops
+   * whole segments below it; answers the new log start offset (Kafka's low watermark).
+   * OffsetOutOfRangeError past the high watermark; an offset below the log start changes nothing.
+   */
+  deleteRecords(topic: string, partition: number, offset: number): number;
+  /** Every topic config of `name` with its effective value, where that comes from, and its synonyms. */
+  describeTopicConfig(name: string): DescribedConfig[];
+  /** The broker-level defaults for topics (log.retention.ms …) and where each comes from. */
+  describeBrokerConfig(): DescribedConfig[];
   /** UnknownTopicError for a missing topic or partition. */
   partition(topic: string, partition: number): StoredPartition;
 }

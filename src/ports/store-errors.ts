@@ -6,7 +6,7 @@ import { KafkaError } from '../protocol/error-codes';
 /** A batch failed validation on append; the partition is unchanged. */
 export class InvalidBatchError extends KafkaError {
   constructor(
-    errorName: 'CORRUPT_MESSAGE' | 'MESSAGE_TOO_LARGE' | 'RECORD_LIST_TOO_LARGE' | 'INVALID_RECORD',
+    errorName: 'CORRUPT_MESSAGE' | 'MESSAGE_TOO_LARGE' | 'RECORD_LIST_TOO_LARGE' | 'INVALID_RECORD' | 'INVALID_TIMESTAMP',
     readonly batchIndex: number,
     readonly bytePosition: number,
     detail: string,
@@ -48,6 +48,14 @@ export class InvalidConfigError extends KafkaError {
   constructor(readonly key: string, readonly value: string, reason: string) {
     super('INVALID_CONFIG', `${key}=${value}: ${reason}`);
     this.name = 'InvalidConfigError';
+  }
+}
+
+/** acks=-1 on a partition whose min.insync.replicas exceeds the replicas this one broker has. */
+export class NotEnoughReplicasError extends KafkaError {
+  constructor(readonly topic: string, readonly partition: number, readonly minInsyncReplicas: number) {
+    super('NOT_ENOUGH_REPLICAS', `the in-sync replica set of ${topic}-${partition} has 1 member, fewer than its min.insync.replicas ${minInsyncReplicas} (acks=-1)`);
+    this.name = 'NotEnoughReplicasError';
   }
 }
 

@@ -92,6 +92,8 @@ export const KafkaErrors = {
   UNKNOWN_TOPIC_ID: entry(100, true, 'This server does not host this topic ID.'),
   INCONSISTENT_TOPIC_ID: entry(103, true, 'The log\'s topic ID did not match the topic ID in the request.'),
   TRANSACTIONAL_ID_NOT_FOUND: entry(105, false, 'The transactionalId could not be found.'),
+  MISMATCHED_ENDPOINT_TYPE: entry(114, false, 'The request was sent to an endpoint of the wrong type.'),
+  UNSUPPORTED_ENDPOINT_TYPE: entry(115, false, 'This endpoint type is not supported yet.'),
 } as const;
 
 export type KafkaErrorName = keyof typeof KafkaErrors;

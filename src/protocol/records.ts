@@ -20,6 +20,7 @@ import {
   compressionOf,
   computeBatchCrc,
   readBatchHeader,
+  usesLogAppendTime,
 } from './record-batch';
 import { readZigzag, writeZigzag, zigzagSize } from './varint';
 import { KafkaError } from './error-codes';
@@ -145,6 +146,7 @@ export function decodeRecords(buffer: Buffer, pos = 0): DecodedRecord[] {
     p = 0;
     end = body.length;
   }
+  const logAppendTime = usesLogAppendTime(header.attributes);
   const records: DecodedRecord[] = [];
   for (let i = 0; i < header.recordsCount; i++) {
     const fail = (detail: string): never => {
@@ -170,7 +172,8 @@ export function decodeRecords(buffer: Buffer, pos = 0): DecodedRecord[] {
       }
       records.push({
         offset: header.baseOffset + offsetDelta.value,
-        timestamp: header.baseTimestamp + timestampDelta.value,
+        // LogAppendTime: every record carries the broker's append time, kept as the batch's max timestamp.
+        timestamp: logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta.value,
         key: key.bytes,
         value: value.bytes,
         headers,

@@ -63,7 +63,7 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
     const { journal, contents } = TransactionJournal.open(options.dataDir);
     const coordinator = new LocalTransactionCoordinator(journal, contents, options);
     for (const txn of coordinator.transactions.values()) {
-      if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') coordinator.completeTransaction(txn, txn.state === 'PrepareCommit');
+      if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') void coordinator.completeTransaction(txn, txn.state === 'PrepareCommit');
     }
     coordinator.abortTimedOutTransactions();
     return coordinator;
@@ -212,18 +212,18 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
     this.save(txn);
   }
 
-  endTransaction(transactionalId: string, producer: ProducerIdAndEpoch, commit: boolean): void {
+  async endTransaction(transactionalId: string, producer: ProducerIdAndEpoch, commit: boolean): Promise<void> {
     const txn = this.current(transactionalId, producer);
     const ended = commit ? 'CompleteCommit' : 'CompleteAbort';
     if (txn.state === ended) return; // a retry of an EndTxn that completed
     if (txn.state !== 'Ongoing') {
       throw new KafkaError('INVALID_TXN_STATE', `cannot ${commit ? 'commit' : 'abort'} transactional id ${transactionalId} in state ${txn.state}`);
     }
-    this.completeTransaction(txn, commit);
+    await this.completeTransaction(txn, commit);
   }
 
   /** Prepare (durably), markers to every partition, offsets to their groups at commit, then Complete. */
-  private completeTransaction(txn: TxnRecord, commit: boolean): void {
+  private completeTransaction(txn: TxnRecord, commit: boolean): Promise<void> | void {
     txn.state = commit ? 'PrepareCommit' : 'PrepareAbort';
     this.save(txn);
     for (const { topic, partition } of txn.partitions) {
@@ -235,23 +235,28 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
         this.log(`transaction ${txn.transactionalId}: ${commit ? 'commit' : 'abort'} marker for ${topic}-${partition} not written: ${(error as Error).message}`);
       }
     }
-    if (commit) {
-      for (const group of txn.groups) if (group.offsets.length > 0) this.commitGroupOffsets(txn, group.groupId, group.offsets);
-    }
-    txn.state = commit ? 'CompleteCommit' : 'CompleteAbort';
-    txn.partitions = [];
-    txn.groups = [];
-    txn.startTimeMs = -1;
-    this.save(txn);
+    const complete = () => {
+      txn.state = commit ? 'CompleteCommit' : 'CompleteAbort';
+      txn.partitions = [];
+      txn.groups = [];
+      txn.startTimeMs = -1;
+      this.save(txn);
+    };
+    const offsetWrites = commit ? txn.groups.filter((g) => g.offsets.length > 0).map((g) => this.commitGroupOffsets(txn, g.groupId, g.offsets)) : [];
+    if (offsetWrites.length === 0) return complete();
+    // Complete only once the group store has the offsets on disk; meanwhile the id answers CONCURRENT_TRANSACTIONS, and a
+    // crash leaves PrepareCommit, which the next start completes again.
+    return Promise.all(offsetWrites).then(complete);
   }
 
-  private commitGroupOffsets(txn: TxnRecord, groupId: string, offsets: TxnOffset[]): void {
+  /** Resolves once the offsets are durable; a failure is reported, not thrown (the markers are already written). */
+  private async commitGroupOffsets(txn: TxnRecord, groupId: string, offsets: TxnOffset[]): Promise<void> {
     if (!this.offsets) {
       this.log(`transaction ${txn.transactionalId}: no group store wired, offsets of group ${groupId} not committed`);
       return;
     }
     try {
-      this.offsets.commitOffsets(groupId, offsets);
+      await this.offsets.commitOffsets(groupId, offsets);
     } catch (error) {
       this.log(`transaction ${txn.transactionalId}: offsets of group ${groupId} not committed: ${(error as Error).message}`);
     }

@@ -5,7 +5,7 @@ import { SourceDecodeError, SourceKafkaError, SourceRetryPolicy, SourceTimeoutEr
 import { KafkaErrors } from '../../src/protocol/error-codes';
 import type { DecodedRecord } from '../../src/protocol/records';
 import { RunningBroker, startBroker } from '../helpers/broker';
-import { BatchCodec, compressedBatch } from '../helpers/compressed-batches';
+import { BatchCodec, compressedBatch, corruptLastStoredBatch } from '../helpers/compressed-batches';
 import { API, decodeListOffsets, fetchErrorAnswer, KafkaProxy, listOffsetsErrorAnswer, SeenRequest, startKafkaProxy } from '../helpers/kafka-proxy';
 
 const TOPIC = 'page_views';
@@ -171,7 +171,8 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     const codecs: BatchCodec[] = ['none', 'gzip', 'snappy', 'snappy-raw', 'lz4', 'zstd'];
     for (const codec of codecs) await admin.produce(TOPIC, 0, compressedBatch(values(codec, 50), codec));
     await admin.produce(TOPIC, 1, compressedBatch(values('before', 5), 'gzip'));
-    await admin.produce(TOPIC, 1, compressedBatch(values('corrupt', 5), 'corrupt-zstd'));
+    await admin.produce(TOPIC, 1, compressedBatch(values('corrupt', 5), 'zstd'));
+    corruptLastStoredBatch(running.dataDir, TOPIC, 1);
     const s = await open();
     const got: DecodedRecord[] = [];
     assert.equal(await s.read(0, 0, 300, (records) => void got.push(...records)), 300);

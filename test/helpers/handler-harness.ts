@@ -4,6 +4,9 @@ import type { PartitionStore } from '../../src/ports/partition-store';
 import { AppendNotifier } from '../../src/broker/append-notifier';
 import type { BrokerIdentity, BrokerState, TopicDefaults } from '../../src/broker/broker-state';
 import type { RegisteredHandler } from '../../src/broker/handlers/handler';
+import type { GroupStore } from '../../src/ports/group-store';
+import { GroupCoordinator, GroupCoordinatorOptions } from '../../src/groups/group-coordinator';
+import { MemoryGroupStore } from './memory-group-store';
 import type { TransactionCoordinator } from '../../src/ports/transaction-coordinator';
 import { KafkaError } from '../../src/protocol/error-codes';
 
@@ -17,9 +20,16 @@ const NO_TRANSACTIONS: TransactionCoordinator = new Proxy({} as TransactionCoord
 });
 
 /** Broker state over `store` as Broker.start builds it, without a data directory or a socket. */
-export function brokerStateOver(store: PartitionStore, topicDefaults: Partial<TopicDefaults> = {}, transactions: TransactionCoordinator = NO_TRANSACTIONS): BrokerState {
+export function brokerStateOver(
+  store: PartitionStore,
+  topicDefaults: Partial<TopicDefaults> = {},
+  groups: { store?: GroupStore; options?: GroupCoordinatorOptions } = {},
+  transactions: TransactionCoordinator = NO_TRANSACTIONS,
+): BrokerState {
+  const groupStore = groups.store ?? new MemoryGroupStore();
   return {
-    stores: { partitions: store, transactions },
+    stores: { partitions: store, groups: groupStore, transactions },
+    groupCoordinator: new GroupCoordinator(groupStore, { topicExists: (topic) => store.hasTopic(topic), ...groups.options }),
     identity: { ...TEST_IDENTITY },
     topicDefaults: { numPartitions: 3, autoCreateTopics: true, ...topicDefaults },
     appends: new AppendNotifier(),
@@ -45,7 +55,7 @@ export async function callHandler<Request, Response>(
   broker: BrokerState,
 ): Promise<Response | null> {
   const body = encodeMessage(api.request, version, request).toBuffer();
-  const written = await handler.respond(new Reader(body), { broker, apiVersion: version, clientId: 'handler-test' });
+  const written = await handler.respond(new Reader(body), { broker, apiVersion: version, clientId: 'handler-test', clientHost: '/127.0.0.1' });
   if (written === null) return null;
   const reader = new Reader(written.toBuffer());
   const response = decodeMessage(api.response, version, reader);

@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type {
-  AbortedTransaction, ActiveProducer, TxnMarkerRequest, AppendResult, CreateTopicOptions, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset, TopicConfigOverrides, TopicDescription,
+  AbortedTransaction, ActiveProducer, TxnMarkerRequest, AppendOptions, AppendResult, CreateTopicOptions, DescribedConfig, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset, TopicConfigOverrides, TopicDescription,
 } from '../../src/ports/partition-store';
-import { LogStorageError, TopicExistsError, UnknownTopicError, OffsetOutOfRangeError } from '../../src/ports/store-errors';
+import { LogStorageError, NotEnoughReplicasError, TopicExistsError, UnknownTopicError, OffsetOutOfRangeError } from '../../src/ports/store-errors';
 import { KafkaError } from '../../src/protocol/error-codes';
 import { ATTRIBUTES_POS, compressionOf } from '../../src/protocol/record-batch';
 import { decodeRecords } from '../../src/protocol/records';
 import { assignOffsets, validateAppend } from '../../src/log/append-validation';
-import { DEFAULT_LOG_CONFIG, LogConfig, resolveLogConfig } from '../../src/log/log-config';
+import { DEFAULT_LOG_CONFIG, LogConfig, normalizeOverrides, resolveLogConfig, timestampBounds } from '../../src/log/log-config';
+import { configuredFields, describeBrokerLogConfig, describeTopicConfig } from '../../src/log/config-description';
 import { validateTopicName } from '../../src/log/topic-name';
 import { DEFAULT_MAX_PARTITIONS_PER_TOPIC } from '../../src/log/log-manager';
 import { AppendOrigin, ProducerStateManager, producerBatchAt } from '../../src/log/producer-state';
@@ -30,7 +32,7 @@ export class MemoryPartition implements StoredPartition {
   private endOffset = 0;
   private readonly producers = new ProducerStateManager('memory');
 
-  constructor(private readonly config: () => LogConfig, private readonly now: () => number) {}
+  constructor(private readonly config: () => LogConfig, private readonly now: () => number, private readonly label = 'memory-0') {}
 
   get logStartOffset(): number {
     return this.startOffset;
@@ -57,21 +59,27 @@ export class MemoryPartition implements StoredPartition {
   }
 
   writeTxnMarker(marker: TxnMarkerRequest): AppendResult {
-    return this.appendFrom(buildControlBatch(marker, this.now()), 'coordinator');
+    return this.appendFrom(buildControlBatch(marker, this.now()), {}, 'coordinator');
   }
 
-  append(records: Buffer): AppendResult {
-    return this.appendFrom(records, 'client');
+  append(records: Buffer, options: AppendOptions = {}): AppendResult {
+    return this.appendFrom(records, options, 'client');
   }
 
-  private appendFrom(records: Buffer, origin: AppendOrigin): AppendResult {
-    const { maxMessageBytes, segmentBytes } = this.config();
-    const validated = validateAppend(records, maxMessageBytes, segmentBytes);
+  private appendFrom(records: Buffer, options: AppendOptions, origin: AppendOrigin): AppendResult {
+    const config = this.config();
+    if (options.acks === -1 && config.minInsyncReplicas > 1) {
+      const cut = this.label.lastIndexOf('-');
+      throw new NotEnoughReplicasError(this.label.slice(0, cut), Number(this.label.slice(cut + 1)), config.minInsyncReplicas);
+    }
+    const now = this.now();
+    const validated = validateAppend(records, config.maxMessageBytes, config.segmentBytes, { type: config.messageTimestampType, now, ...timestampBounds(config) });
     const baseOffset = this.endOffset;
     const producerState = this.producers.prepare(validated.batches.map((b) => producerBatchAt(records, b.position, baseOffset + b.baseOffset)), origin);
     if (producerState.kind === 'duplicate') {
       const { firstOffset, lastOffset } = producerState;
-      return { baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: this.now(), logStartOffset: this.startOffset };
+      const logAppendTimeMs = config.messageTimestampType === 'LogAppendTime' ? now : -1;
+      return { logAppendTimeMs, baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: now, logStartOffset: this.startOffset };
     }
     for (const batch of assignOffsets(records, validated, baseOffset)) {
       const bytes = Buffer.from(records.subarray(batch.position, batch.position + batch.size));
@@ -80,10 +88,11 @@ export class MemoryPartition implements StoredPartition {
     this.endOffset = baseOffset + validated.recordCount;
     this.producers.commit(producerState);
     return {
+      logAppendTimeMs: config.messageTimestampType === 'LogAppendTime' ? now : -1,
       baseOffset,
       lastOffset: this.endOffset - 1,
       recordCount: validated.recordCount,
-      appendTime: this.now(),
+      appendTime: now,
       logStartOffset: this.startOffset,
     };
   }
@@ -104,10 +113,26 @@ export class MemoryPartition implements StoredPartition {
   offsetForTimestamp(timestamp: number): TimestampAndOffset | undefined {
     const batch = this.batches.find((b) => b.maxTimestamp >= timestamp);
     if (!batch) return undefined;
+    const clamp = (found: TimestampAndOffset) => ({ ...found, offset: Math.max(found.offset, this.startOffset) });
     const whole = { offset: batch.baseOffset, timestamp: batch.maxTimestamp };
-    if (compressionOf(batch.bytes.readInt16BE(ATTRIBUTES_POS)) !== 0) return whole;
+    if (compressionOf(batch.bytes.readInt16BE(ATTRIBUTES_POS)) !== 0) return clamp(whole);
     const hit = decodeRecords(batch.bytes).find((record) => record.timestamp >= timestamp);
-    return hit ? { offset: hit.offset, timestamp: hit.timestamp } : whole;
+    return clamp(hit ? { offset: hit.offset, timestamp: hit.timestamp } : whole);
+  }
+
+  maxTimestampOffset(): TimestampAndOffset | undefined {
+    if (this.batches.length === 0) return undefined;
+    const max = Math.max(...this.batches.map((b) => b.maxTimestamp));
+    return this.offsetForTimestamp(max);
+  }
+
+  /** DeleteRecords: the start moves to `offset`; batches wholly below it go. */
+  deleteRecordsBefore(offset: number): number {
+    if (offset > this.endOffset || offset < 0) throw new OffsetOutOfRangeError(offset, this.startOffset, this.endOffset);
+    if (offset <= this.startOffset) return this.startOffset;
+    this.batches = this.batches.filter((b) => b.lastOffset >= offset);
+    this.startOffset = offset;
+    return offset;
   }
 
   /** What retention does: drops whole batches that end before `offset`; the log start moves to the first kept batch. */
@@ -160,15 +185,19 @@ export class MemoryPartitionStore implements PartitionStore {
     return this.topic(name).description;
   }
 
+  topicNameById(topicId: string): string | undefined {
+    return [...this.topics.values()].find((t) => t.description.topicId === topicId)?.description.name;
+  }
+
   createTopic(name: string, partitions: number, config: TopicConfigOverrides = {}, options: CreateTopicOptions = {}): TopicDescription {
     validateTopicName(name);
     if (this.topics.has(name)) throw new TopicExistsError(name);
     this.checkRoomFor(name, partitions);
     const resolved = resolveLogConfig(config, this.defaults);
-    const description: TopicDescription = { name, partitions, config: { ...config } };
+    const description: TopicDescription = { name, topicId: randomUUID(), partitions, config: normalizeOverrides(config) };
     if (options.validateOnly) return description;
     const topic: MemoryTopic = { description, resolved, partitions: [], unavailable: new Map() };
-    topic.partitions = Array.from({ length: partitions }, () => new MemoryPartition(() => topic.resolved, this.now));
+    topic.partitions = Array.from({ length: partitions }, (_, p) => new MemoryPartition(() => topic.resolved, this.now, `${name}-${p}`));
     this.topics.set(name, topic);
     return description;
   }
@@ -178,10 +207,37 @@ export class MemoryPartitionStore implements PartitionStore {
     this.topics.delete(name);
   }
 
-  alterTopicConfig(name: string, config: TopicConfigOverrides): void {
+  alterTopicConfig(name: string, config: TopicConfigOverrides, options: CreateTopicOptions = {}): void {
     const topic = this.topic(name);
-    topic.resolved = resolveLogConfig(config, this.defaults);
-    topic.description = { ...topic.description, config: { ...config } };
+    const resolved = resolveLogConfig(config, this.defaults);
+    if (options.validateOnly) return;
+    topic.resolved = resolved;
+    topic.description = { ...topic.description, config: normalizeOverrides(config) };
+  }
+
+  createPartitions(name: string, totalCount: number, options: CreateTopicOptions = {}): void {
+    const topic = this.topic(name);
+    const current = topic.partitions.length;
+    if (!Number.isInteger(totalCount) || totalCount <= current) {
+      throw new KafkaError('INVALID_PARTITIONS', `Topic currently has ${current} partitions, which is higher than the requested ${totalCount}.`);
+    }
+    this.checkRoomFor(name, totalCount - current, totalCount);
+    if (options.validateOnly) return;
+    for (let p = current; p < totalCount; p++) topic.partitions.push(new MemoryPartition(() => topic.resolved, this.now, `${name}-${p}`));
+    topic.description = { ...topic.description, partitions: totalCount };
+  }
+
+  deleteRecords(topic: string, partition: number, offset: number): number {
+    const stored = this.partition(topic, partition);
+    return stored.deleteRecordsBefore(offset === -1 ? stored.highWatermark : offset);
+  }
+
+  describeTopicConfig(name: string): DescribedConfig[] {
+    return describeTopicConfig(this.topic(name).description.config, { config: this.defaults, configured: configuredFields(this.options.defaults) });
+  }
+
+  describeBrokerConfig(): DescribedConfig[] {
+    return describeBrokerLogConfig({ config: this.defaults, configured: configuredFields(this.options.defaults) });
   }
 
   partition(topic: string, partition: number): MemoryPartition {
@@ -205,10 +261,10 @@ export class MemoryPartitionStore implements PartitionStore {
   }
 
   /** The same limits LogManager keeps: per topic and for the whole store. */
-  private checkRoomFor(name: string, partitions: number): void {
+  private checkRoomFor(name: string, partitions: number, total = partitions): void {
     const perTopic = this.options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > perTopic) {
-      throw new KafkaError('INVALID_PARTITIONS', `${partitions} partitions requested for ${name}; allowed: 1 to ${perTopic}`);
+    if (!Number.isInteger(partitions) || partitions < 1 || total > perTopic) {
+      throw new KafkaError('INVALID_PARTITIONS', `${total} partitions requested for ${name}; allowed: 1 to ${perTopic}`);
     }
     const stored = [...this.topics.values()].reduce((sum, t) => sum + t.partitions.length, 0);
     const cap = this.options.maxPartitions;

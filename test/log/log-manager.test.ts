@@ -43,7 +43,7 @@ describe('log manager', () => {
     assert.throws(() => manager.createTopic('u', 0), (e: unknown) => (e as { code: number }).code === 37);
     assert.throws(() => manager.createTopic('u', 1001), /allowed: 1 to 1000/);
     assert.throws(() => manager.createTopic('v', 1, { 'retention.ms': 'soon' }), (e: unknown) => e instanceof InvalidConfigError && /retention\.ms=soon/.test(e.message));
-    assert.throws(() => manager.createTopic('w', 1, { 'colour': 'red' }), /unknown topic config/);
+    assert.throws(() => manager.createTopic('w', 1, { 'colour': 'red' }), /Unknown topic config name: colour/);
     assert.throws(() => manager.partition('t', 1), UnknownTopicError);
     assert.throws(() => manager.partition('nope', 0), UnknownTopicError);
     assert.deepEqual(manager.listTopics().map((t) => t.name), ['t']);
@@ -73,6 +73,28 @@ describe('log manager', () => {
     assert.equal(second.describeTopic('orphan').partitions, 2);
     assert.equal(second.partition('orphan', 1).logEndOffset, 2);
     second.close();
+  });
+
+  it('keeps a topic id across restarts, and gives a topic stored without one an id on first open, persisted', () => {
+    const first = LogManager.open(tmp());
+    const id = first.createTopic('with-id', 1).topicId;
+    first.createTopic('old', 1);
+    first.close();
+    const oldFile = path.join(tmp(), '__topics', 'old.json');
+    const { topicId: _dropped, ...withoutId } = JSON.parse(fs.readFileSync(oldFile, 'utf8'));
+    fs.writeFileSync(oldFile, JSON.stringify(withoutId));
+
+    const second = LogManager.open(tmp());
+    assert.equal(second.describeTopic('with-id').topicId, id);
+    const given = second.describeTopic('old').topicId;
+    assert.match(given, /^[0-9a-f-]{36}$/);
+    assert.equal(JSON.parse(fs.readFileSync(oldFile, 'utf8')).topicId, given, 'written to the metadata file at once');
+    second.close();
+    const third = LogManager.open(tmp());
+    assert.deepEqual([third.describeTopic('old').topicId, third.topicNameById(given), third.topicNameById(id)], [given, 'old', 'with-id']);
+    third.close();
+    fs.writeFileSync(oldFile, JSON.stringify({ ...withoutId, topicId: 'not-a-uuid' }));
+    assert.throws(() => LogManager.open(tmp()), (e: unknown) => e instanceof LogStorageError && /old\.json: field "topicId"/.test(e.message));
   });
 
   it('names the file and field of broken topic metadata', () => {

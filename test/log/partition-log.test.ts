@@ -38,8 +38,8 @@ describe('partition log', () => {
     const first = log.append(makeBatch('a', 3));
     clock = 124_000;
     const second = log.append(Buffer.concat([makeBatch('b', 2), makeBatch('c', 4)]));
-    assert.deepEqual(first, { baseOffset: 0, lastOffset: 2, recordCount: 3, appendTime: 123_000, logStartOffset: 0 });
-    assert.deepEqual(second, { baseOffset: 3, lastOffset: 8, recordCount: 6, appendTime: 124_000, logStartOffset: 0 });
+    assert.deepEqual(first, { baseOffset: 0, lastOffset: 2, recordCount: 3, appendTime: 123_000, logAppendTimeMs: -1, logStartOffset: 0 });
+    assert.deepEqual(second, { baseOffset: 3, lastOffset: 8, recordCount: 6, appendTime: 124_000, logAppendTimeMs: -1, logStartOffset: 0 });
     assert.equal(log.logEndOffset, 9);
     assert.equal(log.highWatermark, 9);
     assert.deepEqual(allRecords(log).map((r) => `${r.offset}=${r.value}`), [

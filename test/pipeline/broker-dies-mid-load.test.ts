@@ -7,7 +7,7 @@ import { loadJobDefinition } from '../../src/job/job-definition';
 import { verifyTable } from '../../src/table/verify';
 import { useBrokerWithTopic } from '../helpers/broker';
 import { BrokerProcess, freePort, spawnBroker } from '../helpers/broker-process';
-import { compressedBatch } from '../helpers/compressed-batches';
+import { compressedBatch, corruptLastStoredBatch } from '../helpers/compressed-batches';
 import { buildRecordBatch } from '../../src/protocol/records';
 import { SLUICE_BIN } from '../helpers/cli';
 import { byMode } from '../helpers/long-mode';
@@ -86,7 +86,8 @@ describe('a range fails while other workers are writing Parquet', function () {
       const mine = views.filter((_, i) => i % 4 === p);
       for (let i = 0; i < mine.length; i += 1000) await client.produce('page_views', p, buildRecordBatch(mine.slice(i, i + 1000)));
     }
-    await client.produce('page_views', 0, compressedBatch([{ value: Buffer.from('{}') }], 'corrupt-zstd'));
+    await client.produce('page_views', 0, compressedBatch([{ value: Buffer.from('{}') }], 'zstd'));
+    corruptLastStoredBatch(fixture().running.dataDir, 'page_views', 0);
     const jobFile = writeJob(tmp(), { workerThreads: 2, concurrency: 4, files: { maxRecords: 300 }, output: { formats: ['parquet'], sink: path.join(tmp(), 'warehouse'), table: 'page_views' } }, fixture().running.bootstrap);
     for (let attempt = 0; attempt < byMode(2, 10); attempt++) {
       const outcome = await run(process.execPath, [SLUICE_BIN, 'load', '--job', jobFile]);

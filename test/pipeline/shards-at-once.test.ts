@@ -147,6 +147,9 @@ describe('shards of one job at once (two sluice load --shard i/2 as child proces
         appending = false;
         await appender;
       }
+      // Data for both shards, so the first unkilled pass below commits on both at the same time.
+      await produceValues(client, 'page_views', PARTITIONS, pageViewValues(produced, 200, tsOf));
+      produced += 200;
       const refused = outcomes.filter((o) => o.signal === null && o.code !== 0);
       assert.deepEqual(refused.map((o) => `shard ${o.shard}: ${o.stderr}`), [], 'no shard failed or was refused because of the other');
       const strays = listFiles(path.join(table, '_sluice')).filter((f) => /^(checkpoints|index)\//.test(f) && STAGING.test(f));

@@ -11,7 +11,7 @@ import { RecordSourceError, SourceDecodeError, SourceKafkaError, SourceTimeoutEr
 import { SinkError, SinkFileExistsError } from '../../src/ports/sink';
 import { KafkaErrors } from '../../src/protocol/error-codes';
 import { RunningBroker, startBroker } from '../helpers/broker';
-import { compressedBatch } from '../helpers/compressed-batches';
+import { compressedBatch, corruptLastStoredBatch } from '../helpers/compressed-batches';
 import { API, fetchErrorAnswer, KafkaProxy, startKafkaProxy } from '../helpers/kafka-proxy';
 import { useTempDir } from '../helpers/temp-dir';
 import { START, listFiles, pageViewValues, produceValues, writeJob } from '../helpers/page-views';
@@ -110,7 +110,8 @@ describe('errors crossing the worker-thread boundary', function () {
     const failure = (promise: Promise<unknown>) => promise.then(() => assert.fail('the run should have failed'), (e: unknown) => e);
 
     it('a non-retriable SourceDecodeError (a corrupt zstd batch) keeps its class, message and flag', async () => {
-      const bad = (await client.produce('page_views', 1, compressedBatch([{ value: Buffer.from('{}') }], 'corrupt-zstd')))!;
+      const bad = (await client.produce('page_views', 1, compressedBatch([{ value: Buffer.from('{}') }], 'zstd')))!;
+      corruptLastStoredBatch(running.dataDir, 'page_views', 1);
       const errors: unknown[] = [];
       for (const workerThreads of [1, 0]) errors.push(await failure(runLoad(jobWith(workerThreads))));
       const [onWorker, onMain] = errors;

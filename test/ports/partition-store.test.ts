@@ -26,10 +26,12 @@ function kafkaCode(name: keyof typeof KafkaErrors) {
   return (e: unknown) => e instanceof KafkaError && e.code === KafkaErrors[name].code;
 }
 
-/** The port's fields of a description (LogManager adds its own, such as createdAt). */
-function described({ name, partitions, config }: TopicDescription): TopicDescription {
+/** The port's fields of a description but the random topic id (LogManager adds its own, such as createdAt). */
+function described({ name, partitions, config }: TopicDescription): Omit<TopicDescription, 'topicId'> {
   return { name, partitions, config };
 }
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface Opened {
   store: PartitionStore;
@@ -120,6 +122,20 @@ function partitionStoreContract(kind: string, open: () => Opened): void {
       assert.deepEqual(store.listTopics().map((t) => t.name), ['audit']);
       store.createTopic('orders', 3);
       assert.equal(store.partition('orders', 2).logEndOffset, 0);
+    });
+
+    it('gives every topic its own random id, found by topicNameById; a re-created topic gets a new one', () => {
+      const a = store.createTopic('a', 1).topicId;
+      const b = store.createTopic('b', 1).topicId;
+      assert.match(a, UUID_TEXT);
+      assert.notEqual(a, b);
+      assert.equal(store.describeTopic('a').topicId, a);
+      assert.deepEqual([store.topicNameById(a), store.topicNameById(b)], ['a', 'b']);
+      store.deleteTopic('a');
+      assert.equal(store.topicNameById(a), undefined);
+      const again = store.createTopic('a', 1).topicId;
+      assert.notEqual(again, a, 'Kafka gives a re-created topic a new id');
+      assert.equal(store.topicNameById(again), 'a');
     });
 
     it('throws the typed errors for names, duplicates, partition counts, configs and missing topics', () => {

@@ -1,5 +1,8 @@
 import { produceRequestSchema, produceResponseSchema, ProduceResponse } from '../../protocol/generated';
-import { KafkaErrors } from '../../protocol/error-codes';
+import { KafkaError, KafkaErrors } from '../../protocol/error-codes';
+import { magicOf } from '../../protocol/message-set';
+import { upConvertMessageSet } from '../../protocol/message-set-convert';
+import { ATTRIBUTES_POS, Compression, compressionOf, CURRENT_MAGIC } from '../../protocol/record-batch';
 import { InvalidBatchError } from '../../ports/store-errors';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
@@ -19,16 +22,38 @@ function failed(index: number, code: number, message: string | null, batchIndex?
   };
 }
 
-function appendTo(broker: BrokerState, topic: string, index: number, records: Buffer | null): PartitionResponse {
+const FIRST_VERSION_WITH_ONLY_V2 = 3;
+const FIRST_VERSION_WITH_ZSTD = 7;
+
+/**
+ * What the log appends, in RecordBatch v2. As Kafka's ProduceRequest.validateRecords: v3+ must carry magic 2
+ * and zstd needs v7+; v0-v2 may carry message formats v0/v1, which are up-converted (LogValidator), or v2.
+ */
+function recordsToAppend(records: Buffer, apiVersion: number): Buffer {
+  const magic = magicOf(records);
+  if (magic === CURRENT_MAGIC) {
+    if (apiVersion < FIRST_VERSION_WITH_ZSTD && compressionOf(records.readInt16BE(ATTRIBUTES_POS)) === Compression.Zstd) {
+      throw new KafkaError('UNSUPPORTED_COMPRESSION_TYPE', `Produce v${apiVersion} may not use zstd (v${FIRST_VERSION_WITH_ZSTD}+)`);
+    }
+    return records;
+  }
+  if (apiVersion >= FIRST_VERSION_WITH_ONLY_V2) {
+    throw new KafkaError('INVALID_RECORD', `Produce v${apiVersion} may only carry record batches with magic 2, not magic ${magic}`);
+  }
+  return upConvertMessageSet(records);
+}
+
+function appendTo(broker: BrokerState, topic: string, index: number, records: Buffer | null, acks: number, apiVersion: number): PartitionResponse {
   if (!records || records.length === 0) return failed(index, KafkaErrors.CORRUPT_MESSAGE.code, 'no records');
   try {
-    const result = broker.stores.partitions.partition(topic, index).append(records);
+    const partition = broker.stores.partitions.partition(topic, index);
+    const result = partition.append(recordsToAppend(records, apiVersion), { acks });
     broker.appends.appended(topic, index);
     return {
       index,
       errorCode: 0,
       baseOffset: result.baseOffset,
-      logAppendTimeMs: -1, // CreateTime topics: the producer's timestamps are kept
+      logAppendTimeMs: result.logAppendTimeMs, // -1 for CreateTime topics
       logStartOffset: result.logStartOffset,
       recordErrors: [],
       errorMessage: null,
@@ -42,21 +67,22 @@ function appendTo(broker: BrokerState, topic: string, index: number, records: Bu
 export const produceHandler = defineHandler({
   apiKey: 0,
   name: 'Produce',
-  minVersion: 3,
-  maxVersion: 8,
+  minVersion: 0,
+  maxVersion: 11,
   request: produceRequestSchema,
   response: produceResponseSchema,
-  handle(request, { broker }) {
+  handle(request, { broker, apiVersion }) {
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
     const responses = request.topicData.map((topic) => ({
       name: topic.name,
       partitionResponses: topic.partitionData.map((p) =>
         acksValid
-          ? appendTo(broker, topic.name, p.index, p.records)
+          ? appendTo(broker, topic.name, p.index, p.records, request.acks, apiVersion)
           : failed(p.index, KafkaErrors.INVALID_REQUIRED_ACKS.code, `acks must be 0, 1 or -1, not ${request.acks}`),
       ),
     }));
-    // With one broker, acks=-1 (all in-sync replicas) is met as soon as the leader has the data.
+    // With one broker, acks=-1 (all in-sync replicas) is met as soon as the leader has the data,
+    // unless min.insync.replicas asks for more replicas than there are (NOT_ENOUGH_REPLICAS, from the store).
     return request.acks === 0 ? null : { responses, throttleTimeMs: 0 };
   },
 });

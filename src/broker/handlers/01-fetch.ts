@@ -1,82 +1,128 @@
 import { fetchRequestSchema, fetchResponseSchema, FetchRequest, FetchResponse } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
-import { BATCH_LENGTH_POS, LOG_OVERHEAD, ATTRIBUTES_POS, Compression, compressionOf } from '../../protocol/record-batch';
+import { downConvertBatches } from '../../protocol/message-set-convert';
+import { uuidText, ZERO_UUID } from '../../protocol/uuid';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
 import { isolate } from './fetch-isolation';
 
-type PartitionData = FetchResponse['responses'][number]['partitions'][number];
+type TopicData = FetchResponse['responses'][number];
+type PartitionData = TopicData['partitions'][number];
+type RequestedTopic = FetchRequest['topics'][number];
+type RequestedPartition = RequestedTopic['partitions'][number];
 const EMPTY = Buffer.alloc(0);
 const FIRST_VERSION_WITH_ZSTD = 10;
+const FIRST_VERSION_WITH_TOPIC_IDS = 13;
+/** Fetch v0/v1 read message format v0, v2/v3 format v1, v4+ RecordBatch v2 (what the log stores). */
+const LAST_VERSION_OF_MAGIC_0 = 1;
+const LAST_VERSION_OF_MAGIC_1 = 3;
+/** Fetch v5 and older clients do not know KAFKA_STORAGE_ERROR; Kafka answers NOT_LEADER_OR_FOLLOWER so they retry. */
+const LAST_VERSION_WITHOUT_STORAGE_ERROR = 5;
 
-function hasZstd(records: Buffer): boolean {
-  for (let pos = 0; pos + LOG_OVERHEAD <= records.length; pos += LOG_OVERHEAD + records.readInt32BE(pos + BATCH_LENGTH_POS)) {
-    if (compressionOf(records.readInt16BE(pos + ATTRIBUTES_POS)) === Compression.Zstd) return true;
-  }
-  return false;
+/** A fetched topic: its name (resolved from the id in v13+) and the topic settings Fetch applies. */
+interface ResolvedTopic {
+  name: string | undefined;
+  zstdTopic: boolean;
+  downConversionEnabled: boolean;
 }
 
-interface Gathered {
-  responses: FetchResponse['responses'];
+interface Budget {
+  /** Bytes the response may still take (the request's maxBytes). */
+  remaining: number;
+  /** Bytes gathered so far. */
   bytes: number;
   failed: boolean;
 }
 
+function resolveTopic(broker: BrokerState, topic: RequestedTopic, apiVersion: number): ResolvedTopic {
+  const store = broker.stores.partitions;
+  const name = apiVersion >= FIRST_VERSION_WITH_TOPIC_IDS ? store.topicNameById(uuidText(topic.topicId ?? ZERO_UUID)) : topic.topic ?? '';
+  // Kafka's topic defaults (compression.type=producer, message.downconversion.enable=true) unless overridden.
+  const config = name !== undefined && store.hasTopic(name) ? store.describeTopic(name).config : {};
+  return { name, zstdTopic: config['compression.type'] === 'zstd', downConversionEnabled: config['message.downconversion.enable'] !== 'false' };
+}
+
+function partitionError(partitionIndex: number, code: number): PartitionData {
+  return { partitionIndex, errorCode: code, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: EMPTY };
+}
+
 /**
- * Reads every requested partition within the request's byte limits. Like
- * Kafka (KIP-74), the first batch of the first non-empty partition is whole
- * even when it exceeds a limit, so a consumer always makes progress.
+ * One partition's answer within the byte budget. Like Kafka (KIP-74), the first batch of the first
+ * non-empty partition is whole even when it exceeds a limit, so a consumer always makes progress.
+ * Old fetchers get what Kafka's KafkaApis.maybeConvertFetchedData gives them.
  */
-function gather(broker: BrokerState, request: FetchRequest, apiVersion: number): Gathered {
-  let remaining = request.maxBytes ?? 0x7fffffff;
-  let bytes = 0;
-  let failed = false;
-  const responses = request.topics.map((topic) => ({
-    topic: topic.topic,
-    partitions: topic.partitions.map((p): PartitionData => {
-      const base = { partitionIndex: p.partition, abortedTransactions: null, preferredReadReplica: -1 };
-      try {
-        const log = broker.stores.partitions.partition(topic.topic ?? '', p.partition);
-        const limit = Math.min(p.partitionMaxBytes, remaining);
-        let records = limit > 0 || bytes === 0 ? log.read(p.fetchOffset, Math.max(limit, 1)).records : EMPTY;
-        if (bytes > 0 && records.length > limit) records = EMPTY;
-        let errorCode = 0;
-        if (apiVersion < FIRST_VERSION_WITH_ZSTD && hasZstd(records)) {
-          errorCode = KafkaErrors.UNSUPPORTED_COMPRESSION_TYPE.code;
-          records = EMPTY;
-        }
-        const isolated = isolate(log, records, p.fetchOffset, request.isolationLevel);
-        records = isolated.records;
-        bytes += records.length;
-        remaining -= records.length;
-        const offsets = { highWatermark: log.highWatermark, lastStableOffset: log.lastStableOffset, logStartOffset: log.logStartOffset };
-        return { ...base, abortedTransactions: isolated.abortedTransactions, errorCode, ...offsets, records };
-      } catch (error) {
-        failed = true;
-        return { ...base, errorCode: errorOf(error).code, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: EMPTY };
-      }
-    }),
-  }));
-  return { responses, bytes, failed };
+function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPartition, budget: Budget, apiVersion: number, isolationLevel: number | undefined): PartitionData {
+  if (topic.name === undefined) return partitionError(p.partition, KafkaErrors.UNKNOWN_TOPIC_ID.code);
+  try {
+    const log = broker.stores.partitions.partition(topic.name, p.partition);
+    if (topic.zstdTopic && apiVersion < FIRST_VERSION_WITH_ZSTD) return partitionError(p.partition, KafkaErrors.UNSUPPORTED_COMPRESSION_TYPE.code);
+    const toMagic = apiVersion <= LAST_VERSION_OF_MAGIC_0 ? 0 : apiVersion <= LAST_VERSION_OF_MAGIC_1 ? 1 : undefined;
+    if (toMagic !== undefined && !topic.downConversionEnabled) return partitionError(p.partition, KafkaErrors.UNSUPPORTED_VERSION.code);
+    const limit = Math.min(p.partitionMaxBytes, budget.remaining);
+    let records = limit > 0 || budget.bytes === 0 ? log.read(p.fetchOffset, Math.max(limit, 1)).records : EMPTY;
+    if (budget.bytes > 0 && records.length > limit) records = EMPTY;
+    const isolated = isolate(log, records, p.fetchOffset, isolationLevel);
+    records = isolated.records;
+    budget.bytes += records.length;
+    budget.remaining -= records.length;
+    if (toMagic !== undefined && records.length > 0) records = downConvertBatches(records, toMagic, p.fetchOffset);
+    return {
+      partitionIndex: p.partition,
+      errorCode: 0,
+      highWatermark: log.highWatermark,
+      lastStableOffset: log.lastStableOffset,
+      logStartOffset: log.logStartOffset,
+      abortedTransactions: isolated.abortedTransactions,
+      preferredReadReplica: -1,
+      records,
+    };
+  } catch (error) {
+    budget.failed = true;
+    let code = errorOf(error).code;
+    if (code === KafkaErrors.KAFKA_STORAGE_ERROR.code && apiVersion <= LAST_VERSION_WITHOUT_STORAGE_ERROR) code = KafkaErrors.NOT_LEADER_OR_FOLLOWER.code;
+    return partitionError(p.partition, code);
+  }
+}
+
+function gather(broker: BrokerState, request: FetchRequest, apiVersion: number): { responses: TopicData[]; budget: Budget } {
+  const budget: Budget = { remaining: request.maxBytes ?? 0x7fffffff, bytes: 0, failed: false };
+  const responses = request.topics.map((topic): TopicData => {
+    const resolved = resolveTopic(broker, topic, apiVersion);
+    if (resolved.name === undefined) budget.failed = true;
+    return {
+      topic: topic.topic,
+      topicId: topic.topicId,
+      partitions: topic.partitions.map((p) => readPartition(broker, resolved, p, budget, apiVersion, request.isolationLevel)),
+    };
+  });
+  return { responses, budget };
+}
+
+/** The topics and partitions a long poll waits on (unknown topic ids have nothing to wait for). */
+function watchedPartitions(broker: BrokerState, request: FetchRequest, apiVersion: number) {
+  return request.topics.flatMap((t) => {
+    const name = apiVersion >= FIRST_VERSION_WITH_TOPIC_IDS ? broker.stores.partitions.topicNameById(uuidText(t.topicId ?? ZERO_UUID)) : t.topic ?? '';
+    return name === undefined ? [] : t.partitions.map((p) => ({ topic: name, partition: p.partition }));
+  });
 }
 
 export const fetchHandler = defineHandler({
   apiKey: 1,
   name: 'Fetch',
-  minVersion: 4,
-  maxVersion: 11,
+  minVersion: 0,
+  maxVersion: 17,
   request: fetchRequestSchema,
   response: fetchResponseSchema,
   async handle(request, { broker, apiVersion }) {
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
-    const watched = request.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic ?? '', partition: p.partition })));
+    const watched = watchedPartitions(broker, request, apiVersion);
     for (;;) {
-      const gathered = gather(broker, request, apiVersion);
+      const { responses, budget } = gather(broker, request, apiVersion);
       const waitMs = deadline - Date.now();
-      if (gathered.bytes >= request.minBytes || gathered.failed || waitMs <= 0 || broker.stopping) {
+      if (budget.bytes >= request.minBytes || budget.failed || waitMs <= 0 || broker.stopping) {
         // sessionId 0: no incremental fetch session, so clients keep sending full requests.
-        return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: gathered.responses };
+        return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses };
       }
       await broker.appends.waitForAppend(watched, waitMs);
     }

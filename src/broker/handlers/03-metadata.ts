@@ -1,28 +1,37 @@
-import { metadataRequestSchema, metadataResponseSchema, MetadataResponse } from '../../protocol/generated';
+import { metadataRequestSchema, metadataResponseSchema, MetadataRequest, MetadataResponse } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
+import { isZeroUuid, uuidBytes, uuidText, ZERO_UUID } from '../../protocol/uuid';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
 
 type TopicMetadata = MetadataResponse['topics'][number];
+type RequestedTopic = NonNullable<MetadataRequest['topics']>[number];
+const NO_OPERATIONS = -2147483648;
+/** Topic ids are answered from v10; asked for (instead of names) only from v12. */
+const FIRST_VERSION_WITH_ID_LOOKUP = 12;
+
+function empty(errorCode: number, name: string | null, topicId: Buffer = ZERO_UUID): TopicMetadata {
+  return { errorCode, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: NO_OPERATIONS };
+}
 
 function describeTopic(broker: BrokerState, name: string, autoCreate: boolean): TopicMetadata {
   const { nodeId } = broker.identity;
-  const empty = (errorCode: number): TopicMetadata => ({ errorCode, name, isInternal: false, partitions: [], topicAuthorizedOperations: -2147483648 });
   const store = broker.stores.partitions;
   try {
     store.checkTopicName(name);
     if (!store.hasTopic(name)) {
-      if (!autoCreate) return empty(KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code);
+      if (!autoCreate) return empty(KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code, name);
       store.createTopic(name, broker.topicDefaults.numPartitions);
     }
   } catch (error) {
-    return empty(errorOf(error).code);
+    return empty(errorOf(error).code, name);
   }
-  const { partitions } = store.describeTopic(name);
+  const { partitions, topicId } = store.describeTopic(name);
   return {
     errorCode: 0,
     name,
+    topicId: uuidBytes(topicId),
     isInternal: false,
     partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({
       errorCode: 0,
@@ -33,30 +42,42 @@ function describeTopic(broker: BrokerState, name: string, autoCreate: boolean): 
       isrNodes: [nodeId],
       offlineReplicas: [],
     })),
-    topicAuthorizedOperations: -2147483648,
+    topicAuthorizedOperations: NO_OPERATIONS,
   };
+}
+
+/** As Kafka: a name or an id, never both; ids only from v12 (before, INVALID_REQUEST for every topic). */
+function describeRequested(broker: BrokerState, topic: RequestedTopic, autoCreate: boolean, apiVersion: number): TopicMetadata {
+  const byId = !isZeroUuid(topic.topicId);
+  if ((byId || topic.name === null) && apiVersion < FIRST_VERSION_WITH_ID_LOOKUP) return empty(KafkaErrors.INVALID_REQUEST.code, topic.name ?? '', topic.topicId);
+  if (!byId) return describeTopic(broker, topic.name ?? '', autoCreate);
+  const name = broker.stores.partitions.topicNameById(uuidText(topic.topicId as Buffer));
+  if (name === undefined) return empty(KafkaErrors.UNKNOWN_TOPIC_ID.code, null, topic.topicId);
+  return describeTopic(broker, name, false);
 }
 
 export const metadataHandler = defineHandler({
   apiKey: 3,
   name: 'Metadata',
   minVersion: 0,
-  maxVersion: 8,
+  maxVersion: 12,
   request: metadataRequestSchema,
   response: metadataResponseSchema,
   handle(request, { broker, apiVersion }) {
     // v0: an empty list means every topic; v1+: null means every topic, empty means none.
     const all = request.topics === null || (apiVersion === 0 && request.topics.length === 0);
-    const names = all ? broker.stores.partitions.listTopics().map((t) => t.name) : (request.topics ?? []).map((t) => t.name ?? '');
     const autoCreate = !all && broker.topicDefaults.autoCreateTopics && (apiVersion < 4 || request.allowAutoTopicCreation !== false);
+    const topics = all
+      ? broker.stores.partitions.listTopics().map((t) => describeTopic(broker, t.name, false))
+      : (request.topics ?? []).map((t) => describeRequested(broker, t, autoCreate, apiVersion));
     const { nodeId, advertisedHost, advertisedPort, clusterId } = broker.identity;
     return {
       throttleTimeMs: 0,
       brokers: [{ nodeId, host: advertisedHost, port: advertisedPort, rack: null }],
       clusterId,
       controllerId: nodeId,
-      topics: names.map((name) => describeTopic(broker, name, autoCreate)),
-      clusterAuthorizedOperations: -2147483648,
+      topics,
+      clusterAuthorizedOperations: NO_OPERATIONS,
     };
   },
 });

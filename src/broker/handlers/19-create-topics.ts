@@ -1,4 +1,6 @@
-import { createTopicsRequestSchema, createTopicsResponseSchema, CreateTopicsRequest } from '../../protocol/generated';
+import { createTopicsRequestSchema, createTopicsResponseSchema, CreateTopicsRequest, CreateTopicsResponse } from '../../protocol/generated';
+import { uuidBytes, ZERO_UUID } from '../../protocol/uuid';
+import type { TopicDescription } from '../../ports/partition-store';
 import { KafkaError } from '../../protocol/error-codes';
 import { TopicExistsError } from '../../ports/store-errors';
 import type { BrokerState } from '../broker-state';
@@ -6,8 +8,11 @@ import { errorOf } from './errors';
 import { defineHandler } from './handler';
 
 type CreatableTopic = CreateTopicsRequest['topics'][number];
+type CreatableTopicResult = CreateTopicsResponse['topics'][number];
+/** DescribeConfigs' ConfigSource TOPIC_CONFIG: a per-topic override. */
+const TOPIC_CONFIG_SOURCE = 1;
 
-function create(broker: BrokerState, topic: CreatableTopic, validateOnly: boolean): void {
+function create(broker: BrokerState, topic: CreatableTopic, validateOnly: boolean): TopicDescription {
   const store = broker.stores.partitions;
   store.checkTopicName(topic.name);
   if (store.hasTopic(topic.name)) throw new TopicExistsError(topic.name);
@@ -18,14 +23,24 @@ function create(broker: BrokerState, topic: CreatableTopic, validateOnly: boolea
   const partitions = topic.assignments.length > 0 ? topic.assignments.length : topic.numPartitions === -1 ? broker.topicDefaults.numPartitions : topic.numPartitions;
   const config: Record<string, string> = {};
   for (const c of topic.configs) if (c.value !== null) config[c.name] = c.value;
-  store.createTopic(topic.name, partitions, config, { validateOnly });
+  return store.createTopic(topic.name, partitions, config, { validateOnly });
+}
+
+/** What v5+ answers about a created topic; v7 adds its id (zero when only validated, as nothing was created). */
+function created(topic: TopicDescription, validateOnly: boolean): Partial<CreatableTopicResult> {
+  return {
+    topicId: validateOnly ? ZERO_UUID : uuidBytes(topic.topicId),
+    numPartitions: topic.partitions,
+    replicationFactor: 1,
+    configs: Object.entries(topic.config).map(([name, value]) => ({ name, value, readOnly: false, configSource: TOPIC_CONFIG_SOURCE, isSensitive: false })),
+  };
 }
 
 export const createTopicsHandler = defineHandler({
   apiKey: 19,
   name: 'CreateTopics',
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 7,
   request: createTopicsRequestSchema,
   response: createTopicsResponseSchema,
   handle(request, { broker }) {
@@ -33,8 +48,8 @@ export const createTopicsHandler = defineHandler({
       throttleTimeMs: 0,
       topics: request.topics.map((topic) => {
         try {
-          create(broker, topic, request.validateOnly ?? false);
-          return { name: topic.name, errorCode: 0, errorMessage: null };
+          const validateOnly = request.validateOnly ?? false;
+          return { name: topic.name, errorCode: 0, errorMessage: null, ...created(create(broker, topic, validateOnly), validateOnly) };
         } catch (error) {
           const { code, message } = errorOf(error);
           return { name: topic.name, errorCode: code, errorMessage: message };

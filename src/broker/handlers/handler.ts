@@ -5,6 +5,8 @@ export interface RequestContext {
   broker: BrokerState;
   apiVersion: number;
   clientId: string | null;
+  /** The client's address as Kafka reports it in DescribeGroups ("/127.0.0.1"). */
+  clientHost: string;
 }
 
 /** One Kafka API as the broker serves it: its version range and what it does with a decoded request. */

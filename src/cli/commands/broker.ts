@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { Broker } from '../../broker/broker';
 import { CONNECTION_DEFAULTS as d } from '../../broker/connection-settings';
+import { GROUP_DEFAULTS as g } from '../../groups/group-config';
 import type { CommandIO } from '../io';
 
 export interface BrokerArgs {
@@ -19,6 +20,13 @@ export interface BrokerArgs {
   'bad-client-log-window-ms': number;
   'max-partitions'?: number;
   'max-open-files'?: number;
+  'group-initial-rebalance-delay-ms': number;
+  'group-min-session-timeout-ms': number;
+  'group-max-session-timeout-ms': number;
+  'group-max-size': number;
+  'offsets-retention-minutes': number;
+  'offsets-retention-check-interval-ms': number;
+  'offset-metadata-max-bytes': number;
 }
 
 export const command = 'broker';
@@ -56,7 +64,14 @@ export function builder(yargs: Argv): Argv<BrokerArgs> {
       type: 'number',
       describe: 'partitions of all topics together; creating more is refused with POLICY_VIOLATION (default: a third of --max-open-files, at most 4000)',
     })
-    .option('max-open-files', { type: 'number', describe: 'segment files holding a descriptor at once (default: half of `ulimit -n`)' });
+    .option('max-open-files', { type: 'number', describe: 'segment files holding a descriptor at once (default: half of `ulimit -n`)' })
+    .option('group-initial-rebalance-delay-ms', { type: 'number', default: g.initialRebalanceDelayMs, describe: 'how long an empty group\'s first rebalance waits for more members' })
+    .option('group-min-session-timeout-ms', { type: 'number', default: g.minSessionTimeoutMs, describe: 'shortest session timeout a member may ask for' })
+    .option('group-max-session-timeout-ms', { type: 'number', default: g.maxSessionTimeoutMs, describe: 'longest session timeout a member may ask for' })
+    .option('group-max-size', { type: 'number', default: g.maxSize, describe: 'members a group may have' })
+    .option('offsets-retention-minutes', { type: 'number', default: g.offsetsRetentionMinutes, describe: 'how long an empty group keeps its committed offsets' })
+    .option('offsets-retention-check-interval-ms', { type: 'number', default: g.offsetsRetentionCheckIntervalMs, describe: 'how often expired offsets are removed' })
+    .option('offset-metadata-max-bytes', { type: 'number', default: g.offsetMetadataMaxBytes, describe: 'longest metadata string of a committed offset' });
 }
 
 /** Runs until SIGTERM or SIGINT, then stops cleanly; resolves to the exit status. */
@@ -82,6 +97,15 @@ export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.E
     badClientLogWindowMs: args['bad-client-log-window-ms'],
     maxPartitions: args['max-partitions'],
     maxOpenFiles: args['max-open-files'],
+    groups: {
+      initialRebalanceDelayMs: args['group-initial-rebalance-delay-ms'],
+      minSessionTimeoutMs: args['group-min-session-timeout-ms'],
+      maxSessionTimeoutMs: args['group-max-session-timeout-ms'],
+      maxSize: args['group-max-size'],
+      offsetsRetentionMinutes: args['offsets-retention-minutes'],
+      offsetsRetentionCheckIntervalMs: args['offsets-retention-check-interval-ms'],
+      offsetMetadataMaxBytes: args['offset-metadata-max-bytes'],
+    },
     log: (line) => io.err(line),
   });
   const signal = await stopSignal;

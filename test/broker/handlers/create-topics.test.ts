@@ -23,6 +23,8 @@ async function create(broker: BrokerState, version: number, topics: Creatable[],
   return response.topics;
 }
 
+import { uuidText } from '../../../src/protocol/uuid';
+
 const codeOf = (name: keyof typeof KafkaErrors) => KafkaErrors[name].code;
 
 describe('CreateTopics handler (API 19)', () => {
@@ -40,7 +42,13 @@ describe('CreateTopics handler (API 19)', () => {
       const [result] = await create(broker, version, [topic(name, { numPartitions: 5, configs: { 'retention.ms': '3600000', 'segment.ms': null } })]);
       assert.deepEqual([result.name, result.errorCode], [name, 0], `v${version}`);
       if (version >= 1) assert.equal(result.errorMessage, null);
-      assert.deepEqual(store.describeTopic(name), { name, partitions: 5, config: { 'retention.ms': '3600000' } }, 'a null config value is left out');
+      const { topicId, ...described } = store.describeTopic(name);
+      assert.deepEqual(described, { name, partitions: 5, config: { 'retention.ms': '3600000' } }, 'a null config value is left out');
+      if (version >= 5) {
+        assert.deepEqual([result.numPartitions, result.replicationFactor], [5, 1], `v${version}`);
+        assert.deepEqual(result.configs?.map((c) => [c.name, c.value, c.configSource]), [['retention.ms', '3600000', 1]]);
+      }
+      if (version >= 7) assert.equal(uuidText(result.topicId as Buffer), topicId, 'v7 answers the new topic id');
       assert.equal(store.topicConfig(name).retentionMs, 3_600_000);
     }
   });
@@ -85,7 +93,7 @@ describe('CreateTopics handler (API 19)', () => {
       ['bad-value', codeOf('INVALID_CONFIG')],
       ['fine', 0],
     ]);
-    assert.match(results[4].errorMessage ?? '', /no\.such\.config=1: unknown topic config/);
+    assert.match(results[4].errorMessage ?? '', /no\.such\.config=1: Unknown topic config name: no\.such\.config/);
     assert.deepEqual(store.listTopics().map((t) => [t.name, t.partitions]), [['fine', 2], ['taken', 1]]);
   });
 

@@ -7,10 +7,13 @@ import { makeBatch } from '../../helpers/batches';
 import { answer, brokerStateOver, versionsOf } from '../../helpers/handler-harness';
 import { MemoryPartitionStore } from '../../helpers/memory-partition-store';
 
+import { uuidBytes, uuidText, ZERO_UUID } from '../../../src/protocol/uuid';
+
 const api = { request: deleteTopicsRequestSchema, response: deleteTopicsResponseSchema };
 
 async function remove(broker: BrokerState, version: number, topicNames: string[]) {
-  const response = await answer(deleteTopicsHandler, api, version, { topicNames, timeoutMs: 1000 }, broker);
+  const request = version >= 6 ? { topics: topicNames.map((name) => ({ name, topicId: ZERO_UUID })), timeoutMs: 1000 } : { topicNames, timeoutMs: 1000 };
+  const response = await answer(deleteTopicsHandler, api, version, request, broker);
   return response.responses.map((r) => [r.name, r.errorCode]);
 }
 
@@ -31,6 +34,22 @@ describe('DeleteTopics handler (API 20)', () => {
     }
     store.createTopic('doomed', 2);
     assert.equal(store.partition('doomed', 1).logEndOffset, 0, 'a topic created again starts empty');
+  });
+
+  it('v6 deletes by id too: answers name and id; an unknown id is UNKNOWN_TOPIC_ID, both or neither INVALID_REQUEST', async () => {
+    const id = store.createTopic('by-id', 1).topicId;
+    const unknown = Buffer.alloc(16, 3);
+    const response = await answer(deleteTopicsHandler, api, 6, {
+      topics: [{ name: null, topicId: uuidBytes(id) }, { name: null, topicId: unknown }, { name: 'x', topicId: unknown }, { name: null, topicId: ZERO_UUID }],
+      timeoutMs: 1000,
+    }, broker);
+    assert.deepEqual(response.responses.map((r) => [r.name, uuidText(r.topicId as Buffer), r.errorCode]), [
+      ['by-id', id, 0],
+      [null, uuidText(unknown), KafkaErrors.UNKNOWN_TOPIC_ID.code],
+      ['x', uuidText(unknown), KafkaErrors.INVALID_REQUEST.code],
+      [null, uuidText(ZERO_UUID), KafkaErrors.INVALID_REQUEST.code],
+    ]);
+    assert.ok(!store.hasTopic('by-id'));
   });
 
   it('answers UNKNOWN_TOPIC_OR_PARTITION for a missing topic and still deletes the others', async () => {

@@ -5,6 +5,11 @@ import { decodeRecords } from '../../../src/protocol/records';
 import { fetchHandler } from '../../../src/broker/handlers/01-fetch';
 import type { BrokerState } from '../../../src/broker/broker-state';
 import { makeBatch, withCodec } from '../../helpers/batches';
+import { codecOfMessage, readMessageSet } from '../../../src/protocol/message-set';
+import { decompressRecords } from '../../../src/protocol/compression';
+import { batchSizeAt } from '../../../src/protocol/record-batch';
+import { uuidBytes, uuidText } from '../../../src/protocol/uuid';
+import type { PartitionStore, TopicConfigOverrides } from '../../../src/ports/partition-store';
 import { answer, brokerStateOver, versionsOf } from '../../helpers/handler-harness';
 import { MemoryPartitionStore } from '../../helpers/memory-partition-store';
 
@@ -18,9 +23,13 @@ interface Wanted {
   maxBytes?: number;
 }
 
+/** The id a request names a topic by (v13+); a topic the store does not have gets an id nobody has. */
+let idOf: (topic: string) => Buffer = () => Buffer.alloc(16, 7);
+
 function fetchRequest(wanted: Wanted[], options: { maxWaitMs?: number; minBytes?: number; maxBytes?: number } = {}): FetchRequest {
   const topics = [...new Set(wanted.map((w) => w.topic))].map((topic) => ({
     topic,
+    topicId: idOf(topic),
     partitions: wanted.filter((w) => w.topic === topic).map((w) => ({
       partition: w.partition, fetchOffset: w.offset, logStartOffset: -1, partitionMaxBytes: w.maxBytes ?? 1 << 20, currentLeaderEpoch: -1,
     })),
@@ -31,8 +40,36 @@ function fetchRequest(wanted: Wanted[], options: { maxWaitMs?: number; minBytes?
   };
 }
 
+/** Each partition answered, named by topic (v13+ answers name topics by id only). */
+let nameOf: (topicId: Buffer | undefined) => string = () => '';
 function partitions(response: FetchResponse) {
-  return response.responses.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p })));
+  return response.responses.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic || nameOf(t.topicId), ...p })));
+}
+
+/** The offsets of every record fetched, whatever the format the version answers in (v0-v3: message sets). */
+function offsetsIn(records: Buffer | null, version: number): number[] {
+  const bytes = records ?? Buffer.alloc(0);
+  if (version >= 4) {
+    const offsets: number[] = [];
+    for (let pos = 0; pos < bytes.length; pos += batchSizeAt(bytes, pos)) offsets.push(...decodeRecords(bytes, pos).map((r) => r.offset));
+    return offsets;
+  }
+  return readMessageSet(bytes).flatMap((m) => {
+    if (codecOfMessage(m) === 0) return [m.offset];
+    const inner = readMessageSet(decompressRecords(codecOfMessage(m), m.value as Buffer));
+    const last = inner[inner.length - 1].offset;
+    return inner.map((i) => (m.magic === 1 ? m.offset - last + i.offset : i.offset));
+  });
+}
+
+/** `store` as seen with extra topic config overrides, for configs the log's table may not list yet. */
+function withOverrides(store: PartitionStore, topic: string, extra: TopicConfigOverrides): PartitionStore {
+  return Object.assign(Object.create(store) as PartitionStore, {
+    describeTopic: (name: string) => {
+      const described = store.describeTopic(name);
+      return name === topic ? { ...described, config: { ...described.config, ...extra } } : described;
+    },
+  });
 }
 
 describe('Fetch handler (API 1)', () => {
@@ -51,6 +88,8 @@ describe('Fetch handler (API 1)', () => {
       }
     }
     broker = brokerStateOver(store);
+    idOf = (topic) => (store.hasTopic(topic) ? uuidBytes(store.describeTopic(topic).topicId) : Buffer.alloc(16, 7));
+    nameOf = (topicId) => (topicId ? store.topicNameById(uuidText(topicId)) ?? '?' : '?');
   });
 
   it('returns whole batches from the one holding the offset, with the partition offsets, at every version', async () => {
@@ -58,11 +97,16 @@ describe('Fetch handler (API 1)', () => {
       const response = await answer(fetchHandler, api, version, fetchRequest([{ topic: 'events', partition: 1, offset: 7 }]), broker);
       const [p] = partitions(response);
       assert.deepEqual([p.topic, p.partitionIndex, p.errorCode, p.highWatermark], ['events', 1, 0, 20], `v${version}`);
-      assert.equal(p.lastStableOffset, 20);
+      if (version >= 4) assert.equal(p.lastStableOffset, 20, "lastStableOffset exists from v4");
       if (version >= 5) assert.equal(p.logStartOffset, 0);
-      const records = decodeRecords(p.records ?? Buffer.alloc(0));
-      assert.deepEqual(records.map((r) => r.offset), [5, 6, 7, 8, 9], 'the batch holding offset 7, whole (decodeRecords reads the first)');
-      assert.equal(p.records?.length, 3 * batchSizes[0], 'batches 5-9, 10-14, 15-19');
+      const expected = Array.from({ length: 15 }, (_, i) => 5 + i);
+      if (version >= 4) {
+        assert.deepEqual(offsetsIn(p.records, version), expected, 'from the batch holding offset 7, whole');
+        assert.equal(p.records?.length, 3 * batchSizes[0], 'batches 5-9, 10-14, 15-19');
+      } else {
+        assert.deepEqual(offsetsIn(p.records, version), expected.slice(2), `v${version}: down-converted, from offset 7 on`);
+        assert.deepEqual([...new Set(readMessageSet(p.records as Buffer).map((m) => m.magic))], [version <= 1 ? 0 : 1]);
+      }
       if (version >= 7) assert.equal(response.sessionId, 0, 'no incremental fetch session');
     }
   });
@@ -113,22 +157,55 @@ describe('Fetch handler (API 1)', () => {
     assert.deepEqual([ok.errorCode, ok.records?.length], [0, 4 * batchSizes[0]]);
   });
 
-  it('refuses zstd batches to fetchers older than v10 with UNSUPPORTED_COMPRESSION_TYPE, and sends them from v10', async () => {
+  it('zstd to old fetchers as Kafka: sent as stored from v4 (compression.type producer), refused below v4 (no down-conversion) and on a zstd topic below v10', async () => {
     store.createTopic('packed', 1);
     store.partition('packed', 0).append(makeBatch('plain', 2));
     store.partition('packed', 0).append(withCodec(makeBatch('zstd', 3), ZSTD));
     store.partition('packed', 0).append(withCodec(makeBatch('gzip', 3), 1));
+    const zstdTopic = brokerStateOver(withOverrides(store, 'packed', { 'compression.type': 'zstd' }));
     for (const version of versionsOf(fetchHandler)) {
       const request = fetchRequest([{ topic: 'packed', partition: 0, offset: 0 }, { topic: 'packed', partition: 0, offset: 5 }, { topic: 'events', partition: 0, offset: 0 }]);
       const [withZstd, gzipOnly, other] = partitions(await answer(fetchHandler, api, version, request, broker));
-      if (version < 10) {
-        assert.deepEqual([withZstd.errorCode, withZstd.records?.length, withZstd.highWatermark], [KafkaErrors.UNSUPPORTED_COMPRESSION_TYPE.code, 0, 8], `v${version}`);
+      if (version < 4) {
+        assert.deepEqual([withZstd.errorCode, withZstd.records?.length, withZstd.highWatermark], [KafkaErrors.UNSUPPORTED_COMPRESSION_TYPE.code, 0, -1], `v${version}`);
       } else {
         assert.equal(withZstd.errorCode, 0, `v${version}`);
         assert.ok((withZstd.records?.length ?? 0) > 0);
       }
-      assert.deepEqual([gzipOnly.errorCode, decodeRecords(gzipOnly.records ?? Buffer.alloc(0)).map((r) => r.offset)], [0, [5, 6, 7]], `v${version}: gzip is fine`);
+      assert.deepEqual([gzipOnly.errorCode, offsetsIn(gzipOnly.records, version)], [0, [5, 6, 7]], `v${version}: gzip is fine, down-converted below v4`);
       assert.equal(other.errorCode, 0, 'other partitions are unaffected');
+      const [onZstdTopic] = partitions(await answer(fetchHandler, api, version, fetchRequest([{ topic: 'packed', partition: 0, offset: 5 }]), zstdTopic));
+      assert.equal(onZstdTopic.errorCode, version < 10 ? KafkaErrors.UNSUPPORTED_COMPRESSION_TYPE.code : 0, `v${version} on a compression.type=zstd topic`);
+    }
+  });
+
+  it('down-converts for v0-v3 unless message.downconversion.enable=false (UNSUPPORTED_VERSION)', async () => {
+    const disabled = brokerStateOver(withOverrides(store, 'events', { 'message.downconversion.enable': 'false' }));
+    for (const version of versionsOf(fetchHandler)) {
+      const [p] = partitions(await answer(fetchHandler, api, version, fetchRequest([{ topic: 'events', partition: 0, offset: 0 }]), disabled));
+      if (version < 4) assert.deepEqual([p.errorCode, p.records?.length], [KafkaErrors.UNSUPPORTED_VERSION.code, 0], `v${version}`);
+      else assert.deepEqual([p.errorCode, offsetsIn(p.records, version).length], [0, 20], `v${version}`);
+    }
+  });
+
+  it('names topics by id from v13: an unknown id is UNKNOWN_TOPIC_ID, echoed back', async () => {
+    const unknownId = Buffer.alloc(16, 9);
+    const request = fetchRequest([{ topic: 'events', partition: 0, offset: 0 }]);
+    request.topics.push({ topic: 'whatever', topicId: unknownId, partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1000 }] });
+    for (const version of [13, 15, 17]) {
+      const response = await answer(fetchHandler, api, version, request, broker);
+      assert.deepEqual(response.responses.map((t) => [t.topic, uuidText(t.topicId as Buffer)]), [['', store.describeTopic('events').topicId], ['', uuidText(unknownId)]]);
+      assert.deepEqual(response.responses.map((t) => t.partitions[0].errorCode), [0, KafkaErrors.UNKNOWN_TOPIC_ID.code]);
+    }
+    const byName = await answer(fetchHandler, api, 12, request, broker);
+    assert.deepEqual(byName.responses.map((t) => [t.topic, t.partitions[0].errorCode]), [['events', 0], ['whatever', KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code]]);
+  });
+
+  it('answers KAFKA_STORAGE_ERROR as NOT_LEADER_OR_FOLLOWER to fetchers of v5 and older, as Kafka', async () => {
+    store.markUnavailable('events', 1, 'EIO: i/o error');
+    for (const [version, code] of [[5, KafkaErrors.NOT_LEADER_OR_FOLLOWER.code], [6, KafkaErrors.KAFKA_STORAGE_ERROR.code]]) {
+      const [p] = partitions(await answer(fetchHandler, api, version, fetchRequest([{ topic: 'events', partition: 1, offset: 0 }]), broker));
+      assert.equal(p.errorCode, code, `v${version}`);
     }
   });
 

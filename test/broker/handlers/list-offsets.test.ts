@@ -38,7 +38,7 @@ describe('ListOffsets handler (API 2)', () => {
   });
 
   it('answers earliest, latest and the first offset at or after a timestamp, at every version', async () => {
-    for (const version of versionsOf(listOffsetsHandler)) {
+    for (const version of versionsOf(listOffsetsHandler).filter((v) => v >= 1)) {
       const answers = await list(broker, version, [['times', 0, EARLIEST], ['times', 0, LATEST], ['times', 0, T0 + 7], ['times', 0, T0 + 12], ['times', 1, LATEST]]);
       assert.deepEqual(answers.map((a) => [a.partitionIndex, a.errorCode, a.offset, a.timestamp]), [
         [0, 0, 0, -1],
@@ -49,6 +49,35 @@ describe('ListOffsets handler (API 2)', () => {
       ], `v${version}`);
       if (version >= 4) assert.deepEqual(answers.map((a) => a.leaderEpoch), [0, 0, 0, 0, 0]);
     }
+  });
+
+  it('answers v0 in oldStyleOffsets', async () => {
+    const answers = await list(broker, 0, [['times', 0, EARLIEST], ['times', 0, LATEST], ['times', 0, T0 + 7], ['times', 0, T0 + 10_000]]);
+    assert.deepEqual(answers.map((a) => [a.errorCode, a.oldStyleOffsets]), [[0, [0]], [0, [20]], [0, [7]], [0, []]]);
+  });
+
+  it('answers MAX_TIMESTAMP (v7), EARLIEST_LOCAL (v8) and LATEST_TIERED (v9) as a broker without tiered storage', async () => {
+    store.partition('times', 1).append(timed(3, 100));
+    store.partition('times', 1).append(timed(3, 5));
+    store.partition('times', 1).expireBefore(0);
+    for (const version of [7, 8, 9]) {
+      const asks: [string, number, number][] = [['times', 0, -3], ['times', 1, -3]];
+      if (version >= 8) asks.push(['times', 0, -4]);
+      if (version >= 9) asks.push(['times', 0, -5]);
+      const answers = await list(broker, version, asks);
+      const expected = [[0, 19, T0 + 19, 0], [0, 2, T0 + 102, 0], [0, 0, -1, 0], [0, -1, -1, -1]].slice(0, asks.length);
+      assert.deepEqual(answers.map((a) => [a.errorCode, a.offset, a.timestamp, a.leaderEpoch]), expected, `v${version}`);
+    }
+    store.partition('times', 0).deleteRecordsBefore(5);
+    const [earliestLocal] = await list(broker, 8, [['times', 0, -4]]);
+    assert.equal(earliestLocal.offset, 5, 'EARLIEST_LOCAL follows the log start');
+  });
+
+  it('fences a current leader epoch other than 0 (UNKNOWN_LEADER_EPOCH newer, FENCED_LEADER_EPOCH older)', async () => {
+    const response = await answer(listOffsetsHandler, api, 5, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'times', partitions: [
+      { partitionIndex: 0, timestamp: LATEST, currentLeaderEpoch: 3 }, { partitionIndex: 0, timestamp: LATEST, currentLeaderEpoch: 0 }, { partitionIndex: 1, timestamp: LATEST, currentLeaderEpoch: -7 },
+    ] }] }, broker);
+    assert.deepEqual(response.topics[0].partitions.map((p) => p.errorCode), [KafkaErrors.UNKNOWN_LEADER_EPOCH.code, 0, KafkaErrors.FENCED_LEADER_EPOCH.code]);
   });
 
   it('answers -1 for a timestamp after every record, and the log start once old batches expired', async () => {

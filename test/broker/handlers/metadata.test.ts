@@ -5,6 +5,7 @@ import { metadataHandler } from '../../../src/broker/handlers/03-metadata';
 import type { BrokerState } from '../../../src/broker/broker-state';
 import { answer, brokerStateOver, TEST_IDENTITY, versionsOf } from '../../helpers/handler-harness';
 import { MemoryPartitionStore } from '../../helpers/memory-partition-store';
+import { uuidBytes, uuidText, ZERO_UUID } from '../../../src/protocol/uuid';
 
 const api = { request: metadataRequestSchema, response: metadataResponseSchema };
 
@@ -78,5 +79,24 @@ describe('Metadata handler (API 3)', () => {
       ['orders', 0, 2],
     ]);
     assert.deepEqual(store.listTopics().map((t) => t.name), ['audit', 'orders']);
+  });
+  it('answers topic ids from v10 and looks topics up by id from v12 (UNKNOWN_TOPIC_ID; before v12 INVALID_REQUEST)', async () => {
+    const ordersId = store.describeTopic('orders').topicId;
+    for (const version of [10, 11, 12]) {
+      const response = await metadata(broker, version, null);
+      assert.deepEqual(response.topics.map((t) => [t.name, uuidText(t.topicId as Buffer)]), [['audit', store.describeTopic('audit').topicId], ['orders', ordersId]], `v${version}`);
+      const unknown = await metadata(broker, version, ['nope'], false);
+      assert.equal(uuidText(unknown.topics[0].topicId as Buffer), uuidText(ZERO_UUID), 'an unknown name has the zero id');
+    }
+    const unknownId = Buffer.alloc(16, 5);
+    const request = (version: number) => answer(metadataHandler, api, version, {
+      topics: [{ name: null, topicId: uuidBytes(ordersId) }, { name: null, topicId: unknownId }],
+      allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false,
+    }, broker);
+    const byId = await request(12);
+    assert.deepEqual(byId.topics.map((t) => [t.name, t.errorCode, t.partitions.length]), [['orders', 0, 2], [null, KafkaErrors.UNKNOWN_TOPIC_ID.code, 0]]);
+    assert.equal(uuidText(byId.topics[1].topicId as Buffer), uuidText(unknownId));
+    const tooEarly = await request(11);
+    assert.deepEqual(tooEarly.topics.map((t) => t.errorCode), [KafkaErrors.INVALID_REQUEST.code, KafkaErrors.INVALID_REQUEST.code]);
   });
 });

@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { produceRequestSchema, produceResponseSchema, ProduceRequest } from '../../../src/protocol/generated';
 import { KafkaErrors } from '../../../src/protocol/error-codes';
-import { CRC_POS } from '../../../src/protocol/record-batch';
+import { CRC_POS, readBatchHeader } from '../../../src/protocol/record-batch';
+import { writeMessage } from '../../../src/protocol/message-set';
 import { decodeRecords } from '../../../src/protocol/records';
 import { produceHandler } from '../../../src/broker/handlers/00-produce';
 import type { BrokerState } from '../../../src/broker/broker-state';
-import { makeBatch } from '../../helpers/batches';
+import { makeBatch, withCodec } from '../../helpers/batches';
 import { answer, brokerStateOver, callHandler, versionsOf } from '../../helpers/handler-harness';
 import { MemoryPartitionStore } from '../../helpers/memory-partition-store';
 
@@ -41,7 +42,30 @@ describe('Produce handler (API 0)', () => {
     }
     assert.equal(store.partition('events', 0).logEndOffset, 2 * versionsOf(produceHandler).length);
     const stored = decodeRecords(store.partition('events', 0).read(4, 1 << 20).records);
-    assert.deepEqual(stored.map((r) => `${r.offset}:${r.value?.toString()}`), ['4:v5:0', '5:v5:1']);
+    const third = produceHandler.minVersion + 2;
+    assert.deepEqual(stored.map((r) => `${r.offset}:${r.value?.toString()}`), [`4:v${third}:0`, `5:v${third}:1`]);
+  });
+
+  it('up-converts message sets v0/v1 sent with Produce v0-v2, and refuses them from v3 with INVALID_RECORD', async () => {
+    const messageSet = (magic: 0 | 1, label: string) => Buffer.concat([0, 1].map((i) => writeMessage({ offset: i, magic, attributes: 0, timestamp: magic === 1 ? 1_700_000_000_000 + i : -1, key: null, value: Buffer.from(`${label}${i}`) })));
+    for (const version of [0, 1, 2]) {
+      const response = await answer(produceHandler, api, version, produceRequest(1, [{ name: 'events', partitions: [[0, messageSet(version === 0 ? 0 : 1, `m${version}-`)]] }]), broker);
+      assert.deepEqual([response.responses[0].partitionResponses[0].errorCode, response.responses[0].partitionResponses[0].baseOffset], [0, 2 * version], `v${version}`);
+    }
+    const stored = store.partition('events', 0).read(0, 1 << 20).records;
+    assert.equal(readBatchHeader(stored).magic, 2, 'stored as RecordBatch v2');
+    const records = [0, 2, 4].flatMap((offset) => decodeRecords(store.partition('events', 0).read(offset, 1).records));
+    assert.deepEqual(records.map((r) => [r.offset, r.timestamp, r.value?.toString()]), [
+      [0, -1, 'm0-0'], [1, -1, 'm0-1'], [2, 1_700_000_000_000, 'm1-0'], [3, 1_700_000_000_001, 'm1-1'], [4, 1_700_000_000_000, 'm2-0'], [5, 1_700_000_000_001, 'm2-1'],
+    ]);
+    const v3 = await answer(produceHandler, api, 3, produceRequest(1, [{ name: 'events', partitions: [[0, messageSet(1, 'late')]] }]), broker);
+    assert.equal(v3.responses[0].partitionResponses[0].errorCode, KafkaErrors.INVALID_RECORD.code);
+    const zstd = withCodec(makeBatch('z', 2), 4);
+    for (const [version, code] of [[6, KafkaErrors.UNSUPPORTED_COMPRESSION_TYPE.code], [7, 0]]) {
+      const answered = await answer(produceHandler, api, version, produceRequest(1, [{ name: 'events', partitions: [[1, zstd]] }]), broker);
+      assert.equal(answered.responses[0].partitionResponses[0].errorCode, code, `zstd at v${version}`);
+    }
+    assert.equal(store.partition('events', 0).logEndOffset, 6, 'refused sets are not appended');
   });
 
   it('answers acks=-1 once the leader has the data, and sends nothing for acks=0 but still appends', async () => {

@@ -39,9 +39,9 @@ describe('transaction handlers (InitProducerId, AddPartitionsToTxn, AddOffsetsTo
   function openCoordinator(): void {
     coordinator = LocalTransactionCoordinator.open({
       dataDir: tmp(), partitions: store, now: () => clock, maxTimeoutMs: 60_000,
-      offsets: { commitOffsets: (groupId, offsets) => committedOffsets.push({ groupId, offsets }) },
+      offsets: { commitOffsets: (groupId, offsets) => void committedOffsets.push({ groupId, offsets }) },
     });
-    broker = brokerStateOver(store, {}, coordinator);
+    broker = brokerStateOver(store, {}, {}, coordinator);
   }
   beforeEach(() => {
     clock = 1_000_000;

@@ -1,0 +1,66 @@
+import { offsetCommitRequestSchema, offsetCommitResponseSchema } from '../../protocol/generated';
+import { KafkaErrors, KafkaErrorName } from '../../protocol/error-codes';
+import type { CommittedOffset } from '../../ports/group-store';
+import type { BrokerState } from '../broker-state';
+import { defineHandler } from './handler';
+
+function partitionExists(broker: BrokerState, topic: string, partition: number): boolean {
+  const store = broker.stores.partitions;
+  return store.hasTopic(topic) && partition >= 0 && partition < store.describeTopic(topic).partitions;
+}
+
+export const offsetCommitHandler = defineHandler({
+  apiKey: 8,
+  name: 'OffsetCommit',
+  minVersion: 0,
+  maxVersion: 9,
+  request: offsetCommitRequestSchema,
+  response: offsetCommitResponseSchema,
+  async handle(request, { broker, apiVersion }) {
+    const now = Date.now();
+    // v2–v4 may set a retention time of their own; -1 means offsets.retention.minutes.
+    const retentionMs = apiVersion >= 2 && apiVersion <= 4 ? request.retentionTimeMs ?? -1 : -1;
+    const errors = new Map<string, KafkaErrorName>();
+    const key = (topic: string, partition: number) => `${partition}:${topic}`;
+    const offsets: CommittedOffset[] = [];
+    for (const topic of request.topics) {
+      for (const p of topic.partitions) {
+        if (!partitionExists(broker, topic.name, p.partitionIndex)) {
+          errors.set(key(topic.name, p.partitionIndex), 'UNKNOWN_TOPIC_OR_PARTITION');
+          continue;
+        }
+        const commitTimestamp = apiVersion === 1 && p.commitTimestamp !== undefined && p.commitTimestamp !== -1 ? p.commitTimestamp : now;
+        offsets.push({
+          topic: topic.name,
+          partition: p.partitionIndex,
+          offset: p.committedOffset,
+          leaderEpoch: p.committedLeaderEpoch ?? -1,
+          metadata: p.committedMetadata ?? '',
+          commitTimestamp,
+          expireTimestamp: retentionMs === -1 ? null : now + retentionMs,
+        });
+      }
+    }
+    if (offsets.length > 0) {
+      const results = await broker.groupCoordinator.commitOffsets({
+        groupId: request.groupId,
+        // v0 has neither: it commits as a consumer outside group management.
+        memberId: request.memberId ?? '',
+        groupInstanceId: request.groupInstanceId ?? null,
+        generationId: request.generationIdOrMemberEpoch ?? -1,
+        offsets,
+      });
+      for (const r of results) errors.set(key(r.topic, r.partition), r.error);
+    }
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((topic) => ({
+        name: topic.name,
+        partitions: topic.partitions.map((p) => ({
+          partitionIndex: p.partitionIndex,
+          errorCode: KafkaErrors[errors.get(key(topic.name, p.partitionIndex)) ?? 'UNKNOWN_SERVER_ERROR'].code,
+        })),
+      })),
+    };
+  },
+});

@@ -1,0 +1,29 @@
+import { deleteRecordsRequestSchema, deleteRecordsResponseSchema } from '../../protocol/generated';
+import { errorOf } from './errors';
+import { defineHandler } from './handler';
+
+/** Offset -1 deletes up to the high watermark, as Kafka's DeleteRecordsRequest.HIGH_WATERMARK. */
+export const deleteRecordsHandler = defineHandler({
+  apiKey: 21,
+  name: 'DeleteRecords',
+  minVersion: 0,
+  maxVersion: 2,
+  request: deleteRecordsRequestSchema,
+  response: deleteRecordsResponseSchema,
+  handle(request, { broker }) {
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((topic) => ({
+        name: topic.name,
+        partitions: topic.partitions.map((p) => {
+          try {
+            const lowWatermark = broker.stores.partitions.deleteRecords(topic.name, p.partitionIndex, p.offset);
+            return { partitionIndex: p.partitionIndex, lowWatermark, errorCode: 0 };
+          } catch (error) {
+            return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: errorOf(error).code };
+          }
+        }),
+      })),
+    };
+  },
+});

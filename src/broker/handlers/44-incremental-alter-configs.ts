@@ -1,0 +1,88 @@
+import { incrementalAlterConfigsRequestSchema, incrementalAlterConfigsResponseSchema, IncrementalAlterConfigsRequest } from '../../protocol/generated';
+import { KafkaError, KafkaErrors } from '../../protocol/error-codes';
+import type { BrokerState } from '../broker-state';
+import { errorOf } from './errors';
+import { defineHandler } from './handler';
+import { RESOURCE_BROKER, RESOURCE_TOPIC, duplicatedResources, refuseBrokerChanges, replaceTopicConfig, resourceId } from './config-resources';
+
+type Resource = IncrementalAlterConfigsRequest['resources'][number];
+
+const SET = 0;
+const DELETE = 1;
+const APPEND = 2;
+const SUBTRACT = 3;
+
+const listItems = (text: string | null): string[] => (text ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+
+/** The topic's overrides after the operations, in request order (Kafka's prepareIncrementalConfigs). */
+function applyOperations(broker: BrokerState, resource: Resource): Record<string, string> {
+  const store = broker.stores.partitions;
+  store.checkTopicName(resource.resourceName);
+  const overrides = { ...store.describeTopic(resource.resourceName).config };
+  const described = new Map(store.describeTopicConfig(resource.resourceName).map((c) => [c.name, c]));
+  for (const op of resource.configs) {
+    switch (op.configOperation) {
+      case SET:
+        if (op.value === null) throw new KafkaError('INVALID_REQUEST', `Null value not supported for : ${op.name}`);
+        overrides[op.name] = op.value;
+        break;
+      case DELETE:
+        delete overrides[op.name];
+        break;
+      case APPEND:
+      case SUBTRACT: {
+        const current = described.get(op.name);
+        if (!current) throw new KafkaError('INVALID_CONFIG', `Unknown topic config name: ${op.name}`);
+        const verb = op.configOperation === APPEND ? 'append' : 'subtract';
+        if (current.type !== 'LIST') throw new KafkaError('INVALID_CONFIG', `Config value ${verb} is not allowed for config key: ${op.name}`);
+        const old = listItems(overrides[op.name] ?? current.value);
+        const given = listItems(op.value);
+        const next = op.configOperation === APPEND ? [...new Set([...old, ...given])] : old.filter((item) => !given.includes(item));
+        overrides[op.name] = next.join(',');
+        break;
+      }
+      default:
+        throw new KafkaError('INVALID_REQUEST', `Unknown config operation ${op.configOperation} for ${op.name} (0 SET, 1 DELETE, 2 APPEND, 3 SUBTRACT)`);
+    }
+  }
+  return overrides;
+}
+
+function alter(broker: BrokerState, resource: Resource, validateOnly: boolean): void {
+  const names = resource.configs.map((c) => c.name);
+  if (new Set(names).size !== names.length) throw new KafkaError('INVALID_REQUEST', 'Error due to duplicate config keys');
+  switch (resource.resourceType) {
+    case RESOURCE_TOPIC:
+      return replaceTopicConfig(broker, resource.resourceName, applyOperations(broker, resource), validateOnly);
+    case RESOURCE_BROKER:
+      return refuseBrokerChanges(broker, resource.resourceName, names);
+    default:
+      throw new KafkaError('INVALID_REQUEST', `Unsupported resource type ${resource.resourceType} (sluice alters topics (2))`);
+  }
+}
+
+export const incrementalAlterConfigsHandler = defineHandler({
+  apiKey: 44,
+  name: 'IncrementalAlterConfigs',
+  minVersion: 0,
+  maxVersion: 1,
+  request: incrementalAlterConfigsRequestSchema,
+  response: incrementalAlterConfigsResponseSchema,
+  handle(request, { broker }) {
+    const duplicated = duplicatedResources(request.resources);
+    return {
+      throttleTimeMs: 0,
+      responses: request.resources.map((resource) => {
+        const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
+        if (duplicated.has(resourceId(resource))) return { ...base, errorCode: KafkaErrors.INVALID_REQUEST.code, errorMessage: 'Error due to duplicate resource' };
+        try {
+          alter(broker, resource, request.validateOnly);
+          return { ...base, errorCode: 0, errorMessage: null };
+        } catch (error) {
+          const { code, message } = errorOf(error);
+          return { ...base, errorCode: code, errorMessage: message };
+        }
+      }),
+    };
+  },
+});

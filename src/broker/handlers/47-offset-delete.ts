@@ -1,0 +1,42 @@
+import { offsetDeleteRequestSchema, offsetDeleteResponseSchema } from '../../protocol/generated';
+import { KafkaErrors, KafkaErrorName } from '../../protocol/error-codes';
+import type { TopicPartitionRef } from '../../ports/group-store';
+import { errorOf } from './errors';
+import { defineHandler } from './handler';
+
+export const offsetDeleteHandler = defineHandler({
+  apiKey: 47,
+  name: 'OffsetDelete',
+  minVersion: 0,
+  maxVersion: 0,
+  request: offsetDeleteRequestSchema,
+  response: offsetDeleteResponseSchema,
+  async handle(request, { broker }) {
+    const key = (topic: string, partition: number) => `${partition}:${topic}`;
+    const errors = new Map<string, KafkaErrorName>();
+    const known: TopicPartitionRef[] = [];
+    for (const topic of request.topics) {
+      for (const p of topic.partitions) {
+        if (broker.stores.partitions.hasTopic(topic.name)) known.push({ topic: topic.name, partition: p.partitionIndex });
+        else errors.set(key(topic.name, p.partitionIndex), 'UNKNOWN_TOPIC_OR_PARTITION');
+      }
+    }
+    let errorCode = 0;
+    try {
+      const result = await broker.groupCoordinator.deleteOffsets(request.groupId, known);
+      errorCode = KafkaErrors[result.error].code;
+      for (const p of result.partitions) errors.set(key(p.topic, p.partition), p.error);
+    } catch (error) {
+      errorCode = errorOf(error).code;
+    }
+    // With a group-level error the partitions are not listed (as Kafka answers).
+    const topics = errorCode !== 0 ? [] : request.topics.map((topic) => ({
+      name: topic.name,
+      partitions: topic.partitions.map((p) => ({
+        partitionIndex: p.partitionIndex,
+        errorCode: KafkaErrors[errors.get(key(topic.name, p.partitionIndex)) ?? 'NONE'].code,
+      })),
+    }));
+    return { throttleTimeMs: 0, errorCode, topics };
+  },
+});

@@ -1,0 +1,68 @@
+import { crc32c } from '../protocol/crc32c';
+import type { StoredGroup, StoredMember } from '../ports/group-store';
+import type { GroupChange } from './stored-groups';
+
+/** Bytes before each change: its length and the CRC-32C of its bytes. */
+export const CHANGE_HEADER_BYTES = 8;
+/** Larger than any change a request can cause (a request is at most socket.request.max.bytes, 100 MiB). */
+const MAX_CHANGE_BYTES = 256 * 1024 * 1024;
+
+type WireMember = Omit<StoredMember, 'subscription' | 'assignment'> & { subscription: string; assignment: string };
+type WireGroup = Omit<StoredGroup, 'members'> & { members: WireMember[] };
+type WireChange = Exclude<GroupChange, { kind: 'group' }> | { kind: 'group'; group: WireGroup };
+
+function toWire(change: GroupChange): WireChange {
+  if (change.kind !== 'group') return change;
+  const members = change.group.members.map((m) => ({ ...m, subscription: m.subscription.toString('base64'), assignment: m.assignment.toString('base64') }));
+  return { kind: 'group', group: { ...change.group, members } };
+}
+
+function fromWire(change: WireChange): GroupChange {
+  if (change.kind !== 'group') return change;
+  const members = change.group.members.map((m) => ({ ...m, subscription: Buffer.from(m.subscription, 'base64'), assignment: Buffer.from(m.assignment, 'base64') }));
+  return { kind: 'group', group: { ...change.group, members } };
+}
+
+/** One change as stored: length, CRC-32C, then the change as JSON. */
+export function encodeChange(change: GroupChange): Buffer {
+  const body = Buffer.from(JSON.stringify(toWire(change)));
+  const framed = Buffer.allocUnsafe(CHANGE_HEADER_BYTES + body.length);
+  framed.writeUInt32BE(body.length, 0);
+  framed.writeUInt32BE(crc32c(body), 4);
+  body.copy(framed, CHANGE_HEADER_BYTES);
+  return framed;
+}
+
+export interface DecodedChanges {
+  changes: GroupChange[];
+  /** Bytes of whole, checked changes from the start; anything after them is a torn or corrupt tail. */
+  validBytes: number;
+  /** Why reading stopped before the end, if it did. */
+  stoppedBecause?: string;
+}
+
+const KINDS = new Set(['group', 'offsets', 'delete-offsets', 'delete-group']);
+
+/** Reads changes from the start of `data` until its end or the first one that is cut short or fails its check. */
+export function decodeChanges(data: Buffer): DecodedChanges {
+  const changes: GroupChange[] = [];
+  let position = 0;
+  while (position < data.length) {
+    if (data.length - position < CHANGE_HEADER_BYTES) return { changes, validBytes: position, stoppedBecause: `a header cut short at byte ${position}` };
+    const length = data.readUInt32BE(position);
+    const end = position + CHANGE_HEADER_BYTES + length;
+    if (length > MAX_CHANGE_BYTES || end > data.length) return { changes, validBytes: position, stoppedBecause: `a change of ${length} bytes cut short at byte ${position}` };
+    const body = data.subarray(position + CHANGE_HEADER_BYTES, end);
+    if (crc32c(body) !== data.readUInt32BE(position + 4)) return { changes, validBytes: position, stoppedBecause: `a CRC mismatch at byte ${position}` };
+    let parsed: WireChange;
+    try {
+      parsed = JSON.parse(body.toString('utf8')) as WireChange;
+    } catch (error) {
+      return { changes, validBytes: position, stoppedBecause: `unreadable JSON at byte ${position}: ${(error as Error).message}` };
+    }
+    if (!parsed || !KINDS.has(parsed.kind)) return { changes, validBytes: position, stoppedBecause: `an unknown change at byte ${position}` };
+    changes.push(fromWire(parsed));
+    position = end;
+  }
+  return { changes, validBytes: position };
+}
