@@ -127,6 +127,7 @@ export class Broker {
     }
     state.identity.advertisedPort = address.port;
     logs.startBackgroundTasks();
+    groupCoordinator.setPendingTransactionalOffsets((group, topic, partition) => transactions.hasPendingOffset(group, topic, partition));
     groupCoordinator.start();
     transactions.startTimers();
     const recovered = !logs.openedClean && logs.listTopics().length > 0;

@@ -293,6 +293,16 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
     };
   }
 
+  /** Whether an open transaction holds a TxnOffsetCommit offset for the partition (OffsetFetch requireStable answers UNSTABLE_OFFSET_COMMIT). */
+  hasPendingOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const txn of this.transactions.values()) {
+      if (txn.state !== 'Ongoing' && txn.state !== 'PrepareCommit') continue;
+      const group = txn.groups.find((g) => g.groupId === groupId);
+      if (group?.offsets.some((o) => o.topic === topic && o.partition === partition)) return true;
+    }
+    return false;
+  }
+
   listTransactions(): TransactionDescription[] {
     return [...this.transactions.values()].map((t) => this.describe(t)).sort((a, b) => a.transactionalId.localeCompare(b.transactionalId));
   }
