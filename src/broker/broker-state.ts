@@ -1,7 +1,7 @@
 import type { PartitionStore } from '../ports/partition-store';
-import type { TransactionCoordinator } from '../ports/transaction-coordinator';
 import type { GroupStore } from '../ports/group-store';
 import type { GroupCoordinator } from '../groups/group-coordinator';
+import type { TransactionCoordinator } from '../ports/transaction-coordinator';
 import type { AppendNotifier } from './append-notifier';
 
 export interface BrokerIdentity {
@@ -20,10 +20,10 @@ export interface TopicDefaults {
 /** The storage handlers reach, one port per kind of state. */
 export interface BrokerStores {
   partitions: PartitionStore;
-  /** Producer ids, epochs and transactions. */
-  transactions: TransactionCoordinator;
   /** Consumer group metadata and committed offsets (what Kafka keeps in __consumer_offsets). */
   groups: GroupStore;
+  /** Producer ids, epochs and transactions. */
+  transactions: TransactionCoordinator;
 }
 
 /** What request handlers may touch: the stores, who this broker is, and the append wake-ups. */

@@ -58,7 +58,7 @@ export class PartitionLog implements StoredPartition {
     const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files);
     const log = new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
     log.startOffset = Math.min(options.logStartOffset ?? 0, log.logEndOffset);
-    const loaded = loadProducerState(dir, log.name, log);
+    const loaded = loadProducerState(dir, path.basename(dir), log);
     log.producers = loaded.state;
     // As Kafka's LogLoader: a snapshot after replaying, so the next start replays nothing twice.
     if (loaded.replayedBatches > 0) writeSnapshot(dir, log.logEndOffset, log.producers.toSnapshot());
@@ -118,14 +118,14 @@ export class PartitionLog implements StoredPartition {
 
   /** Validates, assigns offsets, writes and (per the flush policy) flushes one or more batches. */
   append(data: Buffer, options: AppendOptions = {}): AppendResult {
-    return this.appendFrom(data, options, 'client');
+    return this.appendFrom(data, 'client', options);
   }
 
   writeTxnMarker(marker: TxnMarkerRequest): AppendResult {
-    return this.appendFrom(buildControlBatch(marker, this.now()), {}, 'coordinator');
+    return this.appendFrom(buildControlBatch(marker, this.now()), 'coordinator', {});
   }
 
-  private appendFrom(data: Buffer, options: AppendOptions, origin: AppendOrigin): AppendResult {
+  private appendFrom(data: Buffer, origin: AppendOrigin, options: AppendOptions): AppendResult {
     if (this.flushFailure) throw new LogStorageError(this.dir, `an earlier flush failed: ${this.flushFailure.message}`);
     if (options.acks === -1 && this.config.minInsyncReplicas > 1) {
       const cut = this.name.lastIndexOf('-');
@@ -142,7 +142,8 @@ export class PartitionLog implements StoredPartition {
     const producerState = this.producers.prepare(validated.batches.map((b) => producerBatchAt(data, b.position, baseOffset + b.baseOffset)), origin);
     if (producerState.kind === 'duplicate') {
       const { firstOffset, lastOffset } = producerState;
-      return { logAppendTimeMs: logAppendTime ? now : -1, baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: now, logStartOffset: this.logStartOffset };
+      // As Kafka: the first append's offsets, and no log append time for a duplicate.
+      return { logAppendTimeMs: -1, baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: now, logStartOffset: this.logStartOffset };
     }
     this.maybeRoll(data.length, validated.maxTimestamp, baseOffset + validated.recordCount - 1);
     const batches = assignOffsets(data, validated, baseOffset);

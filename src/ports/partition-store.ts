@@ -97,13 +97,13 @@ export interface StoredPartition {
    * leaves it unchanged too); a retry of one of a producer's last five
    * batches is not stored again and answers with the original offsets.
    */
+  append(records: Buffer, options?: AppendOptions): AppendResult;
   /** Appends a commit or abort marker (a control batch), ending the producer's transaction in this partition. */
   writeTxnMarker(marker: TxnMarkerRequest): AppendResult;
   /** Aborted transactions overlapping [fromOffset, upperBoundOffset), for read_committed fetches. */
   abortedTransactions(fromOffset: number, upperBoundOffset: number): AbortedTransaction[];
   /** Every producer id this partition holds state for. */
   activeProducers(): ActiveProducer[];
-  append(records: Buffer, options?: AppendOptions): AppendResult;
   /**
    * Whole batches starting with the one that contains `offset`, up to
    * `maxBytes`; the first batch is whole even when larger. Empty at the log end;

@@ -31,17 +31,6 @@ export function withCodec(batch: Buffer, codec: number): Buffer {
   return out;
 }
 
-/** `batch` stamped as a producer's (idempotent, or transactional with `transactional`), CRC recomputed. */
-export function asProducerBatch(batch: Buffer, producerId: number, epoch: number, baseSequence: number, transactional = false): Buffer {
-  const out = Buffer.from(batch);
-  out.writeBigInt64BE(BigInt(producerId), PRODUCER_ID_POS);
-  out.writeInt16BE(epoch, PRODUCER_EPOCH_POS);
-  out.writeInt32BE(baseSequence, BASE_SEQUENCE_POS);
-  if (transactional) out.writeInt16BE(out.readInt16BE(ATTRIBUTES_POS) | 0x10, ATTRIBUTES_POS);
-  out.writeUInt32BE(computeBatchCrc(out, 0, out.length), CRC_POS);
-  return out;
-}
-
 /**
  * A batch as sarama writes it: records carry real timestamps but the header's maxTimestamp is -1
  * (and the CRC covers that -1), so only a broker that recomputes it can index the batch by time.
@@ -49,6 +38,17 @@ export function asProducerBatch(batch: Buffer, producerId: number, epoch: number
 export function withUnsetMaxTimestamp(batch: Buffer): Buffer {
   const out = Buffer.from(batch);
   out.writeBigInt64BE(-1n, MAX_TIMESTAMP_POS);
+  out.writeUInt32BE(computeBatchCrc(out, 0, out.length), CRC_POS);
+  return out;
+}
+
+/** `batch` stamped as a producer's (idempotent, or transactional with `transactional`), CRC recomputed. */
+export function asProducerBatch(batch: Buffer, producerId: number, epoch: number, baseSequence: number, transactional = false): Buffer {
+  const out = Buffer.from(batch);
+  out.writeBigInt64BE(BigInt(producerId), PRODUCER_ID_POS);
+  out.writeInt16BE(epoch, PRODUCER_EPOCH_POS);
+  out.writeInt32BE(baseSequence, BASE_SEQUENCE_POS);
+  if (transactional) out.writeInt16BE(out.readInt16BE(ATTRIBUTES_POS) | 0x10, ATTRIBUTES_POS);
   out.writeUInt32BE(computeBatchCrc(out, 0, out.length), CRC_POS);
   return out;
 }

@@ -23,13 +23,12 @@ const NO_TRANSACTIONS: TransactionCoordinator = new Proxy({} as TransactionCoord
 export function brokerStateOver(
   store: PartitionStore,
   topicDefaults: Partial<TopicDefaults> = {},
-  groups: { store?: GroupStore; options?: GroupCoordinatorOptions } = {},
-  transactions: TransactionCoordinator = NO_TRANSACTIONS,
+  extras: { groups?: { store?: GroupStore; options?: GroupCoordinatorOptions }; transactions?: TransactionCoordinator } = {},
 ): BrokerState {
-  const groupStore = groups.store ?? new MemoryGroupStore();
+  const groupStore = extras.groups?.store ?? new MemoryGroupStore();
   return {
-    stores: { partitions: store, groups: groupStore, transactions },
-    groupCoordinator: new GroupCoordinator(groupStore, { topicExists: (topic) => store.hasTopic(topic), ...groups.options }),
+    stores: { partitions: store, groups: groupStore, transactions: extras.transactions ?? NO_TRANSACTIONS },
+    groupCoordinator: new GroupCoordinator(groupStore, { topicExists: (topic) => store.hasTopic(topic), ...extras.groups?.options }),
     identity: { ...TEST_IDENTITY },
     topicDefaults: { numPartitions: 3, autoCreateTopics: true, ...topicDefaults },
     appends: new AppendNotifier(),

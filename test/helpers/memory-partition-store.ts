@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
-  AbortedTransaction, ActiveProducer, TxnMarkerRequest, AppendOptions, AppendResult, CreateTopicOptions, DescribedConfig, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset, TopicConfigOverrides, TopicDescription,
+  AbortedTransaction, ActiveProducer, AppendOptions, AppendResult, CreateTopicOptions, DescribedConfig, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset,
+  TopicConfigOverrides, TopicDescription, TxnMarkerRequest,
 } from '../../src/ports/partition-store';
 import { LogStorageError, NotEnoughReplicasError, TopicExistsError, UnknownTopicError, OffsetOutOfRangeError } from '../../src/ports/store-errors';
 import { KafkaError } from '../../src/protocol/error-codes';
@@ -59,14 +60,14 @@ export class MemoryPartition implements StoredPartition {
   }
 
   writeTxnMarker(marker: TxnMarkerRequest): AppendResult {
-    return this.appendFrom(buildControlBatch(marker, this.now()), {}, 'coordinator');
+    return this.appendFrom(buildControlBatch(marker, this.now()), 'coordinator', {});
   }
 
   append(records: Buffer, options: AppendOptions = {}): AppendResult {
-    return this.appendFrom(records, options, 'client');
+    return this.appendFrom(records, 'client', options);
   }
 
-  private appendFrom(records: Buffer, options: AppendOptions, origin: AppendOrigin): AppendResult {
+  private appendFrom(records: Buffer, origin: AppendOrigin, options: AppendOptions): AppendResult {
     const config = this.config();
     if (options.acks === -1 && config.minInsyncReplicas > 1) {
       const cut = this.label.lastIndexOf('-');
@@ -78,8 +79,7 @@ export class MemoryPartition implements StoredPartition {
     const producerState = this.producers.prepare(validated.batches.map((b) => producerBatchAt(records, b.position, baseOffset + b.baseOffset)), origin);
     if (producerState.kind === 'duplicate') {
       const { firstOffset, lastOffset } = producerState;
-      const logAppendTimeMs = config.messageTimestampType === 'LogAppendTime' ? now : -1;
-      return { logAppendTimeMs, baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: now, logStartOffset: this.startOffset };
+      return { logAppendTimeMs: -1, baseOffset: firstOffset, lastOffset, recordCount: lastOffset - firstOffset + 1, appendTime: now, logStartOffset: this.startOffset };
     }
     for (const batch of assignOffsets(records, validated, baseOffset)) {
       const bytes = Buffer.from(records.subarray(batch.position, batch.position + batch.size));

@@ -4,6 +4,7 @@ import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
 import { LEADER_EPOCH, checkCurrentLeaderEpoch } from './leader-epoch';
+import { READ_COMMITTED } from './fetch-isolation';
 
 // Kafka's ListOffsetsRequest special timestamps.
 const LATEST = -1;
@@ -17,13 +18,11 @@ type PartitionResponse = ListOffsetsResponse['topics'][number]['partitions'][num
 
 const NOT_FOUND = { timestamp: -1, offset: -1, leaderEpoch: -1 };
 
-const READ_COMMITTED = 1;
-
-function lookup(log: StoredPartition, timestamp: number, isolationLevel: number): { timestamp: number; offset: number; leaderEpoch: number } {
+function lookup(log: StoredPartition, timestamp: number, isolationLevel: number | undefined): { timestamp: number; offset: number; leaderEpoch: number } {
   const found = (hit: TimestampAndOffset | undefined) => (hit ? { ...hit, leaderEpoch: LEADER_EPOCH } : NOT_FOUND);
   switch (timestamp) {
     case LATEST:
-      // read_committed consumers may read up to the last stable offset only.
+      // read_committed consumers start from the last stable offset (Kafka's fetchOffsetForTimestamp).
       return { timestamp: -1, offset: isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.highWatermark, leaderEpoch: LEADER_EPOCH };
     case EARLIEST:
     case EARLIEST_LOCAL:
@@ -37,7 +36,7 @@ function lookup(log: StoredPartition, timestamp: number, isolationLevel: number)
   }
 }
 
-function answer(broker: BrokerState, topic: string, p: Partition, version: number, isolationLevel: number): PartitionResponse {
+function answer(broker: BrokerState, topic: string, p: Partition, version: number, isolationLevel: number | undefined): PartitionResponse {
   const base = { partitionIndex: p.partitionIndex, oldStyleOffsets: [] as number[] };
   try {
     const log = broker.stores.partitions.partition(topic, p.partitionIndex);
@@ -63,7 +62,7 @@ export const listOffsetsHandler = defineHandler({
       throttleTimeMs: 0,
       topics: request.topics.map((topic) => ({
         name: topic.name,
-        partitions: topic.partitions.map((p) => answer(broker, topic.name, p, apiVersion, request.isolationLevel ?? 0)),
+        partitions: topic.partitions.map((p) => answer(broker, topic.name, p, apiVersion, request.isolationLevel)),
       })),
     };
   },

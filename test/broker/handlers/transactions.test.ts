@@ -41,7 +41,7 @@ describe('transaction handlers (InitProducerId, AddPartitionsToTxn, AddOffsetsTo
       dataDir: tmp(), partitions: store, now: () => clock, maxTimeoutMs: 60_000,
       offsets: { commitOffsets: (groupId, offsets) => void committedOffsets.push({ groupId, offsets }) },
     });
-    broker = brokerStateOver(store, {}, {}, coordinator);
+    broker = brokerStateOver(store, {}, { transactions: coordinator });
   }
   beforeEach(() => {
     clock = 1_000_000;
