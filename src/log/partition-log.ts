@@ -177,6 +177,7 @@ export class PartitionLog implements StoredPartition {
     const previous = this.activeSegment;
     if (previous.size === 0) return;
     previous.flush();
+    this.producers.removeExpiredProducers(this.now());
     writeSnapshot(this.dir, previous.nextOffset, this.producers.toSnapshot());
     this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config, this.files));
   }
@@ -324,6 +325,7 @@ export class PartitionLog implements StoredPartition {
 
   close(): void {
     this.flush();
+    this.producers.removeExpiredProducers(this.now());
     writeSnapshot(this.dir, this.logEndOffset, this.producers.toSnapshot());
     this.closed = true;
     for (const segment of this.segments) segment.close();

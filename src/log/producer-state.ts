@@ -7,6 +7,8 @@ import type { AbortedTransaction, ActiveProducer } from '../ports/partition-stor
 
 /** Kafka keeps the metadata of this many recent batches per producer to answer retried duplicates. */
 export const PRODUCER_BATCHES_KEPT = 5;
+/** Kafka's producer.id.expiration.ms default: a producer silent this long (and without an open transaction) is forgotten. */
+export const PRODUCER_ID_EXPIRATION_MS = 86_400_000;
 const NO_TXN = -1;
 const INT32_MAX = 0x7fffffff;
 
@@ -263,6 +265,18 @@ export class ProducerStateManager {
   /** Forgets aborted transactions that ended before the log start (their data is gone). */
   truncateHead(logStartOffset: number): void {
     if (this.aborted.length > 0 && this.aborted[0].lastOffset < logStartOffset) this.aborted = this.aborted.filter((t) => t.lastOffset >= logStartOffset);
+  }
+
+  /** Forgets producers without an open transaction whose last batch is older than `expirationMs`; returns how many. */
+  removeExpiredProducers(now: number, expirationMs = PRODUCER_ID_EXPIRATION_MS): number {
+    let removed = 0;
+    for (const [producerId, entry] of this.producers) {
+      if (entry.currentTxnFirstOffset === NO_TXN && now - entry.lastTimestamp > expirationMs) {
+        this.producers.delete(producerId);
+        removed++;
+      }
+    }
+    return removed;
   }
 
   activeProducers(): ActiveProducer[] {
