@@ -66,8 +66,17 @@ export function producerBatchAt(data: Buffer, pos: number, firstOffset: number):
     lastOffset: firstOffset + lastOffsetDelta,
     maxTimestamp: Number(data.readBigInt64BE(pos + MAX_TIMESTAMP_POS)),
     transactional: isTransactionalBatch(attributes),
-    control: isControlBatch(attributes) ? { marker: readControlMarker(data, pos) } : undefined,
+    control: isControlBatch(attributes) ? { marker: markerOrUndefined(data, pos) } : undefined,
   };
+}
+
+/** A control batch whose record cannot be read is no end-transaction marker (a client's is refused anyway; an old log's is skipped). */
+function markerOrUndefined(data: Buffer, pos: number): TxnMarker | undefined {
+  try {
+    return readControlMarker(data, pos);
+  } catch {
+    return undefined;
+  }
 }
 
 interface CompletedTxn {
