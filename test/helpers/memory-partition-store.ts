@@ -132,6 +132,7 @@ export class MemoryPartition implements StoredPartition {
     if (offset <= this.startOffset) return this.startOffset;
     this.batches = this.batches.filter((b) => b.lastOffset >= offset);
     this.startOffset = offset;
+    this.producers.truncateHead(offset);
     return offset;
   }
 
@@ -139,6 +140,7 @@ export class MemoryPartition implements StoredPartition {
   expireBefore(offset: number): void {
     this.batches = this.batches.filter((b) => b.lastOffset >= offset);
     this.startOffset = this.batches[0]?.baseOffset ?? this.endOffset;
+    this.producers.truncateHead(this.startOffset);
   }
 }
 
