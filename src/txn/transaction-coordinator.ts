@@ -45,6 +45,7 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
   private offsets: TransactionalOffsetSink | undefined;
   readonly maxTimeoutMs: number;
 
@@ -63,7 +64,9 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
     const { journal, contents } = TransactionJournal.open(options.dataDir);
     const coordinator = new LocalTransactionCoordinator(journal, contents, options);
     for (const txn of coordinator.transactions.values()) {
-      if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') void coordinator.completeTransaction(txn, txn.state === 'PrepareCommit');
+      if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') {
+        Promise.resolve(coordinator.completeTransaction(txn, txn.state === 'PrepareCommit')).catch((error: Error) => coordinator.log(`completing transaction ${txn.transactionalId} failed: ${error.message}`));
+      }
     }
     coordinator.abortTimedOutTransactions();
     return coordinator;
@@ -87,6 +90,7 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
   }
 
   close(): void {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.journal.close();
@@ -129,6 +133,9 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
         if (expected.producerEpoch === txn.lastProducerEpoch && txn.state !== 'Ongoing') return { producerId: txn.producerId, producerEpoch: txn.producerEpoch };
         fenced(transactionalId, expected, txn);
       }
+    }
+    if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') {
+      throw new KafkaError('CONCURRENT_TRANSACTIONS', `transactional id ${transactionalId} is completing a transaction`);
     }
     if (txn.state === 'Ongoing') this.abortWithBumpedEpoch(txn, 'a new producer instance initialised the transactional id', false);
     this.bumpEpoch(txn, expected && expected.producerId >= 0);
@@ -236,6 +243,8 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
       }
     }
     const complete = () => {
+      // Closed while the group offsets were being stored: PrepareCommit stays in the journal and the next start completes it.
+      if (this.closed) return;
       txn.state = commit ? 'CompleteCommit' : 'CompleteAbort';
       txn.partitions = [];
       txn.groups = [];

@@ -154,6 +154,27 @@ describe('transaction handlers (InitProducerId, AddPartitionsToTxn, AddOffsetsTo
     assert.deepEqual(committedOffsets, [{ groupId: 'g', offsets: [{ topic: 'orders', partition: 1, offset: 42, leaderEpoch: -1, metadata: 'm' }] }]);
   });
 
+  it('completes a commit only once its group offsets are durable, answering CONCURRENT_TRANSACTIONS meanwhile', async () => {
+    coordinator.close();
+    let stored!: () => void;
+    coordinator = LocalTransactionCoordinator.open({
+      dataDir: tmp(), partitions: store, now: () => clock,
+      offsets: { commitOffsets: () => new Promise<void>((resolve) => (stored = resolve)) },
+    });
+    broker = brokerStateOver(store, {}, { transactions: coordinator });
+    const { producerId, producerEpoch } = await init('tx');
+    coordinator.addOffsets('tx', { producerId: producerId!, producerEpoch }, 'g');
+    coordinator.txnOffsetCommit('tx', { producerId: producerId!, producerEpoch }, 'g', [{ topic: 'orders', partition: 0, offset: 5, leaderEpoch: -1, metadata: null }]);
+    const ending = endTxn('tx', producerId!, producerEpoch, true);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(coordinator.describeTransaction('tx')?.state, 'PrepareCommit');
+    assert.equal((await init('tx')).errorCode, E.CONCURRENT_TRANSACTIONS.code);
+    assert.deepEqual(await addPartitions('tx', producerId!, producerEpoch, [{ name: 'orders', partitions: [0] }]), [`orders-0:${E.CONCURRENT_TRANSACTIONS.code}`]);
+    stored();
+    assert.equal(await ending, 0);
+    assert.equal(coordinator.describeTransaction('tx')?.state, 'CompleteCommit');
+  });
+
   it('aborts a timed-out transaction with a bumped epoch, fencing the producer that left it open', async () => {
     const { producerId, producerEpoch } = await init('tx', 4, { timeout: 5000 });
     await addPartitions('tx', producerId!, producerEpoch, [{ name: 'orders', partitions: [0] }]);
