@@ -4,6 +4,7 @@ import * as logDump from './commands/log-dump';
 import * as demo from './commands/demo';
 import * as broker from './commands/broker';
 import * as topics from './commands/topics';
+import * as groups from './commands/groups';
 import * as produce from './commands/produce';
 import * as consume from './commands/consume';
 import * as load from './commands/load';
@@ -50,6 +51,7 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
   parser = register(parser, demo, io, status);
   parser = register(parser, broker, io, status);
   parser = register(parser, topics, io, status);
+  parser = register(parser, groups, io, status);
   parser = register(parser, produce, io, status);
   parser = register(parser, consume, io, status);
   parser = register(parser, load, io, status);
@@ -95,12 +97,22 @@ function exitAfterDrain(status: number): void {
   process.stderr.write('', done);
 }
 
-export function runFromProcess(): void {
-  // A reader that goes away (EPIPE) ends the command quietly, as it ends Unix tools; other stdout errors are real.
+/**
+ * A stdout reader that went away (EPIPE) ends the command quietly, as it ends Unix tools. A stderr reader that went
+ * away costs only the diagnostics: the command (a load, the broker) goes on. Other errors are real.
+ */
+function handleOutputErrors(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(BROKEN_PIPE_STATUS);
     process.stderr.write(`sluice: stdout: ${error.message}\n`, () => process.exit(1));
   });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') process.exit(1);
+  });
+}
+
+export function runFromProcess(): void {
+  handleOutputErrors();
   run(process.argv.slice(2)).then(exitAfterDrain, (error: unknown) => {
     process.stderr.write(`sluice: ${String(error)}\n`);
     exitAfterDrain(1);

@@ -5,6 +5,7 @@ import {
   produceRequestSchema, produceResponseSchema,
 } from '../protocol/generated';
 import { KafkaError, KafkaErrors, errorNameForCode } from '../protocol/error-codes';
+import type { MessageSchema } from '../protocol/codec';
 import { BrokerConnection, ConnectionClosedError, DEFAULT_REQUEST_TIMEOUT_MS } from './broker-connection';
 import { connectToAny, parseBootstrap } from './bootstrap';
 
@@ -19,8 +20,15 @@ export const CLIENT_VERSIONS: Readonly<Record<number, readonly [number, number]>
   1: [4, 11], // Fetch
   2: [1, 5], // ListOffsets
   3: [1, 8], // Metadata
+  8: [2, 9], // OffsetCommit (consumer-group-admin.ts)
+  9: [2, 7], // OffsetFetch: v2 asks for every committed offset with null topics; v8+ batch groups
+  10: [1, 3], // FindCoordinator: one key per request (v4+ batch keys)
+  15: [0, 5], // DescribeGroups
+  16: [0, 5], // ListGroups
   19: [0, 4], // CreateTopics
   20: [0, 3], // DeleteTopics
+  42: [0, 2], // DeleteGroups
+  47: [0, 0], // OffsetDelete
 };
 export const API_VERSIONS_VERSION = 1;
 
@@ -141,6 +149,26 @@ export class KafkaClient {
     const connecting = BrokerConnection.connect(address.host, address.port, this.clientId, 10_000, this.requestTimeoutMs);
     this.connections.set(nodeId, connecting);
     return connecting;
+  }
+
+  /**
+   * One request of an API listed in CLIENT_VERSIONS, at the highest version both sides speak, to broker `nodeId`
+   * (default: the bootstrap connection). `body` is built for that version. For the admin calls outside this file.
+   */
+  async call<Req, Res>(apiKey: number, requestSchema: MessageSchema<Req>, responseSchema: MessageSchema<Res>, body: (version: number) => Req, nodeId?: number): Promise<Res> {
+    const version = this.version(apiKey);
+    const connection = nodeId === undefined ? await this.bootstrapConnection() : await this.connectionTo(nodeId);
+    return connection.request(apiKey, version, requestSchema, responseSchema, body(version));
+  }
+
+  /** The node ids of the brokers in the last Metadata answer. */
+  brokerIds(): number[] {
+    return [...this.brokers.keys()].sort((a, b) => a - b);
+  }
+
+  /** Records where a broker is (from FindCoordinator), so `call` can reach it. */
+  learnBroker(nodeId: number, host: string, port: number): void {
+    if (!this.brokers.has(nodeId)) this.brokers.set(nodeId, { host, port });
   }
 
   /** host:port of a broker named in the metadata, or null. */

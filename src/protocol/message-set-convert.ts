@@ -4,6 +4,7 @@ import { batchSizeAt, Compression, compressionOf, isControlBatch, readBatchHeade
 import { buildRecordBatch, compressBatch, decodeRecords, RecordInput } from './records';
 import { compressRecords, decompressRecords } from './compression';
 import { KafkaError } from './error-codes';
+import { withCorrectLz4HeaderChecksum } from './lz4-legacy';
 import {
   codecOfMessage, CorruptMessageSetError, hasLogAppendTime, LegacyMessage, legacyAttributes, NO_TIMESTAMP, readMessageSet, writeMessage,
 } from './message-set';
@@ -38,7 +39,8 @@ function innerMessages(wrapper: LegacyMessage, codec: number): LegacyMessage[] {
   if (wrapper.value === null) throw new CorruptMessageSetError(0, `compressed wrapper at offset ${wrapper.offset} has a null value`);
   let inner: Buffer;
   try {
-    inner = decompressRecords(codec, wrapper.value);
+    const value = codec === Compression.Lz4 && wrapper.magic === 0 ? withCorrectLz4HeaderChecksum(wrapper.value) : wrapper.value;
+    inner = decompressRecords(codec, value);
   } catch (error) {
     if (error instanceof KafkaError) throw error;
     throw new CorruptMessageSetError(0, `wrapper at offset ${wrapper.offset} cannot be decompressed: ${(error as Error).message}`);
@@ -58,7 +60,8 @@ export class DownConversionError extends KafkaError {
 /**
  * Stored v2 batches in message format `toMagic` (Fetch v0/v1: 0, v2/v3: 1), records before `fetchOffset`
  * and control batches left out. A compressed batch becomes one wrapper message with the same codec
- * (inner offsets relative in v1, absolute in v0). zstd cannot be down-converted (Kafka neither).
+ * (inner offsets relative in v1, absolute in v0). zstd cannot be down-converted (Kafka neither). lz4 in v0 is
+ * written with the correct frame header checksum, unlike Kafka's: every reader of v0 ignores or repairs it.
  */
 export function downConvertBatches(records: Buffer, toMagic: 0 | 1, fetchOffset: number): Buffer {
   const out: Buffer[] = [];

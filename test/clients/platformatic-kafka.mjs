@@ -1,6 +1,7 @@
 // @platformatic/kafka (a client that needs Kafka 3.x versions: Metadata 12, CreateTopics 7, Fetch by topic id)
 // against a sluice broker: admin creates a topic, metadata gives its id, the producer writes, a raw fetch by
-// topic id reads both partitions back, admin deletes the topic. Prints one JSON line.
+// topic id reads both partitions back, a group member reads them all and commits, a second member of the group
+// resumes at the committed offsets, admin deletes the topic. Prints one JSON line.
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 
 const [bootstrap, topic, countText] = process.argv.slice(2);
@@ -45,7 +46,28 @@ for (const partition of [0, 1]) {
   }
 }
 await consumer.close();
+
+/** A group member (FindCoordinator, JoinGroup, SyncGroup, OffsetFetch, Fetch, OffsetCommit) reads `wanted` messages. */
+async function consumeInGroup(wanted) {
+  const member = new Consumer({ clientId: 'sluice-test-member', groupId: `${topic}-group`, bootstrapBrokers, deserializers: stringDeserializers, maxWaitTime: 50 });
+  const stream = await member.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest', autocommit: false });
+  const got = [];
+  for await (const message of stream) {
+    got.push([message.partition, Number(message.offset), message.value]);
+    await message.commit();
+    if (got.length === wanted) break;
+  }
+  await stream.close();
+  await member.close();
+  return got;
+}
+const grouped = await consumeInGroup(count);
+const more = new Producer({ clientId: 'sluice-test-producer', bootstrapBrokers, serializers: stringSerializers });
+await more.send({ messages: [0, 1, 2, 3].map((i) => ({ topic, value: `later-${i}`, partition: i % 2 })) });
+await more.close();
+const resumed = await consumeInGroup(4);
+
 await admin.deleteTopics({ topics: [topic] });
 const afterDelete = await admin.listTopics();
 await admin.close();
-console.log(JSON.stringify({ created: { id: created.id, partitions: created.partitions }, metadataId: described.id, partitions: described.partitionsCount, sent, received, afterDelete }));
+console.log(JSON.stringify({ created: { id: created.id, partitions: created.partitions }, metadataId: described.id, partitions: described.partitionsCount, sent, received, grouped, resumed, afterDelete }));

@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { crc32 } from '../../src/protocol/crc32';
+import { withCorrectLz4HeaderChecksum, xxh32 } from '../../src/protocol/lz4-legacy';
 import { KafkaError, KafkaErrors } from '../../src/protocol/error-codes';
 import { CorruptMessageSetError, readMessageSet, writeMessage } from '../../src/protocol/message-set';
+import { compressRecords, decompressRecords } from '../../src/protocol/compression';
 import { downConvertBatches, upConvertMessageSet } from '../../src/protocol/message-set-convert';
 import { Compression, compressionOf, computeBatchCrc, readBatchHeader, writeBaseOffset } from '../../src/protocol/record-batch';
 import { buildRecordBatch, compressBatch, decodeRecords } from '../../src/protocol/records';
@@ -17,7 +19,17 @@ const V1 =
 const V1_GZIP =
   '0000000000000000000000593b439a4601010000000000000000ffffffff000000431f8b0800e9750f6b02ff6360800349cf12b5478c400663f7f9a7192011c66c20c154660055009293e67248bd0e57c4fa1f08801cd68cd49c9c7c00748560274c000000';
 
+const OLD_KAFKA_LZ4 = '04224d1860401a0f0000006e68656c6c6f2006005068656c6c6f00000000';
 const hex = (text: string) => Buffer.from(text, 'hex');
+
+/** The golden v0 set in an lz4 frame whose header checksum is computed as pre-KIP-57 Kafka did (magic included). */
+function lz4Wrapped(): Buffer {
+  const frame = Buffer.from(compressRecords(Compression.Lz4, hex(V0)));
+  const flags = frame[4];
+  const checksumPos = 6 + (flags & 0x08 ? 8 : 0) + (flags & 0x01 ? 4 : 0);
+  frame[checksumPos] = (xxh32(frame.subarray(0, checksumPos)) >>> 8) & 0xff;
+  return frame;
+}
 const codeOf = (name: keyof typeof KafkaErrors) => (e: unknown) => e instanceof KafkaError && e.code === KafkaErrors[name].code;
 
 /** Two stored records at offsets 40 and 41, as the golden sets hold them. */
@@ -41,6 +53,16 @@ function shifted(golden: string, by: number): Buffer {
 describe('message sets v0/v1 and their conversion', () => {
   it('CRC-32 is the IEEE one (zlib), not CRC-32C', () => {
     assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+  });
+
+  it('xxHash32 matches the reference values, and a pre-KIP-57 lz4 header checksum is repaired', () => {
+    assert.deepEqual([xxh32(Buffer.alloc(0)), xxh32(Buffer.from('abc')), xxh32(Buffer.from('0123456789abcdefghij'))], [0x02cc5d05, 0x32d153ff, 0x35600916]);
+    // kafka-python's lz4_encode_old_kafka(b'hello hello hello hello hello'): the checksum byte (0x1a) covers the magic too.
+    const broken = hex(OLD_KAFKA_LZ4);
+    assert.throws(() => decompressRecords(Compression.Lz4, broken));
+    assert.equal(decompressRecords(Compression.Lz4, withCorrectLz4HeaderChecksum(broken)).toString(), 'hello hello hello hello hello');
+    const wrapper = writeMessage({ offset: 0, magic: 0, attributes: Compression.Lz4, timestamp: -1, key: null, value: lz4Wrapped() });
+    assert.deepEqual(decodeRecords(upConvertMessageSet(wrapper)).map((r) => r.value?.toString()), ['v0', 'hello'], 'a v0 lz4 wrapper from an old producer is read');
   });
 
   it('reads kafka-python\'s v0 and v1 messages and writes them back byte for byte', () => {

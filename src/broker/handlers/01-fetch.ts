@@ -38,9 +38,12 @@ interface Budget {
 function resolveTopic(broker: BrokerState, topic: RequestedTopic, apiVersion: number): ResolvedTopic {
   const store = broker.stores.partitions;
   const name = apiVersion >= FIRST_VERSION_WITH_TOPIC_IDS ? store.topicNameById(uuidText(topic.topicId ?? ZERO_UUID)) : topic.topic ?? '';
-  // Kafka's topic defaults (compression.type=producer, message.downconversion.enable=true) unless overridden.
-  const config = name !== undefined && store.hasTopic(name) ? store.describeTopic(name).config : {};
-  return { name, zstdTopic: config['compression.type'] === 'zstd', downConversionEnabled: config['message.downconversion.enable'] !== 'false' };
+  const resolved = { name, zstdTopic: false, downConversionEnabled: true };
+  // Only old fetchers depend on the topic's effective settings (override, else broker default, else Kafka's).
+  if (apiVersion >= FIRST_VERSION_WITH_ZSTD || name === undefined || !store.hasTopic(name)) return resolved;
+  const configs = store.describeTopicConfig(name);
+  const value = (config: string) => configs.find((c) => c.name === config)?.value;
+  return { name, zstdTopic: value('compression.type') === 'zstd', downConversionEnabled: apiVersion > LAST_VERSION_OF_MAGIC_1 || value('message.downconversion.enable') !== 'false' };
 }
 
 function partitionError(partitionIndex: number, code: number): PartitionData {

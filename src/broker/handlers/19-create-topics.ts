@@ -6,11 +6,10 @@ import { TopicExistsError } from '../../ports/store-errors';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
+import { SOURCE_IDS } from './config-resources';
 
 type CreatableTopic = CreateTopicsRequest['topics'][number];
 type CreatableTopicResult = CreateTopicsResponse['topics'][number];
-/** DescribeConfigs' ConfigSource TOPIC_CONFIG: a per-topic override. */
-const TOPIC_CONFIG_SOURCE = 1;
 
 function create(broker: BrokerState, topic: CreatableTopic, validateOnly: boolean): TopicDescription {
   const store = broker.stores.partitions;
@@ -26,14 +25,17 @@ function create(broker: BrokerState, topic: CreatableTopic, validateOnly: boolea
   return store.createTopic(topic.name, partitions, config, { validateOnly });
 }
 
-/** What v5+ answers about a created topic; v7 adds its id (zero when only validated, as nothing was created). */
-function created(topic: TopicDescription, validateOnly: boolean): Partial<CreatableTopicResult> {
-  return {
-    topicId: validateOnly ? ZERO_UUID : uuidBytes(topic.topicId),
-    numPartitions: topic.partitions,
-    replicationFactor: 1,
-    configs: Object.entries(topic.config).map(([name, value]) => ({ name, value, readOnly: false, configSource: TOPIC_CONFIG_SOURCE, isSensitive: false })),
-  };
+/**
+ * What v5+ answers about a created topic: its partitions and every config with its source, as DescribeConfigs
+ * would (a validated-only topic: its overrides, as nothing was created); v7 adds its id (zero when only validated).
+ */
+function created(broker: BrokerState, topic: TopicDescription, validateOnly: boolean): Partial<CreatableTopicResult> {
+  const configs = validateOnly
+    ? Object.entries(topic.config).map(([name, value]) => ({ name, value, readOnly: false, configSource: SOURCE_IDS.DYNAMIC_TOPIC_CONFIG, isSensitive: false }))
+    : broker.stores.partitions.describeTopicConfig(topic.name).map((c) => ({
+      name: c.name, value: c.sensitive ? null : c.value, readOnly: c.readOnly, configSource: SOURCE_IDS[c.source], isSensitive: c.sensitive,
+    }));
+  return { topicId: validateOnly ? ZERO_UUID : uuidBytes(topic.topicId), numPartitions: topic.partitions, replicationFactor: 1, configs };
 }
 
 export const createTopicsHandler = defineHandler({
@@ -49,7 +51,7 @@ export const createTopicsHandler = defineHandler({
       topics: request.topics.map((topic) => {
         try {
           const validateOnly = request.validateOnly ?? false;
-          return { name: topic.name, errorCode: 0, errorMessage: null, ...created(create(broker, topic, validateOnly), validateOnly) };
+          return { name: topic.name, errorCode: 0, errorMessage: null, ...created(broker, create(broker, topic, validateOnly), validateOnly) };
         } catch (error) {
           const { code, message } = errorOf(error);
           return { name: topic.name, errorCode: code, errorMessage: message };

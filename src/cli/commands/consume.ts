@@ -3,6 +3,7 @@ import { KafkaClient } from '../../client/kafka-client';
 import { recordsFrom } from '../../client/fetched-records';
 import type { DecodedRecord } from '../../protocol/records';
 import type { CommandIO } from '../io';
+import { recordToJson } from '../record-json';
 
 interface ConsumeArgs {
   'bootstrap-server': string;
@@ -26,17 +27,21 @@ export function builder(yargs: Argv): Argv<ConsumeArgs> {
     .option('from-beginning', { type: 'boolean', describe: 'start at the earliest offset (default: the end)' })
     .option('offset', { type: 'number', describe: 'start at this offset (needs --partition)' })
     .option('max', { type: 'number', describe: 'stop after this many records' })
-    .option('format', { choices: ['value', 'kv', 'json'] as const, default: 'value', describe: 'value; key<TAB>value; or one JSON object per record' })
+    .option('format', {
+      choices: ['value', 'kv', 'json'] as const,
+      default: 'value',
+      describe:
+        'value; key<TAB>value; or json: one object per line, {topic, partition, offset, timestamp, key, value, headers: [{key, value}]}, ' +
+        'where a null key or value (a tombstone) is null, an empty one "", UTF-8 bytes a string and other bytes {"base64": "..."}',
+    })
     .option('exit-at-end', { alias: 'e', type: 'boolean', default: false, describe: 'stop once every partition is read to its end' })
     .conflicts('offset', 'from-beginning') as Argv<ConsumeArgs>;
 }
 
-function format(record: DecodedRecord, partition: number, style: string): string {
+function format(record: DecodedRecord, topic: string, partition: number, style: string): string {
+  if (style === 'json') return JSON.stringify(recordToJson(topic, partition, record));
   const value = record.value?.toString('utf8') ?? '';
   if (style === 'kv') return `${record.key?.toString('utf8') ?? ''}\t${value}`;
-  if (style === 'json') {
-    return JSON.stringify({ partition, offset: record.offset, timestamp: record.timestamp, key: record.key?.toString('utf8') ?? null, value });
-  }
   return value;
 }
 
@@ -67,11 +72,12 @@ export async function handler(args: ConsumeArgs, io: CommandIO): Promise<number>
         const { records, nextOffset } = recordsFrom(fetched.records, position.get(p)!);
         for (const record of records) {
           if (args.max !== undefined && printed >= args.max) break;
-          io.out(format(record, p, args.format));
+          io.out(format(record, args.topic, p, args.format));
           printed++;
           position.set(p, record.offset + 1);
         }
         if (args.max === undefined || printed < args.max) position.set(p, Math.max(position.get(p)!, nextOffset));
+        await io.drained?.();
       }
     }
     io.err(`consumed ${printed} records from ${args.topic}`);

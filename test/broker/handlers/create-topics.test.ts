@@ -46,7 +46,10 @@ describe('CreateTopics handler (API 19)', () => {
       assert.deepEqual(described, { name, partitions: 5, config: { 'retention.ms': '3600000' } }, 'a null config value is left out');
       if (version >= 5) {
         assert.deepEqual([result.numPartitions, result.replicationFactor], [5, 1], `v${version}`);
-        assert.deepEqual(result.configs?.map((c) => [c.name, c.value, c.configSource]), [['retention.ms', '3600000', 1]]);
+        const byName = new Map(result.configs?.map((c) => [c.name, [c.value, c.configSource]]));
+        assert.deepEqual(byName.get('retention.ms'), ['3600000', 1], 'the override, source DYNAMIC_TOPIC_CONFIG');
+        assert.deepEqual(byName.get('cleanup.policy'), ['delete', 5], 'every other config too, source DEFAULT_CONFIG');
+        assert.equal(byName.size, store.describeTopicConfig(name).length);
       }
       if (version >= 7) assert.equal(uuidText(result.topicId as Buffer), topicId, 'v7 answers the new topic id');
       assert.equal(store.topicConfig(name).retentionMs, 3_600_000);

@@ -9,7 +9,6 @@ import { codecOfMessage, readMessageSet } from '../../../src/protocol/message-se
 import { decompressRecords } from '../../../src/protocol/compression';
 import { batchSizeAt } from '../../../src/protocol/record-batch';
 import { uuidBytes, uuidText } from '../../../src/protocol/uuid';
-import type { PartitionStore, TopicConfigOverrides } from '../../../src/ports/partition-store';
 import { answer, brokerStateOver, versionsOf } from '../../helpers/handler-harness';
 import { MemoryPartitionStore } from '../../helpers/memory-partition-store';
 
@@ -59,16 +58,6 @@ function offsetsIn(records: Buffer | null, version: number): number[] {
     const inner = readMessageSet(decompressRecords(codecOfMessage(m), m.value as Buffer));
     const last = inner[inner.length - 1].offset;
     return inner.map((i) => (m.magic === 1 ? m.offset - last + i.offset : i.offset));
-  });
-}
-
-/** `store` as seen with extra topic config overrides, for configs the log's table may not list yet. */
-function withOverrides(store: PartitionStore, topic: string, extra: TopicConfigOverrides): PartitionStore {
-  return Object.assign(Object.create(store) as PartitionStore, {
-    describeTopic: (name: string) => {
-      const described = store.describeTopic(name);
-      return name === topic ? { ...described, config: { ...described.config, ...extra } } : described;
-    },
   });
 }
 
@@ -162,7 +151,8 @@ describe('Fetch handler (API 1)', () => {
     store.partition('packed', 0).append(makeBatch('plain', 2));
     store.partition('packed', 0).append(withCodec(makeBatch('zstd', 3), ZSTD));
     store.partition('packed', 0).append(withCodec(makeBatch('gzip', 3), 1));
-    const zstdTopic = brokerStateOver(withOverrides(store, 'packed', { 'compression.type': 'zstd' }));
+    store.createTopic('zstd-topic', 1, { 'compression.type': 'zstd' });
+    store.partition('zstd-topic', 0).append(makeBatch('recompressed', 2));
     for (const version of versionsOf(fetchHandler)) {
       const request = fetchRequest([{ topic: 'packed', partition: 0, offset: 0 }, { topic: 'packed', partition: 0, offset: 5 }, { topic: 'events', partition: 0, offset: 0 }]);
       const [withZstd, gzipOnly, other] = partitions(await answer(fetchHandler, api, version, request, broker));
@@ -174,15 +164,15 @@ describe('Fetch handler (API 1)', () => {
       }
       assert.deepEqual([gzipOnly.errorCode, offsetsIn(gzipOnly.records, version)], [0, [5, 6, 7]], `v${version}: gzip is fine, down-converted below v4`);
       assert.equal(other.errorCode, 0, 'other partitions are unaffected');
-      const [onZstdTopic] = partitions(await answer(fetchHandler, api, version, fetchRequest([{ topic: 'packed', partition: 0, offset: 5 }]), zstdTopic));
+      const [onZstdTopic] = partitions(await answer(fetchHandler, api, version, fetchRequest([{ topic: 'zstd-topic', partition: 0, offset: 0 }]), broker));
       assert.equal(onZstdTopic.errorCode, version < 10 ? KafkaErrors.UNSUPPORTED_COMPRESSION_TYPE.code : 0, `v${version} on a compression.type=zstd topic`);
     }
   });
 
   it('down-converts for v0-v3 unless message.downconversion.enable=false (UNSUPPORTED_VERSION)', async () => {
-    const disabled = brokerStateOver(withOverrides(store, 'events', { 'message.downconversion.enable': 'false' }));
+    store.alterTopicConfig('events', { 'message.downconversion.enable': 'false' });
     for (const version of versionsOf(fetchHandler)) {
-      const [p] = partitions(await answer(fetchHandler, api, version, fetchRequest([{ topic: 'events', partition: 0, offset: 0 }]), disabled));
+      const [p] = partitions(await answer(fetchHandler, api, version, fetchRequest([{ topic: 'events', partition: 0, offset: 0 }]), broker));
       if (version < 4) assert.deepEqual([p.errorCode, p.records?.length], [KafkaErrors.UNSUPPORTED_VERSION.code, 0], `v${version}`);
       else assert.deepEqual([p.errorCode, offsetsIn(p.records, version).length], [0, 20], `v${version}`);
     }
