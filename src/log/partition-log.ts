@@ -91,6 +91,10 @@ export class PartitionLog implements StoredPartition {
     return this.producers.abortedTransactions(fromOffset, upperBoundOffset);
   }
 
+  hasOpenTransaction(producerId: number): boolean {
+    return this.producers.hasOpenTransaction(producerId);
+  }
+
   activeProducers(): ActiveProducer[] {
     return this.producers.activeProducers();
   }

@@ -250,6 +250,10 @@ export class ProducerStateManager {
     entry.batches = [];
   }
 
+  hasOpenTransaction(producerId: number): boolean {
+    return this.ongoing.has(producerId);
+  }
+
   /** The first offset of the oldest open transaction, or undefined when none is open. */
   get firstUnstableOffset(): number | undefined {
     let first: number | undefined;

@@ -55,6 +55,10 @@ export class MemoryPartition implements StoredPartition {
     return this.producers.abortedTransactions(fromOffset, upperBoundOffset);
   }
 
+  hasOpenTransaction(producerId: number): boolean {
+    return this.producers.hasOpenTransaction(producerId);
+  }
+
   activeProducers(): ActiveProducer[] {
     return this.producers.activeProducers();
   }

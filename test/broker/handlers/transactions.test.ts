@@ -175,6 +175,17 @@ describe('transaction handlers (InitProducerId, AddPartitionsToTxn, AddOffsetsTo
     assert.equal(coordinator.describeTransaction('tx')?.state, 'CompleteCommit');
   });
 
+  it('verifies a transaction\'s first batch in a partition with the coordinator (KIP-890), so no transaction is left hanging', async () => {
+    const { producerId, producerEpoch } = await init('tx', 4, { timeout: 5000 });
+    assert.equal(await produce(producerId!, producerEpoch, 0), E.INVALID_TXN_STATE.code, 'partition not added to the transaction');
+    await addPartitions('tx', producerId!, producerEpoch, [{ name: 'orders', partitions: [0] }]);
+    assert.equal(await produce(producerId!, producerEpoch, 0), 0);
+    clock += 5001;
+    coordinator.abortTimedOutTransactions();
+    assert.equal(await produce(producerId!, producerEpoch, 0, 1), E.INVALID_PRODUCER_EPOCH.code, 'a late batch of the timed-out transaction');
+    assert.deepEqual([store.partition('orders', 1).logEndOffset, store.partition('orders', 1).lastStableOffset], [0, 0]);
+  });
+
   it('aborts a timed-out transaction with a bumped epoch, fencing the producer that left it open', async () => {
     const { producerId, producerEpoch } = await init('tx', 4, { timeout: 5000 });
     await addPartitions('tx', producerId!, producerEpoch, [{ name: 'orders', partitions: [0] }]);
