@@ -4,13 +4,14 @@ import type {
   ProducerIdAndEpoch, TopicPartitionRef, TransactionCoordinator, TransactionDescription, TransactionalOffsetSink, TxnOffset,
 } from '../ports/transaction-coordinator';
 import { JournalContents, TransactionJournal, TxnRecord } from './transaction-journal';
+import { ProducerIdBlocks } from './producer-id-blocks';
+
+export { PRODUCER_ID_BLOCK_SIZE } from './producer-id-blocks';
 
 /** Kafka's transaction.max.timeout.ms default (15 minutes). */
 export const DEFAULT_TRANSACTION_MAX_TIMEOUT_MS = 900_000;
 /** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms default. */
 export const DEFAULT_ABORT_CHECK_INTERVAL_MS = 10_000;
-/** Kafka's ProducerIdManager hands out ids in blocks of this many. */
-export const PRODUCER_ID_BLOCK_SIZE = 1000;
 /** An epoch this high is exhausted: the next bump takes a new producer id (Kafka: Short.MaxValue - 1). */
 const MAX_EPOCH = 32766;
 
@@ -24,6 +25,13 @@ export interface TransactionCoordinatorOptions {
   /** Called after a marker is written, so that waiting fetches wake. */
   onMarkerWritten?: (topic: string, partition: number) => void;
   offsets?: TransactionalOffsetSink;
+}
+
+function describe(txn: TxnRecord): TransactionDescription {
+  return {
+    transactionalId: txn.transactionalId, producerId: txn.producerId, producerEpoch: txn.producerEpoch, state: txn.state,
+    timeoutMs: txn.timeoutMs, startTimeMs: txn.startTimeMs, partitions: txn.partitions.map((p) => ({ ...p })),
+  };
 }
 
 function fenced(transactionalId: string, producer: ProducerIdAndEpoch, txn: TxnRecord): never {
@@ -40,8 +48,7 @@ function fenced(transactionalId: string, producer: ProducerIdAndEpoch, txn: TxnR
  */
 export class LocalTransactionCoordinator implements TransactionCoordinator {
   private readonly transactions: Map<string, TxnRecord>;
-  private nextProducerId: number;
-  private producerIdBlockEnd: number;
+  private readonly producerIds: ProducerIdBlocks;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private timer: NodeJS.Timeout | undefined;
@@ -51,8 +58,7 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
 
   private constructor(private readonly journal: TransactionJournal, contents: JournalContents, private readonly options: TransactionCoordinatorOptions) {
     this.transactions = contents.transactions;
-    this.nextProducerId = contents.nextProducerIdBlock;
-    this.producerIdBlockEnd = contents.nextProducerIdBlock;
+    this.producerIds = new ProducerIdBlocks(contents.nextProducerIdBlock, (end) => journal.recordProducerIdBlock(end));
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => undefined);
     this.maxTimeoutMs = options.maxTimeoutMs ?? DEFAULT_TRANSACTION_MAX_TIMEOUT_MS;
@@ -97,18 +103,14 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
   }
 
   private allocateProducerId(): number {
-    if (this.nextProducerId >= this.producerIdBlockEnd) {
-      this.producerIdBlockEnd = this.nextProducerId + PRODUCER_ID_BLOCK_SIZE;
-      this.journal.recordProducerIdBlock(this.producerIdBlockEnd);
-    }
-    return this.nextProducerId++;
+    return this.producerIds.next();
   }
 
   private save(txn: TxnRecord): void {
     txn.lastUpdateMs = this.now();
     this.journal.recordTransaction(txn);
     this.transactions.set(txn.transactionalId, txn);
-    this.journal.compactIfLarge(() => ({ nextProducerIdBlock: this.producerIdBlockEnd, transactions: this.transactions, skippedLines: 0 }));
+    this.journal.compactIfLarge(() => ({ nextProducerIdBlock: this.producerIds.blockEnd, transactions: this.transactions, skippedLines: 0 }));
   }
 
   initProducerId(transactionalId: string | null, transactionTimeoutMs: number, expected?: ProducerIdAndEpoch): ProducerIdAndEpoch {
@@ -295,13 +297,6 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
     return aborted;
   }
 
-  private describe(txn: TxnRecord): TransactionDescription {
-    return {
-      transactionalId: txn.transactionalId, producerId: txn.producerId, producerEpoch: txn.producerEpoch, state: txn.state,
-      timeoutMs: txn.timeoutMs, startTimeMs: txn.startTimeMs, partitions: txn.partitions.map((p) => ({ ...p })),
-    };
-  }
-
   /** Whether an open transaction holds a TxnOffsetCommit offset for the partition (OffsetFetch requireStable answers UNSTABLE_OFFSET_COMMIT). */
   hasPendingOffset(groupId: string, topic: string, partition: number): boolean {
     for (const txn of this.transactions.values()) {
@@ -313,11 +308,11 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
   }
 
   listTransactions(): TransactionDescription[] {
-    return [...this.transactions.values()].map((t) => this.describe(t)).sort((a, b) => a.transactionalId.localeCompare(b.transactionalId));
+    return [...this.transactions.values()].map((t) => describe(t)).sort((a, b) => a.transactionalId.localeCompare(b.transactionalId));
   }
 
   describeTransaction(transactionalId: string): TransactionDescription | undefined {
     const txn = this.transactions.get(transactionalId);
-    return txn && this.describe(txn);
+    return txn && describe(txn);
   }
 }
