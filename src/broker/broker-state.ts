@@ -1,6 +1,6 @@
 import type { PartitionStore } from '../ports/partition-store';
 import type { GroupStore } from '../ports/group-store';
-import type { GroupCoordinator } from '../groups/group-coordinator';
+import type { GroupCoordinatorPort } from '../ports/group-coordinator';
 import type { TransactionCoordinator } from '../ports/transaction-coordinator';
 import type { AppendNotifier } from './append-notifier';
 
@@ -30,7 +30,7 @@ export interface BrokerStores {
 export interface BrokerState {
   stores: BrokerStores;
   /** Membership, rebalances and offset rules of consumer groups, over `stores.groups`. */
-  groupCoordinator: GroupCoordinator;
+  groupCoordinator: GroupCoordinatorPort;
   identity: BrokerIdentity;
   topicDefaults: TopicDefaults;
   appends: AppendNotifier;

@@ -57,6 +57,7 @@ export class Broker {
     private readonly state: BrokerState,
     private readonly logManager: LogManager,
     private readonly groupStore: FileGroupStore,
+    private readonly groupCoordinator: GroupCoordinator,
     private readonly transactions: LocalTransactionCoordinator,
     private readonly server: KafkaServer,
     readonly host: string,
@@ -133,7 +134,7 @@ export class Broker {
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
     log(`limits: max.partitions=${limits.maxPartitions} (${logs.partitionCount} in use), segment files open at once ≤ ${limits.maxOpenFiles}, open-file limit ${limits.openFileLimit ?? 'unknown'}`);
     log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
-    return new Broker(state, logs, groupStore, transactions, server, address.address, address.port);
+    return new Broker(state, logs, groupStore, groupCoordinator, transactions, server, address.address, address.port);
   }
 
   get logs(): LogManager {
@@ -145,7 +146,7 @@ export class Broker {
     this.state.stopping = true;
     this.state.appends.wakeAll();
     // Waiting JoinGroups and SyncGroups are answered first, or closing would wait for their rebalance.
-    this.state.groupCoordinator.stop();
+    this.groupCoordinator.stop();
     await this.server.close();
     this.transactions.close();
     this.groupStore.close();

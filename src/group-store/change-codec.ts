@@ -41,7 +41,43 @@ export interface DecodedChanges {
   stoppedBecause?: string;
 }
 
-const KINDS = new Set(['group', 'offsets', 'delete-offsets', 'delete-group']);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const isPartition = (p: unknown): boolean => typeof p === 'object' && p !== null && isString((p as { topic: unknown }).topic) && isInt((p as { partition: unknown }).partition);
+
+function isOffset(o: unknown): boolean {
+  if (!isPartition(o)) return false;
+  const v = o as Record<string, unknown>;
+  return isInt(v.offset) && isInt(v.leaderEpoch) && isString(v.metadata) && isInt(v.commitTimestamp) && (v.expireTimestamp === null || isInt(v.expireTimestamp));
+}
+
+function isMember(m: unknown): boolean {
+  if (typeof m !== 'object' || m === null) return false;
+  const v = m as Record<string, unknown>;
+  return isString(v.memberId) && (v.groupInstanceId === null || isString(v.groupInstanceId)) && isString(v.clientId) && isString(v.clientHost)
+    && isInt(v.rebalanceTimeoutMs) && isInt(v.sessionTimeoutMs) && isString(v.subscription) && isString(v.assignment);
+}
+
+/** A change of a known kind with every field the coordinator reads, of the right type. */
+function isWellFormed(change: unknown): change is WireChange {
+  if (typeof change !== 'object' || change === null) return false;
+  const c = change as Record<string, unknown>;
+  switch (c.kind) {
+    case 'group': {
+      const g = c.group as Record<string, unknown> | null;
+      return typeof g === 'object' && g !== null && isString(g.groupId) && isString(g.protocolType) && (g.protocolName === null || isString(g.protocolName))
+        && isInt(g.generationId) && (g.leaderId === null || isString(g.leaderId)) && isInt(g.stateTimestamp) && Array.isArray(g.members) && g.members.every(isMember);
+    }
+    case 'offsets':
+      return isString(c.groupId) && Array.isArray(c.offsets) && c.offsets.every(isOffset);
+    case 'delete-offsets':
+      return isString(c.groupId) && Array.isArray(c.partitions) && c.partitions.every(isPartition);
+    case 'delete-group':
+      return isString(c.groupId);
+    default:
+      return false;
+  }
+}
 
 /** Reads changes from the start of `data` until its end or the first one that is cut short or fails its check. */
 export function decodeChanges(data: Buffer): DecodedChanges {
@@ -54,13 +90,13 @@ export function decodeChanges(data: Buffer): DecodedChanges {
     if (length > MAX_CHANGE_BYTES || end > data.length) return { changes, validBytes: position, stoppedBecause: `a change of ${length} bytes cut short at byte ${position}` };
     const body = data.subarray(position + CHANGE_HEADER_BYTES, end);
     if (crc32c(body) !== data.readUInt32BE(position + 4)) return { changes, validBytes: position, stoppedBecause: `a CRC mismatch at byte ${position}` };
-    let parsed: WireChange;
+    let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8')) as WireChange;
+      parsed = JSON.parse(body.toString('utf8'));
     } catch (error) {
       return { changes, validBytes: position, stoppedBecause: `unreadable JSON at byte ${position}: ${(error as Error).message}` };
     }
-    if (!parsed || !KINDS.has(parsed.kind)) return { changes, validBytes: position, stoppedBecause: `an unknown change at byte ${position}` };
+    if (!isWellFormed(parsed)) return { changes, validBytes: position, stoppedBecause: `a change that is not well formed at byte ${position}` };
     changes.push(fromWire(parsed));
     position = end;
   }

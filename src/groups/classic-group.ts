@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { StoredGroup } from '../ports/group-store';
 import { CONSUMER_PROTOCOL_TYPE, subscribedTopics } from './consumer-protocol';
-import { GroupMember, JoinResult, joinError, SyncResult, syncError } from './group-member';
+import type { GroupState, JoinResult, SyncResult } from '../ports/group-coordinator';
+import { GroupMember, joinError, syncError } from './group-member';
 
-export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
 const VALID_PREVIOUS: Record<GroupState, GroupState[]> = {
   PreparingRebalance: ['Stable', 'CompletingRebalance', 'Empty'],
@@ -169,9 +169,12 @@ export class ClassicGroup {
     this.countVotes(member, 1);
     member.rebalanceTimeoutMs = rebalanceTimeoutMs;
     member.sessionTimeoutMs = sessionTimeoutMs;
+    const replaced = onJoin && member.awaitingJoin !== onJoin ? member.awaitingJoin : undefined;
     if (onJoin && !member.isAwaitingJoin) this.awaitingJoinCount++;
     else if (!onJoin && member.isAwaitingJoin) this.awaitingJoinCount--;
     member.awaitingJoin = onJoin;
+    // A second JoinGroup of the same member (from another connection): the first is answered, not left hanging.
+    replaced?.(joinError(member.memberId, 'REBALANCE_IN_PROGRESS'));
   }
 
   /** The static member now answers to `newMemberId`; whoever waited as the old id is told it was fenced. */

@@ -1,11 +1,14 @@
 import type { KafkaErrorName } from '../protocol/error-codes';
 import type { GroupStore, TopicPartitionRef } from '../ports/group-store';
-import { ClassicGroup, GroupState } from './classic-group';
+import type {
+  FetchedOffset, GroupCoordinatorPort, GroupDescription, GroupOverview, JoinRequest, JoinResult, LeaveResult, MemberIdentity,
+  OffsetCommitRequest, PartitionError, PendingTransactionalOffsets, SyncRequest, SyncResult,
+} from '../ports/group-coordinator';
+import { ClassicGroup } from './classic-group';
 import { GroupCoordinatorConfig, groupCoordinatorConfig } from './group-config';
 import { CoordinatorContext, GroupRegistry } from './group-registry';
-import type { JoinResult, SyncResult } from './group-member';
-import { FetchedOffset, GroupOffsets, OffsetCommitRequest, PartitionError, PendingTransactionalOffsets } from './group-offsets';
-import { JoinRequest, LeaveResult, MemberIdentity, Membership, SyncRequest } from './membership';
+import { GroupOffsets } from './group-offsets';
+import { Membership } from './membership';
 import { Rebalancer } from './rebalance';
 
 export interface GroupCoordinatorOptions extends Partial<GroupCoordinatorConfig> {
@@ -15,28 +18,6 @@ export interface GroupCoordinatorOptions extends Partial<GroupCoordinatorConfig>
   topicExists?: (topic: string) => boolean;
 }
 
-export interface GroupOverview {
-  groupId: string;
-  protocolType: string;
-  state: GroupState;
-}
-
-export interface GroupDescription {
-  groupId: string;
-  state: GroupState;
-  protocolType: string;
-  /** The selected protocol while Stable, else "". */
-  protocol: string;
-  members: {
-    memberId: string;
-    groupInstanceId: string | null;
-    clientId: string;
-    clientHost: string;
-    /** Only while Stable (empty otherwise, as Kafka's summaryNoMetadata). */
-    metadata: Buffer;
-    assignment: Buffer;
-  }[];
-}
 
 /**
  * The classic group coordinator of this broker, for every group (one broker: it coordinates all
@@ -44,11 +25,12 @@ export interface GroupDescription {
  * generation and every committed offset goes to the GroupStore, and a restart brings groups back
  * Stable with their members, whose sessions start again (Kafka's onGroupLoaded).
  */
-export class GroupCoordinator {
+export class GroupCoordinator implements GroupCoordinatorPort {
   private readonly context: CoordinatorContext;
   private readonly rebalancer: Rebalancer;
   private readonly membership: Membership;
   private readonly offsets: GroupOffsets;
+  /** Every timer scheduled and neither fired nor cancelled, so stop() can clear them. */
   private readonly timers = new Set<NodeJS.Timeout>();
   private expiryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -67,17 +49,33 @@ export class GroupCoordinator {
       schedule: (delayMs, action) => {
         const timer = setTimeout(() => {
           this.timers.delete(timer);
-          if (!this.stopped) action();
+          if (this.stopped) return;
+          try {
+            action();
+          } catch (error) {
+            // A timer has no request to fail; the broker must not go down with it.
+            this.context.log(`group coordinator timer failed: ${(error as Error).stack ?? error}`);
+          }
         }, delayMs);
         timer.unref();
         this.timers.add(timer);
         return timer;
+      },
+      cancel: (timer) => {
+        if (timer === undefined) return;
+        clearTimeout(timer);
+        this.timers.delete(timer);
       },
     };
     this.rebalancer = new Rebalancer(this.context);
     this.membership = new Membership(this.context, this.rebalancer);
     this.offsets = new GroupOffsets(this.context, this.rebalancer);
     this.load();
+  }
+
+  /** Timers waiting (a test's view: heartbeats must not pile them up). */
+  get pendingTimers(): number {
+    return this.timers.size;
   }
 
   get config(): GroupCoordinatorConfig {

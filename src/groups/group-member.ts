@@ -1,29 +1,6 @@
 import type { KafkaErrorName } from '../protocol/error-codes';
+import type { JoinResult, MemberProtocol, SyncResult } from '../ports/group-coordinator';
 
-export interface MemberProtocol {
-  name: string;
-  metadata: Buffer;
-}
-
-/** What a JoinGroup is answered with (Kafka's JoinGroupResult). */
-export interface JoinResult {
-  error: KafkaErrorName;
-  memberId: string;
-  generationId: number;
-  protocolType: string | null;
-  protocolName: string | null;
-  leaderId: string;
-  skipAssignment: boolean;
-  members: { memberId: string; groupInstanceId: string | null; metadata: Buffer }[];
-}
-
-/** What a SyncGroup is answered with. */
-export interface SyncResult {
-  error: KafkaErrorName;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignment: Buffer;
-}
 
 export function joinError(memberId: string, error: KafkaErrorName): JoinResult {
   return { error, memberId, generationId: -1, protocolType: null, protocolName: null, leaderId: '', skipAssignment: false, members: [] };

@@ -1,32 +1,11 @@
 import type { KafkaErrorName } from '../protocol/error-codes';
 import type { CommittedOffset, TopicPartitionRef } from '../ports/group-store';
 import type { ClassicGroup } from './classic-group';
+import type { FetchedOffset, OffsetCommitRequest, PartitionError, PendingTransactionalOffsets } from '../ports/group-coordinator';
 import type { CoordinatorContext } from './group-registry';
 import { validateCurrentMember } from './membership';
 import type { Rebalancer } from './rebalance';
 
-export interface OffsetCommitRequest {
-  groupId: string;
-  memberId: string;
-  groupInstanceId: string | null;
-  /** -1 from a consumer that does not use group management (or OffsetCommit v0). */
-  generationId: number;
-  offsets: CommittedOffset[];
-}
-
-export interface PartitionError extends TopicPartitionRef {
-  error: KafkaErrorName;
-}
-
-export interface FetchedOffset extends TopicPartitionRef {
-  offset: number;
-  leaderEpoch: number;
-  metadata: string;
-  error: KafkaErrorName;
-}
-
-/** Whether an offset of the group waits on an open transaction (set by the transaction coordinator). */
-export type PendingTransactionalOffsets = (groupId: string, topic: string, partition: number) => boolean;
 
 const partitionKey = (topic: string, partition: number) => `${partition}:${topic}`;
 
@@ -51,7 +30,12 @@ export class GroupOffsets {
     if (group.is('CompletingRebalance')) return all('REBALANCE_IN_PROGRESS');
     if (!group.is('Empty')) this.rebalancer.scheduleHeartbeat(group, group.get(request.memberId));
     const max = this.context.config.offsetMetadataMaxBytes;
-    const accepted = request.offsets.filter((o) => Buffer.byteLength(o.metadata) <= max);
+    const now = this.context.now();
+    const accepted: CommittedOffset[] = request.offsets.filter((o) => Buffer.byteLength(o.metadata) <= max).map((o) => ({
+      ...o,
+      commitTimestamp: o.commitTimestamp ?? now,
+      expireTimestamp: request.retentionMs === null ? null : now + request.retentionMs,
+    }));
     const results = request.offsets.map(({ topic, partition, metadata }) => ({
       topic, partition, error: (Buffer.byteLength(metadata) <= max ? 'NONE' : 'OFFSET_METADATA_TOO_LARGE') as KafkaErrorName,
     }));

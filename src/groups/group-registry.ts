@@ -11,6 +11,8 @@ export interface CoordinatorContext {
   log(line: string): void;
   /** A timer that does not keep the process alive. */
   schedule(delayMs: number, action: () => void): NodeJS.Timeout;
+  /** Cancels a timer of `schedule` (undefined: nothing to cancel). */
+  cancel(timer: NodeJS.Timeout | undefined): void;
 }
 
 /**

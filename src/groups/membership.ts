@@ -1,46 +1,10 @@
 import type { KafkaErrorName } from '../protocol/error-codes';
 import type { ClassicGroup } from './classic-group';
 import type { CoordinatorContext } from './group-registry';
-import { GroupMember, joinError, JoinResult, MemberProtocol, SyncResult, syncError } from './group-member';
+import type { JoinRequest, JoinResult, LeaveResult, MemberIdentity, SyncRequest, SyncResult } from '../ports/group-coordinator';
+import { GroupMember, joinError, syncError } from './group-member';
 import { NEW_MEMBER_JOIN_TIMEOUT_MS, Rebalancer } from './rebalance';
 
-export interface JoinRequest {
-  groupId: string;
-  memberId: string;
-  groupInstanceId: string | null;
-  /** JoinGroup v4+: a new dynamic member is first given an id (MEMBER_ID_REQUIRED, KIP-394). */
-  requireKnownMemberId: boolean;
-  /** JoinGroup v9+: a static leader rejoining a stable group may skip the assignment. */
-  supportSkippingAssignment: boolean;
-  clientId: string;
-  clientHost: string;
-  rebalanceTimeoutMs: number;
-  sessionTimeoutMs: number;
-  protocolType: string;
-  protocols: MemberProtocol[];
-  reason: string | null;
-}
-
-export interface SyncRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignments: { memberId: string; assignment: Buffer }[];
-}
-
-export interface MemberIdentity {
-  memberId: string;
-  groupInstanceId: string | null;
-  reason?: string | null;
-}
-
-export interface LeaveResult {
-  error: KafkaErrorName;
-  members: { memberId: string; groupInstanceId: string | null; error: KafkaErrorName }[];
-}
 
 /** The classic membership protocol: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, as Kafka's GroupCoordinator answers them. */
 export class Membership {
@@ -209,6 +173,7 @@ export class Membership {
           this.rebalancer.scheduleHeartbeat(group, member);
           return;
         case 'CompletingRebalance':
+          member.awaitingSync?.(syncError('REBALANCE_IN_PROGRESS')); // a second SyncGroup of the member replaces the first
           member.awaitingSync = answer;
           this.rebalancer.syncReceived(group, member.memberId);
           if (group.isLeader(member.memberId)) this.storeAssignment(group, request);

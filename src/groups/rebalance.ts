@@ -1,6 +1,7 @@
 import type { ClassicGroup } from './classic-group';
 import type { CoordinatorContext } from './group-registry';
-import { GroupMember, joinError, JoinResult, syncError } from './group-member';
+import type { JoinResult } from '../ports/group-coordinator';
+import { GroupMember, joinError, syncError } from './group-member';
 import type { KafkaErrorName } from '../protocol/error-codes';
 
 /** How long a new member's JoinGroup may wait in a rebalance before it is dropped (Kafka's NewMemberJoinTimeoutMs). */
@@ -16,14 +17,14 @@ export class Rebalancer {
 
   /** Restarts the member's session timer (`timeoutMs`, its session timeout unless it is new). */
   scheduleHeartbeat(group: ClassicGroup, member: GroupMember, timeoutMs = member.sessionTimeoutMs): void {
-    clearTimeout(member.heartbeatTimer);
+    this.context.cancel(member.heartbeatTimer);
     member.heartbeatSatisfied = false;
     const memberId = member.memberId;
     member.heartbeatTimer = this.context.schedule(timeoutMs, () => this.onHeartbeatExpired(group, memberId, member));
   }
 
   stopHeartbeat(member: GroupMember): void {
-    clearTimeout(member.heartbeatTimer);
+    this.context.cancel(member.heartbeatTimer);
     member.heartbeatTimer = undefined;
   }
 
@@ -76,14 +77,14 @@ export class Rebalancer {
   }
 
   private scheduleJoin(group: ClassicGroup): void {
-    clearTimeout(group.joinTimer);
+    this.context.cancel(group.joinTimer);
     group.joinIsInitialDelay = false;
     group.joinTimer = this.context.schedule(group.rebalanceTimeoutMs, () => this.completeJoin(group));
   }
 
   /** Kafka's InitialDelayedJoin: each member that joins meanwhile extends the wait, up to the rebalance timeout. */
   private scheduleInitialJoin(group: ClassicGroup, delayMs: number, remainingMs: number): void {
-    clearTimeout(group.joinTimer);
+    this.context.cancel(group.joinTimer);
     group.joinIsInitialDelay = true;
     group.joinTimer = this.context.schedule(delayMs, () => {
       if (group.newMemberAdded && remainingMs !== 0) {
@@ -102,7 +103,7 @@ export class Rebalancer {
   }
 
   private completeJoin(group: ClassicGroup): void {
-    clearTimeout(group.joinTimer);
+    this.context.cancel(group.joinTimer);
     group.joinTimer = undefined;
     group.joinIsInitialDelay = false;
     if (!group.is('PreparingRebalance')) return;
@@ -145,7 +146,7 @@ export class Rebalancer {
   }
 
   private scheduleSync(group: ClassicGroup): void {
-    clearTimeout(group.syncTimer);
+    this.context.cancel(group.syncTimer);
     const generationId = group.generationId;
     group.syncTimer = this.context.schedule(group.rebalanceTimeoutMs, () => {
       group.syncTimer = undefined;
@@ -167,7 +168,7 @@ export class Rebalancer {
   }
 
   private cancelSyncTimer(group: ClassicGroup): void {
-    clearTimeout(group.syncTimer);
+    this.context.cancel(group.syncTimer);
     group.syncTimer = undefined;
     group.clearPendingSyncMembers();
   }
@@ -190,8 +191,8 @@ export class Rebalancer {
 
   /** Stops every timer of the group (shutdown, deletion). */
   stopTimers(group: ClassicGroup): void {
-    clearTimeout(group.joinTimer);
-    clearTimeout(group.syncTimer);
+    this.context.cancel(group.joinTimer);
+    this.context.cancel(group.syncTimer);
     for (const member of group.allMembers) this.stopHeartbeat(member);
   }
 }

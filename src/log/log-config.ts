@@ -156,6 +156,24 @@ function checkTogether(config: LogConfig, overrides: TopicConfigOverrides): void
   }
 }
 
+/**
+ * The stored overrides a topic can still use, and the ones it cannot (a value an older sluice accepted, or a
+ * hand-edited file): a start sets those aside, with the reason, instead of failing.
+ */
+export function usableOverrides(overrides: TopicConfigOverrides, defaults: Readonly<LogConfig>): { kept: TopicConfigOverrides; refused: string[] } {
+  const kept: TopicConfigOverrides = {};
+  const refused: string[] = [];
+  for (const [key, value] of Object.entries(overrides)) {
+    try {
+      resolveLogConfig({ ...kept, [key]: value }, defaults);
+      kept[key] = value;
+    } catch (error) {
+      refused.push((error as Error).message);
+    }
+  }
+  return { kept, refused };
+}
+
 /** The overrides in Kafka's rendering ("  100 " → "100", "TRUE" → "true", "compact, delete" → "compact,delete"). */
 export function normalizeOverrides(overrides: TopicConfigOverrides): TopicConfigOverrides {
   const normalized: TopicConfigOverrides = {};
@@ -175,4 +193,14 @@ export function timestampBounds(config: Readonly<LogConfig>): { beforeMaxMs: num
     beforeMaxMs: config.messageTimestampBeforeMaxMs !== unset ? config.messageTimestampBeforeMaxMs : config.messageTimestampDifferenceMaxMs,
     afterMaxMs: config.messageTimestampAfterMaxMs !== unset ? config.messageTimestampAfterMaxMs : config.messageTimestampDifferenceMaxMs,
   };
+}
+
+/** How long a segment may stay active (Kafka's LogConfig.maxSegmentMs): compacted topics roll by max.compaction.lag.ms too. */
+export function maxSegmentMs(config: Readonly<LogConfig>): number {
+  return config.cleanupPolicy.includes('compact') && config.maxCompactionLagMs > 0 ? Math.min(config.maxCompactionLagMs, config.segmentMs) : config.segmentMs;
+}
+
+/** A segment's random roll jitter (Kafka's randomSegmentJitter): below min(segment.jitter.ms, segment.ms). */
+export function segmentJitter(config: Readonly<LogConfig>, random: () => number = Math.random): number {
+  return config.segmentJitterMs === 0 ? 0 : Math.floor(random() * Math.min(config.segmentJitterMs, config.segmentMs));
 }

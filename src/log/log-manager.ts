@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_LOG_CONFIG, LogConfig, TopicConfigOverrides, normalizeOverrides, resolveLogConfig } from './log-config';
+import { DEFAULT_LOG_CONFIG, LogConfig, TopicConfigOverrides, normalizeOverrides, resolveLogConfig, usableOverrides } from './log-config';
 import { BrokerLogDefaults, configuredFields, describeBrokerLogConfig, describeTopicConfig } from './config-description';
 import { PartitionLog } from './partition-log';
 import { TopicMetadata, TopicStore } from './topic-store';
 import { validateTopicName } from './topic-name';
-import { DELETE_DIR_SUFFIX, deleteDirName, parsePartitionDirName, partitionDirName } from './file-names';
+import { deleteDirName, partitionDirName } from './file-names';
+import { reconcileTopicDirs } from './data-dir-scan';
 import { readOffsetCheckpoint, writeOffsetCheckpoint } from './offset-checkpoint';
 import { syncDirectory } from './atomic-file';
 import { checkPartitionRoom } from './partition-limits';
@@ -99,32 +100,17 @@ export class LogManager implements PartitionStore {
     this.attempt(`reading ${LOG_START_CHECKPOINT_FILE}`, () => {
       logStarts = readOffsetCheckpoint(path.join(this.dataDir, LOG_START_CHECKPOINT_FILE));
     });
-    const known = new Map(this.store.loadAll(this.defaults).map((t) => [t.name, t]));
-    const changed = new Set<string>();
-    const dirs = fs.readdirSync(this.dataDir, { withFileTypes: true }).filter((d) => d.isDirectory());
-    for (const dir of dirs) {
-      if (dir.name.endsWith(DELETE_DIR_SUFFIX)) this.attempt(`removing ${dir.name}`, () => fs.rmSync(path.join(this.dataDir, dir.name), { recursive: true, force: true }));
-    }
-    for (const dir of dirs) {
-      const parsed = parsePartitionDirName(dir.name);
-      if (!parsed || dir.name.endsWith(DELETE_DIR_SUFFIX)) continue;
-      // Data without metadata is adopted, never deleted: nothing accepted is lost.
-      const existing = known.get(parsed.topic);
-      if (!existing) {
-        if (!this.attempt(`adopting directory ${dir.name}`, () => validateTopicName(parsed.topic))) continue;
-        known.set(parsed.topic, { name: parsed.topic, topicId: randomUUID(), partitions: parsed.partition + 1, config: {}, createdAt: new Date(this.now()).toISOString() });
-        changed.add(parsed.topic);
-      } else if (existing.partitions <= parsed.partition) {
-        existing.partitions = parsed.partition + 1;
-        changed.add(parsed.topic);
-      }
-    }
+    const known = new Map(this.store.loadAll().map((t) => [t.name, t]));
+    const changed = reconcileTopicDirs(this.dataDir, known, this.now, (what, step) => this.attempt(what, step));
     for (const metadata of known.values()) {
       if (metadata.topicId === '') {
         metadata.topicId = randomUUID();
         changed.add(metadata.name);
       }
       if (changed.has(metadata.name)) this.attempt(`saving the metadata of ${metadata.name}`, () => this.store.save(metadata));
+      const { kept, refused } = usableOverrides(metadata.config, this.defaults);
+      for (const why of refused) this.report(`topic ${metadata.name}: stored config ${why}; set aside, the default applies until the config is altered`);
+      metadata.config = kept;
       const config = resolveLogConfig(metadata.config, this.defaults);
       const topic: Topic = { metadata, logs: [], unavailable: new Map() };
       for (let p = 0; p < metadata.partitions; p++) {
@@ -255,14 +241,15 @@ export class LogManager implements PartitionStore {
   deleteRecords(topicName: string, partition: number, offset: number): number {
     const log = this.partition(topicName, partition);
     const before = log.logStartOffset;
-    const after = log.deleteRecordsBefore(offset === -1 ? log.highWatermark : offset);
+    const after = log.moveLogStart(offset === -1 ? log.highWatermark : offset);
     if (after !== before) this.checkpointLogStarts();
+    log.dropSegmentsBelowLogStart();
     return after;
   }
 
   private checkpointLogStarts(): void {
     const moved = [...this.allLogs()]
-      .filter(({ log }) => log.logStartOffset > (log.describeSegments()[0]?.baseOffset ?? 0))
+      .filter(({ log }) => log.logStartOffset > log.firstSegmentBase)
       .map(({ topic, partition, log }) => ({ topic, partition, offset: log.logStartOffset }));
     const file = path.join(this.dataDir, LOG_START_CHECKPOINT_FILE);
     if (moved.length > 0 || fs.existsSync(file)) writeOffsetCheckpoint(file, moved);
@@ -272,8 +259,8 @@ export class LogManager implements PartitionStore {
     return { config: this.defaults, configured: configuredFields(this.options.defaults) };
   }
 
-  describeTopicConfig(name: string): DescribedConfig[] {
-    return describeTopicConfig(this.topic(name).metadata.config, this.brokerDefaults);
+  describeTopicConfig(name: string, overrides?: TopicConfigOverrides): DescribedConfig[] {
+    return describeTopicConfig(overrides ?? this.topic(name).metadata.config, this.brokerDefaults);
   }
 
   describeBrokerConfig(): DescribedConfig[] {

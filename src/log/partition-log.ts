@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LogConfig, deletesOldSegments, timestampBounds } from './log-config';
+import { LogConfig, deletesOldSegments, maxSegmentMs, segmentJitter, timestampBounds } from './log-config';
 import { LogSegment, TimestampAndOffset } from './segment';
 import { LogStorageError, NotEnoughReplicasError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
@@ -24,6 +24,8 @@ export interface OpenOptions {
   files?: OpenFileCache;
   /** A log start offset moved up by DeleteRecords before the last stop (Kafka's log-start-offset-checkpoint). */
   logStartOffset?: number;
+  /** Draws each segment's roll jitter (segment.jitter.ms); Math.random unless a test fixes it. */
+  random?: () => number;
 }
 
 const MAX_RELATIVE_OFFSET = 0x7fffffff;
@@ -38,6 +40,9 @@ export class PartitionLog implements StoredPartition {
   private closed = false;
   /** Raised by DeleteRecords; may lie inside the first segment. */
   private startOffset = 0;
+  private random: () => number = Math.random;
+  /** This active segment's share of segment.jitter.ms, drawn when it started. */
+  private rollJitterMs = 0;
   private producers: ProducerStateManager;
 
   private constructor(
@@ -58,6 +63,8 @@ export class PartitionLog implements StoredPartition {
     const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files);
     const log = new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
     log.startOffset = Math.min(options.logStartOffset ?? 0, log.logEndOffset);
+    log.random = options.random ?? Math.random;
+    log.rollJitterMs = segmentJitter(config, log.random);
     const loaded = loadProducerState(dir, path.basename(dir), log);
     log.producers = loaded.state;
     // As Kafka's LogLoader: a snapshot after replaying, so the next start replays nothing twice.
@@ -171,7 +178,7 @@ export class PartitionLog implements StoredPartition {
     const active = this.activeSegment;
     if (active.size === 0) return;
     const full = active.size + incomingBytes > this.config.segmentBytes;
-    const old = incomingMaxTimestamp - active.firstBatchTimestamp > this.config.segmentMs;
+    const old = incomingMaxTimestamp - active.firstBatchTimestamp > maxSegmentMs(this.config) - this.rollJitterMs;
     const offsetsOverflow = incomingLastOffset - active.baseOffset > MAX_RELATIVE_OFFSET;
     if (full || old || offsetsOverflow || active.indexIsFull) this.roll();
   }
@@ -182,6 +189,7 @@ export class PartitionLog implements StoredPartition {
     if (previous.size === 0) return;
     previous.flush();
     this.producers.removeExpiredProducers(this.now());
+    this.rollJitterMs = segmentJitter(this.config, this.random);
     writeSnapshot(this.dir, previous.nextOffset, this.producers.toSnapshot());
     this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config, this.files));
   }
@@ -238,16 +246,26 @@ export class PartitionLog implements StoredPartition {
   }
 
   /**
-   * Moves the log start up to `offset` and deletes the segments wholly below it (DeleteRecords). The
-   * caller records the new start durably. OffsetOutOfRangeError past the high watermark.
+   * Moves the log start up to `offset` (DeleteRecords); OffsetOutOfRangeError past the high watermark. The
+   * caller records the new start durably, then calls dropSegmentsBelowLogStart: a crash in between leaves
+   * segments that are no longer read, never records that come back.
    */
-  deleteRecordsBefore(offset: number): number {
+  moveLogStart(offset: number): number {
     if (offset > this.highWatermark || offset < 0) throw new OffsetOutOfRangeError(offset, this.logStartOffset, this.highWatermark);
-    if (offset <= this.logStartOffset) return this.logStartOffset;
-    this.startOffset = offset;
-    if (this.activeSegment.nextOffset <= offset) this.roll();
-    while (this.segments.length > 1 && this.segments[0].nextOffset <= offset) this.deleteOldestSegment();
+    if (offset > this.logStartOffset) this.startOffset = offset;
     return this.logStartOffset;
+  }
+
+  /** Deletes the segments wholly below the log start (rolling first when that is the log end). */
+  dropSegmentsBelowLogStart(): void {
+    const start = this.logStartOffset;
+    if (this.activeSegment.nextOffset <= start) this.roll();
+    while (this.segments.length > 1 && this.segments[0].nextOffset <= start) this.deleteOldestSegment();
+  }
+
+  /** First segment's base offset (the log start may lie past it). */
+  get firstSegmentBase(): number {
+    return this.segments[0].baseOffset;
   }
 
   /**

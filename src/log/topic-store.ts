@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomically } from './atomic-file';
 import { LogStorageError } from './errors';
-import { LogConfig, TopicConfigOverrides, resolveLogConfig } from './log-config';
+import type { TopicConfigOverrides } from './log-config';
 import { validateTopicName } from './topic-name';
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -38,15 +38,19 @@ export class TopicStore {
     fs.rmSync(this.fileFor(name), { force: true });
   }
 
-  /** Every stored topic, each checked; an error names the file and the field. A topic stored without an id has topicId ''. */
-  loadAll(defaults: Readonly<LogConfig>): TopicMetadata[] {
+  /**
+   * Every stored topic, each checked; an error names the file and the field. A topic stored without an id has
+   * topicId ''. Config values are not judged here: the log manager sets aside those it cannot use, so a start
+   * never fails on them.
+   */
+  loadAll(): TopicMetadata[] {
     return fs
       .readdirSync(this.dir)
       .filter((file) => file.endsWith('.json'))
-      .map((file) => this.load(path.join(this.dir, file), defaults));
+      .map((file) => this.load(path.join(this.dir, file)));
   }
 
-  private load(file: string, defaults: Readonly<LogConfig>): TopicMetadata {
+  private load(file: string): TopicMetadata {
     let parsed: unknown;
     try {
       parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -69,11 +73,6 @@ export class TopicStore {
     const config = topic.config ?? {};
     if (typeof config !== 'object' || Object.values(config).some((v) => typeof v !== 'string')) {
       fail('config', 'must map config names to string values');
-    }
-    try {
-      resolveLogConfig(config, defaults);
-    } catch (error) {
-      fail('config', (error as Error).message);
     }
     return {
       name: topic.name as string,

@@ -178,8 +178,11 @@ export interface PartitionStore {
    * OffsetOutOfRangeError past the high watermark; an offset below the log start changes nothing.
    */
   deleteRecords(topic: string, partition: number, offset: number): number;
-  /** Every topic config of `name` with its effective value, where that comes from, and its synonyms. */
-  describeTopicConfig(name: string): DescribedConfig[];
+  /**
+   * Every topic config of `name` with its effective value, where that comes from, and its synonyms.
+   * With `overrides`, those of a topic that would have them (CreateTopics validateOnly: nothing exists yet).
+   */
+  describeTopicConfig(name: string, overrides?: TopicConfigOverrides): DescribedConfig[];
   /** The broker-level defaults for topics (log.retention.ms …) and where each comes from. */
   describeBrokerConfig(): DescribedConfig[];
   /** UnknownTopicError for a missing topic or partition. */

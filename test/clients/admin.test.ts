@@ -12,6 +12,9 @@ import { run } from '../helpers/processes';
 
 const PYTHON = '/usr/bin/python3'; // Debian's, which has python3-confluent-kafka and python3-kafka
 const CONFLUENT_SCRIPT = path.resolve(__dirname, '../../../test/clients/confluent-admin.py');
+const LIBRDKAFKA_DELETE_RECORDS = path.resolve(__dirname, '../../../test/clients/librdkafka-delete-records.py');
+const PLATFORMATIC_SCRIPT = path.resolve(__dirname, '../../../test/clients/platformatic-admin.mjs');
+const REPO = path.resolve(__dirname, '../../..');
 const HOUR = 3600_000;
 
 interface ConfluentReport {
@@ -28,7 +31,7 @@ interface ConfluentReport {
   window: [number, number];
 }
 
-describe('admin APIs from unmodified clients (confluent-kafka AdminClient, kafkajs admin, kcat, kafka-python)', function () {
+describe('admin APIs from unmodified clients (confluent-kafka AdminClient, kafkajs admin, @platformatic/kafka, kcat, kafka-python)', function () {
   this.timeout(60_000);
 
   describe('against one broker', () => {
@@ -38,7 +41,7 @@ describe('admin APIs from unmodified clients (confluent-kafka AdminClient, kafka
     });
     afterEach(async () => running.stop());
 
-    it('confluent-kafka: topic configs validated, describe (sources, synonyms) and legacy alter configs, create partitions, LogAppendTime timestamps', async () => {
+    it('confluent-kafka: topic configs validated, describe (sources, synonyms) and legacy alter configs, create partitions, delete records, LogAppendTime timestamps', async () => {
       const result = await run(PYTHON, [CONFLUENT_SCRIPT, running.bootstrap]);
       assert.equal(result.code, 0, result.stderr);
       const report = JSON.parse(result.stdout) as ConfluentReport;
@@ -69,6 +72,22 @@ describe('admin APIs from unmodified clients (confluent-kafka AdminClient, kafka
       const lines = kcat.stdout.trim().split('\n').map((line) => line.split(' '));
       assert.equal(lines.length, 5);
       for (const [stamp] of lines) assert.ok(Number(stamp) >= from && Number(stamp) <= to, `kcat %T ${stamp}`);
+      const all = await run('kcat', ['-b', running.bootstrap, '-t', 'cf-isr', '-P', '-X', 'acks=all', '-X', 'message.send.max.retries=0'], 'x\n');
+      assert.equal(all.code, 1);
+      assert.match(all.stderr, /Delivery failed for message: Broker: Not enough in-sync replicas/, 'min.insync.replicas 2 on one broker, acks=all');
+      const one = await run('kcat', ['-b', running.bootstrap, '-t', 'cf-isr', '-P', '-X', 'acks=1'], 'x\n');
+      assert.equal(one.code, 0, one.stderr);
+
+      // DeleteRecords: confluent_kafka 1.7 has no delete_records, so through its librdkafka's rd_kafka_DeleteRecords.
+      const deleteRecords = async (offset: number) => {
+        const answered = await run(PYTHON, [LIBRDKAFKA_DELETE_RECORDS, running.bootstrap, 'cf-compact', '0', String(offset)]);
+        assert.equal(answered.code, 0, answered.stderr);
+        return JSON.parse(answered.stdout) as { error: string; partitions: [number, number, string][] };
+      };
+      assert.deepEqual(await deleteRecords(3), { error: 'NO_ERROR', partitions: [[0, 3, 'NO_ERROR']] });
+      assert.deepEqual(await deleteRecords(99), { error: 'NO_ERROR', partitions: [[0, -1, 'OFFSET_OUT_OF_RANGE']] });
+      const rest = await run('kcat', ['-b', running.bootstrap, '-t', 'cf-compact', '-C', '-e', '-q', '-f', '%o:%s\n']);
+      assert.deepEqual(rest.stdout.trim().split('\n'), ['3:created-3', '4:created-4']);
     });
 
     it('kafkajs: create partitions, describe and alter configs, delete records, offsets by timestamp', async () => {
@@ -109,6 +128,35 @@ describe('admin APIs from unmodified clients (confluent-kafka AdminClient, kafka
         await producer.disconnect();
         await admin.disconnect();
       }
+    });
+  });
+
+  describe('@platformatic/kafka', () => {
+    let running: RunningBroker;
+    beforeEach(async () => {
+      running = await startBroker({ numPartitions: 1 });
+    });
+    afterEach(async () => running.stop());
+
+    it('IncrementalAlterConfigs SET, DELETE, APPEND, SUBTRACT; DescribeConfigs with synonyms and documentation; CreatePartitions; DeleteRecords; ListOffsets max timestamp', async () => {
+      const result = await run(process.execPath, [PLATFORMATIC_SCRIPT, running.bootstrap], undefined, { cwd: REPO });
+      assert.equal(result.code, 0, result.stderr);
+      type Described = Record<string, { value: string; source: number; type: number; synonyms: [string, string, number][]; documented: boolean }>;
+      const report = JSON.parse(result.stdout) as Record<string, Described> & { appendToLongError: [string, string][]; badValueError: [string, string][]; partitions: number; lowWatermark: number; maxTimestamp: [number, number]; earliest: number };
+      assert.deepEqual(report.before['cleanup.policy'], { value: 'compact', source: 1, type: 7, synonyms: [['cleanup.policy', 'compact', 1], ['log.cleanup.policy', 'delete', 5]], documented: true });
+      assert.deepEqual([report.before['retention.ms'].value, report.before['retention.ms'].source], ['86400000', 1]);
+      assert.deepEqual(report.afterAppend['cleanup.policy'].value, 'compact,delete', 'APPEND');
+      assert.deepEqual([report.afterAppend['retention.ms'].value, report.afterAppend['retention.ms'].source], ['604800000', 5], 'DELETE: back to the default');
+      assert.deepEqual([report.afterAppend['segment.ms'].value, report.afterAppend['segment.ms'].source], ['3600000', 1], 'SET');
+      assert.equal(report.afterSubtract['cleanup.policy'].value, 'delete', 'SUBTRACT');
+      assert.equal(report.appendToLongError[0][0], 'INVALID_CONFIG');
+      assert.match(report.appendToLongError[0][1], /Config value append is not allowed for config key: segment\.ms/);
+      assert.equal(report.badValueError[0][0], 'INVALID_CONFIG');
+      assert.match(report.badValueError[0][1], /min\.insync\.replicas.*Value must be at least 1/);
+      assert.deepEqual([report.unchanged['min.insync.replicas'].value, report.unchanged['segment.ms'].value], ['1', '3600000'], 'a refused change changes nothing');
+      assert.equal(report.partitions, 3);
+      assert.deepEqual([report.lowWatermark, report.earliest], [2, 2]);
+      assert.deepEqual(report.maxTimestamp, [3, 5000], 'the record with the largest timestamp, not the last');
     });
   });
 

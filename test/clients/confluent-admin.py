@@ -29,6 +29,7 @@ created = wait(admin.create_topics([
     NewTopic('cf-compact', 1, 1, config={'cleanup.policy': 'compact,delete', 'compression.type': 'zstd', 'message.timestamp.type': 'CreateTime', 'min.insync.replicas': '1'}),
     NewTopic('cf-stamped', 1, 1, config={'message.timestamp.type': 'LogAppendTime'}),
     NewTopic('cf-grow', 2, 1),
+    NewTopic('cf-isr', 1, 1, config={'min.insync.replicas': '2'}),
     NewTopic('cf-bad-ratio', 1, 1, config={'min.cleanable.dirty.ratio': '2'}),
     NewTopic('cf-bad-name', 1, 1, config={'retention.msec': '5'}),
 ]))

@@ -1,11 +1,15 @@
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { buildRecordBatch } from '../../src/protocol/records';
 import { RunningBroker, startBroker } from '../helpers/broker';
-import { PythonGroupMember, splitsAll, waitFor } from '../helpers/group-member-process';
+import { GroupMemberProcess, splitsAll, waitFor } from '../helpers/group-member-process';
+import { run } from '../helpers/processes';
 
-const SESSION_TIMEOUT_MS = 2000;
+const PLATFORMATIC_GROUP = path.resolve(__dirname, '../../../test/clients/platformatic-group.mjs');
+
+const SESSION_TIMEOUT_MS = 1500;
 /** librdkafka settings for quick rebalances: short session, frequent heartbeats. */
 const LIBRDKAFKA = { 'session.timeout.ms': SESSION_TIMEOUT_MS, 'heartbeat.interval.ms': 200 };
 
@@ -17,7 +21,7 @@ describe('consumer groups with real clients', function () {
   this.timeout(30_000);
   let running: RunningBroker;
   let client: KafkaClient;
-  const members: PythonGroupMember[] = [];
+  const members: GroupMemberProcess[] = [];
   const logLines: string[] = [];
 
   beforeEach(async () => {
@@ -34,7 +38,7 @@ describe('consumer groups with real clients', function () {
   });
 
   const member = (name: string, group: string, topic: string, config: Record<string, string | number | boolean>) => {
-    const m = new PythonGroupMember(name, running.bootstrap, group, topic, config);
+    const m = GroupMemberProcess.librdkafka(name, running.bootstrap, group, topic, config);
     members.push(m);
     return m;
   };
@@ -58,7 +62,7 @@ describe('consumer groups with real clients', function () {
     const movedAfter = Date.now() - killedAt;
     assert.ok(movedAfter >= SESSION_TIMEOUT_MS - 300, `moved after ${movedAfter} ms, before the session timeout could expire`);
     assert.ok(movedAfter < SESSION_TIMEOUT_MS + 3000, `moved only after ${movedAfter} ms`);
-    assert.ok(logLines.some((l) => /member c?rdkafka-[\w-]+ failed \(no heartbeat in 2000 ms\)/.test(l)), logLines.join('\n'));
+    assert.ok(logLines.some((l) => /member rdkafka-[\w-]+ failed \(no heartbeat in 1500 ms\)/.test(l)), logLines.join('\n'));
 
     // The partitions really moved: records produced now reach a or b, including those of c's old partitions.
     await produceOnePerPartition(client, 'cg-split', 4, 'after');
@@ -98,39 +102,48 @@ describe('consumer groups with real clients', function () {
     }
   });
 
-  it('kafkajs: two consumers split 4 partitions, a third joins and they rebalance, one leaves and the others take its partitions', async () => {
+  it('kafkajs: two members split 4 partitions, a third joins and they rebalance, a SIGKILLed one\'s partitions move after its session timeout', async () => {
     await client.createTopic('cg-kafkajs', 4);
-    const kafka = new Kafka({ brokers: [running.bootstrap], logLevel: logLevel.NOTHING });
-    const assignments = new Map<string, number[]>();
-    const consumers = ['x', 'y', 'z'].map((name) => {
-      const consumer = kafka.consumer({ groupId: 'cg-kafkajs-group', sessionTimeout: 6000, heartbeatInterval: 200, rebalanceTimeout: 10_000, maxWaitTimeInMs: 200 });
-      consumer.on(consumer.events.GROUP_JOIN, (event) => assignments.set(name, [...(event.payload.memberAssignment['cg-kafkajs'] ?? [])].sort()));
-      return { name, consumer };
-    });
-    const held = (names: string[]) => names.map((n) => assignments.get(n) ?? []);
-    const until = async (condition: () => boolean, what: string) => {
-      const deadline = Date.now() + 15_000;
-      while (!condition()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify([...assignments])}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+    const config = { sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 200 };
+    const spawnMember = (name: string) => {
+      const m = GroupMemberProcess.kafkajs(name, running.bootstrap, 'cg-kafkajs-group', 'cg-kafkajs', config);
+      members.push(m);
+      return m;
     };
+    const x = spawnMember('x');
+    const y = spawnMember('y');
+    await waitFor([x, y], () => splitsAll([x.assignment, y.assignment], 4) && x.assignment.length === 2, 15_000, 'x and y to hold two partitions each');
+    const z = spawnMember('z');
+    await waitFor([x, y, z], () => splitsAll([x.assignment, y.assignment, z.assignment], 4) && z.assignment.length >= 1, 15_000, 'x, y and z to split the 4 partitions');
+    const killedPartitions = x.assignment;
+    x.kill();
+    const killedAt = Date.now();
+    await waitFor([y, z], () => splitsAll([y.assignment, z.assignment], 4), 15_000, 'y and z to take over x\'s partitions');
+    const movedAfter = Date.now() - killedAt;
+    assert.ok(movedAfter >= SESSION_TIMEOUT_MS - 300 && movedAfter < SESSION_TIMEOUT_MS + 3000, `moved after ${movedAfter} ms`);
+    await produceOnePerPartition(client, 'cg-kafkajs', 4, 'after');
+    const seen = () => new Set([...y.records, ...z.records].filter((r) => r[2].startsWith('after-')).map((r) => r[0]));
+    await waitFor([y, z], () => seen().size === 4, 10_000, 'y and z to read one new record of each partition');
+    for (const p of killedPartitions) assert.ok(seen().has(p));
+  });
+
+  it('@platformatic/kafka consumes by group, committing each message', async () => {
+    await client.createTopic('cg-plat', 4);
+    await produceOnePerPartition(client, 'cg-plat', 4, 'first');
+    await produceOnePerPartition(client, 'cg-plat', 4, 'second');
+    const done = await run(process.execPath, [PLATFORMATIC_GROUP, running.bootstrap, 'cg-plat', 'cg-plat-group', '8'], undefined, { cwd: path.resolve(__dirname, '../../..') });
+    assert.equal(done.code, 0, done.stderr);
+    const read = (JSON.parse(done.stdout) as [number, number, string][]).map(([p, o, v]) => `${p}@${o}:${v}`).sort();
+    assert.deepEqual(read, [0, 1, 2, 3].flatMap((p) => [`${p}@0:first-${p}`, `${p}@1:second-${p}`]).sort());
+    // Its commits are the group's offsets, as another client (kafkajs' admin) reads them.
+    const admin = new Kafka({ brokers: [running.bootstrap], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
     try {
-      for (const { consumer } of consumers.slice(0, 2)) {
-        await consumer.connect();
-        await consumer.subscribe({ topic: 'cg-kafkajs', fromBeginning: true });
-        await consumer.run({ eachMessage: async () => undefined });
-      }
-      await until(() => splitsAll(held(['x', 'y']), 4) && held(['x'])[0].length === 2, 'x and y to split 4 partitions');
-      const { consumer: z } = consumers[2];
-      await z.connect();
-      await z.subscribe({ topic: 'cg-kafkajs', fromBeginning: true });
-      await z.run({ eachMessage: async () => undefined });
-      await until(() => splitsAll(held(['x', 'y', 'z']), 4) && held(['z'])[0].length >= 1, 'x, y and z to split 4 partitions');
-      await consumers[0].consumer.disconnect(); // LeaveGroup
-      await until(() => splitsAll(held(['y', 'z']), 4), 'y and z to take x\'s partitions');
+      const [offsets] = await admin.fetchOffsets({ groupId: 'cg-plat-group', topics: ['cg-plat'] });
+      assert.deepEqual(offsets.partitions.map((p) => `${p.partition}:${p.offset}`).sort(), ['0:2', '1:2', '2:2', '3:2']);
     } finally {
-      for (const { consumer } of consumers) await consumer.disconnect();
+      await admin.disconnect();
     }
   });
+
 });

@@ -5,6 +5,7 @@ Prints one JSON line per event on stdout:
   {"assignment": [partitions...], "generation": n}   after every assign / revoke / lost
   {"record": [partition, offset, value]}                 per consumed record
   {"committed": [[partition, offset]...]}                after a synchronous commit (every record when "commit-each")
+  {"paused": n}                                          after "stop-after" records: it stops reading (and committing)
 Runs until killed, or until stdin closes (then it closes the consumer, leaving the group unless static).
 """
 import json
@@ -15,6 +16,7 @@ from confluent_kafka import Consumer, KafkaException
 
 bootstrap, group, topic, extra = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 commit_each = extra.pop("commit-each", False)
+stop_after = extra.pop("stop-after", None)
 config = {
     "bootstrap.servers": bootstrap,
     "group.id": group,
@@ -59,7 +61,11 @@ def watch_stdin():
 
 threading.Thread(target=watch_stdin, daemon=True).start()
 consumer.subscribe([topic], on_assign=on_assign, on_revoke=on_revoke, on_lost=on_revoke)
+read = 0
 while not stopping.is_set():
+    if stop_after is not None and read >= stop_after:
+        stopping.wait(0.1)
+        continue
     message = consumer.poll(0.1)
     if message is None:
         continue
@@ -67,11 +73,14 @@ while not stopping.is_set():
         emit({"error": str(message.error())})
         continue
     emit({"record": [message.partition(), message.offset(), message.value().decode()]})
+    read += 1
     if commit_each:
         try:
             done = consumer.commit(message=message, asynchronous=False)
             emit({"committed": [[p.partition, p.offset] for p in done]})
         except KafkaException as error:
             emit({"error": str(error)})
+    if stop_after is not None and read >= stop_after:
+        emit({"paused": read})
 consumer.close()
 emit({"closed": True})

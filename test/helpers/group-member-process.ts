@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 
 const PYTHON = '/usr/bin/python3'; // Debian's, which has python3-confluent-kafka
-const SCRIPT = path.resolve(__dirname, '../../../test/clients/group-consumer.py');
+const LIBRDKAFKA_SCRIPT = path.resolve(__dirname, '../../../test/clients/group-consumer.py');
+const KAFKAJS_SCRIPT = path.resolve(__dirname, 'kafkajs-group-member.js');
 
 export interface MemberEvent {
   assignment?: number[];
@@ -10,18 +11,30 @@ export interface MemberEvent {
   committed?: [number, number][];
   error?: string;
   closed?: boolean;
+  paused?: number;
 }
 
-/** A confluent_kafka (librdkafka) consumer in a child process (test/clients/group-consumer.py), read event by event. */
-export class PythonGroupMember {
+/**
+ * A group member in a child process, read event by event (one JSON line each): confluent_kafka (librdkafka) in
+ * test/clients/group-consumer.py, or kafkajs in test/helpers/kafkajs-group-member.ts.
+ */
+export class GroupMemberProcess {
   readonly events: MemberEvent[] = [];
   private readonly child: ChildProcess;
   private stderr = '';
   private readonly waiters = new Set<() => void>();
   readonly exited: Promise<void>;
 
-  constructor(readonly name: string, bootstrap: string, group: string, topic: string, config: Record<string, string | number | boolean>) {
-    this.child = spawn(PYTHON, [SCRIPT, bootstrap, group, topic, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  static librdkafka(name: string, bootstrap: string, group: string, topic: string, config: Record<string, string | number | boolean>): GroupMemberProcess {
+    return new GroupMemberProcess(name, PYTHON, [LIBRDKAFKA_SCRIPT, bootstrap, group, topic, JSON.stringify(config)]);
+  }
+
+  static kafkajs(name: string, bootstrap: string, group: string, topic: string, config: Record<string, number>): GroupMemberProcess {
+    return new GroupMemberProcess(name, process.execPath, [KAFKAJS_SCRIPT, bootstrap, group, topic, JSON.stringify(config)]);
+  }
+
+  private constructor(readonly name: string, command: string, args: string[]) {
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let partial = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
       partial += chunk.toString();
@@ -87,7 +100,7 @@ export class PythonGroupMember {
 }
 
 /** Waits until `condition` holds, re-checking on every event of `members` (and every 100 ms). */
-export function waitFor(members: PythonGroupMember[], condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export function waitFor(members: GroupMemberProcess[], condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const unsubscribe: (() => void)[] = [];
     const finish = (error?: Error) => {

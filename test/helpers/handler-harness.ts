@@ -24,7 +24,7 @@ export function brokerStateOver(
   store: PartitionStore,
   topicDefaults: Partial<TopicDefaults> = {},
   extras: { groups?: { store?: GroupStore; options?: GroupCoordinatorOptions }; transactions?: TransactionCoordinator } = {},
-): BrokerState {
+): BrokerState & { groupCoordinator: GroupCoordinator } {
   const groupStore = extras.groups?.store ?? new MemoryGroupStore();
   return {
     stores: { partitions: store, groups: groupStore, transactions: extras.transactions ?? NO_TRANSACTIONS },

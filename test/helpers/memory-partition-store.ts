@@ -238,8 +238,8 @@ export class MemoryPartitionStore implements PartitionStore {
     return stored.deleteRecordsBefore(offset === -1 ? stored.highWatermark : offset);
   }
 
-  describeTopicConfig(name: string): DescribedConfig[] {
-    return describeTopicConfig(this.topic(name).description.config, { config: this.defaults, configured: configuredFields(this.options.defaults) });
+  describeTopicConfig(name: string, overrides?: TopicConfigOverrides): DescribedConfig[] {
+    return describeTopicConfig(overrides ?? this.topic(name).description.config, { config: this.defaults, configured: configuredFields(this.options.defaults) });
   }
 
   describeBrokerConfig(): DescribedConfig[] {

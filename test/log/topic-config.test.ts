@@ -6,6 +6,7 @@ import { DEFAULT_LOG_CONFIG, TOPIC_CONFIG_KEYS, normalizeOverrides, resolveLogCo
 import { TOPIC_CONFIG_CATALOGUE } from '../../src/log/topic-config-catalogue';
 import { InvalidConfigError } from '../../src/log/errors';
 import { LogManager } from '../../src/log/log-manager';
+import { PartitionLog } from '../../src/log/partition-log';
 import { makeBatch } from '../helpers/batches';
 
 const refused = (overrides: Record<string, string>, pattern: RegExp) =>
@@ -88,6 +89,50 @@ describe('topic config catalogue (Kafka 3.9 names, types, ranges, defaults)', ()
       logs.alterTopicConfig('kept', { 'cleanup.policy': 'delete', 'retention.ms': '1000' });
       logs.enforceRetention();
       assert.equal(logs.partition('kept', 0).logStartOffset, 2, 'once delete is in the policy');
+      logs.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rolls segments by segment.ms less a random jitter below segment.jitter.ms, and by max.compaction.lag.ms when compacting', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-roll-'));
+    try {
+      const segmentsAfter = (name: string, overrides: Record<string, string>) => {
+        const log = PartitionLog.open(path.join(dir, name), resolveLogConfig({ 'segment.ms': '1000', ...overrides }), { random: () => 0.5 });
+        log.append(makeBatch('a', 1, { timestamp: 10_000 }));
+        log.append(makeBatch('b', 1, { timestamp: 10_600 }));
+        const count = log.segmentCount;
+        log.close();
+        return count;
+      };
+      assert.equal(segmentsAfter('plain-0', {}), 1, '600 ms < segment.ms');
+      assert.equal(segmentsAfter('jitter-0', { 'segment.jitter.ms': '1000' }), 2, 'jitter 500: rolls after 600 ms');
+      assert.equal(segmentsAfter('jitter-small-0', { 'segment.jitter.ms': '200' }), 1, 'jitter 100: not yet');
+      assert.equal(segmentsAfter('compact-0', { 'cleanup.policy': 'compact', 'max.compaction.lag.ms': '500' }), 2, 'compacted: max.compaction.lag.ms 500 rolls first');
+      assert.equal(segmentsAfter('delete-0', { 'max.compaction.lag.ms': '500' }), 1, 'not compacted: max.compaction.lag.ms does not roll');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a stored config the catalogue refuses (flush.ms=-1 from an older sluice, a hand edit) is set aside at start, never stops it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-oldcfg-'));
+    try {
+      const first = LogManager.open(dir);
+      first.createTopic('old', 1, { 'retention.ms': '1000' });
+      first.partition('old', 0).append(makeBatch('kept', 2));
+      first.close();
+      const file = path.join(dir, '__topics', 'old.json');
+      const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+      stored.config = { 'flush.ms': '-1', colour: 'red', 'retention.ms': '1000' };
+      fs.writeFileSync(file, JSON.stringify(stored));
+      const lines: string[] = [];
+      const logs = LogManager.open(dir, { log: (line) => lines.push(line) });
+      assert.deepEqual(logs.describeTopic('old').config, { 'retention.ms': '1000' });
+      assert.equal(logs.topicConfig('old').flushMs, 1000, 'the default');
+      assert.equal(logs.partition('old', 0).logEndOffset, 2, 'the data is there');
+      assert.equal(lines.filter((l) => /topic old: stored config .*(flush\.ms=-1|colour=red).*set aside/.test(l)).length, 2, lines.join('\n'));
       logs.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import {
   InvalidBatchError, InvalidConfigError, InvalidTopicError, OffsetOutOfRangeError, TopicExistsError, UnknownTopicError,
 } from '../../src/ports/store-errors';
 import { KafkaError, KafkaErrors } from '../../src/protocol/error-codes';
-import { BASE_OFFSET_POS, CRC_POS } from '../../src/protocol/record-batch';
+import { BASE_OFFSET_POS, CRC_POS, computeBatchCrc } from '../../src/protocol/record-batch';
 import { buildRecordBatch, decodeRecords } from '../../src/protocol/records';
 import { LogManager } from '../../src/log/log-manager';
 import { asProducerBatch, makeBatch, withCodec } from '../helpers/batches';
@@ -204,6 +204,53 @@ function partitionStoreContract(kind: string, open: () => Opened): void {
       assert.throws(() => store.alterTopicConfig('t', { 'max.message.bytes': 'lots' }), InvalidConfigError);
       assert.deepEqual(store.describeTopic('t').config, { 'max.message.bytes': '2000' });
       assert.throws(() => store.alterTopicConfig('nope', {}), UnknownTopicError);
+      store.alterTopicConfig('t', { 'retention.ms': '5' }, { validateOnly: true });
+      assert.deepEqual(store.describeTopic('t').config, { 'max.message.bytes': '2000' }, 'validateOnly changes nothing');
+    });
+
+    it('grows topics, moves log starts (DeleteRecords) and describes configs the same way', () => {
+      store.createTopic('t', 2, { 'cleanup.policy': 'compact, delete' });
+      store.createPartitions('t', 3);
+      assert.equal(store.describeTopic('t').partitions, 3);
+      store.partition('t', 2).append(makeBatch('new', 2));
+      assert.throws(() => store.createPartitions('t', 3), kafkaCode('INVALID_PARTITIONS'));
+      assert.throws(() => store.createPartitions('t', MAX_PARTITIONS + 1), kafkaCode('INVALID_PARTITIONS'));
+      store.createPartitions('t', 4, { validateOnly: true });
+      assert.equal(store.describeTopic('t').partitions, 3);
+      assert.throws(() => store.createPartitions('nope', 4), UnknownTopicError);
+      for (const label of ['a', 'b']) store.partition('t', 0).append(makeBatch(label, 4));
+      assert.equal(store.deleteRecords('t', 0, 5), 5);
+      assert.equal(store.partition('t', 0).logStartOffset, 5);
+      assert.throws(() => store.partition('t', 0).read(4, 100), OffsetOutOfRangeError);
+      assert.equal(decodeRecords(store.partition('t', 0).read(5, 1 << 20).records)[0].offset, 4, 'the batch holding the start is read whole');
+      assert.equal(store.deleteRecords('t', 0, 2), 5);
+      assert.throws(() => store.deleteRecords('t', 0, 9), OffsetOutOfRangeError);
+      assert.equal(store.deleteRecords('t', 0, -1), 8);
+      assert.throws(() => store.deleteRecords('t', 9, 0), UnknownTopicError);
+      const configs = new Map(store.describeTopicConfig('t').map((c) => [c.name, c]));
+      assert.deepEqual([configs.get('cleanup.policy')?.value, configs.get('cleanup.policy')?.source], ['compact,delete', 'DYNAMIC_TOPIC_CONFIG']);
+      assert.deepEqual(store.describeTopic('t').config, { 'cleanup.policy': 'compact,delete' }, 'kept as Kafka renders it');
+      assert.deepEqual([configs.get('retention.ms')?.value, configs.get('retention.ms')?.source], ['604800000', 'DEFAULT_CONFIG']);
+      assert.ok(store.describeBrokerConfig().some((c) => c.name === 'log.retention.ms'));
+      assert.throws(() => store.describeTopicConfig('nope'), UnknownTopicError);
+    });
+
+    it('stores the records\' max timestamp, not the batch\'s claim; LogAppendTime topics get the append time; acks=-1 past min.insync.replicas fails', () => {
+      store.createTopic('t', 1);
+      const claimsNothing = timedBatch('x', 4, 0);
+      claimsNothing.writeBigInt64BE(-1n, 35);
+      claimsNothing.writeUInt32BE(computeBatchCrc(claimsNothing, 0, claimsNothing.length), CRC_POS);
+      store.partition('t', 0).append(claimsNothing);
+      store.partition('t', 0).append(timedBatch('y', 2, 1));
+      assert.deepEqual(store.partition('t', 0).maxTimestampOffset(), { offset: 3, timestamp: T0 + 30 });
+      assert.deepEqual(store.partition('t', 0).offsetForTimestamp(T0 + 25), { offset: 3, timestamp: T0 + 30 });
+      store.createTopic('stamped', 1, { 'message.timestamp.type': 'LogAppendTime', 'min.insync.replicas': '2' });
+      const before = Date.now();
+      const result = store.partition('stamped', 0).append(timedBatch('z', 3, 0));
+      assert.ok(result.logAppendTimeMs >= before && result.logAppendTimeMs <= Date.now());
+      assert.deepEqual(decodeRecords(store.partition('stamped', 0).read(0, 1 << 20).records).map((r) => r.timestamp), [1, 2, 3].map(() => result.logAppendTimeMs));
+      assert.throws(() => store.partition('stamped', 0).append(makeBatch('all', 1), { acks: -1 }), kafkaCode('NOT_ENOUGH_REPLICAS'));
+      assert.equal(store.partition('stamped', 0).logEndOffset, 3);
     });
   });
 }

@@ -1,12 +1,13 @@
 import { offsetCommitRequestSchema, offsetCommitResponseSchema } from '../../protocol/generated';
 import { KafkaErrors, KafkaErrorName } from '../../protocol/error-codes';
-import type { CommittedOffset } from '../../ports/group-store';
+import type { OffsetCommitRequest } from '../../ports/group-coordinator';
 import type { BrokerState } from '../broker-state';
 import { defineHandler } from './handler';
 
-function partitionExists(broker: BrokerState, topic: string, partition: number): boolean {
+/** The partition count of each topic named (0 for a topic that does not exist), asked once per topic. */
+function partitionCounts(broker: BrokerState, topics: string[]): Map<string, number> {
   const store = broker.stores.partitions;
-  return store.hasTopic(topic) && partition >= 0 && partition < store.describeTopic(topic).partitions;
+  return new Map(topics.map((topic) => [topic, store.hasTopic(topic) ? store.describeTopic(topic).partitions : 0]));
 }
 
 export const offsetCommitHandler = defineHandler({
@@ -17,19 +18,19 @@ export const offsetCommitHandler = defineHandler({
   request: offsetCommitRequestSchema,
   response: offsetCommitResponseSchema,
   async handle(request, { broker, apiVersion }) {
-    const now = Date.now();
     // v2–v4 may set a retention time of their own; -1 means offsets.retention.minutes.
     const retentionMs = apiVersion >= 2 && apiVersion <= 4 ? request.retentionTimeMs ?? -1 : -1;
     const errors = new Map<string, KafkaErrorName>();
     const key = (topic: string, partition: number) => `${partition}:${topic}`;
-    const offsets: CommittedOffset[] = [];
+    const offsets: OffsetCommitRequest['offsets'] = [];
+    const counts = partitionCounts(broker, request.topics.map((t) => t.name));
     for (const topic of request.topics) {
       for (const p of topic.partitions) {
-        if (!partitionExists(broker, topic.name, p.partitionIndex)) {
+        if (p.partitionIndex < 0 || p.partitionIndex >= counts.get(topic.name)!) {
           errors.set(key(topic.name, p.partitionIndex), 'UNKNOWN_TOPIC_OR_PARTITION');
           continue;
         }
-        const commitTimestamp = apiVersion === 1 && p.commitTimestamp !== undefined && p.commitTimestamp !== -1 ? p.commitTimestamp : now;
+        const commitTimestamp = apiVersion === 1 && p.commitTimestamp !== undefined && p.commitTimestamp !== -1 ? p.commitTimestamp : null;
         offsets.push({
           topic: topic.name,
           partition: p.partitionIndex,
@@ -37,7 +38,6 @@ export const offsetCommitHandler = defineHandler({
           leaderEpoch: p.committedLeaderEpoch ?? -1,
           metadata: p.committedMetadata ?? '',
           commitTimestamp,
-          expireTimestamp: retentionMs === -1 ? null : now + retentionMs,
         });
       }
     }
@@ -49,6 +49,7 @@ export const offsetCommitHandler = defineHandler({
         groupInstanceId: request.groupInstanceId ?? null,
         generationId: request.generationIdOrMemberEpoch ?? -1,
         offsets,
+        retentionMs: retentionMs === -1 ? null : retentionMs,
       });
       for (const r of results) errors.set(key(r.topic, r.partition), r.error);
     }

@@ -1,7 +1,7 @@
 import { offsetFetchRequestSchema, offsetFetchResponseSchema, OffsetFetchResponse } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import type { TopicPartitionRef } from '../../ports/group-store';
-import type { FetchedOffset } from '../../groups/group-offsets';
+import type { FetchedOffset } from '../../ports/group-coordinator';
 import { defineHandler } from './handler';
 
 type TopicAnswer = NonNullable<OffsetFetchResponse['groups']>[number]['topics'][number];

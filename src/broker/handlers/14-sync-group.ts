@@ -9,7 +9,11 @@ export const syncGroupHandler = defineHandler({
   maxVersion: 5,
   request: syncGroupRequestSchema,
   response: syncGroupResponseSchema,
-  async handle(request, { broker }) {
+  async handle(request, { broker, apiVersion }) {
+    // From v5 the protocol type and name are mandatory (KIP-559).
+    if (apiVersion >= 5 && (request.protocolType == null || request.protocolName == null)) {
+      return { throttleTimeMs: 0, errorCode: KafkaErrors.INCONSISTENT_GROUP_PROTOCOL.code, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+    }
     const result = await broker.groupCoordinator.sync({
       groupId: request.groupId,
       generationId: request.generationId,

@@ -26,16 +26,17 @@ function create(broker: BrokerState, topic: CreatableTopic, validateOnly: boolea
 }
 
 /**
- * What v5+ answers about a created topic: its partitions and every config with its source, as DescribeConfigs
- * would (a validated-only topic: its overrides, as nothing was created); v7 adds its id (zero when only validated).
+ * What v5+ answers about a created topic: every topic config with its source, as Kafka lists them; v7 adds
+ * its id (zero when only validated, as nothing was created).
  */
 function created(broker: BrokerState, topic: TopicDescription, validateOnly: boolean): Partial<CreatableTopicResult> {
-  const configs = validateOnly
-    ? Object.entries(topic.config).map(([name, value]) => ({ name, value, readOnly: false, configSource: SOURCE_IDS.DYNAMIC_TOPIC_CONFIG, isSensitive: false }))
-    : broker.stores.partitions.describeTopicConfig(topic.name).map((c) => ({
-      name: c.name, value: c.sensitive ? null : c.value, readOnly: c.readOnly, configSource: SOURCE_IDS[c.source], isSensitive: c.sensitive,
-    }));
-  return { topicId: validateOnly ? ZERO_UUID : uuidBytes(topic.topicId), numPartitions: topic.partitions, replicationFactor: 1, configs };
+  const configs = broker.stores.partitions.describeTopicConfig(topic.name, validateOnly ? topic.config : undefined);
+  return {
+    topicId: validateOnly ? ZERO_UUID : uuidBytes(topic.topicId),
+    numPartitions: topic.partitions,
+    replicationFactor: 1,
+    configs: configs.map((c) => ({ name: c.name, value: c.sensitive ? null : c.value, readOnly: c.readOnly, configSource: SOURCE_IDS[c.source], isSensitive: c.sensitive })),
+  };
 }
 
 export const createTopicsHandler = defineHandler({

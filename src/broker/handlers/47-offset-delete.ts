@@ -15,9 +15,11 @@ export const offsetDeleteHandler = defineHandler({
     const key = (topic: string, partition: number) => `${partition}:${topic}`;
     const errors = new Map<string, KafkaErrorName>();
     const known: TopicPartitionRef[] = [];
+    const store = broker.stores.partitions;
     for (const topic of request.topics) {
+      const count = store.hasTopic(topic.name) ? store.describeTopic(topic.name).partitions : 0;
       for (const p of topic.partitions) {
-        if (broker.stores.partitions.hasTopic(topic.name)) known.push({ topic: topic.name, partition: p.partitionIndex });
+        if (p.partitionIndex >= 0 && p.partitionIndex < count) known.push({ topic: topic.name, partition: p.partitionIndex });
         else errors.set(key(topic.name, p.partitionIndex), 'UNKNOWN_TOPIC_OR_PARTITION');
       }
     }

@@ -106,7 +106,7 @@ describe('CreateTopics handler (API 19)', () => {
   });
 
   it('validateOnly (v1+) reports what a create would answer and creates nothing', async () => {
-    for (const version of [1, 4]) {
+    for (const version of [1, 4, 5]) {
       const results = await create(broker, version, [
         topic('would-work', { numPartitions: 3, configs: { 'retention.ms': '1000' } }),
         topic('taken'),
@@ -116,6 +116,7 @@ describe('CreateTopics handler (API 19)', () => {
       ], true);
       assert.deepEqual(results.map((r) => r.errorCode), [0, codeOf('TOPIC_ALREADY_EXISTS'), codeOf('INVALID_REPLICATION_FACTOR'), codeOf('INVALID_PARTITIONS'), codeOf('INVALID_CONFIG')], `v${version}`);
       assert.deepEqual(store.listTopics().map((t) => t.name), ['taken']);
+      if (version >= 5) assert.deepEqual(results[0].configs?.find((c) => c.name === 'retention.ms')?.value, '1000', 'v5+: the configs it would have');
     }
   });
 

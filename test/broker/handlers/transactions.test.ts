@@ -147,9 +147,11 @@ describe('transaction handlers (InitProducerId, AddPartitionsToTxn, AddOffsetsTo
         topics: [{ name: 'orders', partitions: [{ partitionIndex: 1, committedOffset: commit ? 42 : 41, committedLeaderEpoch: -1, committedMetadata: 'm' }] }],
       }, broker);
       assert.equal(response.topics[0].partitions[0].errorCode, 0);
-      assert.ok(coordinator.hasPendingOffset('g', 'orders', 1), 'pending until the transaction ends');
+      // Until EndTxn the offset is pending: OffsetFetch with requireStable (KIP-447) answers UNSTABLE_OFFSET_COMMIT.
+      assert.ok(coordinator.hasPendingOffset('g', 'orders', 1));
+      assert.ok(!coordinator.hasPendingOffset('g', 'orders', 0) && !coordinator.hasPendingOffset('other', 'orders', 1));
       assert.equal(await endTxn('tx', producerId!, producerEpoch, commit), 0);
-      assert.ok(!coordinator.hasPendingOffset('g', 'orders', 1));
+      assert.ok(!coordinator.hasPendingOffset('g', 'orders', 1), 'nothing pending once the transaction ended');
     }
     assert.deepEqual(committedOffsets, [{ groupId: 'g', offsets: [{ topic: 'orders', partition: 1, offset: 42, leaderEpoch: -1, metadata: 'm' }] }]);
   });
