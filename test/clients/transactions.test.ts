@@ -20,7 +20,7 @@ async function consume(bootstrap: string, topic: string, partitions: number, iso
 }
 
 describe('transactions with real clients (confluent_kafka / librdkafka, kafkajs)', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   const tmp = useTempDir();
 
   describe('committed and aborted transactions', () => {
