@@ -30,6 +30,8 @@ export interface BrokerOptions extends ConnectionOptions {
   /** Segment files that may hold a descriptor at once (default: half the open-file limit). */
   maxOpenFiles?: number;
   logDefaults?: Partial<LogConfig>;
+  /** Kafka: log.cleaner.backoff.ms, the pause between the log cleaner's passes (default 15000). */
+  logCleanerBackoffMs?: number;
   /** The group coordinator's settings (group.initial.rebalance.delay.ms and the rest, camelCase). */
   groups?: Partial<GroupCoordinatorConfig>;
   /** Kafka's transaction.max.timeout.ms (default 900000): a longer transaction.timeout.ms is refused. */
@@ -75,6 +77,7 @@ export class Broker {
       maxPartitionsPerTopic: options.maxPartitionsPerTopic,
       maxPartitions: limits.maxPartitions,
       maxOpenFiles: limits.maxOpenFiles,
+      cleanerBackoffMs: options.logCleanerBackoffMs,
       log,
     });
     const appends = new AppendNotifier();

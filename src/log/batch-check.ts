@@ -29,9 +29,11 @@ export interface BatchFault {
 
 /**
  * Checks the batch starting at `pos`, which must end by `end`: length, magic,
- * CRC-32C, and that lastOffsetDelta + 1 equals the record count.
+ * CRC-32C, and that lastOffsetDelta + 1 equals the record count. A `stored`
+ * batch may hold fewer records than its offset span (none at all, even): the
+ * log cleaner removes records but keeps a batch's offsets, as Kafka does.
  */
-export function checkBatch(buffer: Buffer, pos: number, end: number, maxBatchBytes: number): BatchSummary | BatchFault {
+export function checkBatch(buffer: Buffer, pos: number, end: number, maxBatchBytes: number, stored = false): BatchSummary | BatchFault {
   const fault = (problem: BatchProblem, detail: string): BatchFault => ({ problem, position: pos, detail });
   if (end - pos < LOG_OVERHEAD) return fault('truncated', `only ${end - pos} bytes where a batch header needs ${BATCH_HEADER_SIZE}`);
   const batchLength = buffer.readInt32BE(pos + BATCH_LENGTH_POS);
@@ -48,7 +50,7 @@ export function checkBatch(buffer: Buffer, pos: number, end: number, maxBatchByt
   }
   const lastOffsetDelta = buffer.readInt32BE(pos + LAST_OFFSET_DELTA_POS);
   const recordsCount = buffer.readInt32BE(pos + RECORDS_COUNT_POS);
-  if (recordsCount < 1 || lastOffsetDelta + 1 !== recordsCount) {
+  if (stored ? recordsCount < 0 || lastOffsetDelta < 0 || recordsCount > lastOffsetDelta + 1 : recordsCount < 1 || lastOffsetDelta + 1 !== recordsCount) {
     return fault('corrupt', `lastOffsetDelta ${lastOffsetDelta} + 1 does not equal records count ${recordsCount}`);
   }
   const maxTimestamp = Number(buffer.readBigInt64BE(pos + MAX_TIMESTAMP_POS));

@@ -181,6 +181,11 @@ export function normalizeOverrides(overrides: TopicConfigOverrides): TopicConfig
   return normalized;
 }
 
+/** Whether the log cleaner compacts a topic with `config` (cleanup.policy includes compact). */
+export function isCompacted(config: Readonly<LogConfig>): boolean {
+  return config.cleanupPolicy.includes('compact');
+}
+
 /** Whether retention (the delete policy) applies to a topic with `config`. */
 export function deletesOldSegments(config: Readonly<LogConfig>): boolean {
   return config.cleanupPolicy.includes('delete');

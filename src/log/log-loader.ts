@@ -4,6 +4,7 @@ import { LogConfig } from './log-config';
 import { LogSegment, RecoveryResult } from './segment';
 import { LOG_SUFFIX, parseSegmentFileName } from './file-names';
 import { LogStorageError } from './errors';
+import { finishInterruptedSwaps } from './cleaner/segment-swap';
 import type { OpenFileCache } from './open-file-cache';
 
 export interface RecoveryReport {
@@ -22,15 +23,18 @@ export function onRecovery(listener: RecoveryListener): void {
 
 /**
  * Opens a partition directory's segments in offset order, the way Kafka's
- * LogLoader does: index files without a .log are removed; after a clean stop
+ * LogLoader does: a log cleaner's swap interrupted by a crash is finished
+ * (or its unfinished output discarded) first; index files without a .log are removed; after a clean stop
  * only the indexes are checked (and rebuilt if they disagree with the log);
  * otherwise every segment from the one holding the recovery point is
  * validated batch by batch, cut at the first bad byte, and the segments after
- * a cut are dropped because their offsets could no longer follow on. Segments
+ * a cut are dropped because their offsets could no longer follow on. Offsets
+ * may skip only in a log the cleaner may have rewritten (`allowOffsetGaps`). Segments
  * whose offsets do not follow on for any other reason stop the open: an
  * operator decides, nothing is deleted.
  */
-export function loadSegments(dir: string, config: LogConfig, cleanShutdown: boolean, recoveryPoint: number, openFiles: OpenFileCache): LogSegment[] {
+export function loadSegments(dir: string, config: LogConfig, cleanShutdown: boolean, recoveryPoint: number, openFiles: OpenFileCache, allowOffsetGaps = false): LogSegment[] {
+  finishInterruptedSwaps(dir);
   const files = fs.readdirSync(dir);
   const bases = new Set<number>();
   for (const file of files) {
@@ -46,7 +50,7 @@ export function loadSegments(dir: string, config: LogConfig, cleanShutdown: bool
 
   const segments: LogSegment[] = [];
   try {
-    openInOrder(dir, config, sorted, cleanShutdown ? sorted.length : firstSegmentToRecover(sorted, recoveryPoint), openFiles, segments);
+    openInOrder(dir, config, sorted, cleanShutdown ? sorted.length : firstSegmentToRecover(sorted, recoveryPoint), openFiles, segments, allowOffsetGaps);
   } catch (error) {
     for (const s of segments) s.close();
     throw error;
@@ -54,19 +58,20 @@ export function loadSegments(dir: string, config: LogConfig, cleanShutdown: bool
   return segments;
 }
 
-function openInOrder(dir: string, config: LogConfig, sorted: number[], firstToRecover: number, openFiles: OpenFileCache, segments: LogSegment[]): void {
+function openInOrder(dir: string, config: LogConfig, sorted: number[], firstToRecover: number, openFiles: OpenFileCache, segments: LogSegment[], allowOffsetGaps: boolean): void {
   for (let i = 0; i < sorted.length; i++) {
     const segment = LogSegment.open(dir, sorted[i], config, openFiles);
     const previous = segments[segments.length - 1];
     segments.push(segment);
-    if (previous && previous.nextOffset !== segment.baseOffset) {
+    // A gap is damage, except where the log cleaner may have emptied the end of the previous segment.
+    if (previous && (allowOffsetGaps ? previous.nextOffset > segment.baseOffset : previous.nextOffset !== segment.baseOffset)) {
       throw new LogStorageError(segment.logPath, `starts at offset ${segment.baseOffset} but the previous segment ends at ${previous.nextOffset}`);
     }
     if (i < firstToRecover) {
       if (!segment.indexesAreConsistent()) segment.recover(false, config.maxMessageBytes);
       continue;
     }
-    const result = segment.recover(true, config.maxMessageBytes);
+    const result = segment.recover(true, config.maxMessageBytes, allowOffsetGaps);
     segment.flush();
     if (result.truncatedBytes > 0) {
       recoveryListener(dir, { segment: segment.baseOffset, result });

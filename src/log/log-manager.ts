@@ -15,6 +15,7 @@ import { lockDataDir } from './data-dir-lock';
 import { LogStorageError, TopicExistsError, UnknownTopicError } from './errors';
 import { OpenFileCache } from './open-file-cache';
 import { BackgroundTasks } from './background-tasks';
+import { CleanerOptions, CleanerTarget, DEFAULT_CLEANER_BACKOFF_MS, LogCleaner, PartitionCleaning } from './cleaner/log-cleaner';
 import { KafkaError } from '../protocol/error-codes';
 import type { CreateTopicOptions, DescribedConfig, PartitionStore } from '../ports/partition-store';
 
@@ -37,6 +38,12 @@ export interface LogManagerOptions {
   maxPartitions?: number;
   /** How many segment files may hold a descriptor at once, across all partitions. */
   maxOpenFiles?: number;
+  /** Kafka: log.cleaner.backoff.ms, the pause between the log cleaner's passes. */
+  cleanerBackoffMs?: number;
+  /** Distinct keys one cleaning may map (Kafka bounds this with log.cleaner.dedupe.buffer.size). */
+  cleanerMaxMapKeys?: number;
+  /** Observes each durable step of the cleaner's segment replacement (the crash test kills the process there). */
+  onCleanerPhase?: CleanerOptions['onPhase'];
   /** Where problems that do not stop the log (a partition skipped at start, a failing timer) are reported. */
   log?: (line: string) => void;
 }
@@ -62,6 +69,7 @@ export class LogManager implements PartitionStore {
   private readonly now: () => number;
   private readonly background: BackgroundTasks;
   private readonly unlock: () => void;
+  private readonly cleaner: LogCleaner;
   /** True when the previous stop left the clean-shutdown marker. */
   readonly openedClean: boolean;
 
@@ -74,6 +82,12 @@ export class LogManager implements PartitionStore {
     this.background = new BackgroundTasks(this.report);
     this.files = new OpenFileCache(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
     this.store = new TopicStore(dataDir);
+    this.cleaner = new LogCleaner(dataDir, {
+      now: this.now,
+      report: (line) => this.background.reportFailure('log cleaner', line),
+      maxMapKeys: options.cleanerMaxMapKeys,
+      onPhase: options.onCleanerPhase,
+    });
     const marker = path.join(dataDir, CLEAN_SHUTDOWN_FILE);
     this.openedClean = fs.existsSync(marker);
     if (this.openedClean) {
@@ -119,6 +133,7 @@ export class LogManager implements PartitionStore {
           topic.logs.push(PartitionLog.open(path.join(this.dataDir, dirName), config, {
             cleanShutdown: this.openedClean,
             recoveryPoint: recoveryPoints.get(dirName) ?? 0,
+            mayHaveBeenCleaned: this.cleaner.hasCleaned(dirName),
             logStartOffset: logStarts.get(dirName),
             now: this.now,
             files: this.files,
@@ -206,6 +221,7 @@ export class LogManager implements PartitionStore {
     });
     this.store.remove(name);
     this.topics.delete(name);
+    this.cleaner.forget(name, topic.metadata.partitions);
     this.namesById.delete(topic.metadata.topicId);
     // A topic created again under this name must not inherit the deleted one's start offsets.
     this.checkpointLogStarts();
@@ -342,6 +358,19 @@ export class LogManager implements PartitionStore {
     return deleted;
   }
 
+  /**
+   * Runs the log cleaner now over every partition whose cleanup.policy includes
+   * compact. With `force` (the default here) each one with a dirty section is
+   * cleaned whatever min.cleanable.dirty.ratio says; the timer's passes respect it.
+   */
+  cleanNow(force = true): Promise<PartitionCleaning[]> {
+    return this.cleaner.run(() => this.cleanerTargets(), force);
+  }
+
+  private cleanerTargets(): CleanerTarget[] {
+    return [...this.allLogs()];
+  }
+
   checkpointRecoveryPoints(): void {
     const offsets = [...this.allLogs()].map(({ topic, partition, log }) => ({ topic, partition, offset: log.recoveryPoint }));
     writeOffsetCheckpoint(path.join(this.dataDir, RECOVERY_CHECKPOINT_FILE), offsets);
@@ -352,11 +381,15 @@ export class LogManager implements PartitionStore {
     this.background.every(this.options.flushCheckIntervalMs ?? 100, 'flush', () => this.flushDue());
     this.background.every(this.options.retentionCheckIntervalMs ?? 300_000, 'retention', () => this.enforceRetention());
     this.background.every(this.options.recoveryPointCheckpointIntervalMs ?? 60_000, 'recovery-point checkpoint', () => this.checkpointRecoveryPoints());
+    this.background.every(this.options.cleanerBackoffMs ?? DEFAULT_CLEANER_BACKOFF_MS, 'log cleaner', () => {
+      if (!this.cleaner.busy) this.cleanNow(false).catch((error: Error) => this.background.reportFailure('log cleaner', `log cleaner failed: ${error.message}`));
+    });
   }
 
   /** Flushes everything, records recovery points and leaves the marker that lets the next open skip recovery. */
   close(): void {
     this.background.stop();
+    this.cleaner.stop();
     for (const { log } of this.allLogs()) log.close();
     this.checkpointRecoveryPoints();
     fs.writeFileSync(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');

@@ -1,16 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LogConfig, deletesOldSegments, maxSegmentMs, segmentJitter, timestampBounds } from './log-config';
+import { LogConfig, deletesOldSegments, isCompacted, maxSegmentMs, segmentJitter, timestampBounds } from './log-config';
 import { LogSegment, TimestampAndOffset } from './segment';
 import { LogStorageError, NotEnoughReplicasError, OffsetOutOfRangeError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
+import { applyTopicRecordPolicy } from './append-rewrite';
+import { syncDirectory } from './atomic-file';
 import type { AbortedTransaction, ActiveProducer, AppendOptions, AppendResult, ReadResult, StoredPartition, TxnMarkerRequest } from '../ports/partition-store';
 import { AppendOrigin, ProducerStateManager, producerBatchAt } from './producer-state';
 import { loadProducerState } from './producer-state-loader';
 import { writeSnapshot } from './producer-snapshot';
 import { buildControlBatch } from '../protocol/control-batch';
 import { MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
+import type { CleanableLog } from './cleaner/cleaner';
 
 export type { AppendResult, ReadResult } from '../ports/partition-store';
 
@@ -22,6 +25,8 @@ export interface OpenOptions {
   now?: () => number;
   /** Where the segments' file descriptors come from; a data directory shares one cache across partitions. */
   files?: OpenFileCache;
+  /** The log cleaner may have rewritten this log: offsets may skip between batches (see log-loader). */
+  mayHaveBeenCleaned?: boolean;
   /** A log start offset moved up by DeleteRecords before the last stop (Kafka's log-start-offset-checkpoint). */
   logStartOffset?: number;
   /** Draws each segment's roll jitter (segment.jitter.ms); Math.random unless a test fixes it. */
@@ -31,7 +36,7 @@ export interface OpenOptions {
 const MAX_RELATIVE_OFFSET = 0x7fffffff;
 
 /** One topic-partition: an ordered run of segments with a single active (last) one. */
-export class PartitionLog implements StoredPartition {
+export class PartitionLog implements StoredPartition, CleanableLog {
   private unflushedRecords = 0;
   private lastFlushTime: number;
   private flushedOffset: number;
@@ -60,7 +65,8 @@ export class PartitionLog implements StoredPartition {
   static open(dir: string, config: LogConfig, options: OpenOptions = {}): PartitionLog {
     fs.mkdirSync(dir, { recursive: true });
     const files = options.files ?? new OpenFileCache(MIN_OPEN_FILES);
-    const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files);
+    const allowOffsetGaps = (options.mayHaveBeenCleaned ?? false) || isCompacted(config);
+    const segments = loadSegments(dir, config, options.cleanShutdown ?? false, options.recoveryPoint ?? 0, files, allowOffsetGaps);
     const log = new PartitionLog(dir, config, segments, options.now ?? Date.now, files);
     log.startOffset = Math.min(options.logStartOffset ?? 0, log.logEndOffset);
     log.random = options.random ?? Math.random;
@@ -123,6 +129,52 @@ export class PartitionLog implements StoredPartition {
     return this.segments[this.segments.length - 1];
   }
 
+  get currentConfig(): Readonly<LogConfig> {
+    return this.config;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  allSegments(): readonly LogSegment[] {
+    return this.segments;
+  }
+
+  /**
+   * For the log cleaner: `install` puts the cleaned file in place of the first of the consecutive closed
+   * segments `olds` (all or nothing), which is opened afresh with rebuilt indexes; then the rest leave the
+   * log and `removeRest` deletes their files.
+   */
+  replaceSegments(olds: readonly LogSegment[], install: () => void, removeRest: () => void): void {
+    const index = this.segments.indexOf(olds[0]);
+    const consecutive = index >= 0 && olds.every((s, i) => this.segments[index + i] === s);
+    if (!consecutive || index + olds.length > this.segments.length - 1) throw new LogStorageError(olds[0].logPath, 'is not a run of closed segments of this log');
+    for (const old of olds) old.close();
+    try {
+      install();
+    } catch (error) {
+      // Nothing was replaced: the old files are whole and stay in use.
+      const reopened = olds.map((old) => LogSegment.open(this.dir, old.baseOffset, this.config, this.files));
+      for (const segment of reopened) segment.recover(false, this.config.maxMessageBytes);
+      this.segments.splice(index, olds.length, ...reopened);
+      throw error;
+    }
+    const fresh = LogSegment.open(this.dir, olds[0].baseOffset, this.config, this.files);
+    fresh.recover(false, this.config.maxMessageBytes);
+    fresh.flush();
+    this.segments.splice(index, olds.length, fresh);
+    removeRest();
+  }
+
+  removeSegment(segment: LogSegment): void {
+    const index = this.segments.indexOf(segment);
+    if (index < 0 || index === this.segments.length - 1) throw new LogStorageError(segment.logPath, 'is not a closed segment after the first');
+    this.segments.splice(index, 1);
+    segment.deleteFiles();
+    syncDirectory(this.dir);
+  }
+
   updateConfig(config: LogConfig): void {
     this.config = config;
   }
@@ -144,11 +196,14 @@ export class PartitionLog implements StoredPartition {
     }
     const now = this.now();
     const logAppendTime = this.config.messageTimestampType === 'LogAppendTime';
-    const validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes, {
-      type: this.config.messageTimestampType,
-      now,
-      ...timestampBounds(this.config),
-    });
+    const timestamps = { type: this.config.messageTimestampType, now, ...timestampBounds(this.config) };
+    let validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes, timestamps);
+    const rewritten = applyTopicRecordPolicy(data, validated, this.config, this.dir);
+    if (rewritten !== data) {
+      // Recompressed: sizes changed, so the limits are checked again on what will be stored (as Kafka does).
+      data = rewritten;
+      validated = validateAppend(data, this.config.maxMessageBytes, this.config.segmentBytes, timestamps);
+    }
     const baseOffset = this.logEndOffset;
     const producerState = this.producers.prepare(validated.batches.map((b) => producerBatchAt(data, b.position, baseOffset + b.baseOffset)), origin);
     if (producerState.kind === 'duplicate') {
@@ -312,7 +367,7 @@ export class PartitionLog implements StoredPartition {
     this.flushedOffset = this.logEndOffset;
   }
 
-  /** Deletes whole oldest segments past retention.ms or retention.bytes; returns how many went. */
+  /** Deletes whole oldest segments past retention.ms or retention.bytes (cleanup.policy with delete only); returns how many went. */
   enforceRetention(now = this.now()): number {
     let deleted = 0;
     if (!deletesOldSegments(this.config)) return 0;

@@ -51,7 +51,7 @@ function inspectSegment(dir: string, baseOffset: number): InspectedSegment {
     const size = LOG_OVERHEAD + data.readInt32BE(position + 8);
     if (size < BATCH_HEADER_SIZE || position + size > data.length) break;
     const header = readBatchHeader(data, position);
-    const check = checkBatch(data, position, position + size, Number.MAX_SAFE_INTEGER);
+    const check = checkBatch(data, position, position + size, Number.MAX_SAFE_INTEGER, true);
     batches.push({
       ...header,
       position,

@@ -101,6 +101,13 @@ export class LogSegment {
     };
   }
 
+  /** `length` bytes of the log file from `position` (fewer at its end). */
+  readBytes(position: number, length: number): Buffer {
+    const buffer = Buffer.allocUnsafe(length);
+    const got = this.file.withFd((fd) => fs.readSync(fd, buffer, 0, length, position));
+    return buffer.subarray(0, got);
+  }
+
   /** Complete batches from `position` on; stops at a torn or implausible length (recovery judges those). */
   *batchesFrom(position: number): Generator<BatchLocation> {
     for (let loc = this.locate(position); loc; loc = this.locate(loc.position + loc.size)) {
@@ -241,10 +248,10 @@ export class LogSegment {
 
   /**
    * Re-reads every batch, rebuilding both indexes. With `validate`, checks each
-   * batch (length, magic, CRC, offset continuity, leader epoch) and truncates the
+   * batch (length, magic, CRC, offset continuity (or, with `allowOffsetGaps`, growth), leader epoch) and truncates the
    * file at the first bad one.
    */
-  recover(validate: boolean, maxBatchBytes: number): RecoveryResult {
+  recover(validate: boolean, maxBatchBytes: number, allowOffsetGaps = false): RecoveryResult {
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.indexLagsLog = false;
@@ -256,7 +263,7 @@ export class LogSegment {
     let batches = 0;
     let reason: string | undefined;
     while (position < this.size) {
-      const fault = validate ? this.validateAt(position, maxBatchBytes) : undefined;
+      const fault = validate ? this.validateAt(position, maxBatchBytes, allowOffsetGaps) : undefined;
       const loc = fault === undefined ? this.locate(position) : undefined;
       if (!loc || loc.size < BATCH_HEADER_SIZE || loc.position + loc.size > this.size) {
         reason = fault ?? `incomplete batch at byte ${position}`;
@@ -271,7 +278,7 @@ export class LogSegment {
     return { batches, truncatedBytes, reason };
   }
 
-  private validateAt(position: number, maxBatchBytes: number): string | undefined {
+  private validateAt(position: number, maxBatchBytes: number, allowOffsetGaps: boolean): string | undefined {
     const remaining = this.size - position;
     if (remaining < BATCH_HEADER_SIZE) return `${remaining} trailing bytes at byte ${position}`;
     this.file.withFd((fd) => fs.readSync(fd, this.header, 0, BATCH_HEADER_SIZE, position));
@@ -279,10 +286,13 @@ export class LogSegment {
     if (size < BATCH_HEADER_SIZE || size > Math.min(remaining, maxBatchBytes)) return `bad batch length ${size} at byte ${position}`;
     const batch = Buffer.allocUnsafe(size);
     this.file.withFd((fd) => fs.readSync(fd, batch, 0, size, position));
-    const check = checkBatch(batch, 0, size, maxBatchBytes);
+    const check = checkBatch(batch, 0, size, maxBatchBytes, true);
     if (isFault(check)) return `${check.detail} at byte ${position}`;
     const baseOffset = Number(batch.readBigInt64BE(BASE_OFFSET_POS));
-    if (baseOffset !== this.nextOffset) return `base offset ${baseOffset} where ${this.nextOffset} was expected, at byte ${position}`;
+    // The base offset is outside the CRC: continuity is its check. Only a log the cleaner may have
+    // rewritten has gaps (where it dropped whole batches), and there offsets must still grow within the segment's range.
+    const expected = allowOffsetGaps ? baseOffset >= this.nextOffset && baseOffset - this.baseOffset <= 0x7fffffff : baseOffset === this.nextOffset;
+    if (!expected) return `base offset ${baseOffset} where ${allowOffsetGaps ? 'at least ' : ''}${this.nextOffset} was expected, at byte ${position}`;
     if (batch.readInt32BE(PARTITION_LEADER_EPOCH_POS) !== 0) return `unexpected partition leader epoch at byte ${position}`;
     return undefined;
   }

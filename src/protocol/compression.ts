@@ -55,19 +55,30 @@ export function decompressRecords(compression: number, data: Buffer): Buffer {
   }
 }
 
-/** The records section of a batch, compressed as a Kafka client would (snappy: xerial framing, as the Java client). */
-export function compressRecords(compression: number, data: Buffer): Buffer {
+const zstdEncoders = new Map<number, ZstdEncoder>([[ZSTD_LEVEL, zstdEncoder]]);
+
+function zstdEncoderAt(level: number): ZstdEncoder {
+  let encoder = zstdEncoders.get(level);
+  if (!encoder) zstdEncoders.set(level, (encoder = new ZstdEncoder(level)));
+  return encoder;
+}
+
+/**
+ * The records section of a batch, compressed as a Kafka client would (snappy: xerial framing, as the Java client).
+ * `level` is the codec's compression.*.level (gzip -1 and zstd 3 by default); lz4-napi has one level only.
+ */
+export function compressRecords(compression: number, data: Buffer, level?: number): Buffer {
   switch (compression) {
     case Compression.None:
       return data;
     case Compression.Gzip:
-      return gzipSync(data);
+      return level === undefined || level === -1 ? gzipSync(data) : gzipSync(data, { level });
     case Compression.Snappy:
       return xerialSnappy(data);
     case Compression.Lz4:
       return compressFrameSync(data);
     case Compression.Zstd:
-      return zstdEncoder.encodeSync(data);
+      return (level === undefined ? zstdEncoder : zstdEncoderAt(level)).encodeSync(data);
     default:
       throw new UnsupportedCompressionError(compression);
   }
