@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LogManager } from '../log/log-manager';
-import { LocalTransactionCoordinator } from '../txn/transaction-coordinator';
 import { storageLimits } from './storage-limits';
 import type { LogConfig } from '../log/log-config';
 import { AppendNotifier } from './append-notifier';
@@ -14,8 +13,8 @@ import { ConnectionOptions, connectionSettings } from './connection-settings';
 import { FileGroupStore } from '../group-store/file-group-store';
 import { GroupCoordinator } from '../groups/group-coordinator';
 import type { GroupCoordinatorConfig } from '../groups/group-config';
-import type { GroupStore } from '../ports/group-store';
-import type { TransactionalOffsetSink } from '../ports/transaction-coordinator';
+import { LocalTransactionCoordinator } from '../txn/transaction-coordinator';
+import { groupStoreOffsetSink } from '../txn/group-offset-sink';
 
 export interface BrokerOptions extends ConnectionOptions {
   dataDir: string;
@@ -54,17 +53,6 @@ function clusterIdFor(dataDir: string, nodeId: number): string {
   return clusterId;
 }
 
-/** A committed transaction's TxnOffsetCommit offsets become the group's committed offsets (as Kafka's markers do). */
-function transactionalOffsetsInto(groups: GroupStore, log: (line: string) => void): TransactionalOffsetSink {
-  return {
-    commitOffsets(groupId, offsets) {
-      const commitTimestamp = Date.now();
-      const committed = offsets.map((o) => ({ ...o, metadata: o.metadata ?? '', commitTimestamp, expireTimestamp: null }));
-      groups.commitOffsets(groupId, committed).catch((error: Error) => log(`offsets of group ${groupId} from a transaction not stored: ${error.message}`));
-    },
-  };
-}
-
 /** The log engine behind a Kafka-protocol TCP listener. */
 export class Broker {
   private constructor(
@@ -92,12 +80,23 @@ export class Broker {
       cleanerBackoffMs: options.logCleanerBackoffMs,
       log,
     });
+    const appends = new AppendNotifier();
     let groupStore: FileGroupStore;
     let groupCoordinator: GroupCoordinator;
+    let transactions: LocalTransactionCoordinator;
     try {
       groupStore = FileGroupStore.open(options.dataDir, { log });
       try {
         groupCoordinator = new GroupCoordinator(groupStore, { ...options.groups, log, topicExists: (topic) => logs.hasTopic(topic) });
+        transactions = LocalTransactionCoordinator.open({
+          dataDir: options.dataDir,
+          partitions: logs,
+          offsets: groupStoreOffsetSink(groupStore),
+          maxTimeoutMs: options.transactionMaxTimeoutMs,
+          abortCheckIntervalMs: options.transactionAbortCheckIntervalMs,
+          log,
+          onMarkerWritten: (topic, partition) => appends.appended(topic, partition),
+        });
       } catch (error) {
         groupStore.close();
         throw error;
@@ -106,26 +105,6 @@ export class Broker {
       logs.close();
       throw error;
     }
-    const appends = new AppendNotifier();
-    let transactions: LocalTransactionCoordinator;
-    try {
-      transactions = LocalTransactionCoordinator.open({
-        dataDir: options.dataDir,
-        partitions: logs,
-        maxTimeoutMs: options.transactionMaxTimeoutMs,
-        abortCheckIntervalMs: options.transactionAbortCheckIntervalMs,
-        log,
-        onMarkerWritten: (topic, partition) => appends.appended(topic, partition),
-        offsets: transactionalOffsetsInto(groupStore, log),
-      });
-    } catch (error) {
-      groupCoordinator.stop();
-      groupStore.close();
-      logs.close();
-      throw error;
-    }
-    // KIP-447: offsets a transaction still holds are unstable for OffsetFetch with requireStable.
-    groupCoordinator.setPendingTransactionalOffsets((groupId, topic, partition) => transactions.hasPendingOffset(groupId, topic, partition));
     const state: BrokerState = {
       stores: { partitions: logs, groups: groupStore, transactions },
       groupCoordinator,
@@ -144,16 +123,17 @@ export class Broker {
     try {
       address = await server.listen();
     } catch (error) {
-      transactions.close();
       groupCoordinator.stop();
+      transactions.close();
       groupStore.close();
       logs.close();
       throw error;
     }
     state.identity.advertisedPort = address.port;
     logs.startBackgroundTasks();
-    transactions.startTimers();
+    groupCoordinator.setPendingTransactionalOffsets((group, topic, partition) => transactions.hasPendingOffset(group, topic, partition));
     groupCoordinator.start();
+    transactions.startTimers();
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
     log(`limits: max.partitions=${limits.maxPartitions} (${logs.partitionCount} in use), segment files open at once ≤ ${limits.maxOpenFiles}, open-file limit ${limits.openFileLimit ?? 'unknown'}`);
     log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);

@@ -104,6 +104,10 @@ export class PartitionLog implements StoredPartition, CleanableLog {
     return this.producers.abortedTransactions(fromOffset, upperBoundOffset);
   }
 
+  hasOpenTransaction(producerId: number): boolean {
+    return this.producers.hasOpenTransaction(producerId);
+  }
+
   activeProducers(): ActiveProducer[] {
     return this.producers.activeProducers();
   }
@@ -239,6 +243,7 @@ export class PartitionLog implements StoredPartition, CleanableLog {
     const previous = this.activeSegment;
     if (previous.size === 0) return;
     previous.flush();
+    this.producers.removeExpiredProducers(this.now());
     this.rollJitterMs = segmentJitter(this.config, this.random);
     writeSnapshot(this.dir, previous.nextOffset, this.producers.toSnapshot());
     this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config, this.files));
@@ -381,13 +386,13 @@ export class PartitionLog implements StoredPartition, CleanableLog {
         deleted++;
       }
     }
-    if (deleted > 0) this.producers.truncateHead(this.logStartOffset);
     return deleted;
   }
 
   private deleteOldestSegment(): void {
     const oldest = this.segments.shift();
     oldest?.deleteFiles();
+    this.producers.truncateHead(this.logStartOffset);
   }
 
   /** Segment base offsets and sizes, oldest first. */
@@ -397,6 +402,7 @@ export class PartitionLog implements StoredPartition, CleanableLog {
 
   close(): void {
     this.flush();
+    this.producers.removeExpiredProducers(this.now());
     writeSnapshot(this.dir, this.logEndOffset, this.producers.toSnapshot());
     this.closed = true;
     for (const segment of this.segments) segment.close();

@@ -1,12 +1,14 @@
 import { KafkaError } from '../protocol/error-codes';
-import {
-  ATTRIBUTES_POS, BASE_SEQUENCE_POS, LAST_OFFSET_DELTA_POS, MAX_TIMESTAMP_POS, PRODUCER_EPOCH_POS, PRODUCER_ID_POS, isControlBatch,
-} from '../protocol/record-batch';
-import { TxnMarker, isTransactionalBatch, readControlMarker } from '../protocol/control-batch';
 import type { AbortedTransaction, ActiveProducer } from '../ports/partition-store';
+import type { ProducerBatch } from './producer-batch';
+
+export { producerBatchAt, incrementSequence } from './producer-batch';
+export type { ProducerBatch } from './producer-batch';
 
 /** Kafka keeps the metadata of this many recent batches per producer to answer retried duplicates. */
 export const PRODUCER_BATCHES_KEPT = 5;
+/** Kafka's producer.id.expiration.ms default: a producer silent this long (and without an open transaction) is forgotten. */
+export const PRODUCER_ID_EXPIRATION_MS = 86_400_000;
 const NO_TXN = -1;
 const INT32_MAX = 0x7fffffff;
 
@@ -30,43 +32,6 @@ export interface ProducerEntry {
 
 /** Who is appending: a client (every check), the transaction coordinator (markers), or recovery replaying the log (no checks). */
 export type AppendOrigin = 'client' | 'coordinator' | 'recovery';
-
-/** One batch of an append, as the producer-state rules see it, with the offsets the log gives it. */
-export interface ProducerBatch {
-  producerId: number;
-  producerEpoch: number;
-  firstSeq: number;
-  lastSeq: number;
-  firstOffset: number;
-  lastOffset: number;
-  maxTimestamp: number;
-  transactional: boolean;
-  /** Set for a control batch; `marker` is undefined when its record is not an end-transaction marker. */
-  control?: { marker: TxnMarker | undefined };
-}
-
-/** Kafka's DefaultRecordBatch.incrementSequence: sequences wrap from Int32 max to 0. */
-export function incrementSequence(sequence: number, increment: number): number {
-  return sequence > INT32_MAX - increment ? increment - (INT32_MAX - sequence) - 1 : sequence + increment;
-}
-
-/** The producer fields of the batch at `pos`, which the log gives offsets [firstOffset, firstOffset + lastOffsetDelta]. */
-export function producerBatchAt(data: Buffer, pos: number, firstOffset: number): ProducerBatch {
-  const attributes = data.readInt16BE(pos + ATTRIBUTES_POS);
-  const lastOffsetDelta = data.readInt32BE(pos + LAST_OFFSET_DELTA_POS);
-  const firstSeq = data.readInt32BE(pos + BASE_SEQUENCE_POS);
-  return {
-    producerId: Number(data.readBigInt64BE(pos + PRODUCER_ID_POS)),
-    producerEpoch: data.readInt16BE(pos + PRODUCER_EPOCH_POS),
-    firstSeq,
-    lastSeq: firstSeq < 0 ? firstSeq : incrementSequence(firstSeq, lastOffsetDelta),
-    firstOffset,
-    lastOffset: firstOffset + lastOffsetDelta,
-    maxTimestamp: Number(data.readBigInt64BE(pos + MAX_TIMESTAMP_POS)),
-    transactional: isTransactionalBatch(attributes),
-    control: isControlBatch(attributes) ? { marker: readControlMarker(data, pos) } : undefined,
-  };
-}
 
 interface CompletedTxn {
   producerId: number;
@@ -239,6 +204,10 @@ export class ProducerStateManager {
     entry.batches = [];
   }
 
+  hasOpenTransaction(producerId: number): boolean {
+    return this.ongoing.has(producerId);
+  }
+
   /** The first offset of the oldest open transaction, or undefined when none is open. */
   get firstUnstableOffset(): number | undefined {
     let first: number | undefined;
@@ -263,6 +232,18 @@ export class ProducerStateManager {
   /** Forgets aborted transactions that ended before the log start (their data is gone). */
   truncateHead(logStartOffset: number): void {
     if (this.aborted.length > 0 && this.aborted[0].lastOffset < logStartOffset) this.aborted = this.aborted.filter((t) => t.lastOffset >= logStartOffset);
+  }
+
+  /** Forgets producers without an open transaction whose last batch is older than `expirationMs`; returns how many. */
+  removeExpiredProducers(now: number, expirationMs = PRODUCER_ID_EXPIRATION_MS): number {
+    let removed = 0;
+    for (const [producerId, entry] of this.producers) {
+      if (entry.currentTxnFirstOffset === NO_TXN && now - entry.lastTimestamp > expirationMs) {
+        this.producers.delete(producerId);
+        removed++;
+      }
+    }
+    return removed;
   }
 
   activeProducers(): ActiveProducer[] {

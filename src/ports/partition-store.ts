@@ -102,6 +102,8 @@ export interface StoredPartition {
   writeTxnMarker(marker: TxnMarkerRequest): AppendResult;
   /** Aborted transactions overlapping [fromOffset, upperBoundOffset), for read_committed fetches. */
   abortedTransactions(fromOffset: number, upperBoundOffset: number): AbortedTransaction[];
+  /** Whether the producer has a transaction open in this partition. */
+  hasOpenTransaction(producerId: number): boolean;
   /** Every producer id this partition holds state for. */
   activeProducers(): ActiveProducer[];
   /**

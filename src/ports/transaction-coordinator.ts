@@ -39,7 +39,8 @@ export interface TransactionDescription {
 
 /** Where committed transactional offsets go: the group coordinator's offset store. */
 export interface TransactionalOffsetSink {
-  commitOffsets(groupId: string, offsets: TxnOffset[]): void;
+  /** Resolves once the offsets are durable. */
+  commitOffsets(groupId: string, offsets: TxnOffset[]): Promise<void> | void;
 }
 
 export interface TransactionCoordinator {
@@ -57,8 +58,8 @@ export interface TransactionCoordinator {
   addOffsets(transactionalId: string, producer: ProducerIdAndEpoch, groupId: string): void;
   /** Offsets committed at EndTxn(commit), dropped at abort; the group must have been added with addOffsets. */
   txnOffsetCommit(transactionalId: string, producer: ProducerIdAndEpoch, groupId: string, offsets: TxnOffset[]): void;
-  /** Writes the commit or abort markers to every partition of the transaction and completes it. */
-  endTransaction(transactionalId: string, producer: ProducerIdAndEpoch, commit: boolean): void;
+  /** Writes the commit or abort markers to every partition of the transaction and completes it (at commit, once the group offsets are durable). */
+  endTransaction(transactionalId: string, producer: ProducerIdAndEpoch, commit: boolean): Promise<void>;
   listTransactions(): TransactionDescription[];
   describeTransaction(transactionalId: string): TransactionDescription | undefined;
 }

@@ -4,13 +4,14 @@ import type {
   ProducerIdAndEpoch, TopicPartitionRef, TransactionCoordinator, TransactionDescription, TransactionalOffsetSink, TxnOffset,
 } from '../ports/transaction-coordinator';
 import { JournalContents, TransactionJournal, TxnRecord } from './transaction-journal';
+import { ProducerIdBlocks } from './producer-id-blocks';
+
+export { PRODUCER_ID_BLOCK_SIZE } from './producer-id-blocks';
 
 /** Kafka's transaction.max.timeout.ms default (15 minutes). */
 export const DEFAULT_TRANSACTION_MAX_TIMEOUT_MS = 900_000;
 /** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms default. */
 export const DEFAULT_ABORT_CHECK_INTERVAL_MS = 10_000;
-/** Kafka's ProducerIdManager hands out ids in blocks of this many. */
-export const PRODUCER_ID_BLOCK_SIZE = 1000;
 /** An epoch this high is exhausted: the next bump takes a new producer id (Kafka: Short.MaxValue - 1). */
 const MAX_EPOCH = 32766;
 
@@ -24,6 +25,13 @@ export interface TransactionCoordinatorOptions {
   /** Called after a marker is written, so that waiting fetches wake. */
   onMarkerWritten?: (topic: string, partition: number) => void;
   offsets?: TransactionalOffsetSink;
+}
+
+function describe(txn: TxnRecord): TransactionDescription {
+  return {
+    transactionalId: txn.transactionalId, producerId: txn.producerId, producerEpoch: txn.producerEpoch, state: txn.state,
+    timeoutMs: txn.timeoutMs, startTimeMs: txn.startTimeMs, partitions: txn.partitions.map((p) => ({ ...p })),
+  };
 }
 
 function fenced(transactionalId: string, producer: ProducerIdAndEpoch, txn: TxnRecord): never {
@@ -40,18 +48,17 @@ function fenced(transactionalId: string, producer: ProducerIdAndEpoch, txn: TxnR
  */
 export class LocalTransactionCoordinator implements TransactionCoordinator {
   private readonly transactions: Map<string, TxnRecord>;
-  private nextProducerId: number;
-  private producerIdBlockEnd: number;
+  private readonly producerIds: ProducerIdBlocks;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
   private offsets: TransactionalOffsetSink | undefined;
   readonly maxTimeoutMs: number;
 
   private constructor(private readonly journal: TransactionJournal, contents: JournalContents, private readonly options: TransactionCoordinatorOptions) {
     this.transactions = contents.transactions;
-    this.nextProducerId = contents.nextProducerIdBlock;
-    this.producerIdBlockEnd = contents.nextProducerIdBlock;
+    this.producerIds = new ProducerIdBlocks(contents.nextProducerIdBlock, (end) => journal.recordProducerIdBlock(end));
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => undefined);
     this.maxTimeoutMs = options.maxTimeoutMs ?? DEFAULT_TRANSACTION_MAX_TIMEOUT_MS;
@@ -63,7 +70,9 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
     const { journal, contents } = TransactionJournal.open(options.dataDir);
     const coordinator = new LocalTransactionCoordinator(journal, contents, options);
     for (const txn of coordinator.transactions.values()) {
-      if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') coordinator.completeTransaction(txn, txn.state === 'PrepareCommit');
+      if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') {
+        Promise.resolve(coordinator.completeTransaction(txn, txn.state === 'PrepareCommit')).catch((error: Error) => coordinator.log(`completing transaction ${txn.transactionalId} failed: ${error.message}`));
+      }
     }
     coordinator.abortTimedOutTransactions();
     return coordinator;
@@ -87,24 +96,21 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
   }
 
   close(): void {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.journal.close();
   }
 
   private allocateProducerId(): number {
-    if (this.nextProducerId >= this.producerIdBlockEnd) {
-      this.producerIdBlockEnd = this.nextProducerId + PRODUCER_ID_BLOCK_SIZE;
-      this.journal.recordProducerIdBlock(this.producerIdBlockEnd);
-    }
-    return this.nextProducerId++;
+    return this.producerIds.next();
   }
 
   private save(txn: TxnRecord): void {
     txn.lastUpdateMs = this.now();
     this.journal.recordTransaction(txn);
     this.transactions.set(txn.transactionalId, txn);
-    this.journal.compactIfLarge(() => ({ nextProducerIdBlock: this.producerIdBlockEnd, transactions: this.transactions, skippedLines: 0 }));
+    this.journal.compactIfLarge(() => ({ nextProducerIdBlock: this.producerIds.blockEnd, transactions: this.transactions, skippedLines: 0 }));
   }
 
   initProducerId(transactionalId: string | null, transactionTimeoutMs: number, expected?: ProducerIdAndEpoch): ProducerIdAndEpoch {
@@ -129,6 +135,9 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
         if (expected.producerEpoch === txn.lastProducerEpoch && txn.state !== 'Ongoing') return { producerId: txn.producerId, producerEpoch: txn.producerEpoch };
         fenced(transactionalId, expected, txn);
       }
+    }
+    if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') {
+      throw new KafkaError('CONCURRENT_TRANSACTIONS', `transactional id ${transactionalId} is completing a transaction`);
     }
     if (txn.state === 'Ongoing') this.abortWithBumpedEpoch(txn, 'a new producer instance initialised the transactional id', false);
     this.bumpEpoch(txn, expected && expected.producerId >= 0);
@@ -212,28 +221,18 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
     this.save(txn);
   }
 
-  /** Whether an open transaction holds an offset of this group partition (OffsetFetch requireStable answers UNSTABLE_OFFSET_COMMIT). */
-  hasPendingOffset(groupId: string, topic: string, partition: number): boolean {
-    for (const txn of this.transactions.values()) {
-      if (txn.state !== 'Ongoing' && txn.state !== 'PrepareCommit') continue;
-      const group = txn.groups.find((g) => g.groupId === groupId);
-      if (group?.offsets.some((o) => o.topic === topic && o.partition === partition)) return true;
-    }
-    return false;
-  }
-
-  endTransaction(transactionalId: string, producer: ProducerIdAndEpoch, commit: boolean): void {
+  async endTransaction(transactionalId: string, producer: ProducerIdAndEpoch, commit: boolean): Promise<void> {
     const txn = this.current(transactionalId, producer);
     const ended = commit ? 'CompleteCommit' : 'CompleteAbort';
     if (txn.state === ended) return; // a retry of an EndTxn that completed
     if (txn.state !== 'Ongoing') {
       throw new KafkaError('INVALID_TXN_STATE', `cannot ${commit ? 'commit' : 'abort'} transactional id ${transactionalId} in state ${txn.state}`);
     }
-    this.completeTransaction(txn, commit);
+    await this.completeTransaction(txn, commit);
   }
 
   /** Prepare (durably), markers to every partition, offsets to their groups at commit, then Complete. */
-  private completeTransaction(txn: TxnRecord, commit: boolean): void {
+  private completeTransaction(txn: TxnRecord, commit: boolean): Promise<void> | void {
     txn.state = commit ? 'PrepareCommit' : 'PrepareAbort';
     this.save(txn);
     for (const { topic, partition } of txn.partitions) {
@@ -245,23 +244,30 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
         this.log(`transaction ${txn.transactionalId}: ${commit ? 'commit' : 'abort'} marker for ${topic}-${partition} not written: ${(error as Error).message}`);
       }
     }
-    if (commit) {
-      for (const group of txn.groups) if (group.offsets.length > 0) this.commitGroupOffsets(txn, group.groupId, group.offsets);
-    }
-    txn.state = commit ? 'CompleteCommit' : 'CompleteAbort';
-    txn.partitions = [];
-    txn.groups = [];
-    txn.startTimeMs = -1;
-    this.save(txn);
+    const complete = () => {
+      // Closed while the group offsets were being stored: PrepareCommit stays in the journal and the next start completes it.
+      if (this.closed) return;
+      txn.state = commit ? 'CompleteCommit' : 'CompleteAbort';
+      txn.partitions = [];
+      txn.groups = [];
+      txn.startTimeMs = -1;
+      this.save(txn);
+    };
+    const offsetWrites = commit ? txn.groups.filter((g) => g.offsets.length > 0).map((g) => this.commitGroupOffsets(txn, g.groupId, g.offsets)) : [];
+    if (offsetWrites.length === 0) return complete();
+    // Complete only once the group store has the offsets on disk; meanwhile the id answers CONCURRENT_TRANSACTIONS, and a
+    // crash leaves PrepareCommit, which the next start completes again.
+    return Promise.all(offsetWrites).then(complete);
   }
 
-  private commitGroupOffsets(txn: TxnRecord, groupId: string, offsets: TxnOffset[]): void {
+  /** Resolves once the offsets are durable; a failure is reported, not thrown (the markers are already written). */
+  private async commitGroupOffsets(txn: TxnRecord, groupId: string, offsets: TxnOffset[]): Promise<void> {
     if (!this.offsets) {
       this.log(`transaction ${txn.transactionalId}: no group store wired, offsets of group ${groupId} not committed`);
       return;
     }
     try {
-      this.offsets.commitOffsets(groupId, offsets);
+      await this.offsets.commitOffsets(groupId, offsets);
     } catch (error) {
       this.log(`transaction ${txn.transactionalId}: offsets of group ${groupId} not committed: ${(error as Error).message}`);
     }
@@ -291,19 +297,22 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
     return aborted;
   }
 
-  private describe(txn: TxnRecord): TransactionDescription {
-    return {
-      transactionalId: txn.transactionalId, producerId: txn.producerId, producerEpoch: txn.producerEpoch, state: txn.state,
-      timeoutMs: txn.timeoutMs, startTimeMs: txn.startTimeMs, partitions: txn.partitions.map((p) => ({ ...p })),
-    };
+  /** Whether an open transaction holds a TxnOffsetCommit offset for the partition (OffsetFetch requireStable answers UNSTABLE_OFFSET_COMMIT). */
+  hasPendingOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const txn of this.transactions.values()) {
+      if (txn.state !== 'Ongoing' && txn.state !== 'PrepareCommit') continue;
+      const group = txn.groups.find((g) => g.groupId === groupId);
+      if (group?.offsets.some((o) => o.topic === topic && o.partition === partition)) return true;
+    }
+    return false;
   }
 
   listTransactions(): TransactionDescription[] {
-    return [...this.transactions.values()].map((t) => this.describe(t)).sort((a, b) => a.transactionalId.localeCompare(b.transactionalId));
+    return [...this.transactions.values()].map((t) => describe(t)).sort((a, b) => a.transactionalId.localeCompare(b.transactionalId));
   }
 
   describeTransaction(transactionalId: string): TransactionDescription | undefined {
     const txn = this.transactions.get(transactionalId);
-    return txn && this.describe(txn);
+    return txn && describe(txn);
   }
 }

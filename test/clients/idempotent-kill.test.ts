@@ -34,7 +34,7 @@ async function readAll(bootstrap: string, topic: string): Promise<[number, numbe
 }
 
 describe('idempotent librdkafka producer while the broker is SIGKILLed and restarted', function () {
-  this.timeout(byMode(60_000, 600_000));
+  this.timeout(byMode(120_000, 600_000));
   const tmp = useTempDir();
 
   /**

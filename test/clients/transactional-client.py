@@ -6,6 +6,10 @@
   transactional-client.py hang BOOTSTRAP TOPIC TXN_ID COUNT TIMEOUT_MS
       begins a transaction with transaction.timeout.ms TIMEOUT_MS, sends "hang-<j>" for j < COUNT,
       flushes, prints "sent" and waits to be killed.
+  transactional-client.py relay BOOTSTRAP TOPIC OUT_TOPIC GROUP
+      consume-transform-produce: a group consumer of TOPIC (one partition) relays 10 records to OUT_TOPIC
+      in a transaction with the consumer's offsets (send_offsets_to_transaction) and commits, then 10 more
+      and aborts. Prints "committed <offset>": the group's committed offset read back afterwards.
   transactional-client.py consume BOOTSTRAP TOPIC PARTITIONS ISOLATION
       reads every partition from the start to its end with isolation.level ISOLATION and prints each value.
 """
@@ -50,6 +54,31 @@ elif mode == 'hang':
     out.write('sent\n')
     out.flush()
     time.sleep(600)
+elif mode == 'relay':
+    out_topic, group = sys.argv[4], sys.argv[5]
+    c = Consumer({'bootstrap.servers': bootstrap, 'group.id': group, 'enable.auto.commit': False,
+                  'isolation.level': 'read_committed', 'auto.offset.reset': 'earliest'})
+    c.subscribe([topic])
+    p = producer('relay-app')
+    for commit in (True, False):
+        taken = []
+        deadline = time.time() + 30
+        while len(taken) < 10 and time.time() < deadline:
+            m = c.poll(0.5)
+            if m is not None and not m.error():
+                taken.append(m)
+        p.begin_transaction()
+        for m in taken:
+            p.produce(out_topic, value=m.value().upper(), partition=0)
+        p.send_offsets_to_transaction(c.position(c.assignment()), c.consumer_group_metadata(), 30)
+        if commit:
+            p.commit_transaction(30)
+        else:
+            p.flush(30)
+            p.abort_transaction(30)
+    committed = c.committed([TopicPartition(topic, 0)], 10)
+    out.write(f'committed {committed[0].offset}\n')
+    c.close()
 elif mode == 'consume':
     partitions, isolation = int(sys.argv[4]), sys.argv[5]
     c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'unused-no-commits', 'enable.auto.commit': False,

@@ -20,16 +20,18 @@ async function consume(bootstrap: string, topic: string, partitions: number, iso
 }
 
 describe('transactions with real clients (confluent_kafka / librdkafka, kafkajs)', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   const tmp = useTempDir();
 
   describe('committed and aborted transactions', () => {
     let running: RunningBroker;
     before(async () => {
-      running = await startBroker();
+      running = await startBroker({ groups: { initialRebalanceDelayMs: 0 } });
       const client = await KafkaClient.connect(running.bootstrap);
       await client.createTopic('txns', 3);
       await client.createTopic('kjs', 2);
+      await client.createTopic('relay-in', 1);
+      await client.createTopic('relay-out', 1);
       client.close();
     });
     after(() => running.stop());
@@ -44,6 +46,16 @@ describe('transactions with real clients (confluent_kafka / librdkafka, kafkajs)
       // 60 records and one marker per transaction in each of the 3 partitions.
       const ends = [0, 1, 2].map((p) => running.broker.logs.partition('txns', p).logEndOffset);
       assert.equal(ends.reduce((a, b) => a + b, 0), 60 + 6 * 3);
+    });
+
+    it('consume-transform-produce: offsets sent with a committed transaction are committed for the group, an aborted one\'s are not', async () => {
+      // kcat runs asynchronously: this broker runs in the test's own process.
+      const kcat = spawn('kcat', ['-b', running.bootstrap, '-t', 'relay-in', '-p', '0', '-P'], { stdio: ['pipe', 'ignore', 'ignore'] });
+      kcat.stdin.end(Array.from({ length: 30 }, (_, i) => `in-${i}`).join('\n') + '\n');
+      assert.equal(await new Promise((resolve) => kcat.on('close', resolve)), 0);
+      const { stdout } = await run(PYTHON, [CLIENT, 'relay', running.bootstrap, 'relay-in', 'relay-out', 'relay-group'], { timeout: 50_000 });
+      assert.equal(stdout.trim(), 'committed 10', 'the group resumes after the committed transaction only');
+      assert.deepEqual(await consume(running.bootstrap, 'relay-out', 1, 'read_committed'), Array.from({ length: 10 }, (_, i) => `IN-${i}`).sort());
     });
 
     it('kafkajs transactions: a committed one is read by read_committed, an aborted one only by read_uncommitted', async () => {

@@ -55,6 +55,10 @@ export class MemoryPartition implements StoredPartition {
     return this.producers.abortedTransactions(fromOffset, upperBoundOffset);
   }
 
+  hasOpenTransaction(producerId: number): boolean {
+    return this.producers.hasOpenTransaction(producerId);
+  }
+
   activeProducers(): ActiveProducer[] {
     return this.producers.activeProducers();
   }
@@ -132,6 +136,7 @@ export class MemoryPartition implements StoredPartition {
     if (offset <= this.startOffset) return this.startOffset;
     this.batches = this.batches.filter((b) => b.lastOffset >= offset);
     this.startOffset = offset;
+    this.producers.truncateHead(offset);
     return offset;
   }
 
@@ -139,6 +144,7 @@ export class MemoryPartition implements StoredPartition {
   expireBefore(offset: number): void {
     this.batches = this.batches.filter((b) => b.lastOffset >= offset);
     this.startOffset = this.batches[0]?.baseOffset ?? this.endOffset;
+    this.producers.truncateHead(this.startOffset);
   }
 }
 

@@ -16,7 +16,8 @@ function config(overrides: Partial<LogConfig> = {}): LogConfig {
   return { ...DEFAULT_LOG_CONFIG, ...overrides };
 }
 
-const batch = (seq: number, count = 2, transactional = false) => asProducerBatch(makeBatch(`s${seq}`, count), PID, 0, seq, transactional);
+// Stamped now: a producer whose last batch is older than producer.id.expiration.ms is forgotten at the next snapshot.
+const batch = (seq: number, count = 2, transactional = false) => asProducerBatch(makeBatch(`s${seq}`, count, { timestamp: Date.now() }), PID, 0, seq, transactional);
 
 function assertRefused(action: () => unknown, code: number): void {
   assert.throws(action, (error: unknown) => error instanceof KafkaError && error.code === code);
@@ -65,9 +66,23 @@ describe('producer state across restarts (<offset>.snapshot files and log replay
     assert.deepEqual(snapshotOffsets(tmp()), [6], 'a fresh snapshot replaces the damaged one');
   });
 
+  it('forgets, at the next snapshot, producers silent for producer.id.expiration.ms (a day) without an open transaction', () => {
+    let clock = 1_700_000_000_000;
+    const log = PartitionLog.open(tmp(), config(), { now: () => clock });
+    log.append(asProducerBatch(makeBatch('old', 1, { timestamp: clock }), 1, 0, 0));
+    log.append(asProducerBatch(makeBatch('open', 1, { timestamp: clock }), 2, 0, 0, true));
+    clock += 86_400_001;
+    log.append(asProducerBatch(makeBatch('recent', 1, { timestamp: clock }), 3, 0, 0));
+    log.close();
+    const reopened = PartitionLog.open(tmp(), config(), { cleanShutdown: true, now: () => clock });
+    assert.deepEqual(reopened.activeProducers().map((p) => p.producerId).sort(), [2, 3]);
+    assert.equal(reopened.append(asProducerBatch(makeBatch('again', 1, { timestamp: clock }), 1, 0, 7)).baseOffset, 3, 'a forgotten producer starts afresh');
+    reopened.close();
+  });
+
   it('keeps open and aborted transactions (last stable offset, aborted list) across an unclean stop', () => {
     const log = PartitionLog.open(tmp(), config());
-    log.append(asProducerBatch(makeBatch('plain', 1), 1, 0, 0));
+    log.append(asProducerBatch(makeBatch('plain', 1, { timestamp: Date.now() }), 1, 0, 0));
     log.append(batch(0, 2, true));
     log.writeTxnMarker({ producerId: PID, producerEpoch: 0, commit: false, coordinatorEpoch: 0 });
     log.append(batch(2, 2, true));

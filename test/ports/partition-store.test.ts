@@ -10,7 +10,7 @@ import { KafkaError, KafkaErrors } from '../../src/protocol/error-codes';
 import { BASE_OFFSET_POS, CRC_POS, computeBatchCrc } from '../../src/protocol/record-batch';
 import { buildRecordBatch, decodeRecords } from '../../src/protocol/records';
 import { LogManager } from '../../src/log/log-manager';
-import { makeBatch, withCodec } from '../helpers/batches';
+import { asProducerBatch, makeBatch, withCodec } from '../helpers/batches';
 import { MemoryPartitionStore } from '../helpers/memory-partition-store';
 
 const T0 = 1_700_000_000_000;
@@ -176,6 +176,22 @@ function partitionStoreContract(kind: string, open: () => Opened): void {
       assert.throws(() => store.createTopic('v', 1, { 'segment.bytes': '1' }, { validateOnly: true }), InvalidConfigError);
       assert.throws(() => store.createTopic('bad name', 1, {}, { validateOnly: true }), InvalidTopicError);
       assert.deepEqual(store.listTopics().map((t) => t.name), ['t']);
+    });
+
+    it('answers a producer\'s retried batch with its offsets, refuses a gap, and tracks transactions (last stable offset, aborted list)', () => {
+      store.createTopic('idem', 1);
+      const p = store.partition('idem', 0);
+      const stamp = (label: string, seq: number, transactional = false) => asProducerBatch(makeBatch(label, 2, { timestamp: Date.now() }), 11, 0, seq, transactional);
+      assert.equal(p.append(stamp('a', 0)).baseOffset, 0);
+      assert.equal(p.append(stamp('b', 2)).baseOffset, 2);
+      assert.deepEqual([p.append(stamp('a', 0)).baseOffset, p.logEndOffset], [0, 4], 'the retry is not stored again');
+      assert.throws(() => p.append(stamp('c', 9)), kafkaCode('OUT_OF_ORDER_SEQUENCE_NUMBER'));
+      p.append(stamp('t', 4, true));
+      assert.equal(p.lastStableOffset, 4);
+      const marker = p.writeTxnMarker({ producerId: 11, producerEpoch: 0, commit: false, coordinatorEpoch: 0 });
+      assert.deepEqual([marker.baseOffset, p.lastStableOffset, p.logEndOffset], [6, 7, 7]);
+      assert.deepEqual(p.abortedTransactions(0, 7), [{ producerId: 11, firstOffset: 4, lastOffset: 6 }]);
+      assert.deepEqual(p.activeProducers().map((a) => [a.producerId, a.lastSequence, a.currentTxnStartOffset]), [[11, 5, -1]]);
     });
 
     it('alters a topic config at once, and keeps the old one when the new is invalid', () => {

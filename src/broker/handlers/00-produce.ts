@@ -7,6 +7,7 @@ import { InvalidBatchError } from '../../ports/store-errors';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
+import { verifyTransactionalAppend } from './txn-verification';
 
 type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];
 
@@ -43,11 +44,13 @@ function recordsToAppend(records: Buffer, apiVersion: number): Buffer {
   return upConvertMessageSet(records);
 }
 
-function appendTo(broker: BrokerState, topic: string, index: number, records: Buffer | null, acks: number, apiVersion: number): PartitionResponse {
+function appendTo(broker: BrokerState, topic: string, index: number, records: Buffer | null, acks: number, apiVersion: number, transactionalId: string | null): PartitionResponse {
   if (!records || records.length === 0) return failed(index, KafkaErrors.CORRUPT_MESSAGE.code, 'no records');
   try {
     const partition = broker.stores.partitions.partition(topic, index);
-    const result = partition.append(recordsToAppend(records, apiVersion), { acks });
+    const batches = recordsToAppend(records, apiVersion);
+    verifyTransactionalAppend(broker, transactionalId, topic, index, partition, batches);
+    const result = partition.append(batches, { acks });
     broker.appends.appended(topic, index);
     return {
       index,
@@ -77,7 +80,7 @@ export const produceHandler = defineHandler({
       name: topic.name,
       partitionResponses: topic.partitionData.map((p) =>
         acksValid
-          ? appendTo(broker, topic.name, p.index, p.records, request.acks, apiVersion)
+          ? appendTo(broker, topic.name, p.index, p.records, request.acks, apiVersion, request.transactionalId ?? null)
           : failed(p.index, KafkaErrors.INVALID_REQUIRED_ACKS.code, `acks must be 0, 1 or -1, not ${request.acks}`),
       ),
     }));

@@ -12,9 +12,9 @@ export const endTxnHandler = defineHandler({
   maxVersion: 4,
   request: endTxnRequestSchema,
   response: endTxnResponseSchema,
-  handle(request, { broker, apiVersion }) {
+  async handle(request, { broker, apiVersion }) {
     try {
-      broker.stores.transactions.endTransaction(request.transactionalId, { producerId: request.producerId, producerEpoch: request.producerEpoch }, request.committed);
+      await broker.stores.transactions.endTransaction(request.transactionalId, { producerId: request.producerId, producerEpoch: request.producerEpoch }, request.committed);
       return { throttleTimeMs: 0, errorCode: 0 };
     } catch (error) {
       return { throttleTimeMs: 0, errorCode: txnErrorCode(error, apiVersion, FIRST_VERSION_WITH_PRODUCER_FENCED) };

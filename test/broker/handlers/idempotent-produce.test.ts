@@ -3,6 +3,7 @@ import { produceRequestSchema, produceResponseSchema } from '../../../src/protoc
 import { KafkaErrors } from '../../../src/protocol/error-codes';
 import { produceHandler } from '../../../src/broker/handlers/00-produce';
 import { buildControlBatch } from '../../../src/protocol/control-batch';
+import { CRC_POS, computeBatchCrc } from '../../../src/protocol/record-batch';
 import type { BrokerState } from '../../../src/broker/broker-state';
 import { asProducerBatch, makeBatch } from '../../helpers/batches';
 import { answer, brokerStateOver } from '../../helpers/handler-harness';
@@ -81,6 +82,10 @@ describe('Produce handler: idempotent and transactional producers (sequence and 
   it('refuses control batches from clients with INVALID_RECORD', async () => {
     const marker = buildControlBatch({ producerId: PID, producerEpoch: 0, commit: true, coordinatorEpoch: 0 });
     assert.equal((await produce(marker)).errorCode, KafkaErrors.INVALID_RECORD.code);
+    const garbled = Buffer.from(marker);
+    garbled.fill(0xff, garbled.length - 8);
+    garbled.writeUInt32BE(computeBatchCrc(garbled, 0, garbled.length), CRC_POS);
+    assert.equal((await produce(garbled)).errorCode, KafkaErrors.INVALID_RECORD.code, 'even one whose record cannot be read');
     assert.equal(logEnd(), 0);
   });
 });

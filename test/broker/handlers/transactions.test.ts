@@ -39,7 +39,7 @@ describe('transaction handlers (InitProducerId, AddPartitionsToTxn, AddOffsetsTo
   function openCoordinator(): void {
     coordinator = LocalTransactionCoordinator.open({
       dataDir: tmp(), partitions: store, now: () => clock, maxTimeoutMs: 60_000,
-      offsets: { commitOffsets: (groupId, offsets) => committedOffsets.push({ groupId, offsets }) },
+      offsets: { commitOffsets: (groupId, offsets) => void committedOffsets.push({ groupId, offsets }) },
     });
     broker = brokerStateOver(store, {}, { transactions: coordinator });
   }
@@ -154,6 +154,38 @@ describe('transaction handlers (InitProducerId, AddPartitionsToTxn, AddOffsetsTo
       assert.ok(!coordinator.hasPendingOffset('g', 'orders', 1), 'nothing pending once the transaction ended');
     }
     assert.deepEqual(committedOffsets, [{ groupId: 'g', offsets: [{ topic: 'orders', partition: 1, offset: 42, leaderEpoch: -1, metadata: 'm' }] }]);
+  });
+
+  it('completes a commit only once its group offsets are durable, answering CONCURRENT_TRANSACTIONS meanwhile', async () => {
+    coordinator.close();
+    let stored!: () => void;
+    coordinator = LocalTransactionCoordinator.open({
+      dataDir: tmp(), partitions: store, now: () => clock,
+      offsets: { commitOffsets: () => new Promise<void>((resolve) => (stored = resolve)) },
+    });
+    broker = brokerStateOver(store, {}, { transactions: coordinator });
+    const { producerId, producerEpoch } = await init('tx');
+    coordinator.addOffsets('tx', { producerId: producerId!, producerEpoch }, 'g');
+    coordinator.txnOffsetCommit('tx', { producerId: producerId!, producerEpoch }, 'g', [{ topic: 'orders', partition: 0, offset: 5, leaderEpoch: -1, metadata: null }]);
+    const ending = endTxn('tx', producerId!, producerEpoch, true);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(coordinator.describeTransaction('tx')?.state, 'PrepareCommit');
+    assert.equal((await init('tx')).errorCode, E.CONCURRENT_TRANSACTIONS.code);
+    assert.deepEqual(await addPartitions('tx', producerId!, producerEpoch, [{ name: 'orders', partitions: [0] }]), [`orders-0:${E.CONCURRENT_TRANSACTIONS.code}`]);
+    stored();
+    assert.equal(await ending, 0);
+    assert.equal(coordinator.describeTransaction('tx')?.state, 'CompleteCommit');
+  });
+
+  it('verifies a transaction\'s first batch in a partition with the coordinator (KIP-890), so no transaction is left hanging', async () => {
+    const { producerId, producerEpoch } = await init('tx', 4, { timeout: 5000 });
+    assert.equal(await produce(producerId!, producerEpoch, 0), E.INVALID_TXN_STATE.code, 'partition not added to the transaction');
+    await addPartitions('tx', producerId!, producerEpoch, [{ name: 'orders', partitions: [0] }]);
+    assert.equal(await produce(producerId!, producerEpoch, 0), 0);
+    clock += 5001;
+    coordinator.abortTimedOutTransactions();
+    assert.equal(await produce(producerId!, producerEpoch, 0, 1), E.INVALID_PRODUCER_EPOCH.code, 'a late batch of the timed-out transaction');
+    assert.deepEqual([store.partition('orders', 1).logEndOffset, store.partition('orders', 1).lastStableOffset], [0, 0]);
   });
 
   it('aborts a timed-out transaction with a bumped epoch, fencing the producer that left it open', async () => {
