@@ -32,6 +32,8 @@ export interface BrokerOptions extends ConnectionOptions {
   logDefaults?: Partial<LogConfig>;
   /** Kafka: log.cleaner.backoff.ms, the pause between the log cleaner's passes (default 15000). */
   logCleanerBackoffMs?: number;
+  /** Kafka: log.retention.check.interval.ms, how often retention runs (default 300000). */
+  logRetentionCheckIntervalMs?: number;
   /** The group coordinator's settings (group.initial.rebalance.delay.ms and the rest, camelCase). */
   groups?: Partial<GroupCoordinatorConfig>;
   /** Kafka's transaction.max.timeout.ms (default 900000): a longer transaction.timeout.ms is refused. */
@@ -78,6 +80,7 @@ export class Broker {
       maxPartitions: limits.maxPartitions,
       maxOpenFiles: limits.maxOpenFiles,
       cleanerBackoffMs: options.logCleanerBackoffMs,
+      retentionCheckIntervalMs: options.logRetentionCheckIntervalMs,
       log,
     });
     const appends = new AppendNotifier();

@@ -27,6 +27,10 @@ export interface BrokerArgs {
   'offsets-retention-minutes': number;
   'offsets-retention-check-interval-ms': number;
   'offset-metadata-max-bytes': number;
+  'log-retention-check-interval-ms': number;
+  'log-cleaner-backoff-ms': number;
+  'transaction-max-timeout-ms': number;
+  'transaction-abort-timed-out-transaction-cleanup-interval-ms': number;
 }
 
 export const command = 'broker';
@@ -71,7 +75,11 @@ export function builder(yargs: Argv): Argv<BrokerArgs> {
     .option('group-max-size', { type: 'number', default: g.maxSize, describe: 'members a group may have' })
     .option('offsets-retention-minutes', { type: 'number', default: g.offsetsRetentionMinutes, describe: 'how long an empty group keeps its committed offsets' })
     .option('offsets-retention-check-interval-ms', { type: 'number', default: g.offsetsRetentionCheckIntervalMs, describe: 'how often expired offsets are removed' })
-    .option('offset-metadata-max-bytes', { type: 'number', default: g.offsetMetadataMaxBytes, describe: 'longest metadata string of a committed offset' });
+    .option('offset-metadata-max-bytes', { type: 'number', default: g.offsetMetadataMaxBytes, describe: 'longest metadata string of a committed offset' })
+    .option('log-retention-check-interval-ms', { type: 'number', default: 300_000, describe: 'how often segments past retention.ms / retention.bytes are deleted' })
+    .option('log-cleaner-backoff-ms', { type: 'number', default: 15_000, describe: 'pause between passes of the log cleaner (cleanup.policy=compact topics)' })
+    .option('transaction-max-timeout-ms', { type: 'number', default: 900_000, describe: 'longest transaction.timeout.ms a producer may ask for' })
+    .option('transaction-abort-timed-out-transaction-cleanup-interval-ms', { type: 'number', default: 10_000, describe: 'how often transactions past their timeout are aborted' });
 }
 
 /** Runs until SIGTERM or SIGINT, then stops cleanly; resolves to the exit status. */
@@ -106,6 +114,10 @@ export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.E
       offsetsRetentionCheckIntervalMs: args['offsets-retention-check-interval-ms'],
       offsetMetadataMaxBytes: args['offset-metadata-max-bytes'],
     },
+    logRetentionCheckIntervalMs: args['log-retention-check-interval-ms'],
+    logCleanerBackoffMs: args['log-cleaner-backoff-ms'],
+    transactionMaxTimeoutMs: args['transaction-max-timeout-ms'],
+    transactionAbortCheckIntervalMs: args['transaction-abort-timed-out-transaction-cleanup-interval-ms'],
     log: (line) => io.err(line),
   });
   const signal = await stopSignal;
