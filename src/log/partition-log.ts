@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LogConfig, deletesOldSegments, isCompacted, maxSegmentMs, segmentJitter, timestampBounds } from './log-config';
-import { LogSegment, TimestampAndOffset } from './segment';
-import { LogStorageError, NotEnoughReplicasError, OffsetOutOfRangeError } from './errors';
+import { LogSegment } from './segment';
+import { LogStorageError, NotEnoughReplicasError } from './errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
 import { applyTopicRecordPolicy } from './append-rewrite';
-import { syncDirectory } from './atomic-file';
-import type { AbortedTransaction, ActiveProducer, AppendOptions, AppendResult, ReadResult, StoredPartition, TxnMarkerRequest } from '../ports/partition-store';
+import { SegmentedLog } from './segmented-log';
+import type { AbortedTransaction, ActiveProducer, AppendOptions, AppendResult, StoredPartition, TxnMarkerRequest } from '../ports/partition-store';
 import { AppendOrigin, ProducerStateManager, producerBatchAt } from './producer-state';
 import { loadProducerState } from './producer-state-loader';
 import { writeSnapshot } from './producer-snapshot';
@@ -35,28 +35,24 @@ export interface OpenOptions {
 
 const MAX_RELATIVE_OFFSET = 0x7fffffff;
 
-/** One topic-partition: an ordered run of segments with a single active (last) one. */
-export class PartitionLog implements StoredPartition, CleanableLog {
+/**
+ * One topic-partition: the segments and reads of `SegmentedLog` plus everything that writes: appends (producer
+ * state, recompression, timestamps), rolls, the flush policy, retention and close.
+ */
+export class PartitionLog extends SegmentedLog implements StoredPartition, CleanableLog {
   private unflushedRecords = 0;
   private lastFlushTime: number;
   private flushedOffset: number;
   private backgroundFlush: Promise<void> | undefined;
   private flushFailure: Error | undefined;
   private closed = false;
-  /** Raised by DeleteRecords; may lie inside the first segment. */
-  private startOffset = 0;
   private random: () => number = Math.random;
   /** This active segment's share of segment.jitter.ms, drawn when it started. */
   private rollJitterMs = 0;
   private producers: ProducerStateManager;
 
-  private constructor(
-    readonly dir: string,
-    private config: LogConfig,
-    private readonly segments: LogSegment[],
-    private readonly now: () => number,
-    private readonly files: OpenFileCache,
-  ) {
+  private constructor(dir: string, config: LogConfig, segments: LogSegment[], now: () => number, files: OpenFileCache) {
+    super(dir, config, segments, now, files);
     this.lastFlushTime = now();
     this.flushedOffset = this.logEndOffset;
     this.producers = new ProducerStateManager(path.basename(dir));
@@ -78,22 +74,9 @@ export class PartitionLog implements StoredPartition, CleanableLog {
     return log;
   }
 
-  get logStartOffset(): number {
-    return Math.max(this.startOffset, this.segments[0].baseOffset);
-  }
-
   /** The topic and partition this log holds, from its directory name (for messages). */
   private get name(): string {
     return path.basename(this.dir);
-  }
-
-  get logEndOffset(): number {
-    return this.activeSegment.nextOffset;
-  }
-
-  /** With a single replica every appended record is committed at once. */
-  get highWatermark(): number {
-    return this.logEndOffset;
   }
 
   get lastStableOffset(): number {
@@ -117,66 +100,8 @@ export class PartitionLog implements StoredPartition, CleanableLog {
     return this.flushedOffset;
   }
 
-  get sizeInBytes(): number {
-    return this.segments.reduce((sum, s) => sum + s.size, 0);
-  }
-
-  get segmentCount(): number {
-    return this.segments.length;
-  }
-
-  private get activeSegment(): LogSegment {
-    return this.segments[this.segments.length - 1];
-  }
-
-  get currentConfig(): Readonly<LogConfig> {
-    return this.config;
-  }
-
   get isOpen(): boolean {
     return !this.closed;
-  }
-
-  allSegments(): readonly LogSegment[] {
-    return this.segments;
-  }
-
-  /**
-   * For the log cleaner: `install` puts the cleaned file in place of the first of the consecutive closed
-   * segments `olds` (all or nothing), which is opened afresh with rebuilt indexes; then the rest leave the
-   * log and `removeRest` deletes their files.
-   */
-  replaceSegments(olds: readonly LogSegment[], install: () => void, removeRest: () => void): void {
-    const index = this.segments.indexOf(olds[0]);
-    const consecutive = index >= 0 && olds.every((s, i) => this.segments[index + i] === s);
-    if (!consecutive || index + olds.length > this.segments.length - 1) throw new LogStorageError(olds[0].logPath, 'is not a run of closed segments of this log');
-    for (const old of olds) old.close();
-    try {
-      install();
-    } catch (error) {
-      // Nothing was replaced: the old files are whole and stay in use.
-      const reopened = olds.map((old) => LogSegment.open(this.dir, old.baseOffset, this.config, this.files));
-      for (const segment of reopened) segment.recover(false, this.config.maxMessageBytes);
-      this.segments.splice(index, olds.length, ...reopened);
-      throw error;
-    }
-    const fresh = LogSegment.open(this.dir, olds[0].baseOffset, this.config, this.files);
-    fresh.recover(false, this.config.maxMessageBytes);
-    fresh.flush();
-    this.segments.splice(index, olds.length, fresh);
-    removeRest();
-  }
-
-  removeSegment(segment: LogSegment): void {
-    const index = this.segments.indexOf(segment);
-    if (index < 0 || index === this.segments.length - 1) throw new LogStorageError(segment.logPath, 'is not a closed segment after the first');
-    this.segments.splice(index, 1);
-    segment.deleteFiles();
-    syncDirectory(this.dir);
-  }
-
-  updateConfig(config: LogConfig): void {
-    this.config = config;
   }
 
   /** Validates, assigns offsets, writes and (per the flush policy) flushes one or more batches. */
@@ -249,78 +174,11 @@ export class PartitionLog implements StoredPartition, CleanableLog {
     this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config, this.files));
   }
 
-  /** Index of the segment that would hold `offset` (largest base offset ≤ offset). */
-  private segmentIndexFor(offset: number): number {
-    let lo = 0;
-    let hi = this.segments.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (this.segments[mid].baseOffset <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  /** Whole batches starting with the one that contains `offset`, up to `maxBytes`. */
-  read(offset: number, maxBytes: number): ReadResult {
-    const result = (records: Buffer): ReadResult => ({
-      records,
-      logStartOffset: this.logStartOffset,
-      highWatermark: this.highWatermark,
-      logEndOffset: this.logEndOffset,
-    });
-    if (offset < this.logStartOffset || offset > this.logEndOffset) {
-      throw new OffsetOutOfRangeError(offset, this.logStartOffset, this.logEndOffset);
-    }
-    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
-      const records = this.segments[i].read(offset, maxBytes);
-      if (records && records.length > 0) return result(records);
-    }
-    return result(Buffer.alloc(0));
-  }
-
-  /** The first record with a timestamp ≥ `timestamp`; undefined when every record is older. */
-  offsetForTimestamp(timestamp: number): TimestampAndOffset | undefined {
-    for (const segment of this.segments) {
-      if (segment.nextOffset <= this.logStartOffset) continue;
-      const found = segment.offsetForTimestamp(timestamp);
-      if (found) return { ...found, offset: Math.max(found.offset, this.logStartOffset) };
-    }
-    return undefined;
-  }
-
-  /** The first record with the largest timestamp (ListOffsets MAX_TIMESTAMP); undefined when the log is empty. */
-  maxTimestampOffset(): TimestampAndOffset | undefined {
-    let best: LogSegment | undefined;
-    for (const segment of this.segments) {
-      if (segment.size > 0 && segment.nextOffset > this.logStartOffset && (!best || segment.maxTimestamp > best.maxTimestamp)) best = segment;
-    }
-    if (!best) return undefined;
-    const found = best.offsetForTimestamp(best.maxTimestamp);
-    return found && { ...found, offset: Math.max(found.offset, this.logStartOffset) };
-  }
-
-  /**
-   * Moves the log start up to `offset` (DeleteRecords); OffsetOutOfRangeError past the high watermark. The
-   * caller records the new start durably, then calls dropSegmentsBelowLogStart: a crash in between leaves
-   * segments that are no longer read, never records that come back.
-   */
-  moveLogStart(offset: number): number {
-    if (offset > this.highWatermark || offset < 0) throw new OffsetOutOfRangeError(offset, this.logStartOffset, this.highWatermark);
-    if (offset > this.logStartOffset) this.startOffset = offset;
-    return this.logStartOffset;
-  }
-
   /** Deletes the segments wholly below the log start (rolling first when that is the log end). */
   dropSegmentsBelowLogStart(): void {
     const start = this.logStartOffset;
     if (this.activeSegment.nextOffset <= start) this.roll();
     while (this.segments.length > 1 && this.segments[0].nextOffset <= start) this.deleteOldestSegment();
-  }
-
-  /** First segment's base offset (the log start may lie past it). */
-  get firstSegmentBase(): number {
-    return this.segments[0].baseOffset;
   }
 
   /**
@@ -393,11 +251,6 @@ export class PartitionLog implements StoredPartition, CleanableLog {
     const oldest = this.segments.shift();
     oldest?.deleteFiles();
     this.producers.truncateHead(this.logStartOffset);
-  }
-
-  /** Segment base offsets and sizes, oldest first. */
-  describeSegments(): { baseOffset: number; nextOffset: number; size: number }[] {
-    return this.segments.map((s) => ({ baseOffset: s.baseOffset, nextOffset: s.nextOffset, size: s.size }));
   }
 
   close(): void {
