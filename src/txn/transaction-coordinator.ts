@@ -5,6 +5,8 @@ import type {
 } from '../ports/transaction-coordinator';
 import { JournalContents, TransactionJournal, TxnRecord } from './transaction-journal';
 import { ProducerIdBlocks } from './producer-id-blocks';
+import { bumpEpoch, bumpEpochToFence, checkExpectedProducer, fenced } from './producer-epochs';
+import { CompletionContext, completeTransaction } from './transaction-completion';
 
 export { PRODUCER_ID_BLOCK_SIZE } from './producer-id-blocks';
 
@@ -12,8 +14,6 @@ export { PRODUCER_ID_BLOCK_SIZE } from './producer-id-blocks';
 export const DEFAULT_TRANSACTION_MAX_TIMEOUT_MS = 900_000;
 /** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms default. */
 export const DEFAULT_ABORT_CHECK_INTERVAL_MS = 10_000;
-/** An epoch this high is exhausted: the next bump takes a new producer id (Kafka: Short.MaxValue - 1). */
-const MAX_EPOCH = 32766;
 
 export interface TransactionCoordinatorOptions {
   dataDir: string;
@@ -34,10 +34,6 @@ function describe(txn: TxnRecord): TransactionDescription {
   };
 }
 
-function fenced(transactionalId: string, producer: ProducerIdAndEpoch, txn: TxnRecord): never {
-  throw new KafkaError('PRODUCER_FENCED', `transactional id ${transactionalId}: epoch ${producer.producerEpoch} of producer ${producer.producerId} is not the current epoch ${txn.producerEpoch}`);
-}
-
 /**
  * The transaction coordinator of a single broker, as Kafka's
  * TransactionCoordinator: producer id blocks that never repeat across restarts,
@@ -54,6 +50,7 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private offsets: TransactionalOffsetSink | undefined;
+  private readonly completion: CompletionContext;
   readonly maxTimeoutMs: number;
 
   private constructor(private readonly journal: TransactionJournal, contents: JournalContents, private readonly options: TransactionCoordinatorOptions) {
@@ -63,6 +60,14 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
     this.log = options.log ?? (() => undefined);
     this.maxTimeoutMs = options.maxTimeoutMs ?? DEFAULT_TRANSACTION_MAX_TIMEOUT_MS;
     this.offsets = options.offsets;
+    this.completion = {
+      partitions: options.partitions,
+      onMarkerWritten: (topic, partition) => options.onMarkerWritten?.(topic, partition),
+      offsets: () => this.offsets,
+      isClosed: () => this.closed,
+      save: (txn) => this.save(txn),
+      log: (line) => this.log(line),
+    };
     if (contents.skippedLines > 0) this.log(`transaction state: ${contents.skippedLines} unreadable journal line(s) skipped (a write torn by a crash)`);
   }
 
@@ -126,36 +131,16 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
         timeoutMs: transactionTimeoutMs, state: 'Empty', partitions: [], groups: [], startTimeMs: -1, lastUpdateMs: this.now(),
       };
     } else if (expected && expected.producerId >= 0) {
-      // Kafka's rules (KIP-360, KIP-588): the caller's id must be the current one (or the one before an epoch overflow),
-      // and its epoch the current one; the epoch before a bump is a retry of that bump, answered without bumping again.
-      const knownId = expected.producerId === txn.producerId || (expected.producerId === txn.lastProducerId && expected.producerEpoch >= MAX_EPOCH);
-      if (!knownId) fenced(transactionalId, expected, txn);
-      const isCurrent = expected.producerEpoch === -1 || (expected.producerId === txn.producerId && expected.producerEpoch === txn.producerEpoch);
-      if (!isCurrent) {
-        if (expected.producerEpoch === txn.lastProducerEpoch && txn.state !== 'Ongoing') return { producerId: txn.producerId, producerEpoch: txn.producerEpoch };
-        fenced(transactionalId, expected, txn);
-      }
+      if (checkExpectedProducer(transactionalId, txn, expected) === 'retry') return { producerId: txn.producerId, producerEpoch: txn.producerEpoch };
     }
     if (txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort') {
       throw new KafkaError('CONCURRENT_TRANSACTIONS', `transactional id ${transactionalId} is completing a transaction`);
     }
     if (txn.state === 'Ongoing') this.abortWithBumpedEpoch(txn, 'a new producer instance initialised the transactional id', false);
-    this.bumpEpoch(txn, expected && expected.producerId >= 0);
+    bumpEpoch(txn, expected && expected.producerId >= 0, () => this.allocateProducerId());
     Object.assign(txn, { timeoutMs: transactionTimeoutMs, state: 'Empty', partitions: [], groups: [], startTimeMs: -1 });
     this.save(txn);
     return { producerId: txn.producerId, producerEpoch: txn.producerEpoch };
-  }
-
-  private bumpEpoch(txn: TxnRecord, remember: boolean | undefined): void {
-    if (txn.producerEpoch >= MAX_EPOCH) {
-      txn.lastProducerId = txn.producerId;
-      txn.lastProducerEpoch = txn.producerEpoch;
-      txn.producerId = this.allocateProducerId();
-      txn.producerEpoch = 0;
-      return;
-    }
-    txn.lastProducerEpoch = remember ? txn.producerEpoch : -1;
-    txn.producerEpoch += 1;
   }
 
   /** The checks every transactional request from a producer passes (Kafka's order). */
@@ -233,54 +218,13 @@ export class LocalTransactionCoordinator implements TransactionCoordinator {
 
   /** Prepare (durably), markers to every partition, offsets to their groups at commit, then Complete. */
   private completeTransaction(txn: TxnRecord, commit: boolean): Promise<void> | void {
-    txn.state = commit ? 'PrepareCommit' : 'PrepareAbort';
-    this.save(txn);
-    for (const { topic, partition } of txn.partitions) {
-      try {
-        this.options.partitions.partition(topic, partition).writeTxnMarker({ producerId: txn.producerId, producerEpoch: txn.producerEpoch, commit, coordinatorEpoch: 0 });
-        this.options.onMarkerWritten?.(topic, partition);
-      } catch (error) {
-        // A deleted topic has no data left to mark; anything else is reported and the transaction still completes.
-        this.log(`transaction ${txn.transactionalId}: ${commit ? 'commit' : 'abort'} marker for ${topic}-${partition} not written: ${(error as Error).message}`);
-      }
-    }
-    const complete = () => {
-      // Closed while the group offsets were being stored: PrepareCommit stays in the journal and the next start completes it.
-      if (this.closed) return;
-      txn.state = commit ? 'CompleteCommit' : 'CompleteAbort';
-      txn.partitions = [];
-      txn.groups = [];
-      txn.startTimeMs = -1;
-      this.save(txn);
-    };
-    const offsetWrites = commit ? txn.groups.filter((g) => g.offsets.length > 0).map((g) => this.commitGroupOffsets(txn, g.groupId, g.offsets)) : [];
-    if (offsetWrites.length === 0) return complete();
-    // Complete only once the group store has the offsets on disk; meanwhile the id answers CONCURRENT_TRANSACTIONS, and a
-    // crash leaves PrepareCommit, which the next start completes again.
-    return Promise.all(offsetWrites).then(complete);
-  }
-
-  /** Resolves once the offsets are durable; a failure is reported, not thrown (the markers are already written). */
-  private async commitGroupOffsets(txn: TxnRecord, groupId: string, offsets: TxnOffset[]): Promise<void> {
-    if (!this.offsets) {
-      this.log(`transaction ${txn.transactionalId}: no group store wired, offsets of group ${groupId} not committed`);
-      return;
-    }
-    try {
-      await this.offsets.commitOffsets(groupId, offsets);
-    } catch (error) {
-      this.log(`transaction ${txn.transactionalId}: offsets of group ${groupId} not committed: ${(error as Error).message}`);
-    }
+    return completeTransaction(this.completion, txn, commit);
   }
 
   /** Kafka's fencing abort: the epoch is bumped first, so the markers fence the producer that left it open. */
   private abortWithBumpedEpoch(txn: TxnRecord, why: string, rememberOldEpoch: boolean): void {
     this.log(`transaction ${txn.transactionalId} (producer ${txn.producerId}, epoch ${txn.producerEpoch}) aborted: ${why}`);
-    if (txn.producerEpoch < MAX_EPOCH) {
-      // After a timeout the old epoch is remembered, so that producer may recover with InitProducerId (KIP-588).
-      txn.lastProducerEpoch = rememberOldEpoch ? txn.producerEpoch : -1;
-      txn.producerEpoch += 1;
-    }
+    bumpEpochToFence(txn, rememberOldEpoch);
     this.completeTransaction(txn, false);
   }
 
