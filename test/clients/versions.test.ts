@@ -7,6 +7,7 @@ import { RunningBroker, startBroker } from '../helpers/broker';
 import { storedCodecs } from '../helpers/stored-codecs';
 import { KafkaProxy, startKafkaProxy } from '../helpers/kafka-proxy';
 import { run } from '../helpers/processes';
+import { SLUICE_BIN } from '../helpers/cli';
 
 const PYTHON = '/usr/bin/python3'; // Debian's: python3-kafka, python3-confluent-kafka, python3-zstandard
 const script = (name: string) => path.resolve(__dirname, '../../../test/clients', name);
@@ -96,6 +97,14 @@ describe('clients of other eras: old protocol versions, every librdkafka codec, 
       const kcat = await run('kcat', ['-C', '-b', running.bootstrap, '-t', `kp-${codec}`, '-e', '-q']);
       assert.equal(kcat.code, 0, kcat.stderr);
       assert.deepEqual(kcat.stdout.trimEnd().split('\n'), expected, `${codec}: kcat reads kafka-python's batches`);
+      const consumed = await run(process.execPath, [SLUICE_BIN, 'consume', '--bootstrap-server', running.bootstrap, '--topic', `kp-${codec}`, '--from-beginning', '-e']);
+      assert.equal(consumed.code, 0, consumed.stderr);
+      assert.deepEqual(consumed.stdout.trimEnd().split('\n'), expected, `${codec}: sluice consume reads kafka-python's batches`);
+      const dump = await run(process.execPath, [SLUICE_BIN, 'log', 'dump', path.join(running.dataDir, `kp-${codec}-0`)]);
+      assert.equal(dump.code, 0, dump.stderr);
+      const shown = [...dump.stdout.matchAll(/ compression (\w+) /g)].map((m) => m[1]);
+      assert.ok(shown.length > 0, dump.stdout);
+      assert.deepEqual([...new Set(shown)], [codec], `${codec}: sluice log dump shows the codec`);
     }
     assert.ok(proxy.seen(PRODUCE).every((r) => r.apiVersion >= 7), 'zstd needs Produce v7');
   });

@@ -1,9 +1,8 @@
 import { incrementalAlterConfigsRequestSchema, incrementalAlterConfigsResponseSchema, IncrementalAlterConfigsRequest } from '../../protocol/generated';
-import { KafkaError, KafkaErrors } from '../../protocol/error-codes';
+import { KafkaError } from '../../protocol/error-codes';
 import type { BrokerState } from '../broker-state';
-import { errorOf } from './errors';
 import { defineHandler } from './handler';
-import { RESOURCE_BROKER, RESOURCE_TOPIC, duplicatedResources, refuseBrokerChanges, replaceTopicConfig, resourceId } from './config-resources';
+import { RESOURCE_BROKER, RESOURCE_TOPIC, refuseBrokerChanges, replaceTopicConfig, alterEachResource } from './config-resources';
 
 type Resource = IncrementalAlterConfigsRequest['resources'][number];
 
@@ -69,20 +68,6 @@ export const incrementalAlterConfigsHandler = defineHandler({
   request: incrementalAlterConfigsRequestSchema,
   response: incrementalAlterConfigsResponseSchema,
   handle(request, { broker }) {
-    const duplicated = duplicatedResources(request.resources);
-    return {
-      throttleTimeMs: 0,
-      responses: request.resources.map((resource) => {
-        const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
-        if (duplicated.has(resourceId(resource))) return { ...base, errorCode: KafkaErrors.INVALID_REQUEST.code, errorMessage: 'Error due to duplicate resource' };
-        try {
-          alter(broker, resource, request.validateOnly);
-          return { ...base, errorCode: 0, errorMessage: null };
-        } catch (error) {
-          const { code, message } = errorOf(error);
-          return { ...base, errorCode: code, errorMessage: message };
-        }
-      }),
-    };
+    return { throttleTimeMs: 0, responses: alterEachResource(request.resources, (resource) => alter(broker, resource, request.validateOnly)) };
   },
 });

@@ -1,6 +1,7 @@
 // What DescribeConfigs, AlterConfigs and IncrementalAlterConfigs share: Kafka's resource types, config
 // sources and types as numbers, and the broker's own (read-only) settings.
-import { KafkaError } from '../../protocol/error-codes';
+import { KafkaError, KafkaErrors } from '../../protocol/error-codes';
+import { errorOf } from './errors';
 import type { ConfigSource, ConfigValueType, DescribedConfig } from '../../ports/partition-store';
 import type { BrokerState } from '../broker-state';
 
@@ -38,6 +39,30 @@ export function duplicatedResources(resources: readonly ResourceKey[]): Set<stri
 
 export function resourceId(resource: ResourceKey): string {
   return `${resource.resourceType}:${resource.resourceName}`;
+}
+
+export interface AlterResult extends ResourceKey {
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+/**
+ * AlterConfigs' and IncrementalAlterConfigs' answer: `alter` runs for each resource named once; a resource
+ * named twice is INVALID_REQUEST, and a failure answers that resource only.
+ */
+export function alterEachResource<R extends ResourceKey>(resources: readonly R[], alter: (resource: R) => void): AlterResult[] {
+  const duplicated = duplicatedResources(resources);
+  return resources.map((resource) => {
+    const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
+    if (duplicated.has(resourceId(resource))) return { ...base, errorCode: KafkaErrors.INVALID_REQUEST.code, errorMessage: 'Error due to duplicate resource' };
+    try {
+      alter(resource);
+      return { ...base, errorCode: 0, errorMessage: null };
+    } catch (error) {
+      const { code, message } = errorOf(error);
+      return { ...base, errorCode: code, errorMessage: message };
+    }
+  });
 }
 
 /** A BROKER resource must name this broker (or be "" for the cluster-wide default), as Kafka checks. */
