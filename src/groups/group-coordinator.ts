@@ -142,6 +142,10 @@ export class GroupCoordinator implements GroupCoordinatorPort {
     return this.offsets.commit(request);
   }
 
+  checkTransactionalCommit(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): KafkaErrorName {
+    return this.offsets.checkTransactionalCommit(groupId, memberId, groupInstanceId, generationId);
+  }
+
   fetchOffsets(groupId: string, partitions: TopicPartitionRef[] | null, requireStable: boolean): FetchedOffset[] {
     return this.offsets.fetch(groupId, partitions, requireStable);
   }

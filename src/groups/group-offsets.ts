@@ -52,6 +52,21 @@ export class GroupOffsets {
     return results;
   }
 
+  /** Kafka's GroupCoordinator.handleTxnCommitOffsets checks, in its order. */
+  checkTransactionalCommit(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): KafkaErrorName {
+    const group = this.context.groups.get(groupId);
+    if (!group) return 'NONE';
+    if (group.is('Dead')) return 'COORDINATOR_NOT_AVAILABLE';
+    if (generationId < 0 && group.is('Empty')) return 'NONE';
+    if (groupInstanceId !== null) {
+      const current = group.staticMemberId(groupInstanceId);
+      if (current !== undefined && current !== memberId) return 'FENCED_INSTANCE_ID';
+    }
+    if (memberId !== '' && !group.has(memberId)) return 'UNKNOWN_MEMBER_ID';
+    if (generationId >= 0 && generationId !== group.generationId) return 'ILLEGAL_GENERATION';
+    return 'NONE';
+  }
+
   private validateCommit(group: ClassicGroup, request: OffsetCommitRequest): KafkaErrorName | undefined {
     if (group.is('Dead')) return 'COORDINATOR_NOT_AVAILABLE';
     // Generation -1 (the admin client, a consumer with assigned partitions) may commit while the group is empty.

@@ -124,6 +124,11 @@ export interface GroupCoordinatorPort {
   heartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): KafkaErrorName;
   leave(groupId: string, members: MemberIdentity[]): LeaveResult;
   commitOffsets(request: OffsetCommitRequest): Promise<PartitionError[]>;
+  /**
+   * TxnOffsetCommit v3+ (KIP-447): the producer's consumer must still be the member of that generation.
+   * NONE when the group does not exist or does not use group management (generation -1 on an empty group).
+   */
+  checkTransactionalCommit(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): KafkaErrorName;
   fetchOffsets(groupId: string, partitions: TopicPartitionRef[] | null, requireStable: boolean): FetchedOffset[];
   deleteOffsets(groupId: string, partitions: TopicPartitionRef[]): Promise<{ error: KafkaErrorName; partitions: PartitionError[] }>;
   listGroups(): GroupOverview[];

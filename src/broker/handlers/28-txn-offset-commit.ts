@@ -6,6 +6,7 @@ import { txnErrorCode } from './txn-errors';
 
 /** Kafka's group coordinator answers a stale epoch here with INVALID_PRODUCER_EPOCH at every version. */
 const NEVER_PRODUCER_FENCED = Number.POSITIVE_INFINITY;
+const FIRST_VERSION_WITH_MEMBER = 3;
 
 /**
  * Offsets a transaction commits for a group: held with the transaction and
@@ -27,10 +28,18 @@ export const txnOffsetCommitHandler = defineHandler({
         topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch ?? -1, metadata: p.committedMetadata,
       })));
     let code = 0;
-    try {
-      broker.stores.transactions.txnOffsetCommit(request.transactionalId, { producerId: request.producerId, producerEpoch: request.producerEpoch }, request.groupId, offsets);
-    } catch (error) {
-      code = txnErrorCode(error, apiVersion, NEVER_PRODUCER_FENCED);
+    // v3+ (KIP-447) names the consumer's generation: a zombie whose member left the group is fenced here.
+    const membership = apiVersion >= FIRST_VERSION_WITH_MEMBER
+      ? broker.groupCoordinator.checkTransactionalCommit(request.groupId, request.memberId ?? '', request.groupInstanceId ?? null, request.generationId ?? -1)
+      : 'NONE';
+    if (membership !== 'NONE') {
+      code = KafkaErrors[membership].code;
+    } else {
+      try {
+        broker.stores.transactions.txnOffsetCommit(request.transactionalId, { producerId: request.producerId, producerEpoch: request.producerEpoch }, request.groupId, offsets);
+      } catch (error) {
+        code = txnErrorCode(error, apiVersion, NEVER_PRODUCER_FENCED);
+      }
     }
     return {
       throttleTimeMs: 0,

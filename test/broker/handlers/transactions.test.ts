@@ -22,6 +22,7 @@ import { asProducerBatch, makeBatch } from '../../helpers/batches';
 import { answer, brokerStateOver } from '../../helpers/handler-harness';
 import { MemoryPartitionStore } from '../../helpers/memory-partition-store';
 import { useTempDir } from '../../helpers/temp-dir';
+import { stableSingleMember } from '../../helpers/group-requests';
 
 const E = KafkaErrors;
 const initApi = { request: initProducerIdRequestSchema, response: initProducerIdResponseSchema };
@@ -154,6 +155,27 @@ describe('transaction handlers (InitProducerId, AddPartitionsToTxn, AddOffsetsTo
       assert.ok(!coordinator.hasPendingOffset('g', 'orders', 1), 'nothing pending once the transaction ended');
     }
     assert.deepEqual(committedOffsets, [{ groupId: 'g', offsets: [{ topic: 'orders', partition: 1, offset: 42, leaderEpoch: -1, metadata: 'm' }] }]);
+  });
+
+  it('TxnOffsetCommit v3+ fences a consumer that is no longer the group member of that generation (KIP-447)', async () => {
+    broker = brokerStateOver(store, {}, { transactions: coordinator, groups: { options: { initialRebalanceDelayMs: 0 } } });
+    const { producerId, producerEpoch } = await init('tx');
+    const producer = { transactionalId: 'tx', producerId: producerId!, producerEpoch };
+    assert.equal((await answer(addOffsetsToTxnHandler, { request: addOffsetsToTxnRequestSchema, response: addOffsetsToTxnResponseSchema }, 3, { ...producer, groupId: 'g' }, broker)).errorCode, 0);
+    const member = await stableSingleMember(broker, 'g');
+    const commit = async (version: number, generationId: number, memberId: string, groupInstanceId: string | null = null) => {
+      const response = await answer(txnOffsetCommitHandler, { request: txnOffsetCommitRequestSchema, response: txnOffsetCommitResponseSchema }, version, {
+        ...producer, groupId: 'g', generationId, memberId, groupInstanceId,
+        topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 7, committedLeaderEpoch: -1, committedMetadata: null }] }],
+      }, broker);
+      return response.topics[0].partitions[0].errorCode;
+    };
+    assert.equal(await commit(3, member.generationId, 'zombie'), E.UNKNOWN_MEMBER_ID.code);
+    assert.equal(await commit(3, member.generationId + 1, member.memberId), E.ILLEGAL_GENERATION.code);
+    assert.equal(await commit(3, member.generationId, member.memberId, 'someone-else'), 0, 'an unknown instance id is not a fenced one');
+    assert.equal(await commit(2, member.generationId + 1, 'zombie'), 0, 'v2 carries no member: nothing to check');
+    assert.equal(await commit(3, member.generationId, member.memberId), 0);
+    assert.ok(coordinator.hasPendingOffset('g', 'orders', 0));
   });
 
   it('completes a commit only once its group offsets are durable, answering CONCURRENT_TRANSACTIONS meanwhile', async () => {
