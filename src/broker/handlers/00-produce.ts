@@ -2,7 +2,7 @@ import { produceRequestSchema, produceResponseSchema, ProduceResponse } from '..
 import { KafkaError, KafkaErrors } from '../../protocol/error-codes';
 import { magicOf } from '../../protocol/message-set';
 import { upConvertMessageSet } from '../../protocol/message-set-convert';
-import { ATTRIBUTES_POS, Compression, compressionOf, CURRENT_MAGIC } from '../../protocol/record-batch';
+import { ATTRIBUTES_POS, BATCH_LENGTH_POS, Compression, compressionOf, CURRENT_MAGIC, LOG_OVERHEAD } from '../../protocol/record-batch';
 import { InvalidBatchError } from '../../ports/store-errors';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
@@ -35,6 +35,10 @@ function recordsToAppend(records: Buffer, apiVersion: number): Buffer {
   if (magic === CURRENT_MAGIC) {
     if (apiVersion < FIRST_VERSION_WITH_ZSTD && compressionOf(records.readInt16BE(ATTRIBUTES_POS)) === Compression.Zstd) {
       throw new KafkaError('UNSUPPORTED_COMPRESSION_TYPE', `Produce v${apiVersion} may not use zstd (v${FIRST_VERSION_WITH_ZSTD}+)`);
+    }
+    const firstBatchSize = records.length >= LOG_OVERHEAD ? LOG_OVERHEAD + records.readInt32BE(BATCH_LENGTH_POS) : records.length;
+    if (apiVersion >= FIRST_VERSION_WITH_ONLY_V2 && records.length > firstBatchSize) {
+      throw new KafkaError('INVALID_RECORD', `Produce requests with version ${apiVersion} are only allowed to contain exactly one record batch per partition`);
     }
     return records;
   }

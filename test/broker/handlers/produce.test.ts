@@ -91,16 +91,27 @@ describe('Produce handler (API 0)', () => {
   it('names the failing batch in recordErrors (v8) and keeps the partition unchanged', async () => {
     const corrupt = makeBatch('bad', 2);
     corrupt[CRC_POS] ^= 0xff;
-    const records = Buffer.concat([makeBatch('good', 1), corrupt]);
-    const response = await answer(produceHandler, api, 8, produceRequest(1, [{ name: 'events', partitions: [[0, records]] }]), broker);
+    const response = await answer(produceHandler, api, 8, produceRequest(1, [{ name: 'events', partitions: [[0, corrupt]] }]), broker);
     const p = response.responses[0].partitionResponses[0];
     assert.equal(p.errorCode, KafkaErrors.CORRUPT_MESSAGE.code);
     assert.deepEqual([p.baseOffset, p.logStartOffset, p.logAppendTimeMs], [-1, -1, -1]);
     assert.equal(p.recordErrors?.length, 1);
-    assert.equal(p.recordErrors?.[0].batchIndex, 1);
+    assert.equal(p.recordErrors?.[0].batchIndex, 0);
     assert.match(p.recordErrors?.[0].batchIndexErrorMessage ?? '', /CRC-32C mismatch/);
-    assert.match(p.errorMessage ?? '', /batch 1 at byte \d+ of the appended data/);
+    assert.match(p.errorMessage ?? '', /batch 0 at byte 0 of the appended data/);
     assert.equal(store.partition('events', 0).logEndOffset, 0);
+  });
+
+  it('refuses two batches for one partition from v3, as Kafka does (INVALID_RECORD), and takes them at v2', async () => {
+    const two = Buffer.concat([makeBatch('one', 1), makeBatch('two', 2)]);
+    for (const version of [3, 8, 11]) {
+      const refused = (await answer(produceHandler, api, version, produceRequest(1, [{ name: 'events', partitions: [[0, two]] }]), broker)).responses[0].partitionResponses[0];
+      assert.equal(refused.errorCode, KafkaErrors.INVALID_RECORD.code, `v${version}`);
+    }
+    assert.equal(store.partition('events', 0).logEndOffset, 0);
+    const taken = (await answer(produceHandler, api, 2, produceRequest(1, [{ name: 'events', partitions: [[0, two]] }]), broker)).responses[0].partitionResponses[0];
+    assert.equal(taken.errorCode, 0);
+    assert.equal(store.partition('events', 0).logEndOffset, 3);
   });
 
   it('answers MESSAGE_TOO_LARGE past the topic max.message.bytes', async () => {
