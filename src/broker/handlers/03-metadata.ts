@@ -4,18 +4,18 @@ import { isZeroUuid, uuidBytes, uuidText, ZERO_UUID } from '../../protocol/uuid'
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
+import { authorizedOperations, CLUSTER_OPERATIONS, OPERATIONS_OMITTED, TOPIC_OPERATIONS } from './authorized-operations';
 
 type TopicMetadata = MetadataResponse['topics'][number];
 type RequestedTopic = NonNullable<MetadataRequest['topics']>[number];
-const NO_OPERATIONS = -2147483648;
 /** Topic ids are answered from v10; asked for (instead of names) only from v12. */
 const FIRST_VERSION_WITH_ID_LOOKUP = 12;
 
 function empty(errorCode: number, name: string | null, topicId: Buffer = ZERO_UUID): TopicMetadata {
-  return { errorCode, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: NO_OPERATIONS };
+  return { errorCode, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: OPERATIONS_OMITTED };
 }
 
-function describeTopic(broker: BrokerState, name: string, autoCreate: boolean): TopicMetadata {
+function describeTopic(broker: BrokerState, name: string, autoCreate: boolean, operations = OPERATIONS_OMITTED): TopicMetadata {
   const { nodeId } = broker.identity;
   const store = broker.stores.partitions;
   try {
@@ -42,18 +42,18 @@ function describeTopic(broker: BrokerState, name: string, autoCreate: boolean): 
       isrNodes: [nodeId],
       offlineReplicas: [],
     })),
-    topicAuthorizedOperations: NO_OPERATIONS,
+    topicAuthorizedOperations: operations,
   };
 }
 
 /** As Kafka: a name or an id, never both; ids only from v12 (before, INVALID_REQUEST for every topic). */
-function describeRequested(broker: BrokerState, topic: RequestedTopic, autoCreate: boolean, apiVersion: number): TopicMetadata {
+function describeRequested(broker: BrokerState, topic: RequestedTopic, autoCreate: boolean, apiVersion: number, operations: number): TopicMetadata {
   const byId = !isZeroUuid(topic.topicId);
   if ((byId || topic.name === null) && apiVersion < FIRST_VERSION_WITH_ID_LOOKUP) return empty(KafkaErrors.INVALID_REQUEST.code, topic.name ?? '', topic.topicId);
-  if (!byId) return describeTopic(broker, topic.name ?? '', autoCreate);
+  if (!byId) return describeTopic(broker, topic.name ?? '', autoCreate, operations);
   const name = broker.stores.partitions.topicNameById(uuidText(topic.topicId as Buffer));
   if (name === undefined) return empty(KafkaErrors.UNKNOWN_TOPIC_ID.code, null, topic.topicId);
-  return describeTopic(broker, name, false);
+  return describeTopic(broker, name, false, operations);
 }
 
 export const metadataHandler = defineHandler({
@@ -67,9 +67,10 @@ export const metadataHandler = defineHandler({
     // v0: an empty list means every topic; v1+: null means every topic, empty means none.
     const all = request.topics === null || (apiVersion === 0 && request.topics.length === 0);
     const autoCreate = !all && broker.topicDefaults.autoCreateTopics && (apiVersion < 4 || request.allowAutoTopicCreation !== false);
+    const operations = authorizedOperations(request.includeTopicAuthorizedOperations, TOPIC_OPERATIONS);
     const topics = all
-      ? broker.stores.partitions.listTopics().map((t) => describeTopic(broker, t.name, false))
-      : (request.topics ?? []).map((t) => describeRequested(broker, t, autoCreate, apiVersion));
+      ? broker.stores.partitions.listTopics().map((t) => describeTopic(broker, t.name, false, operations))
+      : (request.topics ?? []).map((t) => describeRequested(broker, t, autoCreate, apiVersion, operations));
     const { nodeId, advertisedHost, advertisedPort, clusterId } = broker.identity;
     return {
       throttleTimeMs: 0,
@@ -77,7 +78,7 @@ export const metadataHandler = defineHandler({
       clusterId,
       controllerId: nodeId,
       topics,
-      clusterAuthorizedOperations: NO_OPERATIONS,
+      clusterAuthorizedOperations: authorizedOperations(request.includeClusterAuthorizedOperations, CLUSTER_OPERATIONS),
     };
   },
 });

@@ -1,9 +1,7 @@
 import { describeGroupsRequestSchema, describeGroupsResponseSchema } from '../../protocol/generated';
 import { defineHandler } from './handler';
+import { GROUP_OPERATIONS, OPERATIONS_OMITTED } from './authorized-operations';
 
-/** Without an authorizer every operation a group has is allowed: READ (3), DELETE (6), DESCRIBE (8). */
-const GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
-const NOT_REQUESTED = -2147483648;
 
 export const describeGroupsHandler = defineHandler({
   apiKey: 15,
@@ -31,7 +29,7 @@ export const describeGroupsHandler = defineHandler({
             memberMetadata: m.metadata,
             memberAssignment: m.assignment,
           })),
-          authorizedOperations: request.includeAuthorizedOperations ? GROUP_OPERATIONS : NOT_REQUESTED,
+          authorizedOperations: request.includeAuthorizedOperations ? GROUP_OPERATIONS : OPERATIONS_OMITTED,
         };
       }),
     };

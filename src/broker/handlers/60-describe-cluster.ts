@@ -1,13 +1,10 @@
 import { describeClusterRequestSchema, describeClusterResponseSchema } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import { defineHandler } from './handler';
+import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED } from './authorized-operations';
 
 const BROKERS = 1;
 const CONTROLLERS = 2;
-/** Kafka's "authorized operations not requested" marker (Integer.MIN_VALUE). */
-const NOT_REQUESTED = -2147483648;
-/** Without an authorizer every CLUSTER operation is allowed: CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, CREATE_TOKENS, DESCRIBE_TOKENS. */
-const CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12, 13, 14].reduce((bits, op) => bits | (1 << op), 0);
 
 export const describeClusterHandler = defineHandler({
   apiKey: 60,
@@ -19,7 +16,7 @@ export const describeClusterHandler = defineHandler({
   handle(request, { broker }) {
     const { identity } = broker;
     const endpointType = request.endpointType ?? BROKERS;
-    const base = { throttleTimeMs: 0, endpointType, clusterId: identity.clusterId, controllerId: identity.nodeId, clusterAuthorizedOperations: NOT_REQUESTED };
+    const base = { throttleTimeMs: 0, endpointType, clusterId: identity.clusterId, controllerId: identity.nodeId, clusterAuthorizedOperations: OPERATIONS_OMITTED };
     if (endpointType !== BROKERS) {
       const mismatched = endpointType === CONTROLLERS;
       return {
@@ -35,7 +32,7 @@ export const describeClusterHandler = defineHandler({
       errorCode: 0,
       errorMessage: null,
       brokers: [{ brokerId: identity.nodeId, host: identity.advertisedHost, port: identity.advertisedPort, rack: null }],
-      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : NOT_REQUESTED,
+      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED,
     };
   },
 });

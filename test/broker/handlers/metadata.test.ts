@@ -31,6 +31,20 @@ describe('Metadata handler (API 3)', () => {
     broker = brokerStateOver(store, { numPartitions: 3 });
   });
 
+  it('answers authorized operations as Kafka does without an authorizer: all a topic (8) and the cluster (7) have, when asked', async () => {
+    const bitsOf = (n: number) => Array.from({ length: 31 }, (_, op) => op).filter((op) => (n & (1 << op)) !== 0);
+    for (const version of [8, 9, 10]) {
+      const asked = await answer(metadataHandler, api, version, { topics: [{ name: 'orders' }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: true, includeTopicAuthorizedOperations: true }, broker);
+      assert.deepEqual(bitsOf(asked.topics[0].topicAuthorizedOperations ?? 0), [3, 4, 5, 6, 7, 8, 10, 11], `v${version}: READ WRITE CREATE DELETE ALTER DESCRIBE DESCRIBE_CONFIGS ALTER_CONFIGS`);
+      assert.deepEqual(bitsOf(asked.clusterAuthorizedOperations ?? 0), [5, 7, 8, 9, 10, 11, 12], `v${version}: CREATE ALTER DESCRIBE CLUSTER_ACTION DESCRIBE_CONFIGS ALTER_CONFIGS IDEMPOTENT_WRITE`);
+      const silent = await metadata(broker, version, ['orders']);
+      assert.equal(silent.topics[0].topicAuthorizedOperations, -2147483648, 'not asked: omitted');
+      assert.equal(silent.clusterAuthorizedOperations, -2147483648);
+    }
+    const v11 = await answer(metadataHandler, api, 11, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: true }, broker);
+    assert.ok(v11.topics.every((t) => bitsOf(t.topicAuthorizedOperations ?? 0).length === 8), 'every listed topic, from v11 too');
+  });
+
   it('describes this one broker as leader, replica and in-sync replica of every partition, at every version', async () => {
     for (const version of versionsOf(metadataHandler)) {
       const response = await metadata(broker, version, ['orders']);
