@@ -55,6 +55,23 @@ describe('every codec, stored as sent and read back by sluice and librdkafka', f
     });
   }
 
+  it('kcat (librdkafka) sends gzip, snappy, lz4 and zstd: each stored with that codec, read back by kcat, kafka-python and sluice consume', async () => {
+    const few = lines.slice(0, 300);
+    for (const codec of ['gzip', 'snappy', 'lz4', 'zstd']) {
+      const topic = `kcat-${codec}-sent`;
+      const produced = await run('kcat', ['-P', '-b', running.bootstrap, '-t', topic, '-p', '0', '-z', codec, '-X', 'linger.ms=20'], few.join('\n') + '\n');
+      assert.equal(produced.code, 0, produced.stderr);
+      assert.deepEqual([...new Set(await storedCodecs(running.dataDir, topic))], [codec], `${codec}: kcat compressed it`);
+      const kcat = await run('kcat', ['-C', '-b', running.bootstrap, '-t', topic, '-e', '-q']);
+      assert.deepEqual(kcat.stdout.trimEnd().split('\n'), few, `${codec}: kcat reads it back`);
+      const python = await run('/usr/bin/python3', [path.resolve(__dirname, '../../../test/clients/kafka-python-read.py'), running.bootstrap, topic, String(few.length)]);
+      assert.equal(python.code, 0, python.stderr);
+      assert.deepEqual((JSON.parse(python.stdout) as { values: string[] }).values, few, `${codec}: kafka-python reads it`);
+      const consumed = await sluice(['consume', '--bootstrap-server', running.bootstrap, '--topic', topic, '--from-beginning', '-e']);
+      assert.deepEqual(consumed.stdout.trimEnd().split('\n'), few, `${codec}: sluice consume reads it`);
+    }
+  });
+
   it('zstd from kcat (librdkafka) is stored as zstd and read back by sluice consume, in full through a slow pipe', async () => {
     const produced = await run('kcat', ['-P', '-b', running.bootstrap, '-t', 'kcat-zstd', '-p', '0', '-z', 'zstd', '-X', 'linger.ms=20'], lines.join('\n') + '\n');
     assert.equal(produced.code, 0, produced.stderr);
