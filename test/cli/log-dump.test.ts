@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PartitionLog } from '../../src/log/partition-log';
 import { DEFAULT_LOG_CONFIG } from '../../src/log/log-config';
-import { makeBatch } from '../helpers/batches';
+import { asProducerBatch, makeBatch } from '../helpers/batches';
 import { useTempDir } from '../helpers/temp-dir';
 import { sluice } from '../helpers/cli';
 
@@ -27,6 +27,22 @@ describe('sluice log dump', () => {
     assert.match(lines[1], /baseOffset 0 lastOffset 2 count 3 position 0 size 100 baseTimestamp 1700000000000 .* valid$/);
     assert.match(lines[2], /baseOffset 3 lastOffset 5 .*maxTimestamp 1700000000001 .* valid$/);
     assert.match(lines[3], /^segment .*00000000000000000006\.log .*offsets 6\.\.8/);
+  });
+
+  it("shows a producer's id, epoch and sequence, and the transactional and control bits, as Kafka's DumpLogSegments", () => {
+    const dir = path.join(tmp(), 'orders-0');
+    const log = PartitionLog.open(dir, { ...DEFAULT_LOG_CONFIG, retentionMs: -1 });
+    log.append(makeBatch('plain', 1));
+    log.append(asProducerBatch(makeBatch('txn', 2), 4000, 3, 0, true));
+    log.writeTxnMarker({ producerId: 4000, producerEpoch: 3, commit: true, coordinatorEpoch: 0 });
+    log.close();
+    const result = sluice(['log', 'dump', dir]);
+    assert.equal(result.status, 0, result.stderr);
+    // The marker (stamped now) rolls a new segment past the batches' 2023 timestamps (segment.ms).
+    const [plain, txn, marker] = result.stdout.trim().split('\n').filter((line) => line.startsWith('  baseOffset'));
+    assert.doesNotMatch(plain, /producerId|transactional|control/);
+    assert.match(txn, /baseOffset 1 lastOffset 2 .* producerId 4000 producerEpoch 3 baseSequence 0 transactional crc .* valid$/);
+    assert.match(marker, /baseOffset 3 lastOffset 3 count 1 .* producerId 4000 producerEpoch 3 baseSequence -1 transactional control crc .* valid$/);
   });
 
   it('reports a bad CRC and a torn tail, exits 1, and changes nothing', () => {

@@ -1,5 +1,7 @@
 import type { Argv } from 'yargs';
-import { inspectPartitionDir, InspectedSegment } from '../../log/segment-inspector';
+import { inspectPartitionDir, InspectedBatch, InspectedSegment } from '../../log/segment-inspector';
+import { isControlBatch } from '../../protocol/record-batch';
+import { isTransactionalBatch } from '../../protocol/control-batch';
 import type { CommandIO } from '../io';
 
 export interface LogDumpArgs {
@@ -8,7 +10,7 @@ export interface LogDumpArgs {
 }
 
 export const command = 'dump <partition-dir>';
-export const describe = 'Print the segments and batches of a partition directory (read-only): offsets, timestamps, counts, CRC status';
+export const describe = 'Print the segments and batches of a partition directory (read-only): offsets, timestamps, counts, producer, transactional and control bits, CRC status';
 
 export function builder(yargs: Argv): Argv<LogDumpArgs> {
   return yargs
@@ -27,11 +29,19 @@ function formatSegment(segment: InspectedSegment): string[] {
     lines.push(
       `  baseOffset ${b.baseOffset} lastOffset ${b.lastOffset} count ${b.recordsCount} position ${b.position} size ${b.size}` +
         ` baseTimestamp ${b.baseTimestamp} maxTimestamp ${b.maxTimestamp} compression ${b.compression}` +
+        producerFields(b) +
         ` crc ${b.crc.toString(16).padStart(8, '0')} ${b.status === 'ok' ? 'valid' : `INVALID: ${b.status}`}`,
     );
   }
   if (segment.trailingBytes > 0) lines.push(`  ${segment.trailingBytes} trailing bytes do not form a whole batch (torn write)`);
   return lines;
+}
+
+/** As Kafka's DumpLogSegments: a producer's id, epoch and sequence, and the transactional and control bits. */
+function producerFields(b: InspectedBatch): string {
+  const producer = b.producerId >= 0 ? ` producerId ${b.producerId} producerEpoch ${b.producerEpoch} baseSequence ${b.baseSequence}` : '';
+  const transactional = isTransactionalBatch(b.attributes) ? ' transactional' : '';
+  return producer + transactional + (isControlBatch(b.attributes) ? ' control' : '');
 }
 
 /** Exit status 0 when every batch is valid, 1 when any is not. */
