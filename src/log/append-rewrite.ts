@@ -64,8 +64,10 @@ export function applyTopicRecordPolicy(data: Buffer, validated: ValidatedAppend,
       return;
     }
     try {
-      if (compacted && readRawRecords(whole).some((record) => record.key === null)) {
-        throw new InvalidBatchError('INVALID_RECORD', index, batch.position, `Compacted topic cannot accept message without key in topic partition ${path.basename(dir)}.`);
+      if (compacted) {
+        const message = `Compacted topic cannot accept message without key in topic partition ${path.basename(dir)}.`;
+        const keyless = readRawRecords(whole).flatMap((record, recordIndex) => (record.key === null ? [{ recordIndex, message }] : []));
+        if (keyless.length > 0) throw new InvalidBatchError('INVALID_RECORD', index, batch.position, message, keyless);
       }
       if (target === undefined || compressionOf(attributes) === target) {
         parts.push(whole);

@@ -4,12 +4,20 @@ import { KafkaError } from '../protocol/error-codes';
 // in-memory store throw the same classes, and handlers map them to Kafka codes.
 
 /** A batch failed validation on append; the partition is unchanged. */
+/** A record refused inside a batch, by its index in the batch (what Kafka's Produce v8+ record_errors name). */
+export interface RefusedRecord {
+  recordIndex: number;
+  message: string;
+}
+
 export class InvalidBatchError extends KafkaError {
   constructor(
     errorName: 'CORRUPT_MESSAGE' | 'MESSAGE_TOO_LARGE' | 'RECORD_LIST_TOO_LARGE' | 'INVALID_RECORD' | 'INVALID_TIMESTAMP',
     readonly batchIndex: number,
     readonly bytePosition: number,
     detail: string,
+    /** Set when particular records are at fault, not the batch as a whole. */
+    readonly refusedRecords?: readonly RefusedRecord[],
   ) {
     super(errorName, `batch ${batchIndex} at byte ${bytePosition} of the appended data: ${detail}`);
     this.name = 'InvalidBatchError';

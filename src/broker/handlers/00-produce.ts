@@ -11,14 +11,26 @@ import { verifyTransactionalAppend } from './txn-verification';
 
 type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];
 
-function failed(index: number, code: number, message: string | null, batchIndex?: number): PartitionResponse {
+type RecordErrors = PartitionResponse['recordErrors'];
+
+/**
+ * Produce v8+'s record_errors. Kafka names each refused record by its index in the batch (a client fails the
+ * others with "a different record in the batch was invalid"); a fault of a whole batch names that batch.
+ */
+function recordErrorsOf(error: unknown, message: string): RecordErrors {
+  if (!(error instanceof InvalidBatchError)) return [];
+  if (error.refusedRecords) return error.refusedRecords.map((r) => ({ batchIndex: r.recordIndex, batchIndexErrorMessage: r.message }));
+  return [{ batchIndex: error.batchIndex, batchIndexErrorMessage: message }];
+}
+
+function failed(index: number, code: number, message: string | null, recordErrors: RecordErrors = []): PartitionResponse {
   return {
     index,
     errorCode: code,
     baseOffset: -1,
     logAppendTimeMs: -1,
     logStartOffset: -1,
-    recordErrors: batchIndex === undefined ? [] : [{ batchIndex, batchIndexErrorMessage: message }],
+    recordErrors,
     errorMessage: message,
   };
 }
@@ -67,7 +79,7 @@ function appendTo(broker: BrokerState, topic: string, index: number, records: Bu
     };
   } catch (error) {
     const { code, message } = errorOf(error);
-    return failed(index, code, message, error instanceof InvalidBatchError ? error.batchIndex : undefined);
+    return failed(index, code, message, recordErrorsOf(error, message));
   }
 }
 
