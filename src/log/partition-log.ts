@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LogConfig, deletesOldSegments, isCompacted, maxSegmentMs, segmentJitter, timestampBounds } from './log-config';
 import { LogSegment } from './segment';
-import { LogStorageError, NotEnoughReplicasError } from './errors';
+import { LogStorageError } from './errors';
+import { checkInSyncReplicas } from '../ports/store-errors';
 import { assignOffsets, validateAppend } from './append-validation';
 import { loadSegments } from './log-loader';
 import { applyTopicRecordPolicy } from './append-rewrite';
@@ -115,10 +116,7 @@ export class PartitionLog extends SegmentedLog implements StoredPartition, Clean
 
   private appendFrom(data: Buffer, origin: AppendOrigin, options: AppendOptions): AppendResult {
     if (this.flushFailure) throw new LogStorageError(this.dir, `an earlier flush failed: ${this.flushFailure.message}`);
-    if (options.acks === -1 && this.config.minInsyncReplicas > 1) {
-      const cut = this.name.lastIndexOf('-');
-      throw new NotEnoughReplicasError(this.name.slice(0, cut), Number(this.name.slice(cut + 1)), this.config.minInsyncReplicas);
-    }
+    checkInSyncReplicas(this.name, options.acks, this.config.minInsyncReplicas);
     const now = this.now();
     const logAppendTime = this.config.messageTimestampType === 'LogAppendTime';
     const timestamps = { type: this.config.messageTimestampType, now, ...timestampBounds(this.config) };

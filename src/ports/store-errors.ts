@@ -67,6 +67,16 @@ export class NotEnoughReplicasError extends KafkaError {
   }
 }
 
+/**
+ * acks=-1 needs min.insync.replicas in-sync replicas; one broker has one. `partitionName` is `<topic>-<partition>`.
+ * Both partition stores check appends with it.
+ */
+export function checkInSyncReplicas(partitionName: string, acks: number | undefined, minInsyncReplicas: number): void {
+  if (acks !== -1 || minInsyncReplicas <= 1) return;
+  const cut = partitionName.lastIndexOf('-');
+  throw new NotEnoughReplicasError(partitionName.slice(0, cut), Number(partitionName.slice(cut + 1)), minInsyncReplicas);
+}
+
 /** The stored data is not usable (bad file names, unreadable metadata, a failed flush). */
 export class LogStorageError extends KafkaError {
   constructor(readonly path: string, detail: string) {

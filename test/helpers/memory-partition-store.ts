@@ -3,7 +3,7 @@ import type {
   AbortedTransaction, ActiveProducer, AppendOptions, AppendResult, CreateTopicOptions, DescribedConfig, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset,
   TopicConfigOverrides, TopicDescription, TxnMarkerRequest,
 } from '../../src/ports/partition-store';
-import { LogStorageError, NotEnoughReplicasError, TopicExistsError, UnknownTopicError, OffsetOutOfRangeError } from '../../src/ports/store-errors';
+import { LogStorageError, TopicExistsError, checkInSyncReplicas, UnknownTopicError, OffsetOutOfRangeError } from '../../src/ports/store-errors';
 import { KafkaError } from '../../src/protocol/error-codes';
 import { ATTRIBUTES_POS, compressionOf } from '../../src/protocol/record-batch';
 import { decodeRecords } from '../../src/protocol/records';
@@ -73,10 +73,7 @@ export class MemoryPartition implements StoredPartition {
 
   private appendFrom(records: Buffer, origin: AppendOrigin, options: AppendOptions): AppendResult {
     const config = this.config();
-    if (options.acks === -1 && config.minInsyncReplicas > 1) {
-      const cut = this.label.lastIndexOf('-');
-      throw new NotEnoughReplicasError(this.label.slice(0, cut), Number(this.label.slice(cut + 1)), config.minInsyncReplicas);
-    }
+    checkInSyncReplicas(this.label, options.acks, config.minInsyncReplicas);
     const now = this.now();
     const validated = validateAppend(records, config.maxMessageBytes, config.segmentBytes, { type: config.messageTimestampType, now, ...timestampBounds(config) });
     const baseOffset = this.endOffset;
