@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { FrameError, FrameReader } from '../protocol/frame-reader';
 import type { BadClientKind } from './bad-client-log';
 import type { RequestMemory } from './request-memory';
+import { ConnectionSession, plaintextSession } from './session';
 
 /** What answers one request frame: the response body chunks (without the size prefix), or null for none (acks=0). */
 export type FrameHandler = (frame: Buffer, connection: ConnectionInfo) => Promise<Buffer[] | null>;
@@ -9,6 +10,8 @@ export type FrameHandler = (frame: Buffer, connection: ConnectionInfo) => Promis
 export interface ConnectionInfo {
   readonly id: number;
   readonly remote: string;
+  /** Who is on this connection; SaslAuthenticate changes it. */
+  readonly session: ConnectionSession;
 }
 
 /** Told why a connection is being closed because of something its client did. */
@@ -57,6 +60,7 @@ export class Connection implements ConnectionInfo {
     private readonly limits: ConnectionLimits,
     private readonly memory: RequestMemory,
     private readonly log: ConnectionLog,
+    readonly session: ConnectionSession = plaintextSession(),
   ) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.reader = new FrameReader(limits.maxFrameBytes);

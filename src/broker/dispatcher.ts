@@ -44,7 +44,7 @@ export function createDispatcher(handlers: readonly RegisteredHandler[], broker:
       });
       return withHeader(header.correlationId, 0, body);
     }
-    const body = await handler.respond(reader, { broker, apiVersion, clientId: header.clientId ?? null, clientHost: clientHostOf(connection.remote) });
+    const body = await handler.respond(reader, { broker, apiVersion, clientId: header.clientId ?? null, clientHost: clientHostOf(connection.remote), session: connection.session });
     if (!body) return null;
     return withHeader(header.correlationId, responseHeaderVersion(apiKey, apiVersion), body);
   };

@@ -9,6 +9,7 @@ import { GroupCoordinator, GroupCoordinatorOptions } from '../../src/groups/grou
 import { MemoryGroupStore } from './memory-group-store';
 import type { TransactionCoordinator } from '../../src/ports/transaction-coordinator';
 import { KafkaError } from '../../src/protocol/error-codes';
+import { plaintextSession } from '../../src/broker/session';
 
 export const TEST_IDENTITY: Readonly<BrokerIdentity> = { nodeId: 7, advertisedHost: 'broker.test', advertisedPort: 19092, clusterId: 'test-cluster' };
 
@@ -54,7 +55,7 @@ export async function callHandler<Request, Response>(
   broker: BrokerState,
 ): Promise<Response | null> {
   const body = encodeMessage(api.request, version, request).toBuffer();
-  const written = await handler.respond(new Reader(body), { broker, apiVersion: version, clientId: 'handler-test', clientHost: '/127.0.0.1' });
+  const written = await handler.respond(new Reader(body), { broker, apiVersion: version, clientId: 'handler-test', clientHost: '/127.0.0.1', session: plaintextSession() });
   if (written === null) return null;
   const reader = new Reader(written.toBuffer());
   const response = decodeMessage(api.response, version, reader);

@@ -1,5 +1,6 @@
 import { decodeMessage, encodeMessage, MessageSchema, Reader, Writer } from '../../protocol/codec';
 import type { BrokerState } from '../broker-state';
+import type { ConnectionSession } from '../session';
 
 export interface RequestContext {
   broker: BrokerState;
@@ -7,6 +8,8 @@ export interface RequestContext {
   clientId: string | null;
   /** The client's address as Kafka reports it in DescribeGroups ("/127.0.0.1"). */
   clientHost: string;
+  /** The connection's principal and listener (mutable: SaslAuthenticate sets the principal). */
+  session: ConnectionSession;
 }
 
 /** One Kafka API as the broker serves it: its version range and what it does with a decoded request. */
