@@ -3,6 +3,7 @@ import type { GroupStore } from '../ports/group-store';
 import type { GroupCoordinatorPort } from '../ports/group-coordinator';
 import type { TransactionCoordinator } from '../ports/transaction-coordinator';
 import type { AppendNotifier } from './append-notifier';
+import type { DynamicBrokerConfigPort } from '../ports/broker-config-store';
 
 export interface BrokerIdentity {
   nodeId: number;
@@ -33,6 +34,8 @@ export interface BrokerState {
   groupCoordinator: GroupCoordinatorPort;
   identity: BrokerIdentity;
   topicDefaults: TopicDefaults;
+  /** Broker configs changed at run time (AlterConfigs on a BROKER resource), kept across restarts. */
+  dynamicConfig: DynamicBrokerConfigPort;
   appends: AppendNotifier;
   /** True once shutdown began: long polls answer at once. */
   stopping: boolean;

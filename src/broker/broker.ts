@@ -15,6 +15,8 @@ import { GroupCoordinator } from '../groups/group-coordinator';
 import type { GroupCoordinatorConfig } from '../groups/group-config';
 import { LocalTransactionCoordinator } from '../txn/transaction-coordinator';
 import { groupStoreOffsetSink } from '../txn/group-offset-sink';
+import { BrokerConfigFile } from '../log/broker-config-file';
+import { DynamicBrokerConfig } from './dynamic-broker-config';
 
 export interface BrokerOptions extends ConnectionOptions {
   dataDir: string;
@@ -83,6 +85,13 @@ export class Broker {
       retentionCheckIntervalMs: options.logRetentionCheckIntervalMs,
       log,
     });
+    let dynamicConfig: DynamicBrokerConfig;
+    try {
+      dynamicConfig = DynamicBrokerConfig.open(new BrokerConfigFile(options.dataDir), logs, log);
+    } catch (error) {
+      logs.close();
+      throw error;
+    }
     const appends = new AppendNotifier();
     let groupStore: FileGroupStore;
     let groupCoordinator: GroupCoordinator;
@@ -113,6 +122,7 @@ export class Broker {
       groupCoordinator,
       identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
       topicDefaults: { numPartitions: options.numPartitions ?? 4, autoCreateTopics: options.autoCreateTopics ?? true },
+      dynamicConfig,
       appends,
       stopping: false,
     };

@@ -13,7 +13,8 @@ import { CleanerOptions, CleanerTarget, DEFAULT_CLEANER_BACKOFF_MS, LogCleaner, 
 import { TopicTable } from './topic-table';
 import { loadTopics } from './topic-loader';
 import { TopicAdmin } from './topic-admin';
-import type { CreateTopicOptions, DescribedConfig, PartitionStore } from '../ports/partition-store';
+import type { CreateTopicOptions, DescribedConfig, DynamicBrokerConfigs, PartitionStore } from '../ports/partition-store';
+import { BROKER_LOG_CONFIG_NAMES, DynamicTopicDefaults, dynamicTopicDefaults } from './dynamic-log-defaults';
 
 export { CLEAN_SHUTDOWN_FILE, LOG_START_CHECKPOINT_FILE, RECOVERY_CHECKPOINT_FILE } from './log-checkpoints';
 export { DEFAULT_MAX_PARTITIONS_PER_TOPIC } from './topic-admin';
@@ -53,7 +54,11 @@ export class LogManager implements PartitionStore {
   private readonly store: TopicStore;
   private readonly files: OpenFileCache;
   private readonly report: (line: string) => void;
+  /** The topic defaults in force: the static ones under the dynamic levels. Changed in place, never replaced. */
   private readonly defaults: LogConfig;
+  private readonly staticDefaults: Readonly<LogConfig>;
+  private dynamicDefaults: DynamicTopicDefaults = { broker: {}, clusterDefault: {} };
+  readonly brokerLogConfigNames = BROKER_LOG_CONFIG_NAMES;
   private readonly now: () => number;
   private readonly background: BackgroundTasks;
   private readonly unlock: () => void;
@@ -65,7 +70,8 @@ export class LogManager implements PartitionStore {
   private constructor(readonly dataDir: string, private readonly options: LogManagerOptions) {
     fs.mkdirSync(dataDir, { recursive: true });
     this.unlock = lockDataDir(dataDir);
-    this.defaults = { ...DEFAULT_LOG_CONFIG, ...options.defaults };
+    this.staticDefaults = Object.freeze({ ...DEFAULT_LOG_CONFIG, ...options.defaults });
+    this.defaults = { ...this.staticDefaults };
     this.now = options.now ?? Date.now;
     this.report = options.log ?? (() => undefined);
     this.background = new BackgroundTasks(this.report);
@@ -140,7 +146,20 @@ export class LogManager implements PartitionStore {
   }
 
   private get brokerDefaults(): BrokerLogDefaults {
-    return { config: this.defaults, configured: configuredFields(this.options.defaults) };
+    return { config: this.defaults, staticConfig: this.staticDefaults, configured: configuredFields(this.options.defaults), dynamic: this.dynamicDefaults };
+  }
+
+  setDynamicBrokerDefaults(configs: DynamicBrokerConfigs, options: CreateTopicOptions = {}): void {
+    const dynamic = dynamicTopicDefaults(configs);
+    const next = resolveLogConfig({ ...dynamic.clusterDefault, ...dynamic.broker }, this.staticDefaults);
+    // Every topic must still resolve (min.compaction.lag.ms ≤ max.compaction.lag.ms across levels) before any changes.
+    const topics = this.table.list().map((metadata) => ({ name: metadata.name, config: resolveLogConfig(metadata.config, next) }));
+    if (options.validateOnly) return;
+    Object.assign(this.defaults, next);
+    this.dynamicDefaults = dynamic;
+    for (const { name, config } of topics) {
+      for (const log of this.table.get(name).logs) log?.updateConfig(config);
+    }
   }
 
   describeTopicConfig(name: string, overrides?: TopicConfigOverrides): DescribedConfig[] {

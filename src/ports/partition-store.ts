@@ -122,7 +122,21 @@ export interface StoredPartition {
 }
 
 /** Where a config's value comes from, as Kafka's DescribeConfigs names it. */
-export type ConfigSource = 'DYNAMIC_TOPIC_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DEFAULT_CONFIG';
+export type ConfigSource =
+  | 'DYNAMIC_TOPIC_CONFIG'
+  | 'DYNAMIC_BROKER_CONFIG'
+  | 'DYNAMIC_DEFAULT_BROKER_CONFIG'
+  | 'STATIC_BROKER_CONFIG'
+  | 'DEFAULT_CONFIG';
+
+/**
+ * Broker configs set at run time (Kafka's KIP-226), by level: this broker's (resource name = its id) and the
+ * cluster-wide default (resource name ""), which this broker's own values override.
+ */
+export interface DynamicBrokerConfigs {
+  broker: Record<string, string>;
+  clusterDefault: Record<string, string>;
+}
 
 export type ConfigValueType = 'BOOLEAN' | 'STRING' | 'INT' | 'LONG' | 'DOUBLE' | 'LIST';
 
@@ -185,6 +199,14 @@ export interface PartitionStore {
   describeTopicConfig(name: string, overrides?: TopicConfigOverrides): DescribedConfig[];
   /** The broker-level defaults for topics (log.retention.ms …) and where each comes from. */
   describeBrokerConfig(): DescribedConfig[];
+  /** The broker config names that set topic defaults (log.retention.ms, log.retention.hours, compression.type …). */
+  readonly brokerLogConfigNames: ReadonlySet<string>;
+  /**
+   * Makes the log configs among `configs` the topic defaults above the static ones, at once for every topic
+   * without its own override. InvalidConfigError (naming the key) changes nothing; `validateOnly` only checks.
+   * Not stored: the caller keeps dynamic configs and sets them again at start.
+   */
+  setDynamicBrokerDefaults(configs: DynamicBrokerConfigs, options?: CreateTopicOptions): void;
   /** UnknownTopicError for a missing topic or partition. */
   partition(topic: string, partition: number): StoredPartition;
 }

@@ -10,6 +10,8 @@ import { MemoryGroupStore } from './memory-group-store';
 import type { TransactionCoordinator } from '../../src/ports/transaction-coordinator';
 import { KafkaError } from '../../src/protocol/error-codes';
 import { plaintextSession } from '../../src/broker/session';
+import { DynamicBrokerConfig } from '../../src/broker/dynamic-broker-config';
+import type { BrokerConfigStore, DynamicBrokerConfigs } from '../../src/ports/broker-config-store';
 
 export const TEST_IDENTITY: Readonly<BrokerIdentity> = { nodeId: 7, advertisedHost: 'broker.test', advertisedPort: 19092, clusterId: 'test-cluster' };
 
@@ -34,7 +36,21 @@ export function brokerStateOver(
     topicDefaults: { numPartitions: 3, autoCreateTopics: true, ...topicDefaults },
     appends: new AppendNotifier(),
     stopping: false,
+    dynamicConfig: DynamicBrokerConfig.open(new MemoryBrokerConfigStore(), store, () => undefined),
   };
+}
+
+/** Dynamic broker configs kept in memory, saved as copies (what a restart would read back). */
+export class MemoryBrokerConfigStore implements BrokerConfigStore {
+  saved: DynamicBrokerConfigs = { broker: {}, clusterDefault: {} };
+
+  load(): DynamicBrokerConfigs {
+    return { broker: { ...this.saved.broker }, clusterDefault: { ...this.saved.clusterDefault } };
+  }
+
+  save(configs: DynamicBrokerConfigs): void {
+    this.saved = { broker: { ...configs.broker }, clusterDefault: { ...configs.clusterDefault } };
+  }
 }
 
 export interface Api<Request, Response> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  DynamicBrokerConfigs,
   AbortedTransaction, ActiveProducer, AppendOptions, AppendResult, CreateTopicOptions, DescribedConfig, PartitionStore, ReadResult, StoredPartition, TimestampAndOffset,
   TopicConfigOverrides, TopicDescription, TxnMarkerRequest,
 } from '../../src/ports/partition-store';
@@ -9,7 +10,8 @@ import { ATTRIBUTES_POS, compressionOf } from '../../src/protocol/record-batch';
 import { decodeRecords } from '../../src/protocol/records';
 import { assignOffsets, validateAppend } from '../../src/log/append-validation';
 import { DEFAULT_LOG_CONFIG, LogConfig, normalizeOverrides, resolveLogConfig, timestampBounds } from '../../src/log/log-config';
-import { configuredFields, describeBrokerLogConfig, describeTopicConfig } from '../../src/log/config-description';
+import { BrokerLogDefaults, configuredFields, describeBrokerLogConfig, describeTopicConfig } from '../../src/log/config-description';
+import { BROKER_LOG_CONFIG_NAMES, DynamicTopicDefaults, dynamicTopicDefaults } from '../../src/log/dynamic-log-defaults';
 import { validateTopicName } from '../../src/log/topic-name';
 import { DEFAULT_MAX_PARTITIONS_PER_TOPIC } from '../../src/log/log-manager';
 import { AppendOrigin, ProducerStateManager, producerBatchAt } from '../../src/log/producer-state';
@@ -236,11 +238,27 @@ export class MemoryPartitionStore implements PartitionStore {
   }
 
   describeTopicConfig(name: string, overrides?: TopicConfigOverrides): DescribedConfig[] {
-    return describeTopicConfig(overrides ?? this.topic(name).description.config, { config: this.defaults, configured: configuredFields(this.options.defaults) });
+    return describeTopicConfig(overrides ?? this.topic(name).description.config, this.brokerDefaults);
   }
 
   describeBrokerConfig(): DescribedConfig[] {
-    return describeBrokerLogConfig({ config: this.defaults, configured: configuredFields(this.options.defaults) });
+    return describeBrokerLogConfig(this.brokerDefaults);
+  }
+
+  readonly brokerLogConfigNames = BROKER_LOG_CONFIG_NAMES;
+  private dynamic: DynamicTopicDefaults = { broker: {}, clusterDefault: {} };
+
+  /** Topic defaults at run time; existing topics keep the config they were created with (enough for handler tests). */
+  setDynamicBrokerDefaults(configs: DynamicBrokerConfigs, options: CreateTopicOptions = {}): void {
+    const dynamic = dynamicTopicDefaults(configs);
+    const next = resolveLogConfig({ ...dynamic.clusterDefault, ...dynamic.broker }, { ...DEFAULT_LOG_CONFIG, ...this.options.defaults });
+    if (options.validateOnly) return;
+    Object.assign(this.defaults, next);
+    this.dynamic = dynamic;
+  }
+
+  private get brokerDefaults(): BrokerLogDefaults {
+    return { config: this.defaults, staticConfig: { ...DEFAULT_LOG_CONFIG, ...this.options.defaults }, configured: configuredFields(this.options.defaults), dynamic: this.dynamic };
   }
 
   partition(topic: string, partition: number): MemoryPartition {

@@ -5,7 +5,7 @@ import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
 import {
-  RESOURCE_BROKER, RESOURCE_TOPIC, SOURCE_IDS, TYPE_IDS, brokerConfigs, checkBrokerResource,
+  RESOURCE_BROKER, RESOURCE_TOPIC, SOURCE_IDS, TYPE_IDS, brokerConfigs, checkBrokerResource, clusterDefaultConfigs,
 } from './config-resources';
 
 type Resource = DescribeConfigsRequest['resources'][number];
@@ -20,8 +20,7 @@ function configsOf(broker: BrokerState, resource: Resource): DescribedConfig[] {
       return store.describeTopicConfig(resource.resourceName);
     case RESOURCE_BROKER:
       checkBrokerResource(broker, resource.resourceName);
-      // "" is the cluster-wide dynamic default, which sluice never has.
-      return resource.resourceName === '' ? [] : brokerConfigs(broker);
+      return resource.resourceName === '' ? clusterDefaultConfigs(broker) : brokerConfigs(broker);
     default:
       throw new KafkaError('INVALID_REQUEST', `Unsupported resource type ${resource.resourceType} (sluice describes topics (2) and brokers (4))`);
   }

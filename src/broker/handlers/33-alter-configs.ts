@@ -2,7 +2,7 @@ import { alterConfigsRequestSchema, alterConfigsResponseSchema, AlterConfigsRequ
 import { KafkaError } from '../../protocol/error-codes';
 import type { BrokerState } from '../broker-state';
 import { defineHandler } from './handler';
-import { RESOURCE_BROKER, RESOURCE_TOPIC, refuseBrokerChanges, replaceTopicConfig, alterEachResource } from './config-resources';
+import { RESOURCE_BROKER, RESOURCE_TOPIC, brokerLevel, replaceTopicConfig, alterEachResource } from './config-resources';
 
 type Resource = AlterConfigsRequest['resources'][number];
 
@@ -17,7 +17,8 @@ function alter(broker: BrokerState, resource: Resource, validateOnly: boolean): 
     case RESOURCE_TOPIC:
       return replaceTopicConfig(broker, resource.resourceName, overrides, validateOnly);
     case RESOURCE_BROKER:
-      return refuseBrokerChanges(broker, resource.resourceName, Object.keys(overrides));
+      // The legacy API replaces the level's whole set, as Kafka's does.
+      return broker.dynamicConfig.replace(brokerLevel(broker, resource.resourceName), overrides, validateOnly);
     default:
       throw new KafkaError('INVALID_REQUEST', `Unsupported resource type ${resource.resourceType} (sluice alters topics (2))`);
   }

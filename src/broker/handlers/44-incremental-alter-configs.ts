@@ -1,8 +1,10 @@
 import { incrementalAlterConfigsRequestSchema, incrementalAlterConfigsResponseSchema, IncrementalAlterConfigsRequest } from '../../protocol/generated';
 import { KafkaError } from '../../protocol/error-codes';
 import type { BrokerState } from '../broker-state';
+import type { BrokerConfigLevel } from '../../ports/broker-config-store';
+import type { DescribedConfig } from '../../ports/partition-store';
 import { defineHandler } from './handler';
-import { RESOURCE_BROKER, RESOURCE_TOPIC, refuseBrokerChanges, replaceTopicConfig, alterEachResource } from './config-resources';
+import { RESOURCE_BROKER, RESOURCE_TOPIC, brokerConfigs, brokerLevel, replaceTopicConfig, alterEachResource } from './config-resources';
 
 type Resource = IncrementalAlterConfigsRequest['resources'][number];
 
@@ -13,12 +15,23 @@ const SUBTRACT = 3;
 
 const listItems = (text: string | null): string[] => (text ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 
-/** The topic's overrides after the operations, in request order (Kafka's prepareIncrementalConfigs). */
-function applyOperations(broker: BrokerState, resource: Resource): Record<string, string> {
+/** The topic's overrides after the operations. */
+function topicAfter(broker: BrokerState, resource: Resource): Record<string, string> {
   const store = broker.stores.partitions;
   store.checkTopicName(resource.resourceName);
-  const overrides = { ...store.describeTopic(resource.resourceName).config };
   const described = new Map(store.describeTopicConfig(resource.resourceName).map((c) => [c.name, c]));
+  return applyOperations(resource, { ...store.describeTopic(resource.resourceName).config }, described, 'topic');
+}
+
+/** The broker level's dynamic configs after the operations. */
+function brokerAfter(broker: BrokerState, resource: Resource, level: BrokerConfigLevel): Record<string, string> {
+  const described = new Map(brokerConfigs(broker).map((c) => [c.name, c]));
+  return applyOperations(resource, { ...broker.dynamicConfig.current(level) }, described, 'broker');
+}
+
+/** The configs after the operations, in request order (Kafka's prepareIncrementalConfigs). */
+function applyOperations(resource: Resource, start: Record<string, string>, described: Map<string, DescribedConfig>, kind: string): Record<string, string> {
+  const overrides = start;
   for (const op of resource.configs) {
     switch (op.configOperation) {
       case SET:
@@ -31,7 +44,7 @@ function applyOperations(broker: BrokerState, resource: Resource): Record<string
       case APPEND:
       case SUBTRACT: {
         const current = described.get(op.name);
-        if (!current) throw new KafkaError('INVALID_CONFIG', `Unknown topic config name: ${op.name}`);
+        if (!current) throw new KafkaError('INVALID_CONFIG', `Unknown ${kind} config name: ${op.name}`);
         const verb = op.configOperation === APPEND ? 'append' : 'subtract';
         if (current.type !== 'LIST') throw new KafkaError('INVALID_CONFIG', `Config value ${verb} is not allowed for config key: ${op.name}`);
         const old = listItems(overrides[op.name] ?? current.value);
@@ -52,9 +65,11 @@ function alter(broker: BrokerState, resource: Resource, validateOnly: boolean): 
   if (new Set(names).size !== names.length) throw new KafkaError('INVALID_REQUEST', 'Error due to duplicate config keys');
   switch (resource.resourceType) {
     case RESOURCE_TOPIC:
-      return replaceTopicConfig(broker, resource.resourceName, applyOperations(broker, resource), validateOnly);
-    case RESOURCE_BROKER:
-      return refuseBrokerChanges(broker, resource.resourceName, names);
+      return replaceTopicConfig(broker, resource.resourceName, topicAfter(broker, resource), validateOnly);
+    case RESOURCE_BROKER: {
+      const level = brokerLevel(broker, resource.resourceName);
+      return broker.dynamicConfig.replace(level, brokerAfter(broker, resource, level), validateOnly);
+    }
     default:
       throw new KafkaError('INVALID_REQUEST', `Unsupported resource type ${resource.resourceType} (sluice alters topics (2))`);
   }

@@ -4,6 +4,7 @@ import { KafkaError, KafkaErrors } from '../../protocol/error-codes';
 import { errorOf } from './errors';
 import type { ConfigSource, ConfigValueType, DescribedConfig } from '../../ports/partition-store';
 import type { BrokerState } from '../broker-state';
+import type { BrokerConfigLevel } from '../../ports/broker-config-store';
 
 /** Kafka's ConfigResource.Type ids. */
 export const RESOURCE_TOPIC = 2;
@@ -13,6 +14,8 @@ export const RESOURCE_BROKER_LOGGER = 8;
 /** Kafka's DescribeConfigsResponse.ConfigSource ids. */
 export const SOURCE_IDS: Record<ConfigSource, number> = {
   DYNAMIC_TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
   STATIC_BROKER_CONFIG: 4,
   DEFAULT_CONFIG: 5,
 };
@@ -93,7 +96,22 @@ export function brokerConfigs(broker: BrokerState): DescribedConfig[] {
     staticBroker('transaction.state.log.replication.factor', '1', 'INT', 'Replicas of the transaction state topic: one, with one broker.'),
     staticBroker('transaction.state.log.min.isr', '1', 'INT', 'In-sync replicas the transaction state topic needs.'),
   ];
-  return [...own, ...broker.stores.partitions.describeBrokerConfig()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...own, ...broker.stores.partitions.describeBrokerConfig(), ...broker.dynamicConfig.describeOthers('broker')].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The cluster-wide default resource (""): only what was set there, as Kafka describes it. */
+export function clusterDefaultConfigs(broker: BrokerState): DescribedConfig[] {
+  const topicDefaults = broker.stores.partitions.describeBrokerConfig().flatMap((config): DescribedConfig[] => {
+    const set = config.synonyms.find((s) => s.source === 'DYNAMIC_DEFAULT_BROKER_CONFIG');
+    return set ? [{ ...config, value: set.value, source: set.source, synonyms: [set] }] : [];
+  });
+  return [...topicDefaults, ...broker.dynamicConfig.describeOthers('clusterDefault')].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The dynamic level a BROKER resource names, after checking the name. */
+export function brokerLevel(broker: BrokerState, name: string): BrokerConfigLevel {
+  checkBrokerResource(broker, name);
+  return name === '' ? 'clusterDefault' : 'broker';
 }
 
 /** Sets a topic's overrides to `overrides` (or only checks them): the store validates every value. */
@@ -101,12 +119,4 @@ export function replaceTopicConfig(broker: BrokerState, topic: string, overrides
   const store = broker.stores.partitions;
   store.checkTopicName(topic);
   store.alterTopicConfig(topic, overrides, { validateOnly });
-}
-
-/** sluice takes broker settings at start only; a BROKER resource with changes is refused as Kafka refuses static configs. */
-export function refuseBrokerChanges(broker: BrokerState, name: string, keys: readonly string[]): void {
-  checkBrokerResource(broker, name);
-  if (keys.length > 0) {
-    throw new KafkaError('INVALID_REQUEST', `Cannot update these configs dynamically: ${keys.join(', ')} (sluice takes broker settings at start; alter topic configs instead)`);
-  }
 }

@@ -89,7 +89,7 @@ describe('config handlers (DescribeConfigs 32, AlterConfigs 33, IncrementalAlter
     const bad = await answer(alterConfigsHandler, alterApi, 2, { validateOnly: false, resources: [
       { resourceType: TOPIC, resourceName: 'orders', configs: [{ name: 'min.insync.replicas', value: '0' }, { name: 'segment.ms', value: '5' }] },
       { resourceType: TOPIC, resourceName: 'missing', configs: [] },
-      { resourceType: BROKER, resourceName: '7', configs: [{ name: 'log.retention.ms', value: '5' }] },
+      { resourceType: BROKER, resourceName: '7', configs: [{ name: 'broker.id', value: '5' }] },
       { resourceType: TOPIC, resourceName: 'orders', configs: [{ name: 'null.value', value: null }] },
     ] }, broker);
     assert.deepEqual(bad.responses.map((r) => r.errorCode), [code('INVALID_REQUEST'), code('UNKNOWN_TOPIC_OR_PARTITION'), code('INVALID_REQUEST'), code('INVALID_REQUEST')]);
