@@ -1,0 +1,97 @@
+import { strict as assert } from 'node:assert';
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { startBroker, RunningBroker } from '../helpers/broker';
+import { run } from '../helpers/processes';
+import { sluice } from '../helpers/cli';
+import {
+  alterUserScramCredentialsRequestSchema, alterUserScramCredentialsResponseSchema, describeUserScramCredentialsRequestSchema, describeUserScramCredentialsResponseSchema,
+} from '../../src/protocol/generated';
+import { call } from './sasl-requests';
+
+const SHA512 = 2;
+const SHA256 = 1;
+
+/**
+ * DescribeUserScramCredentials and AlterUserScramCredentials over real TCP (no installed admin client sends
+ * them: kafkajs has neither, confluent_kafka 2.0.2 predates them), then kcat authenticating with the result.
+ */
+describe('DescribeUserScramCredentials / AlterUserScramCredentials', function () {
+  this.timeout(20_000);
+  let running: RunningBroker;
+  let plaintext = 0;
+  let sasl = 0;
+
+  before(async () => {
+    running = await startBroker({ listeners: 'PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0', saslEnabledMechanisms: ['SCRAM-SHA-512', 'SCRAM-SHA-256'] });
+    [plaintext, sasl] = running.broker.listeners.map((l) => l.port);
+  });
+  after(async () => running?.stop());
+
+  const describeUsers = (names: string[] | null) =>
+    call(plaintext, 50, 0, describeUserScramCredentialsRequestSchema, describeUserScramCredentialsResponseSchema, { users: names === null ? null : names.map((name) => ({ name })) });
+  const alter = (body: Parameters<typeof alterBody>[0]) => call(plaintext, 51, 0, alterUserScramCredentialsRequestSchema, alterUserScramCredentialsResponseSchema, alterBody(body));
+  function alterBody(body: { deletions?: { name: string; mechanism: number }[]; upsertions?: { name: string; mechanism: number; iterations: number; password: string }[] }) {
+    return {
+      deletions: body.deletions ?? [],
+      upsertions: (body.upsertions ?? []).map((u) => {
+        // What an admin client sends: the salted password it computed (RFC 5802 Hi = PBKDF2-HMAC), never the password.
+        const salt = randomBytes(24);
+        const hash = u.mechanism === SHA512 ? 'sha512' : 'sha256';
+        return { name: u.name, mechanism: u.mechanism, iterations: u.iterations, salt, saltedPassword: pbkdf2Sync(u.password, salt, u.iterations, hash === 'sha512' ? 64 : 32, hash) };
+      }),
+    };
+  }
+  const kcatScram = (mechanism: string, user: string, password: string) =>
+    run('kcat', ['-b', `127.0.0.1:${sasl}`, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', `sasl.mechanisms=${mechanism}`, '-X', `sasl.username=${user}`, '-X', `sasl.password=${password}`, '-L', '-m', '2']);
+
+  it('upserts a credential from a salted password; describe shows it; kcat authenticates with the password', async () => {
+    const altered = await alter({ upsertions: [{ name: 'dave', mechanism: SHA512, iterations: 8192, password: 'dave-pass' }, { name: 'erin', mechanism: SHA256, iterations: 4096, password: 'erin-pass' }] });
+    assert.deepEqual(altered.results.map((r) => [r.user, r.errorCode, r.errorMessage]).sort(), [['dave', 0, null], ['erin', 0, null]]);
+    const described = await describeUsers(null);
+    assert.equal(described.errorCode, 0);
+    assert.deepEqual(described.results.map((r) => [r.user, r.errorCode, r.credentialInfos]), [['dave', 0, [{ mechanism: SHA512, iterations: 8192 }]], ['erin', 0, [{ mechanism: SHA256, iterations: 4096 }]]]);
+    const ok = await kcatScram('SCRAM-SHA-512', 'dave', 'dave-pass');
+    assert.equal(ok.code, 0, ok.stderr);
+    const wrong = await kcatScram('SCRAM-SHA-512', 'dave', 'dave-wrong');
+    assert.notEqual(wrong.code, 0);
+    assert.match(sluice(['users', 'list', '--data-dir', running.dataDir]).stdout, /^dave\tSCRAM-SHA-512 \(iterations=8192\)$/m);
+  });
+
+  it('answers Kafka\'s errors: unknown and duplicate users, too few/many iterations, unknown mechanism, deleting what is not there', async () => {
+    const described = await describeUsers(['dave', 'nobody', 'erin', 'erin']);
+    assert.deepEqual(described.results.map((r) => [r.user, r.errorCode, r.errorMessage]), [
+      ['dave', 0, null],
+      ['nobody', 91, 'Attempt to describe a user credential that does not exist: nobody'],
+      ['erin', 92, 'Cannot describe SCRAM credentials for the same user twice in a single request: erin'],
+    ]);
+    const altered = await alter({
+      deletions: [{ name: 'ghost', mechanism: SHA512 }, { name: 'erin', mechanism: 0 }],
+      upsertions: [
+        { name: 'few', mechanism: SHA512, iterations: 1000, password: 'x' },
+        { name: 'many', mechanism: SHA512, iterations: 20000, password: 'x' },
+        { name: '', mechanism: SHA512, iterations: 4096, password: 'x' },
+        { name: 'twice', mechanism: SHA512, iterations: 4096, password: 'x' },
+        { name: 'twice', mechanism: SHA256, iterations: 4096, password: 'x' },
+      ],
+    });
+    const byUser = Object.fromEntries(altered.results.map((r) => [r.user, [r.errorCode, r.errorMessage]]));
+    assert.deepEqual(byUser, {
+      ghost: [91, 'Attempt to delete a user credential that does not exist'],
+      erin: [33, 'Unknown SCRAM mechanism'],
+      few: [93, 'Too few iterations'],
+      many: [93, 'Too many iterations'],
+      '': [93, 'Username must not be empty'],
+      twice: [92, 'A user credential cannot be altered twice in the same request'],
+    });
+    assert.deepEqual((await describeUsers(null)).results.map((r) => r.user), ['dave', 'erin'], 'nothing written');
+  });
+
+  it('deletes a credential: describe no longer finds it and kcat cannot authenticate', async () => {
+    const altered = await alter({ deletions: [{ name: 'erin', mechanism: SHA256 }] });
+    assert.deepEqual(altered.results.map((r) => [r.user, r.errorCode]), [['erin', 0]]);
+    assert.equal((await describeUsers(['erin'])).results[0].errorCode, 91);
+    const refused = await kcatScram('SCRAM-SHA-256', 'erin', 'erin-pass');
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /invalid credentials with SASL mechanism SCRAM-SHA-256/);
+  });
+});
