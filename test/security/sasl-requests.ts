@@ -30,3 +30,48 @@ export function call<Req, Res>(port: number, apiKey: number, version: number, re
     });
   });
 }
+
+/** A connection that sends one request at a time and resolves with its decoded answer. */
+export interface RawConnection {
+  request<Req, Res>(apiKey: number, version: number, request: MessageSchema<Req>, response: MessageSchema<Res>, body: Req): Promise<Res>;
+  /** Resolves when the broker closes the connection. */
+  closed: Promise<void>;
+  destroy(): void;
+}
+
+export function openConnection(port: number): Promise<RawConnection> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let received = Buffer.alloc(0);
+    let waiting: ((frame: Buffer) => void) | null = null;
+    let correlationId = 0;
+    const closed = new Promise<void>((done) => socket.on('close', () => done()));
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (!waiting || received.length < 4 || received.length < 4 + received.readInt32BE(0)) return;
+      const frameBytes = received.subarray(4, 4 + received.readInt32BE(0));
+      received = received.subarray(4 + frameBytes.length);
+      const deliver = waiting;
+      waiting = null;
+      deliver(frameBytes);
+    });
+    socket.on('error', () => undefined);
+    socket.once('connect', () =>
+      resolve({
+        closed,
+        destroy: () => socket.destroy(),
+        request: (apiKey, version, request, response, body) =>
+          new Promise((done, fail) => {
+            closed.then(() => fail(new Error('connection closed')));
+            waiting = (frameBytes) => {
+              const reader = new Reader(frameBytes);
+              decodeMessage(responseHeaderSchema, responseHeaderVersion(apiKey, version), reader);
+              done(decodeMessage(response, version, reader));
+            };
+            socket.write(requestFrame(apiKey, version, request, body, ++correlationId));
+          }),
+      }),
+    );
+    socket.once('error', reject);
+  });
+}

@@ -5,8 +5,11 @@ import { run } from '../helpers/processes';
 import { sluice } from '../helpers/cli';
 import {
   alterUserScramCredentialsRequestSchema, alterUserScramCredentialsResponseSchema, describeUserScramCredentialsRequestSchema, describeUserScramCredentialsResponseSchema,
+  metadataRequestSchema, metadataResponseSchema, saslAuthenticateRequestSchema, saslAuthenticateResponseSchema, saslHandshakeRequestSchema, saslHandshakeResponseSchema,
 } from '../../src/protocol/generated';
-import { call } from './sasl-requests';
+import { FileCredentialStore } from '../../src/credential-store/file-credential-store';
+import { plainCredential } from '../../src/broker/security/sasl-mechanisms';
+import { call, openConnection, RawConnection } from './sasl-requests';
 
 const SHA512 = 2;
 const SHA256 = 1;
@@ -93,5 +96,62 @@ describe('DescribeUserScramCredentials / AlterUserScramCredentials', function ()
     const refused = await kcatScram('SCRAM-SHA-256', 'erin', 'erin-pass');
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /invalid credentials with SASL mechanism SCRAM-SHA-256/);
+  });
+});
+
+describe('KIP-368: SASL session lifetime and re-authentication (connections-max-reauth-ms)', function () {
+  this.timeout(20_000);
+  let running: RunningBroker;
+  let sasl = 0;
+
+  before(async () => {
+    running = await startBroker({ listeners: 'SASL_PLAINTEXT://127.0.0.1:0', connectionsMaxReauthMs: 400 });
+    sasl = running.port;
+    FileCredentialStore.open(running.dataDir).apply([{ user: 'bob', mechanism: 'PLAIN', credential: plainCredential('bob-secret') }]);
+  });
+  after(async () => running?.stop());
+
+  const authenticate = async (connection: RawConnection, password: string) => {
+    const handshake = await connection.request(17, 1, saslHandshakeRequestSchema, saslHandshakeResponseSchema, { mechanism: 'PLAIN' });
+    assert.equal(handshake.errorCode, 0);
+    return connection.request(36, 2, saslAuthenticateRequestSchema, saslAuthenticateResponseSchema, { authBytes: Buffer.from(`\u0000bob\u0000${password}`) });
+  };
+  const metadata = (connection: RawConnection) => connection.request(3, 1, metadataRequestSchema, metadataResponseSchema, { topics: null });
+
+  it('tells the client its session lifetime, serves it until then, and re-authenticates it on the same connection', async () => {
+    const connection = await openConnection(sasl);
+    const first = await authenticate(connection, 'bob-secret');
+    assert.deepEqual([first.errorCode, first.sessionLifetimeMs], [0, 400]);
+    assert.equal((await metadata(connection)).brokers.length, 1);
+    await new Promise((r) => setTimeout(r, 450));
+    const again = await authenticate(connection, 'bob-secret');
+    assert.deepEqual([again.errorCode, again.sessionLifetimeMs], [0, 400]);
+    assert.equal((await metadata(connection)).brokers.length, 1, 'served again after re-authenticating');
+    connection.destroy();
+  });
+
+  it('closes a connection whose session expired without re-authenticating', async () => {
+    const connection = await openConnection(sasl);
+    assert.equal((await authenticate(connection, 'bob-secret')).errorCode, 0);
+    await new Promise((r) => setTimeout(r, 450));
+    await assert.rejects(metadata(connection), /connection closed/);
+  });
+
+  it('answers SASL_AUTHENTICATION_FAILED with Kafka\'s PLAIN message, then closes', async () => {
+    const connection = await openConnection(sasl);
+    const failed = await authenticate(connection, 'wrong');
+    assert.deepEqual([failed.errorCode, failed.errorMessage], [58, 'Authentication failed: Invalid username or password']);
+    await connection.closed;
+  });
+
+  it('answers UNSUPPORTED_SASL_MECHANISM with the enabled list, and ILLEGAL_SASL_STATE for SaslAuthenticate before a handshake', async () => {
+    const connection = await openConnection(sasl);
+    const handshake = await connection.request(17, 1, saslHandshakeRequestSchema, saslHandshakeResponseSchema, { mechanism: 'GSSAPI' });
+    assert.deepEqual([handshake.errorCode, handshake.mechanisms], [33, ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']]);
+    await connection.closed;
+    const early = await openConnection(sasl);
+    const answer = await early.request(36, 1, saslAuthenticateRequestSchema, saslAuthenticateResponseSchema, { authBytes: Buffer.from('x') });
+    assert.equal(answer.errorCode, 34);
+    await early.closed;
   });
 });
