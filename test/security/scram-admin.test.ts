@@ -99,7 +99,7 @@ describe('DescribeUserScramCredentials / AlterUserScramCredentials', function ()
   });
 });
 
-describe('KIP-368: SASL session lifetime and re-authentication (connections-max-reauth-ms)', function () {
+describe('SaslHandshake/SaslAuthenticate over raw connections: KIP-368 session lifetime and re-authentication, Kafka\'s errors', function () {
   this.timeout(20_000);
   let running: RunningBroker;
   let sasl = 0;
@@ -153,5 +153,19 @@ describe('KIP-368: SASL session lifetime and re-authentication (connections-max-
     const answer = await early.request(36, 1, saslAuthenticateRequestSchema, saslAuthenticateResponseSchema, { authBytes: Buffer.from('x') });
     assert.equal(answer.errorCode, 34);
     await early.closed;
+  });
+
+  it('a malformed SCRAM token fails with Kafka\'s SCRAM message and closes; after a v0 handshake a bad bare token closes unanswered', async () => {
+    const connection = await openConnection(sasl);
+    assert.equal((await connection.request(17, 1, saslHandshakeRequestSchema, saslHandshakeResponseSchema, { mechanism: 'SCRAM-SHA-256' })).errorCode, 0);
+    const failed = await connection.request(36, 2, saslAuthenticateRequestSchema, saslAuthenticateResponseSchema, { authBytes: Buffer.from('not,a=scram,message') });
+    assert.deepEqual([failed.errorCode, failed.errorMessage], [58, 'Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256']);
+    await connection.closed;
+    const bare = await openConnection(sasl);
+    assert.equal((await bare.request(17, 0, saslHandshakeRequestSchema, saslHandshakeResponseSchema, { mechanism: 'PLAIN' })).errorCode, 0);
+    await assert.rejects(bare.request(3, 1, metadataRequestSchema, metadataResponseSchema, { topics: null }), /connection closed/, 'a Metadata frame read as a PLAIN token fails');
+    const next = await openConnection(sasl);
+    assert.equal((await authenticate(next, 'bob-secret')).errorCode, 0, 'the broker serves the next connection');
+    next.destroy();
   });
 });
