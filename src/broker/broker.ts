@@ -15,6 +15,8 @@ import { GroupCoordinator } from '../groups/group-coordinator';
 import type { GroupCoordinatorConfig } from '../groups/group-config';
 import { LocalTransactionCoordinator } from '../txn/transaction-coordinator';
 import { groupStoreOffsetSink } from '../txn/group-offset-sink';
+import { StandardAuthorizer } from '../acl/standard-authorizer';
+import { FileAclStore } from '../acl/file-acl-store';
 
 export interface BrokerOptions extends ConnectionOptions {
   dataDir: string;
@@ -40,6 +42,13 @@ export interface BrokerOptions extends ConnectionOptions {
   transactionMaxTimeoutMs?: number;
   /** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms (default 10000). */
   transactionAbortCheckIntervalMs?: number;
+  /**
+   * Kafka's allow.everyone.if.no.acl.found: a resource no ACL names is open to everyone. Default true (Kafka's is
+   * false) so a broker without ACLs behaves as before; set false to close everything not explicitly allowed.
+   */
+  allowEveryoneIfNoAclFound?: boolean;
+  /** Kafka's super.users: principals ("User:admin") every ACL check lets through. */
+  superUsers?: string[];
   log?: (line: string) => void;
 }
 
@@ -63,6 +72,7 @@ export class Broker {
     private readonly groupStore: FileGroupStore,
     private readonly groupCoordinator: GroupCoordinator,
     private readonly transactions: LocalTransactionCoordinator,
+    private readonly authorizer: StandardAuthorizer,
     private readonly server: KafkaServer,
     readonly host: string,
     readonly port: number,
@@ -84,6 +94,17 @@ export class Broker {
       log,
     });
     const appends = new AppendNotifier();
+    let authorizer: StandardAuthorizer;
+    try {
+      authorizer = new StandardAuthorizer(new FileAclStore(options.dataDir), {
+        allowEveryoneIfNoAclFound: options.allowEveryoneIfNoAclFound ?? true,
+        superUsers: options.superUsers ?? [],
+        log,
+      });
+    } catch (error) {
+      logs.close();
+      throw error;
+    }
     let groupStore: FileGroupStore;
     let groupCoordinator: GroupCoordinator;
     let transactions: LocalTransactionCoordinator;
@@ -109,7 +130,7 @@ export class Broker {
       throw error;
     }
     const state: BrokerState = {
-      stores: { partitions: logs, groups: groupStore, transactions },
+      stores: { partitions: logs, groups: groupStore, transactions, authorizer },
       groupCoordinator,
       identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
       topicDefaults: { numPartitions: options.numPartitions ?? 4, autoCreateTopics: options.autoCreateTopics ?? true },
@@ -139,8 +160,9 @@ export class Broker {
     transactions.startTimers();
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
     log(`limits: max.partitions=${limits.maxPartitions} (${logs.partitionCount} in use), segment files open at once ≤ ${limits.maxOpenFiles}, open-file limit ${limits.openFileLimit ?? 'unknown'}`);
+    log(`authorizer: ${authorizer.aclCount} ACL${authorizer.aclCount === 1 ? '' : 's'}, allow.everyone.if.no.acl.found=${options.allowEveryoneIfNoAclFound ?? true}, super.users=${(options.superUsers ?? []).join(';')}`);
     log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
-    return new Broker(state, logs, groupStore, groupCoordinator, transactions, server, address.address, address.port);
+    return new Broker(state, logs, groupStore, groupCoordinator, transactions, authorizer, server, address.address, address.port);
   }
 
   get logs(): LogManager {
@@ -156,6 +178,7 @@ export class Broker {
     await this.server.close();
     this.transactions.close();
     this.groupStore.close();
+    this.authorizer.close();
     this.logManager.close();
   }
 }

@@ -1,7 +1,8 @@
 import { describeClusterRequestSchema, describeClusterResponseSchema } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import { defineHandler } from './handler';
-import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED } from './authorized-operations';
+import { AclOperation, authorizedOperations, clusterAllowed, OPERATIONS_OMITTED, ResourceType } from './authorize';
+import { CLUSTER_NAME } from '../../protocol/acl-types';
 
 const BROKERS = 1;
 const CONTROLLERS = 2;
@@ -13,7 +14,8 @@ export const describeClusterHandler = defineHandler({
   maxVersion: 1,
   request: describeClusterRequestSchema,
   response: describeClusterResponseSchema,
-  handle(request, { broker }) {
+  handle(request, context) {
+    const { broker } = context;
     const { identity } = broker;
     const endpointType = request.endpointType ?? BROKERS;
     const base = { throttleTimeMs: 0, endpointType, clusterId: identity.clusterId, controllerId: identity.nodeId, clusterAuthorizedOperations: OPERATIONS_OMITTED };
@@ -32,7 +34,10 @@ export const describeClusterHandler = defineHandler({
       errorCode: 0,
       errorMessage: null,
       brokers: [{ brokerId: identity.nodeId, host: identity.advertisedHost, port: identity.advertisedPort, rack: null }],
-      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED,
+      // As KafkaApis: the operations only to a caller that may DESCRIBE the cluster, else none.
+      clusterAuthorizedOperations: !request.includeClusterAuthorizedOperations
+        ? OPERATIONS_OMITTED
+        : clusterAllowed(context, AclOperation.DESCRIBE) ? authorizedOperations(context, true, ResourceType.CLUSTER, CLUSTER_NAME) : 0,
     };
   },
 });

@@ -4,6 +4,8 @@ import { KafkaError, KafkaErrors } from '../../protocol/error-codes';
 import { errorOf } from './errors';
 import type { ConfigSource, ConfigValueType, DescribedConfig } from '../../ports/partition-store';
 import type { BrokerState } from '../broker-state';
+import type { RequestContext } from './handler';
+import { allowed, clusterAllowed, ResourceType } from './authorize';
 
 /** Kafka's ConfigResource.Type ids. */
 export const RESOURCE_TOPIC = 2;
@@ -63,6 +65,18 @@ export function alterEachResource<R extends ResourceKey>(resources: readonly R[]
       return { ...base, errorCode: code, errorMessage: message };
     }
   });
+}
+
+/**
+ * As KafkaApis: a topic's configs need `operation` (DESCRIBE_CONFIGS or ALTER_CONFIGS) on the topic
+ * (TOPIC_AUTHORIZATION_FAILED), a broker's and its loggers' on the cluster (CLUSTER_AUTHORIZATION_FAILED).
+ */
+export function checkConfigAccess(context: RequestContext, resource: ResourceKey, operation: number): void {
+  if (resource.resourceType === RESOURCE_TOPIC) {
+    if (!allowed(context, operation, ResourceType.TOPIC, resource.resourceName)) throw new KafkaError('TOPIC_AUTHORIZATION_FAILED', `topic ${resource.resourceName}`);
+  } else if (resource.resourceType === RESOURCE_BROKER || resource.resourceType === RESOURCE_BROKER_LOGGER) {
+    if (!clusterAllowed(context, operation)) throw new KafkaError('CLUSTER_AUTHORIZATION_FAILED', `broker ${resource.resourceName}`);
+  }
 }
 
 /** A BROKER resource must name this broker (or be "" for the cluster-wide default), as Kafka checks. */

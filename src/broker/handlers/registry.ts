@@ -22,6 +22,9 @@ import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn';
 import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn';
 import { endTxnHandler } from './26-end-txn';
 import { txnOffsetCommitHandler } from './28-txn-offset-commit';
+import { describeAclsHandler } from './29-describe-acls';
+import { createAclsHandler } from './30-create-acls';
+import { deleteAclsHandler } from './31-delete-acls';
 import { describeConfigsHandler } from './32-describe-configs';
 import { alterConfigsHandler } from './33-alter-configs';
 import { createPartitionsHandler } from './37-create-partitions';
@@ -58,6 +61,9 @@ export function brokerHandlers(): RegisteredHandler[] {
     addOffsetsToTxnHandler,
     endTxnHandler,
     txnOffsetCommitHandler,
+    describeAclsHandler,
+    createAclsHandler,
+    deleteAclsHandler,
     describeConfigsHandler,
     alterConfigsHandler,
     createPartitionsHandler,
