@@ -1,7 +1,7 @@
 import { metadataRequestSchema, metadataResponseSchema, MetadataRequest, MetadataResponse } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import { isZeroUuid, uuidBytes, uuidText, ZERO_UUID } from '../../protocol/uuid';
-import type { BrokerState } from '../broker-state';
+import { advertisedEndpoint, BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler, RequestContext } from './handler';
 import { CLUSTER_NAME } from '../../protocol/acl-types';
@@ -88,10 +88,11 @@ export const metadataHandler = defineHandler({
     const clusterOperations = !request.includeClusterAuthorizedOperations
       ? OPERATIONS_OMITTED
       : clusterAllowed(context, AclOperation.DESCRIBE) ? authorizedOperations(context, true, ResourceType.CLUSTER, CLUSTER_NAME) : 0;
-    const { nodeId, advertisedHost, advertisedPort, clusterId } = broker.identity;
+    const { nodeId, clusterId } = broker.identity;
+    const { host, port } = advertisedEndpoint(broker.identity, context.session.listenerName);
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId, host: advertisedHost, port: advertisedPort, rack: null }],
+      brokers: [{ nodeId, host, port, rack: null }],
       clusterId,
       controllerId: nodeId,
       topics,

@@ -2,6 +2,7 @@ import { findCoordinatorRequestSchema, findCoordinatorResponseSchema } from '../
 import { KafkaErrors } from '../../protocol/error-codes';
 import { defineHandler, RequestContext } from './handler';
 import { AclOperation, allowed, ResourceType } from './authorize';
+import { advertisedEndpoint } from '../broker-state';
 
 /** CoordinatorType: 0 group, 1 transaction (2, share, needs a share coordinator, which sluice has not). */
 const SERVED_KEY_TYPES = new Set([0, 1]);
@@ -22,7 +23,8 @@ export const findCoordinatorHandler = defineHandler({
   handle(request, context) {
     const { broker, apiVersion } = context;
     // One broker coordinates every group and every transactional id.
-    const { nodeId, advertisedHost, advertisedPort } = broker.identity;
+    const { nodeId } = broker.identity;
+    const { host: advertisedHost, port: advertisedPort } = advertisedEndpoint(broker.identity, context.session.listenerName);
     const keyType = request.keyType ?? 0;
     const served = SERVED_KEY_TYPES.has(keyType);
     const error = served ? KafkaErrors.NONE : KafkaErrors.INVALID_REQUEST;

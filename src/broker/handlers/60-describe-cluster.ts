@@ -3,6 +3,7 @@ import { KafkaErrors } from '../../protocol/error-codes';
 import { defineHandler } from './handler';
 import { AclOperation, authorizedOperations, clusterAllowed, OPERATIONS_OMITTED, ResourceType } from './authorize';
 import { CLUSTER_NAME } from '../../protocol/acl-types';
+import { advertisedEndpoint } from '../broker-state';
 
 const BROKERS = 1;
 const CONTROLLERS = 2;
@@ -33,7 +34,7 @@ export const describeClusterHandler = defineHandler({
       ...base,
       errorCode: 0,
       errorMessage: null,
-      brokers: [{ brokerId: identity.nodeId, host: identity.advertisedHost, port: identity.advertisedPort, rack: null }],
+      brokers: [{ brokerId: identity.nodeId, ...advertisedEndpoint(identity, context.session.listenerName), rack: null }],
       // As KafkaApis: the operations only to a caller that may DESCRIBE the cluster, else none.
       clusterAuthorizedOperations: !request.includeClusterAuthorizedOperations
         ? OPERATIONS_OMITTED
