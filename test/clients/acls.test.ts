@@ -157,6 +157,12 @@ describe('ACLs from unmodified clients (kafka-python, kafkajs, kcat) and sluice 
       assert.match(refused.stderr, /Topic authorization failed/);
       const written = await run('kcat', ['-b', bootstrap, '-t', 'writable', '-P'], 'allowed\n');
       assert.equal(written.code, 0, written.stderr);
+      // An idempotent producer's InitProducerId needs IDEMPOTENT_WRITE on the cluster or WRITE on some topic: it has the latter.
+      const idempotent = await run('kcat', ['-b', bootstrap, '-t', 'writable', '-P', '-X', 'enable.idempotence=true'], 'idempotent\n');
+      assert.equal(idempotent.code, 0, idempotent.stderr);
+      const writtenBack = await KafkaClient.connect(bootstrap);
+      assert.equal((await writtenBack.listOffsets('writable', [0], -1)).offsets.get(0)?.offset, 2);
+      writtenBack.close();
 
       const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 } });
       const producer = kafka.producer();
