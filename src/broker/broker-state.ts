@@ -2,6 +2,7 @@ import type { PartitionStore } from '../ports/partition-store';
 import type { GroupStore } from '../ports/group-store';
 import type { GroupCoordinatorPort } from '../ports/group-coordinator';
 import type { TransactionCoordinator } from '../ports/transaction-coordinator';
+import type { Authorizer } from '../ports/authorizer';
 import type { CredentialStore } from '../ports/credential-store';
 import type { AppendNotifier } from './append-notifier';
 import type { DynamicBrokerConfigPort } from '../ports/broker-config-store';
@@ -35,6 +36,8 @@ export interface BrokerStores {
   groups: GroupStore;
   /** Producer ids, epochs and transactions. */
   transactions: TransactionCoordinator;
+  /** The ACLs and the decision on each request (Kafka's authorizer). */
+  authorizer: Authorizer;
 }
 
 /** What request handlers may touch: the stores, who this broker is, and the append wake-ups. */

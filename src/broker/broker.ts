@@ -17,6 +17,8 @@ import { LocalTransactionCoordinator } from '../txn/transaction-coordinator';
 import { groupStoreOffsetSink } from '../txn/group-offset-sink';
 import { BrokerConfigFile } from '../log/broker-config-file';
 import { DynamicBrokerConfig } from './dynamic-broker-config';
+import { StandardAuthorizer } from '../acl/standard-authorizer';
+import { FileAclStore } from '../acl/file-acl-store';
 import { FileCredentialStore } from '../credential-store/file-credential-store';
 import { advertisedEndpoints, formatListeners } from './listeners';
 import { listenerSetup, reloadedSecureContext, SecurityOptions } from './security/listener-setup';
@@ -46,6 +48,13 @@ export interface BrokerOptions extends ConnectionOptions, SecurityOptions {
   transactionMaxTimeoutMs?: number;
   /** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms (default 10000). */
   transactionAbortCheckIntervalMs?: number;
+  /**
+   * Kafka's allow.everyone.if.no.acl.found: a resource no ACL names is open to everyone. Default true (Kafka's is
+   * false) so a broker without ACLs behaves as before; set false to close everything not explicitly allowed.
+   */
+  allowEveryoneIfNoAclFound?: boolean;
+  /** Kafka's super.users: principals ("User:admin") every ACL check lets through. */
+  superUsers?: string[];
   log?: (line: string) => void;
 }
 
@@ -69,6 +78,7 @@ export class Broker {
     private readonly groupStore: FileGroupStore,
     private readonly groupCoordinator: GroupCoordinator,
     private readonly transactions: LocalTransactionCoordinator,
+    private readonly authorizer: StandardAuthorizer,
     private readonly server: KafkaServer,
     private readonly options: BrokerOptions,
     readonly host: string,
@@ -102,6 +112,17 @@ export class Broker {
       throw error;
     }
     const appends = new AppendNotifier();
+    let authorizer: StandardAuthorizer;
+    try {
+      authorizer = new StandardAuthorizer(new FileAclStore(options.dataDir), {
+        allowEveryoneIfNoAclFound: options.allowEveryoneIfNoAclFound ?? true,
+        superUsers: options.superUsers ?? [],
+        log,
+      });
+    } catch (error) {
+      logs.close();
+      throw error;
+    }
     let groupStore: FileGroupStore;
     let groupCoordinator: GroupCoordinator;
     let transactions: LocalTransactionCoordinator;
@@ -127,7 +148,7 @@ export class Broker {
       throw error;
     }
     const state: BrokerState = {
-      stores: { partitions: logs, groups: groupStore, transactions },
+      stores: { partitions: logs, groups: groupStore, transactions, authorizer },
       groupCoordinator,
       identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
       topicDefaults: { numPartitions: options.numPartitions ?? 4, autoCreateTopics: options.autoCreateTopics ?? true },
@@ -164,10 +185,11 @@ export class Broker {
     transactions.startTimers();
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
     log(`limits: max.partitions=${limits.maxPartitions} (${logs.partitionCount} in use), segment files open at once ≤ ${limits.maxOpenFiles}, open-file limit ${limits.openFileLimit ?? 'unknown'}`);
+    log(`authorizer: ${authorizer.aclCount} ACL${authorizer.aclCount === 1 ? '' : 's'}, allow.everyone.if.no.acl.found=${options.allowEveryoneIfNoAclFound ?? true}, super.users=${(options.superUsers ?? []).join(';')}`);
     for (const warning of setup.warnings) log(warning);
     const where = options.listeners ? formatListeners(bound) : `${address.address}:${address.port}`;
     log(`sluice broker ${nodeId} listening on ${where}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
-    return new Broker(state, logs, groupStore, groupCoordinator, transactions, server, options, address.address, address.port, bound);
+    return new Broker(state, logs, groupStore, groupCoordinator, transactions, authorizer, server, options, address.address, address.port, bound);
   }
 
   /** Reads the TLS key and certificate files again for new connections (SIGHUP); answers how many listeners took them. */
@@ -189,6 +211,7 @@ export class Broker {
     await this.server.close();
     this.transactions.close();
     this.groupStore.close();
+    this.authorizer.close();
     this.logManager.close();
   }
 }

@@ -5,6 +5,7 @@ import * as demo from './commands/demo';
 import * as broker from './commands/broker';
 import * as topics from './commands/topics';
 import * as groups from './commands/groups';
+import * as acls from './commands/acls';
 import * as produce from './commands/produce';
 import * as consume from './commands/consume';
 import * as load from './commands/load';
@@ -53,6 +54,7 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
   parser = register(parser, broker, io, status);
   parser = register(parser, topics, io, status);
   parser = register(parser, groups, io, status);
+  parser = register(parser, acls, io, status);
   parser = register(parser, produce, io, status);
   parser = register(parser, consume, io, status);
   parser = register(parser, load, io, status);

@@ -20,6 +20,9 @@ export const CLIENT_VERSIONS: Readonly<Record<number, readonly [number, number]>
   16: [0, 5], // ListGroups
   19: [0, 4], // CreateTopics
   20: [0, 3], // DeleteTopics
+  29: [1, 3], // DescribeAcls (acl-admin.ts): v1+ carry the pattern type
+  30: [1, 3], // CreateAcls
+  31: [1, 3], // DeleteAcls
   42: [0, 2], // DeleteGroups
   47: [0, 0], // OffsetDelete
 };

@@ -9,9 +9,12 @@ import { GroupCoordinator, GroupCoordinatorOptions } from '../../src/groups/grou
 import { MemoryGroupStore } from './memory-group-store';
 import type { TransactionCoordinator } from '../../src/ports/transaction-coordinator';
 import { KafkaError } from '../../src/protocol/error-codes';
-import { plaintextSession } from '../../src/broker/session';
 import { DynamicBrokerConfig } from '../../src/broker/dynamic-broker-config';
 import type { BrokerConfigStore, DynamicBrokerConfigs } from '../../src/ports/broker-config-store';
+import { ConnectionSession, plaintextSession } from '../../src/broker/session';
+import type { Authorizer } from '../../src/ports/authorizer';
+import { StandardAuthorizer } from '../../src/acl/standard-authorizer';
+import { MemoryAclStore } from './memory-acl-store';
 
 export const TEST_IDENTITY: Readonly<BrokerIdentity> = { nodeId: 7, advertisedHost: 'broker.test', advertisedPort: 19092, clusterId: 'test-cluster' };
 
@@ -26,11 +29,16 @@ const NO_TRANSACTIONS: TransactionCoordinator = new Proxy({} as TransactionCoord
 export function brokerStateOver(
   store: PartitionStore,
   topicDefaults: Partial<TopicDefaults> = {},
-  extras: { groups?: { store?: GroupStore; options?: GroupCoordinatorOptions }; transactions?: TransactionCoordinator } = {},
+  extras: { groups?: { store?: GroupStore; options?: GroupCoordinatorOptions }; transactions?: TransactionCoordinator; authorizer?: Authorizer } = {},
 ): BrokerState & { groupCoordinator: GroupCoordinator } {
   const groupStore = extras.groups?.store ?? new MemoryGroupStore();
   return {
-    stores: { partitions: store, groups: groupStore, transactions: extras.transactions ?? NO_TRANSACTIONS },
+    stores: {
+      partitions: store,
+      groups: groupStore,
+      transactions: extras.transactions ?? NO_TRANSACTIONS,
+      authorizer: extras.authorizer ?? new StandardAuthorizer(new MemoryAclStore(), { allowEveryoneIfNoAclFound: true, superUsers: [] }),
+    },
     groupCoordinator: new GroupCoordinator(groupStore, { topicExists: (topic) => store.hasTopic(topic), ...extras.groups?.options }),
     identity: { ...TEST_IDENTITY },
     topicDefaults: { numPartitions: 3, autoCreateTopics: true, ...topicDefaults },
@@ -69,9 +77,10 @@ export async function callHandler<Request, Response>(
   version: number,
   request: Request,
   broker: BrokerState,
+  session: ConnectionSession = plaintextSession(),
 ): Promise<Response | null> {
   const body = encodeMessage(api.request, version, request).toBuffer();
-  const written = await handler.respond(new Reader(body), { broker, apiVersion: version, clientId: 'handler-test', clientHost: '/127.0.0.1', session: plaintextSession() });
+  const written = await handler.respond(new Reader(body), { broker, apiVersion: version, clientId: 'handler-test', clientHost: '/127.0.0.1', session });
   if (written === null) return null;
   const reader = new Reader(written.toBuffer());
   const response = decodeMessage(api.response, version, reader);
@@ -86,8 +95,9 @@ export async function answer<Request, Response>(
   version: number,
   request: Request,
   broker: BrokerState,
+  session?: ConnectionSession,
 ): Promise<Response> {
-  const response = await callHandler(handler, api, version, request, broker);
+  const response = await callHandler(handler, api, version, request, broker, session);
   assert.ok(response !== null, `${handler.name} v${version} sent no response`);
   return response;
 }

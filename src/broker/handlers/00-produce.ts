@@ -8,6 +8,7 @@ import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
 import { verifyTransactionalAppend } from './txn-verification';
+import { AclOperation, allowed, allowedNames, ResourceType } from './authorize';
 
 type PartitionResponse = ProduceResponse['responses'][number]['partitionResponses'][number];
 
@@ -90,16 +91,21 @@ export const produceHandler = defineHandler({
   maxVersion: 11,
   request: produceRequestSchema,
   response: produceResponseSchema,
-  handle(request, { broker, apiVersion }) {
+  handle(request, context) {
+    const { broker, apiVersion } = context;
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
-    const responses = request.topicData.map((topic) => ({
-      name: topic.name,
-      partitionResponses: topic.partitionData.map((p) =>
-        acksValid
-          ? appendTo(broker, topic.name, p.index, p.records, request.acks, apiVersion, request.transactionalId ?? null)
-          : failed(p.index, KafkaErrors.INVALID_REQUIRED_ACKS.code, `acks must be 0, 1 or -1, not ${request.acks}`),
-      ),
-    }));
+    const transactionalId = request.transactionalId ?? null;
+    // As KafkaApis (3.x): a transactional producer needs WRITE on its transactional id (else every partition
+    // fails), and every producer WRITE on each topic. IDEMPOTENT_WRITE is no longer asked for (KIP-679).
+    const idRefused = transactionalId !== null && !allowed(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId);
+    const writable = idRefused ? new Set<string>() : allowedNames(context, AclOperation.WRITE, ResourceType.TOPIC, request.topicData.map((t) => t.name));
+    const answer = (topic: string, p: { index: number; records: Buffer | null }): PartitionResponse => {
+      if (idRefused) return failed(p.index, KafkaErrors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code, null);
+      if (!writable.has(topic)) return failed(p.index, KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code, null);
+      if (!acksValid) return failed(p.index, KafkaErrors.INVALID_REQUIRED_ACKS.code, `acks must be 0, 1 or -1, not ${request.acks}`);
+      return appendTo(broker, topic, p.index, p.records, request.acks, apiVersion, transactionalId);
+    };
+    const responses = request.topicData.map((topic) => ({ name: topic.name, partitionResponses: topic.partitionData.map((p) => answer(topic.name, p)) }));
     // With one broker, acks=-1 (all in-sync replicas) is met as soon as the leader has the data,
     // unless min.insync.replicas asks for more replicas than there are (NOT_ENOUGH_REPLICAS, from the store).
     return request.acks === 0 ? null : { responses, throttleTimeMs: 0 };

@@ -6,6 +6,7 @@ import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
 import { isolate } from './fetch-isolation';
+import { AclOperation, allowedNames, ResourceType } from './authorize';
 
 type TopicData = FetchResponse['responses'][number];
 type PartitionData = TopicData['partitions'][number];
@@ -23,6 +24,8 @@ const LAST_VERSION_WITHOUT_STORAGE_ERROR = 5;
 /** A fetched topic: its name (resolved from the id in v13+) and the topic settings Fetch applies. */
 interface ResolvedTopic {
   name: string | undefined;
+  /** The caller may READ it (Kafka: TOPIC_AUTHORIZATION_FAILED for each of its partitions otherwise). */
+  readable: boolean;
   zstdTopic: boolean;
   downConversionEnabled: boolean;
 }
@@ -35,15 +38,20 @@ interface Budget {
   failed: boolean;
 }
 
-function resolveTopic(broker: BrokerState, topic: RequestedTopic, apiVersion: number): ResolvedTopic {
+function topicNameOf(broker: BrokerState, topic: RequestedTopic, apiVersion: number): string | undefined {
+  return apiVersion >= FIRST_VERSION_WITH_TOPIC_IDS ? broker.stores.partitions.topicNameById(uuidText(topic.topicId ?? ZERO_UUID)) : topic.topic ?? '';
+}
+
+function resolveTopic(broker: BrokerState, topic: RequestedTopic, apiVersion: number, readable: ReadonlySet<string>): ResolvedTopic {
   const store = broker.stores.partitions;
-  const name = apiVersion >= FIRST_VERSION_WITH_TOPIC_IDS ? store.topicNameById(uuidText(topic.topicId ?? ZERO_UUID)) : topic.topic ?? '';
-  const resolved = { name, zstdTopic: false, downConversionEnabled: true };
+  const name = topicNameOf(broker, topic, apiVersion);
+  const resolved = { name, readable: name !== undefined && readable.has(name), zstdTopic: false, downConversionEnabled: true };
+  if (!resolved.readable) return resolved;
   // Only old fetchers depend on the topic's effective settings (override, else broker default, else Kafka's).
   if (apiVersion >= FIRST_VERSION_WITH_ZSTD || name === undefined || !store.hasTopic(name)) return resolved;
   const configs = store.describeTopicConfig(name);
   const value = (config: string) => configs.find((c) => c.name === config)?.value;
-  return { name, zstdTopic: value('compression.type') === 'zstd', downConversionEnabled: apiVersion > LAST_VERSION_OF_MAGIC_1 || value('message.downconversion.enable') !== 'false' };
+  return { name, readable: true, zstdTopic: value('compression.type') === 'zstd', downConversionEnabled: apiVersion > LAST_VERSION_OF_MAGIC_1 || value('message.downconversion.enable') !== 'false' };
 }
 
 function partitionError(partitionIndex: number, code: number): PartitionData {
@@ -57,6 +65,7 @@ function partitionError(partitionIndex: number, code: number): PartitionData {
  */
 function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPartition, budget: Budget, apiVersion: number, isolationLevel: number | undefined): PartitionData {
   if (topic.name === undefined) return partitionError(p.partition, KafkaErrors.UNKNOWN_TOPIC_ID.code);
+  if (!topic.readable) return partitionError(p.partition, KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code);
   try {
     const log = broker.stores.partitions.partition(topic.name, p.partition);
     if (topic.zstdTopic && apiVersion < FIRST_VERSION_WITH_ZSTD) return partitionError(p.partition, KafkaErrors.UNSUPPORTED_COMPRESSION_TYPE.code);
@@ -88,11 +97,11 @@ function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPa
   }
 }
 
-function gather(broker: BrokerState, request: FetchRequest, apiVersion: number): { responses: TopicData[]; budget: Budget } {
+function gather(broker: BrokerState, request: FetchRequest, apiVersion: number, readable: ReadonlySet<string>): { responses: TopicData[]; budget: Budget } {
   const budget: Budget = { remaining: request.maxBytes ?? 0x7fffffff, bytes: 0, failed: false };
   const responses = request.topics.map((topic): TopicData => {
-    const resolved = resolveTopic(broker, topic, apiVersion);
-    if (resolved.name === undefined) budget.failed = true;
+    const resolved = resolveTopic(broker, topic, apiVersion, readable);
+    if (!resolved.readable) budget.failed = true;
     return {
       topic: topic.topic,
       topicId: topic.topicId,
@@ -117,11 +126,14 @@ export const fetchHandler = defineHandler({
   maxVersion: 17,
   request: fetchRequestSchema,
   response: fetchResponseSchema,
-  async handle(request, { broker, apiVersion }) {
+  async handle(request, context) {
+    const { broker, apiVersion } = context;
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const watched = watchedPartitions(broker, request, apiVersion);
+    const names = request.topics.map((t) => topicNameOf(broker, t, apiVersion)).filter((name): name is string => name !== undefined);
+    const readable = allowedNames(context, AclOperation.READ, ResourceType.TOPIC, names);
     for (;;) {
-      const { responses, budget } = gather(broker, request, apiVersion);
+      const { responses, budget } = gather(broker, request, apiVersion, readable);
       const waitMs = deadline - Date.now();
       if (budget.bytes >= request.minBytes || budget.failed || waitMs <= 0 || broker.stopping) {
         // sessionId 0: no incremental fetch session, so clients keep sending full requests.

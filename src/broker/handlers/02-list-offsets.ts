@@ -5,6 +5,8 @@ import { errorOf } from './errors';
 import { defineHandler } from './handler';
 import { LEADER_EPOCH, checkCurrentLeaderEpoch } from './leader-epoch';
 import { READ_COMMITTED } from './fetch-isolation';
+import { AclOperation, allowed, ResourceType } from './authorize';
+import { KafkaErrors } from '../../protocol/error-codes';
 
 // Kafka's ListOffsetsRequest special timestamps.
 const LATEST = -1;
@@ -57,13 +59,21 @@ export const listOffsetsHandler = defineHandler({
   maxVersion: 9,
   request: listOffsetsRequestSchema,
   response: listOffsetsResponseSchema,
-  handle(request, { broker, apiVersion }) {
+  handle(request, context) {
+    const { broker, apiVersion } = context;
     return {
       throttleTimeMs: 0,
-      topics: request.topics.map((topic) => ({
-        name: topic.name,
-        partitions: topic.partitions.map((p) => answer(broker, topic.name, p, apiVersion, request.isolationLevel)),
-      })),
+      topics: request.topics.map((topic) => {
+        const describable = allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name);
+        return {
+          name: topic.name,
+          partitions: topic.partitions.map((p) =>
+            describable
+              ? answer(broker, topic.name, p, apiVersion, request.isolationLevel)
+              : { partitionIndex: p.partitionIndex, oldStyleOffsets: [], errorCode: KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code, ...NOT_FOUND },
+          ),
+        };
+      }),
     };
   },
 });

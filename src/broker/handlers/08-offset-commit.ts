@@ -3,6 +3,7 @@ import { KafkaErrors, KafkaErrorName } from '../../protocol/error-codes';
 import type { OffsetCommitRequest } from '../../ports/group-coordinator';
 import type { BrokerState } from '../broker-state';
 import { defineHandler } from './handler';
+import { AclOperation, allowed, allowedNames, ResourceType } from './authorize';
 
 /** The partition count of each topic named (0 for a topic that does not exist), asked once per topic. */
 function partitionCounts(broker: BrokerState, topics: string[]): Map<string, number> {
@@ -17,15 +18,23 @@ export const offsetCommitHandler = defineHandler({
   maxVersion: 9,
   request: offsetCommitRequestSchema,
   response: offsetCommitResponseSchema,
-  async handle(request, { broker, apiVersion }) {
+  async handle(request, context) {
+    const { broker, apiVersion } = context;
     // v2–v4 may set a retention time of their own; -1 means offsets.retention.minutes.
     const retentionMs = apiVersion >= 2 && apiVersion <= 4 ? request.retentionTimeMs ?? -1 : -1;
     const errors = new Map<string, KafkaErrorName>();
     const key = (topic: string, partition: number) => `${partition}:${topic}`;
     const offsets: OffsetCommitRequest['offsets'] = [];
     const counts = partitionCounts(broker, request.topics.map((t) => t.name));
+    // As KafkaApis: READ on the group, else every partition fails; then READ on each topic.
+    const groupReadable = allowed(context, AclOperation.READ, ResourceType.GROUP, request.groupId);
+    const readable = groupReadable ? allowedNames(context, AclOperation.READ, ResourceType.TOPIC, request.topics.map((t) => t.name)) : new Set<string>();
     for (const topic of request.topics) {
       for (const p of topic.partitions) {
+        if (!groupReadable || !readable.has(topic.name)) {
+          errors.set(key(topic.name, p.partitionIndex), groupReadable ? 'TOPIC_AUTHORIZATION_FAILED' : 'GROUP_AUTHORIZATION_FAILED');
+          continue;
+        }
         if (p.partitionIndex < 0 || p.partitionIndex >= counts.get(topic.name)!) {
           errors.set(key(topic.name, p.partitionIndex), 'UNKNOWN_TOPIC_OR_PARTITION');
           continue;

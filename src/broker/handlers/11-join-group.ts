@@ -1,6 +1,7 @@
 import { joinGroupRequestSchema, joinGroupResponseSchema } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import { defineHandler } from './handler';
+import { AclOperation, allowed, ResourceType } from './authorize';
 
 export const joinGroupHandler = defineHandler({
   apiKey: 11,
@@ -9,7 +10,12 @@ export const joinGroupHandler = defineHandler({
   maxVersion: 9,
   request: joinGroupRequestSchema,
   response: joinGroupResponseSchema,
-  async handle(request, { broker, apiVersion, clientId, clientHost }) {
+  async handle(request, context) {
+    const { broker, apiVersion, clientId, clientHost } = context;
+    if (!allowed(context, AclOperation.READ, ResourceType.GROUP, request.groupId)) {
+      const { code } = KafkaErrors.GROUP_AUTHORIZATION_FAILED;
+      return { throttleTimeMs: 0, errorCode: code, generationId: -1, protocolType: null, protocolName: apiVersion >= 7 ? null : '', leader: '', skipAssignment: false, memberId: '', members: [] };
+    }
     const result = await broker.groupCoordinator.join({
       groupId: request.groupId,
       memberId: request.memberId,

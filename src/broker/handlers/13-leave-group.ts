@@ -1,6 +1,7 @@
 import { leaveGroupRequestSchema, leaveGroupResponseSchema } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import { defineHandler } from './handler';
+import { AclOperation, allowed, ResourceType } from './authorize';
 
 export const leaveGroupHandler = defineHandler({
   apiKey: 13,
@@ -9,7 +10,9 @@ export const leaveGroupHandler = defineHandler({
   maxVersion: 5,
   request: leaveGroupRequestSchema,
   response: leaveGroupResponseSchema,
-  handle(request, { broker, apiVersion }) {
+  handle(request, context) {
+    const { broker, apiVersion } = context;
+    if (!allowed(context, AclOperation.READ, ResourceType.GROUP, request.groupId)) return { throttleTimeMs: 0, errorCode: KafkaErrors.GROUP_AUTHORIZATION_FAILED.code, members: [] };
     // v0–v2 name one member; v3+ a batch (KIP-345), which may name static members by instance id alone.
     const leaving = apiVersion >= 3
       ? (request.members ?? []).map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId ?? null, reason: m.reason ?? null }))

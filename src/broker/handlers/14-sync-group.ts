@@ -1,6 +1,7 @@
 import { syncGroupRequestSchema, syncGroupResponseSchema } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import { defineHandler } from './handler';
+import { AclOperation, allowed, ResourceType } from './authorize';
 
 export const syncGroupHandler = defineHandler({
   apiKey: 14,
@@ -9,7 +10,11 @@ export const syncGroupHandler = defineHandler({
   maxVersion: 5,
   request: syncGroupRequestSchema,
   response: syncGroupResponseSchema,
-  async handle(request, { broker, apiVersion }) {
+  async handle(request, context) {
+    const { broker, apiVersion } = context;
+    if (!allowed(context, AclOperation.READ, ResourceType.GROUP, request.groupId)) {
+      return { throttleTimeMs: 0, errorCode: KafkaErrors.GROUP_AUTHORIZATION_FAILED.code, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+    }
     // From v5 the protocol type and name are mandatory (KIP-559).
     if (apiVersion >= 5 && (request.protocolType == null || request.protocolName == null)) {
       return { throttleTimeMs: 0, errorCode: KafkaErrors.INCONSISTENT_GROUP_PROTOCOL.code, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };

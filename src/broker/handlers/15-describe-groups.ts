@@ -1,8 +1,7 @@
 import { describeGroupsRequestSchema, describeGroupsResponseSchema } from '../../protocol/generated';
 import { defineHandler } from './handler';
-import { GROUP_OPERATIONS, OPERATIONS_OMITTED } from './authorized-operations';
-
-
+import { KafkaErrors } from '../../protocol/error-codes';
+import { AclOperation, allowed, authorizedOperations, OPERATIONS_OMITTED, ResourceType } from './authorize';
 export const describeGroupsHandler = defineHandler({
   apiKey: 15,
   name: 'DescribeGroups',
@@ -10,10 +9,15 @@ export const describeGroupsHandler = defineHandler({
   maxVersion: 5,
   request: describeGroupsRequestSchema,
   response: describeGroupsResponseSchema,
-  handle(request, { broker }) {
+  handle(request, context) {
+    const { broker } = context;
     return {
       throttleTimeMs: 0,
       groups: request.groups.map((groupId) => {
+        if (!allowed(context, AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+          const errorCode = KafkaErrors.GROUP_AUTHORIZATION_FAILED.code;
+          return { errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: OPERATIONS_OMITTED };
+        }
         const group = broker.groupCoordinator.describeGroup(groupId);
         return {
           errorCode: 0,
@@ -29,7 +33,7 @@ export const describeGroupsHandler = defineHandler({
             memberMetadata: m.metadata,
             memberAssignment: m.assignment,
           })),
-          authorizedOperations: request.includeAuthorizedOperations ? GROUP_OPERATIONS : OPERATIONS_OMITTED,
+          authorizedOperations: authorizedOperations(context, request.includeAuthorizedOperations, ResourceType.GROUP, groupId),
         };
       }),
     };

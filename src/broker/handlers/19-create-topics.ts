@@ -1,11 +1,12 @@
 import { createTopicsRequestSchema, createTopicsResponseSchema, CreateTopicsRequest, CreateTopicsResponse } from '../../protocol/generated';
 import { uuidBytes, ZERO_UUID } from '../../protocol/uuid';
 import type { TopicDescription } from '../../ports/partition-store';
-import { KafkaError } from '../../protocol/error-codes';
+import { KafkaError, KafkaErrors } from '../../protocol/error-codes';
 import { TopicExistsError } from '../../ports/store-errors';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
+import { AclOperation, allowed, clusterAllowed, ResourceType } from './authorize';
 import { SOURCE_IDS } from './config-resources';
 
 type CreatableTopic = CreateTopicsRequest['topics'][number];
@@ -29,12 +30,13 @@ function create(broker: BrokerState, topic: CreatableTopic, validateOnly: boolea
  * What v5+ answers about a created topic: every topic config with its source, as Kafka lists them; v7 adds
  * its id (zero when only validated, as nothing was created).
  */
-function created(broker: BrokerState, topic: TopicDescription, validateOnly: boolean): Partial<CreatableTopicResult> {
+function created(broker: BrokerState, topic: TopicDescription, validateOnly: boolean, configsDescribable: boolean): Partial<CreatableTopicResult> {
+  const shape = { topicId: validateOnly ? ZERO_UUID : uuidBytes(topic.topicId), numPartitions: topic.partitions, replicationFactor: 1 };
+  // Without DESCRIBE_CONFIGS on the topic the configs stay out (KafkaApis).
+  if (!configsDescribable) return { ...shape, topicConfigErrorCode: KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code, configs: [] };
   const configs = broker.stores.partitions.describeTopicConfig(topic.name, validateOnly ? topic.config : undefined);
   return {
-    topicId: validateOnly ? ZERO_UUID : uuidBytes(topic.topicId),
-    numPartitions: topic.partitions,
-    replicationFactor: 1,
+    ...shape,
     configs: configs.map((c) => ({ name: c.name, value: c.sensitive ? null : c.value, readOnly: c.readOnly, configSource: SOURCE_IDS[c.source], isSensitive: c.sensitive })),
   };
 }
@@ -46,13 +48,20 @@ export const createTopicsHandler = defineHandler({
   maxVersion: 7,
   request: createTopicsRequestSchema,
   response: createTopicsResponseSchema,
-  handle(request, { broker }) {
+  handle(request, context) {
+    const { broker } = context;
+    // As KafkaApis: CREATE on the cluster, or else on each topic.
+    const clusterCreate = clusterAllowed(context, AclOperation.CREATE, false);
     return {
       throttleTimeMs: 0,
       topics: request.topics.map((topic) => {
+        if (!clusterCreate && !allowed(context, AclOperation.CREATE, ResourceType.TOPIC, topic.name)) {
+          return { name: topic.name, errorCode: KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code, errorMessage: 'Authorization failed.' };
+        }
         try {
           const validateOnly = request.validateOnly ?? false;
-          return { name: topic.name, errorCode: 0, errorMessage: null, ...created(broker, create(broker, topic, validateOnly), validateOnly) };
+          const configsDescribable = allowed(context, AclOperation.DESCRIBE_CONFIGS, ResourceType.TOPIC, topic.name, false);
+          return { name: topic.name, errorCode: 0, errorMessage: null, ...created(broker, create(broker, topic, validateOnly), validateOnly, configsDescribable) };
         } catch (error) {
           const { code, message } = errorOf(error);
           return { name: topic.name, errorCode: code, errorMessage: message };

@@ -1,9 +1,9 @@
 import { deleteTopicsRequestSchema, deleteTopicsResponseSchema, DeleteTopicsRequest } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import { isZeroUuid, uuidBytes, uuidText, ZERO_UUID } from '../../protocol/uuid';
-import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
-import { defineHandler } from './handler';
+import { defineHandler, RequestContext } from './handler';
+import { AclOperation, allowed, ResourceType } from './authorize';
 
 /** v0-v5 name topics; v6 names each by name or by id (one of the two, as Kafka's DeleteTopicState). */
 const FIRST_VERSION_WITH_TOPIC_STATES = 6;
@@ -13,7 +13,8 @@ function requested(request: DeleteTopicsRequest, apiVersion: number): { name: st
   return (request.topicNames ?? []).map((name) => ({ name, topicId: ZERO_UUID }));
 }
 
-function deleteOne(broker: BrokerState, topic: { name: string | null; topicId: Buffer }) {
+function deleteOne(context: RequestContext, topic: { name: string | null; topicId: Buffer }) {
+  const { broker } = context;
   const store = broker.stores.partitions;
   const byId = !isZeroUuid(topic.topicId);
   if (byId === (topic.name !== null)) {
@@ -21,6 +22,10 @@ function deleteOne(broker: BrokerState, topic: { name: string | null; topicId: B
   }
   const name = byId ? store.topicNameById(uuidText(topic.topicId)) : topic.name;
   if (name === undefined || name === null) return { name: null, topicId: topic.topicId, errorCode: KafkaErrors.UNKNOWN_TOPIC_ID.code, errorMessage: null };
+  // As KafkaApis: a topic named by id is not named back to a caller that may not DESCRIBE it; deleting needs DELETE.
+  const refused = KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code;
+  if (byId && !allowed(context, AclOperation.DESCRIBE, ResourceType.TOPIC, name)) return { name: null, topicId: topic.topicId, errorCode: refused, errorMessage: null };
+  if (!allowed(context, AclOperation.DELETE, ResourceType.TOPIC, name)) return { name, topicId: topic.topicId, errorCode: refused, errorMessage: null };
   try {
     const topicId = uuidBytes(store.describeTopic(name).topicId);
     store.deleteTopic(name);
@@ -38,8 +43,9 @@ export const deleteTopicsHandler = defineHandler({
   maxVersion: 6,
   request: deleteTopicsRequestSchema,
   response: deleteTopicsResponseSchema,
-  async handle(request, { broker, apiVersion }) {
-    const responses = requested(request, apiVersion).map((topic) => deleteOne(broker, topic));
+  async handle(request, context) {
+    const { broker, apiVersion } = context;
+    const responses = requested(request, apiVersion).map((topic) => deleteOne(context, topic));
     // Committed offsets of a deleted topic go with it (Kafka's handleDeletedPartitions).
     const deleted = responses.filter((r) => r.errorCode === 0 && r.name !== null).map((r) => r.name as string);
     if (deleted.length > 0) await broker.groupCoordinator.topicsDeleted(deleted);

@@ -1,6 +1,8 @@
 import { offsetForLeaderEpochRequestSchema, offsetForLeaderEpochResponseSchema } from '../../protocol/generated';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
+import { AclOperation, allowedNames, ResourceType } from './authorize';
+import { KafkaErrors } from '../../protocol/error-codes';
 import { LEADER_EPOCH, checkCurrentLeaderEpoch } from './leader-epoch';
 
 const UNDEFINED_EPOCH = -1;
@@ -17,12 +19,17 @@ export const offsetForLeaderEpochHandler = defineHandler({
   maxVersion: 4,
   request: offsetForLeaderEpochRequestSchema,
   response: offsetForLeaderEpochResponseSchema,
-  handle(request, { broker }) {
+  handle(request, context) {
+    const { broker } = context;
+    const describable = allowedNames(context, AclOperation.DESCRIBE, ResourceType.TOPIC, request.topics.map((t) => t.topic));
     return {
       throttleTimeMs: 0,
       topics: request.topics.map((topic) => ({
         topic: topic.topic,
         partitions: topic.partitions.map((p) => {
+          if (!describable.has(topic.topic)) {
+            return { errorCode: KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code, partition: p.partition, leaderEpoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET };
+          }
           try {
             const log = broker.stores.partitions.partition(topic.topic, p.partition);
             checkCurrentLeaderEpoch(p.currentLeaderEpoch, topic.topic, p.partition);

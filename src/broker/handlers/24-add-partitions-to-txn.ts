@@ -2,7 +2,8 @@ import { addPartitionsToTxnRequestSchema, addPartitionsToTxnResponseSchema, AddP
 import { KafkaErrors } from '../../protocol/error-codes';
 import type { BrokerState } from '../broker-state';
 import type { TopicPartitionRef } from '../../ports/transaction-coordinator';
-import { defineHandler } from './handler';
+import { defineHandler, RequestContext } from './handler';
+import { AclOperation, allowed, allowedNames, clusterAllowed, ResourceType } from './authorize';
 import { txnErrorCode } from './txn-errors';
 
 const FIRST_VERSION_WITH_PRODUCER_FENCED = 2;
@@ -19,16 +20,22 @@ function exists(broker: BrokerState, topic: string, partition: number): boolean 
 }
 
 /**
- * One transaction's partitions, as Kafka: partitions that do not exist fail
- * with UNKNOWN_TOPIC_OR_PARTITION and the rest with OPERATION_NOT_ATTEMPTED;
- * otherwise all are added (or, with verifyOnly, checked) together.
+ * One transaction's partitions, as Kafka: without WRITE on the transactional id every partition fails with
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED; partitions of topics the caller may not WRITE fail with
+ * TOPIC_AUTHORIZATION_FAILED, those that do not exist with UNKNOWN_TOPIC_OR_PARTITION, and then the rest with
+ * OPERATION_NOT_ATTEMPTED; otherwise all are added (or, with verifyOnly, checked) together.
  */
-function addOne(broker: BrokerState, apiVersion: number, transactionalId: string, producerId: number, producerEpoch: number, topics: Topics, verifyOnly: boolean): TopicResult[] {
+function addOne(context: RequestContext, transactionalId: string, producerId: number, producerEpoch: number, topics: Topics, verifyOnly: boolean): TopicResult[] {
+  const { broker, apiVersion } = context;
+  if (!allowed(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId)) return resultsOf(topics, () => KafkaErrors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code);
+  const writable = allowedNames(context, AclOperation.WRITE, ResourceType.TOPIC, topics.map((t) => t.name));
   const partitions: TopicPartitionRef[] = topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
-  const unknown = new Set(partitions.filter((p) => !exists(broker, p.topic, p.partition)).map((p) => `${p.partition}:${p.topic}`));
-  if (unknown.size > 0) {
-    return resultsOf(topics, (topic, p) => (unknown.has(`${p}:${topic}`) ? KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code : KafkaErrors.OPERATION_NOT_ATTEMPTED.code));
+  const failed = new Map<string, number>();
+  for (const p of partitions) {
+    if (!writable.has(p.topic)) failed.set(`${p.partition}:${p.topic}`, KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code);
+    else if (!exists(broker, p.topic, p.partition)) failed.set(`${p.partition}:${p.topic}`, KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code);
   }
+  if (failed.size > 0) return resultsOf(topics, (topic, p) => failed.get(`${p}:${topic}`) ?? KafkaErrors.OPERATION_NOT_ATTEMPTED.code);
   const producer = { producerId, producerEpoch };
   try {
     if (verifyOnly) {
@@ -51,14 +58,17 @@ export const addPartitionsToTxnHandler = defineHandler({
   maxVersion: 5,
   request: addPartitionsToTxnRequestSchema,
   response: addPartitionsToTxnResponseSchema,
-  handle(request, { broker, apiVersion }) {
+  handle(request, context) {
+    const { apiVersion } = context;
     if (apiVersion <= 3) {
-      const results = addOne(broker, apiVersion, request.v3AndBelowTransactionalId ?? '', request.v3AndBelowProducerId ?? -1, request.v3AndBelowProducerEpoch ?? -1, request.v3AndBelowTopics ?? [], false);
+      const results = addOne(context, request.v3AndBelowTransactionalId ?? '', request.v3AndBelowProducerId ?? -1, request.v3AndBelowProducerEpoch ?? -1, request.v3AndBelowTopics ?? [], false);
       return { throttleTimeMs: 0, resultsByTopicV3AndBelow: results };
     }
+    // The batched versions are broker-to-broker in Kafka: CLUSTER_ACTION on the cluster.
+    if (!clusterAllowed(context, AclOperation.CLUSTER_ACTION)) return { throttleTimeMs: 0, errorCode: KafkaErrors.CLUSTER_AUTHORIZATION_FAILED.code, resultsByTransaction: [] };
     const resultsByTransaction = (request.transactions ?? []).map((t) => ({
       transactionalId: t.transactionalId,
-      topicResults: addOne(broker, apiVersion, t.transactionalId, t.producerId, t.producerEpoch, t.topics, t.verifyOnly ?? false),
+      topicResults: addOne(context, t.transactionalId, t.producerId, t.producerEpoch, t.topics, t.verifyOnly ?? false),
     }));
     return { throttleTimeMs: 0, errorCode: 0, resultsByTransaction };
   },

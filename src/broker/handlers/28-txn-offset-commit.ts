@@ -2,6 +2,7 @@ import { txnOffsetCommitRequestSchema, txnOffsetCommitResponseSchema } from '../
 import { KafkaErrors } from '../../protocol/error-codes';
 import type { TxnOffset } from '../../ports/transaction-coordinator';
 import { defineHandler } from './handler';
+import { AclOperation, allowed, allowedNames, ResourceType } from './authorize';
 import { txnErrorCode } from './txn-errors';
 
 /** Kafka's group coordinator answers a stale epoch here with INVALID_PRODUCER_EPOCH at every version. */
@@ -20,9 +21,19 @@ export const txnOffsetCommitHandler = defineHandler({
   maxVersion: 4,
   request: txnOffsetCommitRequestSchema,
   response: txnOffsetCommitResponseSchema,
-  handle(request, { broker, apiVersion }) {
+  handle(request, context) {
+    const { broker, apiVersion } = context;
+    // As KafkaApis: WRITE on the transactional id and READ on the group, else every partition fails; then READ per topic.
+    const everyPartition = (errorCode: number) => ({
+      throttleTimeMs: 0,
+      topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+    });
+    if (!allowed(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId)) return everyPartition(KafkaErrors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code);
+    if (!allowed(context, AclOperation.READ, ResourceType.GROUP, request.groupId)) return everyPartition(KafkaErrors.GROUP_AUTHORIZATION_FAILED.code);
+    const readable = allowedNames(context, AclOperation.READ, ResourceType.TOPIC, request.topics.map((t) => t.name));
     const store = broker.stores.partitions;
-    const known = (topic: string, partition: number) => store.hasTopic(topic) && partition >= 0 && partition < store.describeTopic(topic).partitions;
+    const exists = (topic: string, partition: number) => store.hasTopic(topic) && partition >= 0 && partition < store.describeTopic(topic).partitions;
+    const known = (topic: string, partition: number) => readable.has(topic) && exists(topic, partition);
     const offsets: TxnOffset[] = request.topics.flatMap((t) =>
       t.partitions.filter((p) => known(t.name, p.partitionIndex)).map((p) => ({
         topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch ?? -1, metadata: p.committedMetadata,
@@ -47,7 +58,7 @@ export const txnOffsetCommitHandler = defineHandler({
         name: t.name,
         partitions: t.partitions.map((p) => ({
           partitionIndex: p.partitionIndex,
-          errorCode: known(t.name, p.partitionIndex) ? code : KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code,
+          errorCode: !readable.has(t.name) ? KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code : exists(t.name, p.partitionIndex) ? code : KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code,
         })),
       })),
     };

@@ -5,8 +5,9 @@ import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
 import {
-  RESOURCE_BROKER, RESOURCE_TOPIC, SOURCE_IDS, TYPE_IDS, brokerConfigs, checkBrokerResource, clusterDefaultConfigs,
+  RESOURCE_BROKER, RESOURCE_TOPIC, SOURCE_IDS, TYPE_IDS, brokerConfigs, checkBrokerResource, checkConfigAccess, clusterDefaultConfigs,
 } from './config-resources';
+import { AclOperation } from './authorize';
 
 type Resource = DescribeConfigsRequest['resources'][number];
 type Result = DescribeConfigsResponse['results'][number];
@@ -47,12 +48,14 @@ export const describeConfigsHandler = defineHandler({
   maxVersion: 4,
   request: describeConfigsRequestSchema,
   response: describeConfigsResponseSchema,
-  handle(request, { broker }) {
+  handle(request, context) {
+    const { broker } = context;
     return {
       throttleTimeMs: 0,
       results: request.resources.map((resource): Result => {
         const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
         try {
+          checkConfigAccess(context, resource, AclOperation.DESCRIBE_CONFIGS);
           const wanted = resource.configurationKeys;
           const configs = configsOf(broker, resource).filter((c) => wanted === null || wanted.includes(c.name));
           return { ...base, errorCode: 0, errorMessage: null, configs: configs.map((c) => entryOf(c, request)) };

@@ -2,7 +2,8 @@ import { alterConfigsRequestSchema, alterConfigsResponseSchema, AlterConfigsRequ
 import { KafkaError } from '../../protocol/error-codes';
 import type { BrokerState } from '../broker-state';
 import { defineHandler } from './handler';
-import { RESOURCE_BROKER, RESOURCE_TOPIC, brokerLevel, replaceTopicConfig, alterEachResource } from './config-resources';
+import { RESOURCE_BROKER, RESOURCE_TOPIC, brokerLevel, replaceTopicConfig, alterEachResource, checkConfigAccess } from './config-resources';
+import { AclOperation } from './authorize';
 
 type Resource = AlterConfigsRequest['resources'][number];
 
@@ -31,7 +32,11 @@ export const alterConfigsHandler = defineHandler({
   maxVersion: 2,
   request: alterConfigsRequestSchema,
   response: alterConfigsResponseSchema,
-  handle(request, { broker }) {
-    return { throttleTimeMs: 0, responses: alterEachResource(request.resources, (resource) => alter(broker, resource, request.validateOnly)) };
+  handle(request, context) {
+    const alterOne = (resource: Resource) => {
+      checkConfigAccess(context, resource, AclOperation.ALTER_CONFIGS);
+      alter(context.broker, resource, request.validateOnly);
+    };
+    return { throttleTimeMs: 0, responses: alterEachResource(request.resources, alterOne) };
   },
 });

@@ -3,6 +3,7 @@ import { KafkaError, KafkaErrors } from '../../protocol/error-codes';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
+import { AclOperation, allowed, ResourceType } from './authorize';
 
 type Topic = CreatePartitionsRequest['topics'][number];
 
@@ -32,13 +33,17 @@ export const createPartitionsHandler = defineHandler({
   maxVersion: 3,
   request: createPartitionsRequestSchema,
   response: createPartitionsResponseSchema,
-  handle(request, { broker }) {
+  handle(request, context) {
+    const { broker } = context;
     const counts = new Map<string, number>();
     for (const topic of request.topics) counts.set(topic.name, (counts.get(topic.name) ?? 0) + 1);
     return {
       throttleTimeMs: 0,
       results: request.topics.map((topic) => {
         if ((counts.get(topic.name) ?? 0) > 1) return { name: topic.name, errorCode: KafkaErrors.INVALID_REQUEST.code, errorMessage: 'Duplicate topic in request.' };
+        if (!allowed(context, AclOperation.ALTER, ResourceType.TOPIC, topic.name)) {
+          return { name: topic.name, errorCode: KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code, errorMessage: 'Authorization failed.' };
+        }
         try {
           grow(broker, topic, request.validateOnly);
           return { name: topic.name, errorCode: 0, errorMessage: null };

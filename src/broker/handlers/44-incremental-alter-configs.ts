@@ -4,7 +4,8 @@ import type { BrokerState } from '../broker-state';
 import type { BrokerConfigLevel } from '../../ports/broker-config-store';
 import type { DescribedConfig } from '../../ports/partition-store';
 import { defineHandler } from './handler';
-import { RESOURCE_BROKER, RESOURCE_TOPIC, brokerConfigs, brokerLevel, replaceTopicConfig, alterEachResource } from './config-resources';
+import { RESOURCE_BROKER, RESOURCE_TOPIC, brokerConfigs, brokerLevel, replaceTopicConfig, alterEachResource, checkConfigAccess } from './config-resources';
+import { AclOperation } from './authorize';
 
 type Resource = IncrementalAlterConfigsRequest['resources'][number];
 
@@ -82,7 +83,11 @@ export const incrementalAlterConfigsHandler = defineHandler({
   maxVersion: 1,
   request: incrementalAlterConfigsRequestSchema,
   response: incrementalAlterConfigsResponseSchema,
-  handle(request, { broker }) {
-    return { throttleTimeMs: 0, responses: alterEachResource(request.resources, (resource) => alter(broker, resource, request.validateOnly)) };
+  handle(request, context) {
+    const alterOne = (resource: Resource) => {
+      checkConfigAccess(context, resource, AclOperation.ALTER_CONFIGS);
+      alter(context.broker, resource, request.validateOnly);
+    };
+    return { throttleTimeMs: 0, responses: alterEachResource(request.resources, alterOne) };
   },
 });

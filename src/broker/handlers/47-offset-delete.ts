@@ -3,6 +3,7 @@ import { KafkaErrors, KafkaErrorName } from '../../protocol/error-codes';
 import type { TopicPartitionRef } from '../../ports/group-store';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
+import { AclOperation, allowed, allowedNames, ResourceType } from './authorize';
 
 export const offsetDeleteHandler = defineHandler({
   apiKey: 47,
@@ -11,7 +12,13 @@ export const offsetDeleteHandler = defineHandler({
   maxVersion: 0,
   request: offsetDeleteRequestSchema,
   response: offsetDeleteResponseSchema,
-  async handle(request, { broker }) {
+  async handle(request, context) {
+    const { broker } = context;
+    // As KafkaApis: DELETE on the group, else the whole answer is GROUP_AUTHORIZATION_FAILED; then READ on each topic.
+    if (!allowed(context, AclOperation.DELETE, ResourceType.GROUP, request.groupId)) {
+      return { throttleTimeMs: 0, errorCode: KafkaErrors.GROUP_AUTHORIZATION_FAILED.code, topics: [] };
+    }
+    const readable = allowedNames(context, AclOperation.READ, ResourceType.TOPIC, request.topics.map((t) => t.name));
     const key = (topic: string, partition: number) => `${partition}:${topic}`;
     const errors = new Map<string, KafkaErrorName>();
     const known: TopicPartitionRef[] = [];
@@ -19,7 +26,8 @@ export const offsetDeleteHandler = defineHandler({
     for (const topic of request.topics) {
       const count = store.hasTopic(topic.name) ? store.describeTopic(topic.name).partitions : 0;
       for (const p of topic.partitions) {
-        if (p.partitionIndex >= 0 && p.partitionIndex < count) known.push({ topic: topic.name, partition: p.partitionIndex });
+        if (!readable.has(topic.name)) errors.set(key(topic.name, p.partitionIndex), 'TOPIC_AUTHORIZATION_FAILED');
+        else if (p.partitionIndex >= 0 && p.partitionIndex < count) known.push({ topic: topic.name, partition: p.partitionIndex });
         else errors.set(key(topic.name, p.partitionIndex), 'UNKNOWN_TOPIC_OR_PARTITION');
       }
     }

@@ -1,8 +1,9 @@
 import { describeClusterRequestSchema, describeClusterResponseSchema } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import { defineHandler } from './handler';
+import { AclOperation, authorizedOperations, clusterAllowed, OPERATIONS_OMITTED, ResourceType } from './authorize';
+import { CLUSTER_NAME } from '../../protocol/acl-types';
 import { advertisedEndpoint } from '../broker-state';
-import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED } from './authorized-operations';
 
 const BROKERS = 1;
 const CONTROLLERS = 2;
@@ -14,7 +15,8 @@ export const describeClusterHandler = defineHandler({
   maxVersion: 1,
   request: describeClusterRequestSchema,
   response: describeClusterResponseSchema,
-  handle(request, { broker, session }) {
+  handle(request, context) {
+    const { broker } = context;
     const { identity } = broker;
     const endpointType = request.endpointType ?? BROKERS;
     const base = { throttleTimeMs: 0, endpointType, clusterId: identity.clusterId, controllerId: identity.nodeId, clusterAuthorizedOperations: OPERATIONS_OMITTED };
@@ -32,8 +34,11 @@ export const describeClusterHandler = defineHandler({
       ...base,
       errorCode: 0,
       errorMessage: null,
-      brokers: [{ brokerId: identity.nodeId, ...advertisedEndpoint(identity, session.listenerName), rack: null }],
-      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED,
+      brokers: [{ brokerId: identity.nodeId, ...advertisedEndpoint(identity, context.session.listenerName), rack: null }],
+      // As KafkaApis: the operations only to a caller that may DESCRIBE the cluster, else none.
+      clusterAuthorizedOperations: !request.includeClusterAuthorizedOperations
+        ? OPERATIONS_OMITTED
+        : clusterAllowed(context, AclOperation.DESCRIBE) ? authorizedOperations(context, true, ResourceType.CLUSTER, CLUSTER_NAME) : 0,
     };
   },
 });

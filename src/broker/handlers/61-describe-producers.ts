@@ -1,6 +1,8 @@
 import { describeProducersRequestSchema, describeProducersResponseSchema } from '../../protocol/generated';
 import { defineHandler } from './handler';
 import { errorOf } from './errors';
+import { AclOperation, allowed, ResourceType } from './authorize';
+import { KafkaErrors } from '../../protocol/error-codes';
 
 export const describeProducersHandler = defineHandler({
   apiKey: 61,
@@ -9,12 +11,14 @@ export const describeProducersHandler = defineHandler({
   maxVersion: 0,
   request: describeProducersRequestSchema,
   response: describeProducersResponseSchema,
-  handle(request, { broker }) {
+  handle(request, context) {
+    const { broker } = context;
     return {
       throttleTimeMs: 0,
-      topics: request.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitionIndexes.map((partitionIndex) => {
+      topics: request.topics.map((t) => {
+        const readable = allowed(context, AclOperation.READ, ResourceType.TOPIC, t.name);
+        const partitions = t.partitionIndexes.map((partitionIndex) => {
+          if (!readable) return { partitionIndex, errorCode: KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code, errorMessage: null, activeProducers: [] };
           try {
             const activeProducers = broker.stores.partitions.partition(t.name, partitionIndex).activeProducers();
             return { partitionIndex, errorCode: 0, errorMessage: null, activeProducers };
@@ -22,8 +26,9 @@ export const describeProducersHandler = defineHandler({
             const { code, message } = errorOf(error);
             return { partitionIndex, errorCode: code, errorMessage: message, activeProducers: [] };
           }
-        }),
-      })),
+        });
+        return { name: t.name, partitions };
+      }),
     };
   },
 });

@@ -5,6 +5,8 @@ import { errorOf } from './errors';
 import type { ConfigSource, ConfigValueType, DescribedConfig } from '../../ports/partition-store';
 import type { BrokerState } from '../broker-state';
 import type { BrokerConfigLevel } from '../../ports/broker-config-store';
+import type { RequestContext } from './handler';
+import { allowed, clusterAllowed, ResourceType } from './authorize';
 import { formatListeners } from '../listeners';
 
 /** Kafka's ConfigResource.Type ids. */
@@ -67,6 +69,18 @@ export function alterEachResource<R extends ResourceKey>(resources: readonly R[]
       return { ...base, errorCode: code, errorMessage: message };
     }
   });
+}
+
+/**
+ * As KafkaApis: a topic's configs need `operation` (DESCRIBE_CONFIGS or ALTER_CONFIGS) on the topic
+ * (TOPIC_AUTHORIZATION_FAILED), a broker's and its loggers' on the cluster (CLUSTER_AUTHORIZATION_FAILED).
+ */
+export function checkConfigAccess(context: RequestContext, resource: ResourceKey, operation: number): void {
+  if (resource.resourceType === RESOURCE_TOPIC) {
+    if (!allowed(context, operation, ResourceType.TOPIC, resource.resourceName)) throw new KafkaError('TOPIC_AUTHORIZATION_FAILED', `topic ${resource.resourceName}`);
+  } else if (resource.resourceType === RESOURCE_BROKER || resource.resourceType === RESOURCE_BROKER_LOGGER) {
+    if (!clusterAllowed(context, operation)) throw new KafkaError('CLUSTER_AUTHORIZATION_FAILED', `broker ${resource.resourceName}`);
+  }
 }
 
 /** A BROKER resource must name this broker (or be "" for the cluster-wide default), as Kafka checks. */

@@ -23,6 +23,9 @@ import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn';
 import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn';
 import { endTxnHandler } from './26-end-txn';
 import { txnOffsetCommitHandler } from './28-txn-offset-commit';
+import { describeAclsHandler } from './29-describe-acls';
+import { createAclsHandler } from './30-create-acls';
+import { deleteAclsHandler } from './31-delete-acls';
 import { describeConfigsHandler } from './32-describe-configs';
 import { alterConfigsHandler } from './33-alter-configs';
 import { saslAuthenticateHandler } from './36-sasl-authenticate';
@@ -63,6 +66,9 @@ export function brokerHandlers(): RegisteredHandler[] {
     addOffsetsToTxnHandler,
     endTxnHandler,
     txnOffsetCommitHandler,
+    describeAclsHandler,
+    createAclsHandler,
+    deleteAclsHandler,
     describeConfigsHandler,
     alterConfigsHandler,
     saslAuthenticateHandler,

@@ -43,6 +43,8 @@ export interface BrokerArgs {
   'log-cleaner-backoff-ms': number;
   'transaction-max-timeout-ms': number;
   'transaction-abort-timed-out-transaction-cleanup-interval-ms': number;
+  'allow-everyone-if-no-acl-found': boolean;
+  'super-users'?: string;
 }
 
 export const command = 'broker';
@@ -109,7 +111,18 @@ export function builder(yargs: Argv): Argv<BrokerArgs> {
     .option('log-retention-check-interval-ms', { type: 'number', default: 300_000, describe: 'how often segments past retention.ms / retention.bytes are deleted' })
     .option('log-cleaner-backoff-ms', { type: 'number', default: 15_000, describe: 'pause between passes of the log cleaner (cleanup.policy=compact topics)' })
     .option('transaction-max-timeout-ms', { type: 'number', default: 900_000, describe: 'longest transaction.timeout.ms a producer may ask for' })
-    .option('transaction-abort-timed-out-transaction-cleanup-interval-ms', { type: 'number', default: 10_000, describe: 'how often transactions past their timeout are aborted' });
+    .option('transaction-abort-timed-out-transaction-cleanup-interval-ms', { type: 'number', default: 10_000, describe: 'how often transactions past their timeout are aborted' })
+    .option('allow-everyone-if-no-acl-found', {
+      type: 'boolean',
+      default: true,
+      describe: 'a resource no ACL names is open to every principal (Kafka\'s default is false; --no-allow-everyone-if-no-acl-found closes it)',
+    })
+    .option('super-users', { type: 'string', describe: 'principals every ACL check lets through, as Kafka: "User:admin;User:ops"' });
+}
+
+/** Kafka's super.users: principals separated by semicolons. */
+export function parseSuperUsers(value: string | undefined): string[] {
+  return (value ?? '').split(';').map((p) => p.trim()).filter((p) => p !== '');
 }
 
 /** Runs until SIGTERM or SIGINT, then stops cleanly; resolves to the exit status. */
@@ -159,6 +172,8 @@ export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.E
     logCleanerBackoffMs: args['log-cleaner-backoff-ms'],
     transactionMaxTimeoutMs: args['transaction-max-timeout-ms'],
     transactionAbortCheckIntervalMs: args['transaction-abort-timed-out-transaction-cleanup-interval-ms'],
+    allowEveryoneIfNoAclFound: args['allow-everyone-if-no-acl-found'],
+    superUsers: parseSuperUsers(args['super-users']),
     log: (line) => io.err(line),
   });
   const reload = () => {
