@@ -4,7 +4,10 @@ export type BadClientKind =
   | 'request not complete in time'
   | 'request failed'
   | 'socket error'
-  | 'too many connections';
+  | 'too many connections'
+  | 'tls handshake failed'
+  | 'request before authentication'
+  | 'authentication failed';
 
 /**
  * Logs bad-client events so that clients cannot decide the log's size: in each

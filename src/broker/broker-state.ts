@@ -2,14 +2,24 @@ import type { PartitionStore } from '../ports/partition-store';
 import type { GroupStore } from '../ports/group-store';
 import type { GroupCoordinatorPort } from '../ports/group-coordinator';
 import type { TransactionCoordinator } from '../ports/transaction-coordinator';
+import type { CredentialStore } from '../ports/credential-store';
 import type { AppendNotifier } from './append-notifier';
+import type { AdvertisedEndpoint } from './listeners';
 
 export interface BrokerIdentity {
   nodeId: number;
-  /** The host and port clients are told to connect to (Metadata). */
+  /** The host and port clients are told to connect to (Metadata): the first listener's. */
   advertisedHost: string;
   advertisedPort: number;
   clusterId: string;
+  /** Each listener's advertised address: a client is told the one of the listener it came in through, as Kafka does. */
+  endpoints?: AdvertisedEndpoint[];
+}
+
+/** The address to give a client that connected through `listenerName`. */
+export function advertisedEndpoint(identity: BrokerIdentity, listenerName: string): { host: string; port: number } {
+  const endpoint = identity.endpoints?.find((e) => e.listenerName === listenerName);
+  return endpoint ?? { host: identity.advertisedHost, port: identity.advertisedPort };
 }
 
 export interface TopicDefaults {
@@ -34,6 +44,8 @@ export interface BrokerState {
   identity: BrokerIdentity;
   topicDefaults: TopicDefaults;
   appends: AppendNotifier;
+  /** SCRAM and PLAIN users (DescribeUserScramCredentials, AlterUserScramCredentials); absent in handler tests. */
+  credentials?: CredentialStore;
   /** True once shutdown began: long polls answer at once. */
   stopping: boolean;
 }

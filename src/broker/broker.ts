@@ -15,9 +15,13 @@ import { GroupCoordinator } from '../groups/group-coordinator';
 import type { GroupCoordinatorConfig } from '../groups/group-config';
 import { LocalTransactionCoordinator } from '../txn/transaction-coordinator';
 import { groupStoreOffsetSink } from '../txn/group-offset-sink';
+import { FileCredentialStore } from '../credential-store/file-credential-store';
+import { advertisedEndpoints, formatListeners } from './listeners';
+import { listenerSetup, reloadedSecureContext, SecurityOptions } from './security/listener-setup';
 
-export interface BrokerOptions extends ConnectionOptions {
+export interface BrokerOptions extends ConnectionOptions, SecurityOptions {
   dataDir: string;
+  /** One PLAINTEXT listener on host:port when `listeners` is not given. */
   host?: string;
   port?: number;
   advertisedHost?: string;
@@ -64,8 +68,11 @@ export class Broker {
     private readonly groupCoordinator: GroupCoordinator,
     private readonly transactions: LocalTransactionCoordinator,
     private readonly server: KafkaServer,
+    private readonly options: BrokerOptions,
     readonly host: string,
     readonly port: number,
+    /** Each listener's bound address, in the order of `listeners`. */
+    readonly listeners: { name: string; host: string; port: number }[],
   ) {}
 
   static async start(options: BrokerOptions): Promise<Broker> {
@@ -74,6 +81,8 @@ export class Broker {
     const host = options.host ?? '127.0.0.1';
     const nodeId = options.nodeId ?? 0;
     const limits = storageLimits(options);
+    const credentials = FileCredentialStore.open(options.dataDir);
+    const setup = listenerSetup(options, { host, port: options.port ?? 9092 }, credentials, connections.frameTimeoutMs, log);
     const logs = LogManager.open(options.dataDir, {
       defaults: options.logDefaults,
       maxPartitionsPerTopic: options.maxPartitionsPerTopic,
@@ -114,17 +123,20 @@ export class Broker {
       identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
       topicDefaults: { numPartitions: options.numPartitions ?? 4, autoCreateTopics: options.autoCreateTopics ?? true },
       appends,
+      credentials,
       stopping: false,
     };
     const server = new KafkaServer(createDispatcher(brokerHandlers(), state), {
-      host,
-      port: options.port ?? 9092,
+      listeners: setup.listeners,
+      sasl: setup.sasl,
+      logAuthentication: options.logAuthentications ? log : undefined,
       ...connections,
       log,
     });
-    let address;
+    let addresses;
     try {
-      address = await server.listen();
+      addresses = await server.listen();
+      state.identity.endpoints = advertisedEndpoints(setup.listeners, addresses.map((a) => a.port), options.advertisedListeners, options.advertisedHost);
     } catch (error) {
       groupCoordinator.stop();
       transactions.close();
@@ -132,15 +144,26 @@ export class Broker {
       logs.close();
       throw error;
     }
-    state.identity.advertisedPort = address.port;
+    const [address] = addresses;
+    state.identity.advertisedHost = state.identity.endpoints[0].host;
+    state.identity.advertisedPort = state.identity.endpoints[0].port;
+    const bound = setup.listeners.map((l, i) => ({ name: l.name, host: addresses[i].address, port: addresses[i].port }));
     logs.startBackgroundTasks();
     groupCoordinator.setPendingTransactionalOffsets((group, topic, partition) => transactions.hasPendingOffset(group, topic, partition));
     groupCoordinator.start();
     transactions.startTimers();
     const recovered = !logs.openedClean && logs.listTopics().length > 0;
     log(`limits: max.partitions=${limits.maxPartitions} (${logs.partitionCount} in use), segment files open at once ≤ ${limits.maxOpenFiles}, open-file limit ${limits.openFileLimit ?? 'unknown'}`);
-    log(`sluice broker ${nodeId} listening on ${address.address}:${address.port}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
-    return new Broker(state, logs, groupStore, groupCoordinator, transactions, server, address.address, address.port);
+    for (const warning of setup.warnings) log(warning);
+    const where = options.listeners ? formatListeners(bound) : `${address.address}:${address.port}`;
+    log(`sluice broker ${nodeId} listening on ${where}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
+    return new Broker(state, logs, groupStore, groupCoordinator, transactions, server, options, address.address, address.port, bound);
+  }
+
+  /** Reads the TLS key and certificate files again for new connections (SIGHUP); answers how many listeners took them. */
+  reloadCertificates(): number {
+    if (!this.listeners.length || !this.options.sslKeystoreLocation) return 0;
+    return this.server.setSecureContext(reloadedSecureContext(this.options));
   }
 
   get logs(): LogManager {

@@ -45,16 +45,11 @@ export const CONNECTION_SETTING_NAMES: Record<keyof ConnectionOptions, string> =
   badClientLogWindowMs: 'bad-client-log-window-ms',
 };
 
-/** Why the broker cannot start with the connection settings it was given. */
-export class BrokerConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BrokerConfigError';
-  }
-}
+export { BrokerConfigError } from './config-error';
+import { BrokerConfigError } from './config-error';
 
 /** Checks the settings and fills in defaults; throws BrokerConfigError naming the first bad one. */
-export function connectionSettings(options: ConnectionOptions): Omit<ServerOptions, 'host' | 'port' | 'log'> {
+export function connectionSettings(options: ConnectionOptions): Omit<ServerOptions, 'listeners' | 'sasl' | 'logAuthentication' | 'log'> {
   const setting = (name: keyof ConnectionOptions, min: number): number => {
     const value = options[name] ?? CONNECTION_DEFAULTS[name];
     if (!Number.isInteger(value) || value < min) throw new BrokerConfigError(`${CONNECTION_SETTING_NAMES[name]} must be an integer of at least ${min}, not ${value}`);

@@ -3,6 +3,7 @@ import { FrameError, FrameReader } from '../protocol/frame-reader';
 import type { BadClientKind } from './bad-client-log';
 import type { RequestMemory } from './request-memory';
 import { ConnectionSession, plaintextSession } from './session';
+import type { SaslExchange } from './security/sasl-exchange';
 
 /** What answers one request frame: the response body chunks (without the size prefix), or null for none (acks=0). */
 export type FrameHandler = (frame: Buffer, connection: ConnectionInfo) => Promise<Buffer[] | null>;
@@ -12,6 +13,10 @@ export interface ConnectionInfo {
   readonly remote: string;
   /** Who is on this connection; SaslAuthenticate changes it. */
   readonly session: ConnectionSession;
+  /** The SASL state on a SASL_PLAINTEXT or SASL_SSL listener; null on the others. */
+  readonly sasl: SaslExchange | null;
+  /** Sends the response to the request being handled (if any), then closes; `reason` goes to the bad-client log. */
+  closeAfterResponse(kind: BadClientKind, reason: string): void;
 }
 
 /** Told why a connection is being closed because of something its client did. */
@@ -51,7 +56,9 @@ export class Connection implements ConnectionInfo {
   private lastActivity = Date.now();
   /** When the frame being received began to arrive; null when there is none or the broker is not reading. */
   private frameStartedAt: number | null = null;
+  private closing: { kind: BadClientKind; reason: string } | null = null;
   readonly remote: string;
+  sasl: SaslExchange | null = null;
 
   constructor(
     readonly id: number,
@@ -142,6 +149,7 @@ export class Connection implements ConnectionInfo {
         const response = await this.handler(frame, this);
         this.giveBack(frame.length);
         if (response && !this.closed) await this.send(response);
+        if (this.closing) this.close(this.closing.kind, this.closing.reason, true);
       } catch (error) {
         this.close('request failed', `request failed: ${(error as Error).message}`);
       }
@@ -171,6 +179,10 @@ export class Connection implements ConnectionInfo {
     });
   }
 
+  closeAfterResponse(kind: BadClientKind, reason: string): void {
+    this.closing ??= { kind, reason };
+  }
+
   /** Closes this connection if a request has taken too long to arrive, or it has been idle too long. */
   checkTimeouts(now: number): void {
     if (this.closed) return;
@@ -196,7 +208,8 @@ export class Connection implements ConnectionInfo {
     this.updateReading();
   }
 
-  close(kind?: BadClientKind, reason?: string): void {
+  /** `flush`: end the socket after what was written (an error answer) instead of dropping it. */
+  close(kind?: BadClientKind, reason?: string, flush = false): void {
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
@@ -206,7 +219,12 @@ export class Connection implements ConnectionInfo {
     this.heldBytes = 0;
     this.memory.release(held);
     if (kind && reason) this.log(this, kind, reason);
-    this.socket.destroy();
+    if (flush) {
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), 1000).unref();
+    } else {
+      this.socket.destroy();
+    }
     for (const resolve of this.idle.splice(0)) resolve();
   }
 

@@ -15,6 +15,10 @@ export class UnanswerableRequestError extends Error {
 }
 
 const MIN_FRAME = 8; // api key, api version, correlation id
+const SASL_HANDSHAKE_KEY = 17;
+const SASL_AUTHENTICATE_KEY = 36;
+/** What a SASL listener serves before authentication, as Kafka's SaslServerAuthenticator. */
+const BEFORE_AUTHENTICATION = new Set([API_VERSIONS_KEY, SASL_HANDSHAKE_KEY, SASL_AUTHENTICATE_KEY]);
 
 /**
  * Turns a request frame into a response: reads the header, finds the handler
@@ -24,11 +28,22 @@ const MIN_FRAME = 8; // api key, api version, correlation id
 export function createDispatcher(handlers: readonly RegisteredHandler[], broker: BrokerState): FrameHandler {
   const byKey = new Map(handlers.map((h) => [h.apiKey, h]));
   return async (frame, connection) => {
+    const sasl = connection.sasl;
+    if (sasl?.rawTokens) {
+      // After SaslHandshake v0 the client sends bare SASL tokens; the answer is a bare token, a failure closes.
+      const challenge = sasl.rawToken(frame);
+      return challenge === null ? null : [challenge];
+    }
     if (frame.length < MIN_FRAME) throw new UnanswerableRequestError(`request of ${frame.length} bytes is shorter than a header`);
     const apiKey = frame.readInt16BE(0);
     const apiVersion = frame.readInt16BE(2);
     const handler = byKey.get(apiKey);
     if (!handler) throw new UnanswerableRequestError(`unknown API key ${apiKey}`);
+    if (sasl && !BEFORE_AUTHENTICATION.has(apiKey) && (!connection.session.authenticated || sasl.expired)) {
+      const why = connection.session.authenticated ? 'after its SASL session expired (connections-max-reauth-ms)' : 'before SASL authentication';
+      connection.closeAfterResponse('request before authentication', `${handler.name} request ${why}`);
+      return null;
+    }
     const supported = apiVersion >= handler.minVersion && apiVersion <= handler.maxVersion;
     const reader = new Reader(frame);
     const headerVersion = supported ? requestHeaderVersion(apiKey, apiVersion) : 1;
@@ -44,7 +59,7 @@ export function createDispatcher(handlers: readonly RegisteredHandler[], broker:
       });
       return withHeader(header.correlationId, 0, body);
     }
-    const body = await handler.respond(reader, { broker, apiVersion, clientId: header.clientId ?? null, clientHost: clientHostOf(connection.remote), session: connection.session });
+    const body = await handler.respond(reader, { broker, apiVersion, clientId: header.clientId ?? null, clientHost: clientHostOf(connection.remote), session: connection.session, sasl });
     if (!body) return null;
     return withHeader(header.correlationId, responseHeaderVersion(apiKey, apiVersion), body);
   };

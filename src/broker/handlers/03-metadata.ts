@@ -1,7 +1,7 @@
 import { metadataRequestSchema, metadataResponseSchema, MetadataRequest, MetadataResponse } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import { isZeroUuid, uuidBytes, uuidText, ZERO_UUID } from '../../protocol/uuid';
-import type { BrokerState } from '../broker-state';
+import { advertisedEndpoint, BrokerState } from '../broker-state';
 import { errorOf } from './errors';
 import { defineHandler } from './handler';
 import { authorizedOperations, CLUSTER_OPERATIONS, OPERATIONS_OMITTED, TOPIC_OPERATIONS } from './authorized-operations';
@@ -63,7 +63,7 @@ export const metadataHandler = defineHandler({
   maxVersion: 12,
   request: metadataRequestSchema,
   response: metadataResponseSchema,
-  handle(request, { broker, apiVersion }) {
+  handle(request, { broker, apiVersion, session }) {
     // v0: an empty list means every topic; v1+: null means every topic, empty means none.
     const all = request.topics === null || (apiVersion === 0 && request.topics.length === 0);
     const autoCreate = !all && broker.topicDefaults.autoCreateTopics && (apiVersion < 4 || request.allowAutoTopicCreation !== false);
@@ -71,10 +71,11 @@ export const metadataHandler = defineHandler({
     const topics = all
       ? broker.stores.partitions.listTopics().map((t) => describeTopic(broker, t.name, false, operations))
       : (request.topics ?? []).map((t) => describeRequested(broker, t, autoCreate, apiVersion, operations));
-    const { nodeId, advertisedHost, advertisedPort, clusterId } = broker.identity;
+    const { nodeId, clusterId } = broker.identity;
+    const { host, port } = advertisedEndpoint(broker.identity, session.listenerName);
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId, host: advertisedHost, port: advertisedPort, rack: null }],
+      brokers: [{ nodeId, host, port, rack: null }],
       clusterId,
       controllerId: nodeId,
       topics,

@@ -1,6 +1,7 @@
 import { findCoordinatorRequestSchema, findCoordinatorResponseSchema } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import { defineHandler } from './handler';
+import { advertisedEndpoint } from '../broker-state';
 
 /** CoordinatorType: 0 group, 1 transaction (2, share, needs a share coordinator, which sluice has not). */
 const SERVED_KEY_TYPES = new Set([0, 1]);
@@ -12,9 +13,10 @@ export const findCoordinatorHandler = defineHandler({
   maxVersion: 6,
   request: findCoordinatorRequestSchema,
   response: findCoordinatorResponseSchema,
-  handle(request, { broker, apiVersion }) {
+  handle(request, { broker, apiVersion, session }) {
     // One broker coordinates every group and every transactional id.
-    const { nodeId, advertisedHost, advertisedPort } = broker.identity;
+    const { nodeId } = broker.identity;
+    const { host: advertisedHost, port: advertisedPort } = advertisedEndpoint(broker.identity, session.listenerName);
     const keyType = request.keyType ?? 0;
     const served = SERVED_KEY_TYPES.has(keyType);
     const error = served ? KafkaErrors.NONE : KafkaErrors.INVALID_REQUEST;

@@ -1,6 +1,7 @@
 import { describeClusterRequestSchema, describeClusterResponseSchema } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import { defineHandler } from './handler';
+import { advertisedEndpoint } from '../broker-state';
 import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED } from './authorized-operations';
 
 const BROKERS = 1;
@@ -13,7 +14,7 @@ export const describeClusterHandler = defineHandler({
   maxVersion: 1,
   request: describeClusterRequestSchema,
   response: describeClusterResponseSchema,
-  handle(request, { broker }) {
+  handle(request, { broker, session }) {
     const { identity } = broker;
     const endpointType = request.endpointType ?? BROKERS;
     const base = { throttleTimeMs: 0, endpointType, clusterId: identity.clusterId, controllerId: identity.nodeId, clusterAuthorizedOperations: OPERATIONS_OMITTED };
@@ -31,7 +32,7 @@ export const describeClusterHandler = defineHandler({
       ...base,
       errorCode: 0,
       errorMessage: null,
-      brokers: [{ brokerId: identity.nodeId, host: identity.advertisedHost, port: identity.advertisedPort, rack: null }],
+      brokers: [{ brokerId: identity.nodeId, ...advertisedEndpoint(identity, session.listenerName), rack: null }],
       clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED,
     };
   },

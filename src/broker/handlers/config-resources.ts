@@ -4,6 +4,7 @@ import { KafkaError, KafkaErrors } from '../../protocol/error-codes';
 import { errorOf } from './errors';
 import type { ConfigSource, ConfigValueType, DescribedConfig } from '../../ports/partition-store';
 import type { BrokerState } from '../broker-state';
+import { formatListeners } from '../listeners';
 
 /** Kafka's ConfigResource.Type ids. */
 export const RESOURCE_TOPIC = 2;
@@ -79,13 +80,18 @@ function staticBroker(name: string, value: string, type: ConfigValueType, docume
   };
 }
 
+function advertisedListeners(identity: BrokerState['identity']): string {
+  const endpoints = identity.endpoints ?? [{ listenerName: 'PLAINTEXT', host: identity.advertisedHost, port: identity.advertisedPort }];
+  return formatListeners(endpoints);
+}
+
 /** This broker's settings: identity and replication (one broker), then the log defaults of the store. */
 export function brokerConfigs(broker: BrokerState): DescribedConfig[] {
   const { identity, topicDefaults } = broker;
   const own: DescribedConfig[] = [
     staticBroker('broker.id', String(identity.nodeId), 'INT', 'The id of this broker.'),
     staticBroker('node.id', String(identity.nodeId), 'INT', 'The node id of this broker.'),
-    staticBroker('advertised.listeners', `PLAINTEXT://${identity.advertisedHost}:${identity.advertisedPort}`, 'STRING', 'The address clients are told to connect to.'),
+    staticBroker('advertised.listeners', advertisedListeners(identity), 'STRING', 'The address clients are told to connect to.'),
     staticBroker('num.partitions', String(topicDefaults.numPartitions), 'INT', 'The partitions of an automatically created topic, or one created with -1 partitions.'),
     staticBroker('auto.create.topics.enable', String(topicDefaults.autoCreateTopics), 'BOOLEAN', 'Whether Metadata and Produce create missing topics.'),
     staticBroker('default.replication.factor', '1', 'INT', 'Replicas of a new topic: one, with one broker.'),

@@ -1,6 +1,7 @@
 import { decodeMessage, encodeMessage, MessageSchema, Reader, Writer } from '../../protocol/codec';
 import type { BrokerState } from '../broker-state';
 import type { ConnectionSession } from '../session';
+import type { SaslExchange } from '../security/sasl-exchange';
 
 export interface RequestContext {
   broker: BrokerState;
@@ -10,6 +11,8 @@ export interface RequestContext {
   clientHost: string;
   /** The connection's principal and listener (mutable: SaslAuthenticate sets the principal). */
   session: ConnectionSession;
+  /** The connection's SASL state on a SASL listener; absent or null elsewhere. */
+  sasl?: SaslExchange | null;
 }
 
 /** One Kafka API as the broker serves it: its version range and what it does with a decoded request. */

@@ -12,6 +12,7 @@ import { leaveGroupHandler } from './13-leave-group';
 import { syncGroupHandler } from './14-sync-group';
 import { describeGroupsHandler } from './15-describe-groups';
 import { listGroupsHandler } from './16-list-groups';
+import { saslHandshakeHandler } from './17-sasl-handshake';
 import { apiVersionsHandler } from './18-api-versions';
 import { createTopicsHandler } from './19-create-topics';
 import { deleteTopicsHandler } from './20-delete-topics';
@@ -24,10 +25,13 @@ import { endTxnHandler } from './26-end-txn';
 import { txnOffsetCommitHandler } from './28-txn-offset-commit';
 import { describeConfigsHandler } from './32-describe-configs';
 import { alterConfigsHandler } from './33-alter-configs';
+import { saslAuthenticateHandler } from './36-sasl-authenticate';
 import { createPartitionsHandler } from './37-create-partitions';
 import { deleteGroupsHandler } from './42-delete-groups';
 import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs';
 import { offsetDeleteHandler } from './47-offset-delete';
+import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials';
+import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials';
 import { describeClusterHandler } from './60-describe-cluster';
 import { describeProducersHandler } from './61-describe-producers';
 import { describeTransactionsHandler } from './65-describe-transactions';
@@ -49,6 +53,7 @@ export function brokerHandlers(): RegisteredHandler[] {
     syncGroupHandler,
     describeGroupsHandler,
     listGroupsHandler,
+    saslHandshakeHandler,
     createTopicsHandler,
     deleteTopicsHandler,
     deleteRecordsHandler,
@@ -60,10 +65,13 @@ export function brokerHandlers(): RegisteredHandler[] {
     txnOffsetCommitHandler,
     describeConfigsHandler,
     alterConfigsHandler,
+    saslAuthenticateHandler,
     createPartitionsHandler,
     deleteGroupsHandler,
     incrementalAlterConfigsHandler,
     offsetDeleteHandler,
+    describeUserScramCredentialsHandler,
+    alterUserScramCredentialsHandler,
     describeClusterHandler,
     describeProducersHandler,
     describeTransactionsHandler,

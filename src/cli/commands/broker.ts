@@ -3,12 +3,24 @@ import { Broker } from '../../broker/broker';
 import { CONNECTION_DEFAULTS as d } from '../../broker/connection-settings';
 import { GROUP_DEFAULTS as g } from '../../groups/group-config';
 import type { CommandIO } from '../io';
+import type { SslClientAuth } from '../../broker/security/tls-settings';
 
 export interface BrokerArgs {
   'data-dir': string;
   host: string;
   port: number;
   'advertised-host'?: string;
+  listeners?: string;
+  'advertised-listeners'?: string;
+  'listener-security-protocol-map'?: string;
+  'ssl-keystore-location'?: string;
+  'ssl-key-location'?: string;
+  'ssl-key-password'?: string;
+  'ssl-truststore-location'?: string;
+  'ssl-client-auth': SslClientAuth;
+  'sasl-enabled-mechanisms': string;
+  'connections-max-reauth-ms': number;
+  'log-authentications': boolean;
   'num-partitions': number;
   'auto-create-topics': boolean;
   'socket-request-max-bytes': number;
@@ -43,6 +55,24 @@ export function builder(yargs: Argv): Argv<BrokerArgs> {
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (loopback unless told otherwise)' })
     .option('port', { type: 'number', default: 9092 })
     .option('advertised-host', { type: 'string', describe: 'host name given to clients in Metadata (default: --host)' })
+    .option('listeners', {
+      type: 'string',
+      describe: 'Kafka\'s listeners: NAME://host:port,… with names PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL (default: PLAINTEXT on --host:--port)',
+    })
+    .option('advertised-listeners', { type: 'string', describe: 'NAME://host:port,… told to clients in Metadata, per listener (default: each listener\'s address)' })
+    .option('listener-security-protocol-map', { type: 'string', describe: 'NAME:PROTOCOL,… for listener names that are not protocol names' })
+    .option('ssl-keystore-location', { type: 'string', describe: 'PEM file with the broker\'s certificate chain and private key (SSL, SASL_SSL)' })
+    .option('ssl-key-location', { type: 'string', describe: 'PEM file of the private key, when not in --ssl-keystore-location' })
+    .option('ssl-key-password', { type: 'string', describe: 'passphrase of an encrypted private key' })
+    .option('ssl-truststore-location', { type: 'string', describe: 'PEM file of the CAs whose client certificates are accepted' })
+    .option('ssl-client-auth', {
+      choices: ['required', 'requested', 'none'] as const,
+      default: 'none' as SslClientAuth,
+      describe: 'client certificates on SSL listeners; the principal is User:<subject DN>',
+    })
+    .option('sasl-enabled-mechanisms', { type: 'string', default: 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512', describe: 'mechanisms SASL listeners offer (users: `sluice users add`)' })
+    .option('connections-max-reauth-ms', { type: 'number', default: 0, describe: 'SASL sessions last this long before clients must re-authenticate (KIP-368; 0: forever)' })
+    .option('log-authentications', { type: 'boolean', default: false, describe: 'log each successful authentication and its principal' })
     .option('num-partitions', { type: 'number', default: 4, describe: 'partitions of auto-created topics' })
     .option('auto-create-topics', { type: 'boolean', default: true, describe: 'create unknown topics named in Metadata requests' })
     .option('socket-request-max-bytes', { type: 'number', default: d.maxRequestBytes, describe: 'largest request; a larger one closes its connection' })
@@ -94,6 +124,17 @@ export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.E
     host: args.host,
     port: args.port,
     advertisedHost: args['advertised-host'],
+    listeners: args.listeners,
+    advertisedListeners: args['advertised-listeners'],
+    listenerSecurityProtocolMap: args['listener-security-protocol-map'],
+    sslKeystoreLocation: args['ssl-keystore-location'],
+    sslKeyLocation: args['ssl-key-location'],
+    sslKeyPassword: args['ssl-key-password'],
+    sslTruststoreLocation: args['ssl-truststore-location'],
+    sslClientAuth: args['ssl-client-auth'],
+    saslEnabledMechanisms: args['sasl-enabled-mechanisms'].split(',').map((m) => m.trim()).filter((m) => m !== ''),
+    connectionsMaxReauthMs: args['connections-max-reauth-ms'],
+    logAuthentications: args['log-authentications'],
     numPartitions: args['num-partitions'],
     autoCreateTopics: args['auto-create-topics'],
     maxRequestBytes: args['socket-request-max-bytes'],
@@ -120,7 +161,17 @@ export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.E
     transactionAbortCheckIntervalMs: args['transaction-abort-timed-out-transaction-cleanup-interval-ms'],
     log: (line) => io.err(line),
   });
+  const reload = () => {
+    try {
+      const listeners = broker.reloadCertificates();
+      io.err(`SIGHUP: ${listeners === 0 ? 'no TLS listener to reload' : `TLS certificate and key read again for ${listeners} listener(s)`}`);
+    } catch (error) {
+      io.err(`SIGHUP: certificates not reloaded, the old ones stay: ${(error as Error).message}`);
+    }
+  };
+  signals.on('SIGHUP', reload);
   const signal = await stopSignal;
+  signals.off('SIGHUP', reload);
   io.err(`${signal}: stopping (finishing requests in flight, flushing)`);
   await broker.stop();
   io.err('stopped cleanly');
