@@ -71,6 +71,8 @@ export async function authenticate(connection: BrokerConnection, credentials: Sa
 
   const handshake = await connection.request(SASL_HANDSHAKE, handshakeVersion, saslHandshakeRequestSchema, saslHandshakeResponseSchema, { mechanism });
   if (handshake.errorCode === KafkaErrors.UNSUPPORTED_SASL_MECHANISM.code) throw new UnsupportedSaslMechanismError(mechanism, address, handshake.mechanisms);
+  // What Kafka answers on a listener without SASL (KafkaApis.handleSaslHandshakeRequest).
+  if (handshake.errorCode === KafkaErrors.ILLEGAL_SASL_STATE.code) throw new UnsupportedSaslMechanismError(mechanism, address, null);
   if (handshake.errorCode !== 0) throw new SaslAuthenticationError(username, address, `SaslHandshake answered ${errorNameForCode(handshake.errorCode) ?? handshake.errorCode}`);
 
   const hash = SCRAM_HASHES[mechanism];

@@ -39,7 +39,7 @@ export class UnsupportedSaslMechanismError extends Error {
 
   constructor(readonly mechanism: string, readonly address: string, readonly offered: readonly string[] | null) {
     const what = offered === null
-      ? 'the broker does not offer SASL on this listener (no SaslHandshake v1 in its ApiVersions; check security.protocol)'
+      ? 'the broker does not offer SASL on this listener (check security.protocol)'
       : `the broker offers ${offered.length > 0 ? offered.join(', ') : 'no mechanism'} (check sasl.mechanism)`;
     super(`SASL mechanism ${mechanism} is not enabled on ${address}: ${what}`);
     this.name = 'UnsupportedSaslMechanismError';
