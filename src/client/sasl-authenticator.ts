@@ -5,7 +5,8 @@ import {
 import { errorNameForCode, KafkaErrors } from '../protocol/error-codes';
 import type { BrokerConnection } from './broker-connection';
 import type { SaslCredentials } from './client-security';
-import { ScramClient, ScramHash, ScramProtocolError } from './scram';
+import { ScramMechanism, scramMechanismNamed } from '../protocol/scram';
+import { ScramClient, ScramProtocolError } from './scram';
 import { SaslAuthenticationError, UnsupportedSaslMechanismError } from './security-errors';
 
 // SASL on a new connection, as Kafka's SaslClientAuthenticator does it: ApiVersions (allowed before
@@ -17,8 +18,6 @@ const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
 
 export type VersionTable = Readonly<Record<number, readonly [number, number]>>;
-
-const SCRAM_HASHES: Record<string, ScramHash> = { 'SCRAM-SHA-256': 'sha256', 'SCRAM-SHA-512': 'sha512' };
 
 /** A mechanism's side of the exchange: the first token, then the answer to each server token (null: done). */
 interface SaslExchange {
@@ -33,8 +32,8 @@ function plainExchange({ username, password }: SaslCredentials): SaslExchange {
   };
 }
 
-function scramExchange(hash: ScramHash, { username, password }: SaslCredentials): SaslExchange {
-  const client = new ScramClient(hash, username, password);
+function scramExchange(mechanism: ScramMechanism, { username, password }: SaslCredentials): SaslExchange {
+  const client = new ScramClient(mechanism, username, password);
   let step = 0;
   return {
     first: () => Buffer.from(client.firstMessage(), 'utf8'),
@@ -75,8 +74,8 @@ export async function authenticate(connection: BrokerConnection, credentials: Sa
   if (handshake.errorCode === KafkaErrors.ILLEGAL_SASL_STATE.code) throw new UnsupportedSaslMechanismError(mechanism, address, null);
   if (handshake.errorCode !== 0) throw new SaslAuthenticationError(username, address, `SaslHandshake answered ${errorNameForCode(handshake.errorCode) ?? handshake.errorCode}`);
 
-  const hash = SCRAM_HASHES[mechanism];
-  const exchange = hash ? scramExchange(hash, credentials) : plainExchange(credentials);
+  const scram = scramMechanismNamed(mechanism);
+  const exchange = scram ? scramExchange(scram, credentials) : plainExchange(credentials);
   let token: Buffer | null = exchange.first();
   while (token) {
     const answer = await connection.request(SASL_AUTHENTICATE, authenticateVersion, saslAuthenticateRequestSchema, saslAuthenticateResponseSchema, { authBytes: token });

@@ -1,15 +1,13 @@
 import * as crypto from 'node:crypto';
 import { promisify } from 'node:util';
+import { clientKeyOf, encodeSaslName, hmac, parseScramAttributes, SCRAM_MIN_ITERATIONS, ScramMechanism, storedKeyOf, xor } from '../protocol/scram';
 
 // The client side of SCRAM (RFC 5802), as Kafka's ScramSaslClient speaks it: no channel binding ("n,,"), no
-// authorization id, and a server signature that must be checked before the exchange counts as done.
+// authorization id, and a server signature that must be checked before the exchange counts as done. The
+// formulas are src/protocol/scram.ts's, which the broker's side uses too; the salted password is computed off the
+// event loop here, since a client may be loading on the same thread.
 
 const pbkdf2 = promisify(crypto.pbkdf2);
-
-export type ScramHash = 'sha1' | 'sha256' | 'sha512';
-
-/** Kafka refuses fewer iterations (ScramMechanism's minimum), so a server offering fewer is not trusted. */
-export const SCRAM_MIN_ITERATIONS = 4096;
 
 /** The server's answers did not follow RFC 5802, or it could not prove it knows the password. */
 export class ScramProtocolError extends Error {
@@ -19,29 +17,12 @@ export class ScramProtocolError extends Error {
   }
 }
 
-/** A saslname: "=" and "," escaped as RFC 5802 section 5.1 says. */
-export function saslName(username: string): string {
-  return username.replace(/=/g, '=3D').replace(/,/g, '=2C');
-}
-
-/** A message's attributes (`r=...,s=...,i=...`) by their one-letter names. */
 function attributes(message: string): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const part of message.split(',')) {
-    const match = /^([a-zA-Z])=(.*)$/s.exec(part);
-    if (!match) throw new ScramProtocolError(`malformed SCRAM message ${JSON.stringify(message)}`);
-    found.set(match[1], match[2]);
+  try {
+    return parseScramAttributes(message);
+  } catch (error) {
+    throw new ScramProtocolError(`malformed SCRAM message ${JSON.stringify(message)}: ${(error as Error).message}`);
   }
-  return found;
-}
-
-const hmac = (hash: ScramHash, key: Buffer, text: string | Buffer) => crypto.createHmac(hash, key).update(text).digest();
-const digest = (hash: ScramHash, data: Buffer) => crypto.createHash(hash).update(data).digest();
-
-function xor(a: Buffer, b: Buffer): Buffer {
-  const out = Buffer.alloc(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i] ^ b[i];
-  return out;
 }
 
 /** A printable nonce without ",": 24 random bytes in base64. */
@@ -54,8 +35,8 @@ export class ScramClient {
   private readonly clientFirstBare: string;
   private expectedServerSignature: Buffer | undefined;
 
-  constructor(private readonly hash: ScramHash, username: string, private readonly password: string, private readonly clientNonce = randomNonce()) {
-    this.clientFirstBare = `n=${saslName(username)},r=${clientNonce}`;
+  constructor(private readonly mechanism: ScramMechanism, username: string, private readonly password: string, private readonly clientNonce = randomNonce()) {
+    this.clientFirstBare = `n=${encodeSaslName(username)},r=${clientNonce}`;
   }
 
   firstMessage(): string {
@@ -72,14 +53,14 @@ export class ScramClient {
     if (!nonce || !nonce.startsWith(this.clientNonce) || nonce.length === this.clientNonce.length) throw new ScramProtocolError('the server nonce does not extend the client nonce');
     if (!salt) throw new ScramProtocolError('the server sent no salt');
     if (!Number.isInteger(iterations) || iterations < SCRAM_MIN_ITERATIONS) throw new ScramProtocolError(`the server asks for ${fields.get('i')} iterations (at least ${SCRAM_MIN_ITERATIONS} needed)`);
-    const length = digest(this.hash, Buffer.alloc(0)).length;
-    const saltedPassword = await pbkdf2(Buffer.from(this.password, 'utf8'), Buffer.from(salt, 'base64'), iterations, length, this.hash);
-    const clientKey = hmac(this.hash, saltedPassword, 'Client Key');
-    const storedKey = digest(this.hash, clientKey);
+    const { hash, keyLength } = this.mechanism;
+    const saltedPassword = await pbkdf2(Buffer.from(this.password, 'utf8'), Buffer.from(salt, 'base64'), iterations, keyLength, hash);
+    const clientKey = clientKeyOf(this.mechanism, saltedPassword);
+    const storedKey = storedKeyOf(this.mechanism, clientKey);
     const withoutProof = `c=${Buffer.from('n,,').toString('base64')},r=${nonce}`;
     const authMessage = `${this.clientFirstBare},${serverFirst},${withoutProof}`;
-    const clientProof = xor(clientKey, hmac(this.hash, storedKey, authMessage));
-    this.expectedServerSignature = hmac(this.hash, hmac(this.hash, saltedPassword, 'Server Key'), authMessage);
+    const clientProof = xor(clientKey, hmac(this.mechanism, storedKey, authMessage));
+    this.expectedServerSignature = hmac(this.mechanism, hmac(this.mechanism, saltedPassword, 'Server Key'), authMessage);
     return `${withoutProof},p=${clientProof.toString('base64')}`;
   }
 
