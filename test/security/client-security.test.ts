@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { SaslAuthenticationError, TlsHandshakeError, UnsupportedSaslMechanismError } from '../../src/client/security-errors';
+import { startBroker } from '../helpers/broker';
 import { SLUICE_BIN } from '../helpers/cli';
 import { produceValues, pageViewValues, REPO, START, listFiles, writeJob } from '../helpers/page-views';
 import { run } from '../helpers/processes';
@@ -159,6 +160,24 @@ describe('sluice\'s client over TLS and SASL (SASL_SSL against sluice\'s broker)
         (error: Error) => error instanceof SaslAuthenticationError && error.message.startsWith(`SASL authentication failed for user ${USER} on ${secured.saslSsl}: `));
     } finally {
       delete process.env[PASSWORD_ENV];
+    }
+  });
+
+  it('mutual TLS: a client certificate is accepted where the broker requires one (principal: its subject), and its absence is a TLS error', async () => {
+    const running = await startBroker({
+      listeners: 'SSL://127.0.0.1:0', sslKeystoreLocation: secured.certs.serverKeystore, sslTruststoreLocation: secured.certs.caCert, sslClientAuth: 'required', log: () => undefined,
+    });
+    try {
+      const tlsOnly = { 'security.protocol': 'SSL', 'ssl.ca.location': secured.certs.caCert } as const;
+      const client = await KafkaClient.connect(running.bootstrap, { security: { ...tlsOnly, 'ssl.certificate.location': secured.certs.clientCert, 'ssl.key.location': secured.certs.clientKey } });
+      assert.equal(client.principal, secured.certs.clientPrincipal);
+      await client.createTopic('mtls', 1);
+      assert.deepEqual((await client.topic('mtls')).partitions.map((p) => p.partition), [0]);
+      client.close();
+      await assert.rejects(KafkaClient.connect(running.bootstrap, { security: tlsOnly }), (error: Error) =>
+        error instanceof TlsHandshakeError && error.message.startsWith(`TLS handshake with ${running.bootstrap} failed: `) && /client certificate/.test(error.message));
+    } finally {
+      await running.stop();
     }
   });
 });
