@@ -1,13 +1,18 @@
 // Load benchmark (npm run bench:load): 1M page-view records (JSON values, 8 fields) in 4 partitions of a
 // `sluice broker` child process, loaded end to end (fetch, decode, validate, route by hour, write, commit)
 // by a `sluice load` run in a fresh process per format. Peers measured in the same run: DuckDB's own
-// NDJSON→Parquet (the native ceiling) and parquetjs-lite.
+// NDJSON→Parquet (the native ceiling) and parquetjs-lite. The Avro load runs again over the broker's SASL_SSL
+// listener (TLS + SCRAM-SHA-512, certificates made for the run), alternating with plaintext: the cost of security.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { ClientSecurity } from '../src/client/client-security';
 import { KafkaClient } from '../src/client/kafka-client';
+import { FileCredentialStore } from '../src/credential-store/file-credential-store';
+import { scramCredential, scramMechanismNamed } from '../src/protocol/scram';
+import { makeTestCertificates, TestCertificates } from '../test/helpers/test-certificates';
 import { buildRecordBatch } from '../src/protocol/records';
 import { pageView, START } from '../test/helpers/page-views';
 
@@ -15,9 +20,16 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const REPO = path.resolve(__dirname, '../..');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-function startBroker(dataDir: string, port: number): Promise<() => Promise<void>> {
+const PASSWORD_ENV = 'SLUICE_BENCH_PASSWORD';
+
+/** PLAINTEXT on `port`, SASL_SSL on `port + 1`. */
+function startBroker(dataDir: string, port: number, certs: TestCertificates): Promise<() => Promise<void>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'bin/sluice.js'), 'broker', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const args = [
+      'broker', '--data-dir', dataDir, '--listeners', `PLAINTEXT://127.0.0.1:${port},SASL_SSL://127.0.0.1:${port + 1}`,
+      '--ssl-keystore-location', certs.serverKeystore, '--sasl-enabled-mechanisms', 'SCRAM-SHA-512',
+    ];
+    const child = spawn(process.execPath, [path.join(REPO, 'bin/sluice.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let output = '';
     child.stderr.on('data', (c: Buffer) => {
       output += c.toString();
@@ -27,19 +39,21 @@ function startBroker(dataDir: string, port: number): Promise<() => Promise<void>
   });
 }
 
-function loadOnce(dir: string, bootstrap: string, format: 'avro' | 'parquet'): { records: number; seconds: number; files: number; maxRssMB: number } {
+interface LoadResult { records: number; seconds: number; files: number; maxRssMB: number }
+
+function loadOnce(dir: string, bootstrap: string, format: 'avro' | 'parquet', security: ClientSecurity | null = null, label: string = format): LoadResult {
   const job = {
-    name: `bench_${format}`,
-    source: { bootstrap, topic: 'page_views' },
+    name: `bench_${label}`,
+    source: { bootstrap, topic: 'page_views', ...(security ? { security } : {}) },
     value: { format: 'json', schema: path.join(REPO, 'schemas/page_view.avsc') },
-    output: { formats: [format], avroCodec: 'deflate', sink: path.join(dir, `warehouse-${format}`), table: 'page_views' },
+    output: { formats: [format], avroCodec: 'deflate', sink: path.join(dir, `warehouse-${label}`), table: 'page_views' },
     time: { field: 'ts' },
     concurrency: 4,
   };
-  const file = path.join(dir, `${format}.json`);
+  const file = path.join(dir, `${label}.json`);
   fs.writeFileSync(file, JSON.stringify(job));
-  const result = spawnSync(process.execPath, [path.join(REPO, 'dist/bench/load-run.js'), file], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`load of ${format} failed: ${result.stderr}`);
+  const result = spawnSync(process.execPath, [path.join(REPO, 'dist/bench/load-run.js'), file], { encoding: 'utf8', env: { ...process.env, [PASSWORD_ENV]: 'bench-secret' } });
+  if (result.status !== 0) throw new Error(`load of ${label} failed: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop()!);
 }
 
@@ -78,8 +92,13 @@ async function parquetjsLite(dir: string, rows: number): Promise<number> {
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'sluice-load-bench-'));
-  const port = 19098;
-  const stopBroker = await startBroker(path.join(dir, 'broker'), port);
+  const port = Number(process.env.BENCH_PORT ?? 19098);
+  const certs = makeTestCertificates(fs.mkdtempSync(path.join(dir, 'certs-')));
+  FileCredentialStore.open(path.join(dir, 'broker')).apply([{ user: 'bench', mechanism: 'SCRAM-SHA-512', credential: scramCredential(scramMechanismNamed('SCRAM-SHA-512')!, 'bench-secret') }]);
+  const stopBroker = await startBroker(path.join(dir, 'broker'), port, certs);
+  const secured: ClientSecurity = {
+    'security.protocol': 'SASL_SSL', 'sasl.mechanism': 'SCRAM-SHA-512', 'sasl.username': 'bench', 'sasl.password.env': PASSWORD_ENV, 'ssl.ca.location': certs.caCert,
+  };
   try {
     const bootstrap = `127.0.0.1:${port}`;
     const client = await KafkaClient.connect(bootstrap);
@@ -107,8 +126,21 @@ async function main(): Promise<void> {
     row('sluice load → Parquet (zstd)', parquet, '≥ 300,000/s');
     console.log(`peer: DuckDB native NDJSON→Parquet (zstd), no JS per record: ${fmt(native)} rows/s; sluice Parquet / native = ${(parquet.records / parquet.seconds / native).toFixed(2)}`);
     console.log(`peer: parquetjs-lite (100k rows, uncompressed): ${fmt(parquetjs)} rows/s; sluice Parquet / parquetjs-lite = ${(parquet.records / parquet.seconds / parquetjs).toFixed(1)}`);
+    // Alternated, so a slower moment of a shared machine does not land on one side only; each table is fresh.
+    const rate = (r: LoadResult) => r.records / r.seconds;
+    const plain: LoadResult[] = [];
+    const sasl: LoadResult[] = [];
+    for (let round = 0; round < 3; round++) {
+      plain.push(loadOnce(dir, bootstrap, 'avro', null, `plain${round}`));
+      sasl.push(loadOnce(dir, `127.0.0.1:${port + 1}`, 'avro', secured, `sasl${round}`));
+    }
+    const median = (runs: LoadResult[]) => runs.map(rate).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+    console.log(`Avro over PLAINTEXT: ${plain.map((r) => fmt(rate(r))).join(', ')} records/s (median ${fmt(median(plain))})`);
+    console.log(`Avro over SASL_SSL (TLS 1.3, SCRAM-SHA-512): ${sasl.map((r) => fmt(rate(r))).join(', ')} records/s (median ${fmt(median(sasl))})`);
+    console.log(`SASL_SSL / PLAINTEXT = ${(median(sasl) / median(plain)).toFixed(3)}   target ≥ 0.85`);
   } finally {
     await stopBroker();
+    certs.remove();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

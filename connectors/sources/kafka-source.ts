@@ -32,7 +32,7 @@ export class KafkaRecordSource implements RecordSource {
   /** Connecting is not retried: a wrong address should fail the run at once, with the address in the message. */
   static async open(bootstrap: string, topic: string, options: RecordSourceOptions = {}): Promise<KafkaRecordSource> {
     try {
-      const client = await KafkaClient.connect(bootstrap, { clientId: options.clientId ?? 'sluice-load', requestTimeoutMs: options.requestTimeoutMs });
+      const client = await KafkaClient.connect(bootstrap, { clientId: options.clientId ?? 'sluice-load', requestTimeoutMs: options.requestTimeoutMs, security: options.security ?? undefined });
       return new KafkaRecordSource(client, topic, { ...DEFAULT_SOURCE_RETRY, ...options.retry }, options.fetchMaxBytes ?? DEFAULT_FETCH_MAX_BYTES);
     } catch (error) {
       throw toSourceError(error, { topic, broker: bootstrap });

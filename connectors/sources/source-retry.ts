@@ -1,7 +1,8 @@
 import { ConnectionClosedError, RequestTimeoutError } from '../../src/client/broker-connection';
+import { isSecurityFailure } from '../../src/client/security-errors';
 import { KafkaError } from '../../src/protocol/error-codes';
 import {
-  RecordSourceError, SourceConnectionError, SourceErrorContext, SourceKafkaError, SourceRetryPolicy, SourceTimeoutError,
+  RecordSourceError, SourceConnectionError, SourceErrorContext, SourceKafkaError, SourceRetryPolicy, SourceSecurityError, SourceTimeoutError,
 } from '../../src/ports/record-source';
 
 /** An error thrown inside an attempt, with where it happened (the partition, the broker asked). */
@@ -15,6 +16,7 @@ export class LocatedFailure extends Error {
 /** The client's and protocol's errors as the source's typed ones. */
 export function toSourceError(raw: unknown, context: SourceErrorContext): RecordSourceError {
   if (raw instanceof RecordSourceError) return raw;
+  if (isSecurityFailure(raw)) return new SourceSecurityError(context, (raw as Error).message);
   if (raw instanceof RequestTimeoutError) return new SourceTimeoutError(raw.timeoutMs, { ...context, broker: raw.address }, raw.message);
   if (raw instanceof ConnectionClosedError) return new SourceConnectionError({ ...context, broker: raw.address }, raw.message);
   if (raw instanceof KafkaError) return new SourceKafkaError(raw.errorName, raw.code, raw.retriable, context, raw.message);

@@ -1,4 +1,6 @@
-import { BrokerConnection } from './broker-connection';
+import type { BrokerConnection } from './broker-connection';
+import type { BrokerConnector } from './broker-connector';
+import { isSecurityFailure } from './security-errors';
 
 /** Parses "host:port,host:port" into addresses; the port defaults to 9092. */
 export function parseBootstrap(bootstrap: string): { host: string; port: number }[] {
@@ -9,13 +11,15 @@ export function parseBootstrap(bootstrap: string): { host: string; port: number 
   });
 }
 
-/** A connection to the first of the bootstrap servers that answers. */
-export async function connectToAny(bootstrap: string, clientId: string, requestTimeoutMs: number): Promise<BrokerConnection> {
+/** A connection to the first of the bootstrap servers that answers (and accepts the client's credentials). */
+export async function connectToAny(bootstrap: string, connector: BrokerConnector): Promise<BrokerConnection> {
   let lastError: Error | undefined;
   for (const { host, port } of parseBootstrap(bootstrap)) {
     try {
-      return await BrokerConnection.connect(host, port, clientId, 10_000, requestTimeoutMs);
+      return await connector.open(host, port);
     } catch (error) {
+      // Refused credentials or an untrusted certificate: the next server would say the same.
+      if (isSecurityFailure(error)) throw error;
       lastError = error as Error;
     }
   }

@@ -1,7 +1,9 @@
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { decodeMessage, encodeMessage, MessageSchema, Reader, requestHeaderVersion, responseHeaderVersion } from '../protocol/codec';
 import { requestHeaderSchema, responseHeaderSchema } from '../protocol/generated';
 import { FrameReader } from '../protocol/frame-reader';
+import { TlsHandshakeError, tlsHint } from './security-errors';
 
 export class ConnectionClosedError extends Error {
   constructor(readonly address: string, reason: string) {
@@ -49,29 +51,50 @@ export class BrokerConnection {
   private failure: Error | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  private constructor(private readonly socket: net.Socket, readonly address: string, private readonly clientId: string, private readonly requestTimeoutMs: number) {
+  private constructor(private readonly socket: net.Socket, readonly address: string, private readonly clientId: string, private readonly requestTimeoutMs: number, secure: boolean) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('error', (error) => this.fail(new ConnectionClosedError(address, error.message)));
+    // With TLS 1.3 the broker checks a client certificate after the client's handshake is done: its alert arrives here.
+    socket.on('error', (error: NodeJS.ErrnoException) => this.fail(secure && error.code?.startsWith('ERR_SSL_')
+      ? new TlsHandshakeError(address, error.message, tlsHint(error.code, true))
+      : new ConnectionClosedError(address, error.message)));
     socket.on('close', () => this.fail(new ConnectionClosedError(address, 'closed by the broker')));
   }
 
-  static connect(host: string, port: number, clientId: string, timeoutMs = 10_000, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<BrokerConnection> {
+  /**
+   * A TCP connection, or with `tlsOptions` a TLS one: resolves once the handshake is done (the broker's certificate
+   * checked), fails with `TlsHandshakeError` when it cannot be.
+   */
+  static connect(host: string, port: number, clientId: string, timeoutMs = 10_000, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, tlsOptions?: tls.ConnectionOptions): Promise<BrokerConnection> {
+    const address = `${host}:${port}`;
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new ConnectionClosedError(`${host}:${port}`, `no connection within ${timeoutMs} ms`));
-      }, timeoutMs);
+      let tcpConnected = false;
+      const socket = tlsOptions
+        ? tls.connect({ ...tlsOptions, host, port, servername: net.isIP(host) ? undefined : host })
+        : net.connect({ host, port });
+      const settle = (error?: Error) => {
+        clearTimeout(timer);
+        socket.removeListener('error', onError);
+        socket.removeListener('close', onClose);
+        if (error) {
+          socket.destroy();
+          reject(error);
+        } else resolve(new BrokerConnection(socket, address, clientId, requestTimeoutMs, tlsOptions !== undefined));
+      };
+      const timer = setTimeout(() => settle(new ConnectionClosedError(address, `no connection within ${timeoutMs} ms`)), timeoutMs);
+      const onError = (error: NodeJS.ErrnoException) => {
+        settle(tlsOptions && tcpConnected ? new TlsHandshakeError(address, error.message, tlsHint(error.code, true)) : new ConnectionClosedError(address, error.message));
+      };
+      const onClose = () => settle(tlsOptions && tcpConnected
+        ? new TlsHandshakeError(address, 'the broker closed the connection during the handshake', tlsHint(undefined, false))
+        : new ConnectionClosedError(address, 'closed by the broker'));
       socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.off('error', reject);
-        resolve(new BrokerConnection(socket, `${host}:${port}`, clientId, requestTimeoutMs));
+        tcpConnected = true;
+        if (!tlsOptions) settle();
       });
-      socket.once('error', (error) => {
-        clearTimeout(timer);
-        reject(new ConnectionClosedError(`${host}:${port}`, error.message));
-      });
+      if (tlsOptions) socket.once('secureConnect', () => settle());
+      socket.on('error', onError);
+      socket.once('close', onClose);
     });
   }
 

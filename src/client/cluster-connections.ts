@@ -2,7 +2,10 @@ import { apiVersionsRequestSchema, apiVersionsResponseSchema, metadataRequestSch
 import { KafkaError, KafkaErrors, errorNameForCode } from '../protocol/error-codes';
 import type { MessageSchema } from '../protocol/codec';
 import { BrokerConnection, ConnectionClosedError } from './broker-connection';
+import type { BrokerConnector } from './broker-connector';
+import type { ClientSecurity } from './client-security';
 import { connectToAny } from './bootstrap';
+import { KafkaAuthorizationError } from './security-errors';
 
 /**
  * The versions this client can speak, per API key; the highest one the broker also speaks is used.
@@ -25,6 +28,8 @@ export const CLIENT_VERSIONS: Readonly<Record<number, readonly [number, number]>
   31: [1, 3], // DeleteAcls
   42: [0, 2], // DeleteGroups
   47: [0, 0], // OffsetDelete
+  17: [1, 1], // SaslHandshake (broker-connector.ts, on every connection): v0's unframed tokens are not spoken
+  36: [0, 2], // SaslAuthenticate
 };
 export const API_VERSIONS_VERSION = 1;
 
@@ -42,10 +47,17 @@ export interface ClientOptions {
   clientId?: string;
   /** How long a request may go without any byte of its answer (a Fetch adds its maxWaitMs). */
   requestTimeoutMs?: number;
+  /** TLS and SASL (default: PLAINTEXT); every connection the client opens uses them. */
+  security?: ClientSecurity;
 }
 
-export function throwIfError(code: number, what: string, message?: string | null): void {
-  if (code !== 0) throw new KafkaError(errorNameForCode(code) ?? 'UNKNOWN_SERVER_ERROR', `${what}${message ? `: ${message}` : ''} (error ${code})`);
+/** Throws for a non-zero error code; an authorization failure names `principal` (who the broker saw) when given. */
+export function throwIfError(code: number, what: string, message?: string | null, principal?: string): void {
+  if (code === 0) return;
+  const name = errorNameForCode(code) ?? 'UNKNOWN_SERVER_ERROR';
+  const detail = `${what}${message ? `: ${message}` : ''} (error ${code})`;
+  if (principal !== undefined && KafkaAuthorizationError.covers(name)) throw new KafkaAuthorizationError(name, detail, principal);
+  throw new KafkaError(name, detail);
 }
 
 /**
@@ -62,8 +74,22 @@ export class ClusterConnections {
   private bootstrap: Promise<BrokerConnection>;
   private closed = false;
 
-  protected constructor(bootstrap: BrokerConnection, private readonly bootstrapServers: string, private readonly clientId: string, protected readonly requestTimeoutMs: number) {
+  protected constructor(bootstrap: BrokerConnection, private readonly bootstrapServers: string, protected readonly connector: BrokerConnector) {
     this.bootstrap = Promise.resolve(bootstrap);
+  }
+
+  protected get requestTimeoutMs(): number {
+    return this.connector.requestTimeoutMs;
+  }
+
+  /** Who the brokers see this client as: `User:<sasl.username>`, a certificate subject, or `User:ANONYMOUS`. */
+  get principal(): string {
+    return this.connector.principal;
+  }
+
+  /** `throwIfError` naming this client's principal in authorization failures. */
+  protected check(code: number, what: string, message?: string | null): void {
+    throwIfError(code, what, message, this.principal);
   }
 
   /** The bootstrap connection (Metadata, topic admin), reopened if it failed. */
@@ -72,7 +98,7 @@ export class ClusterConnections {
     const connection = await current.catch(() => undefined);
     if (connection?.isOpen) return connection;
     if (this.closed) throw new ConnectionClosedError(this.bootstrapServers, 'the client was closed');
-    if (this.bootstrap === current) this.bootstrap = connectToAny(this.bootstrapServers, this.clientId, this.requestTimeoutMs);
+    if (this.bootstrap === current) this.bootstrap = connectToAny(this.bootstrapServers, this.connector);
     return this.bootstrap;
   }
 
@@ -100,7 +126,7 @@ export class ClusterConnections {
     const address = this.brokers.get(nodeId);
     if (!address) throw new KafkaError('LEADER_NOT_AVAILABLE', `no broker ${nodeId} in the metadata`);
     if (this.closed) throw new ConnectionClosedError(`${address.host}:${address.port}`, 'the client was closed');
-    const connecting = BrokerConnection.connect(address.host, address.port, this.clientId, 10_000, this.requestTimeoutMs);
+    const connecting = this.connector.open(address.host, address.port);
     this.connections.set(nodeId, connecting);
     return connecting;
   }
@@ -145,7 +171,7 @@ export class ClusterConnections {
     });
     for (const broker of response.brokers) this.brokers.set(broker.nodeId, { host: broker.host, port: broker.port });
     return response.topics.map((topic) => {
-      throwIfError(topic.errorCode, `metadata for topic ${topic.name}`);
+      this.check(topic.errorCode, `metadata for topic ${topic.name}`);
       const info = {
         name: topic.name ?? '',
         partitions: topic.partitions.map((p) => ({ partition: p.partitionIndex, leader: p.leaderId })).sort((a, b) => a.partition - b.partition),
@@ -176,7 +202,7 @@ export class ClusterConnections {
     if (code === KafkaErrors.UNKNOWN_TOPIC_OR_PARTITION.code || code === KafkaErrors.NOT_LEADER_OR_FOLLOWER.code || code === KafkaErrors.LEADER_NOT_AVAILABLE.code) {
       this.knownTopics.delete(topic);
     }
-    throwIfError(code, what, message);
+    this.check(code, what, message);
   }
 
   close(): void {

@@ -4,9 +4,12 @@ import {
   produceRequestSchema, produceResponseSchema,
 } from '../protocol/generated';
 import { KafkaError } from '../protocol/error-codes';
-import { BrokerConnection, DEFAULT_REQUEST_TIMEOUT_MS } from './broker-connection';
+import type { BrokerConnection } from './broker-connection';
+import { BrokerConnector } from './broker-connector';
 import { parseBootstrap } from './bootstrap';
-import { ClientOptions, ClusterConnections, throwIfError } from './cluster-connections';
+import { resolveClientSecurity } from './client-security';
+import { isSecurityFailure } from './security-errors';
+import { API_VERSIONS_VERSION, CLIENT_VERSIONS, ClientOptions, ClusterConnections } from './cluster-connections';
 
 export { parseBootstrap };
 export { API_VERSIONS_VERSION, CLIENT_VERSIONS, throwIfError } from './cluster-connections';
@@ -40,24 +43,34 @@ export interface ListOffsetsOutcome {
  * metadata are `ClusterConnections`'; this adds the topic admin calls, ListOffsets, Produce and Fetch.
  */
 export class KafkaClient extends ClusterConnections {
-  private constructor(bootstrap: BrokerConnection, bootstrapServers: string, clientId: string, requestTimeoutMs: number) {
-    super(bootstrap, bootstrapServers, clientId, requestTimeoutMs);
+  private constructor(bootstrap: BrokerConnection, bootstrapServers: string, connector: BrokerConnector) {
+    super(bootstrap, bootstrapServers, connector);
   }
 
+  /**
+   * Connects to the first bootstrap server that answers. The security settings' files and password are read here,
+   * once; a refused login or an untrusted certificate fails at once (another bootstrap server would say the same).
+   */
   static async connect(bootstrap: string, clientIdOrOptions: string | ClientOptions = 'sluice'): Promise<KafkaClient> {
     const options = typeof clientIdOrOptions === 'string' ? { clientId: clientIdOrOptions } : clientIdOrOptions;
-    const clientId = options.clientId ?? 'sluice';
-    const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const connector = new BrokerConnector({
+      clientId: options.clientId ?? 'sluice',
+      requestTimeoutMs: options.requestTimeoutMs,
+      security: resolveClientSecurity(options.security),
+      versions: CLIENT_VERSIONS,
+      apiVersionsVersion: API_VERSIONS_VERSION,
+    });
     let lastError: Error | undefined;
     for (const { host, port } of parseBootstrap(bootstrap)) {
       let client: KafkaClient | undefined;
       try {
-        client = new KafkaClient(await BrokerConnection.connect(host, port, clientId, 10_000, requestTimeoutMs), bootstrap, clientId, requestTimeoutMs);
+        client = new KafkaClient(await connector.open(host, port), bootstrap, connector);
         await client.negotiateVersions();
         await client.metadata([]);
         return client;
       } catch (error) {
         client?.close();
+        if (isSecurityFailure(error)) throw error;
         lastError = error as Error;
       }
     }
@@ -69,13 +82,13 @@ export class KafkaClient extends ClusterConnections {
       topics: [{ name, numPartitions: partitions, replicationFactor: -1, assignments: [], configs: Object.entries(config).map(([n, value]) => ({ name: n, value })) }],
       timeoutMs: 30_000,
     });
-    for (const result of response.topics) throwIfError(result.errorCode, `create topic ${result.name}`, result.errorMessage);
+    for (const result of response.topics) this.check(result.errorCode, `create topic ${result.name}`, result.errorMessage);
   }
 
   async deleteTopic(name: string): Promise<void> {
     const response = await (await this.bootstrapConnection()).request(20, this.version(20), deleteTopicsRequestSchema, deleteTopicsResponseSchema, { topicNames: [name], timeoutMs: 30_000 });
     this.knownTopics.delete(name);
-    for (const result of response.responses) throwIfError(result.errorCode, `delete topic ${result.name}`);
+    for (const result of response.responses) this.check(result.errorCode, `delete topic ${result.name}`);
   }
 
   /** ListOffsets: -2 earliest, -1 latest, otherwise the first offset with a timestamp ≥ the given one (-1 if none). */
@@ -165,7 +178,7 @@ export class KafkaClient extends ClusterConnections {
       forgottenTopicsData: [],
       rackId: '',
     }, { timeoutMs: this.requestTimeoutMs + maxWaitMs });
-    throwIfError(response.errorCode ?? 0, `fetch from ${topic}-${partition}`);
+    this.check(response.errorCode ?? 0, `fetch from ${topic}-${partition}`);
     const result = response.responses[0].partitions[0];
     this.checkPartition(topic, result.errorCode, `fetch from ${topic}-${partition} at offset ${offset}`);
     return { records: result.records ?? Buffer.alloc(0), highWatermark: result.highWatermark, logStartOffset: result.logStartOffset ?? -1 };

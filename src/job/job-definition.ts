@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadAvroSchema, LoadedSchema } from '../formats/avro-schema';
 import { validateTopicName } from '../log/topic-name';
-import { Fields, isObject, JobDefinitionError, rejectUnknownKeys } from './job-fields';
+import { Fields, isObject, Json, JobDefinitionError, rejectUnknownKeys } from './job-fields';
 import { timeFieldReading } from './time-field';
+import type { ClientSecurity } from '../client/client-security';
+import { JOB_SECURITY_KEYS, readJobSecurity } from './job-security';
 
 export { JobDefinitionError } from './job-fields';
 
@@ -20,7 +22,8 @@ export type MetadataColumn = 'partition' | 'offset' | 'timestamp' | 'key';
 export interface JobDefinition {
   file: string;
   name: string;
-  source: { bootstrap: string; topic: string };
+  /** `security`: TLS and SASL for every connection to the cluster; null is PLAINTEXT. */
+  source: { bootstrap: string; topic: string; security: ClientSecurity | null };
   value: { format: 'json' | 'avro'; schema: string };
   output: { formats: OutputFormat[]; avroCodec: 'null' | 'deflate' | 'snappy'; sink: string; table: string };
   time: { field: string | null; timezone: string };
@@ -58,7 +61,8 @@ function validTimezone(zone: string): boolean {
 
 const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   '': ['name', 'source', 'value', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads', 'completeness'],
-  source: ['bootstrap', 'topic'],
+  source: ['bootstrap', 'topic', 'security'],
+  'source.security': JOB_SECURITY_KEYS,
   value: ['format', 'schema'],
   output: ['formats', 'avroCodec', 'sink', 'table'],
   time: ['field', 'timezone'],
@@ -147,7 +151,7 @@ export function loadJobDefinition(file: string): JobDefinition {
   return {
     file,
     name: top.string('name'),
-    source: { bootstrap: checkBootstrap(source), topic: checkTopic(source) },
+    source: { bootstrap: checkBootstrap(source), topic: checkTopic(source), security: readJobSecurity(file, parsed.source as Json, base, KNOWN_KEYS) },
     value: { format: value.oneOf('format', ['json', 'avro'] as const), schema: schemaPath },
     output: {
       formats: output.list('formats', ['avro', 'parquet'] as const, ['avro'], false),

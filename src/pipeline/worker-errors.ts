@@ -6,7 +6,7 @@ import { AvroDecodeError, JsonToAvroError, SchemaError } from '../formats/avro-s
 import { InvalidValueError } from '../formats/duckdb-values';
 import { ParquetEngineError, ParquetWriteError } from '../formats/parquet-file-writer';
 import {
-  RecordSourceError, SourceConnectionError, SourceDecodeError, SourceKafkaError, SourceReadError, SourceTimeoutError,
+  RecordSourceError, SourceConnectionError, SourceDecodeError, SourceKafkaError, SourceReadError, SourceSecurityError, SourceTimeoutError,
 } from '../ports/record-source';
 import { SinkError, SinkFileExistsError } from '../ports/sink';
 import { KafkaError } from '../protocol/error-codes';
@@ -26,7 +26,7 @@ type ErrorType = abstract new (...args: never[]) => Error;
 
 const KNOWN_TYPES: readonly ErrorType[] = [
   Error, TypeError, RangeError, SyntaxError, ReferenceError,
-  RecordSourceError, SourceKafkaError, SourceTimeoutError, SourceConnectionError, SourceDecodeError, SourceReadError,
+  RecordSourceError, SourceKafkaError, SourceTimeoutError, SourceConnectionError, SourceDecodeError, SourceReadError, SourceSecurityError,
   SinkError, SinkFileExistsError, KafkaError, MalformedRecordError, UnsupportedCompressionError, BadRecordError,
   AvroFileWriteError, InvalidRecordError, ParquetWriteError, ParquetEngineError, SchemaError, AvroDecodeError, JsonToAvroError, InvalidValueError,
   ...connectorErrorTypes,

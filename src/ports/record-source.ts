@@ -1,3 +1,4 @@
+import type { ClientSecurity } from '../client/client-security';
 import type { DecodedRecord } from '../protocol/records';
 
 // Where a load reads from: one topic of a Kafka-protocol cluster (connectors/sources/), or an in-memory fake in
@@ -49,6 +50,8 @@ export interface RecordSourceOptions {
   /** Bytes asked for per fetch; a first batch larger than this still comes whole. Default 4 MiB. */
   fetchMaxBytes?: number;
   clientId?: string;
+  /** TLS and SASL for every connection (default PLAINTEXT); a job's `source.security`. */
+  security?: ClientSecurity | null;
 }
 
 /** Where a source failure happened; every message names the topic, and the partition and broker when known. */
@@ -95,6 +98,18 @@ export class SourceKafkaError extends RecordSourceError {
   constructor(readonly errorName: string, readonly code: number, retriable: boolean, context: SourceErrorContext, detail: string) {
     super(retriable, context, detail);
     this.name = 'SourceKafkaError';
+  }
+}
+
+/**
+ * TLS or SASL failed, or the settings for them cannot be used: never retried. The message is the client's own,
+ * which already names the broker (and the user), e.g. "SASL authentication failed for user etl on host:9093: …".
+ */
+export class SourceSecurityError extends RecordSourceError {
+  constructor(context: SourceErrorContext, detail: string) {
+    super(false, context, detail);
+    this.name = 'SourceSecurityError';
+    this.message = detail;
   }
 }
 

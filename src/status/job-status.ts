@@ -108,7 +108,7 @@ export async function jobStatus(job: JobDefinition, options: { runs: number; now
   }));
   let source: RecordSource;
   try {
-    source = await openRecordSource(job.source.bootstrap, job.source.topic);
+    source = await openRecordSource(job.source.bootstrap, job.source.topic, { security: job.source.security });
   } catch (error) {
     status.broker = { bootstrap: job.source.bootstrap, reachable: false, error: (error as Error).message };
     return status;

@@ -110,6 +110,18 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     assert.equal(proxy.seen(API.Fetch).length, FAST.maxAttempts);
   });
 
+  it('fails at once on TOPIC_AUTHORIZATION_FAILED, naming the topic and the principal the broker saw', async () => {
+    await admin.produce(TOPIC, 0, compressedBatch(values('a', 10), 'none'));
+    const s = await open();
+    proxy.decide = (request) => (request.apiKey === API.Fetch ? fetchErrorAnswer(KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code) : 'forward');
+    const error = await s.read(0, 0, 10, () => undefined).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof SourceKafkaError, String(error));
+    assert.equal(error.errorName, 'TOPIC_AUTHORIZATION_FAILED');
+    assert.equal(error.retriable, false);
+    assert.match(error.message, /^page_views-0 \(broker .*\): TOPIC_AUTHORIZATION_FAILED: fetch from page_views-0 at offset 0 \(error 29\): User:ANONYMOUS is not authorized$/);
+    assert.equal(proxy.seen(API.Fetch).length, 1, 'not retried');
+  });
+
   it('times out a Fetch the broker never answers, then reconnects and reads on', async () => {
     await admin.produce(TOPIC, 0, compressedBatch(values('a', 10), 'none'));
     const s = await open({ requestTimeoutMs: 300 });

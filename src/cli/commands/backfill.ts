@@ -4,8 +4,9 @@ import { Bound, runBackfill, backfillTable } from '../../pipeline/backfill';
 import { progressLine } from '../progress';
 import { selectedPartitions } from './load';
 import type { CommandIO } from '../io';
+import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
 
-interface BackfillArgs {
+interface BackfillArgs extends SecurityArgs {
   job: string;
   'from-offset'?: number;
   'from-time'?: string;
@@ -19,7 +20,7 @@ export const command = 'backfill';
 export const describe = 'Load a chosen offset or time range into separate output, leaving the scheduled checkpoint alone';
 
 export function builder(yargs: Argv): Argv<BackfillArgs> {
-  return yargs
+  return withSecurityOptions(yargs)
     .option('job', { type: 'string', demandOption: true })
     .option('from-offset', { type: 'number' })
     .option('from-time', { type: 'string', describe: 'ISO 8601 time or epoch milliseconds' })
@@ -49,7 +50,7 @@ function bound(offset: number | undefined, time: string | undefined, flag: strin
 }
 
 export async function handler(args: BackfillArgs, io: CommandIO): Promise<number> {
-  const job = loadJobDefinition(args.job);
+  const job = withCommandLineSecurity(loadJobDefinition(args.job), args);
   const request = {
     from: bound(args['from-offset'], args['from-time'], '--from-time')!,
     to: bound(args['to-offset'], args['to-time'], '--to-time'),
@@ -57,7 +58,7 @@ export async function handler(args: BackfillArgs, io: CommandIO): Promise<number
   };
   const target = backfillTable(job, request);
   io.out(`${job.name}: backfill of ${job.source.topic} → ${target.root} in ${target.sink.description}`);
-  const partitions = await selectedPartitions(job.source.bootstrap, job.source.topic, args);
+  const partitions = await selectedPartitions(job, args);
   const plan = await runBackfill(job, request, { partitions, dryRun: true });
   const progress = progressLine(plan.plan.reduce((sum, r) => sum + (r.end - r.start), 0));
   const summary = await runBackfill(job, request, { partitions, log: (line) => io.err(line), onProgress: progress.add });

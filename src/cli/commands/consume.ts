@@ -1,11 +1,11 @@
 import type { Argv } from 'yargs';
-import { KafkaClient } from '../../client/kafka-client';
 import { recordsFrom } from '../../client/fetched-records';
 import type { DecodedRecord } from '../../protocol/records';
 import type { CommandIO } from '../io';
+import { connectClient, SecurityArgs, withSecurityOptions } from '../client-options';
 import { recordToJson } from '../record-json';
 
-interface ConsumeArgs {
+interface ConsumeArgs extends SecurityArgs {
   'bootstrap-server': string;
   topic: string;
   partition?: number;
@@ -20,7 +20,7 @@ export const command = 'consume';
 export const describe = 'Print records of a topic; the position is yours (no consumer group)';
 
 export function builder(yargs: Argv): Argv<ConsumeArgs> {
-  return yargs
+  return withSecurityOptions(yargs)
     .option('bootstrap-server', { type: 'string', default: '127.0.0.1:9092' })
     .option('topic', { type: 'string', demandOption: true })
     .option('partition', { type: 'number', describe: 'only this partition (default: all)' })
@@ -50,7 +50,7 @@ export async function handler(args: ConsumeArgs, io: CommandIO): Promise<number>
     io.err('sluice consume: --offset needs --partition');
     return 2;
   }
-  const client = await KafkaClient.connect(args['bootstrap-server']);
+  const client = await connectClient(args);
   try {
     const topic = await client.topic(args.topic);
     const partitions = topic.partitions.map((p) => p.partition).filter((p) => args.partition === undefined || p === args.partition);

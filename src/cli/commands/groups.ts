@@ -3,10 +3,11 @@ import { KafkaClient } from '../../client/kafka-client';
 import { ConsumerGroupAdmin, GroupDescription } from '../../client/consumer-group-admin';
 import { KafkaError } from '../../protocol/error-codes';
 import type { CommandIO } from '../io';
+import { connectClient, SecurityArgs, withSecurityOptions } from '../client-options';
 import { formatMembers, formatOffsets, formatState, groupNotice, offsetRows, partitionKey, PartitionMap, table } from '../groups/group-views';
 import { parseDateTime, parseTopicArgument, PartitionRef, planReset, ResetPlanError, ResetSpec } from '../groups/reset-plan';
 
-interface GroupsArgs {
+interface GroupsArgs extends SecurityArgs {
   action: 'list' | 'describe' | 'delete' | 'delete-offsets' | 'reset-offsets';
   'bootstrap-server': string;
   group: string[];
@@ -32,7 +33,7 @@ export const command = 'groups <action>';
 export const describe = 'List, describe, delete consumer groups and reset their offsets, like kafka-consumer-groups.sh';
 
 export function builder(yargs: Argv): Argv<GroupsArgs> {
-  return yargs
+  return withSecurityOptions(yargs)
     .positional('action', { choices: ['list', 'describe', 'delete', 'delete-offsets', 'reset-offsets'] as const, demandOption: true })
     .option('bootstrap-server', { type: 'string', default: '127.0.0.1:9092', describe: 'host:port[,host:port]' })
     .option('group', { type: 'string', array: true, default: [] as string[], describe: 'the group (repeatable)' })
@@ -238,7 +239,7 @@ export async function handler(args: GroupsArgs, io: CommandIO): Promise<number> 
   } catch (error) {
     return reportUsage(error, io, true);
   }
-  const client = await KafkaClient.connect(args['bootstrap-server']);
+  const client = await connectClient(args);
   const admin = new ConsumerGroupAdmin(client);
   try {
     switch (args.action) {

@@ -3,10 +3,12 @@ import { loadJobDefinition } from '../../job/job-definition';
 import { LoadSummary, runLoad } from '../../pipeline/load-job';
 import { parsePartitionList, parseShard, shardPartitions } from '../../pipeline/partition-selection';
 import { openRecordSource, sinkDescription } from '../../connector-factory';
+import type { JobDefinition } from '../../job/job-definition';
 import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
+import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
 
-interface LoadArgs {
+interface LoadArgs extends SecurityArgs {
   job: string;
   'dry-run': boolean;
   partitions?: string;
@@ -17,7 +19,7 @@ export const command = 'load';
 export const describe = 'Load what is new in every partition into the job\'s table, exactly once';
 
 export function builder(yargs: Argv): Argv<LoadArgs> {
-  return yargs
+  return withSecurityOptions(yargs)
     .option('job', { type: 'string', demandOption: true, describe: 'a job definition, e.g. jobs/page_views.json' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan and stop' })
     .option('partitions', { type: 'string', describe: 'only these partitions, e.g. 0,2-5' })
@@ -25,11 +27,11 @@ export function builder(yargs: Argv): Argv<LoadArgs> {
     .conflicts('partitions', 'shard') as Argv<LoadArgs>;
 }
 
-export async function selectedPartitions(bootstrap: string, topic: string, args: { partitions?: string; shard?: string }): Promise<number[] | undefined> {
+export async function selectedPartitions(job: JobDefinition, args: { partitions?: string; shard?: string }): Promise<number[] | undefined> {
   if (args.partitions) return parsePartitionList(args.partitions);
   if (!args.shard) return undefined;
   const shard = parseShard(args.shard);
-  const source = await openRecordSource(bootstrap, topic);
+  const source = await openRecordSource(job.source.bootstrap, job.source.topic, { security: job.source.security });
   try {
     return shardPartitions(await source.partitions(), shard);
   } finally {
@@ -38,9 +40,9 @@ export async function selectedPartitions(bootstrap: string, topic: string, args:
 }
 
 export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
-  const job = loadJobDefinition(args.job);
+  const job = withCommandLineSecurity(loadJobDefinition(args.job), args);
   io.out(`${job.name}: ${job.source.topic} → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
-  const partitions = await selectedPartitions(job.source.bootstrap, job.source.topic, args);
+  const partitions = await selectedPartitions(job, args);
   // SIGTERM/SIGINT: reading stops and the run commits what it has read (a second signal ends the process).
   const stop = stopOnSignals((signal) => io.err(`${signal}: stopping; the run commits what it has read`));
   let summary: LoadSummary;

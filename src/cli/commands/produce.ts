@@ -1,12 +1,12 @@
 import * as readline from 'node:readline';
 import type { Argv } from 'yargs';
-import { KafkaClient } from '../../client/kafka-client';
 import { partitionForKey } from '../../client/murmur2';
 import { buildRecordBatch, compressBatch, RecordInput } from '../../protocol/records';
 import { COMPRESSION_NAMES } from '../../protocol/record-batch';
 import type { CommandIO } from '../io';
+import { connectClient, SecurityArgs, withSecurityOptions } from '../client-options';
 
-interface ProduceArgs {
+interface ProduceArgs extends SecurityArgs {
   'bootstrap-server': string;
   topic: string;
   key?: string;
@@ -19,7 +19,7 @@ export const command = 'produce';
 export const describe = 'Send lines from stdin as records; keys pick partitions with murmur2, like the Java client and kafkajs';
 
 export function builder(yargs: Argv): Argv<ProduceArgs> {
-  return yargs
+  return withSecurityOptions(yargs)
     .option('bootstrap-server', { type: 'string', default: '127.0.0.1:9092' })
     .option('topic', { type: 'string', demandOption: true })
     .option('key', { type: 'string', describe: 'one key for every record' })
@@ -57,7 +57,7 @@ function keyOf(line: string, lineNumber: number, args: ProduceArgs): Buffer | nu
 /** Reads stdin to the end; records before a bad line are still sent, then the bad line is reported. */
 export async function handler(args: ProduceArgs, io: CommandIO, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
   const codec = COMPRESSION_NAMES.indexOf(args['compression-codec'] ?? 'none');
-  const client = await KafkaClient.connect(args['bootstrap-server']);
+  const client = await connectClient(args);
   const pending = new Map<number, { records: RecordInput[]; bytes: number }>();
   const sent = new Map<number, number>();
   let roundRobin = 0;

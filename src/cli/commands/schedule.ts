@@ -4,8 +4,9 @@ import { Scheduler } from '../../schedule/scheduler';
 import { runLoad } from '../../pipeline/load-job';
 import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
+import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
 
-interface ScheduleArgs {
+interface ScheduleArgs extends SecurityArgs {
   jobs: string;
   job?: string[];
   once: boolean;
@@ -15,7 +16,7 @@ export const command = 'schedule';
 export const describe = 'Run every job on its cron schedule until SIGTERM/SIGINT; a job never overlaps itself';
 
 export function builder(yargs: Argv): Argv<ScheduleArgs> {
-  return yargs
+  return withSecurityOptions(yargs)
     .option('jobs', { type: 'string', default: 'jobs', describe: 'directory of job definitions' })
     .option('job', { type: 'string', array: true, describe: 'only these jobs (by name or file name), repeatable' })
     .option('once', { type: 'boolean', default: false, describe: 'run every selected scheduled job now, once, and exit' }) as Argv<ScheduleArgs>;
@@ -26,7 +27,11 @@ export function builder(yargs: Argv): Argv<ScheduleArgs> {
  * failed or there is nothing to schedule.
  */
 export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number> {
-  const catalog = loadJobCatalog(args.jobs, args.job ?? []);
+  const loaded = loadJobCatalog(args.jobs, args.job ?? []);
+  const catalog = {
+    ...loaded,
+    scheduled: loaded.scheduled.map((entry) => ({ ...entry, job: withCommandLineSecurity(entry.job, args) })),
+  };
   for (const broken of catalog.broken) io.err(`not scheduled: ${broken.message}`);
   for (const job of catalog.unscheduled) io.out(`${job.name}: unscheduled (no "schedule" in ${job.file})`);
   if (catalog.scheduled.length === 0) {

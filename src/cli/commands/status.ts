@@ -5,8 +5,9 @@ import { JobDefinition, loadJobDefinition } from '../../job/job-definition';
 import { jobStatus, JobStatus } from '../../status/job-status';
 import { renderJobStatus } from '../../status/render';
 import type { CommandIO } from '../io';
+import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
 
-interface StatusArgs {
+interface StatusArgs extends SecurityArgs {
   jobs: string;
   job?: string;
   json: boolean;
@@ -17,7 +18,7 @@ export const command = 'status';
 export const describe = 'Show each job\'s last runs, lag per partition, complete hours and dead letters';
 
 export function builder(yargs: Argv): Argv<StatusArgs> {
-  return yargs
+  return withSecurityOptions(yargs)
     .option('jobs', { type: 'string', default: 'jobs', describe: 'the folder of job definitions' })
     .option('job', { type: 'string', describe: 'only the job with this name (or file name without .json)' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document' })
@@ -59,7 +60,7 @@ function readJobs(dir: string, wanted: string | undefined): { jobs: JobDefinitio
 export async function handler(args: StatusArgs, io: CommandIO): Promise<number> {
   const { jobs, problems } = readJobs(args.jobs, args.job);
   const statuses: JobStatus[] = [];
-  for (const job of jobs) statuses.push(await jobStatus(job, { runs: args.runs }));
+  for (const job of jobs) statuses.push(await jobStatus(withCommandLineSecurity(job, args), { runs: args.runs }));
   const ok = problems.length === 0 && statuses.every((s) => s.broker.reachable && !s.broker.error);
   if (args.json) {
     io.out(JSON.stringify({ generatedAt: new Date().toISOString(), ok, jobs: statuses, problems }, null, 2));

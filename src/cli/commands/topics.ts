@@ -1,8 +1,8 @@
 import type { Argv } from 'yargs';
-import { KafkaClient } from '../../client/kafka-client';
 import type { CommandIO } from '../io';
+import { connectClient, SecurityArgs, withSecurityOptions } from '../client-options';
 
-interface TopicsArgs {
+interface TopicsArgs extends SecurityArgs {
   'bootstrap-server': string;
   action: string;
   name?: string;
@@ -14,7 +14,7 @@ export const command = 'topics <action> [name]';
 export const describe = 'Create, list, describe or delete topics on a Kafka-protocol broker';
 
 export function builder(yargs: Argv): Argv<TopicsArgs> {
-  return yargs
+  return withSecurityOptions(yargs)
     .positional('action', { choices: ['create', 'list', 'describe', 'delete'] as const, demandOption: true })
     .positional('name', { type: 'string', describe: 'topic name (not for list)' })
     .option('bootstrap-server', { type: 'string', default: '127.0.0.1:9092', describe: 'host:port[,host:port]' })
@@ -38,7 +38,7 @@ export async function handler(args: TopicsArgs, io: CommandIO): Promise<number> 
     io.err(`sluice topics ${args.action}: name a topic`);
     return 2;
   }
-  const client = await KafkaClient.connect(args['bootstrap-server']);
+  const client = await connectClient(args);
   try {
     const name = args.name ?? '';
     switch (args.action) {
