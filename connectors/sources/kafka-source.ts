@@ -1,8 +1,8 @@
-import { KafkaClient, ListedOffset } from '../../src/client/kafka-client';
+import { FetchResult, KafkaClient, ListedOffset } from '../../src/client/kafka-client';
 import { recordsFrom } from '../../src/client/fetched-records';
 import type { DecodedRecord } from '../../src/protocol/records';
 import {
-  DEFAULT_SOURCE_RETRY, OffsetRange, RecordHandler, RecordSource, RecordSourceError, RecordSourceOptions, SourceConnectionError,
+  DEFAULT_SOURCE_RETRY, IsolationLevel, OffsetRange, RecordHandler, RecordSource, RecordSourceError, RecordSourceOptions, SourceConnectionError,
   SourceDecodeError, SourceErrorContext, SourceKafkaError, SourceReadError, SourceRetryPolicy, SourceTimeoutError,
 } from '../../src/ports/record-source';
 import { LocatedFailure, toSourceError, withRetries } from './source-retry';
@@ -16,6 +16,8 @@ const STALE_METADATA = new Set(['NOT_LEADER_OR_FOLLOWER', 'UNKNOWN_TOPIC_OR_PART
 interface Fetched {
   records: DecodedRecord[];
   nextOffset: number;
+  /** Offsets below `nextOffset` (and the range's end) with no record to hand over: markers, aborted records. */
+  skippedOffsets: number;
 }
 
 /**
@@ -27,13 +29,17 @@ export class KafkaRecordSource implements RecordSource {
   private refreshing: Promise<void> | undefined;
   private closed = false;
 
-  private constructor(private readonly client: KafkaClient, readonly topic: string, private readonly retry: SourceRetryPolicy, private readonly fetchMaxBytes: number) {}
+  private constructor(
+    private readonly client: KafkaClient, readonly topic: string, private readonly retry: SourceRetryPolicy, private readonly fetchMaxBytes: number,
+    private readonly isolationLevel: IsolationLevel,
+  ) {}
 
   /** Connecting is not retried: a wrong address should fail the run at once, with the address in the message. */
   static async open(bootstrap: string, topic: string, options: RecordSourceOptions = {}): Promise<KafkaRecordSource> {
     try {
       const client = await KafkaClient.connect(bootstrap, { clientId: options.clientId ?? 'sluice-load', requestTimeoutMs: options.requestTimeoutMs });
-      return new KafkaRecordSource(client, topic, { ...DEFAULT_SOURCE_RETRY, ...options.retry }, options.fetchMaxBytes ?? DEFAULT_FETCH_MAX_BYTES);
+      const isolationLevel = options.isolationLevel ?? 'read_uncommitted';
+      return new KafkaRecordSource(client, topic, { ...DEFAULT_SOURCE_RETRY, ...options.retry }, options.fetchMaxBytes ?? DEFAULT_FETCH_MAX_BYTES, isolationLevel);
     } catch (error) {
       throw toSourceError(error, { topic, broker: bootstrap });
     }
@@ -45,8 +51,14 @@ export class KafkaRecordSource implements RecordSource {
   }
 
   async offsetRanges(partitions: readonly number[]): Promise<Map<number, OffsetRange>> {
-    const [earliest, latest] = await settleBoth(this.listOffsets(partitions, EARLIEST), this.listOffsets(partitions, LATEST));
-    return new Map(partitions.map((p) => [p, { earliest: earliest.get(p)!.offset, latest: latest.get(p)!.offset }]));
+    // Latest under read_committed is the last stable offset; the high watermark (read_uncommitted's latest) is asked
+    // for beside it, so that completeness does not count a partition as caught up while a transaction is open in it.
+    const highWatermarks = this.isolationLevel === 'read_committed' ? this.listOffsets(partitions, LATEST, 'read_uncommitted') : Promise.resolve(undefined);
+    const [[earliest, latest], high] = await settleBoth(settleBoth(this.listOffsets(partitions, EARLIEST), this.listOffsets(partitions, LATEST)), highWatermarks);
+    return new Map(partitions.map((p) => {
+      const range: OffsetRange = { earliest: earliest.get(p)!.offset, latest: latest.get(p)!.offset };
+      return [p, high ? { ...range, highWatermark: high.get(p)!.offset } : range];
+    }));
   }
 
   async offsets(partition: number): Promise<OffsetRange> {
@@ -80,7 +92,7 @@ export class KafkaRecordSource implements RecordSource {
         next = this.fetchFrom(partition, reached, end);
         next.catch(() => undefined);
       }
-      if (fetched.records.length > 0) await onRecords(fetched.records);
+      if (fetched.records.length > 0 || fetched.skippedOffsets > 0) await onRecords(fetched.records, { skippedOffsets: fetched.skippedOffsets });
       offset = reached;
       if (shouldStop()) break;
     }
@@ -93,11 +105,11 @@ export class KafkaRecordSource implements RecordSource {
   }
 
   /** Earliest, latest or by time, for many partitions: one ListOffsets per leader; a retry asks only for those that failed. */
-  private async listOffsets(partitions: readonly number[], timestamp: number): Promise<Map<number, ListedOffset>> {
+  private async listOffsets(partitions: readonly number[], timestamp: number, isolationLevel = this.isolationLevel): Promise<Map<number, ListedOffset>> {
     const found = new Map<number, ListedOffset>();
     let missing = [...new Set(partitions)];
     await this.retrying({}, async () => {
-      const outcome = await this.client.listOffsets(this.topic, missing, timestamp);
+      const outcome = await this.client.listOffsets(this.topic, missing, timestamp, isolationLevel);
       for (const [partition, listed] of outcome.offsets) found.set(partition, listed);
       missing = [...outcome.failures.keys()];
       if (missing.length === 0) return;
@@ -115,13 +127,13 @@ export class KafkaRecordSource implements RecordSource {
       const leader = this.client.knownLeaderAddress(this.topic, partition);
       let fetched;
       try {
-        fetched = await this.client.fetch(this.topic, partition, offset, { maxBytes: this.fetchMaxBytes, maxWaitMs: 0, minBytes: 0 });
+        fetched = await this.client.fetch(this.topic, partition, offset, { maxBytes: this.fetchMaxBytes, maxWaitMs: 0, minBytes: 0, isolationLevel: this.isolationLevel });
       } catch (error) {
         throw new LocatedFailure(error, { broker: leader ?? this.client.knownLeaderAddress(this.topic, partition) });
       }
       const context: SourceErrorContext = { topic: this.topic, partition, broker: leader ?? this.client.knownLeaderAddress(this.topic, partition) };
       // Batches before one that cannot be decoded are handed over; the next fetch starts at it and fails there.
-      const decoded = recordsFrom(fetched.records, offset, { stopAtUndecodable: true });
+      const decoded = recordsFrom(fetched.records, offset, { stopAtUndecodable: true, endOffset: end, ...this.abortedIn(fetched) });
       if (decoded.undecodable && decoded.nextOffset <= offset) {
         const { baseOffset, error } = decoded.undecodable;
         throw new SourceDecodeError(baseOffset, context, `cannot decode the batch at offset ${baseOffset}: ${error.message}`);
@@ -129,8 +141,13 @@ export class KafkaRecordSource implements RecordSource {
       if (decoded.nextOffset <= offset) {
         throw new SourceReadError(context, `no progress at offset ${offset} (high watermark ${fetched.highWatermark}, planned end ${end})`);
       }
-      return { records: decoded.records.filter((r) => r.offset < end), nextOffset: decoded.nextOffset };
+      return { records: decoded.records.filter((r) => r.offset < end), nextOffset: decoded.nextOffset, skippedOffsets: decoded.skippedOffsets };
     });
+  }
+
+  /** read_committed drops the aborted transactions the answer lists; read_uncommitted keeps them. */
+  private abortedIn(fetched: FetchResult): { abortedTransactions?: FetchResult['abortedTransactions'] } {
+    return this.isolationLevel === 'read_committed' ? { abortedTransactions: fetched.abortedTransactions ?? [] } : {};
   }
 
   private retrying<T>(context: Partial<SourceErrorContext>, attempt: () => Promise<T>): Promise<T> {

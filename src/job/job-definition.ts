@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadAvroSchema, LoadedSchema } from '../formats/avro-schema';
 import { validateTopicName } from '../log/topic-name';
+import { IsolationLevel, ISOLATION_LEVELS } from '../protocol/isolation-level';
 import { Fields, isObject, JobDefinitionError, rejectUnknownKeys } from './job-fields';
 import { timeFieldReading } from './time-field';
 
@@ -20,7 +21,8 @@ export type MetadataColumn = 'partition' | 'offset' | 'timestamp' | 'key';
 export interface JobDefinition {
   file: string;
   name: string;
-  source: { bootstrap: string; topic: string };
+  /** `isolationLevel`: Kafka's isolation.level, read_committed unless the job says otherwise. */
+  source: { bootstrap: string; topic: string; isolationLevel: IsolationLevel };
   value: { format: 'json' | 'avro'; schema: string };
   output: { formats: OutputFormat[]; avroCodec: 'null' | 'deflate' | 'snappy'; sink: string; table: string };
   time: { field: string | null; timezone: string };
@@ -58,7 +60,7 @@ function validTimezone(zone: string): boolean {
 
 const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   '': ['name', 'source', 'value', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads', 'completeness'],
-  source: ['bootstrap', 'topic'],
+  source: ['bootstrap', 'topic', 'isolationLevel'],
   value: ['format', 'schema'],
   output: ['formats', 'avroCodec', 'sink', 'table'],
   time: ['field', 'timezone'],
@@ -147,7 +149,7 @@ export function loadJobDefinition(file: string): JobDefinition {
   return {
     file,
     name: top.string('name'),
-    source: { bootstrap: checkBootstrap(source), topic: checkTopic(source) },
+    source: { bootstrap: checkBootstrap(source), topic: checkTopic(source), isolationLevel: source.oneOf('isolationLevel', ISOLATION_LEVELS, 'read_committed') },
     value: { format: value.oneOf('format', ['json', 'avro'] as const), schema: schemaPath },
     output: {
       formats: output.list('formats', ['avro', 'parquet'] as const, ['avro'], false),

@@ -6,9 +6,9 @@ import { HourPartitioner } from '../table/layout';
 import { makeRecordDecoder } from './record-decoder';
 import type { RangeLoadContext } from './range-loader';
 
-/** The job's topic, as the main thread and every worker thread open it. */
+/** The job's topic, as the main thread and every worker thread open it, at the job's isolation level. */
 export function openJobSource(job: JobDefinition, options: RecordSourceOptions = {}): Promise<RecordSource> {
-  return openRecordSource(job.source.bootstrap, job.source.topic, options);
+  return openRecordSource(job.source.bootstrap, job.source.topic, { ...options, isolationLevel: job.source.isolationLevel });
 }
 
 export type RangeContextParts = Omit<RangeLoadContext, 'outputSchema' | 'decode' | 'partitioner'>;

@@ -7,6 +7,7 @@ import type { JobDefinition, OutputFormat } from '../job/job-definition';
 import { HourPartition, HourPartitioner, dataFilePath, deadLetterPath } from '../table/layout';
 import { BadRecordError, DecodedValue } from './record-decoder';
 import type { DecodedRecord } from '../protocol/records';
+import type { ReadProgress } from '../ports/record-source';
 import type { CommittedFile, PlannedRange, RangeCheckpoint, TableStore } from '../table/table-state';
 
 export interface RangeLoadContext {
@@ -53,6 +54,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
   const deadLetters: string[] = [];
   const firstBadOffsets: number[] = [];
   let records = 0;
+  let skippedOffsets = 0;
   let maxEventTime: number | undefined;
 
   const openFile = (hour: HourPartition, format: OutputFormat): OpenFile => {
@@ -79,8 +81,9 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
   };
 
   let batchesRead = 0;
-  const onRecords = async (batch: DecodedRecord[]) => {
+  const onRecords = async (batch: DecodedRecord[], progress: ReadProgress) => {
     batchesRead++;
+    skippedOffsets += progress.skippedOffsets;
     ctx.onProgress?.(batch.length);
     const now = Date.now();
     for (const kafkaRecord of batch) {
@@ -140,5 +143,5 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
     throw error;
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { ...range, runId, records, badRecords: deadLetters.length, files, firstBadOffsets, ...(maxEventTime === undefined ? {} : { maxEventTime }) };
+  return { ...range, runId, records, badRecords: deadLetters.length, skippedOffsets, files, firstBadOffsets, ...(maxEventTime === undefined ? {} : { maxEventTime }) };
 }

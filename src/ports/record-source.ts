@@ -1,4 +1,7 @@
 import type { DecodedRecord } from '../protocol/records';
+import type { IsolationLevel } from '../protocol/isolation-level';
+
+export type { IsolationLevel } from '../protocol/isolation-level';
 
 // Where a load reads from: one topic of a Kafka-protocol cluster (connectors/sources/), or an in-memory fake in
 // the pipeline's tests. Loaders, planners, completeness and status depend on this, never on a concrete source.
@@ -6,11 +9,20 @@ import type { DecodedRecord } from '../protocol/records';
 export interface OffsetRange {
   /** The log start offset. */
   earliest: number;
-  /** The high watermark. */
+  /** Where reading at the source's isolation level ends: the high watermark, or read_committed's last stable offset. */
   latest: number;
+  /** The high watermark, when a source reading read_committed tells it apart from `latest` (else it equals `latest`). */
+  highWatermark?: number;
 }
 
-export type RecordHandler = (records: DecodedRecord[]) => Promise<void> | void;
+/** What a fetch covered besides the records it hands over. */
+export interface ReadProgress {
+  /** Offsets passed over without a record: transaction markers, and aborted records under read_committed. */
+  skippedOffsets: number;
+}
+
+/** Called once per fetch that made progress, with its records in offset order (none when it held only skipped offsets). */
+export type RecordHandler = (records: DecodedRecord[], progress: ReadProgress) => Promise<void> | void;
 
 export interface RecordSource {
   readonly topic: string;
@@ -49,6 +61,12 @@ export interface RecordSourceOptions {
   /** Bytes asked for per fetch; a first batch larger than this still comes whole. Default 4 MiB. */
   fetchMaxBytes?: number;
   clientId?: string;
+  /**
+   * Kafka's isolation.level. read_committed (what loads use) stops at the last stable offset and drops aborted
+   * transactions; read_uncommitted, the default as in Kafka's consumers, reads to the high watermark. Either way
+   * transaction markers are skipped: they are not records.
+   */
+  isolationLevel?: IsolationLevel;
 }
 
 /** Where a source failure happened; every message names the topic, and the partition and broker when known. */
