@@ -4,6 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { KafkaClient } from '../../src/client/kafka-client';
+import { openTable } from '../../src/connector-factory';
+import { loadJobDefinition } from '../../src/job/job-definition';
+import { runBackfill } from '../../src/pipeline/backfill';
+import { runLoad } from '../../src/pipeline/load-job';
+import { verifyTable } from '../../src/table/verify';
 import { RunningBroker, startBroker } from '../helpers/broker';
 import { SLUICE_BIN } from '../helpers/cli';
 import { listFiles, produceValues, REPO, START, writeJob } from '../helpers/page-views';
@@ -127,21 +132,23 @@ describe('sluice load reads committed data only (a real transactional producer: 
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /^66 offsets skipped: transaction markers and aborted records$/m);
     assert.match(verify.stdout, /verify: OK/);
-    const again = await sluice(['load', '--job', job]);
-    assert.match(again.stdout, /nothing new to load/);
+    assert.deepEqual((await runLoad(loadJobDefinition(job))).committed, [], 'a second run finds nothing new');
+    const backfill = await runBackfill(loadJobDefinition(job), { from: { offset: 0 } });
+    assert.equal(backfill.committed.reduce((sum, r) => sum + r.records, 0), committed.length, 'backfill reads committed data too');
+    assert.equal(backfill.committed.reduce((sum, r) => sum + (r.skippedOffsets ?? 0), 0), state.skipped);
   });
 
   it('with source.isolationLevel read_uncommitted loads the aborted records too, skipping only the markers', async () => {
     const dir = tmp();
-    const job = jobIn(dir, running.bootstrap, 'orders', { isolationLevel: 'read_uncommitted' });
-    const load = await sluice(['load', '--job', job]);
-    assert.equal(load.code, 0, load.stderr);
+    const job = loadJobDefinition(jobIn(dir, running.bootstrap, 'orders', { isolationLevel: 'read_uncommitted' }));
+    const loaded = await runLoad(job);
+    assert.equal(loaded.committed.reduce((sum, r) => sum + r.records, 0), all.length);
     const table = path.join(dir, 'warehouse', 'orders');
-    assert.deepEqual((await readTable(table)).labels, [...all].sort());
+    assert.deepEqual((await readTable(table)).labels, [...all].sort(), 'the aborted records too');
     assert.equal(checkpoints(table).skipped, markers);
-    const verify = await sluice(['verify', '--job', job]);
-    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
-    assert.match(verify.stdout, /^36 offsets skipped: transaction markers and aborted records$/m);
+    const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.partitions.reduce((sum, p) => sum + p.skippedOffsets, 0), markers);
   });
 
   it('stops at the last stable offset while a transaction is open, and loads the rest once it commits, each record once', async () => {
@@ -169,10 +176,9 @@ describe('sluice load reads committed data only (a real transactional producer: 
       assert.ok(highWatermarks.every((hw, p) => hw > stable[p]), 'records wait above the last stable offset');
 
       const dir = tmp();
-      const job = jobIn(dir, running.bootstrap, 'pending');
+      const job = loadJobDefinition(jobIn(dir, running.bootstrap, 'pending'));
       const table = path.join(dir, 'warehouse', 'pending');
-      const first = await sluice(['load', '--job', job]);
-      assert.equal(first.code, 0, first.stderr);
+      await runLoad(job);
       assert.deepEqual((await readTable(table)).labels, [...before].sort(), 'only what precedes the open transaction');
       assert.deepEqual([...checkpoints(table).ends].sort(), stable.map((end, p) => [p, end]), 'planned up to the last stable offset');
       const marker = path.join(table, 'parquet/dt=2026-11-21/hr=00/_SUCCESS');
@@ -180,17 +186,16 @@ describe('sluice load reads committed data only (a real transactional producer: 
 
       producer.stdin.write('commit\n');
       await said('committed');
-      const second = await sluice(['load', '--job', job]);
-      assert.equal(second.code, 0, second.stderr);
+      await runLoad(job);
       const loaded = await readTable(table);
       assert.deepEqual(loaded.labels, [...before, ...opened, ...after].sort(), 'the committed transaction and what followed it, no duplicates');
       assert.equal(new Set(loaded.parquet).size, loaded.parquet.length);
       assert.deepEqual(loaded.avro, loaded.parquet);
       assert.equal(checkpoints(table).skipped, 2, 'one commit marker per partition');
       assert.equal(fs.existsSync(marker), true, 'caught up once the transaction committed and was loaded');
-      const verify = await sluice(['verify', '--job', job]);
-      assert.equal(verify.code, 0, verify.stdout + verify.stderr);
-      assert.match(verify.stdout, /^2 offsets skipped: transaction markers and aborted records$/m);
+      const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
+      assert.deepEqual(report.problems, []);
+      assert.deepEqual(report.partitions.map((p) => p.skippedOffsets), [1, 1]);
     } finally {
       producer.kill('SIGKILL');
     }
