@@ -1,27 +1,62 @@
-import { BATCH_LENGTH_POS, LOG_OVERHEAD, isControlBatch, readBatchHeader } from '../protocol/record-batch';
+import {
+  BATCH_HEADER_SIZE, BATCH_LENGTH_POS, BatchHeader, CURRENT_MAGIC, LOG_OVERHEAD, computeBatchCrc, isControlBatch, readBatchHeader,
+} from '../protocol/record-batch';
 import { DecodedRecord, decodeRecords } from '../protocol/records';
+
+/** A whole batch of a fetch that could not be decoded, and the offsets it holds as far as its framing tells. */
+export interface FetchedUndecodable {
+  /** The batch's own base and last offset: the last from its header, kept before the next batch's base. */
+  baseOffset: number;
+  lastOffset: number;
+  baseTimestamp: number;
+  bytes: Buffer;
+  error: Error;
+}
 
 export interface FetchedBatches {
   records: DecodedRecord[];
   /** Where the next fetch should start: after the last whole batch, or `fromOffset` if there was none. */
   nextOffset: number;
-  /** With `stopAtUndecodable`: the first batch that could not be decoded; `records` are those before it. */
-  undecodable?: { baseOffset: number; error: Error };
+  /** With `collectUndecodable`: the batches that could not be decoded, in offset order; reading went on after each. */
+  undecodable?: FetchedUndecodable[];
+}
+
+/** A batch that does not hold together: a bad CRC, a magic other than 2, a length too short for its header. */
+export class CorruptBatchError extends Error {
+  constructor(readonly baseOffset: number, detail: string) {
+    super(detail);
+    this.name = 'CorruptBatchError';
+  }
+}
+
+/** The records of the whole batch at `pos`; `checkCrc` as Java's consumer does by default (check.crcs). */
+function decodeCheckedBatch(data: Buffer, pos: number, header: BatchHeader, size: number, checkCrc: boolean): DecodedRecord[] {
+  if (header.magic !== CURRENT_MAGIC) throw new CorruptBatchError(header.baseOffset, `message format (magic) ${header.magic}, not ${CURRENT_MAGIC}`);
+  if (checkCrc) {
+    const crc = computeBatchCrc(data, pos, size);
+    if (crc !== header.crc) throw new CorruptBatchError(header.baseOffset, `CRC-32C is ${crc}, the header says ${header.crc}`);
+  }
+  return decodeRecords(data, pos);
 }
 
 /**
  * Decodes the whole batches of a fetch response, dropping records before
  * `fromOffset` (a fetch starts with the batch that holds it) and a partial
  * trailing batch, which a broker may send when it cuts at the byte limit.
+ * Without `collectUndecodable` a batch that cannot be decoded throws; with it (the loader), CRCs are checked too and a
+ * batch that fails is listed, and decoding goes on after it. (`consume` leaves CRCs unchecked, as librdkafka's
+ * check.crcs=false default does.)
  */
-export function recordsFrom(data: Buffer, fromOffset: number, options: { stopAtUndecodable?: boolean } = {}): FetchedBatches {
+export function recordsFrom(data: Buffer, fromOffset: number, options: { collectUndecodable?: boolean } = {}): FetchedBatches {
   const records: DecodedRecord[] = [];
+  const undecodable: FetchedUndecodable[] = [];
   let nextOffset = fromOffset;
   for (let pos = 0; pos + LOG_OVERHEAD <= data.length; ) {
     const size = LOG_OVERHEAD + data.readInt32BE(pos + BATCH_LENGTH_POS);
-    if (pos + size > data.length) break;
-    const header = readBatchHeader(data, pos);
-    if (isControlBatch(header.attributes)) {
+    if (size >= BATCH_HEADER_SIZE && pos + size > data.length) break;
+    const framed = size >= BATCH_HEADER_SIZE && pos + BATCH_HEADER_SIZE <= data.length;
+    const header = framed ? readBatchHeader(data, pos) : undefined;
+    if (header && isControlBatch(header.attributes)) {
       // A transaction marker holds no data: skipped, as Kafka's consumers skip it.
       nextOffset = Math.max(nextOffset, header.baseOffset + header.lastOffsetDelta + 1);
       pos += size;
@@ -29,14 +64,35 @@ export function recordsFrom(data: Buffer, fromOffset: number, options: { stopAtU
     }
     let decoded: DecodedRecord[];
     try {
-      decoded = decodeRecords(data, pos);
+      if (!header) throw new CorruptBatchError(Number(data.readBigInt64BE(pos)), `batch length ${size - LOG_OVERHEAD} is shorter than a batch header`);
+      decoded = decodeCheckedBatch(data, pos, header, size, options.collectUndecodable === true);
     } catch (error) {
-      if (!options.stopAtUndecodable) throw error;
-      return { records, nextOffset, undecodable: { baseOffset: header.baseOffset, error: error as Error } };
+      if (!options.collectUndecodable) throw error;
+      const bad = undecodableAt(data, pos, size, header, error as Error);
+      undecodable.push(bad);
+      // The broker served it for `fromOffset` at least, whatever its header claims.
+      nextOffset = Math.max(nextOffset, bad.lastOffset + 1, Math.max(bad.baseOffset, fromOffset) + 1);
+      // A length too short for a header leaves nothing to find the next batch by.
+      if (!header) break;
+      pos += size;
+      continue;
     }
     for (const record of decoded) if (record.offset >= fromOffset) records.push(record);
     nextOffset = Math.max(nextOffset, header.baseOffset + header.lastOffsetDelta + 1);
     pos += size;
   }
-  return { records, nextOffset };
+  return options.collectUndecodable ? { records, nextOffset, undecodable } : { records, nextOffset };
+}
+
+/**
+ * The offsets an undecodable batch holds. A bad CRC may mean a damaged header too, so its last offset is believed
+ * only where it makes sense: not before its base, and before the next batch's base when one follows.
+ */
+function undecodableAt(data: Buffer, pos: number, size: number, header: BatchHeader | undefined, error: Error): FetchedUndecodable {
+  const baseOffset = Number(data.readBigInt64BE(pos));
+  const following = header && pos + size + LOG_OVERHEAD <= data.length ? Number(data.readBigInt64BE(pos + size)) : undefined;
+  let lastOffset = header && header.lastOffsetDelta >= 0 ? baseOffset + header.lastOffsetDelta : baseOffset;
+  if (following !== undefined && following > baseOffset && lastOffset >= following) lastOffset = following - 1;
+  const end = header ? pos + size : data.length;
+  return { baseOffset, lastOffset, baseTimestamp: header?.baseTimestamp ?? -1, bytes: Buffer.from(data.subarray(pos, end)), error };
 }
