@@ -24,6 +24,30 @@ export interface ReadProgress {
 /** Called once per fetch that made progress, with its records in offset order (none when it held only skipped offsets). */
 export type RecordHandler = (records: DecodedRecord[], progress: ReadProgress) => Promise<void> | void;
 
+/** A batch fetched whole that could not be turned into records (bad CRC, corrupt compressed data, unknown codec, cut records). */
+export interface UndecodableBatch {
+  /** The offsets it covers within the read: reading goes on after `lastOffset`. */
+  firstOffset: number;
+  lastOffset: number;
+  /** The whole batch as fetched, header included (Kafka's RecordBatch bytes). */
+  bytes: Buffer;
+  /** The base and last offset its header names. */
+  batchBaseOffset: number;
+  batchLastOffset: number;
+  /** The base timestamp its header names. */
+  timestamp: number;
+  reason: string;
+}
+
+export type UndecodableHandler = (batch: UndecodableBatch) => Promise<void> | void;
+
+export interface ReadOptions {
+  /** Takes the batches that cannot be decoded, and reading goes on after them; without it, one fails the read (SourceDecodeError). */
+  onUndecodable?: UndecodableHandler;
+  /** Ends reading at once: a fetch in flight is dropped, no retry is made, and the read resolves with the offset it reached. */
+  signal?: AbortSignal;
+}
+
 export interface RecordSource {
   readonly topic: string;
   /** The topic's partitions, from fresh metadata. */
@@ -37,9 +61,10 @@ export interface RecordSource {
   offsetForTime(partition: number, timestamp: number): Promise<number>;
   /**
    * Hands every record in [start, end) to `onRecords`, batch by batch, in offset order, until `shouldStop()` says
-   * so; resolves with the offset it stopped at. The next batch is being fetched while `onRecords` works.
+   * so (asked between fetches); resolves with the offset it stopped at. The next batch is being fetched while
+   * `onRecords` works.
    */
-  read(partition: number, start: number, end: number, onRecords: RecordHandler, shouldStop?: () => boolean): Promise<number>;
+  read(partition: number, start: number, end: number, onRecords: RecordHandler, shouldStop?: () => boolean, options?: ReadOptions): Promise<number>;
   close(): void;
 }
 

@@ -1,7 +1,7 @@
 import type { JobDefinition } from '../job/job-definition';
 import type { CommittedFile } from './records';
 import type { TableReader } from './table';
-import { countAvroRecords, countLines, countParquetRows } from '../formats/file-counts';
+import { countAvroRecords, countDeadLetters, countParquetRows } from '../formats/file-counts';
 
 export interface PartitionCoverage {
   partition: number;
@@ -26,7 +26,7 @@ async function countRecords(table: TableReader, file: CommittedFile): Promise<nu
   const bytes = await table.sink.readFile(table.path(file.path));
   if (file.format === 'avro') return countAvroRecords(bytes);
   if (file.format === 'parquet') return countParquetRows(bytes);
-  return countLines(bytes);
+  return countDeadLetters(bytes);
 }
 
 /**

@@ -75,11 +75,22 @@ describe('recordsFrom under read_committed (the fetch answer\'s aborted transact
     damaged.writeUInt32BE(computeBatchCrc(damaged, 0, damaged.length), CRC_POS);
     const committed = transactional(compressedBatch(records, 'lz4'), B, 3);
     const answer = Buffer.concat([damaged, committed, marker(A, false, 6), marker(B, true, 7)]);
-    const fetched = recordsFrom(answer, 0, { abortedTransactions: [{ producerId: A, firstOffset: 0 }], stopAtUndecodable: true });
-    assert.equal(fetched.undecodable, undefined);
+    const fetched = recordsFrom(answer, 0, { abortedTransactions: [{ producerId: A, firstOffset: 0 }], collectUndecodable: true });
+    assert.deepEqual(fetched.undecodable, []);
     assert.deepEqual(values(fetched), ['3:z0', '4:z1', '5:z2']);
     assert.equal(fetched.skippedOffsets, 3 + 2);
-    const uncommitted = recordsFrom(answer, 0, { stopAtUndecodable: true });
-    assert.equal(uncommitted.undecodable?.baseOffset, 0, 'read_uncommitted has to decode it, and cannot');
+    const uncommitted = recordsFrom(answer, 0, { collectUndecodable: true });
+    assert.deepEqual(uncommitted.undecodable?.map((bad) => bad.baseOffset), [0], 'read_uncommitted has to decode it, and cannot');
+    assert.equal(uncommitted.records.length, 3);
+  });
+
+  it('checks a batch before asking whether it is aborted: a bad CRC is a dead letter either way', () => {
+    const aborting = txn('a', 2, A, 0);
+    aborting.writeUInt32BE((aborting.readUInt32BE(CRC_POS) ^ 1) >>> 0, CRC_POS);
+    const answer = Buffer.concat([aborting, marker(A, false, 2), plain('p', 1, 3)]);
+    const fetched = recordsFrom(answer, 0, { abortedTransactions: [{ producerId: A, firstOffset: 0 }], collectUndecodable: true });
+    assert.deepEqual(fetched.undecodable?.map((bad) => [bad.baseOffset, bad.lastOffset]), [[0, 1]]);
+    assert.deepEqual(values(fetched), ['3:p:0']);
+    assert.equal(fetched.skippedOffsets, 1, 'the marker only');
   });
 });
