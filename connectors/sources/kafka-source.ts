@@ -1,9 +1,10 @@
-import { KafkaClient, ListedOffset } from '../../src/client/kafka-client';
-import { recordsFrom } from '../../src/client/fetched-records';
+import { FetchResult, KafkaClient, ListedOffset } from '../../src/client/kafka-client';
+import { FetchedUndecodable, recordsFrom } from '../../src/client/fetched-records';
 import type { DecodedRecord } from '../../src/protocol/records';
 import {
-  DEFAULT_SOURCE_RETRY, OffsetRange, RecordHandler, RecordSource, RecordSourceError, RecordSourceOptions, SourceConnectionError,
-  SourceDecodeError, SourceErrorContext, SourceKafkaError, SourceReadError, SourceRetryPolicy, SourceTimeoutError,
+  DEFAULT_SOURCE_RETRY, IsolationLevel, OffsetRange, ReadOptions, RecordHandler, RecordSource, RecordSourceError, RecordSourceOptions,
+  SourceConnectionError, SourceDecodeError, SourceErrorContext, SourceKafkaError, SourceReadError, SourceRetryPolicy, SourceTimeoutError,
+  UndecodableBatch,
 } from '../../src/ports/record-source';
 import { LocatedFailure, toSourceError, withRetries } from './source-retry';
 
@@ -16,6 +17,12 @@ const STALE_METADATA = new Set(['NOT_LEADER_OR_FOLLOWER', 'UNKNOWN_TOPIC_OR_PART
 interface Fetched {
   records: DecodedRecord[];
   nextOffset: number;
+  /** Offsets below `nextOffset` (and the range's end) with no record to hand over: markers, aborted records. */
+  skippedOffsets: number;
+  /** Batches in [offset, end) that could not be decoded, in offset order. */
+  undecodable: UndecodableBatch[];
+  /** Where an undecodable batch was found: the read fails there when the caller takes none. */
+  context: SourceErrorContext;
 }
 
 /**
@@ -27,13 +34,17 @@ export class KafkaRecordSource implements RecordSource {
   private refreshing: Promise<void> | undefined;
   private closed = false;
 
-  private constructor(private readonly client: KafkaClient, readonly topic: string, private readonly retry: SourceRetryPolicy, private readonly fetchMaxBytes: number) {}
+  private constructor(
+    private readonly client: KafkaClient, readonly topic: string, private readonly retry: SourceRetryPolicy, private readonly fetchMaxBytes: number,
+    private readonly isolationLevel: IsolationLevel,
+  ) {}
 
   /** Connecting is not retried: a wrong address should fail the run at once, with the address in the message. */
   static async open(bootstrap: string, topic: string, options: RecordSourceOptions = {}): Promise<KafkaRecordSource> {
     try {
       const client = await KafkaClient.connect(bootstrap, { clientId: options.clientId ?? 'sluice-load', requestTimeoutMs: options.requestTimeoutMs, security: options.security ?? undefined });
-      return new KafkaRecordSource(client, topic, { ...DEFAULT_SOURCE_RETRY, ...options.retry }, options.fetchMaxBytes ?? DEFAULT_FETCH_MAX_BYTES);
+      const isolationLevel = options.isolationLevel ?? 'read_uncommitted';
+      return new KafkaRecordSource(client, topic, { ...DEFAULT_SOURCE_RETRY, ...options.retry }, options.fetchMaxBytes ?? DEFAULT_FETCH_MAX_BYTES, isolationLevel);
     } catch (error) {
       throw toSourceError(error, { topic, broker: bootstrap });
     }
@@ -45,8 +56,14 @@ export class KafkaRecordSource implements RecordSource {
   }
 
   async offsetRanges(partitions: readonly number[]): Promise<Map<number, OffsetRange>> {
-    const [earliest, latest] = await settleBoth(this.listOffsets(partitions, EARLIEST), this.listOffsets(partitions, LATEST));
-    return new Map(partitions.map((p) => [p, { earliest: earliest.get(p)!.offset, latest: latest.get(p)!.offset }]));
+    // Latest under read_committed is the last stable offset; the high watermark (read_uncommitted's latest) is asked
+    // for beside it, so that completeness does not count a partition as caught up while a transaction is open in it.
+    const highWatermarks = this.isolationLevel === 'read_committed' ? this.listOffsets(partitions, LATEST, 'read_uncommitted') : Promise.resolve(undefined);
+    const [[earliest, latest], high] = await settleBoth(settleBoth(this.listOffsets(partitions, EARLIEST), this.listOffsets(partitions, LATEST)), highWatermarks);
+    return new Map(partitions.map((p) => {
+      const range: OffsetRange = { earliest: earliest.get(p)!.offset, latest: latest.get(p)!.offset };
+      return [p, high ? { ...range, highWatermark: high.get(p)!.offset } : range];
+    }));
   }
 
   async offsets(partition: number): Promise<OffsetRange> {
@@ -64,25 +81,39 @@ export class KafkaRecordSource implements RecordSource {
     return (await this.offsetsForTime([partition], timestamp)).get(partition)!;
   }
 
-  async read(partition: number, start: number, end: number, onRecords: RecordHandler, shouldStop: () => boolean = () => false): Promise<number> {
+  async read(partition: number, start: number, end: number, onRecords: RecordHandler, shouldStop: () => boolean = () => false, options: ReadOptions = {}): Promise<number> {
+    const { signal, onUndecodable } = options;
+    const stopping = () => signal?.aborted === true || shouldStop();
+    // A fetch's failure is marked handled when it is sent: it is thrown at the `await` below, but a prefetch that
+    // fails while the caller still works on the batch before would count as an unhandled rejection, which ends the
+    // process (or the worker thread, in the middle of a DuckDB call: a native abort). A prefetch left when reading
+    // stops is dropped: its answer or failure is never read.
+    const fetchAt = (at: number) => {
+      const fetching = this.fetchFrom(partition, at, end, signal);
+      fetching.catch(() => undefined);
+      return fetching;
+    };
     let offset = start;
-    let next = offset < end && !shouldStop() ? this.fetchFrom(partition, offset, end) : undefined;
-    // A prefetch left when reading stops is dropped: its answer or failure is never read (it is marked handled).
+    let next = offset < end && !stopping() ? fetchAt(offset) : undefined;
     while (next) {
-      const fetched = await next;
+      const fetched = await unlessAborted(next, signal);
       next = undefined;
+      if (!fetched) break;
       const reached = Math.min(fetched.nextOffset, end);
-      // The next fetch goes out before this batch is handed over, so the broker works while the caller does. Its
-      // failure is marked handled at once: it is thrown at the `await` above, but while the caller still works on
-      // this batch it would count as an unhandled rejection, which ends the process (or the worker thread, in the
-      // middle of a DuckDB call: a native abort).
-      if (reached < end && !shouldStop()) {
-        next = this.fetchFrom(partition, reached, end);
-        next.catch(() => undefined);
+      // The next fetch goes out before this batch is handed over, so the broker works while the caller does.
+      if (reached < end && !stopping()) next = fetchAt(reached);
+      if (fetched.undecodable.length > 0 && !onUndecodable) {
+        // Nobody takes dead letters: the records before the first bad batch are handed over, and the read fails there.
+        const bad = fetched.undecodable[0];
+        const before = fetched.records.filter((r) => r.offset < bad.firstOffset);
+        // (Skipped offsets are not counted: the read fails here, and the range with it.)
+        if (before.length > 0) await onRecords(before, { skippedOffsets: 0 });
+        throw new SourceDecodeError(bad.firstOffset, fetched.context, bad.reason);
       }
-      if (fetched.records.length > 0) await onRecords(fetched.records);
+      if (fetched.records.length > 0 || fetched.skippedOffsets > 0) await onRecords(fetched.records, { skippedOffsets: fetched.skippedOffsets });
+      for (const batch of fetched.undecodable) await onUndecodable!(batch);
       offset = reached;
-      if (shouldStop()) break;
+      if (stopping()) break;
     }
     return offset;
   }
@@ -93,11 +124,11 @@ export class KafkaRecordSource implements RecordSource {
   }
 
   /** Earliest, latest or by time, for many partitions: one ListOffsets per leader; a retry asks only for those that failed. */
-  private async listOffsets(partitions: readonly number[], timestamp: number): Promise<Map<number, ListedOffset>> {
+  private async listOffsets(partitions: readonly number[], timestamp: number, isolationLevel = this.isolationLevel): Promise<Map<number, ListedOffset>> {
     const found = new Map<number, ListedOffset>();
     let missing = [...new Set(partitions)];
     await this.retrying({}, async () => {
-      const outcome = await this.client.listOffsets(this.topic, missing, timestamp);
+      const outcome = await this.client.listOffsets(this.topic, missing, timestamp, isolationLevel);
       for (const [partition, listed] of outcome.offsets) found.set(partition, listed);
       missing = [...outcome.failures.keys()];
       if (missing.length === 0) return;
@@ -109,32 +140,36 @@ export class KafkaRecordSource implements RecordSource {
     return found;
   }
 
-  private fetchFrom(partition: number, offset: number, end: number): Promise<Fetched> {
+  private fetchFrom(partition: number, offset: number, end: number, signal?: AbortSignal): Promise<Fetched> {
     return this.retrying({ partition }, async () => {
       // Looked up first: an answer saying the leader moved also drops it from the client's cache.
       const leader = this.client.knownLeaderAddress(this.topic, partition);
       let fetched;
       try {
-        fetched = await this.client.fetch(this.topic, partition, offset, { maxBytes: this.fetchMaxBytes, maxWaitMs: 0, minBytes: 0 });
+        fetched = await this.client.fetch(this.topic, partition, offset, { maxBytes: this.fetchMaxBytes, maxWaitMs: 0, minBytes: 0, isolationLevel: this.isolationLevel });
       } catch (error) {
         throw new LocatedFailure(error, { broker: leader ?? this.client.knownLeaderAddress(this.topic, partition) });
       }
       const context: SourceErrorContext = { topic: this.topic, partition, broker: leader ?? this.client.knownLeaderAddress(this.topic, partition) };
-      // Batches before one that cannot be decoded are handed over; the next fetch starts at it and fails there.
-      const decoded = recordsFrom(fetched.records, offset, { stopAtUndecodable: true });
-      if (decoded.undecodable && decoded.nextOffset <= offset) {
-        const { baseOffset, error } = decoded.undecodable;
-        throw new SourceDecodeError(baseOffset, context, `cannot decode the batch at offset ${baseOffset}: ${error.message}`);
-      }
+      // A batch that cannot be decoded is handed over as it is, and reading goes on after it.
+      const decoded = recordsFrom(fetched.records, offset, { collectUndecodable: true, endOffset: end, ...this.abortedIn(fetched) });
       if (decoded.nextOffset <= offset) {
         throw new SourceReadError(context, `no progress at offset ${offset} (high watermark ${fetched.highWatermark}, planned end ${end})`);
       }
-      return { records: decoded.records.filter((r) => r.offset < end), nextOffset: decoded.nextOffset };
-    });
+      const undecodable = (decoded.undecodable ?? []).map((bad) => undecodableIn(bad, offset, end)).filter((bad) => bad !== undefined);
+      return { records: decoded.records.filter((r) => r.offset < end), nextOffset: decoded.nextOffset, skippedOffsets: decoded.skippedOffsets, undecodable, context };
+    }, signal);
   }
 
-  private retrying<T>(context: Partial<SourceErrorContext>, attempt: () => Promise<T>): Promise<T> {
-    return withRetries(this.retry, { topic: this.topic, ...context }, { closed: () => this.closed, beforeRetry: (error) => this.afterFailure(error) }, attempt);
+  /** read_committed drops the aborted transactions the answer lists; read_uncommitted keeps them. */
+  private abortedIn(fetched: FetchResult): { abortedTransactions?: FetchResult['abortedTransactions'] } {
+    return this.isolationLevel === 'read_committed' ? { abortedTransactions: fetched.abortedTransactions ?? [] } : {};
+  }
+
+  /** A read's `signal` ends its retries too. */
+  private retrying<T>(context: Partial<SourceErrorContext>, attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const closed = () => this.closed || signal?.aborted === true;
+    return withRetries(this.retry, { topic: this.topic, ...context }, { closed, beforeRetry: (error) => this.afterFailure(error) }, attempt);
   }
 
   private async afterFailure(error: RecordSourceError): Promise<void> {
@@ -149,6 +184,29 @@ export class KafkaRecordSource implements RecordSource {
     });
     return this.refreshing;
   }
+}
+
+/** `promise`'s value, or undefined as soon as `signal` aborts (the promise is left to settle unread). */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** An undecodable batch cut to the offsets a read of [offset, end) covers; undefined when it lies past `end`. */
+function undecodableIn(bad: FetchedUndecodable, offset: number, end: number): UndecodableBatch | undefined {
+  const firstOffset = Math.max(bad.baseOffset, offset);
+  if (firstOffset >= end) return undefined;
+  const lastOffset = Math.min(Math.max(bad.lastOffset, firstOffset), end - 1);
+  const where = bad.lastOffset > bad.baseOffset ? `offsets ${bad.baseOffset}..${bad.lastOffset}` : `offset ${bad.baseOffset}`;
+  return {
+    firstOffset, lastOffset, bytes: bad.bytes, batchBaseOffset: bad.baseOffset, batchLastOffset: bad.lastOffset, timestamp: bad.baseTimestamp,
+    reason: `cannot decode the batch at ${where}: ${bad.error.message}`,
+  };
 }
 
 /** Both results, or the first failure once both have ended (no retry loop is left running behind a failure). */

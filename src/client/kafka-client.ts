@@ -6,6 +6,8 @@ import {
 import { KafkaError } from '../protocol/error-codes';
 import type { BrokerConnection } from './broker-connection';
 import { BrokerConnector } from './broker-connector';
+import { IsolationLevel, isolationLevelId } from '../protocol/isolation-level';
+import type { AbortedTransaction } from './aborted-transactions';
 import { parseBootstrap } from './bootstrap';
 import { resolveClientSecurity } from './client-security';
 import { isSecurityFailure } from './security-errors';
@@ -18,13 +20,19 @@ export type { ClientOptions, PartitionInfo, TopicInfo } from './cluster-connecti
 export interface FetchResult {
   records: Buffer;
   highWatermark: number;
+  /** -1 from a broker that does not say. */
+  lastStableOffset: number;
   logStartOffset: number;
+  /** read_committed: the aborted transactions overlapping `records` (for `recordsFrom`); null for read_uncommitted. */
+  abortedTransactions: AbortedTransaction[] | null;
 }
 
 export interface FetchOptions {
   maxBytes?: number;
   maxWaitMs?: number;
   minBytes?: number;
+  /** read_uncommitted (the default, as Kafka's consumers) or read_committed: up to the last stable offset. */
+  isolationLevel?: IsolationLevel;
 }
 
 export interface ListedOffset {
@@ -106,9 +114,10 @@ export class KafkaClient extends ClusterConnections {
 
   /**
    * ListOffsets at one timestamp for many partitions of a topic: one request per leader, all sent at once.
-   * Kafka refuses a partition twice in one request, so earliest and latest take one request each.
+   * Kafka refuses a partition twice in one request, so earliest and latest take one request each. Latest
+   * under read_committed is the last stable offset.
    */
-  async listOffsets(topic: string, partitions: readonly number[], timestamp: number): Promise<ListOffsetsOutcome> {
+  async listOffsets(topic: string, partitions: readonly number[], timestamp: number, isolationLevel: IsolationLevel = 'read_uncommitted'): Promise<ListOffsetsOutcome> {
     const outcome: ListOffsetsOutcome = { offsets: new Map(), failures: new Map() };
     const known = this.knownTopics.get(topic);
     const layout = known && partitions.every((p) => known.partitions.some((k) => k.partition === p)) ? known : await this.topic(topic);
@@ -126,7 +135,7 @@ export class KafkaClient extends ClusterConnections {
         const connection = await this.connectionTo(leader);
         const response = await connection.request(2, this.version(2), listOffsetsRequestSchema, listOffsetsResponseSchema, {
           replicaId: -1,
-          isolationLevel: 0,
+          isolationLevel: isolationLevelId(isolationLevel),
           topics: [{ name: topic, partitions: asked.map((partitionIndex) => ({ partitionIndex, timestamp, currentLeaderEpoch: -1 })) }],
         });
         const answers = new Map(response.topics.filter((t) => t.name === topic).flatMap((t) => t.partitions).map((p) => [p.partitionIndex, p]));
@@ -171,7 +180,7 @@ export class KafkaClient extends ClusterConnections {
       maxWaitMs,
       minBytes: options.minBytes ?? 1,
       maxBytes,
-      isolationLevel: 0,
+      isolationLevel: isolationLevelId(options.isolationLevel ?? 'read_uncommitted'),
       sessionId: 0,
       sessionEpoch: -1,
       topics: [{ topic, partitions: [{ partition, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: maxBytes, currentLeaderEpoch: -1 }] }],
@@ -181,6 +190,12 @@ export class KafkaClient extends ClusterConnections {
     this.check(response.errorCode ?? 0, `fetch from ${topic}-${partition}`);
     const result = response.responses[0].partitions[0];
     this.checkPartition(topic, result.errorCode, `fetch from ${topic}-${partition} at offset ${offset}`);
-    return { records: result.records ?? Buffer.alloc(0), highWatermark: result.highWatermark, logStartOffset: result.logStartOffset ?? -1 };
+    return {
+      records: result.records ?? Buffer.alloc(0),
+      highWatermark: result.highWatermark,
+      lastStableOffset: result.lastStableOffset ?? -1,
+      logStartOffset: result.logStartOffset ?? -1,
+      abortedTransactions: result.abortedTransactions?.map(({ producerId, firstOffset }) => ({ producerId, firstOffset })) ?? null,
+    };
   }
 }

@@ -56,8 +56,16 @@ export async function countParquetRows(file: Buffer): Promise<number> {
   }
 }
 
-export function countLines(file: Buffer): number {
-  let lines = 0;
-  for (let i = file.indexOf(10); i >= 0; i = file.indexOf(10, i + 1)) lines++;
-  return lines;
+/**
+ * Bad records in a dead-letter file: one per line, except a line for an undecodable batch, which says in `records`
+ * how many offsets it covers.
+ */
+export function countDeadLetters(file: Buffer): number {
+  let records = 0;
+  for (const line of file.toString('utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const entry = JSON.parse(line) as { records?: unknown };
+    records += typeof entry.records === 'number' ? entry.records : 1;
+  }
+  return records;
 }

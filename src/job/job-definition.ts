@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { loadAvroSchema, LoadedSchema } from '../formats/avro-schema';
 import { validateTopicName } from '../log/topic-name';
 import { Fields, isObject, Json, JobDefinitionError, rejectUnknownKeys } from './job-fields';
+import { IsolationLevel, ISOLATION_LEVELS } from '../protocol/isolation-level';
 import { timeFieldReading } from './time-field';
 import type { ClientSecurity } from '../client/client-security';
 import { JOB_SECURITY_KEYS, readJobSecurity } from './job-security';
@@ -22,8 +23,8 @@ export type MetadataColumn = 'partition' | 'offset' | 'timestamp' | 'key';
 export interface JobDefinition {
   file: string;
   name: string;
-  /** `security`: TLS and SASL for every connection to the cluster; null is PLAINTEXT. */
-  source: { bootstrap: string; topic: string; security: ClientSecurity | null };
+  /** `security`: TLS and SASL for every connection to the cluster; null is PLAINTEXT. `isolationLevel`: Kafka's isolation.level, read_committed unless the job says otherwise. */
+  source: { bootstrap: string; topic: string; security: ClientSecurity | null; isolationLevel: IsolationLevel };
   value: { format: 'json' | 'avro'; schema: string };
   output: { formats: OutputFormat[]; avroCodec: 'null' | 'deflate' | 'snappy'; sink: string; table: string };
   time: { field: string | null; timezone: string };
@@ -61,7 +62,7 @@ function validTimezone(zone: string): boolean {
 
 const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   '': ['name', 'source', 'value', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads', 'completeness'],
-  source: ['bootstrap', 'topic', 'security'],
+  source: ['bootstrap', 'topic', 'security', 'isolationLevel'],
   'source.security': JOB_SECURITY_KEYS,
   value: ['format', 'schema'],
   output: ['formats', 'avroCodec', 'sink', 'table'],
@@ -151,7 +152,12 @@ export function loadJobDefinition(file: string): JobDefinition {
   return {
     file,
     name: top.string('name'),
-    source: { bootstrap: checkBootstrap(source), topic: checkTopic(source), security: readJobSecurity(file, parsed.source as Json, base, KNOWN_KEYS) },
+    source: {
+      bootstrap: checkBootstrap(source),
+      topic: checkTopic(source),
+      security: readJobSecurity(file, parsed.source as Json, base, KNOWN_KEYS),
+      isolationLevel: source.oneOf('isolationLevel', ISOLATION_LEVELS, 'read_committed'),
+    },
     value: { format: value.oneOf('format', ['json', 'avro'] as const), schema: schemaPath },
     output: {
       formats: output.list('formats', ['avro', 'parquet'] as const, ['avro'], false),

@@ -6,9 +6,9 @@ import { HourPartitioner } from '../table/layout';
 import { makeRecordDecoder } from './record-decoder';
 import type { RangeLoadContext } from './range-loader';
 
-/** The job's topic, as the main thread and every worker thread open it: with the job's `source.security`. */
+/** The job's topic, as the main thread and every worker thread open it: with the job's `source.security`, at its isolation level. */
 export function openJobSource(job: JobDefinition, options: RecordSourceOptions = {}): Promise<RecordSource> {
-  return openRecordSource(job.source.bootstrap, job.source.topic, { security: job.source.security, ...options });
+  return openRecordSource(job.source.bootstrap, job.source.topic, { security: job.source.security, ...options, isolationLevel: job.source.isolationLevel });
 }
 
 export type RangeContextParts = Omit<RangeLoadContext, 'outputSchema' | 'decode' | 'partitioner'>;

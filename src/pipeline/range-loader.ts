@@ -2,11 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AvroSchema, RecordFileWriter } from '../formats/record-file-writer';
 import { createFileWriter } from './file-writers';
-import type { RecordSource } from '../ports/record-source';
+import type { RecordSource, UndecodableBatch } from '../ports/record-source';
 import type { JobDefinition, OutputFormat } from '../job/job-definition';
 import { HourPartition, HourPartitioner, dataFilePath, deadLetterPath } from '../table/layout';
 import { BadRecordError, DecodedValue } from './record-decoder';
 import type { DecodedRecord } from '../protocol/records';
+import type { ReadProgress } from '../ports/record-source';
 import type { CommittedFile, PlannedRange, RangeCheckpoint, TableStore } from '../table/table-state';
 
 export interface RangeLoadContext {
@@ -23,8 +24,13 @@ export interface RangeLoadContext {
   deadline: number;
   /** Stopping the run ends reading the same way the deadline does. */
   signal?: AbortSignal;
+  /** How long past the deadline a range that has read nothing still waits for its first fetch; default 30 s. */
+  firstFetchGraceMs?: number;
   onProgress?: (records: number) => void;
 }
+
+/** Kafka's default request.timeout.ms: a first fetch slower than that is hung, not late. */
+const DEFAULT_FIRST_FETCH_GRACE_MS = 30_000;
 
 export interface RangeLoadResult extends Omit<RangeCheckpoint, 'committedAt'> {
   firstBadOffsets: number[];
@@ -53,6 +59,8 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
   const deadLetters: string[] = [];
   const firstBadOffsets: number[] = [];
   let records = 0;
+  let badRecords = 0;
+  let skippedOffsets = 0;
   let maxEventTime: number | undefined;
 
   const openFile = (hour: HourPartition, format: OutputFormat): OpenFile => {
@@ -79,8 +87,9 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
   };
 
   let batchesRead = 0;
-  const onRecords = async (batch: DecodedRecord[]) => {
+  const onRecords = async (batch: DecodedRecord[], progress: ReadProgress) => {
     batchesRead++;
+    skippedOffsets += progress.skippedOffsets;
     ctx.onProgress?.(batch.length);
     const now = Date.now();
     for (const kafkaRecord of batch) {
@@ -90,6 +99,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
       } catch (error) {
         if (!(error instanceof BadRecordError)) throw error;
         if (firstBadOffsets.length < 10) firstBadOffsets.push(kafkaRecord.offset);
+        badRecords++;
         deadLetters.push(JSON.stringify({
           topic: job.source.topic, partition: range.partition, offset: kafkaRecord.offset, timestamp: kafkaRecord.timestamp,
           error: error.message, key: kafkaRecord.key?.toString('base64') ?? null, value: kafkaRecord.value?.toString('base64') ?? null,
@@ -120,12 +130,35 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
     }
   };
 
+  // A batch the source cannot decode is one dead letter holding its raw bytes; each offset it covers is a bad record.
+  const onUndecodable = (batch: UndecodableBatch) => {
+    batchesRead++;
+    const covered = batch.lastOffset - batch.firstOffset + 1;
+    if (firstBadOffsets.length < 10) firstBadOffsets.push(batch.firstOffset);
+    badRecords += covered;
+    deadLetters.push(JSON.stringify({
+      topic: job.source.topic, partition: range.partition, offset: batch.firstOffset, lastOffset: batch.lastOffset, records: covered,
+      timestamp: batch.timestamp, error: batch.reason, batchBaseOffset: batch.batchBaseOffset, batchLastOffset: batch.batchLastOffset,
+      batch: batch.bytes.toString('base64'),
+    }));
+  };
+
+  // The duration limit ends a range only once it has read a first fetch, so that a run whose clock ran out before
+  // its reader was up (worker threads starting on a loaded machine) still makes progress; Camus likewise reads a
+  // minimum of records from each partition past its pull time. Past the deadline a fetch in flight is dropped (a
+  // hung fetch cannot hold the run), and a first fetch is waited for only up to the grace. Stopping ends reading at once.
+  const reading = new AbortController();
+  const stopReading = () => reading.abort();
+  if (ctx.signal?.aborted) reading.abort();
+  ctx.signal?.addEventListener('abort', stopReading, { once: true });
+  let graceTimer: NodeJS.Timeout | undefined;
+  const deadlineTimer = setTimeout(() => {
+    if (batchesRead > 0) stopReading();
+    else graceTimer = setTimeout(stopReading, ctx.firstFetchGraceMs ?? DEFAULT_FIRST_FETCH_GRACE_MS);
+  }, Math.max(0, ctx.deadline - Date.now()));
   try {
-    // The duration limit ends a range only once it has read a first fetch, so that a run whose clock ran out before
-    // its reader was up (worker threads starting on a loaded machine) still makes progress; Camus likewise reads a
-    // minimum of records from each partition past its pull time. Stopping ends reading at once.
-    const stop = () => ctx.signal?.aborted === true || (batchesRead > 0 && Date.now() >= ctx.deadline);
-    const reached = await ctx.source.read(range.partition, range.start, range.end, onRecords, stop);
+    const stop = () => reading.signal.aborted || (batchesRead > 0 && Date.now() >= ctx.deadline);
+    const reached = await ctx.source.read(range.partition, range.start, range.end, onRecords, stop, { onUndecodable, signal: reading.signal });
     range = { ...range, end: reached };
     for (const file of allOpen()) await closeFile(file);
     openByHour.clear();
@@ -133,12 +166,16 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
       const finalPath = deadLetterPath(job.source.topic, planned);
       const body = Buffer.from(deadLetters.join('\n') + '\n');
       await table.sink.writeFile(table.path(table.tmpPath(runId, finalPath)), body);
-      files.push({ path: finalPath, format: 'dead-letter', hour: null, records: deadLetters.length, bytes: body.length });
+      files.push({ path: finalPath, format: 'dead-letter', hour: null, records: badRecords, bytes: body.length });
     }
   } catch (error) {
     for (const file of allOpen()) await file.writer.abort().catch(() => undefined);
     throw error;
+  } finally {
+    clearTimeout(deadlineTimer);
+    clearTimeout(graceTimer);
+    ctx.signal?.removeEventListener('abort', stopReading);
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { ...range, runId, records, badRecords: deadLetters.length, files, firstBadOffsets, ...(maxEventTime === undefined ? {} : { maxEventTime }) };
+  return { ...range, runId, records, badRecords, skippedOffsets, files, firstBadOffsets, ...(maxEventTime === undefined ? {} : { maxEventTime }) };
 }

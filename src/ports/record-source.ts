@@ -1,5 +1,8 @@
 import type { ClientSecurity } from '../client/client-security';
 import type { DecodedRecord } from '../protocol/records';
+import type { IsolationLevel } from '../protocol/isolation-level';
+
+export type { IsolationLevel } from '../protocol/isolation-level';
 
 // Where a load reads from: one topic of a Kafka-protocol cluster (connectors/sources/), or an in-memory fake in
 // the pipeline's tests. Loaders, planners, completeness and status depend on this, never on a concrete source.
@@ -7,11 +10,44 @@ import type { DecodedRecord } from '../protocol/records';
 export interface OffsetRange {
   /** The log start offset. */
   earliest: number;
-  /** The high watermark. */
+  /** Where reading at the source's isolation level ends: the high watermark, or read_committed's last stable offset. */
   latest: number;
+  /** The high watermark, when a source reading read_committed tells it apart from `latest` (else it equals `latest`). */
+  highWatermark?: number;
 }
 
-export type RecordHandler = (records: DecodedRecord[]) => Promise<void> | void;
+/** What a fetch covered besides the records it hands over. */
+export interface ReadProgress {
+  /** Offsets passed over without a record: transaction markers, and aborted records under read_committed. */
+  skippedOffsets: number;
+}
+
+/** Called once per fetch that made progress, with its records in offset order (none when it held only skipped offsets). */
+export type RecordHandler = (records: DecodedRecord[], progress: ReadProgress) => Promise<void> | void;
+
+/** A batch fetched whole that could not be turned into records (bad CRC, corrupt compressed data, unknown codec, cut records). */
+export interface UndecodableBatch {
+  /** The offsets it covers within the read: reading goes on after `lastOffset`. */
+  firstOffset: number;
+  lastOffset: number;
+  /** The whole batch as fetched, header included (Kafka's RecordBatch bytes). */
+  bytes: Buffer;
+  /** The base and last offset its header names. */
+  batchBaseOffset: number;
+  batchLastOffset: number;
+  /** The base timestamp its header names. */
+  timestamp: number;
+  reason: string;
+}
+
+export type UndecodableHandler = (batch: UndecodableBatch) => Promise<void> | void;
+
+export interface ReadOptions {
+  /** Takes the batches that cannot be decoded, and reading goes on after them; without it, one fails the read (SourceDecodeError). */
+  onUndecodable?: UndecodableHandler;
+  /** Ends reading at once: a fetch in flight is dropped, no retry is made, and the read resolves with the offset it reached. */
+  signal?: AbortSignal;
+}
 
 export interface RecordSource {
   readonly topic: string;
@@ -26,9 +62,10 @@ export interface RecordSource {
   offsetForTime(partition: number, timestamp: number): Promise<number>;
   /**
    * Hands every record in [start, end) to `onRecords`, batch by batch, in offset order, until `shouldStop()` says
-   * so; resolves with the offset it stopped at. The next batch is being fetched while `onRecords` works.
+   * so (asked between fetches); resolves with the offset it stopped at. The next batch is being fetched while
+   * `onRecords` works.
    */
-  read(partition: number, start: number, end: number, onRecords: RecordHandler, shouldStop?: () => boolean): Promise<number>;
+  read(partition: number, start: number, end: number, onRecords: RecordHandler, shouldStop?: () => boolean, options?: ReadOptions): Promise<number>;
   close(): void;
 }
 
@@ -52,6 +89,12 @@ export interface RecordSourceOptions {
   clientId?: string;
   /** TLS and SASL for every connection (default PLAINTEXT); a job's `source.security`. */
   security?: ClientSecurity | null;
+  /**
+   * Kafka's isolation.level. read_committed (what loads use) stops at the last stable offset and drops aborted
+   * transactions; read_uncommitted, the default as in Kafka's consumers, reads to the high watermark. Either way
+   * transaction markers are skipped: they are not records.
+   */
+  isolationLevel?: IsolationLevel;
 }
 
 /** Where a source failure happened; every message names the topic, and the partition and broker when known. */

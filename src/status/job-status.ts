@@ -52,11 +52,18 @@ export interface JobStatus {
 }
 
 
-/** The Kafka timestamp of the record at `offset`, or null if the broker has none there. */
+/**
+ * The Kafka timestamp of the record at `offset`, or null if the broker has none there. A batch that cannot be
+ * decoded is the load's business (a dead letter), not the broker's: its header's timestamp stands for it.
+ */
 async function timestampAt(source: RecordSource, partition: number, offset: number): Promise<number | null> {
   let timestamp: number | null = null;
   await source.read(partition, offset, offset + 1, (records) => {
     timestamp = records[0]?.timestamp ?? timestamp;
+  }, undefined, {
+    onUndecodable: (batch) => {
+      if (batch.timestamp >= 0) timestamp ??= batch.timestamp;
+    },
   });
   return timestamp;
 }

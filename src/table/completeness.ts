@@ -10,8 +10,11 @@ export { SUCCESS_MARKER, hourKeyPath };
 /** What completeness asks the broker: the topic's partitions and each one's offsets now. */
 export interface PartitionOffsets {
   partitions(): Promise<number[]>;
-  /** Earliest and latest offsets of many partitions in one go (Kafka: one ListOffsets per leader and kind). */
-  offsetRanges(partitions: readonly number[]): Promise<Map<number, { earliest: number; latest: number }>>;
+  /**
+   * Earliest and latest offsets of many partitions in one go (Kafka: one ListOffsets per leader and kind);
+   * `highWatermark` when it differs from `latest` (read_committed's last stable offset).
+   */
+  offsetRanges(partitions: readonly number[]): Promise<Map<number, { earliest: number; latest: number; highWatermark?: number }>>;
 }
 
 const QUARTER_MS = 900_000;
@@ -46,7 +49,10 @@ export async function partitionWatermarks(job: JobDefinition, source: PartitionO
     const committedOffset = summary?.committedOffset ?? null;
     const range = ranges.get(partition);
     if (!range) throw new SourceReadError({ topic: job.source.topic, partition }, 'the broker listed the partition but gave no offsets for it');
-    const { earliest, latest } = range;
+    const { earliest } = range;
+    // The high watermark, not the last stable offset: an open transaction's records reached the broker and are
+    // not loaded yet, so a partition holding one is not caught up.
+    const latest = range.highWatermark ?? range.latest;
     const caughtUp = (committedOffset ?? earliest) >= latest;
     const maxEventTime = summary?.maxEventTime ?? null;
     let watermark = maxEventTime === null ? null : Math.min(maxEventTime, checkedAt);

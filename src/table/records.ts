@@ -30,6 +30,11 @@ export interface RangeCheckpoint extends PlannedRange {
   committedAt: string;
   records: number;
   badRecords: number;
+  /**
+   * Offsets of the range that hold no record to load: transaction markers, and aborted transactions' records
+   * under read_committed. Absent in checkpoints written before it existed (none were skipped then).
+   */
+  skippedOffsets?: number;
   files: CommittedFile[];
   /** Latest event time (epoch ms) among the range's good records not stamped after they were read; absent when it had none, or in older checkpoints. */
   maxEventTime?: number;

@@ -1,23 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { CompressionCodecs, CompressionTypes, Kafka, logLevel } from 'kafkajs';
-import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
-import { Decoder as ZstdDecoder, Encoder as ZstdEncoder } from '@toondepauw/node-zstd';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { RunningBroker, startBroker } from '../helpers/broker';
 import { storedCodecs } from '../helpers/stored-codecs';
 import { run } from '../helpers/processes';
+import { registerKafkajsCodecs } from '../helpers/kafkajs-codecs';
 
-// kafkajs ships gzip only; snappy is its codec package kafkajs-snappy (pure JS). Its lz4 and zstd packages
-// (kafkajs-lz4, @kafkajs/zstd) build native code at install, which npm 11 does not run, so those two codecs are
-// registered here over the prebuilt bindings sluice measured (lz4-napi, @toondepauw/node-zstd): kafkajs still
-// frames, batches and reads its own records; kcat (librdkafka) is the independent reader.
-const SnappyCodec = require('kafkajs-snappy') as () => unknown;
-const zstdEncoder = new ZstdEncoder(3);
-const zstdDecoder = new ZstdDecoder();
-type Codec = () => { compress(encoder: { buffer: Buffer }): Promise<Buffer>; decompress(buffer: Buffer): Promise<Buffer> };
-const codecs = CompressionCodecs as unknown as Record<number, Codec>;
-codecs[CompressionTypes.Snappy] = SnappyCodec as Codec;
-codecs[CompressionTypes.LZ4] = () => ({ compress: async ({ buffer }) => compressFrameSync(buffer), decompress: async (buffer) => decompressFrameSync(buffer) });
-codecs[CompressionTypes.ZSTD] = () => ({ compress: async ({ buffer }) => zstdEncoder.encodeSync(buffer), decompress: async (buffer) => zstdDecoder.decodeSync(buffer) });
+// kcat (librdkafka) is the independent reader of what kafkajs writes with the codecs registered there.
+registerKafkajsCodecs();
 
 const CODECS = [
   ['gzip', CompressionTypes.GZIP],

@@ -12,7 +12,16 @@
       and aborts. Prints "committed <offset>": the group's committed offset read back afterwards.
   transactional-client.py consume BOOTSTRAP TOPIC PARTITIONS ISOLATION
       reads every partition from the start to its end with isolation.level ISOLATION and prints each value.
+  transactional-client.py interleave BOOTSTRAP TOPIC ROUNDS PER_TXN
+      page views (JSON) whose user_id names them: each round, transactional producers A and B both open a
+      transaction and send "a<r>-<j>" / "b<r>-<j>" for j < PER_TXN to partition j % partitions, and between them an
+      idempotent, non-transactional producer sends "p<r>-<k>" to every partition k. A aborts when r % 3 == 2, B when
+      r % 2 == 1; the others commit. Prints "done".
+  transactional-client.py open BOOTSTRAP TOPIC TXN_ID COUNT
+      sends page views "open-<j>" for j < COUNT to partition j % partitions in a transaction, flushes, prints
+      "sent", then commits once a line arrives on stdin and prints "committed".
 """
+import json
 import sys
 import time
 
@@ -79,6 +88,49 @@ elif mode == 'relay':
     committed = c.committed([TopicPartition(topic, 0)], 10)
     out.write(f'committed {committed[0].offset}\n')
     c.close()
+elif mode == 'interleave':
+    rounds, per_txn = int(sys.argv[4]), int(sys.argv[5])
+    start_ms = 1795219200000  # 2026-11-21T00:00:00Z
+    sent = 0
+
+    def page_view(label):
+        global sent
+        sent += 1
+        return json.dumps({'ts': start_ms + sent * 1000, 'user_id': label, 'session_id': 's', 'page': '/', 'referrer': None,
+                           'user_agent': 'librdkafka', 'duration_ms': sent, 'country': 'FR'}).encode()
+
+    a, b = producer(f'{topic}-a'), producer(f'{topic}-b')
+    plain = Producer({'bootstrap.servers': bootstrap, 'enable.idempotence': True, 'linger.ms': 5})
+    partitions = len(a.list_topics(topic, timeout=10).topics[topic].partitions)
+    for r in range(rounds):
+        a.begin_transaction()
+        b.begin_transaction()
+        for name, p in (('a', a), ('p', plain), ('b', b)):
+            count = partitions if name == 'p' else per_txn
+            for j in range(count):
+                p.produce(topic, value=page_view(f'{name}{r}-{j}'), partition=j % partitions)
+            p.flush(30)  # so the batches interleave in the log, and aborted records reach it
+        for p, abort in ((a, r % 3 == 2), (b, r % 2 == 1)):
+            if abort:
+                p.abort_transaction(30)
+            else:
+                p.commit_transaction(30)
+    out.write('done\n')
+elif mode == 'open':
+    txn_id, count = sys.argv[4], int(sys.argv[5])
+    p = producer(txn_id)
+    partitions = len(p.list_topics(topic, timeout=10).topics[topic].partitions)
+    p.begin_transaction()
+    for j in range(count):
+        value = json.dumps({'ts': 1795219200000 + j, 'user_id': f'open-{j}', 'session_id': 's', 'page': '/', 'referrer': None,
+                            'user_agent': 'librdkafka', 'duration_ms': j, 'country': 'FR'})
+        p.produce(topic, value=value.encode(), partition=j % partitions)
+    p.flush(30)
+    out.write('sent\n')
+    out.flush()
+    sys.stdin.readline()
+    p.commit_transaction(30)
+    out.write('committed\n')
 elif mode == 'consume':
     partitions, isolation = int(sys.argv[4]), sys.argv[5]
     c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'unused-no-commits', 'enable.auto.commit': False,

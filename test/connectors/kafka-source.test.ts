@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { KafkaRecordSource } from '../../connectors/sources/kafka-source';
 import { KafkaClient } from '../../src/client/kafka-client';
-import { SourceDecodeError, SourceKafkaError, SourceRetryPolicy, SourceTimeoutError } from '../../src/ports/record-source';
+import { SourceDecodeError, SourceKafkaError, SourceRetryPolicy, SourceTimeoutError, UndecodableBatch } from '../../src/ports/record-source';
 import { KafkaErrors } from '../../src/protocol/error-codes';
 import type { DecodedRecord } from '../../src/protocol/records';
 import { RunningBroker, startBroker } from '../helpers/broker';
@@ -179,12 +179,13 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     assert.deepEqual(got.map((r) => r.offset), Array.from({ length: 20 }, (_, i) => i));
   });
 
-  it('decodes batches in every codec the protocol layer reads, and fails on a corrupt one with a typed error at its offset, without retrying', async () => {
+  it('decodes batches in every codec the protocol layer reads; a corrupt one goes to the caller\'s onUndecodable with its bytes and offsets and reading goes on, or without one fails with a typed error at its offset, not retried', async () => {
     const codecs: BatchCodec[] = ['none', 'gzip', 'snappy', 'snappy-raw', 'lz4', 'zstd'];
     for (const codec of codecs) await admin.produce(TOPIC, 0, compressedBatch(values(codec, 50), codec));
     await admin.produce(TOPIC, 1, compressedBatch(values('before', 5), 'gzip'));
     await admin.produce(TOPIC, 1, compressedBatch(values('corrupt', 5), 'zstd'));
     corruptLastStoredBatch(running.dataDir, TOPIC, 1);
+    await admin.produce(TOPIC, 1, compressedBatch(values('after', 5), 'lz4'));
     const s = await open();
     const got: DecodedRecord[] = [];
     assert.equal(await s.read(0, 0, 300, (records) => void got.push(...records)), 300);
@@ -198,7 +199,18 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     assert.ok(error instanceof SourceDecodeError, String(error));
     assert.equal(error.retriable, false);
     assert.equal(error.offset, 5);
-    assert.match(error.message, new RegExp(`^page_views-1 \\(broker ${proxy.bootstrap}\\): cannot decode the batch at offset 5: .*cannot decompress zstd`));
-    assert.equal(proxy.seen(API.Fetch).length, 2, 'the fetch that stopped before it, the one that failed on it: no retry');
+    assert.match(error.message, new RegExp(`^page_views-1 \\(broker ${proxy.bootstrap}\\): cannot decode the batch at offsets 5\\.\\.9: .*cannot decompress zstd`));
+    assert.equal(proxy.seen(API.Fetch).length, 1, 'the fetch that found it: no retry');
+
+    const stored = admin.fetch(TOPIC, 1, 5, { maxBytes: 1 << 20, maxWaitMs: 0, minBytes: 0 });
+    const good: DecodedRecord[] = [];
+    const bad: UndecodableBatch[] = [];
+    assert.equal(await s.read(1, 0, 15, (records) => void good.push(...records), undefined, { onUndecodable: (batch) => void bad.push(batch) }), 15);
+    assert.deepEqual(text(good), [...values('before', 5), ...values('after', 5)].map((v) => v.value.toString()), 'reading went on after it');
+    assert.deepEqual(bad.map((b) => [b.firstOffset, b.lastOffset, b.batchBaseOffset, b.batchLastOffset, b.timestamp]), [[5, 9, 5, 9, 1_700_000_000_000]]);
+    const raw = (await stored).records;
+    assert.deepEqual(bad[0].bytes, raw.subarray(0, bad[0].bytes.length), 'the batch exactly as the broker stores it');
+    assert.equal(bad[0].bytes.readInt32BE(8) + 12, bad[0].bytes.length);
+    assert.match(bad[0].reason, /^cannot decode the batch at offsets 5\.\.9: .*cannot decompress zstd/);
   });
 });

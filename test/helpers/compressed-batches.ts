@@ -36,6 +36,24 @@ export function compressedBatch(records: RecordInput[], codec: BatchCodec): Buff
  * broker itself refuses such a batch on append, as Kafka does, so this is the only way one gets stored.
  */
 export function corruptLastStoredBatch(dataDir: string, topic: string, partition: number): void {
+  rewriteLastStoredBatch(dataDir, topic, partition, (batch, size) => {
+    batch.fill(0, BATCH_HEADER_SIZE);
+    batch.writeUInt32BE(computeBatchCrc(batch, 0, size), CRC_POS);
+  });
+}
+
+/**
+ * Flips one bit of the last batch stored in `<dataDir>/<topic>-<partition>` (uncompressed) and leaves its CRC as it
+ * was: the fourth byte from the end is in the last record's value (before its last two bytes and the header count),
+ * so for a page view ending `"FR"}` the value still parses (`"FS"}`), and only the CRC check tells.
+ */
+export function flipBitInLastStoredBatch(dataDir: string, topic: string, partition: number): void {
+  rewriteLastStoredBatch(dataDir, topic, partition, (batch, size) => {
+    batch[size - 4] ^= 0x01;
+  });
+}
+
+function rewriteLastStoredBatch(dataDir: string, topic: string, partition: number, damage: (batch: Buffer, size: number) => void): void {
   const dir = path.join(dataDir, `${topic}-${partition}`);
   const logFile = path.join(dir, fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort().pop()!);
   const bytes = fs.readFileSync(logFile);
@@ -43,8 +61,7 @@ export function corruptLastStoredBatch(dataDir: string, topic: string, partition
   for (let pos = 0; pos < bytes.length; pos += batchSizeAt(bytes, pos)) last = pos;
   const size = batchSizeAt(bytes, last);
   const batch = bytes.subarray(last, last + size);
-  batch.fill(0, BATCH_HEADER_SIZE);
-  batch.writeUInt32BE(computeBatchCrc(batch, 0, size), CRC_POS);
+  damage(batch, size);
   const fd = fs.openSync(logFile, 'r+');
   try {
     fs.writeSync(fd, batch, 0, size, last);

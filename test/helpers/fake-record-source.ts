@@ -23,6 +23,8 @@ export const FAST_RETRY: SourceRetryPolicy = { maxAttempts: 4, initialBackoffMs:
  */
 export class FakeRecordSource implements RecordSource {
   private readonly logs: DecodedRecord[][];
+  /** Per partition, offsets a real source passes over (transaction markers, aborted records). */
+  private readonly skipped: Set<number>[];
   private readonly faults: FetchFault[] = [];
   /** Every fetch attempt, failed ones included, in order. */
   readonly fetches: { partition: number; offset: number; failed: boolean }[] = [];
@@ -31,6 +33,7 @@ export class FakeRecordSource implements RecordSource {
 
   constructor(readonly topic: string, partitions: number, private readonly batchSize = 100, private readonly retry: SourceRetryPolicy = FAST_RETRY) {
     this.logs = Array.from({ length: partitions }, () => []);
+    this.skipped = Array.from({ length: partitions }, () => new Set());
   }
 
   /** Appends records to a partition with the next offsets, as a producer would. */
@@ -38,6 +41,15 @@ export class FakeRecordSource implements RecordSource {
     const log = this.logs[partition];
     for (const record of records) {
       log.push({ offset: log.length, timestamp: record.timestamp ?? Date.now(), key: record.key ?? null, value: record.value, headers: record.headers ?? [] });
+    }
+  }
+
+  /** `count` offsets holding nothing to load, as a transaction marker or an aborted transaction takes them up. */
+  appendSkipped(partition: number, count: number): void {
+    const log = this.log(partition);
+    for (let i = 0; i < count; i++) {
+      this.skipped[partition].add(log.length);
+      log.push({ offset: log.length, timestamp: 0, key: null, value: null, headers: [] });
     }
   }
 
@@ -75,7 +87,8 @@ export class FakeRecordSource implements RecordSource {
       const at = offset;
       const batch = await withRetries(this.retry, { topic: this.topic, partition }, { closed: () => this.closed, beforeRetry: async () => undefined }, async () => this.fetch(partition, at));
       const inRange = batch.filter((r) => r.offset < end);
-      await onRecords(inRange);
+      const loadable = inRange.filter((r) => !this.skipped[partition].has(r.offset));
+      await onRecords(loadable, { skippedOffsets: inRange.length - loadable.length });
       offset = Math.min(at + batch.length, end);
     }
     return offset;

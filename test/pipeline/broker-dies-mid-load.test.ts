@@ -5,13 +5,15 @@ import { KafkaClient } from '../../src/client/kafka-client';
 import { openTable } from '../../src/connector-factory';
 import { loadJobDefinition } from '../../src/job/job-definition';
 import { verifyTable } from '../../src/table/verify';
-import { useBrokerWithTopic } from '../helpers/broker';
+import { RunningBroker, startBroker } from '../helpers/broker';
+import { API, decodeFetch, fetchErrorAnswer, KafkaProxy, startKafkaProxy } from '../helpers/kafka-proxy';
+import { KafkaErrors } from '../../src/protocol/error-codes';
 import { BrokerProcess, freePort, spawnBroker } from '../helpers/broker-process';
 import { compressedBatch, corruptLastStoredBatch } from '../helpers/compressed-batches';
 import { buildRecordBatch } from '../../src/protocol/records';
 import { SLUICE_BIN } from '../helpers/cli';
 import { byMode } from '../helpers/long-mode';
-import { listFiles, pageViewValues, produceValues, START, writeJob } from '../helpers/page-views';
+import { listFiles, pageView, pageViewValues, produceValues, START, writeJob } from '../helpers/page-views';
 import { run } from '../helpers/processes';
 import { useTempDir } from '../helpers/temp-dir';
 
@@ -76,25 +78,60 @@ describe('the broker dies in the middle of a load on worker threads (Avro + Parq
 describe('a range fails while other workers are writing Parquet', function () {
   this.timeout(byMode(120_000, 600_000));
   const tmp = useTempDir();
-  const fixture = useBrokerWithTopic('page_views', 4);
-
-  it('ends the run with one clear message, never a native abort (a prefetch failing while the worker writes Parquet used to go unhandled and tear the worker down inside DuckDB)', async () => {
-    const client = fixture().client;
-    // Partition 0 fails after 6,000 good records, while the other worker is writing a new Parquet file every 300.
+  let running: RunningBroker;
+  let proxy: KafkaProxy;
+  let client: KafkaClient;
+  beforeEach(async () => {
+    running = await startBroker({ numPartitions: 4, advertisedHost: '127.0.0.2' });
+    proxy = await startKafkaProxy(running.port);
+    client = await KafkaClient.connect(running.bootstrap);
+    await client.createTopic('page_views', 4);
+    // 6,000 records per partition, while the other worker is writing a new Parquet file every 300.
     const views = pageViewValues(0, 24_000, (i) => START + i * 50).map((v) => ({ key: Buffer.from(v.key), value: v.value, timestamp: v.timestamp }));
     for (let p = 0; p < 4; p++) {
       const mine = views.filter((_, i) => i % 4 === p);
       for (let i = 0; i < mine.length; i += 1000) await client.produce('page_views', p, buildRecordBatch(mine.slice(i, i + 1000)));
     }
-    await client.produce('page_views', 0, compressedBatch([{ value: Buffer.from('{}') }], 'zstd'));
-    corruptLastStoredBatch(fixture().running.dataDir, 'page_views', 0);
-    const jobFile = writeJob(tmp(), { workerThreads: 2, concurrency: 4, files: { maxRecords: 300 }, output: { formats: ['parquet'], sink: path.join(tmp(), 'warehouse'), table: 'page_views' } }, fixture().running.bootstrap);
+  });
+  afterEach(async () => {
+    client.close();
+    await proxy.close();
+    await running.stop();
+  });
+  const jobFile = () => writeJob(tmp(), { workerThreads: 2, concurrency: 4, files: { maxRecords: 300 }, output: { formats: ['parquet'], sink: path.join(tmp(), 'warehouse'), table: 'page_views' } }, proxy.bootstrap);
+
+  it('ends the run with one clear message, never a native abort (a prefetch failing while the worker writes Parquet used to go unhandled and tear the worker down inside DuckDB)', async () => {
+    // Partition 0's prefetch (every fetch after its first) is refused, not retriably, while its worker writes.
+    proxy.decide = (request) => {
+      if (request.apiKey !== API.Fetch) return 'forward';
+      const asked = decodeFetch(request).topics[0].partitions[0];
+      return asked.partition === 0 && asked.fetchOffset > 0 ? fetchErrorAnswer(KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code) : 'forward';
+    };
+    // Four records of 900 kB put the partition past one 4 MiB fetch, so its reader prefetches.
+    for (let i = 0; i < 4; i++) {
+      const big = { ...pageView(30_000 + i, START + i), user_agent: 'x'.repeat(900_000) };
+      await client.produce('page_views', 0, buildRecordBatch([{ value: Buffer.from(JSON.stringify(big)), timestamp: big.ts }]));
+    }
+    const job = jobFile();
     for (let attempt = 0; attempt < byMode(2, 10); attempt++) {
-      const outcome = await run(process.execPath, [SLUICE_BIN, 'load', '--job', jobFile]);
+      const outcome = await run(process.execPath, [SLUICE_BIN, 'load', '--job', job]);
       assert.equal(outcome.signal, null, `load ended by ${outcome.signal}: ${outcome.stderr}`);
       assert.doesNotMatch(outcome.stderr, /terminate called|Napi::Error|\n\s+at /, outcome.stderr);
       assert.equal(outcome.code, 1, outcome.stderr);
-      assert.match(outcome.stderr, /^sluice: .*page_views-0.*zstd/m);
+      assert.match(outcome.stderr, /^sluice: .*page_views-0.*TOPIC_AUTHORIZATION_FAILED/m);
     }
+  });
+
+  it('a corrupt zstd batch in the middle no longer fails anything: it is a dead letter and the run commits everything else', async () => {
+    await client.produce('page_views', 0, compressedBatch([{ value: Buffer.from('{}') }], 'zstd'));
+    corruptLastStoredBatch(running.dataDir, 'page_views', 0);
+    await client.produce('page_views', 0, buildRecordBatch(pageViewValues(24_000, 10, (i) => START + i * 50).map((v) => ({ value: v.value, timestamp: v.timestamp }))));
+    const outcome = await run(process.execPath, [SLUICE_BIN, 'load', '--job', jobFile()]);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.match(outcome.stdout, /partition 0: offsets 0\.\.6011, 6010 records, 1 bad/);
+    const job = loadJobDefinition(jobFile());
+    const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.partitions.reduce((sum, p) => sum + p.records, 0), 24_010);
   });
 });

@@ -64,6 +64,8 @@ describe('job definitions', () => {
     assert.equal(small.time.field, null, 'the Kafka record timestamp by default');
     assert.deepEqual(small.output.formats, ['avro']);
     assert.equal(small.badRecords.maxPercent, 0);
+    assert.equal(small.source.isolationLevel, 'read_committed', 'loads read committed data only unless told otherwise');
+    assert.equal(loadJobDefinition(write({ ...minimal, source: { topic: 't', isolationLevel: 'read_uncommitted' } })).source.isolationLevel, 'read_uncommitted');
   });
 
   it('takes every relative path from the job file\'s directory, whatever the current directory', () => {
@@ -122,6 +124,7 @@ describe('job definitions', () => {
     ['a missing topic', { ...minimal, source: {} }, /job\.json: source\.topic: is required/],
     ['an illegal topic name', { ...minimal, source: { topic: 'page/views' } }, /source\.topic: .*may only contain ASCII letters, digits/],
     ['a bootstrap without a usable port', { ...minimal, source: { topic: 't', bootstrap: 'kafka1:9092,kafka2:99999' } }, /source\.bootstrap: "kafka2:99999" is not host:port/],
+    ['an isolation level Kafka does not have', { ...minimal, source: { topic: 't', isolationLevel: 'read-committed' } }, /source\.isolationLevel: must be one of "read_committed", "read_uncommitted", not "read-committed"/],
     ['a bootstrap that is a number', { ...minimal, source: { topic: 't', bootstrap: 9092 } }, /source\.bootstrap: must be a non-empty string, not 9092/],
     ['a missing section', { ...minimal, output: undefined }, /job\.json: output: is required/],
     ['a section that is not an object', { ...minimal, time: 'UTC' }, /job\.json: time: must be an object/],

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { WebHdfsConnectionError } from '../../connectors/webhdfs/errors';
@@ -104,23 +105,39 @@ describe('errors crossing the worker-thread boundary', function () {
       await running.stop();
     });
 
-    const jobWith = (workerThreads: number) => loadJobDefinition(writeJob(tmp(), {
-      workerThreads, concurrency: 2, output: { formats: ['avro'], sink: path.join(tmp(), 'warehouse'), table: 'page_views' },
+    const jobWith = (workerThreads: number, table = 'page_views') => loadJobDefinition(writeJob(tmp(), {
+      workerThreads, concurrency: 2, output: { formats: ['avro'], sink: path.join(tmp(), 'warehouse'), table },
     }, proxy.bootstrap));
     const failure = (promise: Promise<unknown>) => promise.then(() => assert.fail('the run should have failed'), (e: unknown) => e);
 
-    it('a non-retriable SourceDecodeError (a corrupt zstd batch) keeps its class, message and flag', async () => {
-      const bad = (await client.produce('page_views', 1, compressedBatch([{ value: Buffer.from('{}') }], 'zstd')))!;
-      corruptLastStoredBatch(running.dataDir, 'page_views', 1);
+    it('a non-retriable SourceKafkaError keeps its class, message and flag, and is not retried', async () => {
+      proxy.decide = (request) => (request.apiKey === API.Fetch ? fetchErrorAnswer(KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code) : 'forward');
       const errors: unknown[] = [];
       for (const workerThreads of [1, 0]) errors.push(await failure(runLoad(jobWith(workerThreads))));
       const [onWorker, onMain] = errors;
-      assert.ok(onWorker instanceof SourceDecodeError, String(onWorker));
-      assert.ok(onMain instanceof SourceDecodeError, String(onMain));
-      assert.equal(onWorker.message, onMain.message);
-      assert.deepEqual([onWorker.retriable, onWorker.partition, onWorker.broker, onWorker.offset], [false, 1, proxy.bootstrap, bad]);
-      assert.match(onWorker.message, /zstd/);
+      assert.ok(onWorker instanceof SourceKafkaError, String(onWorker));
+      assert.ok(onMain instanceof SourceKafkaError, String(onMain));
+      assert.equal(onWorker.message.replace(/page_views-\d/, ''), onMain.message.replace(/page_views-\d/, ''));
+      assert.deepEqual([onWorker.errorName, onWorker.retriable, onWorker.attempts, onWorker.broker], ['TOPIC_AUTHORIZATION_FAILED', false, null, proxy.bootstrap]);
       assert.deepEqual(listFiles(path.join(tmp(), 'warehouse/page_views/_sluice/checkpoints')), []);
+    });
+
+    it('a corrupt zstd batch is the same dead letter on a worker thread as on the main thread, and both runs commit', async () => {
+      const bad = (await client.produce('page_views', 1, compressedBatch([{ value: Buffer.from('{}') }], 'zstd')))!;
+      corruptLastStoredBatch(running.dataDir, 'page_views', 1);
+      const letters: unknown[] = [];
+      for (const [workerThreads, table] of [[1, 'on_worker'], [0, 'on_main']] as const) {
+        const summary = await runLoad(jobWith(workerThreads, table));
+        assert.equal(summary.committed.reduce((n, r) => n + r.records, 0), 400);
+        assert.equal(summary.committed.reduce((n, r) => n + r.badRecords, 0), 1);
+        const dir = path.join(tmp(), 'warehouse', table, '_dead_letter');
+        const [file] = listFiles(dir);
+        letters.push(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+      }
+      assert.deepEqual(letters[0], letters[1]);
+      const letter = letters[0] as { partition: number; offset: number; lastOffset: number; records: number; error: string; batch: string };
+      assert.deepEqual([letter.partition, letter.offset, letter.lastOffset, letter.records], [1, bad, bad, 1]);
+      assert.match(letter.error, new RegExp(`^cannot decode the batch at offset ${bad}: .*cannot decompress zstd`));
     });
 
     it('a retriable SourceKafkaError keeps its flag, and the run\'s source options reach the worker (its attempts)', async () => {

@@ -63,7 +63,8 @@ export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   io.out(`${job.name}: run ${summary.runId} committed`);
   for (const r of summary.committed) {
     const data = r.files.filter((f) => f.format !== 'dead-letter');
-    io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad, ${data.length} files`);
+    const skipped = r.skippedOffsets ? `, ${r.skippedOffsets} skipped (transaction markers and aborted records)` : '';
+    io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad${skipped}, ${data.length} files`);
   }
   return 0;
 }

@@ -27,10 +27,13 @@ export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> 
     return report.ok ? 0 : 1;
   }
   for (const p of report.partitions) {
-    io.out(`partition ${p.partition}: offsets ${p.firstOffset}..${p.committedOffset} in ${p.ranges} ranges, ${p.records} records, ${p.badRecords} bad`);
+    const skipped = p.skippedOffsets > 0 ? `, ${p.skippedOffsets} offsets skipped: transaction markers and aborted records` : '';
+    io.out(`partition ${p.partition}: offsets ${p.firstOffset}..${p.committedOffset} in ${p.ranges} ranges, ${p.records} records, ${p.badRecords} bad${skipped}`);
   }
   io.out('records per hour:');
   for (const [hour, count] of report.hours) io.out(`  ${hour.replace('T', ' ')}:00  ${count}`);
+  const skipped = report.partitions.reduce((sum, p) => sum + p.skippedOffsets, 0);
+  if (skipped > 0) io.out(`${skipped} offsets skipped: transaction markers and aborted records`);
   for (const problem of report.problems) io.err(`PROBLEM ${problem}`);
   io.out(report.ok ? 'verify: OK' : `verify: ${report.problems.length} problems`);
   return report.ok ? 0 : 1;
