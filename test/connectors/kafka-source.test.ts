@@ -136,6 +136,24 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     assert.ok(retried.at - stalled.at >= 300, 'the retry went out after the timeout');
   });
 
+  it('a read\'s signal drops the fetch in flight at once and makes no retry: the read resolves with the offset it had reached', async () => {
+    await admin.produce(TOPIC, 0, compressedBatch(values('a', 10), 'none'));
+    await admin.produce(TOPIC, 0, compressedBatch(values('b', 10), 'none'));
+    const s = await open({ requestTimeoutMs: 30_000, fetchMaxBytes: 1 });
+    proxy.decide = (request) => (request.apiKey === API.Fetch && proxy.seen(API.Fetch).length > 1 ? 'swallow' : 'forward');
+    const stop = new AbortController();
+    const got: DecodedRecord[] = [];
+    const started = Date.now();
+    const reading = s.read(0, 0, 20, (records) => void got.push(...records), undefined, { signal: stop.signal });
+    assert.ok(await until(() => proxy.seen(API.Fetch).length === 2, 5_000), 'the second fetch went out');
+    stop.abort();
+    assert.equal(await reading, 10, 'ended after the first batch, the one it had');
+    assert.ok(Date.now() - started < 5_000, 'without waiting for the request timeout');
+    assert.deepEqual(text(got), values('a', 10).map((v) => v.value.toString()));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(proxy.seen(API.Fetch).length, 2, 'no retry after the stop');
+  });
+
   it('times out a Metadata request too, and fails a stalled read with SourceTimeoutError once its attempts are used', async () => {
     await admin.produce(TOPIC, 0, compressedBatch(values('a', 10), 'none'));
     const s = await open({ requestTimeoutMs: 200 });

@@ -157,8 +157,9 @@ export function describeKillTest(target: KillTestSink): void {
       }
       for (const f of files.filter((f) => f.startsWith('_dead_letter/'))) {
         for (const line of fs.readFileSync(path.join(table, f), 'utf8').trim().split('\n')) {
-          const entry = JSON.parse(line) as { partition: number; offset: number };
-          seen.set(`${entry.partition}/${entry.offset}`, (seen.get(`${entry.partition}/${entry.offset}`) ?? 0) + 1);
+          // A record's line names its offset; an undecodable batch's line the offsets it covers.
+          const entry = JSON.parse(line) as { partition: number; offset: number; lastOffset?: number };
+          for (let o = entry.offset; o <= (entry.lastOffset ?? entry.offset); o++) seen.set(`${entry.partition}/${o}`, (seen.get(`${entry.partition}/${o}`) ?? 0) + 1);
         }
       }
       let expected = 0;

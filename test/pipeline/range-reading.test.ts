@@ -8,7 +8,7 @@ import { runLoad } from '../../src/pipeline/load-job';
 import { loadRange } from '../../src/pipeline/range-loader';
 import { rangeLoadContext } from '../../src/pipeline/range-context';
 import { TableState } from '../../src/table/table-state';
-import { RecordSourceError, SourceDecodeError, SourceKafkaError } from '../../src/ports/record-source';
+import { ReadOptions, RecordSource, RecordSourceError, SourceDecodeError, SourceKafkaError } from '../../src/ports/record-source';
 import { KafkaErrors } from '../../src/protocol/error-codes';
 import { FakeRecordSource, FAST_RETRY } from '../helpers/fake-record-source';
 import { useTempDir } from '../helpers/temp-dir';
@@ -88,6 +88,23 @@ describe('range reading on an in-memory RecordSource', function () {
       const result = await loadRange(context(Date.now() - 1), { partition: 0, start: 0, end: 450 });
       assert.deepEqual([result.end, result.records], [100, 100]);
       assert.deepEqual(source.fetches.map((f) => f.offset), [0]);
+    });
+
+    it('past the deadline waits for a first fetch that hangs only up to its grace, then ends with nothing read', async () => {
+      let dropped = false;
+      const hanging: RecordSource = Object.assign(Object.create(source) as RecordSource, {
+        read: (_p: number, start: number, _e: number, _on: unknown, _stop: unknown, options?: ReadOptions) => new Promise<number>((resolve) => {
+          options?.signal?.addEventListener('abort', () => {
+            dropped = true;
+            resolve(start);
+          });
+        }),
+      });
+      const started = Date.now();
+      const result = await loadRange({ ...context(Date.now() + 100), source: hanging, firstFetchGraceMs: 200 }, { partition: 0, start: 0, end: 450 });
+      assert.deepEqual([result.start, result.end, result.records, result.files], [0, 0, 0, []]);
+      assert.ok(dropped, 'the read was told to drop its fetch');
+      assert.ok(Date.now() - started >= 300, 'the deadline and then the grace went by first');
     });
 
     it('stopped by its signal, reads nothing at all', async () => {
