@@ -49,6 +49,7 @@ export class BrokerConnection {
   private readonly frames = new FrameReader(MAX_RESPONSE_BYTES);
   private nextCorrelationId = 1;
   private failure: Error | undefined;
+  private answered = false;
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly socket: net.Socket, readonly address: string, private readonly clientId: string, private readonly requestTimeoutMs: number, secure: boolean) {
@@ -58,7 +59,10 @@ export class BrokerConnection {
     socket.on('error', (error: NodeJS.ErrnoException) => this.fail(secure && error.code?.startsWith('ERR_SSL_')
       ? new TlsHandshakeError(address, error.message, tlsHint(error.code, true))
       : new ConnectionClosedError(address, error.message)));
-    socket.on('close', () => this.fail(new ConnectionClosedError(address, 'closed by the broker')));
+    socket.on('close', () => this.fail(new ConnectionClosedError(address, this.answered || secure
+      ? 'closed by the broker'
+      // What a TLS listener does with a plaintext request.
+      : 'closed by the broker before its first answer (if the listener is SSL or SASL_SSL, check security.protocol)')));
   }
 
   /**
@@ -170,6 +174,7 @@ export class BrokerConnection {
         this.socket.destroy();
         return;
       }
+      this.answered = true;
       waiting.resolve(reader);
     }
     this.armTimer();

@@ -142,6 +142,7 @@ describe('sluice\'s client over TLS and SASL (SASL_SSL against sluice\'s broker)
       byName.close();
       await assert.rejects(KafkaClient.connect(secured.ssl, { security: saslSslSettings(secured.certs, 'SCRAM-SHA-256', PASSWORD_ENV) }),
         (error: Error) => error instanceof UnsupportedSaslMechanismError && /does not offer SASL on this listener/.test(error.message));
+      await assert.rejects(KafkaClient.connect(secured.saslSsl), (error: Error) => /before its first answer \(if the listener is SSL or SASL_SSL, check security.protocol\)/.test(error.message));
       await assert.rejects(KafkaClient.connect(secured.plaintext, { security: { 'security.protocol': 'SSL', 'ssl.ca.location': secured.certs.caCert } }),
         (error: Error) => error instanceof TlsHandshakeError && /is this a TLS listener\? check security.protocol/.test(error.message));
       // 127.0.0.2 reaches the same listener, but the certificate does not name it.
