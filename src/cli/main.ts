@@ -15,6 +15,7 @@ import * as hiveDdl from './commands/hive-ddl';
 import * as statusCommand from './commands/status';
 import * as devWebHdfs from './commands/dev-webhdfs';
 import * as schedule from './commands/schedule';
+import * as users from './commands/users';
 import { KafkaError } from '../protocol/error-codes';
 
 /** One command: the shape every module in ./commands exports. */
@@ -61,6 +62,7 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
   parser = register(parser, hiveDdl, io, status);
   parser = register(parser, statusCommand, io, status);
   parser = register(parser, schedule, io, status);
+  parser = register(parser, users, io, status);
   parser = parser
     .demandCommand(1, 'name a command')
     .strict()

@@ -1,10 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { startBroker, RunningBroker } from '../helpers/broker';
 import { makeTestCertificates, TestCertificates } from '../helpers/test-certificates';
 import { run } from '../helpers/processes';
+import { BrokerProcess, freePort, spawnBroker } from '../helpers/broker-process';
+import { sluice } from '../helpers/cli';
 
 const LINES = Array.from({ length: 50 }, (_, i) => `tls-${i}`);
 
@@ -57,7 +61,7 @@ describe('TLS listeners (PLAINTEXT + SSL, PEM keystore, kcat)', function () {
   });
 
   it('a client trusting another CA fails the handshake, and the broker logs it', async () => {
-    const listed = await run('kcat', ['-b', sslBootstrap(), '-X', 'security.protocol=SSL', '-X', `ssl.ca.location=${certs.otherCaCert}`, '-L', '-m', '3']);
+    const listed = await run('kcat', ['-b', sslBootstrap(), '-X', 'security.protocol=SSL', '-X', `ssl.ca.location=${certs.otherCaCert}`, '-L', '-m', '1']);
     assert.notEqual(listed.code, 0);
     assert.match(listed.stderr, /certificate verify failed|SSL handshake failed/i);
     assert.ok(logged.some((l) => /^TLS handshake with .* on SSL failed: tlsv1 alert unknown ca$/.test(l)), JSON.stringify(logged));
@@ -120,10 +124,64 @@ describe('ssl.client.auth=required', function () {
 
   it('refuses a client without a certificate and serves one with it', async () => {
     const base = kcatTls(certs, running.bootstrap, []);
-    const without = await run('kcat', [...base, '-L', '-m', '3']);
+    const without = await run('kcat', [...base, '-L', '-m', '1']);
     assert.notEqual(without.code, 0, without.stdout);
     const withCert = await run('kcat', [...base, '-X', `ssl.certificate.location=${certs.clientCert}`, '-X', `ssl.key.location=${certs.clientKey}`, '-L', '-m', '5']);
     assert.equal(withCert.code, 0, withCert.stderr);
     assert.match(withCert.stdout, new RegExp(`broker 0 at ${running.bootstrap}`));
   });
 });
+
+describe('sluice broker --listeners (the CLI, as a child process)', function () {
+  this.timeout(20_000);
+  let certs: TestCertificates;
+  let broker: BrokerProcess | undefined;
+  let dataDir: string;
+
+  before(() => {
+    certs = makeTestCertificates();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-listeners-'));
+  });
+  after(async () => {
+    if (broker && broker.child.exitCode === null) {
+      broker.child.kill('SIGTERM');
+      await broker.exited;
+    }
+    certs?.remove();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('warns about the unauthenticated non-loopback listener only, advertises advertised-listeners, reloads certificates on SIGHUP', async () => {
+    const [plainPort, saslPort] = [await freePort(), await freePort()];
+    broker = await spawnBroker([
+      '--data-dir', dataDir,
+      '--listeners', `PLAINTEXT://0.0.0.0:${plainPort},SASL_SSL://127.0.0.1:${saslPort}`,
+      '--advertised-listeners', `PLAINTEXT://localhost:${plainPort}`,
+      '--ssl-keystore-location', certs.serverKeystore,
+    ]);
+    const warnings = broker.stderr().split('\n').filter((l) => l.startsWith('WARNING'));
+    assert.deepEqual(warnings, [`WARNING: listener PLAINTEXT on 0.0.0.0:${plainPort} is PLAINTEXT without authentication: anyone who can reach it can read and write every topic`]);
+    assert.match(broker.stderr(), new RegExp(`listening on PLAINTEXT://0\\.0\\.0\\.0:${plainPort},SASL_SSL://127\\.0\\.0\\.1:${saslPort}`));
+    assert.equal(await advertised(['-b', `127.0.0.1:${plainPort}`]), `localhost:${plainPort}`);
+    broker.child.kill('SIGHUP');
+    await waitFor(() => broker!.stderr().includes('SIGHUP: TLS certificate and key read again for 1 listener(s)'));
+    broker.child.kill('SIGTERM');
+    assert.equal((await broker.exited).code, 0, broker.stderr());
+  });
+
+  it('refuses a listener line it cannot read, naming the setting', async () => {
+    const refused = sluice(['broker', '--data-dir', dataDir, '--listeners', 'PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0']);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /an SSL or SASL_SSL listener needs ssl-keystore-location/);
+    const bad = sluice(['broker', '--data-dir', dataDir, '--listeners', 'FOO://127.0.0.1:0']);
+    assert.match(bad.stderr, /listener FOO has no security protocol/);
+  });
+});
+
+async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

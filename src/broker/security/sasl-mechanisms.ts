@@ -123,7 +123,8 @@ class ScramServer implements SaslServerMechanism {
     const withoutProof = message.slice(0, proofAt);
     const attributes = parseScramAttributes(withoutProof);
     if (attributes.get('c') !== Buffer.from(this.gs2Header).toString('base64')) this.fail('channel binding does not match the GS2 header');
-    if (attributes.get('r') !== this.nonce) this.fail('nonce does not match');
+    // Kafka checks only that the echoed nonce ends with its own: librdkafka sends the client nonce before it again.
+    if (!(attributes.get('r') ?? '').endsWith(this.nonce)) this.fail('nonce does not match');
     const proof = Buffer.from(message.slice(proofAt + 3), 'base64');
     const credential = this.credential!;
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
