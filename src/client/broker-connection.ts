@@ -50,6 +50,8 @@ export class BrokerConnection {
   private nextCorrelationId = 1;
   private failure: Error | undefined;
   private answered = false;
+  private retiresAt = Infinity;
+  private closingWhenIdle = false;
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly socket: net.Socket, readonly address: string, private readonly clientId: string, private readonly requestTimeoutMs: number, secure: boolean) {
@@ -102,9 +104,20 @@ export class BrokerConnection {
     });
   }
 
-  /** False once the connection failed or was closed: a new one is needed. */
+  /** False once the connection failed, was closed or retired: a new one is needed. */
   get isOpen(): boolean {
-    return this.failure === undefined && !this.socket.destroyed;
+    return this.failure === undefined && !this.socket.destroyed && Date.now() < this.retiresAt;
+  }
+
+  /** After `ms` the connection counts as closed for new requests (a SASL session about to end, KIP-368). */
+  retireAfter(ms: number): void {
+    this.retiresAt = Date.now() + ms;
+  }
+
+  /** Closes the connection once every request sent on it has its answer. */
+  closeWhenIdle(): void {
+    if (this.pending.length === 0) this.close();
+    else this.closingWhenIdle = true;
   }
 
   /** Sends one request and resolves with the decoded response. */
@@ -177,6 +190,7 @@ export class BrokerConnection {
       this.answered = true;
       waiting.resolve(reader);
     }
+    if (this.closingWhenIdle && this.pending.length === 0) return this.close();
     this.armTimer();
   }
 

@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { KafkaClient } from '../../src/client/kafka-client';
+import { FileCredentialStore } from '../../src/credential-store/file-credential-store';
+import { scramCredential, scramMechanismNamed } from '../../src/protocol/scram';
+import { buildRecordBatch } from '../../src/protocol/records';
 import { SaslAuthenticationError, TlsHandshakeError, UnsupportedSaslMechanismError } from '../../src/client/security-errors';
 import { startBroker } from '../helpers/broker';
 import { SLUICE_BIN } from '../helpers/cli';
@@ -178,6 +181,35 @@ describe('sluice\'s client over TLS and SASL (SASL_SSL against sluice\'s broker)
       await assert.rejects(KafkaClient.connect(running.bootstrap, { security: tlsOnly }), (error: Error) =>
         error instanceof TlsHandshakeError && error.message.startsWith(`TLS handshake with ${running.bootstrap} failed: `) && /client certificate/.test(error.message));
     } finally {
+      await running.stop();
+    }
+  });
+
+  it('a SASL session with a lifetime (KIP-368): the client moves to a new, authenticated connection before the broker ends it', async () => {
+    const running = await startBroker({
+      listeners: 'PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0', sslKeystoreLocation: secured.certs.serverKeystore, connectionsMaxReauthMs: 1500, log: () => undefined,
+    });
+    process.env[PASSWORD_ENV] = PASSWORD;
+    try {
+      FileCredentialStore.open(running.dataDir).apply([{ user: USER, mechanism: 'SCRAM-SHA-256', credential: scramCredential(scramMechanismNamed('SCRAM-SHA-256')!, PASSWORD) }]);
+      const plain = await KafkaClient.connect(running.bootstrap);
+      await plain.createTopic('sessions', 1);
+      await plain.produce('sessions', 0, buildRecordBatch([{ key: null, value: Buffer.from('one'), timestamp: START }]));
+      plain.close();
+      const client = await KafkaClient.connect(`127.0.0.1:${running.broker.listeners[1].port}`, { security: saslSslSettings(secured.certs, 'SCRAM-SHA-256', PASSWORD_ENV) });
+      try {
+        for (let round = 0; round < 3; round++) {
+          const fetched = await client.fetch('sessions', 0, 0);
+          assert.ok(fetched.records.length > 0, `round ${round}`);
+          assert.equal(fetched.highWatermark, 1);
+          await new Promise((resolve) => setTimeout(resolve, 1600)); // past the session: the broker has closed the old connection
+        }
+        assert.equal((await client.topic('sessions')).partitions.length, 1, 'the bootstrap connection moved on too');
+      } finally {
+        client.close();
+      }
+    } finally {
+      delete process.env[PASSWORD_ENV];
       await running.stop();
     }
   });
