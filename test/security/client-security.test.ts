@@ -185,9 +185,10 @@ describe('sluice\'s client over TLS and SASL (SASL_SSL against sluice\'s broker)
     }
   });
 
-  it('a SASL session with a lifetime (KIP-368): the client moves to a new, authenticated connection before the broker ends it', async () => {
+  it('a SASL session with a lifetime (KIP-368): the client moves to a new, authenticated connection before the broker ends it; a mechanism the broker does not enable is named', async () => {
     const running = await startBroker({
-      listeners: 'PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0', sslKeystoreLocation: secured.certs.serverKeystore, connectionsMaxReauthMs: 1500, log: () => undefined,
+      listeners: 'PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0', sslKeystoreLocation: secured.certs.serverKeystore, connectionsMaxReauthMs: 1500,
+      saslEnabledMechanisms: ['SCRAM-SHA-256'], log: () => undefined,
     });
     process.env[PASSWORD_ENV] = PASSWORD;
     try {
@@ -196,7 +197,10 @@ describe('sluice\'s client over TLS and SASL (SASL_SSL against sluice\'s broker)
       await plain.createTopic('sessions', 1);
       await plain.produce('sessions', 0, buildRecordBatch([{ key: null, value: Buffer.from('one'), timestamp: START }]));
       plain.close();
-      const client = await KafkaClient.connect(`127.0.0.1:${running.broker.listeners[1].port}`, { security: saslSslSettings(secured.certs, 'SCRAM-SHA-256', PASSWORD_ENV) });
+      const address = `127.0.0.1:${running.broker.listeners[1].port}`;
+      await assert.rejects(KafkaClient.connect(address, { security: saslSslSettings(secured.certs, 'PLAIN', PASSWORD_ENV) }), (error: Error) =>
+        error instanceof UnsupportedSaslMechanismError && error.message === `SASL mechanism PLAIN is not enabled on ${address}: the broker offers SCRAM-SHA-256 (check sasl.mechanism)`);
+      const client = await KafkaClient.connect(address, { security: saslSslSettings(secured.certs, 'SCRAM-SHA-256', PASSWORD_ENV) });
       try {
         for (let round = 0; round < 3; round++) {
           const fetched = await client.fetch('sessions', 0, 0);
