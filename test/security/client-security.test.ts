@@ -124,12 +124,17 @@ describe('sluice\'s client over TLS and SASL (SASL_SSL against sluice\'s broker)
     assert.match(load.stderr, new RegExp(`^sluice: TLS handshake with ${secured.saslSsl} failed: .*certificate.* \\(check ssl.ca.location\\)$`, 'm'));
   });
 
-  it('flags override the job: the right CA on the command line loads what the job file alone could not', async () => {
+  it('flags override the job: the right CA on the command line plans and reports what the job file alone could not', async () => {
     const security = { ...saslSslSettings(secured.certs, 'SCRAM-SHA-512', PASSWORD_ENV), 'ssl.ca.location': secured.certs.otherCaCert };
     const job = writeJob(tmp(), { source: { bootstrap: secured.saslSsl, topic: 'page_views', security } });
     const load = await sluice(['load', '--job', job, '--dry-run', '--ssl-ca-location', secured.certs.caCert]);
     assert.equal(load.code, 0, load.stderr);
     assert.match(load.stdout, /partition 3: offsets 0\.\.\d+/);
+    const status = await sluice(['status', '--jobs', path.dirname(job), '--json', '--ssl-ca-location', secured.certs.caCert]);
+    assert.equal(status.code, 0, status.stderr);
+    const refused = await sluice(['status', '--jobs', path.dirname(job), '--json']);
+    assert.equal(refused.code, 1);
+    assert.match((JSON.parse(refused.stdout) as { jobs: { broker: { error: string } }[] }).jobs[0].broker.error, /TLS handshake with .* \(check ssl.ca.location\)/);
   });
 
   it('the client checks the certificate names the host, authenticates every connection, and reports mechanisms and listeners that do not fit', async () => {
