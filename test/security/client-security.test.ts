@@ -124,9 +124,9 @@ describe('sluice\'s client over TLS and SASL (SASL_SSL against sluice\'s broker)
     assert.match(load.stderr, new RegExp(`^sluice: TLS handshake with ${secured.saslSsl} failed: .*certificate.* \\(check ssl.ca.location\\)$`, 'm'));
   });
 
-  it('flags override the job: the right CA on the command line plans and reports what the job file alone could not', async () => {
+  it('flags override the job: the right CA on the command line plans, reports and schedules what the job file alone could not', async () => {
     const security = { ...saslSslSettings(secured.certs, 'SCRAM-SHA-512', PASSWORD_ENV), 'ssl.ca.location': secured.certs.otherCaCert };
-    const job = writeJob(tmp(), { source: { bootstrap: secured.saslSsl, topic: 'page_views', security } });
+    const job = writeJob(tmp(), { source: { bootstrap: secured.saslSsl, topic: 'page_views', security }, schedule: '5 * * * *' });
     const load = await sluice(['load', '--job', job, '--dry-run', '--ssl-ca-location', secured.certs.caCert]);
     assert.equal(load.code, 0, load.stderr);
     assert.match(load.stdout, /partition 3: offsets 0\.\.\d+/);
@@ -135,6 +135,9 @@ describe('sluice\'s client over TLS and SASL (SASL_SSL against sluice\'s broker)
     const refused = await sluice(['status', '--jobs', path.dirname(job), '--json']);
     assert.equal(refused.code, 1);
     assert.match((JSON.parse(refused.stdout) as { jobs: { broker: { error: string } }[] }).jobs[0].broker.error, /TLS handshake with .* \(check ssl.ca.location\)/);
+    const scheduled = await sluice(['schedule', '--jobs', path.dirname(job), '--once', '--ssl-ca-location', secured.certs.caCert]);
+    assert.equal(scheduled.code, 0, scheduled.stdout + scheduled.stderr);
+    assert.deepEqual(fs.readdirSync(path.join(tmp(), 'warehouse/page_views/_sluice/checkpoints')).sort(), ['0', '1', '2', '3']);
   });
 
   it('the client checks the certificate names the host, authenticates every connection, and reports mechanisms and listeners that do not fit', async () => {
