@@ -47,12 +47,17 @@ export function withSecurityOptions<T>(yargs: Argv<T>): Argv<T & SecurityArgs> {
 export function securityFromArgs(args: SecurityArgs, base: ClientSecurity | null = null): ClientSecurity | null {
   const fromFile = args['command-config'] ? readClientProperties(args['command-config']) : null;
   const fromFlags: Partial<ClientSecurity> = {};
+  const cleared: (keyof ClientSecurity)[] = [];
   for (const [flag, key] of FLAGS) {
     const value = args[flag];
-    if (value !== undefined) (fromFlags as Record<string, string>)[key] = key === 'security.protocol' || key === 'sasl.mechanism' ? value.toUpperCase() : value;
+    // An empty value takes the job's setting away (`--ssl-ca-location ''`: Node's bundled CAs again).
+    if (value === '') cleared.push(key);
+    else if (value !== undefined) (fromFlags as Record<string, string>)[key] = key === 'security.protocol' || key === 'sasl.mechanism' ? value.toUpperCase() : value;
   }
-  if (!fromFile && Object.keys(fromFlags).length === 0) return base;
-  return checkClientSecurity(mergeClientSecurity(base, fromFile, fromFlags), 'the command line');
+  if (!fromFile && Object.keys(fromFlags).length === 0 && cleared.length === 0) return base;
+  const merged = mergeClientSecurity(base, fromFile, fromFlags);
+  for (const key of cleared) if (key !== 'security.protocol') delete merged[key];
+  return checkClientSecurity(merged, 'the command line');
 }
 
 /** What `KafkaClient.connect` takes, from a command's flags. */

@@ -49,6 +49,9 @@ export class BrokerConnection {
   private readonly frames = new FrameReader(MAX_RESPONSE_BYTES);
   private nextCorrelationId = 1;
   private failure: Error | undefined;
+  private answered = false;
+  private retiresAt = Infinity;
+  private closingWhenIdle = false;
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly socket: net.Socket, readonly address: string, private readonly clientId: string, private readonly requestTimeoutMs: number, secure: boolean) {
@@ -58,7 +61,10 @@ export class BrokerConnection {
     socket.on('error', (error: NodeJS.ErrnoException) => this.fail(secure && error.code?.startsWith('ERR_SSL_')
       ? new TlsHandshakeError(address, error.message, tlsHint(error.code, true))
       : new ConnectionClosedError(address, error.message)));
-    socket.on('close', () => this.fail(new ConnectionClosedError(address, 'closed by the broker')));
+    socket.on('close', () => this.fail(new ConnectionClosedError(address, this.answered || secure
+      ? 'closed by the broker'
+      // What a TLS listener does with a plaintext request.
+      : 'closed by the broker before its first answer (if the listener is SSL or SASL_SSL, check security.protocol)')));
   }
 
   /**
@@ -98,9 +104,20 @@ export class BrokerConnection {
     });
   }
 
-  /** False once the connection failed or was closed: a new one is needed. */
+  /** False once the connection failed, was closed or retired: a new one is needed. */
   get isOpen(): boolean {
-    return this.failure === undefined && !this.socket.destroyed;
+    return this.failure === undefined && !this.socket.destroyed && Date.now() < this.retiresAt;
+  }
+
+  /** After `ms` the connection counts as closed for new requests (a SASL session about to end, KIP-368). */
+  retireAfter(ms: number): void {
+    this.retiresAt = Date.now() + ms;
+  }
+
+  /** Closes the connection once every request sent on it has its answer. */
+  closeWhenIdle(): void {
+    if (this.pending.length === 0) this.close();
+    else this.closingWhenIdle = true;
   }
 
   /** Sends one request and resolves with the decoded response. */
@@ -170,8 +187,10 @@ export class BrokerConnection {
         this.socket.destroy();
         return;
       }
+      this.answered = true;
       waiting.resolve(reader);
     }
+    if (this.closingWhenIdle && this.pending.length === 0) return this.close();
     this.armTimer();
   }
 

@@ -36,7 +36,10 @@ export class BrokerConnector {
     const connection = await BrokerConnection.connect(host, port, this.clientId, this.options.connectTimeoutMs ?? 10_000, this.requestTimeoutMs, this.security.tls ?? undefined);
     if (!this.security.sasl) return connection;
     try {
-      await authenticate(connection, this.security.sasl, this.options.versions, this.options.apiVersionsVersion);
+      const lifetimeMs = await authenticate(connection, this.security.sasl, this.options.versions, this.options.apiVersionsVersion);
+      // Kafka's client re-authenticates at 85-95% of the session; this one opens a new connection then instead,
+      // and the old one closes once its answers are in.
+      if (lifetimeMs > 0) connection.retireAfter(lifetimeMs * 0.85);
       return connection;
     } catch (error) {
       connection.close();

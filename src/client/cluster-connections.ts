@@ -97,6 +97,7 @@ export class ClusterConnections {
     const current = this.bootstrap;
     const connection = await current.catch(() => undefined);
     if (connection?.isOpen) return connection;
+    connection?.closeWhenIdle();
     if (this.closed) throw new ConnectionClosedError(this.bootstrapServers, 'the client was closed');
     if (this.bootstrap === current) this.bootstrap = connectToAny(this.bootstrapServers, this.connector);
     return this.bootstrap;
@@ -121,6 +122,7 @@ export class ClusterConnections {
     for (let known = this.connections.get(nodeId); known; known = this.connections.get(nodeId)) {
       const connection = await known.catch(() => undefined);
       if (connection?.isOpen) return connection;
+      connection?.closeWhenIdle();
       if (this.connections.get(nodeId) === known) this.connections.delete(nodeId);
     }
     const address = this.brokers.get(nodeId);

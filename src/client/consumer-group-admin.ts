@@ -104,7 +104,7 @@ export class ConsumerGroupAdmin {
         this.client.learnBroker(found.nodeId, found.host, found.port);
         return found;
       }
-      if (!retriableCoordinatorError(code) || attempt >= COORDINATOR_RETRIES) throwIfError(code, `find the coordinator of group ${groupId}`, answer.errorMessage);
+      if (!retriableCoordinatorError(code) || attempt >= COORDINATOR_RETRIES) throwIfError(code, `find the coordinator of group ${groupId}`, answer.errorMessage, this.client.principal);
       await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
     }
   }
@@ -114,7 +114,7 @@ export class ConsumerGroupAdmin {
     const groups: ListedGroup[] = [];
     for (const nodeId of this.client.brokerIds()) {
       const answer = await this.client.call(16, listGroupsRequestSchema, listGroupsResponseSchema, () => ({ statesFilter: [], typesFilter: [] }), nodeId);
-      throwIfError(answer.errorCode, `list groups on broker ${nodeId}`);
+      throwIfError(answer.errorCode, `list groups on broker ${nodeId}`, null, this.client.principal);
       for (const g of answer.groups) groups.push({ groupId: g.groupId, protocolType: g.protocolType, state: g.groupState ?? '' });
     }
     return groups.sort((a, b) => a.groupId.localeCompare(b.groupId));
@@ -125,7 +125,7 @@ export class ConsumerGroupAdmin {
     const answer = await this.client.call(15, describeGroupsRequestSchema, describeGroupsResponseSchema, () => ({ groups: [groupId], includeAuthorizedOperations: false }), coordinator.nodeId);
     const group = answer.groups.find((g) => g.groupId === groupId);
     if (!group) throw new KafkaError('UNKNOWN_SERVER_ERROR', `describe group ${groupId}: not in the answer`);
-    throwIfError(group.errorCode, `describe group ${groupId}`);
+    throwIfError(group.errorCode, `describe group ${groupId}`, null, this.client.principal);
     const consumer = group.protocolType === 'consumer' || group.protocolType === '';
     return {
       groupId,
@@ -147,11 +147,11 @@ export class ConsumerGroupAdmin {
   async committedOffsets(groupId: string): Promise<CommittedOffset[]> {
     const coordinator = await this.coordinator(groupId);
     const answer = await this.client.call(9, offsetFetchRequestSchema, offsetFetchResponseSchema, () => ({ groupId, topics: null, requireStable: false }), coordinator.nodeId);
-    throwIfError(answer.errorCode ?? 0, `fetch the committed offsets of group ${groupId}`);
+    throwIfError(answer.errorCode ?? 0, `fetch the committed offsets of group ${groupId}`, null, this.client.principal);
     const offsets: CommittedOffset[] = [];
     for (const topic of answer.topics ?? []) {
       for (const p of topic.partitions) {
-        throwIfError(p.errorCode, `committed offset of ${topic.name}-${p.partitionIndex} in group ${groupId}`);
+        throwIfError(p.errorCode, `committed offset of ${topic.name}-${p.partitionIndex} in group ${groupId}`, null, this.client.principal);
         if (p.committedOffset >= 0) offsets.push({ topic: topic.name, partition: p.partitionIndex, offset: p.committedOffset, metadata: p.metadata });
       }
     }
@@ -179,7 +179,7 @@ export class ConsumerGroupAdmin {
     const failed = answer.topics.flatMap((t) => t.partitions.filter((p) => p.errorCode !== 0).map((p) => `${t.name}-${p.partitionIndex}: ${errorNameForCode(p.errorCode) ?? p.errorCode}`));
     if (failed.length > 0) {
       const first = answer.topics.flatMap((t) => t.partitions).find((p) => p.errorCode !== 0)!;
-      throwIfError(first.errorCode, `commit offsets of group ${groupId} (${failed.join(', ')})`);
+      throwIfError(first.errorCode, `commit offsets of group ${groupId} (${failed.join(', ')})`, null, this.client.principal);
     }
   }
 
@@ -207,7 +207,7 @@ export class ConsumerGroupAdmin {
       groupId,
       topics: [...byTopic].map(([name, asked]) => ({ name, partitions: asked })),
     }), coordinator.nodeId);
-    throwIfError(answer.errorCode, `delete offsets of group ${groupId}`);
+    throwIfError(answer.errorCode, `delete offsets of group ${groupId}`, null, this.client.principal);
     return answer.topics.flatMap((t) => t.partitions.map((p) => ({
       topic: t.name, partition: p.partitionIndex, error: p.errorCode === 0 ? null : errorNameForCode(p.errorCode) ?? `error ${p.errorCode}`,
     })));

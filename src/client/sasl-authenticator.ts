@@ -56,10 +56,10 @@ function shared(offered: Map<number, [number, number]>, mine: VersionTable, apiK
 
 /**
  * Authenticates `connection` with `credentials`; resolves once the broker accepted them (and, for SCRAM, proved it
- * knows the password). `versions` is the client's version table (CLIENT_VERSIONS), `apiVersionsVersion` the
+ * knows the password), with the session's lifetime in ms (0: no limit; KIP-368's sessionLifetimeMs). `versions` is the client's version table (CLIENT_VERSIONS), `apiVersionsVersion` the
  * ApiVersions version it sends.
  */
-export async function authenticate(connection: BrokerConnection, credentials: SaslCredentials, versions: VersionTable, apiVersionsVersion: number): Promise<void> {
+export async function authenticate(connection: BrokerConnection, credentials: SaslCredentials, versions: VersionTable, apiVersionsVersion: number): Promise<number> {
   const { mechanism, username } = credentials;
   const address = connection.address;
   const apis = await connection.request(API_VERSIONS, apiVersionsVersion, apiVersionsRequestSchema, apiVersionsResponseSchema, {});
@@ -77,12 +77,14 @@ export async function authenticate(connection: BrokerConnection, credentials: Sa
   const scram = scramMechanismNamed(mechanism);
   const exchange = scram ? scramExchange(scram, credentials) : plainExchange(credentials);
   let token: Buffer | null = exchange.first();
+  let lifetimeMs = 0;
   while (token) {
     const answer = await connection.request(SASL_AUTHENTICATE, authenticateVersion, saslAuthenticateRequestSchema, saslAuthenticateResponseSchema, { authBytes: token });
     if (answer.errorCode !== 0) {
       const name = errorNameForCode(answer.errorCode) ?? `error ${answer.errorCode}`;
       throw new SaslAuthenticationError(username, address, answer.errorMessage || (KafkaErrors[name as keyof typeof KafkaErrors]?.message ?? name));
     }
+    lifetimeMs = Number(answer.sessionLifetimeMs ?? 0);
     try {
       token = await exchange.next(answer.authBytes);
     } catch (error) {
@@ -90,4 +92,5 @@ export async function authenticate(connection: BrokerConnection, credentials: Sa
       throw error;
     }
   }
+  return lifetimeMs;
 }

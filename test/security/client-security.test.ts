@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { KafkaClient } from '../../src/client/kafka-client';
+import { FileCredentialStore } from '../../src/credential-store/file-credential-store';
+import { scramCredential, scramMechanismNamed } from '../../src/protocol/scram';
+import { buildRecordBatch } from '../../src/protocol/records';
 import { SaslAuthenticationError, TlsHandshakeError, UnsupportedSaslMechanismError } from '../../src/client/security-errors';
 import { startBroker } from '../helpers/broker';
 import { SLUICE_BIN } from '../helpers/cli';
@@ -121,12 +124,20 @@ describe('sluice\'s client over TLS and SASL (SASL_SSL against sluice\'s broker)
     assert.match(load.stderr, new RegExp(`^sluice: TLS handshake with ${secured.saslSsl} failed: .*certificate.* \\(check ssl.ca.location\\)$`, 'm'));
   });
 
-  it('flags override the job: the right CA on the command line loads what the job file alone could not', async () => {
+  it('flags override the job: the right CA on the command line plans, reports and schedules what the job file alone could not', async () => {
     const security = { ...saslSslSettings(secured.certs, 'SCRAM-SHA-512', PASSWORD_ENV), 'ssl.ca.location': secured.certs.otherCaCert };
-    const job = writeJob(tmp(), { source: { bootstrap: secured.saslSsl, topic: 'page_views', security } });
+    const job = writeJob(tmp(), { source: { bootstrap: secured.saslSsl, topic: 'page_views', security }, schedule: '5 * * * *' });
     const load = await sluice(['load', '--job', job, '--dry-run', '--ssl-ca-location', secured.certs.caCert]);
     assert.equal(load.code, 0, load.stderr);
     assert.match(load.stdout, /partition 3: offsets 0\.\.\d+/);
+    const status = await sluice(['status', '--jobs', path.dirname(job), '--json', '--ssl-ca-location', secured.certs.caCert]);
+    assert.equal(status.code, 0, status.stderr);
+    const refused = await sluice(['status', '--jobs', path.dirname(job), '--json']);
+    assert.equal(refused.code, 1);
+    assert.match((JSON.parse(refused.stdout) as { jobs: { broker: { error: string } }[] }).jobs[0].broker.error, /TLS handshake with .* \(check ssl.ca.location\)/);
+    const scheduled = await sluice(['schedule', '--jobs', path.dirname(job), '--once', '--ssl-ca-location', secured.certs.caCert]);
+    assert.equal(scheduled.code, 0, scheduled.stdout + scheduled.stderr);
+    assert.deepEqual(fs.readdirSync(path.join(tmp(), 'warehouse/page_views/_sluice/checkpoints')).sort(), ['0', '1', '2', '3']);
   });
 
   it('the client checks the certificate names the host, authenticates every connection, and reports mechanisms and listeners that do not fit', async () => {
@@ -142,6 +153,7 @@ describe('sluice\'s client over TLS and SASL (SASL_SSL against sluice\'s broker)
       byName.close();
       await assert.rejects(KafkaClient.connect(secured.ssl, { security: saslSslSettings(secured.certs, 'SCRAM-SHA-256', PASSWORD_ENV) }),
         (error: Error) => error instanceof UnsupportedSaslMechanismError && /does not offer SASL on this listener/.test(error.message));
+      await assert.rejects(KafkaClient.connect(secured.saslSsl), (error: Error) => /before its first answer \(if the listener is SSL or SASL_SSL, check security.protocol\)/.test(error.message));
       await assert.rejects(KafkaClient.connect(secured.plaintext, { security: { 'security.protocol': 'SSL', 'ssl.ca.location': secured.certs.caCert } }),
         (error: Error) => error instanceof TlsHandshakeError && /is this a TLS listener\? check security.protocol/.test(error.message));
       // 127.0.0.2 reaches the same listener, but the certificate does not name it.
@@ -177,6 +189,39 @@ describe('sluice\'s client over TLS and SASL (SASL_SSL against sluice\'s broker)
       await assert.rejects(KafkaClient.connect(running.bootstrap, { security: tlsOnly }), (error: Error) =>
         error instanceof TlsHandshakeError && error.message.startsWith(`TLS handshake with ${running.bootstrap} failed: `) && /client certificate/.test(error.message));
     } finally {
+      await running.stop();
+    }
+  });
+
+  it('a SASL session with a lifetime (KIP-368): the client moves to a new, authenticated connection before the broker ends it; a mechanism the broker does not enable is named', async () => {
+    const running = await startBroker({
+      listeners: 'PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0', sslKeystoreLocation: secured.certs.serverKeystore, connectionsMaxReauthMs: 1500,
+      saslEnabledMechanisms: ['SCRAM-SHA-256'], log: () => undefined,
+    });
+    process.env[PASSWORD_ENV] = PASSWORD;
+    try {
+      FileCredentialStore.open(running.dataDir).apply([{ user: USER, mechanism: 'SCRAM-SHA-256', credential: scramCredential(scramMechanismNamed('SCRAM-SHA-256')!, PASSWORD) }]);
+      const plain = await KafkaClient.connect(running.bootstrap);
+      await plain.createTopic('sessions', 1);
+      await plain.produce('sessions', 0, buildRecordBatch([{ key: null, value: Buffer.from('one'), timestamp: START }]));
+      plain.close();
+      const address = `127.0.0.1:${running.broker.listeners[1].port}`;
+      await assert.rejects(KafkaClient.connect(address, { security: saslSslSettings(secured.certs, 'PLAIN', PASSWORD_ENV) }), (error: Error) =>
+        error instanceof UnsupportedSaslMechanismError && error.message === `SASL mechanism PLAIN is not enabled on ${address}: the broker offers SCRAM-SHA-256 (check sasl.mechanism)`);
+      const client = await KafkaClient.connect(address, { security: saslSslSettings(secured.certs, 'SCRAM-SHA-256', PASSWORD_ENV) });
+      try {
+        for (let round = 0; round < 3; round++) {
+          const fetched = await client.fetch('sessions', 0, 0);
+          assert.ok(fetched.records.length > 0, `round ${round}`);
+          assert.equal(fetched.highWatermark, 1);
+          await new Promise((resolve) => setTimeout(resolve, 1600)); // past the session: the broker has closed the old connection
+        }
+        assert.equal((await client.topic('sessions')).partitions.length, 1, 'the bootstrap connection moved on too');
+      } finally {
+        client.close();
+      }
+    } finally {
+      delete process.env[PASSWORD_ENV];
       await running.stop();
     }
   });

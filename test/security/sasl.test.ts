@@ -109,7 +109,7 @@ print(json.dumps({'left': left, 'errors': errors}))
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(JSON.parse(result.stdout), { left: 0, errors: [] }, mechanism);
     }
-    const wrong = { 'bootstrap.servers': `127.0.0.1:${ports.saslSsl}`, 'security.protocol': 'SASL_SSL', 'sasl.mechanisms': 'SCRAM-SHA-512', 'sasl.username': 'alice', 'sasl.password': 'nope', 'ssl.ca.location': certs.caCert, 'message.timeout.ms': 2000 };
+    const wrong = { 'bootstrap.servers': `127.0.0.1:${ports.saslSsl}`, 'security.protocol': 'SASL_SSL', 'sasl.mechanisms': 'SCRAM-SHA-512', 'sasl.username': 'alice', 'sasl.password': 'nope', 'ssl.ca.location': certs.caCert, 'message.timeout.ms': 1000 };
     const failed = await run('/usr/bin/python3', ['-c', script, JSON.stringify(wrong)]);
     assert.ok(failed.stderr.includes(SCRAM_FAILED), failed.stderr + failed.stdout);
     const consumed = await run('kcat', [...kcatSasl('PLAIN', 'bob', 'bob-secret'), '-t', 'confluent-sasl', '-C', '-e', '-q']);

@@ -69,12 +69,30 @@ export function tlsServerOptions(options: TlsOptions, handshakeTimeoutMs: number
   };
 }
 
+/** Attributes Java's RFC 2253 form names by OID, with the ASN.1 string tag their value is encoded with. */
+const OID_ATTRIBUTES: Record<string, { oid: string; tag: number }> = {
+  emailAddress: { oid: '1.2.840.113549.1.9.1', tag: 0x16 }, // IA5String
+};
+
+/** One attribute as Java prints it: its RFC 2253 keyword, or OID=#hex of the DER-encoded value for the others. */
+function javaAttribute(attribute: string): string {
+  const equals = attribute.indexOf('=');
+  const name = attribute.slice(0, equals);
+  if (name === 'street') return `STREET${attribute.slice(equals)}`;
+  const byOid = OID_ATTRIBUTES[name];
+  if (!byOid) return attribute;
+  const value = Buffer.from(attribute.slice(equals + 1).replace(/\\(.)/g, '$1'), 'utf8');
+  if (value.length > 127) return attribute;
+  return `${byOid.oid}=#${Buffer.concat([Buffer.from([byOid.tag, value.length]), value]).toString('hex')}`;
+}
+
 /**
- * Kafka's DefaultKafkaPrincipalBuilder for an SSL peer: "User:" and the subject in RFC 2253 form, most specific
- * attribute first ("User:CN=alice,OU=eng,O=acme"). Node gives the subject one attribute a line, in the
- * certificate's order, with values already escaped as RFC 2253 asks.
+ * Kafka's DefaultKafkaPrincipalBuilder for an SSL peer: "User:" and the subject as Java's
+ * X500Principal.getName() gives it (RFC 2253, most specific attribute first: "User:CN=alice,OU=eng,O=acme").
+ * Node gives the subject one RDN a line, in the certificate's order, values already escaped as RFC 2253 asks,
+ * and the attributes of a multi-valued RDN joined by " + ".
  */
 export function principalOfSubject(subject: string): string {
-  const attributes = subject.split('\n').filter((line) => line !== '');
-  return `User:${attributes.reverse().join(',')}`;
+  const rdns = subject.split('\n').filter((line) => line !== '');
+  return `User:${rdns.reverse().map((rdn) => rdn.split(' + ').map(javaAttribute).join('+')).join(',')}`;
 }
