@@ -1,4 +1,4 @@
-import type { ClientSecurity } from '../client/client-security';
+import type { ClientSecurity } from './client-security-settings';
 import type { DecodedRecord } from '../protocol/records';
 import type { IsolationLevel } from '../protocol/isolation-level';
 

@@ -3,6 +3,7 @@ import { plainCredential } from '../../src/broker/security/sasl-mechanisms';
 import { scramCredential, scramMechanismNamed } from '../../src/protocol/scram';
 import type { ClientSecurity } from '../../src/client/client-security';
 import { startBroker, RunningBroker } from './broker';
+import type { BrokerOptions } from '../../src/broker/broker';
 import { makeTestCertificates, TestCertificates } from './test-certificates';
 
 export interface SecuredBroker {
@@ -23,7 +24,7 @@ export const PASSWORD = 'etl-secret';
  * sluice's broker with PLAINTEXT, SSL and SASL_SSL listeners on loopback (certificates made for this run) and
  * user `etl` for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.
  */
-export async function startSecuredBroker(): Promise<SecuredBroker> {
+export async function startSecuredBroker(extra: Partial<BrokerOptions> = {}): Promise<SecuredBroker> {
   const certs = makeTestCertificates();
   const running = await startBroker({
     listeners: 'PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0,SASL_SSL://127.0.0.1:0',
@@ -31,6 +32,7 @@ export async function startSecuredBroker(): Promise<SecuredBroker> {
     sslTruststoreLocation: certs.caCert,
     numPartitions: 4,
     log: () => undefined,
+    ...extra,
   });
   const store = FileCredentialStore.open(running.dataDir);
   store.apply([

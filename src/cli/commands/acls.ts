@@ -1,11 +1,12 @@
 import type { Argv } from 'yargs';
 import { KafkaClient } from '../../client/kafka-client';
+import { clientOptions, SecurityArgs, withSecurityOptions } from '../client-options';
 import { AclAdmin, AclCreateError } from '../../client/acl-admin';
 import { KafkaError } from '../../protocol/error-codes';
 import type { CommandIO } from '../io';
 import { AclArgs, AclUsageError, bindingJson, bindingsToAdd, filtersOf, formatAcls } from '../acls/acl-args';
 
-interface AclsArgs extends AclArgs {
+interface AclsArgs extends AclArgs, SecurityArgs {
   action: 'add' | 'list' | 'remove';
   'bootstrap-server': string;
   json: boolean;
@@ -17,7 +18,7 @@ export const describe = 'Add, list and remove ACLs on a running broker (sluice o
 const many = (describe: string) => ({ type: 'string' as const, array: true, default: [] as string[], describe });
 
 export function builder(yargs: Argv): Argv<AclsArgs> {
-  return yargs
+  return withSecurityOptions(yargs)
     .positional('action', { choices: ['add', 'list', 'remove'] as const, demandOption: true })
     .option('bootstrap-server', { type: 'string', default: '127.0.0.1:9092', describe: 'host:port[,host:port]' })
     .option('allow-principal', many('principal given ALLOW, User:NAME or User:* (repeatable)'))
@@ -50,7 +51,7 @@ export async function handler(args: AclsArgs, io: CommandIO): Promise<number> {
     io.err(`sluice acls: ${error.message}`);
     return 2;
   }
-  const client = await KafkaClient.connect(args['bootstrap-server'], 'sluice-acls');
+  const client = await KafkaClient.connect(args['bootstrap-server'], clientOptions(args, 'sluice-acls'));
   try {
     return await work(new AclAdmin(client));
   } catch (error) {
