@@ -46,6 +46,11 @@ export interface BrokerState {
   /** Membership, rebalances and offset rules of consumer groups, over `stores.groups`. */
   groupCoordinator: GroupCoordinatorPort;
   identity: BrokerIdentity;
+  /**
+   * Start-time settings DescribeConfigs reports beside identity and topic defaults (security ones such as
+   * connections.max.reauth.ms, which clients read back): the value and whether it was given (else Kafka's default).
+   */
+  startSettings?: Readonly<Record<string, { value: string; type: 'LONG' | 'LIST' | 'BOOLEAN' | 'STRING'; given: boolean; documentation: string }>>;
   topicDefaults: TopicDefaults;
   /** Broker configs changed at run time (AlterConfigs on a BROKER resource), kept across restarts. */
   dynamicConfig: DynamicBrokerConfigPort;

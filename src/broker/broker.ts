@@ -22,6 +22,7 @@ import { FileAclStore } from '../acl/file-acl-store';
 import { FileCredentialStore } from '../credential-store/file-credential-store';
 import { advertisedEndpoints, formatListeners } from './listeners';
 import { listenerSetup, reloadedSecureContext, SecurityOptions } from './security/listener-setup';
+import { DEFAULT_SASL_MECHANISMS } from './security/sasl-mechanisms';
 
 export interface BrokerOptions extends ConnectionOptions, SecurityOptions {
   dataDir: string;
@@ -153,6 +154,7 @@ export class Broker {
       identity: { nodeId, advertisedHost: options.advertisedHost ?? host, advertisedPort: options.port ?? 9092, clusterId: clusterIdFor(options.dataDir, nodeId) },
       topicDefaults: { numPartitions: options.numPartitions ?? 4, autoCreateTopics: options.autoCreateTopics ?? true },
       dynamicConfig,
+      startSettings: startSettings(options),
       appends,
       credentials,
       stopping: false,
@@ -214,4 +216,26 @@ export class Broker {
     this.authorizer.close();
     this.logManager.close();
   }
+}
+
+/** The security settings a client may read back with DescribeConfigs (librdkafka checks connections.max.reauth.ms). */
+function startSettings(options: BrokerOptions): NonNullable<BrokerState['startSettings']> {
+  return {
+    'connections.max.reauth.ms': {
+      value: String(options.connectionsMaxReauthMs ?? 0), type: 'LONG', given: options.connectionsMaxReauthMs !== undefined,
+      documentation: 'How long a SASL session lasts before the client must re-authenticate (KIP-368); 0: for ever.',
+    },
+    'sasl.enabled.mechanisms': {
+      value: (options.saslEnabledMechanisms ?? DEFAULT_SASL_MECHANISMS).join(','), type: 'LIST', given: options.saslEnabledMechanisms !== undefined,
+      documentation: 'The SASL mechanisms SASL listeners offer.',
+    },
+    'allow.everyone.if.no.acl.found': {
+      value: String(options.allowEveryoneIfNoAclFound ?? true), type: 'BOOLEAN', given: options.allowEveryoneIfNoAclFound !== undefined,
+      documentation: 'Whether a resource no ACL matches is open to everyone (sluice\'s default true; Kafka\'s false).',
+    },
+    'super.users': {
+      value: (options.superUsers ?? []).join(';'), type: 'STRING', given: options.superUsers !== undefined,
+      documentation: 'Principals every ACL check allows.',
+    },
+  };
 }

@@ -51,7 +51,7 @@ const STATIC_ONLY = new Set([
   'num.partitions', 'auto.create.topics.enable', 'default.replication.factor', 'offsets.topic.replication.factor',
   'transaction.state.log.replication.factor', 'transaction.state.log.min.isr', 'transaction.max.timeout.ms',
   'log.cleaner.backoff.ms', 'log.retention.check.interval.ms', 'max.connections', 'max.connections.per.ip',
-  'connections.max.idle.ms', 'socket.request.max.bytes', 'queued.max.request.bytes', 'sasl.enabled.mechanisms',
+  'connections.max.idle.ms', 'socket.request.max.bytes', 'queued.max.request.bytes', 'sasl.enabled.mechanisms', 'connections.max.reauth.ms',
   'ssl.client.auth', 'allow.everyone.if.no.acl.found', 'super.users', 'group.initial.rebalance.delay.ms',
   'group.min.session.timeout.ms', 'group.max.session.timeout.ms', 'group.max.size', 'producer.id.expiration.ms',
 ]);

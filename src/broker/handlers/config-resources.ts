@@ -116,6 +116,10 @@ export function brokerConfigs(broker: BrokerState): DescribedConfig[] {
     staticBroker('transaction.state.log.replication.factor', '1', 'INT', 'Replicas of the transaction state topic: one, with one broker.'),
     staticBroker('transaction.state.log.min.isr', '1', 'INT', 'In-sync replicas the transaction state topic needs.'),
   ];
+  for (const [name, setting] of Object.entries(broker.startSettings ?? {})) {
+    const source = setting.given ? 'STATIC_BROKER_CONFIG' : 'DEFAULT_CONFIG';
+    own.push({ ...staticBroker(name, setting.value, setting.type, setting.documentation), source, synonyms: [{ name, value: setting.value, source }] });
+  }
   return [...own, ...broker.stores.partitions.describeBrokerConfig(), ...broker.dynamicConfig.describeOthers('broker')].sort((a, b) => a.name.localeCompare(b.name));
 }
 
