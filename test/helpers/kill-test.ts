@@ -11,11 +11,11 @@ import { SLUICE_BIN } from './cli';
 import { byMode } from './long-mode';
 import { HOUR, START, listFiles, pageViewValues, produceValues, REPO, writeJob } from './page-views';
 
-const KILLS = byMode(8, 24);
+const KILLS = byMode(5, 24);
 /** Kills that must land while a run reads, and while it commits; the rest land wherever their timer falls. */
 const PHASE_KILLS = byMode(3, 5);
 /** Records in the topic before the first run; producers append more while the loads run and are killed. */
-const RECORDS = byMode(40_000, 200_000);
+const RECORDS = byMode(20_000, 200_000);
 /** A run's cap per partition: what a run reads before it commits (4 partitions). */
 const RUN_RECORDS_PER_PARTITION = byMode(5_000, 15_000);
 /** Pause between the producers' appends of 400 records during the kill loop. */

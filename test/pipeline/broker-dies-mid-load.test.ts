@@ -17,7 +17,7 @@ import { listFiles, pageView, pageViewValues, produceValues, START, writeJob } f
 import { run } from '../helpers/processes';
 import { useTempDir } from '../helpers/temp-dir';
 
-const RECORDS = byMode(30_000, 200_000);
+const RECORDS = byMode(15_000, 200_000);
 const KILLS = byMode(2, 20);
 
 /** True once some worker has a data file open under the run's staging directory. */

@@ -11,7 +11,7 @@ import { describeKillTest, KillTestSink } from '../helpers/kill-test';
 import { byMode } from '../helpers/long-mode';
 import { startWebHdfsEmulator, WebHdfsEmulator } from '../../src/dev/webhdfs/emulator';
 
-const RECORDS = byMode(6_000, 20_000);
+const RECORDS = byMode(3_000, 20_000);
 
 function sinkUrl(emulator: WebHdfsEmulator): string {
   return `webhdfs://${emulator.nameNodeUrls.map((u) => new URL(u).host).join(',')}/warehouse?user.name=etl`;
