@@ -13,7 +13,7 @@ import { HOUR, START, listFiles, pageViewValues, produceValues, REPO, writeJob }
 
 const KILLS = byMode(5, 24);
 /** Kills that must land while a run reads, and while it commits; the rest land wherever their timer falls. */
-const PHASE_KILLS = byMode(3, 5);
+const PHASE_KILLS = byMode(2, 5);
 /** Records in the topic before the first run; producers append more while the loads run and are killed. */
 const RECORDS = byMode(20_000, 200_000);
 /** A run's cap per partition: what a run reads before it commits (4 partitions). */
