@@ -1,3 +1,5 @@
+import { WindowedLog } from '../common/windowed-log';
+
 /** What a client did that made the broker close or refuse its connection. */
 export type BadClientKind =
   | 'bad frame size'
@@ -15,48 +17,20 @@ export type BadClientKind =
  * and one summary line with the counts closes the window.
  */
 export class BadClientLog {
-  private windowTimer: NodeJS.Timeout | null = null;
-  private windowStartedAt = 0;
-  private readonly loggedThisWindow = new Set<BadClientKind>();
-  private readonly suppressed = new Map<BadClientKind, number>();
-  private lastSuppressedFrom = '';
+  private readonly window: WindowedLog<BadClientKind>;
 
-  constructor(
-    private readonly log: (line: string) => void,
-    readonly windowMs: number,
-  ) {}
+  constructor(log: (line: string) => void, readonly windowMs: number) {
+    this.window = new WindowedLog(log, windowMs, ({ counts, total, elapsedMs, lastDetail }) =>
+      `bad clients: ${total} more connection${total === 1 ? '' : 's'} closed or refused in the last ${elapsedMs} ms ` +
+      `and not logged one by one (${[...counts].map(([kind, count]) => `${kind}: ${count}`).join(', ')}); the latest from ${lastDetail}`);
+  }
 
   record(kind: BadClientKind, from: string, line: string): void {
-    if (!this.windowTimer) {
-      this.windowStartedAt = Date.now();
-      this.windowTimer = setTimeout(() => this.closeWindow(), this.windowMs);
-      this.windowTimer.unref();
-    }
-    if (!this.loggedThisWindow.has(kind)) {
-      this.loggedThisWindow.add(kind);
-      this.log(line);
-      return;
-    }
-    this.suppressed.set(kind, (this.suppressed.get(kind) ?? 0) + 1);
-    this.lastSuppressedFrom = from;
+    this.window.record(kind, line, from);
   }
 
   /** Writes the pending summary, if any; the next event opens a new window. */
   flush(): void {
-    if (this.windowTimer) clearTimeout(this.windowTimer);
-    this.closeWindow();
-  }
-
-  private closeWindow(): void {
-    this.windowTimer = null;
-    this.loggedThisWindow.clear();
-    if (this.suppressed.size === 0) return;
-    const total = [...this.suppressed.values()].reduce((a, b) => a + b, 0);
-    const counts = [...this.suppressed].map(([kind, count]) => `${kind}: ${count}`).join(', ');
-    this.log(
-      `bad clients: ${total} more connection${total === 1 ? '' : 's'} closed or refused in the last ${Date.now() - this.windowStartedAt} ms ` +
-        `and not logged one by one (${counts}); the latest from ${this.lastSuppressedFrom}`,
-    );
-    this.suppressed.clear();
+    this.window.flush();
   }
 }
