@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { aclCode, aclName, AclOperation, AclPermissionType, PatternType, ResourceType } from '../protocol/acl-types';
-import type { AclBinding, AclStore } from '../ports/authorizer';
+import { aclCode, AclOperation, AclPermissionType, PatternType, ResourceType } from '../protocol/acl-types';
+import { namedBinding } from '../ports/authorizer';
+import type { AclBinding, AclStore, NamedAclBinding } from '../ports/authorizer';
 import { writeFileAtomically } from '../log/atomic-file';
 
 /** No `-<n>` suffix, so the log manager never takes it for a partition directory. */
@@ -17,31 +18,9 @@ export class AclFileError extends Error {
   }
 }
 
-/** One ACL as the file keeps it: Kafka's names rather than codes, so the file reads like kafka-acls output. */
-interface StoredAcl {
-  resourceType: string;
-  name: string;
-  patternType: string;
-  principal: string;
-  host: string;
-  operation: string;
-  permissionType: string;
-}
 
-function toStored({ pattern, entry }: AclBinding): StoredAcl {
-  return {
-    resourceType: aclName(ResourceType, pattern.resourceType),
-    name: pattern.name,
-    patternType: aclName(PatternType, pattern.patternType),
-    principal: entry.principal,
-    host: entry.host,
-    operation: aclName(AclOperation, entry.operation),
-    permissionType: aclName(AclPermissionType, entry.permissionType),
-  };
-}
-
-function fromStored(stored: StoredAcl, file: string, index: number): AclBinding {
-  const code = (table: Readonly<Record<string, number>>, field: keyof StoredAcl) => {
+function fromStored(stored: NamedAclBinding, file: string, index: number): AclBinding {
+  const code = (table: Readonly<Record<string, number>>, field: keyof NamedAclBinding) => {
     const value = stored[field];
     const found = typeof value === 'string' ? aclCode(table, value) : 0;
     if (found <= 1) throw new AclFileError(file, `ACL ${index}: ${field} ${JSON.stringify(value)} is not one Kafka knows`);
@@ -87,10 +66,10 @@ export class FileAclStore implements AclStore {
     if (document.version !== FORMAT_VERSION || !Array.isArray(document.acls)) {
       throw new AclFileError(this.file, `expected {"version": ${FORMAT_VERSION}, "acls": [...]}`);
     }
-    return (document.acls as StoredAcl[]).map((stored, index) => fromStored(stored, this.file, index));
+    return (document.acls as NamedAclBinding[]).map((stored, index) => fromStored(stored, this.file, index));
   }
 
   save(bindings: readonly AclBinding[]): void {
-    writeFileAtomically(this.file, JSON.stringify({ version: FORMAT_VERSION, acls: bindings.map(toStored) }, null, 1) + '\n');
+    writeFileAtomically(this.file, JSON.stringify({ version: FORMAT_VERSION, acls: bindings.map(namedBinding) }, null, 1) + '\n');
   }
 }

@@ -1,6 +1,7 @@
 // Who may do what: Kafka's Authorizer interface (org.apache.kafka.server.authorizer.Authorizer) as the broker's
 // handlers use it, and the store that keeps the ACLs across restarts. Codes are Kafka's (../protocol/acl-types).
 import type { KafkaError } from '../protocol/error-codes';
+import { aclName, AclOperation, AclPermissionType, PatternType, ResourceType } from '../protocol/acl-types';
 
 /** A resource, or a family of them: a LITERAL name (`*` for every name) or a PREFIXED one. */
 export interface ResourcePattern {
@@ -65,4 +66,27 @@ export interface Authorizer {
 export interface AclStore {
   load(): AclBinding[];
   save(bindings: readonly AclBinding[]): void;
+}
+
+/** One ACL under Kafka's names rather than codes (how the ACL file keeps it and `sluice acls list --json` prints it). */
+export interface NamedAclBinding {
+  resourceType: string;
+  name: string;
+  patternType: string;
+  principal: string;
+  host: string;
+  operation: string;
+  permissionType: string;
+}
+
+export function namedBinding({ pattern, entry }: AclBinding): NamedAclBinding {
+  return {
+    resourceType: aclName(ResourceType, pattern.resourceType),
+    name: pattern.name,
+    patternType: aclName(PatternType, pattern.patternType),
+    principal: entry.principal,
+    host: entry.host,
+    operation: aclName(AclOperation, entry.operation),
+    permissionType: aclName(AclPermissionType, entry.permissionType),
+  };
 }

@@ -1,5 +1,6 @@
 // The pure part of `sluice acls`: kafka-acls.sh's flags as ACL bindings and filters, and its listing format.
 import { aclCode, aclName, AclOperation, AclPermissionType, CLUSTER_NAME, PatternType, ResourceType, WILDCARD } from '../../protocol/acl-types';
+import { namedBinding } from '../../ports/authorizer';
 import type { AclBinding, AclBindingFilter, ResourcePattern } from '../../ports/authorizer';
 
 export interface AclArgs {
@@ -126,14 +127,4 @@ export function formatAcls(bindings: AclBinding[]): string {
 }
 
 /** A binding as `--json` prints it: Kafka's names. */
-export function bindingJson({ pattern, entry }: AclBinding) {
-  return {
-    resourceType: aclName(ResourceType, pattern.resourceType),
-    name: pattern.name,
-    patternType: aclName(PatternType, pattern.patternType),
-    principal: entry.principal,
-    host: entry.host,
-    operation: aclName(AclOperation, entry.operation),
-    permissionType: aclName(AclPermissionType, entry.permissionType),
-  };
-}
+export const bindingJson = namedBinding;
