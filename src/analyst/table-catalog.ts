@@ -5,7 +5,8 @@ import type { Sink } from '../ports/sink';
 import { joinSinkPath } from '../ports/sink';
 import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
 import { Column, parquetColumnsOf } from '../formats/avro-to-parquet';
-import type { AvroSchemaObject } from '../formats/record-file-writer';
+import type { AvroSchema, AvroSchemaObject } from '../formats/record-file-writer';
+import { LATEST_SCHEMA } from '../job/job-registry';
 import { JobDefinition, loadJobDefinition, OutputFormat } from '../job/job-definition';
 import { formatRoot } from '../table/layout';
 import { DataFile, listDataFiles as listTreeFiles } from '../table/data-files';
@@ -41,12 +42,18 @@ export function loadJobsDirectory(dir: string): JobDefinition[] {
   return names.map((name) => loadJobDefinition(path.join(dir, name)));
 }
 
+/** A job's .avsc file; a schema the loader takes from the registry at each run ("latest") is not known here. */
+function localSchema(job: JobDefinition, schema: string, setting: string): AvroSchema {
+  if (schema === LATEST_SCHEMA) throw new CatalogError(job.file, `${setting} is "latest" (read from the Schema Registry by each load): the tools that read tables need the reader schema as a local .avsc file`);
+  return loadAvroSchema(schema).schema;
+}
+
 /**
  * The tables of one job. With both formats, `<table>` reads the Parquet tree (the faster format to query,
  * and the one Hive users expect under the plain name) and `<table>_avro` the Avro tree.
  */
 export function tablesOfJob(job: JobDefinition): CatalogTable[] {
-  const outputSchema = withMetadataColumns(loadAvroSchema(job.value.schema).schema, job.metadataColumns);
+  const outputSchema = withMetadataColumns(localSchema(job, job.value.schema, 'value.schema'), job.metadataColumns, job.key.framed && job.key.schema !== null ? localSchema(job, job.key.schema, 'key.schema') : null);
   const clash = outputSchema.fields?.find((f) => /^(dt|hr)$/i.test(f.name));
   if (clash) throw new CatalogError(job.file, `the schema's field ${clash.name} has the name of a partition column (dt, hr)`);
   const { formats, table } = job.output;
