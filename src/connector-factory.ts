@@ -36,6 +36,7 @@ export function openSchemaRegistry(urls: string, options: SchemaRegistryClientOp
   return new HttpSchemaRegistry(urls, options);
 }
 
+export { RegistrySettingError };
 export type { SchemaRegistryClientOptions };
 
 /** The error classes connectors throw, so an error from a worker thread can be rebuilt with its own type. */

@@ -95,12 +95,17 @@ export class RegistryHttp {
       status = response.status;
       text = await response.text();
     } catch (error) {
-      const reason = `${endpoint.display}: ${connectionFailure(error, this.policy.requestTimeoutMs)}`;
+      const reason = `${this.where(endpoint)}${connectionFailure(error, this.policy.requestTimeoutMs)}`;
       return { ok: false, retriable: true, error: error instanceof Error ? error : new Error(String(error)), reason };
     }
     if (status >= 200 && status < 300) return parseSuccess(status, text);
     const error = errorFromAnswer(status, text);
-    return { ok: false, retriable: RETRIABLE_STATUSES.has(status), error, reason: `${endpoint.display}: HTTP ${status}: ${error.message}` };
+    return { ok: false, retriable: RETRIABLE_STATUSES.has(status), error, reason: `${this.where(endpoint)}HTTP ${status}: ${error.message}` };
+  }
+
+  /** With several URLs, which one a failure came from. */
+  private where(endpoint: RegistryEndpoint): string {
+    return this.endpoints.length > 1 ? `${endpoint.display}: ` : '';
   }
 }
 
