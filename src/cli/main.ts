@@ -17,6 +17,7 @@ import * as statusCommand from './commands/status';
 import * as devWebHdfs from './commands/dev-webhdfs';
 import * as schedule from './commands/schedule';
 import * as users from './commands/users';
+import * as schemas from './commands/schemas';
 import { KafkaError } from '../protocol/error-codes';
 
 /** One command: the shape every module in ./commands exports. */
@@ -65,6 +66,7 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
   parser = register(parser, statusCommand, io, status);
   parser = register(parser, schedule, io, status);
   parser = register(parser, users, io, status);
+  parser = register(parser, schemas, io, status);
   parser = parser
     .demandCommand(1, 'name a command')
     .strict()
