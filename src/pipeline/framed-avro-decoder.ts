@@ -14,6 +14,30 @@ const SCHEMA_NOT_FOUND = 40403;
 /** A writer schema: `resolver` null when it is the reader schema itself (decoded directly, the fast path). */
 type WriterEntry = { ok: true; resolver: Resolver | null } | { ok: false; reason: string };
 
+interface RecordFields {
+  fields?: { name: string; type: AvroType; defaultValue(): unknown }[];
+}
+
+/** For two records, the first reader field that cannot be read from the writer, named; avsc's message otherwise. */
+function whyUnresolvable(reader: AvroType, writer: AvroType, message: string): string {
+  const readerFields = (reader as unknown as RecordFields).fields;
+  const writerFields = (writer as unknown as RecordFields).fields;
+  if (!readerFields || !writerFields) return message;
+  for (const field of readerFields) {
+    const written = writerFields.find((w) => w.name === field.name);
+    if (!written) {
+      if (field.defaultValue() === undefined) return `field ${field.name} is not in the writer schema and has no default`;
+      continue;
+    }
+    try {
+      field.type.createResolver(written.type);
+    } catch (error) {
+      return `field ${field.name}: ${(error as Error).message}`;
+    }
+  }
+  return message;
+}
+
 export class FramedAvroDecoder {
   private readonly writers = new Map<number, WriterEntry>();
 
@@ -51,7 +75,7 @@ export class FramedAvroDecoder {
     try {
       return { ok: true, resolver: this.reader.createResolver(writer) };
     } catch (error) {
-      return { ok: false, reason: `writer schema id ${id} cannot be resolved to the reader schema: ${(error as Error).message}` };
+      return { ok: false, reason: `writer schema id ${id} cannot be resolved to the reader schema: ${whyUnresolvable(this.reader, writer, (error as Error).message)}` };
     }
   }
 

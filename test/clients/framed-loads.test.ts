@@ -21,6 +21,14 @@ interface KafkajsRegistry {
 const { SchemaRegistry } = require('@kafkajs/confluent-schema-registry') as { SchemaRegistry: new (options: { host: string }) => KafkajsRegistry };
 const AVRO = 'AVRO' as const;
 
+/** What these tests use of @confluentinc/schemaregistry (Confluent's JavaScript client). */
+interface ConfluentSerde {
+  SchemaRegistryClient: new (config: { baseURLs: string[] }) => object;
+  AvroSerializer: new (client: object, serdeType: string, config: { useLatestVersion: boolean }) => { serialize(topic: string, message: unknown): Promise<Buffer> };
+  SerdeType: { VALUE: string };
+}
+const confluent = require('@confluentinc/schemaregistry') as ConfluentSerde;
+
 const PYTHON = '/usr/bin/python3';
 const READ_AVRO = path.join(REPO, 'test/formats/read-avro.py');
 const PAGE_VIEW_SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO, 'schemas/page_view.avsc'), 'utf8')) as { fields: unknown[] };
@@ -88,7 +96,7 @@ describe('sluice load: Confluent-framed Avro through the embedded Schema Registr
     assert.match(verify.stdout, new RegExp(`^partition 0: offsets 0\\.\\.${records + bad} in \\d+ ranges?, ${records} records, ${bad} bad$`, 'm'), verify.stdout);
   }
 
-  it('loads what @kafkajs/confluent-schema-registry registered and kafkajs produced; python3-avro reads every row', async () => {
+  it('loads what @kafkajs/confluent-schema-registry registered and encoded (and @confluentinc/schemaregistry\'s AvroSerializer) and kafkajs produced; python3-avro reads every row', async () => {
     const topic = 'pv_kafkajs';
     await client.createTopic(topic, 1);
     const schemas = new SchemaRegistry({ host: registry.url });
@@ -96,7 +104,11 @@ describe('sluice load: Confluent-framed Avro through the embedded Schema Registr
     const views = Array.from({ length: 300 }, (_, i) => pageView(i, START + i * 20_000));
     const producer = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
-    const messages = await Promise.all(views.map(async (v) => ({ key: v.user_id, value: await schemas.encode(id, v), timestamp: String(v.ts) })));
+    const messages = await Promise.all(views.slice(0, 200).map(async (v) => ({ key: v.user_id, value: await schemas.encode(id, v), timestamp: String(v.ts) })));
+    // The last 100 framed by Confluent's own JavaScript serializer, with the subject's latest version.
+    const serializer = new confluent.AvroSerializer(new confluent.SchemaRegistryClient({ baseURLs: [registry.url] }), confluent.SerdeType.VALUE, { useLatestVersion: true });
+    for (const v of views.slice(200)) messages.push({ key: v.user_id, value: await serializer.serialize(topic, v), timestamp: String(v.ts) });
+    assert.ok(messages[250].value.readUInt32BE(1) === id && messages[250].value[0] === 0, 'Confluent\'s serializer frames with the same id');
     await producer.send({ topic, messages });
     await producer.disconnect();
     assert.equal(messages[0].value[0], 0, 'the client frames its values');
