@@ -7,6 +7,7 @@ import type { AvroSchema } from '../formats/record-file-writer';
 import { SchemaRegistryError, SchemaRegistryReader } from '../ports/schema-registry';
 import { BadRecordError } from './bad-record';
 import { FRAMING_BYTES, framedId, requireFramedId } from './confluent-framing';
+import { inRegistryContext } from './registry-access';
 
 /** Confluent's error_code for "schema not found" (GET /schemas/ids/{id}). */
 const SCHEMA_NOT_FOUND = 40403;
@@ -42,7 +43,8 @@ export class FramedAvroDecoder {
   private readonly writers = new Map<number, WriterEntry>();
 
   /** `what` is "value" or "key": it starts the reasons of key dead letters. */
-  constructor(private readonly registry: SchemaRegistryReader, readonly reader: AvroType, private readonly what: 'value' | 'key') {}
+  /** `registryName`: the registry's URLs, for errors. */
+  constructor(private readonly registry: SchemaRegistryReader, readonly reader: AvroType, private readonly what: 'value' | 'key', private readonly registryName = 'registry') {}
 
   /** Fetches the writer schemas of every framed value whose id has not been seen; registry outages are thrown. */
   async prepare(values: Iterable<Buffer | null>): Promise<void> {
@@ -62,7 +64,7 @@ export class FramedAvroDecoder {
       found = await this.registry.schemaById(id);
     } catch (error) {
       if (error instanceof SchemaRegistryError && error.errorCode === SCHEMA_NOT_FOUND) return { ok: false, reason: `schema id ${id} is not in the registry (${SCHEMA_NOT_FOUND})` };
-      throw error;
+      throw inRegistryContext(error, this.registryName, `GET /schemas/ids/${id}`);
     }
     if (found.schemaType !== 'AVRO') return { ok: false, reason: `schema id ${id} is a ${found.schemaType} schema, not Avro` };
     let writer: AvroType;

@@ -34,8 +34,8 @@ export function rangeLoadContext(
   const { job } = parts;
   const value = loaded(schemas.value);
   const framed: FramedDecoders = {
-    value: job.value.framed ? new FramedAvroDecoder(registryFor(job.value.framed.registry), value.type, 'value') : null,
-    key: job.key.framed && schemas.key ? new FramedAvroDecoder(registryFor(job.key.framed.registry), loaded(schemas.key).type, 'key') : null,
+    value: job.value.framed ? new FramedAvroDecoder(registryFor(job.value.framed.registry), value.type, 'value', job.value.framed.registry.urls.join(',')) : null,
+    key: job.key.framed && schemas.key ? new FramedAvroDecoder(registryFor(job.key.framed.registry), loaded(schemas.key).type, 'key', job.key.framed.registry.urls.join(',')) : null,
   };
   const { value: values, key: keys } = framed;
   return {

@@ -7,6 +7,7 @@ import type { JobDefinition } from '../job/job-definition';
 import { FramedSettings, LATEST_SCHEMA, RegistrySettings, subjectOf } from '../job/job-registry';
 import { timeFieldReading } from '../job/time-field';
 import { SchemaRegistryError, SchemaRegistryReader } from '../ports/schema-registry';
+import { inRegistryContext } from './registry-access';
 
 export interface ReaderSchema {
   schema: AvroSchema;
@@ -38,7 +39,7 @@ async function latestSchema(registry: SchemaRegistryReader, settings: FramedSett
     found = await registry.latestVersion(subject);
   } catch (error) {
     if (error instanceof SchemaRegistryError && error.errorCode === SUBJECT_NOT_FOUND) throw new ReaderSchemaError(setting, `"latest": subject ${subject} is not in the registry ${urls} (${SUBJECT_NOT_FOUND})`);
-    throw error;
+    throw inRegistryContext(error, urls, `GET /subjects/${subject}/versions/latest`);
   }
   const source = `subject ${subject} version ${found.version} (id ${found.id}) at ${urls}`;
   if (found.schemaType !== 'AVRO') throw new ReaderSchemaError(setting, `"latest": ${source} is a ${found.schemaType} schema, not Avro`);

@@ -2,7 +2,7 @@
 // job's basic-auth credentials read from where the job file says, never from the file itself.
 import * as fs from 'node:fs';
 import type { RegistryCredentials, RegistrySettings } from '../job/job-registry';
-import type { SchemaRegistryReader } from '../ports/schema-registry';
+import { SchemaRegistryError, SchemaRegistryReader } from '../ports/schema-registry';
 
 /** Opens a registry client: `urls` comma-separated, `basicAuth` as Confluent's basic.auth.user.info (`user:password`). */
 export type RegistryOpener = (urls: string, options: { basicAuth?: string }) => SchemaRegistryReader;
@@ -46,4 +46,13 @@ export function registryReaders(open: RegistryOpener): (settings: RegistrySettin
     if (!reader) opened.set(key, (reader = open(settings.urls.join(','), { basicAuth: basicAuthOf(settings) })));
     return reader;
   };
+}
+
+/**
+ * A registry answer the run cannot go on with (401, 403, 5xx after retries …), as the same class with a message that
+ * names the registry and the request: the registry's own message ("Unauthorized") says neither.
+ */
+export function inRegistryContext(error: unknown, urls: string, request: string): unknown {
+  if (!(error instanceof SchemaRegistryError)) return error;
+  return new SchemaRegistryError(error.httpStatus, error.errorCode, `schema registry ${urls}: ${request}: ${error.message}`);
 }

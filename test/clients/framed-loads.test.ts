@@ -214,4 +214,31 @@ describe('sluice load: Confluent-framed Avro through the embedded Schema Registr
     connection.closeSync();
     assert.deepEqual(keys, views.map((v, i) => (i === 7 ? [null, null] : [v.user_id, i % 4])), 'DuckDB reads the key as a struct column of the Parquet files');
   });
+
+  it('logs in to a registry that asks for basic auth (user:password from the variable the job names); a wrong password fails the run naming the registry', async () => {
+    const topic = 'pv_auth';
+    await client.createTopic(topic, 1);
+    const usersFile = path.join(tmp(), 'registry-users');
+    fs.writeFileSync(usersFile, 'etl: s3cret\n');
+    const secured = await startBrokerRegistry(broker.broker, { host: '127.0.0.1', port: 0, usersFile });
+    try {
+      const schemas = new SchemaRegistry({ host: secured.url.replace('//', '//etl:s3cret@') });
+      const { id } = await schemas.register({ type: AVRO, schema: JSON.stringify(PAGE_VIEW_SCHEMA) }, { subject: `${topic}-value` });
+      const views = Array.from({ length: 30 }, (_, i) => pageView(i, START + i * 1000));
+      await client.produce(topic, 0, buildRecordBatch(await Promise.all(views.map(async (v) => ({ key: null, value: await schemas.encode(id, v), timestamp: v.ts })))));
+
+      const wrong = writeJob(topic, { registry: secured.url.replace('//', '//etl:wrong@'), schema: 'latest' });
+      const refused = await sluice(['load', '--job', wrong]);
+      assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, new RegExp(`schema registry ${secured.url.replace(/[/.]/g, '\\$&')}: GET /subjects/${topic}-value/versions/latest: Unauthorized \\(error code 401\\)`), refused.stderr);
+      assert.ok(!refused.stderr.includes('wrong'), 'the password is not printed');
+
+      const job = writeJob(topic, { registry: secured.url, schema: 'latest', registryAuth: { 'basic.auth.user.info.env': 'SLUICE_TEST_REGISTRY_USER_INFO' } });
+      const load = await sluice(['load', '--job', job], { SLUICE_TEST_REGISTRY_USER_INFO: 'etl:s3cret' });
+      assert.equal(load.code, 0, load.stderr);
+      assert.equal((await pythonRows(path.join(tableDir(topic), 'avro'))).length, views.length);
+    } finally {
+      await secured.close();
+    }
+  });
 });
