@@ -7,6 +7,7 @@ import { BadRecordError, makeRecordDecoder } from '../../src/pipeline/record-dec
 import { loadJobDefinition } from '../../src/job/job-definition';
 import { loadAvroSchema } from '../../src/formats/avro-schema';
 import { SchemaRegistryUnavailableError } from '../../src/ports/schema-registry';
+import { ReaderSchemaError, resolveReaderSchemas } from '../../src/pipeline/reader-schemas';
 import { framed, MemorySchemaRegistry } from '../helpers/memory-schema-registry';
 import { useTempDir } from '../helpers/temp-dir';
 import { pageView, REPO, START, writeJob } from '../helpers/page-views';
@@ -88,6 +89,37 @@ describe('Confluent-framed Avro: decoding with the writer schema each id names',
       const reason = reasonOf(() => decode({ offset: 0, timestamp: START, key: null, value, headers: [] } as never, 0));
       assert.match(reason, /; this looks like Confluent-framed Avro \(magic byte 0, schema id 21\): use value\.format "avro-confluent"$/);
       assert.equal(reasonOf(() => decode({ offset: 0, timestamp: START, key: null, value: Buffer.from([2, 0xff]), headers: [] } as never, 0)).includes('Confluent'), false);
+    });
+  });
+
+  describe('reader schemas: "latest" by subject name strategy', () => {
+    const tmp = useTempDir();
+    const jobWith = (value: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      loadJobDefinition(writeJob(tmp(), { value: { format: 'avro-confluent', registry: 'http://memory:8081', ...value }, time: {}, metadataColumns: [], ...extra }));
+
+    it('reads <topic>-value (TopicNameStrategy) or the record name (RecordNameStrategy), and <topic>-key for keys', async () => {
+      const memory = new MemorySchemaRegistry();
+      memory.register('page_views-value', V1);
+      memory.register('page_views-value', V2);
+      memory.register('t.Click', INCOMPATIBLE);
+      memory.register('page_views-key', 'string');
+      const byTopic = await resolveReaderSchemas(jobWith({}, { key: { format: 'avro-confluent' }, metadataColumns: ['key'] }), () => memory);
+      assert.deepEqual(byTopic.value.schema, V2);
+      assert.equal(byTopic.value.source, 'subject page_views-value version 2 (id 2) at http://memory:8081');
+      assert.equal(byTopic.key?.schema, 'string');
+      const byRecord = await resolveReaderSchemas(jobWith({ subjectNameStrategy: 'RecordNameStrategy', recordName: 't.Click' }), () => memory);
+      assert.deepEqual(byRecord.value.schema, INCOMPATIBLE);
+    });
+
+    it('refuses a subject that is not there, and a time field the latest schema lacks, naming the setting', async () => {
+      const memory = new MemorySchemaRegistry();
+      await assert.rejects(resolveReaderSchemas(jobWith({}), () => memory), (error: Error) => {
+        assert.ok(error instanceof ReaderSchemaError);
+        assert.equal(error.message, 'value.schema: "latest": subject page_views-value is not in the registry http://memory:8081 (40401)');
+        return true;
+      });
+      memory.register('page_views-value', V1);
+      await assert.rejects(resolveReaderSchemas(jobWith({}, { time: { field: 'ts' } }), () => memory), /^ReaderSchemaError: time\.field: "ts" .+\(subject page_views-value version 1/);
     });
   });
 });
