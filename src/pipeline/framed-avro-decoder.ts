@@ -7,7 +7,7 @@ import type { AvroSchema } from '../formats/record-file-writer';
 import { SchemaRegistryError, SchemaRegistryReader } from '../ports/schema-registry';
 import { BadRecordError } from './bad-record';
 import { FRAMING_BYTES, framedId, requireFramedId } from './confluent-framing';
-import { inRegistryContext } from './registry-access';
+import { inRegistryContext } from '../job/registry-access';
 
 /** Confluent's error_code for "schema not found" (GET /schemas/ids/{id}). */
 const SCHEMA_NOT_FOUND = 40403;

@@ -11,8 +11,8 @@ import { loadRangesOnWorkers } from './worker-pool';
 import { applyCommit, recoverUnfinishedRuns, writeManifest } from '../table/commit';
 import { CommitManifest, PlannedRange, RunPlan, TableState, TableStore } from '../table/table-state';
 import { RunRecorder } from './run-recorder';
-import { RegistryOpener, registryReaders } from './registry-access';
-import { resolveReaderSchemas } from './reader-schemas';
+import { RegistryOpener, registryReaders } from '../job/registry-access';
+import { resolveReaderSchemas } from '../job/reader-schemas';
 import { removeStrayFiles } from '../table/strays';
 import type { LoadSummary } from './load-summary';
 

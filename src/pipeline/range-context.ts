@@ -8,8 +8,8 @@ import { HourPartitioner } from '../table/layout';
 import { FramedAvroDecoder } from './framed-avro-decoder';
 import { FramedDecoders, makeRecordDecoder } from './record-decoder';
 import type { RangeLoadContext } from './range-loader';
-import { localReaderSchemas, ReaderSchema, ReaderSchemas } from './reader-schemas';
-import { registryReaders } from './registry-access';
+import { localReaderSchemas, ReaderSchema, ReaderSchemas } from '../job/reader-schemas';
+import { registryReaders } from '../job/registry-access';
 
 /** The job's topic, as the main thread and every worker thread open it: with the job's `source.security`, at its isolation level. */
 export function openJobSource(job: JobDefinition, options: RecordSourceOptions = {}): Promise<RecordSource> {

@@ -7,7 +7,7 @@ import { openJobSource, rangeLoadContext } from './range-context';
 import { TableState } from '../table/table-state';
 import type { WorkerMessage, WorkerRequest, WorkerTask } from './worker-messages';
 import { serializeError } from './worker-errors';
-import { registryReaders } from './registry-access';
+import { registryReaders } from '../job/registry-access';
 
 
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);

@@ -13,8 +13,8 @@ import { KafkaError } from '../protocol/error-codes';
 import { MalformedRecordError, UnsupportedCompressionError } from '../protocol/records';
 import { BadRecordError } from './bad-record';
 import { SchemaRegistryError, SchemaRegistryUnavailableError } from '../ports/schema-registry';
-import { ReaderSchemaError } from './reader-schemas';
-import { RegistryCredentialsError } from './registry-access';
+import { ReaderSchemaError } from '../job/reader-schemas';
+import { RegistryCredentialsError } from '../job/registry-access';
 
 export interface SerializedError {
   name: string;

@@ -4,7 +4,7 @@ import type { RecordSourceOptions } from '../ports/record-source';
 import type { PlannedRange } from '../table/table-state';
 import type { RangeLoadResult } from './range-loader';
 import type { SerializedError } from './worker-errors';
-import type { ReaderSchemas } from './reader-schemas';
+import type { ReaderSchemas } from '../job/reader-schemas';
 
 /** Everything a worker needs to load ranges of one run, handed over as workerData. */
 export interface WorkerTask {

@@ -118,6 +118,11 @@ describe('sluice load: Confluent-framed Avro through the embedded Schema Registr
     await loadAndVerify(job, views.length);
     const rows = await pythonRows(path.join(tableDir(topic), 'avro'));
     assert.deepEqual(rows.map(({ _kafka_partition, _kafka_offset, ...view }) => view), views);
+    // The tools take a "latest" job's table schema from the registry too.
+    const sql = `SELECT (SELECT count(*) FROM ${topic}) AS parquet, (SELECT sum(duration_ms) FROM ${topic}_avro) AS avro`;
+    const query = await sluice(['query', sql, '--jobs', path.dirname(job), '--format', 'json']);
+    assert.equal(query.code, 0, query.stderr);
+    assert.deepEqual(JSON.parse(query.stdout), { parquet: views.length, avro: views.reduce((sum, v) => sum + v.duration_ms, 0) });
   });
 
   it('loads what confluent_kafka\'s SchemaRegistryClient registered and its Producer produced, resolved to an older local reader schema', async () => {
@@ -213,6 +218,9 @@ describe('sluice load: Confluent-framed Avro through the embedded Schema Registr
     const keys = (await connection.runAndReadAll(`SELECT _kafka_key.user_id, _kafka_key.shard FROM read_parquet('${glob}') ORDER BY _kafka_offset`)).getRows();
     connection.closeSync();
     assert.deepEqual(keys, views.map((v, i) => (i === 7 ? [null, null] : [v.user_id, i % 4])), 'DuckDB reads the key as a struct column of the Parquet files');
+    const ddl = await sluice(['hive-ddl', '--job', job]);
+    assert.equal(ddl.code, 0, ddl.stderr);
+    assert.match(ddl.stdout, /`_kafka_key` STRUCT<`user_id`: ?STRING, ?`shard`: ?INT>/i, ddl.stdout);
   });
 
   it('logs in to a registry that asks for basic auth (user:password from the variable the job names); a wrong password fails the run naming the registry', async () => {

@@ -7,7 +7,7 @@ import { BadRecordError, makeRecordDecoder } from '../../src/pipeline/record-dec
 import { loadJobDefinition } from '../../src/job/job-definition';
 import { loadAvroSchema } from '../../src/formats/avro-schema';
 import { SchemaRegistryUnavailableError } from '../../src/ports/schema-registry';
-import { ReaderSchemaError, resolveReaderSchemas } from '../../src/pipeline/reader-schemas';
+import { ReaderSchemaError, resolveReaderSchemas } from '../../src/job/reader-schemas';
 import { framed, MemorySchemaRegistry } from '../helpers/memory-schema-registry';
 import { useTempDir } from '../helpers/temp-dir';
 import { pageView, REPO, START, writeJob } from '../helpers/page-views';

@@ -1,7 +1,7 @@
 // The Schema Registry clients of one thread: one per registry a job names (value and key may share one), with the
 // job's basic-auth credentials read from where the job file says, never from the file itself.
 import * as fs from 'node:fs';
-import type { RegistryCredentials, RegistrySettings } from '../job/job-registry';
+import type { RegistryCredentials, RegistrySettings } from './job-registry';
 import { SchemaRegistryError, SchemaRegistryReader } from '../ports/schema-registry';
 
 /** Opens a registry client: `urls` comma-separated, `basicAuth` as Confluent's basic.auth.user.info (`user:password`). */

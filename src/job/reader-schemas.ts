@@ -1,11 +1,11 @@
-// The schemas a run reads records as, decided once on the main thread when the run starts: the job's .avsc files,
+// The schemas a run reads records as (and the tools read tables as), decided once on the main thread when it starts: the job's .avsc files,
 // or the latest version of a subject (`schema: "latest"`). Worker threads get them as data, so every range of a run
 // reads with the same schema even if the subject gains a version meanwhile.
 import { createAvroType, loadAvroSchema } from '../formats/avro-schema';
 import type { AvroSchema } from '../formats/record-file-writer';
-import type { JobDefinition } from '../job/job-definition';
-import { FramedSettings, LATEST_SCHEMA, RegistrySettings, subjectOf } from '../job/job-registry';
-import { timeFieldReading } from '../job/time-field';
+import type { JobDefinition } from './job-definition';
+import { FramedSettings, LATEST_SCHEMA, RegistrySettings, subjectOf } from './job-registry';
+import { timeFieldReading } from './time-field';
 import { SchemaRegistryError, SchemaRegistryReader } from '../ports/schema-registry';
 import { inRegistryContext } from './registry-access';
 
