@@ -3,13 +3,18 @@
 // by a `sluice load` run in a fresh process per format. Peers measured in the same run: DuckDB's own
 // NDJSON→Parquet (the native ceiling) and parquetjs-lite. The Avro load runs again over the broker's SASL_SSL
 // listener (TLS + SCRAM-SHA-512, certificates made for the run), alternating with plaintext: the cost of security.
+// Then the same page views as plain Avro binary values and as Confluent-framed Avro (magic byte, schema id from the
+// broker's embedded Schema Registry), each loaded to Avro in alternating rounds: the cost of the framing and of
+// writer-schema lookups. BENCH_FRAMED_ONLY=1 runs only that part.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { ClientSecurity } from '../src/client/client-security';
+import * as avro from 'avsc';
 import { KafkaClient } from '../src/client/kafka-client';
+import { openSchemaRegistry } from '../src/connector-factory';
 import { FileCredentialStore } from '../src/credential-store/file-credential-store';
 import { scramCredential, scramMechanismNamed } from '../src/protocol/scram';
 import { makeTestCertificates, TestCertificates } from '../test/helpers/test-certificates';
@@ -22,18 +27,18 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const PASSWORD_ENV = 'SLUICE_BENCH_PASSWORD';
 
-/** PLAINTEXT on `port`, SASL_SSL on `port + 1`. */
+/** PLAINTEXT on `port`, SASL_SSL on `port + 1`, the Schema Registry on `port + 2`. */
 function startBroker(dataDir: string, port: number, certs: TestCertificates): Promise<() => Promise<void>> {
   return new Promise((resolve, reject) => {
     const args = [
       'broker', '--data-dir', dataDir, '--listeners', `PLAINTEXT://127.0.0.1:${port},SASL_SSL://127.0.0.1:${port + 1}`,
-      '--ssl-keystore-location', certs.serverKeystore, '--sasl-enabled-mechanisms', 'SCRAM-SHA-512',
+      '--ssl-keystore-location', certs.serverKeystore, '--sasl-enabled-mechanisms', 'SCRAM-SHA-512', '--registry-port', String(port + 2),
     ];
     const child = spawn(process.execPath, [path.join(REPO, 'bin/sluice.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let output = '';
     child.stderr.on('data', (c: Buffer) => {
       output += c.toString();
-      if (/listening on/.test(output)) resolve(() => new Promise((done) => { child.on('close', () => done()); child.kill('SIGTERM'); }));
+      if (/listening on/.test(output) && /schema registry at/.test(output)) resolve(() => new Promise((done) => { child.on('close', () => done()); child.kill('SIGTERM'); }));
     });
     child.on('close', (code) => reject(new Error(`broker exited ${code}: ${output}`)));
   });
@@ -41,11 +46,14 @@ function startBroker(dataDir: string, port: number, certs: TestCertificates): Pr
 
 interface LoadResult { records: number; seconds: number; files: number; maxRssMB: number }
 
-function loadOnce(dir: string, bootstrap: string, format: 'avro' | 'parquet', security: ClientSecurity | null = null, label: string = format): LoadResult {
+type ValueSettings = { topic: string; format: 'json' | 'avro' | 'avro-confluent'; registry?: string };
+const JSON_VALUES: ValueSettings = { topic: 'page_views', format: 'json' };
+
+function loadOnce(dir: string, bootstrap: string, format: 'avro' | 'parquet', security: ClientSecurity | null = null, label: string = format, values: ValueSettings = JSON_VALUES): LoadResult {
   const job = {
     name: `bench_${label}`,
-    source: { bootstrap, topic: 'page_views', ...(security ? { security } : {}) },
-    value: { format: 'json', schema: path.join(REPO, 'schemas/page_view.avsc') },
+    source: { bootstrap, topic: values.topic, ...(security ? { security } : {}) },
+    value: { format: values.format, schema: path.join(REPO, 'schemas/page_view.avsc'), ...(values.registry ? { registry: values.registry } : {}) },
     output: { formats: [format], avroCodec: 'deflate', sink: path.join(dir, `warehouse-${label}`), table: 'page_views' },
     time: { field: 'ts' },
     concurrency: 4,
@@ -90,6 +98,52 @@ async function parquetjsLite(dir: string, rows: number): Promise<number> {
   return rows / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
+const rateOf = (r: LoadResult) => r.records / r.seconds;
+const medianRate = (runs: LoadResult[]) => runs.map(rateOf).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+
+/**
+ * The page views again, as plain Avro binary (`page_views_avro`) and as Confluent-framed Avro (`page_views_framed`,
+ * the schema registered under `page_views_framed-value`), batch for batch the same records. Answers the bytes per plain value.
+ */
+async function produceAvroTopics(client: KafkaClient, registryUrl: string): Promise<number> {
+  const registry = openSchemaRegistry(registryUrl);
+  const schemaText = fs.readFileSync(path.join(REPO, 'schemas/page_view.avsc'), 'utf8');
+  const id = await registry.register('page_views_framed-value', { schema: schemaText });
+  const type = avro.Type.forSchema(JSON.parse(schemaText) as avro.Schema);
+  const header = Buffer.alloc(5);
+  header.writeUInt32BE(id, 1);
+  await client.createTopic('page_views_avro', 4);
+  await client.createTopic('page_views_framed', 4);
+  let bytes = 0;
+  for (let first = 0; first < RECORDS; first += 1000) {
+    const plain = [];
+    const framed = [];
+    for (let i = first; i < Math.min(RECORDS, first + 1000); i++) {
+      const body = type.toBuffer(pageView(i, START + i * 10));
+      bytes += body.length;
+      const key = Buffer.from(`user-${i % 211}`);
+      plain.push({ key, value: body, timestamp: START + i * 10 });
+      framed.push({ key, value: Buffer.concat([header, body]), timestamp: START + i * 10 });
+    }
+    await client.produce('page_views_avro', (first / 1000) % 4, buildRecordBatch(plain));
+    await client.produce('page_views_framed', (first / 1000) % 4, buildRecordBatch(framed));
+  }
+  return bytes / RECORDS;
+}
+
+/** Plain and framed Avro values loaded to Avro, alternated (3 rounds each), medians compared. */
+function framedVersusPlain(dir: string, bootstrap: string, registryUrl: string, avroBytes: number): void {
+  const plain: LoadResult[] = [];
+  const framed: LoadResult[] = [];
+  for (let round = 0; round < 3; round++) {
+    plain.push(loadOnce(dir, bootstrap, 'avro', null, `avro_values${round}`, { topic: 'page_views_avro', format: 'avro' }));
+    framed.push(loadOnce(dir, bootstrap, 'avro', null, `framed_values${round}`, { topic: 'page_views_framed', format: 'avro-confluent', registry: registryUrl }));
+  }
+  console.log(`plain Avro values (${Math.round(avroBytes)} bytes) → Avro: ${plain.map((r) => fmt(rateOf(r))).join(', ')} records/s (median ${fmt(medianRate(plain))})`);
+  console.log(`Confluent-framed Avro values (${Math.round(avroBytes) + 5} bytes, registry ${registryUrl}) → Avro: ${framed.map((r) => fmt(rateOf(r))).join(', ')} records/s (median ${fmt(medianRate(framed))})`);
+  console.log(`framed / plain = ${(medianRate(framed) / medianRate(plain)).toFixed(3)}   target ≥ 0.80`);
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'sluice-load-bench-'));
   const port = Number(process.env.BENCH_PORT ?? 19098);
@@ -113,9 +167,15 @@ async function main(): Promise<void> {
       }
       await client.produce('page_views', (first / 1000) % 4, buildRecordBatch(records));
     }
+    const registryUrl = `http://127.0.0.1:${port + 2}`;
+    const avroBytes = await produceAvroTopics(client, registryUrl);
     client.close();
     console.log(`machine: ${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB RAM, node ${process.version}`);
     console.log(`${fmt(RECORDS)} page views (JSON, ${Math.round(lines.reduce((s, l) => s + l.length, 0) / RECORDS)} bytes each) in 4 partitions\n`);
+    if (process.env.BENCH_FRAMED_ONLY === '1') {
+      framedVersusPlain(dir, bootstrap, registryUrl, avroBytes);
+      return;
+    }
     const avro = loadOnce(dir, bootstrap, 'avro');
     const parquet = loadOnce(dir, bootstrap, 'parquet');
     const native = await duckdbNativeNdjson(dir, lines);
@@ -138,6 +198,7 @@ async function main(): Promise<void> {
     console.log(`Avro over PLAINTEXT: ${plain.map((r) => fmt(rate(r))).join(', ')} records/s (median ${fmt(median(plain))})`);
     console.log(`Avro over SASL_SSL (TLS 1.3, SCRAM-SHA-512): ${sasl.map((r) => fmt(rate(r))).join(', ')} records/s (median ${fmt(median(sasl))})`);
     console.log(`SASL_SSL / PLAINTEXT = ${(median(sasl) / median(plain)).toFixed(3)}   target ≥ 0.85`);
+    framedVersusPlain(dir, bootstrap, registryUrl, avroBytes);
   } finally {
     await stopBroker();
     certs.remove();

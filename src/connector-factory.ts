@@ -1,3 +1,5 @@
+import { HttpSchemaRegistry, SchemaRegistryClientOptions } from '../connectors/schema-registry/http-schema-registry';
+import { RegistrySettingError } from '../connectors/schema-registry/registry-endpoints';
 import { LocalSink } from '../connectors/sinks/local-sink';
 import { WebHdfsSink } from '../connectors/sinks/webhdfs-sink';
 import { KafkaRecordSource } from '../connectors/sources/kafka-source';
@@ -6,6 +8,7 @@ import { HttpTimeoutError } from '../connectors/webhdfs/http-exchange';
 import { WebHdfsRetriesExhaustedError } from '../connectors/webhdfs/retry-policy';
 import { isWebHdfsLocation, WebHdfsLocationError } from '../connectors/webhdfs/webhdfs-location';
 import type { RecordSource, RecordSourceOptions } from './ports/record-source';
+import type { SchemaRegistryAdmin } from './ports/schema-registry';
 import { Sink, SinkError } from './ports/sink';
 import { TableState } from './table/table-state';
 
@@ -25,9 +28,20 @@ export function openRecordSource(bootstrap: string, topic: string, options: Reco
   return KafkaRecordSource.open(bootstrap, topic, options);
 }
 
+/**
+ * A Confluent-compatible Schema Registry at `urls` (one URL or several, comma-separated, tried in turn; credentials
+ * in a URL are used for basic auth). Throws RegistrySettingError for a URL or credential that cannot be used.
+ */
+export function openSchemaRegistry(urls: string, options: SchemaRegistryClientOptions = {}): SchemaRegistryAdmin {
+  return new HttpSchemaRegistry(urls, options);
+}
+
+export { RegistrySettingError };
+export type { SchemaRegistryClientOptions };
+
 /** The error classes connectors throw, so an error from a worker thread can be rebuilt with its own type. */
 export const connectorErrorTypes: readonly (abstract new (...args: never[]) => Error)[] = [
-  WebHdfsError, WebHdfsConnectionError, WebHdfsLengthMismatchError, WebHdfsRetriesExhaustedError, HttpTimeoutError, WebHdfsLocationError,
+  WebHdfsError, WebHdfsConnectionError, WebHdfsLengthMismatchError, WebHdfsRetriesExhaustedError, HttpTimeoutError, WebHdfsLocationError, RegistrySettingError,
 ];
 
 /** A table (both sides: `TableStore` for loads, `TableReader` for tools) in the sink at `location`. */

@@ -7,7 +7,7 @@ import type { JobDefinition } from '../job/job-definition';
 import { committedHours as committedHoursOf, HourPartitionValue } from '../table/data-files';
 import { TableState } from '../table/table-state';
 import { avroTableColumns, HiveColumn, hiveIdentifier, parquetTableColumns } from './hive-types';
-import { CatalogTable, tablesOfJob } from './table-catalog';
+import { CatalogTable, readerSchemasOfJobs, tablesOfJob } from './table-catalog';
 
 /** The NameNode's RPC port, which hdfs:// URLs use; WebHDFS URLs carry the HTTP port instead. */
 export const DEFAULT_NAMENODE_RPC_PORT = 8020;
@@ -88,7 +88,8 @@ export interface HiveDdlOptions {
  */
 export async function hiveDdl(job: JobDefinition, sink: Sink, options: HiveDdlOptions = {}): Promise<string[]> {
   const statements: string[] = [];
-  for (const table of tablesOfJob(job)) {
+  const schemas = (await readerSchemasOfJobs([job])).get(job);
+  for (const table of tablesOfJob(job, schemas)) {
     const location = tableLocation(table, options.location);
     statements.push(createTable(table, location));
     for (const { dt, hr } of await committedHours(sink, table)) {

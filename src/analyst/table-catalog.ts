@@ -3,9 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Sink } from '../ports/sink';
 import { joinSinkPath } from '../ports/sink';
-import { loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
+import { withMetadataColumns } from '../formats/avro-schema';
 import { Column, parquetColumnsOf } from '../formats/avro-to-parquet';
 import type { AvroSchemaObject } from '../formats/record-file-writer';
+import { LATEST_SCHEMA } from '../job/job-registry';
+import { localReaderSchemas, ReaderSchemas, resolveReaderSchemas } from '../job/reader-schemas';
+import { registryReaders } from '../job/registry-access';
+import { openSchemaRegistry } from '../connector-factory';
 import { JobDefinition, loadJobDefinition, OutputFormat } from '../job/job-definition';
 import { formatRoot } from '../table/layout';
 import { DataFile, listDataFiles as listTreeFiles } from '../table/data-files';
@@ -41,12 +45,27 @@ export function loadJobsDirectory(dir: string): JobDefinition[] {
   return names.map((name) => loadJobDefinition(path.join(dir, name)));
 }
 
+/** A job's .avsc files; a schema the job takes from the registry ("latest") must come in `schemas` (see `readerSchemasOfJobs`). */
+function localSchemas(job: JobDefinition): ReaderSchemas {
+  const latest = job.value.schema === LATEST_SCHEMA ? 'value.schema' : job.key.framed && job.key.schema === LATEST_SCHEMA ? 'key.schema' : null;
+  if (latest) throw new CatalogError(job.file, `${latest} is "latest": the table's schema is read from the Schema Registry first (readerSchemasOfJobs)`);
+  return localReaderSchemas(job);
+}
+
+/** Every job's reader schemas: its .avsc files, or the latest version of its subjects in its registry. */
+export async function readerSchemasOfJobs(jobs: readonly JobDefinition[]): Promise<Map<JobDefinition, ReaderSchemas>> {
+  const registryFor = registryReaders(openSchemaRegistry);
+  const schemas = new Map<JobDefinition, ReaderSchemas>();
+  for (const job of jobs) schemas.set(job, await resolveReaderSchemas(job, registryFor));
+  return schemas;
+}
+
 /**
  * The tables of one job. With both formats, `<table>` reads the Parquet tree (the faster format to query,
  * and the one Hive users expect under the plain name) and `<table>_avro` the Avro tree.
  */
-export function tablesOfJob(job: JobDefinition): CatalogTable[] {
-  const outputSchema = withMetadataColumns(loadAvroSchema(job.value.schema).schema, job.metadataColumns);
+export function tablesOfJob(job: JobDefinition, schemas: ReaderSchemas = localSchemas(job)): CatalogTable[] {
+  const outputSchema = withMetadataColumns(schemas.value.schema, job.metadataColumns, schemas.key?.schema ?? null);
   const clash = outputSchema.fields?.find((f) => /^(dt|hr)$/i.test(f.name));
   if (clash) throw new CatalogError(job.file, `the schema's field ${clash.name} has the name of a partition column (dt, hr)`);
   const { formats, table } = job.output;
@@ -61,9 +80,9 @@ export function tablesOfJob(job: JobDefinition): CatalogTable[] {
 }
 
 /** The tables of every job; two jobs giving the same table name is an error naming both files. */
-export function buildCatalog(jobs: readonly JobDefinition[]): CatalogTable[] {
+export function buildCatalog(jobs: readonly JobDefinition[], schemas?: ReadonlyMap<JobDefinition, ReaderSchemas>): CatalogTable[] {
   const byName = new Map<string, CatalogTable>();
-  for (const table of jobs.flatMap(tablesOfJob)) {
+  for (const table of jobs.flatMap((job) => tablesOfJob(job, schemas?.get(job)))) {
     const clash = byName.get(table.name.toLowerCase());
     if (clash) throw new CatalogError(table.job.file, `table ${table.name} is also defined by ${clash.job.file}`);
     byName.set(table.name.toLowerCase(), table);

@@ -43,6 +43,7 @@ const COMMANDS: { name: string; group?: { name: string; describe: string }; load
   { name: 'status', load: lazy(() => import('./commands/status')) },
   { name: 'schedule', load: lazy(() => import('./commands/schedule')) },
   { name: 'users', load: lazy(() => import('./commands/users')) },
+  { name: 'schemas', load: lazy(() => import('./commands/schemas')) },
 ];
 
 /** Registers a command whose handler's exit status lands in `status.code`. */

@@ -78,14 +78,23 @@ export function createAvroType(schema: AvroSchema, source = 'schema'): AvroType 
   }
 }
 
-/** The record schema with the chosen Kafka metadata fields appended, in the order given. */
-export function withMetadataColumns(schema: AvroSchema, columns: readonly MetadataColumn[]): AvroSchemaObject {
+/** `_kafka_key` holding a decoded key: its reader schema, nullable (a record without a key has null). */
+export function decodedKeyField(keySchema: AvroSchema): AvroField {
+  const branches = (Array.isArray(keySchema) ? keySchema : [keySchema]).filter((b) => b !== 'null' && !(isPlainObject(b) && b.type === 'null'));
+  return { name: METADATA_FIELDS.key.name, type: ['null', ...branches], default: null };
+}
+
+/**
+ * The record schema with the chosen Kafka metadata fields appended, in the order given; with `keySchema`,
+ * `_kafka_key` is that schema (made nullable) instead of a string.
+ */
+export function withMetadataColumns(schema: AvroSchema, columns: readonly MetadataColumn[], keySchema: AvroSchema | null = null): AvroSchemaObject {
   if (typeof schema !== 'object' || Array.isArray(schema) || schema.type !== 'record' || !Array.isArray(schema.fields)) {
     throw new SchemaError('schema', `metadata columns need a record schema, not ${JSON.stringify(schema).slice(0, 80)}`);
   }
   const fields = [...schema.fields];
   for (const column of columns) {
-    const field = METADATA_FIELDS[column];
+    const field = column === 'key' && keySchema !== null ? decodedKeyField(keySchema) : METADATA_FIELDS[column];
     if (fields.some((f) => f.name === field.name)) {
       throw new SchemaError(schema.name ?? 'schema', `already has a field named ${field.name}`);
     }
@@ -102,12 +111,15 @@ export function validateRecord(type: AvroType, value: unknown): ValidationResult
   return ok ? { ok: true } : { ok: false, errors };
 }
 
-/** One datum in plain Avro binary encoding. Confluent's framing (magic byte + schema id) is not accepted. */
-export function decodeAvroBinary(type: AvroType, bytes: Buffer): unknown {
+/**
+ * One datum in Avro binary encoding from `start` to the end of `bytes`; with a resolver, written with the
+ * resolver's writer schema and read as `type` (Confluent framing is read by src/pipeline/confluent-framing.ts).
+ */
+export function decodeAvroBinary(type: AvroType, bytes: Buffer, start = 0, resolver?: avro.Resolver): unknown {
   const schemaName = type.name ?? type.typeName;
   let decoded: { value: unknown; offset: number };
   try {
-    decoded = type.decode(bytes, 0);
+    decoded = type.decode(bytes, start, resolver);
   } catch (err) {
     throw new AvroDecodeError(schemaName, 'invalid', explainDecodeFailure((err as Error).message));
   }

@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openSink } from '../connector-factory';
+import { openSchemaRegistry, openSink } from '../connector-factory';
 import type { RecordSource, RecordSourceOptions } from '../ports/record-source';
-import { loadAvroSchema } from '../formats/avro-schema';
 import type { JobDefinition } from '../job/job-definition';
 import { newRunId } from '../table/layout';
 import { loadRange, RangeLoadResult } from './range-loader';
@@ -12,6 +11,8 @@ import { loadRangesOnWorkers } from './worker-pool';
 import { applyCommit, recoverUnfinishedRuns, writeManifest } from '../table/commit';
 import { CommitManifest, PlannedRange, RunPlan, TableState, TableStore } from '../table/table-state';
 import { RunRecorder } from './run-recorder';
+import { RegistryOpener, registryReaders } from '../job/registry-access';
+import { resolveReaderSchemas } from '../job/reader-schemas';
 import { removeStrayFiles } from '../table/strays';
 import type { LoadSummary } from './load-summary';
 
@@ -51,6 +52,8 @@ export interface LoadOptions {
    * source). Worker threads always open the job's topic, so this needs `workerThreads: 0`.
    */
   openSource?: (job: JobDefinition, options: RecordSourceOptions) => Promise<RecordSource>;
+  /** The Schema Registry client the main thread uses (tests pass an in-memory one); like `openSource`, it needs `workerThreads: 0`. */
+  openRegistry?: RegistryOpener;
 }
 
 /**
@@ -124,8 +127,10 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
   const log = options.log ?? (() => undefined);
   const runId = options.runId ?? newRunId();
   const { table } = target;
-  const schema = loadAvroSchema(job.value.schema);
-  if (options.openSource && job.workerThreads > 0) throw new TypeError(`job ${job.name}: a source given to the run cannot reach worker threads (set workerThreads to 0)`);
+  if ((options.openSource || options.openRegistry) && job.workerThreads > 0) throw new TypeError(`job ${job.name}: a source or registry given to the run cannot reach worker threads (set workerThreads to 0)`);
+  // Before anything is locked or written: a registry that cannot be reached fails the run with nothing to undo.
+  const registryFor = registryReaders(options.openRegistry ?? openSchemaRegistry);
+  const readerSchemas = await resolveReaderSchemas(job, registryFor);
   const sourceOptions = options.sourceOptions ?? {};
   const source = await (options.openSource ?? openJobSource)(job, sourceOptions);
   const stagingDir = fs.mkdtempSync(path.join(os.tmpdir(), `sluice-${job.output.table}-`));
@@ -160,9 +165,9 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       if (options.signal?.aborted) abandon.abort();
       else options.signal?.addEventListener('abort', stopReading, { once: true });
       const deadline = Date.now() + job.limits.maxDurationSeconds * 1000;
-      const inProcess = rangeLoadContext({ job, table, runId, source, stagingDir, deadline, signal: abandon.signal, onProgress: options.onProgress }, schema);
+      const inProcess = rangeLoadContext({ job, table, runId, source, stagingDir, deadline, signal: abandon.signal, onProgress: options.onProgress }, readerSchemas, registryFor);
       const results = job.workerThreads > 0
-        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline, sourceOptions }, work, job.workerThreads, options.onProgress, options.signal)
+        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline, sourceOptions, readerSchemas }, work, job.workerThreads, options.onProgress, options.signal)
         : await mapConcurrently(work, job.concurrency, (range) => loadRange(inProcess, range), () => abandon.abort());
       recorder.read(results);
       checkBadRecords(job, results);

@@ -5,7 +5,8 @@ import { createFileWriter } from './file-writers';
 import type { RecordSource, UndecodableBatch } from '../ports/record-source';
 import type { JobDefinition, OutputFormat } from '../job/job-definition';
 import { HourPartition, HourPartitioner, dataFilePath, deadLetterPath } from '../table/layout';
-import { BadRecordError, DecodedValue } from './record-decoder';
+import { BadRecordError } from './bad-record';
+import type { DecodedValue } from './record-decoder';
 import type { DecodedRecord } from '../protocol/records';
 import type { ReadProgress } from '../ports/record-source';
 import type { CommittedFile, PlannedRange, RangeCheckpoint, TableStore } from '../table/table-state';
@@ -17,6 +18,8 @@ export interface RangeLoadContext {
   source: RecordSource;
   outputSchema: AvroSchema;
   decode: (record: DecodedRecord, partition: number) => DecodedValue;
+  /** Fetches what a batch's records need before `decode` (the writer schemas of Confluent-framed Avro). */
+  prepare?: (batch: readonly DecodedRecord[]) => Promise<void>;
   partitioner: HourPartitioner;
   /** Where files for a remote sink are written before upload. */
   stagingDir: string;
@@ -91,6 +94,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
     batchesRead++;
     skippedOffsets += progress.skippedOffsets;
     ctx.onProgress?.(batch.length);
+    if (ctx.prepare) await ctx.prepare(batch);
     const now = Date.now();
     for (const kafkaRecord of batch) {
       let decoded: DecodedValue;

@@ -1,12 +1,13 @@
 // Worker-thread side of parallel loading: each worker loads whole partition ranges with its own
 // Kafka connection; the main thread alone commits.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSink } from '../connector-factory';
+import { openSchemaRegistry, openSink } from '../connector-factory';
 import { loadRange } from './range-loader';
 import { openJobSource, rangeLoadContext } from './range-context';
 import { TableState } from '../table/table-state';
 import type { WorkerMessage, WorkerRequest, WorkerTask } from './worker-messages';
 import { serializeError } from './worker-errors';
+import { registryReaders } from '../job/registry-access';
 
 
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
@@ -24,7 +25,7 @@ async function serve(task: WorkerTask): Promise<void> {
     deadline: task.deadline,
     signal: stopping.signal,
     onProgress: (records: number) => post({ progress: records }),
-  });
+  }, task.readerSchemas, registryReaders(openSchemaRegistry));
   parentPort!.on('message', (request: WorkerRequest) => {
     if ('stop' in request) {
       stopping.abort();

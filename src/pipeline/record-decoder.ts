@@ -1,16 +1,21 @@
 import type { Type } from 'avsc';
-import { decodeAvroBinary, jsonToAvro, LoadedSchema, validateRecord } from '../formats/avro-schema';
+import { AvroDecodeError, decodeAvroBinary, jsonToAvro, LoadedSchema, validateRecord } from '../formats/avro-schema';
 import type { AvroRecord } from '../formats/record-file-writer';
 import type { DecodedRecord } from '../protocol/records';
 import { decodeUtf8Exactly } from '../formats/utf8';
 import type { JobDefinition, MetadataColumn } from '../job/job-definition';
 import { timeFieldReading } from '../job/time-field';
 
-export class BadRecordError extends Error {
-  constructor(detail: string) {
-    super(detail);
-    this.name = 'BadRecordError';
-  }
+import { BadRecordError } from './bad-record';
+import { framingHint } from './confluent-framing';
+import type { FramedAvroDecoder } from './framed-avro-decoder';
+
+export { BadRecordError } from './bad-record';
+
+/** The decoders of the job's Confluent-framed parts (value, key), each with its writer schemas. */
+export interface FramedDecoders {
+  value: FramedAvroDecoder | null;
+  key: FramedAvroDecoder | null;
 }
 
 export interface DecodedValue {
@@ -37,9 +42,20 @@ function decodeKey(key: Buffer): string {
   }
 }
 
-/** Turns a Kafka record into an output row, or throws BadRecordError saying why it cannot be one. */
-export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema): (record: DecodedRecord, partition: number) => DecodedValue {
+/** Plain Avro that fails to decode but starts like Confluent's framing says so. */
+function plainAvroFailure(error: unknown, bytes: Buffer): never {
+  const hint = error instanceof AvroDecodeError ? framingHint(bytes, 'value.format') : null;
+  throw new BadRecordError(hint ? `${(error as Error).message}; ${hint}` : (error as Error).message);
+}
+
+/**
+ * Turns a Kafka record into an output row, or throws BadRecordError saying why it cannot be one. Framed parts are
+ * decoded by `framed` (whose writer schemas `prepare` must have fetched for the record's batch).
+ */
+export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema, framed: FramedDecoders = { value: null, key: null }): (record: DecodedRecord, partition: number) => DecodedValue {
   const type: Type = schema.type;
+  if (job.value.format === 'avro-confluent' && !framed.value) throw new TypeError(`job ${job.name}: Confluent-framed values need a FramedAvroDecoder`);
+  if (job.key.format === 'avro-confluent' && job.metadataColumns.includes('key') && !framed.key) throw new TypeError(`job ${job.name}: Confluent-framed keys need a FramedAvroDecoder`);
   const columns: MetadataColumn[] = job.metadataColumns;
   const timeField = job.time.field;
   // timestamp-micros fields count microseconds; every other number is epoch milliseconds (job-definition.ts checks the type).
@@ -56,8 +72,14 @@ export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema): (re
           const check = validateRecord(type, value);
           if (!check.ok) throw new BadRecordError(`does not match ${schema.file}: ${check.errors.join('; ')}`);
         }
+      } else if (framed.value) {
+        value = framed.value.decode(kafkaRecord.value) as AvroRecord;
       } else {
-        value = decodeAvroBinary(type, kafkaRecord.value) as AvroRecord;
+        try {
+          value = decodeAvroBinary(type, kafkaRecord.value) as AvroRecord;
+        } catch (error) {
+          plainAvroFailure(error, kafkaRecord.value);
+        }
       }
     } catch (error) {
       if (error instanceof BadRecordError) throw error;
@@ -71,7 +93,7 @@ export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema): (re
       if (columns.includes('partition')) value._kafka_partition = partition;
       if (columns.includes('offset')) value._kafka_offset = kafkaRecord.offset;
       if (columns.includes('timestamp')) value._kafka_timestamp = kafkaRecord.timestamp;
-      if (columns.includes('key')) value._kafka_key = kafkaRecord.key === null ? null : decodeKey(kafkaRecord.key);
+      if (columns.includes('key')) value._kafka_key = kafkaRecord.key === null ? null : framed.key ? framed.key.decode(kafkaRecord.key) : decodeKey(kafkaRecord.key);
     }
     return { record: value, eventTime };
   };

@@ -11,7 +11,10 @@ import {
 import { SinkError, SinkFileExistsError } from '../ports/sink';
 import { KafkaError } from '../protocol/error-codes';
 import { MalformedRecordError, UnsupportedCompressionError } from '../protocol/records';
-import { BadRecordError } from './record-decoder';
+import { BadRecordError } from './bad-record';
+import { SchemaRegistryError, SchemaRegistryUnavailableError } from '../ports/schema-registry';
+import { ReaderSchemaError } from '../job/reader-schemas';
+import { RegistryCredentialsError } from '../job/registry-access';
 
 export interface SerializedError {
   name: string;
@@ -29,6 +32,7 @@ const KNOWN_TYPES: readonly ErrorType[] = [
   RecordSourceError, SourceKafkaError, SourceTimeoutError, SourceConnectionError, SourceDecodeError, SourceReadError, SourceSecurityError,
   SinkError, SinkFileExistsError, KafkaError, MalformedRecordError, UnsupportedCompressionError, BadRecordError,
   AvroFileWriteError, InvalidRecordError, ParquetWriteError, ParquetEngineError, SchemaError, AvroDecodeError, JsonToAvroError, InvalidValueError,
+  SchemaRegistryError, SchemaRegistryUnavailableError, ReaderSchemaError, RegistryCredentialsError,
   ...connectorErrorTypes,
 ];
 const TYPES_BY_NAME = new Map(KNOWN_TYPES.map((type) => [type.name, type]));

@@ -4,6 +4,7 @@ import type { RecordSourceOptions } from '../ports/record-source';
 import type { PlannedRange } from '../table/table-state';
 import type { RangeLoadResult } from './range-loader';
 import type { SerializedError } from './worker-errors';
+import type { ReaderSchemas } from '../job/reader-schemas';
 
 /** Everything a worker needs to load ranges of one run, handed over as workerData. */
 export interface WorkerTask {
@@ -14,6 +15,8 @@ export interface WorkerTask {
   stagingDir: string;
   deadline: number;
   sourceOptions?: RecordSourceOptions;
+  /** The run's reader schemas, decided on the main thread (reader-schemas.ts). */
+  readerSchemas: ReaderSchemas;
 }
 
 /** Main thread → worker. */
