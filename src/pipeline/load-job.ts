@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openSink } from '../connector-factory';
 import type { RecordSource, RecordSourceOptions } from '../ports/record-source';
-import { loadAvroSchema } from '../formats/avro-schema';
+import { LoadedSchema, loadAvroSchema, withMetadataColumns } from '../formats/avro-schema';
 import type { JobDefinition } from '../job/job-definition';
 import { newRunId } from '../table/layout';
 import { loadRange, RangeLoadResult } from './range-loader';
@@ -13,6 +13,7 @@ import { applyCommit, recoverUnfinishedRuns, writeManifest } from '../table/comm
 import { CommitManifest, PlannedRange, RunPlan, TableState, TableStore } from '../table/table-state';
 import { RunRecorder } from './run-recorder';
 import { removeStrayFiles } from '../table/strays';
+import { checkSchemaEvolution, evolveTableSchema, fieldChanges, ReaderSchema } from '../table/schema-evolution';
 import type { LoadSummary } from './load-summary';
 
 export type { LoadSummary } from './load-summary';
@@ -133,6 +134,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
     const partitions = await choosePartitions(source, options.partitions);
     if (options.dryRun) {
       const plan = await target.planner(table, source, partitions);
+      await checkSchemaEvolution(table, readerSchema(job, schema));
       return { runId, plan, committed: [], recovered: { rolledBack: [], rolledForward: [] }, dryRun: true };
     }
     if (options.signal?.aborted) return givenUp(runId);
@@ -149,9 +151,21 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       for (const id of recovered.rolledBack) log(`rolled back interrupted run ${id} (it had not committed)`);
       const plan = await target.planner(table, source, partitions);
       const work = plan.filter((r) => r.end > r.start);
-      // `return await`, not `return`: markers and history are written before the lock is released.
-      if (work.length === 0) return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
+      const reader = readerSchema(job, schema);
+      if (work.length === 0) {
+        // Nothing is written with it yet, but a schema that could not become the table's is said now.
+        await checkSchemaEvolution(table, reader);
+        // `return await`, not `return`: markers and history are written before the lock is released.
+        return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
+      }
       if (options.signal?.aborted) return { ...givenUp(runId), recovered };
+      // Before any file of the run exists: an incompatible schema stops it here, with nothing written.
+      const { generation, replaced } = await evolveTableSchema(table, reader, new Map(plan.map((r) => [r.partition, r.start])), runId);
+      if (replaced) {
+        const { added, changed, removed } = fieldChanges(replaced.schema, generation.schema);
+        const what = [added.length ? `adds ${added.join(', ')}` : '', changed.length ? `changes the type of ${changed.join(', ')}` : '', removed.length ? `drops ${removed.join(', ')}` : ''].filter(Boolean).join('; ');
+        log(`schema generation ${generation.generation} of table ${job.output.table} from ${reader.source}${what ? ` (${what})` : ''}: new files carry it, older files keep generation ${replaced.generation}`);
+      }
       recorder.plan(work);
       const runPlan: RunPlan = { runId, job: job.name, topic: job.source.topic, kind: target.kind, createdAt: new Date().toISOString(), ranges: work };
       await table.writeJsonOnce(`${table.runDir(runId)}/plan.json`, runPlan);
@@ -162,14 +176,14 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       const deadline = Date.now() + job.limits.maxDurationSeconds * 1000;
       const inProcess = rangeLoadContext({ job, table, runId, source, stagingDir, deadline, signal: abandon.signal, onProgress: options.onProgress }, schema);
       const results = job.workerThreads > 0
-        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline, sourceOptions }, work, job.workerThreads, options.onProgress, options.signal)
+        ? await loadRangesOnWorkers({ job, valueSchema: schema.schema, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline, sourceOptions }, work, job.workerThreads, options.onProgress, options.signal)
         : await mapConcurrently(work, job.concurrency, (range) => loadRange(inProcess, range), () => abandon.abort());
       recorder.read(results);
       checkBadRecords(job, results);
       const committedAt = new Date().toISOString();
       // A range stopped (SIGTERM) before its first fetch read nothing and records nothing.
       const read = results.filter((r) => r.end > r.start);
-      const manifest: CommitManifest = { runId, ranges: read.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt })) };
+      const manifest: CommitManifest = { runId, ranges: read.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt, schemaGeneration: generation.generation })) };
       if (manifest.ranges.length === 0) {
         await table.sink.delete(table.path(table.runDir(runId)), true);
         return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
@@ -195,6 +209,11 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
     source.close();
     fs.rmSync(stagingDir, { recursive: true, force: true });
   }
+}
+
+/** The schema a run writes with: the job's value schema and its metadata columns, named after its file. */
+function readerSchema(job: JobDefinition, schema: LoadedSchema): ReaderSchema {
+  return { schema: withMetadataColumns(schema.schema, job.metadataColumns), source: schema.file };
 }
 
 /** A run stopped before it planned anything: nothing was written. */

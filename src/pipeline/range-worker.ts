@@ -5,6 +5,7 @@ import { openSink } from '../connector-factory';
 import { loadRange } from './range-loader';
 import { openJobSource, rangeLoadContext } from './range-context';
 import { TableState } from '../table/table-state';
+import { createAvroType } from '../formats/avro-schema';
 import type { WorkerMessage, WorkerRequest, WorkerTask } from './worker-messages';
 import { serializeError } from './worker-errors';
 
@@ -24,7 +25,7 @@ async function serve(task: WorkerTask): Promise<void> {
     deadline: task.deadline,
     signal: stopping.signal,
     onProgress: (records: number) => post({ progress: records }),
-  });
+  }, { file: job.value.schema, schema: task.valueSchema, type: createAvroType(task.valueSchema, job.value.schema) });
   parentPort!.on('message', (request: WorkerRequest) => {
     if ('stop' in request) {
       stopping.abort();

@@ -1,4 +1,5 @@
 // What the main thread and a range worker say to each other (worker-pool.ts and range-worker.ts).
+import type { AvroSchema } from '../formats/record-file-writer';
 import type { JobDefinition } from '../job/job-definition';
 import type { RecordSourceOptions } from '../ports/record-source';
 import type { PlannedRange } from '../table/table-state';
@@ -8,6 +9,8 @@ import type { SerializedError } from './worker-errors';
 /** Everything a worker needs to load ranges of one run, handed over as workerData. */
 export interface WorkerTask {
   job: JobDefinition;
+  /** The value schema the main thread read (and recorded in the table's history): workers never read the file again. */
+  valueSchema: AvroSchema;
   sink: string;
   tableRoot: string;
   runId: string;
