@@ -23,7 +23,7 @@ export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> 
   const job = loadJobDefinition(args.job);
   const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
   if (args.json) {
-    io.out(JSON.stringify({ ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours) }));
+    io.out(JSON.stringify({ ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours), schemaGenerations: report.schemaGenerations }));
     return report.ok ? 0 : 1;
   }
   for (const p of report.partitions) {
@@ -34,6 +34,7 @@ export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> 
   for (const [hour, count] of report.hours) io.out(`  ${hour.replace('T', ' ')}:00  ${count}`);
   const skipped = report.partitions.reduce((sum, p) => sum + p.skippedOffsets, 0);
   if (skipped > 0) io.out(`${skipped} offsets skipped: transaction markers and aborted records`);
+  if (report.schemaGenerations > 0) io.out(`schema generations: ${report.schemaGenerations} (_sluice/schemas/; each file checked against the generation its checkpoint names)`);
   for (const problem of report.problems) io.err(`PROBLEM ${problem}`);
   io.out(report.ok ? 'verify: OK' : `verify: ${report.problems.length} problems`);
   return report.ok ? 0 : 1;
