@@ -126,7 +126,7 @@ export class TableState implements TableStore {
     return this.schemas.writeGeneration(record);
   }
 
-  writeSchemaStart(generation: number, start: SchemaStart): Promise<void> {
+  async writeSchemaStart(generation: number, start: SchemaStart): Promise<void> {
     if (!this.locked.has(start.partition)) throw new Error(`partition ${start.partition} is not locked by this run: its schema start is another run's to write`);
     return this.schemas.writeStart(generation, start);
   }
