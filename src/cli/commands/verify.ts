@@ -30,11 +30,11 @@ export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> 
     const skipped = p.skippedOffsets > 0 ? `, ${p.skippedOffsets} offsets skipped: transaction markers and aborted records` : '';
     io.out(`partition ${p.partition}: offsets ${p.firstOffset}..${p.committedOffset} in ${p.ranges} ranges, ${p.records} records, ${p.badRecords} bad${skipped}`);
   }
+  if (report.schemaGenerations > 0) io.out(`schema generations: ${report.schemaGenerations} (_sluice/schemas/; each file checked against the generation its checkpoint names)`);
   io.out('records per hour:');
   for (const [hour, count] of report.hours) io.out(`  ${hour.replace('T', ' ')}:00  ${count}`);
   const skipped = report.partitions.reduce((sum, p) => sum + p.skippedOffsets, 0);
   if (skipped > 0) io.out(`${skipped} offsets skipped: transaction markers and aborted records`);
-  if (report.schemaGenerations > 0) io.out(`schema generations: ${report.schemaGenerations} (_sluice/schemas/; each file checked against the generation its checkpoint names)`);
   for (const problem of report.problems) io.err(`PROBLEM ${problem}`);
   io.out(report.ok ? 'verify: OK' : `verify: ${report.problems.length} problems`);
   return report.ok ? 0 : 1;
