@@ -14,29 +14,33 @@ function quoteLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-/** Each file's top-level column names, from the Parquet footers (a schema tree flattened depth first). */
-async function topLevelColumns(connection: DuckDBConnection, files: LocalDataFile[]): Promise<Map<string, Set<string>>> {
+/** How a file stores a top-level column, where it matters for reading it as the latest type: UTF-8 text, raw bytes, or anything else. */
+type Stored = 'text' | 'bytes' | 'other';
+
+/** Each file's top-level columns, from the Parquet footers (a schema tree flattened depth first). */
+async function topLevelColumns(connection: DuckDBConnection, files: LocalDataFile[]): Promise<Map<string, Map<string, Stored>>> {
   const list = files.map((f) => quoteLiteral(f.localPath)).join(', ');
-  const reader = await connection.runAndReadAll(`SELECT file_name, name, COALESCE(num_children, 0) FROM parquet_schema([${list}])`);
-  const byFile = new Map<string, Set<string>>();
+  const reader = await connection.runAndReadAll(`SELECT file_name, name, COALESCE(num_children, 0), type, converted_type FROM parquet_schema([${list}])`);
+  const byFile = new Map<string, Map<string, Stored>>();
   // Per file: the root, then each top-level column followed by its subtree.
   let file = '';
   let owed = 0; // schema elements still to come inside the current top-level column's subtree
   let rootLeft = 0;
-  for (const [name, column, children] of reader.getRows() as [string, string, bigint | number][]) {
+  for (const [name, column, children, physical, converted] of reader.getRows() as [string, string, bigint | number, string | null, string | null][]) {
     const count = Number(children);
     if (name !== file || (rootLeft === 0 && owed === 0)) {
       file = name;
       rootLeft = count;
       owed = 0;
-      byFile.set(file, byFile.get(file) ?? new Set());
+      byFile.set(file, byFile.get(file) ?? new Map());
       continue;
     }
     if (owed > 0) {
       owed += count - 1;
       continue;
     }
-    byFile.get(file)!.add(column);
+    const stored: Stored = physical !== 'BYTE_ARRAY' || count > 0 ? 'other' : converted === 'UTF8' ? 'text' : converted === null ? 'bytes' : 'other';
+    byFile.get(file)!.set(column, stored);
     rootLeft--;
     owed = count;
   }
@@ -65,19 +69,27 @@ async function defaultsRow(connection: DuckDBConnection, table: CatalogTable, co
   return `(SELECT ${columns.map(outputExpression).join(', ')} FROM temp.main.${name})`;
 }
 
+/** A file's column as the latest type: string ↔ bytes as Avro promotes them (UTF-8), anything else by CAST. */
+function columnValue(column: Column, stored: Stored): string {
+  const name = `f.${quoteIdentifier(column.name)}`;
+  if (column.type.kind === 'VARCHAR' && stored === 'bytes') return `decode(${name})`;
+  if (column.type.kind === 'BLOB' && stored === 'text') return `encode(${name})`;
+  return `CAST(${name} AS ${duckdbTypeSql(column.type)})`;
+}
+
 /**
  * The Parquet files, listed one by one (never a glob: only the committed files listed are read), with dt and hr
  * from their directories as strings, as Hive has them. Files are grouped by the columns they hold (in practice one
- * group per schema generation); each group is read with `union_by_name` and its columns cast to the latest types
- * (Avro's promotions: int → long → float → double, string ↔ bytes).
+ * group per schema generation); each group is read with `union_by_name` and its columns converted to the latest
+ * types (Avro's promotions: int → long → float → double by CAST, string ↔ bytes as UTF-8).
  */
 export async function createParquetView(connection: DuckDBConnection, table: CatalogTable, files: LocalDataFile[]): Promise<void> {
   const columns = columnsOf(table);
   const present = await topLevelColumns(connection, files);
-  const groups = new Map<string, { has: Set<string>; files: LocalDataFile[] }>();
+  const groups = new Map<string, { has: Map<string, Stored>; files: LocalDataFile[] }>();
   for (const file of files) {
-    const has = present.get(file.localPath) ?? new Set<string>();
-    const key = columns.filter((c) => has.has(c.name)).map((c) => c.name).join('\u0000');
+    const has = present.get(file.localPath) ?? new Map<string, Stored>();
+    const key = columns.filter((c) => has.has(c.name)).map((c) => `${c.name}:${has.get(c.name)}`).join('\u0000');
     const group = groups.get(key) ?? { has, files: [] };
     group.files.push(file);
     groups.set(key, group);
@@ -88,7 +100,7 @@ export async function createParquetView(connection: DuckDBConnection, table: Cat
     const list = members.map((f) => quoteLiteral(f.localPath)).join(', ');
     const values = columns.map((c) => {
       const name = quoteIdentifier(c.name);
-      return has.has(c.name) ? `CAST(f.${name} AS ${duckdbTypeSql(c.type)}) AS ${name}` : `d.${name} AS ${name}`;
+      return `${has.has(c.name) ? columnValue(c, has.get(c.name)!) : `d.${name}`} AS ${name}`;
     });
     const from = `read_parquet([${list}], hive_partitioning = true, hive_types = {'dt': VARCHAR, 'hr': VARCHAR}, union_by_name = true) f`;
     return `SELECT ${[...values, 'f.dt', 'f.hr'].join(', ')} FROM ${from}${columns.every((c) => has.has(c.name)) ? '' : ` CROSS JOIN ${defaults} d`}`;

@@ -134,7 +134,8 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
     const partitions = await choosePartitions(source, options.partitions);
     if (options.dryRun) {
       const plan = await target.planner(table, source, partitions);
-      await checkSchemaEvolution(table, readerSchema(job, schema));
+      const reader = readerSchema(job, schema);
+      if (!(await checkSchemaEvolution(table, reader))) log(`the schema of ${reader.source} is new to table ${job.output.table}: the load would record it as its next schema generation`);
       return { runId, plan, committed: [], recovered: { rolledBack: [], rolledForward: [] }, dryRun: true };
     }
     if (options.signal?.aborted) return givenUp(runId);
