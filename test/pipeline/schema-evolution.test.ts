@@ -166,6 +166,19 @@ describe('schema evolution: a job\'s schema changes between loads', function () 
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /schema generations: 2/);
     assert.match(verified.stdout, /verify: OK/);
+    // A v1 range claimed for generation 2: its files do not carry that schema, and generation 2 starts after it.
+    const dir0 = path.join(table, '_sluice/checkpoints/0');
+    const v1Checkpoint = path.join(dir0, fs.readdirSync(dir0).filter((f) => f.endsWith('.json')).sort()[0]);
+    const original = fs.readFileSync(v1Checkpoint, 'utf8');
+    fs.writeFileSync(v1Checkpoint, JSON.stringify({ ...JSON.parse(original), schemaGeneration: 2 }));
+    try {
+      const tampered = await sluice(['verify', '--job', jobFile]);
+      assert.equal(tampered.code, 1);
+      assert.match(tampered.stderr, /partition 0 range 0\.\.\d+: written with schema generation 2, which starts in partition 0 at \d+/);
+      assert.match(tampered.stderr, /\.avro was written with another schema than generation 2, which its checkpoint names/);
+    } finally {
+      fs.writeFileSync(v1Checkpoint, original);
+    }
   });
 
   it('refuses an incompatible v3 before writing anything', async () => {
