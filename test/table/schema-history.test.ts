@@ -66,6 +66,21 @@ describe('table: the schema history under _sluice/schemas/', () => {
     });
   }
 
+  it('a table loaded before the history existed: generation 1 is adopted from its first committed offsets', async () => {
+    const sink = new LocalSink(path.join(tmp(), 'warehouse'));
+    const { table, release } = await locked(sink, 'run-new', [0, 1]);
+    const legacy = { partition: 0, start: 5, end: 25, runId: 'run-old', committedAt: new Date().toISOString(), records: 20, badRecords: 0, files: [] };
+    const base = await table.partitionSummary(0);
+    assert.ok(await table.writeCheckpoint(legacy));
+    await table.recordCheckpoints(0, base, [legacy]);
+    const { generation } = await evolveTableSchema(table, reader(v1), new Map([[0, 25], [1, 0]]), 'run-new');
+    await release();
+    assert.equal(generation.adopted, true);
+    assert.deepEqual([...generation.starts].sort(), [[0, 5], [1, 0]]);
+    const [stored] = await table.schemaHistory();
+    assert.equal(stored.adopted, true);
+  });
+
   it('two shards creating the same generation at once end with one, and each its starts', async () => {
     const sink = new LocalSink(path.join(tmp(), 'warehouse'));
     const a = await locked(sink, 'run-a', [0]);
