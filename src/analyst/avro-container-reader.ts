@@ -86,7 +86,8 @@ export function openAvroContainer(file: string, bytes: Buffer, readerSchema: Avr
   return {
     codec,
     writerSchema,
-    records: () => readBlocks(file, bytes, header.offset + SYNC_BYTES, sync, decompress, writerType, resolver),
+    // avsc decodes with the reader's type, handing it the resolver built from the writer's.
+    records: () => readBlocks(file, bytes, header.offset + SYNC_BYTES, sync, decompress, resolver ? readerType : writerType, resolver),
   };
 }
 

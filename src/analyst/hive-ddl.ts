@@ -1,13 +1,18 @@
-// Hive DDL for a job's tables: CREATE EXTERNAL TABLE over each format's tree, then one ADD PARTITION per
-// committed hour (hours named by committed checkpoints only: never unfinished runs or backfills).
+// Hive DDL for a job's tables: CREATE EXTERNAL TABLE over each format's tree with the first schema generation, the
+// ALTERs of every later generation, then one ADD PARTITION per committed hour (hours named by committed checkpoints
+// only: never unfinished runs or backfills).
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Sink } from '../ports/sink';
 import type { JobDefinition } from '../job/job-definition';
+import type { AvroSchemaObject } from '../formats/record-file-writer';
 import { committedHours as committedHoursOf, HourPartitionValue } from '../table/data-files';
 import { TableState } from '../table/table-state';
-import { avroTableColumns, HiveColumn, hiveIdentifier, parquetTableColumns } from './hive-types';
-import { CatalogTable, readerSchemasOfJobs, tablesOfJob } from './table-catalog';
+import { columnSql, hiveIdentifier, hiveString } from './hive-types';
+import { CatalogTable, readerSchemasOfJobs, schemaHistoryOf, tablesOfJob } from './table-catalog';
+import { columnsFor, schemaChangeStatements } from './hive-evolution';
+
+export { hiveString } from './hive-types';
 
 /** The NameNode's RPC port, which hdfs:// URLs use; WebHDFS URLs carry the HTTP port instead. */
 export const DEFAULT_NAMENODE_RPC_PORT = 8020;
@@ -19,12 +24,6 @@ export class HiveDdlError extends Error {
   }
 }
 
-const HIVE_ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", ';': '\\;', '\n': '\\n', '\r': '\\r' };
-
-/** A Hive string literal, with the backslash escapes Hive's parser undoes (`;` too: older Hive CLIs split statements on it). */
-export function hiveString(text: string): string {
-  return `'${text.replace(/[\\';\n\r]/g, (c) => HIVE_ESCAPES[c])}'`;
-}
 
 /**
  * The URL Hive should read a sink's root from: `file:///…` for a local directory; `hdfs://host:8020/path` for
@@ -62,12 +61,9 @@ export async function committedHours(sink: Sink, table: CatalogTable): Promise<H
   return committedHoursOf(new TableState(sink, table.job.output.table), table.job.output.formats, table.format);
 }
 
-function columnsFor(table: CatalogTable): HiveColumn[] {
-  return table.format === 'avro' ? avroTableColumns(table.outputSchema) : parquetTableColumns(table.outputSchema);
-}
 
 function createTable(table: CatalogTable, location: string): string {
-  const columns = columnsFor(table).map((c) => `  ${hiveIdentifier(c.name)} ${c.type}${c.comment === null ? '' : ` COMMENT ${hiveString(c.comment)}`}`);
+  const columns = columnsFor(table).map((c) => `  ${columnSql(c)}`);
   const lines = [`CREATE EXTERNAL TABLE IF NOT EXISTS ${hiveIdentifier(table.name)} (`, columns.join(',\n'), ')'];
   if (typeof table.outputSchema.doc === 'string') lines.push(`COMMENT ${hiveString(table.outputSchema.doc)}`);
   lines.push(`PARTITIONED BY (${hiveIdentifier('dt')} STRING, ${hiveIdentifier('hr')} STRING)`);
@@ -80,21 +76,36 @@ function createTable(table: CatalogTable, location: string): string {
 export interface HiveDdlOptions {
   /** Replaces the sink root in every LOCATION, e.g. hdfs://namenode:9000/warehouse. */
   location?: string;
+  /** For a metastore whose tables are at this schema generation already: no CREATE, only the later generations' ALTERs. */
+  sinceGeneration?: number;
 }
 
 /**
- * The statements for a job: per table (`<table>` over Parquet, `<table>_avro` over Avro when the job
- * writes both; `<table>` over its one format otherwise) a CREATE and its committed partitions.
+ * The statements for a job: per table (`<table>` over Parquet, `<table>_avro` over Avro when the job writes both;
+ * `<table>` over its one format otherwise) a CREATE with the table's first schema generation (the job's schema
+ * before its first load), each later generation's ALTERs, and its committed partitions. Run on a fresh metastore,
+ * the ALTERs come before the partitions, so every partition takes the latest columns.
  */
 export async function hiveDdl(job: JobDefinition, sink: Sink, options: HiveDdlOptions = {}): Promise<string[]> {
   const statements: string[] = [];
-  const schemas = (await readerSchemasOfJobs([job])).get(job);
-  for (const table of tablesOfJob(job, schemas)) {
-    const location = tableLocation(table, options.location);
-    statements.push(createTable(table, location));
-    for (const { dt, hr } of await committedHours(sink, table)) {
+  const since = options.sinceGeneration ?? 0;
+  const readers = (await readerSchemasOfJobs([job])).get(job);
+  for (const jobTable of tablesOfJob(job, readers)) {
+    const history = await schemaHistoryOf(sink, jobTable);
+    const schemas: { generation: number; schema: AvroSchemaObject }[] = history.length > 0 ? history : [{ generation: 1, schema: jobTable.outputSchema }];
+    const latest = schemas[schemas.length - 1].generation;
+    if (since > latest) throw new HiveDdlError(job.file, `--since-generation ${since}: table ${job.output.table} has ${latest} schema generation${latest === 1 ? '' : 's'}`);
+    const location = tableLocation(jobTable, options.location);
+    if (since === 0) statements.push(createTable({ ...jobTable, outputSchema: schemas[0].schema }, location));
+    for (let i = 1; i < schemas.length; i++) {
+      if (schemas[i].generation <= since) continue;
+      const before = { ...jobTable, outputSchema: schemas[i - 1].schema };
+      const after = { ...jobTable, outputSchema: schemas[i].schema };
+      statements.push(...schemaChangeStatements(before, after, schemas[i].generation));
+    }
+    for (const { dt, hr } of await committedHours(sink, jobTable)) {
       const partitionLocation = `${location}/dt=${dt}/hr=${hr}`;
-      statements.push(`ALTER TABLE ${hiveIdentifier(table.name)} ADD IF NOT EXISTS PARTITION (dt=${hiveString(dt)}, hr=${hiveString(hr)}) LOCATION ${hiveString(partitionLocation)};`);
+      statements.push(`ALTER TABLE ${hiveIdentifier(jobTable.name)} ADD IF NOT EXISTS PARTITION (dt=${hiveString(dt)}, hr=${hiveString(hr)}) LOCATION ${hiveString(partitionLocation)};`);
     }
   }
   return statements;

@@ -18,6 +18,18 @@ export class HiveTypeError extends Error {
   }
 }
 
+const HIVE_ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", ';': '\\;', '\n': '\\n', '\r': '\\r' };
+
+/** A Hive string literal, with the backslash escapes Hive's parser undoes (`;` too: older Hive CLIs split statements on it). */
+export function hiveString(text: string): string {
+  return `'${text.replace(/[\\';\n\r]/g, (c) => HIVE_ESCAPES[c])}'`;
+}
+
+/** A column as CREATE TABLE and ADD COLUMNS list it: name, type, comment. */
+export function columnSql(column: HiveColumn): string {
+  return `${hiveIdentifier(column.name)} ${column.type}${column.comment === null ? '' : ` COMMENT ${hiveString(column.comment)}`}`;
+}
+
 /** A Hive identifier in backticks (metadata columns start with `_`, which Hive does not allow bare). */
 export function hiveIdentifier(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;

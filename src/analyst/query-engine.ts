@@ -3,8 +3,9 @@ import { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api'
 import type { Sink } from '../ports/sink';
 import { openSink as openJobSink } from '../connector-factory';
 import { CopyStats, DEFAULT_CACHE_DIR, localDataFiles } from './local-files';
-import { CatalogTable, listDataFiles } from './table-catalog';
-import { createAvroView, createEmptyView, createParquetView } from './table-views';
+import { atLatestGeneration, CatalogTable, listDataFiles } from './table-catalog';
+import { createAvroView, createEmptyView } from './table-views';
+import { createParquetView } from './parquet-view';
 
 export interface QueryOptions {
   /** Where files of remote sinks are copied before querying; reused between queries. */
@@ -40,14 +41,16 @@ export function sqlMentions(sql: string, table: string): boolean {
   return new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`, 'i').test(sql);
 }
 
-async function registerTable(connection: DuckDBConnection, table: CatalogTable, sql: string, sinkOf: (location: string) => Sink, cacheDir: string, notices: string[]): Promise<void> {
-  if (!sqlMentions(sql, table.name)) {
+async function registerTable(connection: DuckDBConnection, catalogTable: CatalogTable, sql: string, sinkOf: (location: string) => Sink, cacheDir: string, notices: string[]): Promise<void> {
+  if (!sqlMentions(sql, catalogTable.name)) {
     // A table the SQL does not name must not stop the query, whatever is wrong with it.
-    return createEmptyView(connection, table).catch((error: Error) => {
-      notices.push(`table ${table.name} is left out: ${error.message}`);
+    return createEmptyView(connection, catalogTable).catch((error: Error) => {
+      notices.push(`table ${catalogTable.name} is left out: ${error.message}`);
     });
   }
-  const sink = sinkOf(table.job.output.sink);
+  const sink = sinkOf(catalogTable.job.output.sink);
+  // Columns from the table's latest schema generation: what it holds, even before the job's file is loaded.
+  const table = await atLatestGeneration(sink, catalogTable);
   const files = await listDataFiles(sink, table);
   if (files.length === 0) {
     notices.push(`table ${table.name} has no committed data yet in ${sink.description} (${table.dataRoot}): it is empty`);

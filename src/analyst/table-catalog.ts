@@ -13,6 +13,7 @@ import { openSchemaRegistry } from '../connector-factory';
 import { JobDefinition, loadJobDefinition, OutputFormat } from '../job/job-definition';
 import { formatRoot } from '../table/layout';
 import { DataFile, listDataFiles as listTreeFiles } from '../table/data-files';
+import { SchemaGeneration, TableState } from '../table/table-state';
 
 /** One queryable table: one format's tree of one job's output. */
 export interface CatalogTable {
@@ -100,4 +101,16 @@ export type { DataFile };
 /** The committed data files of a table (one format tree), sorted. */
 export async function listDataFiles(sink: Sink, table: CatalogTable): Promise<DataFile[]> {
   return listTreeFiles(sink, table.dataRoot, table.format);
+}
+
+/** The job's table's schema generations (`_sluice/schemas/`), oldest first; empty before its first load. */
+export function schemaHistoryOf(sink: Sink, table: CatalogTable): Promise<SchemaGeneration[]> {
+  return new TableState(sink, table.job.output.table).schemaHistory();
+}
+
+/** The table with the output schema of its latest generation; as the job defines it when it has no history yet. */
+export async function atLatestGeneration(sink: Sink, table: CatalogTable): Promise<CatalogTable> {
+  const history = await schemaHistoryOf(sink, table);
+  const latest = history[history.length - 1];
+  return latest ? { ...table, outputSchema: latest.schema } : table;
 }

@@ -1,6 +1,6 @@
-// One DuckDB view per catalog table: over the Parquet files directly, over Avro files decoded into a
-// temporary table (DuckDB's Avro extension is downloaded on first use, which an offline machine cannot),
-// or empty with the table's columns when nothing is committed yet.
+// One DuckDB view per catalog table: over Avro files decoded into a temporary table (DuckDB's Avro extension is
+// downloaded on first use, which an offline machine cannot), over the Parquet files (parquet-view.ts), or empty
+// with the table's columns when nothing is committed yet.
 import * as fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Column, duckdbTypeSql, quoteIdentifier } from '../formats/avro-to-parquet';
@@ -20,10 +20,6 @@ export class AvroLoadError extends Error {
   }
 }
 
-function quoteLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 const PARTITION_COLUMNS = 'CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS VARCHAR) AS hr';
 
 /** A view with the table's columns (as its files hold them) and no rows. */
@@ -32,22 +28,13 @@ export async function createEmptyView(connection: DuckDBConnection, table: Catal
   await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${[...columns, PARTITION_COLUMNS].join(', ')} WHERE false`);
 }
 
-/**
- * The Parquet files, listed one by one (never a glob: only the committed files listed are read),
- * with dt and hr from their directories as strings, as Hive has them.
- */
-export async function createParquetView(connection: DuckDBConnection, table: CatalogTable, files: LocalDataFile[]): Promise<void> {
-  const list = files.map((f) => quoteLiteral(f.localPath)).join(', ');
-  const columns = [...columnsOf(table).map((c) => quoteIdentifier(c.name)), 'dt', 'hr'].join(', ');
-  await connection.run(
-    `CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${columns} FROM read_parquet([${list}], ` +
-      `hive_partitioning = true, hive_types = {'dt': VARCHAR, 'hr': VARCHAR}, union_by_name = true)`,
-  );
-}
-
 let stagingTables = 0;
 
-/** Decodes the Avro files with avsc into a temporary table through DuckDB's appender; the view converts timestamps and dates. */
+/**
+ * Decodes the Avro files with avsc into a temporary table through DuckDB's appender; the view converts timestamps
+ * and dates. Each file is read with its own writer schema resolved to the table's latest one, so older
+ * generations' rows get the defaults (or NULL) of fields added since, and promoted types.
+ */
 export async function createAvroView(connection: DuckDBConnection, table: CatalogTable, files: LocalDataFile[]): Promise<number> {
   const columns = columnsOf(table);
   const staging = `sluice_avro_${++stagingTables}`;

@@ -36,6 +36,32 @@ export function countAvroRecords(file: Buffer): number {
   return records;
 }
 
+/** The writer schema in an Avro object container file's header (`avro.schema`), parsed. */
+export function avroWriterSchema(file: Buffer): unknown {
+  if (!file.subarray(0, 4).equals(AVRO_MAGIC)) throw new Error('not an Avro object container file (bad magic)');
+  let pos = 4;
+  const long = () => {
+    const read = readZigzag(file, pos, file.length);
+    pos = read.next;
+    return read.value;
+  };
+  const bytes = () => {
+    const length = long();
+    const start = pos;
+    pos += length;
+    return file.subarray(start, pos);
+  };
+  for (let count = long(); count !== 0; count = long()) {
+    if (count < 0) long();
+    for (let i = 0; i < Math.abs(count); i++) {
+      const key = bytes().toString('utf8');
+      const value = bytes();
+      if (key === 'avro.schema') return JSON.parse(value.toString('utf8')) as unknown;
+    }
+  }
+  throw new Error('the header has no avro.schema');
+}
+
 let duckdb: Promise<DuckDBInstance> | undefined;
 
 /** Rows in a Parquet file, from its footer, as DuckDB reads it. */

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openSchemaRegistry, openSink } from '../connector-factory';
 import type { RecordSource, RecordSourceOptions } from '../ports/record-source';
+import { withMetadataColumns } from '../formats/avro-schema';
 import type { JobDefinition } from '../job/job-definition';
 import { newRunId } from '../table/layout';
 import { loadRange, RangeLoadResult } from './range-loader';
@@ -12,8 +13,9 @@ import { applyCommit, recoverUnfinishedRuns, writeManifest } from '../table/comm
 import { CommitManifest, PlannedRange, RunPlan, TableState, TableStore } from '../table/table-state';
 import { RunRecorder } from './run-recorder';
 import { RegistryOpener, registryReaders } from '../job/registry-access';
-import { resolveReaderSchemas } from '../job/reader-schemas';
+import { ReaderSchemas, resolveReaderSchemas } from '../job/reader-schemas';
 import { removeStrayFiles } from '../table/strays';
+import { checkSchemaEvolution, evolveTableSchema, fieldChanges, ReaderSchema } from '../table/schema-evolution';
 import type { LoadSummary } from './load-summary';
 
 export type { LoadSummary } from './load-summary';
@@ -138,6 +140,8 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
     const partitions = await choosePartitions(source, options.partitions);
     if (options.dryRun) {
       const plan = await target.planner(table, source, partitions);
+      const reader = outputSchema(job, readerSchemas);
+      if (!(await checkSchemaEvolution(table, reader))) log(`the schema of ${reader.source} is new to table ${job.output.table}: the load would record it as its next schema generation`);
       return { runId, plan, committed: [], recovered: { rolledBack: [], rolledForward: [] }, dryRun: true };
     }
     if (options.signal?.aborted) return givenUp(runId);
@@ -154,9 +158,21 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       for (const id of recovered.rolledBack) log(`rolled back interrupted run ${id} (it had not committed)`);
       const plan = await target.planner(table, source, partitions);
       const work = plan.filter((r) => r.end > r.start);
-      // `return await`, not `return`: markers and history are written before the lock is released.
-      if (work.length === 0) return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
+      const reader = outputSchema(job, readerSchemas);
+      if (work.length === 0) {
+        // Nothing is written with it yet, but a schema that could not become the table's is said now.
+        await checkSchemaEvolution(table, reader);
+        // `return await`, not `return`: markers and history are written before the lock is released.
+        return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
+      }
       if (options.signal?.aborted) return { ...givenUp(runId), recovered };
+      // Before any file of the run exists: an incompatible schema stops it here, with nothing written.
+      const { generation, replaced } = await evolveTableSchema(table, reader, new Map(plan.map((r) => [r.partition, r.start])), runId);
+      if (replaced) {
+        const { added, changed, removed } = fieldChanges(replaced.schema, generation.schema);
+        const what = [added.length ? `adds ${added.join(', ')}` : '', changed.length ? `changes the type of ${changed.join(', ')}` : '', removed.length ? `drops ${removed.join(', ')}` : ''].filter(Boolean).join('; ');
+        log(`schema generation ${generation.generation} of table ${job.output.table} from ${reader.source}${what ? ` (${what})` : ''}: new files carry it, older files keep generation ${replaced.generation}`);
+      }
       recorder.plan(work);
       const runPlan: RunPlan = { runId, job: job.name, topic: job.source.topic, kind: target.kind, createdAt: new Date().toISOString(), ranges: work };
       await table.writeJsonOnce(`${table.runDir(runId)}/plan.json`, runPlan);
@@ -174,7 +190,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       const committedAt = new Date().toISOString();
       // A range stopped (SIGTERM) before its first fetch read nothing and records nothing.
       const read = results.filter((r) => r.end > r.start);
-      const manifest: CommitManifest = { runId, ranges: read.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt })) };
+      const manifest: CommitManifest = { runId, ranges: read.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt, schemaGeneration: generation.generation })) };
       if (manifest.ranges.length === 0) {
         await table.sink.delete(table.path(table.runDir(runId)), true);
         return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
@@ -200,6 +216,12 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
     source.close();
     fs.rmSync(stagingDir, { recursive: true, force: true });
   }
+}
+
+/** The schema a run writes with: the job's value schema and its metadata columns, named after its file. */
+/** What the run's files carry: the value's reader schema with the job's metadata columns (a framed key decoded). */
+function outputSchema(job: JobDefinition, readers: ReaderSchemas): ReaderSchema {
+  return { schema: withMetadataColumns(readers.value.schema, job.metadataColumns, readers.key?.schema ?? null), source: readers.value.source };
 }
 
 /** A run stopped before it planned anything: nothing was written. */

@@ -15,7 +15,7 @@ export interface WorkerTask {
   stagingDir: string;
   deadline: number;
   sourceOptions?: RecordSourceOptions;
-  /** The run's reader schemas, decided on the main thread (reader-schemas.ts). */
+  /** The run's reader schemas, decided on the main thread (reader-schemas.ts) and recorded in the table's history: workers never read a schema file or the registry for them. */
   readerSchemas: ReaderSchemas;
 }
 

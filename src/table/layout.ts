@@ -129,6 +129,34 @@ export function newRunId(now = new Date()): string {
 
 export const HISTORY_DIR = `${STATE_DIR}/history`;
 
+/** A table's schema history: one directory per generation, `<generation, 6 digits>/`. */
+export const SCHEMAS_DIR = `${STATE_DIR}/schemas`;
+export const SCHEMA_GENERATION_DIR = /^\d{6,}$/;
+
+export function schemaGenerationDir(generation: number): string {
+  return `${SCHEMAS_DIR}/${String(generation).padStart(6, '0')}`;
+}
+
+/** The generation's schema, created once and never rewritten. */
+export function schemaFile(generation: number): string {
+  return `${schemaGenerationDir(generation)}/schema.json`;
+}
+
+export function schemaStartsDir(generation: number): string {
+  return `${schemaGenerationDir(generation)}/starts`;
+}
+
+/**
+ * Where the generation starts in a partition: `<partition>-<offset, 20 digits>.json`, one per partition, created
+ * by the run holding that partition's lock (so shards never write the same file). The name carries the offset, so
+ * the history is read with one listing per generation.
+ */
+export function schemaStartName(generation: number, partition: number, offset: number): string {
+  return `${schemaStartsDir(generation)}/${partition}-${pad(offset)}.json`;
+}
+
+export const SCHEMA_START_FILE = /^(\d+)-(\d{20})\.json$/;
+
 /**
  * One file per month (UTC) in which lines are written, per writer: appends stay small to read back, and old months
  * can be deleted whole. A writer is named by the lowest partition its run locked: two runs with the same lowest

@@ -3,10 +3,12 @@ import { Sink, joinSinkPath } from '../ports/sink';
 import { CHECKPOINT_FILE, STATE_DIR, checkpointDir, checkpointName, runDir, tmpPath } from './layout';
 import { HeldLock, TableLock } from './lock';
 import { PartitionIndex, PartitionSummary } from './partition-index';
-import type { RangeCheckpoint } from './records';
+import type { RangeCheckpoint, SchemaGenerationRecord, SchemaStart } from './records';
+import { SchemaGeneration, SchemaHistoryFiles } from './schema-history';
 import type { TableStore } from './table';
 
-export type { CommitManifest, CommittedFile, PlannedRange, RangeCheckpoint, RunPlan } from './records';
+export type { CommitManifest, CommittedFile, PlannedRange, RangeCheckpoint, RunPlan, SchemaGenerationRecord, SchemaStart } from './records';
+export type { SchemaGeneration } from './schema-history';
 export { JobLockedError } from './lock';
 export type { TableReader, TableStore } from './table';
 
@@ -14,6 +16,7 @@ export type { TableReader, TableStore } from './table';
 export class TableState implements TableStore {
   private readonly lockFile: TableLock;
   private readonly index: PartitionIndex;
+  private readonly schemas: SchemaHistoryFiles;
   /** Set while this object holds partition locks: only for those does reading the index also repair it. */
   private lockedBy: string | null = null;
   private locked = new Set<number>();
@@ -21,6 +24,7 @@ export class TableState implements TableStore {
   constructor(readonly sink: Sink, readonly root: string) {
     this.lockFile = new TableLock(sink, (relative) => this.path(relative));
     this.index = new PartitionIndex(sink, (relative) => this.path(relative));
+    this.schemas = new SchemaHistoryFiles(sink, (relative) => this.path(relative), (relative, value) => this.writeJsonOnce(relative, value));
   }
 
   path(relative: string): string {
@@ -112,6 +116,19 @@ export class TableState implements TableStore {
   /** Folds a commit's new checkpoint files into the partition's index; `base` was read before they were written. */
   async recordCheckpoints(partition: number, base: PartitionSummary, added: readonly RangeCheckpoint[]): Promise<void> {
     await this.index.record(partition, base, added);
+  }
+
+  schemaHistory(): Promise<SchemaGeneration[]> {
+    return this.schemas.read();
+  }
+
+  writeSchemaGeneration(record: SchemaGenerationRecord): Promise<boolean> {
+    return this.schemas.writeGeneration(record);
+  }
+
+  async writeSchemaStart(generation: number, start: SchemaStart): Promise<void> {
+    if (!this.locked.has(start.partition)) throw new Error(`partition ${start.partition} is not locked by this run: its schema start is another run's to write`);
+    return this.schemas.writeStart(generation, start);
   }
 
   /** Whether every partition this object locked is still locked by `runId`. */

@@ -1,7 +1,8 @@
 // The table on a sink, as the rest of sluice sees it: a read side for tools and a write side for loads.
 import type { Sink } from '../ports/sink';
 import type { PartitionSummary } from './partition-index';
-import type { RangeCheckpoint } from './records';
+import type { RangeCheckpoint, SchemaGenerationRecord, SchemaStart } from './records';
+import type { SchemaGeneration } from './schema-history';
 import type { HeldLock } from './lock';
 
 /** What status, verify, query, hive-ddl and the scheduler read. Nothing here writes. */
@@ -22,6 +23,8 @@ export interface TableReader {
   partitionSummary(partition: number): Promise<PartitionSummary>;
   partitionSummaries(): Promise<Map<number, PartitionSummary>>;
   committedOffset(partition: number): Promise<number | null>;
+  /** The schema generations of `_sluice/schemas/`, oldest first (empty for a table written before the history). */
+  schemaHistory(): Promise<SchemaGeneration[]>;
 }
 
 /** What a load writes, always under the run's partition locks. */
@@ -42,4 +45,8 @@ export interface TableStore extends TableReader {
   deleteRun(runId: string): Promise<void>;
   writeCheckpoint(range: RangeCheckpoint): Promise<boolean>;
   recordCheckpoints(partition: number, base: PartitionSummary, added: readonly RangeCheckpoint[]): Promise<void>;
+  /** Creates a schema generation; false when one of that number exists already (another shard's). */
+  writeSchemaGeneration(record: SchemaGenerationRecord): Promise<boolean>;
+  /** Records where a generation starts in one of this run's locked partitions. */
+  writeSchemaStart(generation: number, start: SchemaStart): Promise<void>;
 }

@@ -1,7 +1,9 @@
 import type { JobDefinition } from '../job/job-definition';
 import type { CommittedFile } from './records';
 import type { TableReader } from './table';
-import { countAvroRecords, countDeadLetters, countParquetRows } from '../formats/file-counts';
+import { avroWriterSchema, countAvroRecords, countDeadLetters, countParquetRows } from '../formats/file-counts';
+import { canonicalJson } from './schema-evolution';
+import type { SchemaGeneration } from './schema-history';
 
 export interface PartitionCoverage {
   partition: number;
@@ -20,11 +22,19 @@ export interface VerifyReport {
   partitions: PartitionCoverage[];
   /** Records per hour ("2026-11-21T05"), counted in the job's first output format. */
   hours: Map<string, number>;
+  /** Schema generations in the table's history (0 for a table written before it existed). */
+  schemaGenerations: number;
 }
 
-async function countRecords(table: TableReader, file: CommittedFile): Promise<number> {
+/** Its records; for an Avro file of a range that names its schema generation, also that the header holds that schema. */
+async function countRecords(table: TableReader, file: CommittedFile, generation: SchemaGeneration | undefined, problems: string[], label: string): Promise<number> {
   const bytes = await table.sink.readFile(table.path(file.path));
-  if (file.format === 'avro') return countAvroRecords(bytes);
+  if (file.format === 'avro') {
+    if (generation && canonicalJson(avroWriterSchema(bytes)) !== canonicalJson(generation.schema)) {
+      problems.push(`${label}: ${file.path} was written with another schema than generation ${generation.generation}, which its checkpoint names`);
+    }
+    return countAvroRecords(bytes);
+  }
   if (file.format === 'parquet') return countParquetRows(bytes);
   return countDeadLetters(bytes);
 }
@@ -39,6 +49,8 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
   const partitions: PartitionCoverage[] = [];
   const hours = new Map<string, number>();
   const countedFormat = job.output.formats[0];
+  const history = await table.schemaHistory();
+  const generations = new Map(history.map((g) => [g.generation, g]));
   for (const partition of await table.checkpointedPartitions()) {
     const ranges = await table.checkpoints(partition);
     if (ranges.length === 0) continue;
@@ -57,6 +69,13 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
       if (range.records + range.badRecords + skipped !== range.end - range.start) {
         problems.push(`${label}: ${range.records} good + ${range.badRecords} bad records + ${skipped} skipped offsets for ${range.end - range.start} offsets`);
       }
+      let generation: SchemaGeneration | undefined;
+      if (range.schemaGeneration !== undefined) {
+        generation = generations.get(range.schemaGeneration);
+        const start = generation?.starts.get(partition);
+        if (!generation) problems.push(`${label}: written with schema generation ${range.schemaGeneration}, which the history (_sluice/schemas/) lacks`);
+        else if (start === undefined || start > range.start) problems.push(`${label}: written with schema generation ${range.schemaGeneration}, which starts in partition ${partition} ${start === undefined ? 'nowhere' : `at ${start}`}`);
+      }
       const perFormat = new Map<string, number>();
       for (const file of range.files) {
         const status = await table.sink.status(table.path(file.path));
@@ -65,7 +84,7 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
           continue;
         }
         if (status.length !== file.bytes) problems.push(`${label}: ${file.path} has ${status.length} bytes, ${file.bytes} recorded`);
-        const counted = await countRecords(table, file).catch((error: Error) => {
+        const counted = await countRecords(table, file, generation, problems, label).catch((error: Error) => {
           problems.push(`${label}: ${file.path} cannot be read: ${error.message.split('\n')[0]}`);
           return file.records;
         });
@@ -82,5 +101,5 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
     coverage.committedOffset = expected;
     partitions.push(coverage);
   }
-  return { ok: problems.length === 0, problems, partitions, hours: new Map([...hours.entries()].sort()) };
+  return { ok: problems.length === 0, problems, partitions, hours: new Map([...hours.entries()].sort()), schemaGenerations: history.length };
 }

@@ -33,8 +33,9 @@ class RemoteLikeSink implements Sink {
   localPath(): string | null {
     return null;
   }
+  /** Data files read; the table's own state (`_sluice/`, its schema history) is read on every query and not counted. */
   async readFile(sinkPath: string): Promise<Buffer> {
-    this.reads++;
+    if (!sinkPath.includes('/_sluice/')) this.reads++;
     return this.inner.readFile(sinkPath);
   }
   list(dir: string): Promise<SinkEntry[]> {

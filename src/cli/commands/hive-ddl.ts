@@ -7,20 +7,27 @@ import type { CommandIO } from '../io';
 interface HiveDdlArgs {
   job: string;
   location?: string;
+  'since-generation'?: number;
 }
 
 export const command = 'hive-ddl';
-export const describe = 'Print Hive DDL for a job\'s tables: CREATE EXTERNAL TABLE and one ADD PARTITION per committed hour';
+export const describe = 'Print Hive DDL for a job\'s tables: CREATE EXTERNAL TABLE, the ALTERs of later schema generations, one ADD PARTITION per committed hour';
 
 export function builder(yargs: Argv): Argv<HiveDdlArgs> {
   return yargs
     .option('job', { type: 'string', demandOption: true, describe: 'a job definition, e.g. jobs/page_views.json' })
-    .option('location', { type: 'string', describe: 'the URL Hive reads the sink root from, replacing the one derived from output.sink (e.g. hdfs://namenode:9000/warehouse)' });
+    .option('location', { type: 'string', describe: 'the URL Hive reads the sink root from, replacing the one derived from output.sink (e.g. hdfs://namenode:9000/warehouse)' })
+    .option('since-generation', { type: 'number', describe: 'the metastore\'s tables are at this schema generation already: print no CREATE, only later generations\' ALTERs and the partitions' });
 }
 
 export async function handler(args: HiveDdlArgs, io: CommandIO): Promise<number> {
   const job = loadJobDefinition(args.job);
-  const statements = await hiveDdl(job, openSink(job.output.sink), { location: args.location });
+  const since = args['since-generation'];
+  if (since !== undefined && !(Number.isInteger(since) && since >= 1)) {
+    io.err(`sluice: --since-generation must be a whole number from 1, not ${since}`);
+    return 1;
+  }
+  const statements = await hiveDdl(job, openSink(job.output.sink), { location: args.location, sinceGeneration: since });
   io.out(statements.join('\n'));
   return 0;
 }

@@ -23,13 +23,14 @@ export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> 
   const job = loadJobDefinition(args.job);
   const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
   if (args.json) {
-    io.out(JSON.stringify({ ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours) }));
+    io.out(JSON.stringify({ ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours), schemaGenerations: report.schemaGenerations }));
     return report.ok ? 0 : 1;
   }
   for (const p of report.partitions) {
     const skipped = p.skippedOffsets > 0 ? `, ${p.skippedOffsets} offsets skipped: transaction markers and aborted records` : '';
     io.out(`partition ${p.partition}: offsets ${p.firstOffset}..${p.committedOffset} in ${p.ranges} ranges, ${p.records} records, ${p.badRecords} bad${skipped}`);
   }
+  if (report.schemaGenerations > 0) io.out(`schema generations: ${report.schemaGenerations} (_sluice/schemas/; each file checked against the generation its checkpoint names)`);
   io.out('records per hour:');
   for (const [hour, count] of report.hours) io.out(`  ${hour.replace('T', ' ')}:00  ${count}`);
   const skipped = report.partitions.reduce((sum, p) => sum + p.skippedOffsets, 0);
