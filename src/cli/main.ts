@@ -17,6 +17,7 @@ import * as statusCommand from './commands/status';
 import * as devWebHdfs from './commands/dev-webhdfs';
 import * as schedule from './commands/schedule';
 import * as users from './commands/users';
+import * as registry from './commands/registry';
 import { KafkaError } from '../protocol/error-codes';
 
 /** One command: the shape every module in ./commands exports. */
@@ -52,6 +53,7 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
   // The explicit list of top-level commands, in the order `sluice --help` shows them.
   parser = register(parser, demo, io, status);
   parser = register(parser, broker, io, status);
+  parser = register(parser, registry, io, status);
   parser = register(parser, topics, io, status);
   parser = register(parser, groups, io, status);
   parser = register(parser, acls, io, status);
