@@ -30,6 +30,7 @@ const COMMANDS: { name: string; group?: { name: string; describe: string }; load
   { name: 'webhdfs', group: { name: 'dev', describe: 'Development servers (a WebHDFS emulator)' }, load: lazy(() => import('./commands/dev-webhdfs')) },
   { name: 'demo', load: lazy(() => import('./commands/demo')) },
   { name: 'broker', load: lazy(() => import('./commands/broker')) },
+  { name: 'registry', load: lazy(() => import('./commands/registry')) },
   { name: 'topics', load: lazy(() => import('./commands/topics')) },
   { name: 'groups', load: lazy(() => import('./commands/groups')) },
   { name: 'acls', load: lazy(() => import('./commands/acls')) },
