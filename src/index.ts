@@ -36,3 +36,7 @@ export type { Sink, SinkEntry } from './ports/sink';
 // For tests of code that writes to HDFS: a WebHDFS NameNode and DataNode over a local directory.
 export { EmulatorOptionsError, startWebHdfsEmulator } from './dev/webhdfs/emulator';
 export type { WebHdfsEmulator, WebHdfsEmulatorOptions } from './dev/webhdfs/emulator';
+export { startSchemaRegistry } from './registry/registry-server';
+export type { RunningSchemaRegistry, SchemaRegistryOptions } from './registry/registry-server';
+export { PartitionStoreSchemaLog } from './registry/partition-store-log';
+export { KafkaSchemaLog } from './registry/kafka-schema-log';

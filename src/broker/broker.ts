@@ -20,6 +20,7 @@ import { DynamicBrokerConfig } from './dynamic-broker-config';
 import { StandardAuthorizer } from '../acl/standard-authorizer';
 import { FileAclStore } from '../acl/file-acl-store';
 import { FileCredentialStore } from '../credential-store/file-credential-store';
+import type { CredentialStore } from '../ports/credential-store';
 import { advertisedEndpoints, formatListeners } from './listeners';
 import { listenerSetup, reloadedSecureContext, SecurityOptions } from './security/listener-setup';
 import { DEFAULT_SASL_MECHANISMS } from './security/sasl-mechanisms';
@@ -202,6 +203,16 @@ export class Broker {
 
   get logs(): LogManager {
     return this.logManager;
+  }
+
+  /** The users SASL logs in (`sluice users`); the embedded schema registry's basic auth checks them too. */
+  get credentials(): CredentialStore {
+    return this.state.credentials!;
+  }
+
+  /** Wakes fetches waiting on a partition that was appended to from inside this process (the schema registry). */
+  appended(topic: string, partition: number): void {
+    this.state.appends.appended(topic, partition);
   }
 
   /** Stops accepting, answers the requests already received, flushes and writes the clean-shutdown marker. */

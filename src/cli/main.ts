@@ -18,6 +18,7 @@ import * as devWebHdfs from './commands/dev-webhdfs';
 import * as schedule from './commands/schedule';
 import * as users from './commands/users';
 import * as schemas from './commands/schemas';
+import * as registry from './commands/registry';
 import { KafkaError } from '../protocol/error-codes';
 
 /** One command: the shape every module in ./commands exports. */
@@ -53,6 +54,8 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
   // The explicit list of top-level commands, in the order `sluice --help` shows them.
   parser = register(parser, demo, io, status);
   parser = register(parser, broker, io, status);
+  parser = register(parser, registry, io, status);
+  parser = register(parser, schemas, io, status);
   parser = register(parser, topics, io, status);
   parser = register(parser, groups, io, status);
   parser = register(parser, acls, io, status);
@@ -66,7 +69,6 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
   parser = register(parser, statusCommand, io, status);
   parser = register(parser, schedule, io, status);
   parser = register(parser, users, io, status);
-  parser = register(parser, schemas, io, status);
   parser = parser
     .demandCommand(1, 'name a command')
     .strict()

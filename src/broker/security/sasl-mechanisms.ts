@@ -40,6 +40,12 @@ function matches(mechanism: ScramMechanism, password: string, credential: Stored
   return storedKey.length === credential.storedKey.length && timingSafeEqual(storedKey, credential.storedKey);
 }
 
+/** Whether `password` is the user's PLAIN password in the store (also the schema registry's basic auth). */
+export function plainPasswordMatches(store: CredentialStore, user: string, password: string): boolean {
+  const credential = store.get(user, 'PLAIN');
+  return credential !== null && matches(PLAIN_HASH, password, credential);
+}
+
 /** RFC 4616: "[authzid] NUL authcid NUL passwd", with Kafka's PlainSaslServer messages. */
 class PlainServer implements SaslServerMechanism {
   readonly name = 'PLAIN';

@@ -45,6 +45,10 @@ export interface BrokerArgs {
   'transaction-abort-timed-out-transaction-cleanup-interval-ms': number;
   'allow-everyone-if-no-acl-found': boolean;
   'super-users'?: string;
+  'registry-port'?: number;
+  'registry-host'?: string;
+  'registry-basic-auth': boolean;
+  'registry-users-file'?: string;
 }
 
 export const command = 'broker';
@@ -117,7 +121,11 @@ export function builder(yargs: Argv): Argv<BrokerArgs> {
       default: true,
       describe: 'a resource no ACL names is open to every principal (Kafka\'s default is false; --no-allow-everyone-if-no-acl-found closes it)',
     })
-    .option('super-users', { type: 'string', describe: 'principals every ACL check lets through, as Kafka: "User:admin;User:ops"' });
+    .option('super-users', { type: 'string', describe: 'principals every ACL check lets through, as Kafka: "User:admin;User:ops"' })
+    .option('registry-port', { type: 'number', describe: 'also serve a Confluent-compatible Schema Registry on this port (schemas in the _schemas topic; 8081 is Confluent\'s)' })
+    .option('registry-host', { type: 'string', describe: 'address the schema registry listens on (default: --host)' })
+    .option('registry-basic-auth', { type: 'boolean', default: false, describe: 'the schema registry asks for HTTP basic auth: the broker\'s PLAIN users (`sluice users add --mechanism PLAIN`)' })
+    .option('registry-users-file', { type: 'string', describe: 'the schema registry asks for HTTP basic auth: users from a "user: password" file (Jetty\'s format, as Confluent\'s)' });
 }
 
 /** Kafka's super.users: principals separated by semicolons. */
@@ -176,6 +184,25 @@ export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.E
     superUsers: parseSuperUsers(args['super-users']),
     log: (line) => io.err(line),
   });
+  let registry: { url: string; close(): Promise<void> } | undefined;
+  if (args['registry-port'] !== undefined) {
+    // Loaded only when asked for, so a plain broker starts as fast as before.
+    const { startBrokerRegistry } = await import('../../registry/start');
+    try {
+      registry = await startBrokerRegistry(broker, {
+        host: args['registry-host'] ?? args.host,
+        port: args['registry-port'],
+        brokerUsers: args['registry-basic-auth'],
+        usersFile: args['registry-users-file'],
+        logLine: (line) => io.err(line),
+      });
+    } catch (error) {
+      await broker.stop();
+      throw error;
+    }
+    const auth = args['registry-users-file'] ? ', basic auth from ' + args['registry-users-file'] : args['registry-basic-auth'] ? ', basic auth (PLAIN users)' : '';
+    io.err(`schema registry at ${registry.url} (schemas in _schemas${auth})`);
+  }
   const reload = () => {
     try {
       const listeners = broker.reloadCertificates();
@@ -188,6 +215,7 @@ export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.E
   const signal = await stopSignal;
   signals.off('SIGHUP', reload);
   io.err(`${signal}: stopping (finishing requests in flight, flushing)`);
+  await registry?.close();
   await broker.stop();
   io.err('stopped cleanly');
   return 0;

@@ -18,11 +18,14 @@ import { startWebHdfsEmulator } from '../../dev/webhdfs/emulator';
 import type { JobDefinition } from '../../job/job-definition';
 import { simulateSite, SiteEvent } from '../../demo/simulated-site';
 import type { CommandIO } from '../io';
+import { startBrokerRegistry } from '../../registry/start';
+import type { RunningSchemaRegistry } from '../../registry/registry-server';
 
 export interface DemoArgs {
   dir: string;
   jobs: string;
   users: number;
+  'registry-port': number;
 }
 
 export const command = 'demo';
@@ -32,7 +35,8 @@ export function builder(yargs: Argv): Argv<DemoArgs> {
   return yargs
     .option('dir', { type: 'string', default: 'sluice-demo', describe: 'where the broker data and the warehouse go (replaced on each run)' })
     .option('jobs', { type: 'string', default: path.resolve(__dirname, '../../../../jobs'), describe: 'the job definitions to run' })
-    .option('users', { type: 'number', default: 400, describe: 'simulated users' });
+    .option('users', { type: 'number', default: 400, describe: 'simulated users' })
+    .option('registry-port', { type: 'number', default: 0, describe: 'port of the embedded schema registry (0: a free one)' });
 }
 
 const PARTITIONS = 4;
@@ -92,6 +96,23 @@ function writeDemoJob(dir: string, file: string): JobDefinition {
   return loadJobDefinition(copy);
 }
 
+/** Registers each job's value schema as `<topic>-value` (TopicNameStrategy) over the registry's REST API. */
+async function registerJobSchemas(url: string, jobs: JobDefinition[], io: CommandIO): Promise<void> {
+  const registered: string[] = [];
+  for (const job of jobs) {
+    const subject = `${job.source.topic}-value`;
+    const response = await fetch(`${url}/subjects/${encodeURIComponent(subject)}/versions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ schema: fs.readFileSync(job.value.schema, 'utf8') }),
+    });
+    const answer = (await response.json()) as { id?: number; message?: string };
+    if (!response.ok) throw new Error(`registering ${subject}: ${answer.message ?? response.status}`);
+    registered.push(`${subject} (id ${answer.id})`);
+  }
+  io.out(`schema registry at ${url} (schemas in the _schemas topic): registered ${registered.join(', ')}`);
+}
+
 /** Everything a new user should see work, with nothing installed but this repository. */
 export async function handler(args: DemoArgs, io: CommandIO): Promise<number> {
   const dir = path.resolve(args.dir);
@@ -99,8 +120,10 @@ export async function handler(args: DemoArgs, io: CommandIO): Promise<number> {
   const broker = await Broker.start({ dataDir: path.join(dir, 'broker'), port: 0, numPartitions: PARTITIONS });
   const bootstrap = `127.0.0.1:${broker.port}`;
   const client = await KafkaClient.connect(bootstrap);
+  let registry: RunningSchemaRegistry | undefined;
   try {
     io.out(`embedded broker on ${bootstrap}, data in ${path.join(dir, 'broker')}`);
+    registry = await startBrokerRegistry(broker, { port: args['registry-port'] });
     const events = simulateSite(START, HOURS, args.users, 3);
     for (const topic of ['page_views', 'searches', 'clicks']) await client.createTopic(topic, PARTITIONS);
     await produce(client, events);
@@ -111,6 +134,7 @@ export async function handler(args: DemoArgs, io: CommandIO): Promise<number> {
     const jobs = fs.readdirSync(args.jobs).filter((f) => f.endsWith('.json')).sort()
       .map((file) => writeDemoJob(dir, path.join(args.jobs, file)))
       .map((job) => ({ ...job, source: { ...job.source, bootstrap } }));
+    await registerJobSchemas(registry.url, jobs, io);
     for (const job of jobs) {
       if (!(await loadAndReport(job, path.join(warehouse, job.output.table), io))) return 1;
     }
@@ -132,6 +156,7 @@ export async function handler(args: DemoArgs, io: CommandIO): Promise<number> {
     return result.rows.length > 0 ? 0 : 1;
   } finally {
     client.close();
+    await registry?.close();
     await broker.stop();
   }
 }
