@@ -1,5 +1,11 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { recordSchema, registryCall, useBrokerRegistry } from '../helpers/registry-http';
+import { startSchemaRegistry } from '../../src/registry/registry-server';
+import { PartitionStoreSchemaLog } from '../../src/registry/partition-store-log';
+import { basicAuthFromFile } from '../../src/registry/basic-auth';
 
 const V1 = recordSchema('PageView', [{ name: 'page', type: 'string' }]);
 const V2 = recordSchema('PageView', [{ name: 'page', type: 'string' }, { name: 'ms', type: ['null', 'long'], default: null }]);
@@ -106,5 +112,24 @@ describe('schema registry REST API (Confluent paths, shapes and error codes, ove
     assert.deepEqual((await call('DELETE', '/config')).body, { compatibilityLevel: 'FULL_TRANSITIVE' });
     assert.deepEqual((await call('GET', '/config')).body, { compatibilityLevel: 'BACKWARD' });
     assert.deepEqual((await call('GET', '/mode')).body, { mode: 'READWRITE' });
+  });
+
+  it('asks for HTTP basic auth with a users file (user: password[,role]), answering 401 without it', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-registry-')), 'users.properties');
+    fs.writeFileSync(file, '# Jetty realm format\nalice: wonder,admin\nbob:builder\n');
+    const guarded = await startSchemaRegistry({ log: new PartitionStoreSchemaLog(env().broker.broker.logs), port: 0, basicAuth: basicAuthFromFile(file) });
+    try {
+      const basic = (userInfo: string) => ({ Authorization: `Basic ${Buffer.from(userInfo).toString('base64')}` });
+      const anonymous = await registryCall(guarded.url, 'GET', '/subjects');
+      assert.deepEqual([anonymous.status, anonymous.body.error_code], [401, 401]);
+      assert.equal((await registryCall(guarded.url, 'GET', '/subjects', undefined, basic('alice:wrong'))).status, 401);
+      assert.equal((await registryCall(guarded.url, 'GET', '/subjects', undefined, basic('carol:wonder'))).status, 401);
+      const alice = await registryCall(guarded.url, 'GET', '/subjects', undefined, basic('alice:wonder'));
+      assert.deepEqual([alice.status, alice.body], [200, ['other-value', 'views-value']], 'the same _schemas as the open registry');
+      assert.equal((await registryCall(guarded.url, 'GET', '/config', undefined, basic('bob:builder'))).status, 200);
+    } finally {
+      await guarded.close();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
   });
 });
