@@ -1,24 +1,5 @@
 import yargs, { Argv } from 'yargs';
 import { CommandIO, processIO } from './io';
-import * as logDump from './commands/log-dump';
-import * as demo from './commands/demo';
-import * as broker from './commands/broker';
-import * as topics from './commands/topics';
-import * as groups from './commands/groups';
-import * as acls from './commands/acls';
-import * as produce from './commands/produce';
-import * as consume from './commands/consume';
-import * as load from './commands/load';
-import * as verify from './commands/verify';
-import * as backfill from './commands/backfill';
-import * as query from './commands/query';
-import * as hiveDdl from './commands/hive-ddl';
-import * as statusCommand from './commands/status';
-import * as devWebHdfs from './commands/dev-webhdfs';
-import * as schedule from './commands/schedule';
-import * as users from './commands/users';
-import * as schemas from './commands/schemas';
-import * as registry from './commands/registry';
 import { KafkaError } from '../protocol/error-codes';
 
 /** One command: the shape every module in ./commands exports. */
@@ -29,6 +10,43 @@ interface CommandModule<Args> {
   handler: (args: Args, io: CommandIO) => number | Promise<number>;
 }
 
+/** Adds one loaded command to a parser. */
+type Registrar = (parser: Argv, io: CommandIO, status: { code: number }) => Argv;
+
+function lazy<Args>(load: () => Promise<CommandModule<Args>>): () => Promise<Registrar> {
+  return async () => {
+    const module = await load();
+    return (parser, io, status) => register(parser, module, io, status);
+  };
+}
+
+/**
+ * Every command, in the order `sluice --help` shows them, loaded only when named: a command module pulls in its
+ * whole stack (DuckDB, avsc, the broker), and tests and schedulers start hundreds of short-lived `sluice` processes.
+ * `group` names the parent of a subcommand (`sluice log dump`, `sluice dev webhdfs`).
+ */
+const COMMANDS: { name: string; group?: { name: string; describe: string }; load: () => Promise<Registrar> }[] = [
+  { name: 'dump', group: { name: 'log', describe: 'Inspect partition logs on disk' }, load: lazy(() => import('./commands/log-dump')) },
+  { name: 'webhdfs', group: { name: 'dev', describe: 'Development servers (a WebHDFS emulator)' }, load: lazy(() => import('./commands/dev-webhdfs')) },
+  { name: 'demo', load: lazy(() => import('./commands/demo')) },
+  { name: 'broker', load: lazy(() => import('./commands/broker')) },
+  { name: 'registry', load: lazy(() => import('./commands/registry')) },
+  { name: 'schemas', load: lazy(() => import('./commands/schemas')) },
+  { name: 'topics', load: lazy(() => import('./commands/topics')) },
+  { name: 'groups', load: lazy(() => import('./commands/groups')) },
+  { name: 'acls', load: lazy(() => import('./commands/acls')) },
+  { name: 'produce', load: lazy(() => import('./commands/produce')) },
+  { name: 'consume', load: lazy(() => import('./commands/consume')) },
+  { name: 'load', load: lazy(() => import('./commands/load')) },
+  { name: 'verify', load: lazy(() => import('./commands/verify')) },
+  { name: 'backfill', load: lazy(() => import('./commands/backfill')) },
+  { name: 'query', load: lazy(() => import('./commands/query')) },
+  { name: 'hive-ddl', load: lazy(() => import('./commands/hive-ddl')) },
+  { name: 'status', load: lazy(() => import('./commands/status')) },
+  { name: 'schedule', load: lazy(() => import('./commands/schedule')) },
+  { name: 'users', load: lazy(() => import('./commands/users')) },
+];
+
 /** Registers a command whose handler's exit status lands in `status.code`. */
 function register<Args>(parser: Argv, module: CommandModule<Args>, io: CommandIO, status: { code: number }): Argv {
   return parser.command<Args>(module.command, module.describe, module.builder, async (args) => {
@@ -37,38 +55,35 @@ function register<Args>(parser: Argv, module: CommandModule<Args>, io: CommandIO
   });
 }
 
+/** The commands `argv` may run: the one its first word names, or all of them (for help and usage errors). */
+async function commandsFor(argv: string[]): Promise<{ entry: (typeof COMMANDS)[number]; add: Registrar }[]> {
+  const first = argv.find((word) => !word.startsWith('-'));
+  const named = COMMANDS.filter((c) => (c.group?.name ?? c.name) === first);
+  const chosen = named.length > 0 ? named : COMMANDS;
+  return Promise.all(chosen.map(async (entry) => ({ entry, add: await entry.load() })));
+}
+
 /**
  * Parses `argv` and runs one command. Returns the exit status; never exits the
  * process itself, so the CLI can be driven from tests.
  */
 export async function run(argv: string[], io: CommandIO = processIO): Promise<number> {
   const status = { code: 0 };
-  let parser = yargs(argv)
-    .scriptName('sluice')
-    .command('log', 'Inspect partition logs on disk', (log: Argv) =>
-      register(log, logDump, io, status).demandCommand(1, 'name a log subcommand'),
-    )
-    .command('dev', 'Development servers (a WebHDFS emulator)', (dev: Argv) =>
-      register(dev, devWebHdfs, io, status).demandCommand(1, 'name a dev subcommand'),
+  let parser = yargs(argv).scriptName('sluice');
+  const commands = await commandsFor(argv);
+  const groups = new Map<string, { describe: string; adds: Registrar[] }>();
+  for (const { entry, add } of commands) {
+    if (!entry.group) continue;
+    const group = groups.get(entry.group.name) ?? { describe: entry.group.describe, adds: [] };
+    group.adds.push(add);
+    groups.set(entry.group.name, group);
+  }
+  for (const [name, group] of groups) {
+    parser = parser.command(name, group.describe, (sub: Argv) =>
+      group.adds.reduce((p, add) => add(p, io, status), sub).demandCommand(1, `name a ${name} subcommand`),
     );
-  // The explicit list of top-level commands, in the order `sluice --help` shows them.
-  parser = register(parser, demo, io, status);
-  parser = register(parser, broker, io, status);
-  parser = register(parser, registry, io, status);
-  parser = register(parser, schemas, io, status);
-  parser = register(parser, topics, io, status);
-  parser = register(parser, groups, io, status);
-  parser = register(parser, acls, io, status);
-  parser = register(parser, produce, io, status);
-  parser = register(parser, consume, io, status);
-  parser = register(parser, load, io, status);
-  parser = register(parser, verify, io, status);
-  parser = register(parser, backfill, io, status);
-  parser = register(parser, query, io, status);
-  parser = register(parser, hiveDdl, io, status);
-  parser = register(parser, statusCommand, io, status);
-  parser = register(parser, schedule, io, status);
-  parser = register(parser, users, io, status);
+  }
+  for (const { entry, add } of commands) if (!entry.group) parser = add(parser, io, status);
   parser = parser
     .demandCommand(1, 'name a command')
     .strict()
