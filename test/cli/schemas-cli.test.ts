@@ -80,7 +80,7 @@ describe('sluice schemas against the embedded registry', function () {
     assert.equal(nowAccepted.code, 0, `under NONE the schema is taken: ${nowAccepted.stderr}`);
   });
 
-  it('answers unknown subjects and ids with Confluent\'s error codes, and an unreachable registry in one line naming the URL', async () => {
+  it('answers unknown subjects and ids with Confluent\'s error codes, an unreachable registry in one line naming the URL, and deletes soft then permanently', async () => {
     const dead = `http://127.0.0.1:${await freePort()}`;
     const [subject, id, unreachable, usage] = await Promise.all([
       inProcess('get', 'nobody-value'),
@@ -98,5 +98,13 @@ describe('sluice schemas against the embedded registry', function () {
     );
     assert.equal(usage.code, 2, 'check exits 2 when it could not check');
     assert.match(usage.stderr, /cannot read .*missing\.avsc/);
+
+    assert.equal((await inProcess('register', 'gone-value', file('g.avsc', V1))).code, 0);
+    const permanentFirst = await inProcess('delete', 'gone-value', '--permanent');
+    assert.deepEqual([permanentFirst.code, /\(error code 40405\)/.test(permanentFirst.stderr)], [1, true], permanentFirst.stderr);
+    assert.equal((await inProcess('delete', 'gone-value')).stdout, 'soft-deleted gone-value version 1\n');
+    assert.equal((await inProcess('list', '--deleted')).stdout.includes('gone-value\n'), true);
+    assert.equal((await inProcess('delete', 'gone-value', '--permanent')).stdout, 'permanently deleted gone-value version 1\n');
+    assert.equal((await inProcess('list', '--deleted')).stdout.includes('gone-value'), false);
   });
 });
