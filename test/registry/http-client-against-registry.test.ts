@@ -1,4 +1,9 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { run as runCli } from '../../src/cli/main';
+import { startBrokerRegistry } from '../../src/registry/start';
 import { HttpSchemaRegistry } from '../../connectors/schema-registry/http-schema-registry';
 import { SchemaRegistryError, SchemaRegistryErrorCode } from '../../src/ports/schema-registry';
 import { recordSchema, useBrokerRegistry } from '../helpers/registry-http';
@@ -69,5 +74,35 @@ describe('schema registry HTTP client against the embedded registry', () => {
     assert.equal(await registry.setCompatibility('NONE'), 'NONE');
     assert.equal(await registry.getCompatibility(), 'NONE');
     assert.equal(await registry.setCompatibility('BACKWARD'), 'BACKWARD');
+  });
+
+  it('authenticates with basic auth from the URL, the option and sluice schemas\' environment variable', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-registry-auth-'));
+    const users = path.join(dir, 'users.properties');
+    fs.writeFileSync(users, 'etl: s3cret:x,admin\n');
+    const secured = await startBrokerRegistry(env().broker.broker, { port: 0, usersFile: users });
+    try {
+      const url = secured.url;
+      await rejectsWith(new HttpSchemaRegistry(url, { maxRetries: 0 }).listSubjects(), 401);
+      assert.ok(Array.isArray(await new HttpSchemaRegistry(url.replace('://', '://etl:s3cret%3Ax@'), { maxRetries: 0 }).listSubjects()));
+      assert.ok(Array.isArray(await new HttpSchemaRegistry(url, { maxRetries: 0, basicAuth: 'etl:s3cret:x' }).listSubjects()));
+      await rejectsWith(new HttpSchemaRegistry(url, { maxRetries: 0, basicAuth: 'etl:wrong' }).listSubjects(), 401);
+
+      const lines: string[] = [];
+      const io = { out: (t: string) => void lines.push(`out ${t}`), err: (t: string) => void lines.push(`err ${t}`) };
+      process.env.SLUICE_REGISTRY_BASIC_AUTH = 'etl:s3cret:x';
+      try {
+        assert.equal(await runCli(['schemas', 'config', '--registry', url, '--retries', '0'], io), 0, lines.join('\n'));
+      } finally {
+        delete process.env.SLUICE_REGISTRY_BASIC_AUTH;
+      }
+      assert.equal(await runCli(['schemas', 'config', '--registry', url, '--retries', '0'], io), 1);
+      assert.equal(lines[0], 'out global\tBACKWARD');
+      assert.match(lines[1], /^err sluice schemas config: .*\(error code 401\)$/);
+      assert.equal(lines.length, 2);
+    } finally {
+      await secured.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
