@@ -31,6 +31,7 @@ const COMMANDS: { name: string; group?: { name: string; describe: string }; load
   { name: 'demo', load: lazy(() => import('./commands/demo')) },
   { name: 'broker', load: lazy(() => import('./commands/broker')) },
   { name: 'registry', load: lazy(() => import('./commands/registry')) },
+  { name: 'schemas', load: lazy(() => import('./commands/schemas')) },
   { name: 'topics', load: lazy(() => import('./commands/topics')) },
   { name: 'groups', load: lazy(() => import('./commands/groups')) },
   { name: 'acls', load: lazy(() => import('./commands/acls')) },
