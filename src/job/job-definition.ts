@@ -7,6 +7,7 @@ import { IsolationLevel, ISOLATION_LEVELS } from '../protocol/isolation-level';
 import { timeFieldReading } from './time-field';
 import type { ClientSecurity } from '../client/client-security';
 import { JOB_SECURITY_KEYS, readJobSecurity } from './job-security';
+import { PARQUET_KEYS, ParquetSettings, readParquetSettings } from './parquet-settings';
 
 export { JobDefinitionError } from './job-fields';
 
@@ -26,9 +27,10 @@ export interface JobDefinition {
   /** `security`: TLS and SASL for every connection to the cluster; null is PLAINTEXT. `isolationLevel`: Kafka's isolation.level, read_committed unless the job says otherwise. */
   source: { bootstrap: string; topic: string; security: ClientSecurity | null; isolationLevel: IsolationLevel };
   value: { format: 'json' | 'avro'; schema: string };
-  output: { formats: OutputFormat[]; avroCodec: 'null' | 'deflate' | 'snappy'; sink: string; table: string };
+  output: { formats: OutputFormat[]; avroCodec: 'null' | 'deflate' | 'snappy'; parquet: ParquetSettings; sink: string; table: string };
   time: { field: string | null; timezone: string };
-  files: { maxRecords: number; maxBytes: number };
+  /** `maxAgeMs`: the most a file's event times may span (max − min), in record time; null for no limit. */
+  files: { maxRecords: number; maxBytes: number; maxAgeMs: number | null };
   limits: { maxRecordsPerPartition: number; maxDurationSeconds: number };
   badRecords: { maxPercent: number };
   metadataColumns: MetadataColumn[];
@@ -65,9 +67,10 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   source: ['bootstrap', 'topic', 'security', 'isolationLevel'],
   'source.security': JOB_SECURITY_KEYS,
   value: ['format', 'schema'],
-  output: ['formats', 'avroCodec', 'sink', 'table'],
+  output: ['formats', 'avroCodec', 'parquet', 'sink', 'table'],
+  'output.parquet': PARQUET_KEYS,
   time: ['field', 'timezone'],
-  files: ['maxRecords', 'maxBytes'],
+  files: ['maxRecords', 'maxBytes', 'maxAge'],
   limits: ['maxRecordsPerPartition', 'maxDurationSeconds'],
   badRecords: ['maxPercent'],
   completeness: ['delaySeconds', 'idlePartitions'],
@@ -162,11 +165,16 @@ export function loadJobDefinition(file: string): JobDefinition {
     output: {
       formats: output.list('formats', ['avro', 'parquet'] as const, ['avro'], false),
       avroCodec: output.oneOf('avroCodec', ['null', 'deflate', 'snappy'] as const, 'deflate'),
+      parquet: readParquetSettings(file, parsed.output as Json, KNOWN_KEYS),
       sink: resolveSink(output.string('sink'), base),
       table,
     },
     time: { field: timeField, timezone },
-    files: { maxRecords: files.integer('maxRecords', 1_000_000, 1), maxBytes: files.integer('maxBytes', 256 * 1024 * 1024, 1024) },
+    files: {
+      maxRecords: files.integer('maxRecords', 1_000_000, 1),
+      maxBytes: files.integer('maxBytes', 256 * 1024 * 1024, 1024),
+      maxAgeMs: files.duration('maxAge', 1000, 24 * 3_600_000),
+    },
     limits: {
       maxRecordsPerPartition: limits.integer('maxRecordsPerPartition', 10_000_000, 1),
       maxDurationSeconds: limits.number('maxDurationSeconds', 3000, 0.1, 7 * 24 * 3600),
