@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Sink } from '../ports/sink';
 import type { JobDefinition } from '../job/job-definition';
+import type { ParquetCodec } from '../job/parquet-settings';
 import { committedHours as committedHoursOf, HourPartitionValue } from '../table/data-files';
 import { TableState } from '../table/table-state';
 import { avroTableColumns, HiveColumn, hiveIdentifier, parquetTableColumns } from './hive-types';
@@ -66,6 +67,12 @@ function columnsFor(table: CatalogTable): HiveColumn[] {
   return table.format === 'avro' ? avroTableColumns(table.outputSchema) : parquetTableColumns(table.outputSchema);
 }
 
+/**
+ * What the files hold, as Hive's table property names it (parquet-mr's codec names). Readers take the codec from
+ * each file's footer; the property makes Hive's own INSERTs into the table write the same codec.
+ */
+const HIVE_PARQUET_COMPRESSION: Record<ParquetCodec, string> = { snappy: 'SNAPPY', zstd: 'ZSTD', gzip: 'GZIP', none: 'UNCOMPRESSED' };
+
 function createTable(table: CatalogTable, location: string): string {
   const columns = columnsFor(table).map((c) => `  ${hiveIdentifier(c.name)} ${c.type}${c.comment === null ? '' : ` COMMENT ${hiveString(c.comment)}`}`);
   const lines = [`CREATE EXTERNAL TABLE IF NOT EXISTS ${hiveIdentifier(table.name)} (`, columns.join(',\n'), ')'];
@@ -74,6 +81,7 @@ function createTable(table: CatalogTable, location: string): string {
   lines.push(`STORED AS ${table.format === 'avro' ? 'AVRO' : 'PARQUET'}`);
   lines.push(`LOCATION ${hiveString(location)}`);
   if (table.format === 'avro') lines.push(`TBLPROPERTIES (${hiveString('avro.schema.literal')}=${hiveString(JSON.stringify(table.outputSchema))})`);
+  else lines.push(`TBLPROPERTIES (${hiveString('parquet.compression')}=${hiveString(HIVE_PARQUET_COMPRESSION[table.job.output.parquet.codec])})`);
   return `${lines.join('\n')};`;
 }
 

@@ -24,6 +24,9 @@ export const DEFAULT_PARQUET_SETTINGS: ParquetSettings = { codec: 'snappy', time
 
 const SECTION = 'output.parquet';
 
+/** DuckDB cuts row groups only between its 2048-row vectors, so a smaller size would not be honoured. */
+const MIN_ROW_GROUP_SIZE = 2048;
+
 /** The job's `output.parquet`, checked; `output` is the job's `output` object and `known` its key table. */
 export function readParquetSettings(file: string, output: Json, known: Readonly<Record<string, readonly string[]>>): ParquetSettings {
   const given = output.parquet;
@@ -35,7 +38,7 @@ export function readParquetSettings(file: string, output: Json, known: Readonly<
     // DuckDB 1.5 (the Parquet writer here) writes no INT96; its write_timestamp_as_int96 option comes in a later release.
     fields.fail('timestampType', '"int96" cannot be written yet: the Parquet writer (DuckDB 1.5) writes timestamps only as INT64; use "int64-millis" or "int64-micros" (Hive 4.0 and later read both as TIMESTAMP)');
   }
-  const rowGroupSize = given.rowGroupSize === undefined || given.rowGroupSize === null ? null : fields.integer('rowGroupSize', 0, 1, 100_000_000);
+  const rowGroupSize = given.rowGroupSize === undefined || given.rowGroupSize === null ? null : fields.integer('rowGroupSize', 0, MIN_ROW_GROUP_SIZE, 100_000_000);
   return {
     codec: fields.oneOf('codec', PARQUET_CODECS, DEFAULT_PARQUET_SETTINGS.codec),
     timestampType: fields.oneOf('timestampType', PARQUET_TIMESTAMP_TYPES, DEFAULT_PARQUET_SETTINGS.timestampType),
