@@ -69,10 +69,11 @@ describe('output.parquet settings and files.maxAge, loaded by the CLI and read b
     await broker?.stop();
   });
 
-  async function loadAndRead(table: string, parquet: Record<string, unknown>, files: Record<string, unknown>) {
+  /** `workerThreads` 0 loads on the main thread (faster for this little data); the first case keeps the default to cover the workers. */
+  async function loadAndRead(table: string, parquet: Record<string, unknown>, files: Record<string, unknown>, workerThreads?: number) {
     const dir = path.join(tmp(), table);
     const jobFile = writeJob(dir, {
-      workerThreads: 0, output: { formats: ['parquet'], parquet, sink: path.join(dir, 'warehouse'), table }, files, metadataColumns: ['partition', 'offset'],
+      ...(workerThreads === undefined ? {} : { workerThreads }), output: { formats: ['parquet'], parquet, sink: path.join(dir, 'warehouse'), table }, files, metadataColumns: ['partition', 'offset'],
     }, broker.bootstrap);
     const load = await sluice(['load', '--job', jobFile]);
     assert.equal(load.code, 0, load.stderr);
@@ -111,7 +112,7 @@ describe('output.parquet settings and files.maxAge, loaded by the CLI and read b
 
   it('gzip and none with int64-micros, without maxAge one file per hour and partition; hive-ddl names the codec', async () => {
     for (const [codec, footer] of [['gzip', 'GZIP'], ['none', 'UNCOMPRESSED']] as const) {
-      const { jobFile, names, reads, all } = await loadAndRead(`pv_${codec}`, { codec }, {});
+      const { jobFile, names, reads, all } = await loadAndRead(`pv_${codec}`, { codec }, {}, 0);
       assert.equal(names.length, 2, names.join());
       assert.equal(all.length, RECORDS);
       assert.deepEqual(reads.flatMap((r) => r.rows.map((x) => `${x.partition}:${x.offset}:${x.ts}`)).sort(), all);
