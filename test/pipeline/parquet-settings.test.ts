@@ -87,7 +87,10 @@ describe('output.parquet settings and files.maxAge, loaded by the CLI and read b
   }
 
   it('snappy by default, int64-millis, rowGroupSize 4096 and maxAge "10m": several files per hour, each spanning ≤ 10 minutes, every value back', async () => {
-    const { names, reads, all } = await loadAndRead('pv_snappy', { timestampType: 'int64-millis', rowGroupSize: 4096 }, { maxAge: '10m' });
+    const { jobFile, names, reads, all } = await loadAndRead('pv_snappy', { timestampType: 'int64-millis', rowGroupSize: 4096 }, { maxAge: '10m' });
+    const query = await sluice(['query', '--jobs', path.dirname(jobFile), '--format', 'json', 'SELECT count(*) AS n, min(epoch_ms(ts)) AS first, max(epoch_ms(ts)) AS last FROM pv_snappy']);
+    assert.equal(query.code, 0, query.stderr);
+    assert.deepEqual(JSON.parse(query.stdout), { n: RECORDS, first: tsOf(0), last: tsOf(RECORDS - 1) }, 'sluice query reads the millisecond files');
     // Which records each partition got depends on the key hash; the set of values back must be exactly what was produced.
     const offsets = reads.flatMap((r) => r.rows);
     assert.equal(offsets.length, RECORDS);
