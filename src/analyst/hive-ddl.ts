@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Sink } from '../ports/sink';
 import type { JobDefinition } from '../job/job-definition';
 import type { AvroSchemaObject } from '../formats/record-file-writer';
+import type { ParquetCodec } from '../job/parquet-settings';
 import { committedHours as committedHoursOf, HourPartitionValue } from '../table/data-files';
 import { TableState } from '../table/table-state';
 import { columnSql, hiveIdentifier, hiveString } from './hive-types';
@@ -62,6 +63,12 @@ export async function committedHours(sink: Sink, table: CatalogTable): Promise<H
 }
 
 
+/**
+ * What the files hold, as Hive's table property names it (parquet-mr's codec names). Readers take the codec from
+ * each file's footer; the property makes Hive's own INSERTs into the table write the same codec.
+ */
+const HIVE_PARQUET_COMPRESSION: Record<ParquetCodec, string> = { snappy: 'SNAPPY', zstd: 'ZSTD', gzip: 'GZIP', none: 'UNCOMPRESSED' };
+
 function createTable(table: CatalogTable, location: string): string {
   const columns = columnsFor(table).map((c) => `  ${columnSql(c)}`);
   const lines = [`CREATE EXTERNAL TABLE IF NOT EXISTS ${hiveIdentifier(table.name)} (`, columns.join(',\n'), ')'];
@@ -70,6 +77,7 @@ function createTable(table: CatalogTable, location: string): string {
   lines.push(`STORED AS ${table.format === 'avro' ? 'AVRO' : 'PARQUET'}`);
   lines.push(`LOCATION ${hiveString(location)}`);
   if (table.format === 'avro') lines.push(`TBLPROPERTIES (${hiveString('avro.schema.literal')}=${hiveString(JSON.stringify(table.outputSchema))})`);
+  else lines.push(`TBLPROPERTIES (${hiveString('parquet.compression')}=${hiveString(HIVE_PARQUET_COMPRESSION[table.job.output.parquet.codec])})`);
   return `${lines.join('\n')};`;
 }
 

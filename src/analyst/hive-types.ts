@@ -71,7 +71,8 @@ export function parquetToHive(type: ColumnType): string {
     case 'VARCHAR': return 'STRING';
     case 'BLOB': return 'BINARY';
     case 'DATE': return 'DATE';
-    // Parquet TIMESTAMP (MICROS, adjusted to UTC or not): Hive reads both as TIMESTAMP.
+    // Parquet INT64 TIMESTAMP (MICROS or MILLIS, adjusted to UTC or not): Hive 4.0 and later read them as TIMESTAMP
+    // (HIVE-21215); older Hive fails on them at read time (LongWritable is not a TimestampWritable) and needs INT96.
     case 'TIMESTAMPTZ':
     case 'TIMESTAMP': return 'TIMESTAMP';
     case 'DECIMAL': return `DECIMAL(${type.precision},${type.scale})`;

@@ -66,7 +66,7 @@ async function defaultsRow(connection: DuckDBConnection, table: CatalogTable, co
   } finally {
     appender.closeSync();
   }
-  return `(SELECT ${columns.map(outputExpression).join(', ')} FROM temp.main.${name})`;
+  return `(SELECT ${columns.map((c) => outputExpression(c)).join(', ')} FROM temp.main.${name})`;
 }
 
 /** A file's column as the latest type: string ↔ bytes as Avro promotes them (UTF-8), anything else by CAST. */

@@ -47,7 +47,7 @@ export async function createAvroView(connection: DuckDBConnection, table: Catalo
   } finally {
     appender.closeSync();
   }
-  const select = [...columns.map(outputExpression), 'dt', 'hr'].join(', ');
+  const select = [...columns.map((c) => outputExpression(c)), 'dt', 'hr'].join(', ');
   await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${select} FROM temp.main.${staging}`);
   return rows;
 }

@@ -4,7 +4,7 @@ import { threadId } from 'node:worker_threads';
 import * as path from 'node:path';
 import { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { AvroRecord, AvroSchema, RecordFileWriter, WrittenFile } from './record-file-writer';
-import { Column, parquetColumnsOf, quoteIdentifier } from './avro-to-parquet';
+import { Column, parquetColumnsOf, quoteIdentifier, TimeUnit } from './avro-to-parquet';
 import { ColumnAppender, columnAppender, InvalidValueError, stagingTypeSql } from './duckdb-values';
 
 /**
@@ -18,8 +18,16 @@ export interface ParquetFileWriterOptions {
   schema: AvroSchema;
   /** Rows per Parquet row group. */
   rowGroupRows?: number;
-  compression?: 'zstd' | 'snappy';
+  compression?: ParquetCompression;
+  /** How top-level timestamp columns are stored: INT64 TIMESTAMP(MICROS) (the default) or TIMESTAMP(MILLIS). */
+  timestampUnit?: TimeUnit;
 }
+
+export const PARQUET_COMPRESSIONS = ['zstd', 'snappy', 'gzip', 'none'] as const;
+export type ParquetCompression = (typeof PARQUET_COMPRESSIONS)[number];
+
+/** DuckDB's names for the codecs. */
+const DUCKDB_COMPRESSION: Record<ParquetCompression, string> = { zstd: 'zstd', snappy: 'snappy', gzip: 'gzip', none: 'uncompressed' };
 
 export const DEFAULT_ROW_GROUP_ROWS = 122_880;
 
@@ -120,15 +128,16 @@ class ParquetFileWriter implements RecordFileWriter {
       throw new ParquetWriteError(this.path, `rowGroupRows must be a positive integer, not ${rowGroupRows}`);
     }
     const compression = options.compression ?? 'zstd';
-    if (compression !== 'zstd' && compression !== 'snappy') {
-      throw new ParquetWriteError(this.path, `compression must be zstd or snappy, not ${String(compression)}`);
+    if (!PARQUET_COMPRESSIONS.includes(compression)) {
+      throw new ParquetWriteError(this.path, `compression must be one of ${PARQUET_COMPRESSIONS.join(', ')}, not ${String(compression)}`);
     }
+    const unit = options.timestampUnit ?? 'micros';
     this.columns = parquetColumnsOf(options.schema);
     this.names = this.columns.map((c) => c.name);
     this.appenders = this.columns.map(columnAppender);
     const table = `sluice_parquet_${++stagingTables}`;
-    this.copySql = `COPY (SELECT ${this.columns.map(outputExpression).join(', ')} FROM temp.main.${table}) TO ${quoteLiteral(this.path)} ` +
-      `(FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${rowGroupRows}, USE_TMP_FILE false)`;
+    this.copySql = `COPY (SELECT ${this.columns.map((c) => outputExpression(c, unit)).join(', ')} FROM temp.main.${table}) TO ${quoteLiteral(this.path)} ` +
+      `(FORMAT parquet, COMPRESSION ${DUCKDB_COMPRESSION[compression]}, ROW_GROUP_SIZE ${rowGroupRows}, USE_TMP_FILE false)`;
     this.ready = this.open(table).catch((e: unknown) => {
       this.failure ??= new ParquetWriteError(this.path, `could not start staging in DuckDB: ${messageOf(e)}`);
     });
@@ -239,11 +248,14 @@ function stagingColumnSql(column: Column): string {
 }
 
 /** Timestamps and dates are staged as their Avro numbers, which appends faster than DuckDB value objects, and converted here. */
-export function outputExpression(column: Column): string {
+export function outputExpression(column: Column, stored: TimeUnit = 'micros'): string {
   const name = quoteIdentifier(column.name);
   const { type } = column;
   if (type.kind === 'TIMESTAMPTZ' || type.kind === 'TIMESTAMP') {
     const micros = type.unit === 'millis' ? `${name} * 1000` : name;
+    // DuckDB stores TIMESTAMP_MS as Parquet TIMESTAMP(MILLIS) (isAdjustedToUTC=false: it has no instant type in millis).
+    // From make_timestamp, not from a TIMESTAMPTZ, so the session's TimeZone never shifts the value.
+    if (stored === 'millis') return `CAST(make_timestamp(${micros}) AS TIMESTAMP_MS) AS ${name}`;
     // make_timestamptz(micros) reads the number as an instant, whatever the session's TimeZone.
     return `${type.kind === 'TIMESTAMPTZ' ? 'make_timestamptz' : 'make_timestamp'}(${micros}) AS ${name}`;
   }

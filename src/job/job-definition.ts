@@ -8,6 +8,7 @@ import { timeFieldReading } from './time-field';
 import type { ClientSecurity } from '../client/client-security';
 import { JOB_SECURITY_KEYS, readJobSecurity } from './job-security';
 import { FRAMED_KEYS, FramedSettings, JobPlace, LATEST_SCHEMA, readFramedSettings, rejectFramedKeys } from './job-registry';
+import { PARQUET_KEYS, ParquetSettings, readParquetSettings } from './parquet-settings';
 
 export { JobDefinitionError } from './job-fields';
 
@@ -35,9 +36,10 @@ export interface JobDefinition {
   value: { format: ValueFormat; schema: string; framed: FramedSettings | null };
   /** How `_kafka_key` is read: UTF-8 text, or Confluent-framed Avro decoded into a column of the key's reader schema. */
   key: { format: KeyFormat; schema: string | null; framed: FramedSettings | null };
-  output: { formats: OutputFormat[]; avroCodec: 'null' | 'deflate' | 'snappy'; sink: string; table: string };
+  output: { formats: OutputFormat[]; avroCodec: 'null' | 'deflate' | 'snappy'; parquet: ParquetSettings; sink: string; table: string };
   time: { field: string | null; timezone: string };
-  files: { maxRecords: number; maxBytes: number };
+  /** `maxAgeMs`: the most a file's event times may span (max − min), in record time; null for no limit. */
+  files: { maxRecords: number; maxBytes: number; maxAgeMs: number | null };
   limits: { maxRecordsPerPartition: number; maxDurationSeconds: number };
   badRecords: { maxPercent: number };
   metadataColumns: MetadataColumn[];
@@ -75,9 +77,10 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   'source.security': JOB_SECURITY_KEYS,
   value: ['format', 'schema', ...FRAMED_KEYS],
   key: ['format', 'schema', ...FRAMED_KEYS],
-  output: ['formats', 'avroCodec', 'sink', 'table'],
+  output: ['formats', 'avroCodec', 'parquet', 'sink', 'table'],
+  'output.parquet': PARQUET_KEYS,
   time: ['field', 'timezone'],
-  files: ['maxRecords', 'maxBytes'],
+  files: ['maxRecords', 'maxBytes', 'maxAge'],
   limits: ['maxRecordsPerPartition', 'maxDurationSeconds'],
   badRecords: ['maxPercent'],
   completeness: ['delaySeconds', 'idlePartitions'],
@@ -200,11 +203,16 @@ export function loadJobDefinition(file: string): JobDefinition {
     output: {
       formats: output.list('formats', ['avro', 'parquet'] as const, ['avro'], false),
       avroCodec: output.oneOf('avroCodec', ['null', 'deflate', 'snappy'] as const, 'deflate'),
+      parquet: readParquetSettings(file, parsed.output as Json, KNOWN_KEYS),
       sink: resolveSink(output.string('sink'), base),
       table,
     },
     time: { field: timeField, timezone },
-    files: { maxRecords: files.integer('maxRecords', 1_000_000, 1), maxBytes: files.integer('maxBytes', 256 * 1024 * 1024, 1024) },
+    files: {
+      maxRecords: files.integer('maxRecords', 1_000_000, 1),
+      maxBytes: files.integer('maxBytes', 256 * 1024 * 1024, 1024),
+      maxAgeMs: files.duration('maxAge', 1000, 24 * 3_600_000),
+    },
     limits: {
       maxRecordsPerPartition: limits.integer('maxRecordsPerPartition', 10_000_000, 1),
       maxDurationSeconds: limits.number('maxDurationSeconds', 3000, 0.1, 7 * 24 * 3600),

@@ -34,21 +34,28 @@ const joinKey = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` 
  */
 export function rejectUnknownKeys(file: string, top: Json, known: Readonly<Record<string, readonly string[]>>): void {
   const sections: [string, Json][] = [['', top], ...known[''].filter((name) => name in known && isObject(top[name])).map((name): [string, Json] => [name, top[name] as Json])];
-  for (const [section, object] of sections) {
-    for (const key of Object.keys(object)) {
-      if (known[section].includes(key)) continue;
-      // A few edits away, or the start of a known key ("delay" for "delaySeconds").
-      const nearest = known[section]
-        .map((name) => ({ name, distance: key.length >= 4 && name.toLowerCase().startsWith(key.toLowerCase()) ? 1 : editDistance(key, name) }))
-        .filter(({ distance }) => distance <= Math.max(2, Math.floor(key.length / 3)))
-        .sort((a, b) => a.distance - b.distance)[0];
-      const elsewhere = Object.entries(known).find(([other, names]) => other !== section && names.includes(key));
-      const suggestion = nearest ? joinKey(section, nearest.name) : elsewhere ? joinKey(elsewhere[0], key) : null;
-      const detail = suggestion ? `unknown key; did you mean ${suggestion}?` : `unknown key (known${section ? ` in ${section}` : ''}: ${known[section].join(', ')})`;
-      throw new JobDefinitionError(file, joinKey(section, key), detail);
-    }
+  for (const [section, object] of sections) rejectUnknownKeysIn(file, section, object, known);
+}
+
+/** The check of rejectUnknownKeys for one section (`output.parquet`, say), for sections nested below the top level. */
+export function rejectUnknownKeysIn(file: string, section: string, object: Json, known: Readonly<Record<string, readonly string[]>>): void {
+  for (const key of Object.keys(object)) {
+    if (known[section].includes(key)) continue;
+    // A few edits away, or the start of a known key ("delay" for "delaySeconds").
+    const nearest = known[section]
+      .map((name) => ({ name, distance: key.length >= 4 && name.toLowerCase().startsWith(key.toLowerCase()) ? 1 : editDistance(key, name) }))
+      .filter(({ distance }) => distance <= Math.max(2, Math.floor(key.length / 3)))
+      .sort((a, b) => a.distance - b.distance)[0];
+    const elsewhere = Object.entries(known).find(([other, names]) => other !== section && names.includes(key));
+    const suggestion = nearest ? joinKey(section, nearest.name) : elsewhere ? joinKey(elsewhere[0], key) : null;
+    const detail = suggestion ? `unknown key; did you mean ${suggestion}?` : `unknown key (known${section ? ` in ${section}` : ''}: ${known[section].join(', ')})`;
+    throw new JobDefinitionError(file, joinKey(section, key), detail);
   }
 }
+
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+const formatSeconds = (ms: number) => `${ms / 1000} s`;
 
 const quoted = (choices: readonly string[]) => choices.map((c) => JSON.stringify(c)).join(', ');
 
@@ -108,6 +115,21 @@ export class Fields {
     const value = this.get(name) ?? fallback;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) this.fail(name, `must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
     return value;
+  }
+
+  /**
+   * A span of time, in milliseconds, or null when absent: a number of seconds, or a string of a whole number and a
+   * unit (`"500ms"`, `"90s"`, `"15m"`, `"2h"`).
+   */
+  duration(name: string, minMs: number, maxMs: number): number | null {
+    const value = this.get(name);
+    if (value === undefined || value === null) return null;
+    const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(value.trim()) : null;
+    const ms = typeof value === 'number' ? value * 1000 : match ? Number(match[1]) * DURATION_UNITS_MS[match[2]] : NaN;
+    const range = `from ${formatSeconds(minMs)} to ${formatSeconds(maxMs)}`;
+    if (!Number.isFinite(ms)) this.fail(name, `must be a number of seconds or a string such as "90s", "15m" or "2h" (units ms, s, m, h), not ${JSON.stringify(value)}`);
+    if (ms < minMs || ms > maxMs) this.fail(name, `must be ${range}, not ${JSON.stringify(value)}`);
+    return Math.round(ms);
   }
 
   list<T extends string>(name: string, choices: readonly T[], fallback: T[], allowEmpty: boolean): T[] {

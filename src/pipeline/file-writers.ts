@@ -15,5 +15,8 @@ export function createFileWriter(format: OutputFormat, path: string, schema: Avr
     // Each worker thread has its own DuckDB; one thread apiece keeps the workers from fighting over the cores.
     if (!isMainThread) parquet.configureParquetEngine({ threads: 1, memoryLimit: PARQUET_MEMORY_PER_WORKER });
   }
-  return parquet.createParquetFileWriter({ path, schema });
+  const { codec, timestampType, rowGroupSize } = job.output.parquet;
+  return parquet.createParquetFileWriter({
+    path, schema, compression: codec, timestampUnit: timestampType === 'int64-millis' ? 'millis' : 'micros', ...(rowGroupSize === null ? {} : { rowGroupRows: rowGroupSize }),
+  });
 }

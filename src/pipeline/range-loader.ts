@@ -49,6 +49,15 @@ interface OpenFile {
   seq: number;
   hour: string;
   format: OutputFormat;
+  /** The earliest and latest event times written, for files.maxAge. */
+  minEventTime: number;
+  maxEventTime: number;
+}
+
+/** Whether one more record at `eventTime` would make the file's event times span more than `maxAgeMs` (in record time, so a rerun rolls the same way). */
+function exceedsMaxAge(file: OpenFile, eventTime: number, maxAgeMs: number | null): boolean {
+  if (maxAgeMs === null || file.records === 0) return false;
+  return Math.max(file.maxEventTime, eventTime) - Math.min(file.minEventTime, eventTime) > maxAgeMs;
 }
 
 /** Reads one partition's planned range and writes its temporary files; nothing is final until the run commits. */
@@ -77,7 +86,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
     const localPath = direct ?? path.join(ctx.stagingDir, tmp);
     fs.mkdirSync(path.dirname(localPath), { recursive: true });
     const writer = createFileWriter(format, localPath, ctx.outputSchema, job);
-    return { writer, finalPath, localPath, staged: direct === null, records: 0, bytes: 0, seq, hour: hourKey, format };
+    return { writer, finalPath, localPath, staged: direct === null, records: 0, bytes: 0, seq, hour: hourKey, format, minEventTime: Infinity, maxEventTime: -Infinity };
   };
 
   const closeFile = async (file: OpenFile): Promise<void> => {
@@ -121,7 +130,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
       if (!forHour) openByHour.set(hour, (forHour = new Map()));
       for (const format of job.output.formats) {
         let file = forHour.get(format);
-        if (file && (file.records >= job.files.maxRecords || file.bytes + size > job.files.maxBytes)) {
+        if (file && (file.records >= job.files.maxRecords || file.bytes + size > job.files.maxBytes || exceedsMaxAge(file, decoded.eventTime, job.files.maxAgeMs))) {
           forHour.delete(format);
           await closeFile(file);
           file = undefined;
@@ -130,6 +139,8 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
         file.writer.write(decoded.record);
         file.records++;
         file.bytes += size;
+        file.minEventTime = Math.min(file.minEventTime, decoded.eventTime);
+        file.maxEventTime = Math.max(file.maxEventTime, decoded.eventTime);
       }
     }
   };

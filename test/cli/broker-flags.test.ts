@@ -25,7 +25,8 @@ describe('sluice broker: Kafka-named flags for retention and transactions', func
       for (let i = 0; i < 6; i++) {
         await client.produce('short-lived', 0, buildRecordBatch([{ value: Buffer.alloc(120, 'x'), timestamp: old }], 0, old));
       }
-      assert.equal((await client.offsetFor('short-lived', 0, -2)).offset, 0, 'nothing deleted at once');
+      // Whether a pass already ran while the six batches went in depends on the machine's load; what the flag
+      // changes is that one comes within seconds, not after Kafka's default 5 minutes.
       const deadline = Date.now() + 5000;
       let start = 0;
       while (start === 0 && Date.now() < deadline) {
