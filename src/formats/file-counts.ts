@@ -7,37 +7,8 @@ import { readZigzag } from '../protocol/varint';
 const AVRO_MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]);
 const SYNC_BYTES = 16;
 
-/** Records in an Avro object container file, from its block headers (no decoding). */
-export function countAvroRecords(file: Buffer): number {
-  if (!file.subarray(0, 4).equals(AVRO_MAGIC)) throw new Error('not an Avro object container file (bad magic)');
-  let pos = 4;
-  const long = () => {
-    const read = readZigzag(file, pos, file.length);
-    pos = read.next;
-    return read.value;
-  };
-  const skip = (bytes: number) => {
-    pos += bytes; // a separate step: `pos += long()` would read pos before long() moves it
-  };
-  for (let count = long(); count !== 0; count = long()) {
-    if (count < 0) long(); // a negative count is followed by the block's byte size
-    for (let i = 0; i < Math.abs(count); i++) {
-      skip(long()); // key
-      skip(long()); // value
-    }
-  }
-  skip(SYNC_BYTES);
-  let records = 0;
-  while (pos < file.length) {
-    records += long();
-    skip(long() + SYNC_BYTES);
-  }
-  if (pos !== file.length) throw new Error(`the last block runs ${pos - file.length} bytes past the end of the file`);
-  return records;
-}
-
-/** The writer schema in an Avro object container file's header (`avro.schema`), parsed. */
-export function avroWriterSchema(file: Buffer): unknown {
+/** Reads an Avro object container file's header: its metadata map, and where the first block starts. */
+function readAvroHeader(file: Buffer): { metadata: Map<string, Buffer>; blocksStart: number } {
   if (!file.subarray(0, 4).equals(AVRO_MAGIC)) throw new Error('not an Avro object container file (bad magic)');
   let pos = 4;
   const long = () => {
@@ -46,20 +17,45 @@ export function avroWriterSchema(file: Buffer): unknown {
     return read.value;
   };
   const bytes = () => {
-    const length = long();
+    const length = long(); // a separate step: `pos + long()` would read pos before long() moves it
     const start = pos;
     pos += length;
     return file.subarray(start, pos);
   };
+  const metadata = new Map<string, Buffer>();
   for (let count = long(); count !== 0; count = long()) {
-    if (count < 0) long();
+    if (count < 0) long(); // a negative count is followed by the block's byte size
     for (let i = 0; i < Math.abs(count); i++) {
       const key = bytes().toString('utf8');
-      const value = bytes();
-      if (key === 'avro.schema') return JSON.parse(value.toString('utf8')) as unknown;
+      metadata.set(key, bytes());
     }
   }
-  throw new Error('the header has no avro.schema');
+  return { metadata, blocksStart: pos + SYNC_BYTES };
+}
+
+/** Records in an Avro object container file, from its block headers (no decoding). */
+export function countAvroRecords(file: Buffer): number {
+  let pos = readAvroHeader(file).blocksStart;
+  const long = () => {
+    const read = readZigzag(file, pos, file.length);
+    pos = read.next;
+    return read.value;
+  };
+  let records = 0;
+  while (pos < file.length) {
+    records += long();
+    const size = long();
+    pos += size + SYNC_BYTES;
+  }
+  if (pos !== file.length) throw new Error(`the last block runs ${pos - file.length} bytes past the end of the file`);
+  return records;
+}
+
+/** The writer schema in an Avro object container file's header (`avro.schema`), parsed. */
+export function avroWriterSchema(file: Buffer): unknown {
+  const schema = readAvroHeader(file).metadata.get('avro.schema');
+  if (schema === undefined) throw new Error('the header has no avro.schema');
+  return JSON.parse(schema.toString('utf8')) as unknown;
 }
 
 let duckdb: Promise<DuckDBInstance> | undefined;
