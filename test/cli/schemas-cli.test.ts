@@ -11,6 +11,12 @@ import { useTempDir } from '../helpers/temp-dir';
 const record = (fields: object[]) => JSON.stringify({ type: 'record', name: 'Order', namespace: 'shop', fields });
 const V1 = record([{ name: 'id', type: 'long' }]);
 const V2 = record([{ name: 'id', type: 'long' }, { name: 'note', type: ['null', 'string'], default: null }]);
+const READ_BY_ID = [
+  'import sys',
+  'from confluent_kafka.schema_registry import SchemaRegistryClient',
+  "client = SchemaRegistryClient({'url': sys.argv[1]})",
+  'for id in sys.argv[2:]: print(client.get_schema(int(id)).schema_str)',
+].join('\n');
 const INCOMPATIBLE = record([{ name: 'id', type: 'long' }, { name: 'qty', type: 'int' }]);
 
 /**
@@ -70,6 +76,10 @@ describe('sluice schemas against the embedded registry', function () {
     // What the CLI registered is what the REST API serves, read with a plain HTTP request.
     const raw = await registryCall(registry().url, 'GET', `/schemas/ids/${id1}`);
     assert.deepEqual(JSON.parse((raw.body as { schema: string }).schema), JSON.parse(V1));
+    // …and what a registry client written by someone else reads back by id (Debian's python3-confluent-kafka).
+    const python = await run('/usr/bin/python3', ['-c', READ_BY_ID, registry().url, String(id1), String(registered.id)]);
+    assert.equal(python.code, 0, python.stderr);
+    assert.deepEqual(python.stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown), [JSON.parse(V1), JSON.parse(V2)]);
 
     const set = await sluice('config', 'orders-value', '--set', 'none');
     assert.deepEqual([set.code, set.stdout], [0, 'orders-value\tNONE\n'], set.stderr);
