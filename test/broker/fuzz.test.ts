@@ -12,7 +12,7 @@ import { CRC_POS } from '../../src/protocol/record-batch';
 import { frame, RunningBroker, startBroker } from '../helpers/broker';
 import { byMode } from '../helpers/long-mode';
 
-const FRAMES = Number(process.env.FUZZ_FRAMES ?? byMode(12_000, 100_000));
+const FRAMES = Number(process.env.FUZZ_FRAMES ?? byMode(6_000, 100_000));
 const WORKERS = 8;
 const QUIET_MS = 30;
 
