@@ -1,10 +1,13 @@
 import * as avro from 'avsc';
 import { registryErrors } from './registry-errors';
+import type { AvroSchema } from '../formats/record-file-writer';
 
 /** An Avro schema a client registered: its canonical text (what is stored, compared and answered) and its parsed type. */
 export interface ParsedAvroSchema {
   canonical: string;
   type: avro.Type;
+  /** The schema as the client wrote it, parsed from JSON (valid: avsc took it). */
+  json: AvroSchema;
 }
 
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
@@ -48,5 +51,5 @@ export function parseAvroSchema(text: string): ParsedAvroSchema {
   } catch (error) {
     throw registryErrors.invalidSchema(`Invalid schema: ${(error as Error).message}`);
   }
-  return { canonical: JSON.stringify(normalize(json)), type };
+  return { canonical: JSON.stringify(normalize(json)), type, json: json as AvroSchema };
 }

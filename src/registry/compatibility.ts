@@ -1,5 +1,5 @@
-import type * as avro from 'avsc';
-import { readProblem } from './avro-compatibility';
+import { readIncompatibilities } from '../formats/avro-compatibility';
+import type { AvroSchema } from '../formats/record-file-writer';
 import { registryErrors } from './registry-errors';
 
 export const COMPATIBILITY_LEVELS = ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'] as const;
@@ -22,28 +22,27 @@ export function isTransitive(level: CompatibilityLevel): boolean {
 
 export interface EarlierVersion {
   version: number;
-  type: avro.Type;
+  schema: AvroSchema;
 }
 
 /**
  * What makes `candidate` break `level` against the earlier versions given (the caller picks them: the latest one,
  * or every live one for the transitive levels), newest first, each naming the rule:
- * "BACKWARD: reader field 'x' has no default and the writer schema lacks it (version 2)". Empty: compatible.
+ * "BACKWARD: READER_FIELD_MISSING_DEFAULT_VALUE at /fields/1: field x is not in the writer's schema and has no
+ * default (the new schema reading data written with version 2)". Empty: compatible.
  */
-export function compatibilityProblems(level: CompatibilityLevel, candidate: avro.Type, earlier: readonly EarlierVersion[]): string[] {
+export function compatibilityProblems(level: CompatibilityLevel, candidate: AvroSchema, earlier: readonly EarlierVersion[]): string[] {
   if (level === 'NONE') return [];
   const backward = level.startsWith('BACKWARD') || level.startsWith('FULL');
   const forward = level.startsWith('FORWARD') || level.startsWith('FULL');
   const problems: string[] = [];
-  for (const { version, type } of [...earlier].sort((a, b) => b.version - a.version)) {
-    if (backward) {
-      const problem = readProblem(candidate, type);
-      if (problem) problems.push(`${level}: ${problem} (the new schema reading data written with version ${version})`);
-    }
-    if (forward) {
-      const problem = readProblem(type, candidate);
-      if (problem) problems.push(`${level}: ${problem} (version ${version} reading data written with the new schema)`);
-    }
+  // The same rules (src/formats/avro-compatibility.ts, checked against Avro's own checker) decide which schema
+  // changes a table accepts, so what the registry takes under BACKWARD a "latest" load can read.
+  const readProblems = (reader: AvroSchema, writer: AvroSchema, direction: string) =>
+    readIncompatibilities(reader, writer).map((i) => `${level}: ${i.type} at ${i.location}: ${i.message} (${direction})`);
+  for (const { version, schema } of [...earlier].sort((a, b) => b.version - a.version)) {
+    if (backward) problems.push(...readProblems(candidate, schema, `the new schema reading data written with version ${version}`));
+    if (forward) problems.push(...readProblems(schema, candidate, `version ${version} reading data written with the new schema`));
   }
   return problems;
 }

@@ -118,8 +118,8 @@ export class RegistryService {
   private problems(subject: string, parsed: ParsedAvroSchema, against: StoredVersion[]): string[] {
     const level = this.effectiveLevel(subject);
     const chosen = isTransitive(level) ? against : against.slice(-1);
-    const earlier = chosen.map((v) => ({ version: v.version, type: parseAvroSchema(v.schema).type }));
-    return compatibilityProblems(level, parsed.type, earlier);
+    const earlier = chosen.map((v) => ({ version: v.version, schema: parseAvroSchema(v.schema).json }));
+    return compatibilityProblems(level, parsed.json, earlier);
   }
 
   /** POST /subjects/{subject}/versions: an existing live version's id, or a new version (an id reused across subjects). */
@@ -158,7 +158,7 @@ export class RegistryService {
         const target = version === 'latest' ? live[live.length - 1] : live.find((v) => v.version === version);
         if (!target && version !== 'latest') throw registryErrors.versionNotFound(version);
         const level = this.effectiveLevel(subject);
-        problems = target ? compatibilityProblems(level, parsed.type, [{ version: target.version, type: parseAvroSchema(target.schema).type }]) : [];
+        problems = target ? compatibilityProblems(level, parsed.json, [{ version: target.version, schema: parseAvroSchema(target.schema).json }]) : [];
       }
     } catch (error) {
       if (!(error instanceof RegistryError) || error.errorCode !== 42201 || !verbose) throw error;

@@ -40,7 +40,7 @@ describe('schema registry HTTP client against the embedded registry', () => {
 
     const verdict = await registry.checkCompatibility('clicks-value', { schema: BREAKING });
     assert.equal(verdict.isCompatible, false);
-    assert.ok(verdict.messages.some((m) => m.includes("'n'")), verdict.messages.join('; '));
+    assert.ok(verdict.messages.some((m) => m.includes('field n is not in the writer')), verdict.messages.join('; '));
     assert.deepEqual(await registry.checkCompatibility('clicks-value', { schema: V2 }, 1), { isCompatible: true, messages: [] });
     await rejectsWith(registry.register('clicks-value', { schema: BREAKING }), SchemaRegistryErrorCode.INCOMPATIBLE_SCHEMA);
     await rejectsWith(registry.register('clicks-value', { schema: '{"type":"nonsense"}' }), SchemaRegistryErrorCode.INVALID_SCHEMA);

@@ -68,7 +68,7 @@ describe('real Schema Registry clients against sluice\'s registry (python conflu
     assert.equal(seen.v2, seen.v1 + 1);
     assert.equal(seen.bad.status, 409);
     assert.equal(seen.bad.code, 409);
-    assert.match(seen.bad.message, /BACKWARD: reader field 'user' has no default and the writer schema lacks it/);
+    assert.match(seen.bad.message, /BACKWARD: READER_FIELD_MISSING_DEFAULT_VALUE at \/fields\/1: field user is not in the writer's schema and has no default/);
     assert.equal(seen.compatible_bad, false);
     assert.deepEqual(seen.by_id[String(seen.v2)].fields.map((f: { name: string }) => f.name), ['url', 'ms']);
     assert.deepEqual(seen.latest, { id: seen.v2, version: 2, subject: 'py-clicks-value' });
