@@ -58,6 +58,8 @@ export interface JobDefinition {
 export interface CompletenessSettings {
   delaySeconds: number;
   idlePartitions: 'advance' | 'hold';
+  /** "hold": no marker for hours a retention gap may touch until it is acknowledged; "mark": marked regardless. */
+  onGap: 'hold' | 'mark';
 }
 
 export const DEFAULT_COMPLETENESS_DELAY_SECONDS = 600;
@@ -83,7 +85,7 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   files: ['maxRecords', 'maxBytes', 'maxAge'],
   limits: ['maxRecordsPerPartition', 'maxDurationSeconds'],
   badRecords: ['maxPercent'],
-  completeness: ['delaySeconds', 'idlePartitions'],
+  completeness: ['delaySeconds', 'idlePartitions', 'onGap'],
 };
 
 /** A local sink path relative to the job file's directory, made absolute; URLs as they are. */
@@ -225,6 +227,7 @@ export function loadJobDefinition(file: string): JobDefinition {
     completeness: {
       delaySeconds: completeness.number('delaySeconds', DEFAULT_COMPLETENESS_DELAY_SECONDS, 0, 7 * 24 * 3600),
       idlePartitions: completeness.oneOf('idlePartitions', ['advance', 'hold'] as const, 'advance'),
+      onGap: completeness.oneOf('onGap', ['hold', 'mark'] as const, 'hold'),
     },
   };
 }

@@ -17,6 +17,7 @@ import { ReaderSchemas, resolveReaderSchemas } from '../job/reader-schemas';
 import { removeStrayFiles } from '../table/strays';
 import { checkSchemaEvolution, evolveTableSchema, fieldChanges, ReaderSchema } from '../table/schema-evolution';
 import type { LoadSummary } from './load-summary';
+import { findRetentionGaps, lostCheckpoints } from './retention-gaps';
 
 export type { LoadSummary } from './load-summary';
 
@@ -101,7 +102,7 @@ export async function makePlan(job: JobDefinition, table: TableStore, source: Re
     const committed = await table.committedOffset(partition);
     let start = committed ?? earliest;
     if (start < earliest) {
-      log(`partition ${partition}: offsets ${start}..${earliest - 1} were deleted by retention before they were loaded; verify will report the gap`);
+      log(`partition ${partition}: offsets ${start}..${earliest - 1} were deleted by retention before they were loaded: the run records them as lost (verify fails until they are acknowledged with sluice ack-gap)`);
       start = earliest;
     }
     ranges.push({ partition, start, end: Math.min(latest, start + job.limits.maxRecordsPerPartition) });
@@ -157,9 +158,11 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       for (const id of recovered.rolledForward) log(`finished the commit of interrupted run ${id}`);
       for (const id of recovered.rolledBack) log(`rolled back interrupted run ${id} (it had not committed)`);
       const plan = await target.planner(table, source, partitions);
+      // Offsets retention deleted before they were loaded are committed as `lost` checkpoints with the run.
+      const gaps = target.kind === 'scheduled' ? await findRetentionGaps(table, source, plan) : [];
       const work = plan.filter((r) => r.end > r.start);
       const reader = outputSchema(job, readerSchemas);
-      if (work.length === 0) {
+      if (work.length === 0 && gaps.length === 0) {
         // Nothing is written with it yet, but a schema that could not become the table's is said now.
         await checkSchemaEvolution(table, reader);
         // `return await`, not `return`: markers and history are written before the lock is released.
@@ -190,7 +193,10 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       const committedAt = new Date().toISOString();
       // A range stopped (SIGTERM) before its first fetch read nothing and records nothing.
       const read = results.filter((r) => r.end > r.start);
-      const manifest: CommitManifest = { runId, ranges: read.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt, schemaGeneration: generation.generation })) };
+      const manifest: CommitManifest = {
+        runId,
+        ranges: [...read.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt, schemaGeneration: generation.generation })), ...lostCheckpoints(gaps, runId, committedAt)],
+      };
       if (manifest.ranges.length === 0) {
         await table.sink.delete(table.path(table.runDir(runId)), true);
         return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });

@@ -5,6 +5,7 @@ import type { LoadSummary } from './load-summary';
 import type { RangeLoadResult } from './range-loader';
 import type { PlannedRange, RunPlan, TableStore } from '../table/table-state';
 import { markCompleteHours } from '../table/completeness';
+import { gapHours } from '../table/gaps';
 import { RunHistoryEntry, RunStatus, appendRunHistory, historyRanges, missingRunLines, summarizeFiles } from '../table/run-history';
 
 const describeHours = (hours: string[]) => hours.map((h) => h.replace('T', ' ') + ':00').join(', ');
@@ -58,9 +59,12 @@ export class RunRecorder {
       const mine = new Map([...summaries].filter(([partition]) => locked.has(partition)));
       lines.push(...(await missingRunLines(table, this.job.name, this.target.kind, mine, this.runId)));
       if (this.target.kind === 'scheduled') {
-        const outcome = await markCompleteHours(this.job, table, this.source, this.runId, summaries, written.hoursWritten);
+        const anyLost = [...summaries.values()].some((s) => s.lost.length > 0);
+        const gaps = anyLost ? gapHours(this.job, summaries, await table.gapAcknowledgements()) : undefined;
+        const outcome = await markCompleteHours(this.job, table, this.source, this.runId, summaries, written.hoursWritten, gaps);
         reopenedHours = outcome.reopened;
         if (outcome.marked.length > 0) this.log(`marked complete (_SUCCESS): ${describeHours(outcome.marked)}`);
+        if (outcome.held.length > 0) this.log(`not marked complete: ${describeHours(outcome.held)}: a retention gap not acknowledged may touch them (sluice verify names it; sluice ack-gap lets them be marked)`);
         if (outcome.reopened.length > 0) this.log(`late data went into hours already marked complete: ${describeHours(outcome.reopened)}`);
       }
     } catch (error) {

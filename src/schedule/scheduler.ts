@@ -10,6 +10,7 @@ import type { ScheduledJob } from './job-catalog';
 /** How one tick of one job ended. */
 export type TickOutcome =
   | 'loaded' // committed at least one range
+  | 'loaded-with-gaps' // committed, and recorded offsets retention deleted before they were loaded
   | 'nothing-new'
   | 'skipped' // this process was still running the job's previous run
   | 'locked' // another process holds a partition lock the run needs
@@ -104,7 +105,11 @@ export class Scheduler {
       const records = summary.committed.reduce((sum, r) => sum + r.records, 0);
       const files = summary.committed.reduce((sum, r) => sum + r.files.filter((f) => f.format !== 'dead-letter').length, 0);
       const early = this.stopping.signal.aborted ? ' (stopped early by shutdown: committed what it had read)' : '';
-      this.say(`${job.name}: run ${runId} ended: ${summary.committed.length} ranges, ${records} records, ${files} files in ${seconds(Date.now() - started)} s${early}`);
+      const lost = summary.committed.filter((r) => r.kind === 'lost');
+      const loaded = summary.committed.length - lost.length;
+      const gaps = lost.length === 0 ? '' : `; loaded with gaps (exit status 3): ${lost.map((r) => `partition ${r.partition} offsets ${r.start}..${r.end - 1} lost to retention`).join(', ')}`;
+      this.say(`${job.name}: run ${runId} ended: ${loaded} ranges, ${records} records, ${files} files in ${seconds(Date.now() - started)} s${early}${gaps}`);
+      if (lost.length > 0) return 'loaded-with-gaps';
       return summary.committed.length > 0 ? 'loaded' : 'nothing-new';
     } catch (error) {
       if (error instanceof JobLockedError) {

@@ -5,6 +5,7 @@ import { hourDirectories, lowWatermark, partitionWatermarks, PartitionWatermark 
 import type { PartitionSummary } from '../table/partition-index';
 import { readRunHistory, RunStatus } from '../table/run-history';
 import { TableReader, TableState } from '../table/table-state';
+import { RetentionGap, summaryGaps } from '../table/gaps';
 
 export interface RunLine {
   runId: string;
@@ -29,6 +30,8 @@ export interface PartitionStatus {
   lagMs: number | null;
   /** Bad records committed to the dead-letter files. */
   deadLetters: number;
+  /** Offsets deleted by retention before they were loaded (`lost` checkpoints). */
+  lostOffsets: number;
 }
 
 export interface JobStatus {
@@ -49,8 +52,11 @@ export interface JobStatus {
   /** The newest hour directory without `_SUCCESS`, or null. */
   newestIncompleteHour: string | null;
   deadLetters: number;
+  /** Offsets lost to retention (and holes no checkpoint covers), acknowledged or not, per partition in offset order. */
+  gaps: RetentionGap[];
 }
 
+const lostIn = (summary: PartitionSummary | undefined) => (summary?.lost ?? []).reduce((sum, l) => sum + l.count, 0);
 
 /**
  * The Kafka timestamp of the record at `offset`, or null if the broker has none there. A batch that cannot be
@@ -79,7 +85,8 @@ async function partitionsFromBroker(job: JobDefinition, source: RecordSource, su
       const waitingSince = await timestampAt(source, mark.partition, next);
       lagMs = waitingSince === null ? 0 : Math.max(0, now - waitingSince);
     }
-    partitions.push({ partition: mark.partition, committedOffset: mark.committedOffset, highWatermark: mark.highWatermark, lagRecords, lagMs, deadLetters: summaries.get(mark.partition)?.badRecords ?? 0 });
+    const summary = summaries.get(mark.partition);
+    partitions.push({ partition: mark.partition, committedOffset: mark.committedOffset, highWatermark: mark.highWatermark, lagRecords, lagMs, deadLetters: summary?.badRecords ?? 0, lostOffsets: lostIn(summary) });
   }
   return { partitions, low: lowWatermark(marks) };
 }
@@ -109,9 +116,15 @@ export async function jobStatus(job: JobDefinition, options: { runs: number; now
     completeHours: hours.filter((h) => h.complete).map((h) => h.key),
     newestIncompleteHour: incomplete.length > 0 ? incomplete[incomplete.length - 1].key : null,
     deadLetters: [...summaries.values()].reduce((sum, s) => sum + s.badRecords, 0),
+    gaps: [],
   };
+  const gapped = [...summaries.values()].filter((s) => s.lost.length > 0 || s.ranges.length > 1);
+  if (gapped.length > 0) {
+    const acks = await table.gapAcknowledgements();
+    status.gaps = gapped.flatMap((s) => summaryGaps(s, acks));
+  }
   status.partitions = [...summaries.values()].map((s) => ({
-    partition: s.partition, committedOffset: s.committedOffset, highWatermark: null, lagRecords: null, lagMs: null, deadLetters: s.badRecords,
+    partition: s.partition, committedOffset: s.committedOffset, highWatermark: null, lagRecords: null, lagMs: null, deadLetters: s.badRecords, lostOffsets: lostIn(s),
   }));
   let source: RecordSource;
   try {

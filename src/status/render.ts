@@ -1,4 +1,8 @@
 import type { JobStatus } from './job-status';
+import { describeOffsets } from '../table/gaps';
+
+const RED = '\u001b[31m';
+const RESET = '\u001b[0m';
 
 export function formatDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
@@ -31,8 +35,18 @@ function table(rows: string[][]): string[] {
 
 const orDash = (value: number | null) => (value === null ? '-' : String(value));
 
-/** The human-readable status of one job. */
-export function renderJobStatus(status: JobStatus): string[] {
+/** What status says of each gap; in red when `color` (a terminal), so a loss nobody acknowledged is seen. */
+function gapLines(status: JobStatus, color: boolean): string[] {
+  return status.gaps.map((gap) => {
+    const what = `partition ${gap.partition}: ${gap.count} ${gap.count === 1 ? 'offset' : 'offsets'} ${gap.lost ? 'lost to retention' : 'never loaded'} (${describeOffsets(gap)}${gap.lost ? `, seen ${gap.lost.seenAt}` : ''})`;
+    const ack = gap.acknowledgement;
+    const line = `  gap ${what}, ${ack ? `acknowledged by ${ack.acknowledgedBy} at ${ack.acknowledgedAt}` : `not acknowledged: sluice ack-gap --job ${status.file} --partition ${gap.partition} --offsets ${describeOffsets(gap)}`}`;
+    return color && !ack ? `${RED}${line}${RESET}` : line;
+  });
+}
+
+/** The human-readable status of one job; `color` (ANSI) only for a terminal. */
+export function renderJobStatus(status: JobStatus, options: { color?: boolean } = {}): string[] {
   const lines = [`${status.job}: topic ${status.topic} at ${status.broker.bootstrap} → ${status.table}`];
   if (!status.broker.reachable) lines.push(`  broker ${status.broker.bootstrap} unreachable: ${status.broker.error}`);
   else if (status.broker.error) lines.push(`  broker ${status.broker.bootstrap} answered with an error: ${status.broker.error}`);
@@ -46,11 +60,17 @@ export function renderJobStatus(status: JobStatus): string[] {
   }
   if (status.unreadableHistoryLines > 0) lines.push(`  (${status.unreadableHistoryLines} unreadable history lines skipped)`);
   if (status.partitions.length > 0) {
-    const rows = [['partition', 'committed', 'high watermark', 'lag (records)', 'lag (time)', 'dead letters']].concat(status.partitions.map((p) => [
+    // The lost column only for a table that lost something, so the usual table stays as it was.
+    const withLost = status.partitions.some((p) => p.lostOffsets > 0);
+    const rows = [['partition', 'committed', 'high watermark', 'lag (records)', 'lag (time)', 'dead letters', ...(withLost ? ['lost'] : [])]].concat(status.partitions.map((p) => [
       String(p.partition), orDash(p.committedOffset), orDash(p.highWatermark), orDash(p.lagRecords), p.lagMs === null ? '-' : formatDuration(p.lagMs), String(p.deadLetters),
+      ...(withLost ? [String(p.lostOffsets)] : []),
     ]));
-    lines.push(...table(rows).map((l) => `  ${l}`));
+    const unacknowledged = new Set(status.gaps.filter((g) => !g.acknowledgement).map((g) => g.partition));
+    const red = (line: string, i: number) => (options.color && i > 0 && unacknowledged.has(status.partitions[i - 1].partition) ? `${RED}${line}${RESET}` : line);
+    lines.push(...table(rows).map((l, i) => red(`  ${l}`, i)));
   }
+  lines.push(...gapLines(status, options.color ?? false));
   if (status.broker.reachable && !status.broker.error) lines.push(`  low watermark: ${status.lowWatermark ?? 'unknown (a partition has loaded nothing with an event time yet)'}`);
   lines.push(`  complete hours (_SUCCESS): ${status.completeHours.length === 0 ? 'none' : `${status.completeHours.length}: ${describeHourSpans(status.completeHours)}`}`);
   lines.push(`  newest incomplete hour: ${status.newestIncompleteHour ? hourLabel(status.newestIncompleteHour) : 'none'}`);

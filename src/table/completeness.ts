@@ -133,6 +133,8 @@ export interface CompletenessOutcome {
   marked: string[];
   /** Hours this run wrote that were already marked before it. */
   reopened: string[];
+  /** Complete hours left unmarked because a retention gap not yet acknowledged may touch them (`gaps.ts`). */
+  held: string[];
 }
 
 /** The table's oldest and newest hours with data; null when it has none. */
@@ -151,6 +153,7 @@ function dataHourBounds(summaries: Map<number, PartitionSummary>): { first: stri
  */
 export async function markCompleteHours(
   job: JobDefinition, table: TableStore, source: PartitionOffsets, runId: string, summaries: Map<number, PartitionSummary>, hoursWrittenByRun: string[],
+  gaps: { held: ReadonlySet<string>; released: readonly string[] } = { held: new Set(), released: [] },
 ): Promise<CompletenessOutcome> {
   const checkedAt = Date.now();
   const [firstFormat] = job.output.formats;
@@ -158,7 +161,7 @@ export async function markCompleteHours(
   for (const key of [...new Set(hoursWrittenByRun)].sort()) if (await isMarked(job, table, key, firstFormat)) reopened.push(key);
   const low = lowWatermark(await partitionWatermarks(job, source, summaries, checkedAt));
   const bounds = dataHourBounds(summaries);
-  if (low === null || bounds === null) return { lowWatermark: low, completeThrough: null, marked: [], reopened };
+  if (low === null || bounds === null) return { lowWatermark: low, completeThrough: null, marked: [], reopened, held: [] };
   const partitioner = new HourPartitioner(job.time.timezone);
   const top = lastCompleteHour(partitioner, low, job.completeness.delaySeconds);
   const { first, last } = bounds;
@@ -169,10 +172,13 @@ export async function markCompleteHours(
     toMark.push(hour.key);
     hour = hourAt(partitioner, hour.start - 1);
   }
-  // Late data older than the newest marked hour, into an hour never marked (before the table's first hour, say).
-  for (const key of hoursWrittenByRun) {
+  // Late data older than the newest marked hour, into an hour never marked (before the table's first hour, say),
+  // and hours an acknowledged gap no longer holds (the walk stopped above them at an hour marked meanwhile).
+  for (const key of [...hoursWrittenByRun, ...gaps.released]) {
     if (key <= top.key && !toMark.includes(key) && !(await markedEverywhere(job, table, key))) toMark.push(key);
   }
+  const held = toMark.filter((key) => gaps.held.has(key)).sort();
+  toMark.splice(0, toMark.length, ...toMark.filter((key) => !gaps.held.has(key)));
   toMark.sort();
   const body = (key: string) => Buffer.from(JSON.stringify({
     job: job.name, hour: key, lowWatermark: new Date(low).toISOString(), delaySeconds: job.completeness.delaySeconds, runId, markedAt: new Date(checkedAt).toISOString(),
@@ -186,7 +192,7 @@ export async function markCompleteHours(
       }
     }
   }
-  return { lowWatermark: low, completeThrough: top.key, marked: toMark, reopened };
+  return { lowWatermark: low, completeThrough: top.key, marked: toMark, reopened, held };
 }
 
 export interface HourDirectory {

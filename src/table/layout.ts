@@ -89,6 +89,13 @@ export function checkpointName(partition: number, start: number, end: number): s
 
 export const CHECKPOINT_FILE = /^\d{20}-\d{20}\.json$/;
 
+/** Acknowledged retention gaps (`sluice ack-gap`), one create-only file per gap, named like checkpoints. */
+export const GAPS_DIR = `${STATE_DIR}/gaps`;
+
+export function gapAcknowledgementName(partition: number, start: number, end: number): string {
+  return `${GAPS_DIR}/${partition}/${pad(start)}-${pad(end)}.json`;
+}
+
 export function indexDir(partition: number): string {
   return `${STATE_DIR}/index/${partition}`;
 }

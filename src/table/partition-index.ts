@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Sink } from '../ports/sink';
 import { CHECKPOINT_FILE, checkpointDir, checkpointName, indexDir, indexName, startOfPreviousMonth } from './layout';
-import type { RangeCheckpoint } from './records';
+import type { LostOffsets, RangeCheckpoint } from './records';
 
 export interface OffsetSpan {
   start: number;
   end: number;
 }
+
+/** Offsets a `lost` checkpoint records as deleted by retention before they were loaded. */
+export interface LostSpan extends OffsetSpan, LostOffsets {}
 
 export interface RecentCheckpoint {
   /** File name inside the partition's checkpoint directory. */
@@ -33,6 +36,8 @@ export interface PartitionSummary {
   lastHour: string | null;
   /** Checkpoints committed since the start of the previous month (UTC), for the run history's reconciliation. */
   recent: RecentCheckpoint[];
+  /** The partition's `lost` checkpoints, in offset order (absent from index files written before they existed). */
+  lost: LostSpan[];
 }
 
 const FORMAT = 'sluice-partition-index-1';
@@ -45,14 +50,14 @@ interface IndexFile extends PartitionSummary {
 }
 
 export function emptySummary(partition: number): PartitionSummary {
-  return { partition, checkpoints: 0, ranges: [], committedOffset: null, lastCheckpoint: null, records: 0, badRecords: 0, maxEventTime: null, firstHour: null, lastHour: null, recent: [] };
+  return { partition, checkpoints: 0, ranges: [], committedOffset: null, lastCheckpoint: null, records: 0, badRecords: 0, maxEventTime: null, firstHour: null, lastHour: null, recent: [], lost: [] };
 }
 
 const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /** `summary` with `added` folded in (in offset order); `recent` keeps what the history's look-back can still need. */
 export function addCheckpoints(summary: PartitionSummary, added: readonly RangeCheckpoint[], now = new Date()): PartitionSummary {
-  const next: PartitionSummary = { ...summary, ranges: summary.ranges.map((r) => ({ ...r })), recent: [...summary.recent] };
+  const next: PartitionSummary = { ...summary, ranges: summary.ranges.map((r) => ({ ...r })), recent: [...summary.recent], lost: [...(summary.lost ?? [])] };
   for (const checkpoint of [...added].sort((a, b) => a.start - b.start || a.end - b.end)) {
     const last = next.ranges[next.ranges.length - 1];
     if (last && checkpoint.start <= last.end) last.end = Math.max(last.end, checkpoint.end);
@@ -70,7 +75,9 @@ export function addCheckpoints(summary: PartitionSummary, added: readonly RangeC
       if (next.lastHour === null || file.hour > next.lastHour) next.lastHour = file.hour;
     }
     next.recent.push({ name, runId: checkpoint.runId, committedAt: checkpoint.committedAt });
+    if (checkpoint.kind === 'lost' && checkpoint.lost) next.lost.push({ start: checkpoint.start, end: checkpoint.end, ...checkpoint.lost });
   }
+  next.lost.sort((a, b) => a.start - b.start);
   const since = startOfPreviousMonth(now).getTime();
   next.recent = next.recent.filter((r) => Date.parse(r.committedAt) >= since);
   return next;
@@ -85,7 +92,7 @@ function isIndexFile(value: unknown, partition: number): value is IndexFile {
 
 function summaryOf(file: IndexFile): PartitionSummary {
   const { format, directoryEntries, writtenAt, ...summary } = file;
-  return summary;
+  return { ...summary, lost: summary.lost ?? [] };
 }
 
 /**

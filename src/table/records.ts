@@ -41,6 +41,34 @@ export interface RangeCheckpoint extends PlannedRange {
   maxEventTime?: number;
   /** The schema generation (`_sluice/schemas/`) the range's files were written with; absent in checkpoints written before the history existed. */
   schemaGeneration?: number;
+  /** `lost`: offsets retention deleted before any run loaded them (no records, no files); absent for loaded ranges. */
+  kind?: 'lost';
+  /** In a `lost` checkpoint: how many offsets are gone (end - start) and what is known of them. */
+  lost?: LostOffsets;
+}
+
+/** What a run knew of offsets it found deleted by retention (`src/table/gaps.ts` says how the bounds are chosen). */
+export interface LostOffsets {
+  count: number;
+  /** When the run found the partition's log start past its committed offset. */
+  seenAt: string;
+  /** The event times the lost records may have had (epoch ms); `from` null when nothing was loaded before them with one. */
+  eventTimeFrom: number | null;
+  eventTimeTo: number;
+}
+
+/** `_sluice/gaps/<p>/<start>-<end>.json`: someone accepted that a partition's lost offsets are gone for good. */
+export interface GapAcknowledgement {
+  job: string;
+  partition: number;
+  /** The gap's offsets, end exclusive as in checkpoints (`offsets` says them as typed: first..last). */
+  start: number;
+  end: number;
+  offsets: string;
+  acknowledgedBy: string;
+  host: string;
+  acknowledgedAt: string;
+  reason?: string;
 }
 
 export interface CommitManifest {

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Sink, joinSinkPath } from '../ports/sink';
-import { CHECKPOINT_FILE, STATE_DIR, checkpointDir, checkpointName, runDir, tmpPath } from './layout';
+import { CHECKPOINT_FILE, GAPS_DIR, STATE_DIR, checkpointDir, checkpointName, gapAcknowledgementName, runDir, tmpPath } from './layout';
 import { HeldLock, TableLock } from './lock';
 import { PartitionIndex, PartitionSummary } from './partition-index';
-import type { RangeCheckpoint, SchemaGenerationRecord, SchemaStart } from './records';
+import type { GapAcknowledgement, RangeCheckpoint, SchemaGenerationRecord, SchemaStart } from './records';
 import { SchemaGeneration, SchemaHistoryFiles } from './schema-history';
 import type { TableStore } from './table';
 
-export type { CommitManifest, CommittedFile, PlannedRange, RangeCheckpoint, RunPlan, SchemaGenerationRecord, SchemaStart } from './records';
+export type { CommitManifest, CommittedFile, GapAcknowledgement, PlannedRange, RangeCheckpoint, RunPlan, SchemaGenerationRecord, SchemaStart } from './records';
 export type { SchemaGeneration } from './schema-history';
 export { JobLockedError } from './lock';
 export type { TableReader, TableStore } from './table';
@@ -129,6 +129,20 @@ export class TableState implements TableStore {
   async writeSchemaStart(generation: number, start: SchemaStart): Promise<void> {
     if (!this.locked.has(start.partition)) throw new Error(`partition ${start.partition} is not locked by this run: its schema start is another run's to write`);
     return this.schemas.writeStart(generation, start);
+  }
+
+  async gapAcknowledgements(): Promise<GapAcknowledgement[]> {
+    const acks: GapAcknowledgement[] = [];
+    for (const dir of await this.sink.list(this.path(GAPS_DIR))) {
+      if (dir.type !== 'directory') continue;
+      const names = (await this.sink.list(dir.path)).filter((e) => e.type === 'file' && CHECKPOINT_FILE.test(e.path.slice(e.path.lastIndexOf('/') + 1)));
+      for (const entry of names) acks.push(JSON.parse((await this.sink.readFile(entry.path)).toString('utf8')) as GapAcknowledgement);
+    }
+    return acks.sort((a, b) => a.partition - b.partition || a.start - b.start);
+  }
+
+  writeGapAcknowledgement(ack: GapAcknowledgement): Promise<boolean> {
+    return this.writeJsonOnce(gapAcknowledgementName(ack.partition, ack.start, ack.end), ack);
   }
 
   /** Whether every partition this object locked is still locked by `runId`. */

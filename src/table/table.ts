@@ -1,7 +1,7 @@
 // The table on a sink, as the rest of sluice sees it: a read side for tools and a write side for loads.
 import type { Sink } from '../ports/sink';
 import type { PartitionSummary } from './partition-index';
-import type { RangeCheckpoint, SchemaGenerationRecord, SchemaStart } from './records';
+import type { GapAcknowledgement, RangeCheckpoint, SchemaGenerationRecord, SchemaStart } from './records';
 import type { SchemaGeneration } from './schema-history';
 import type { HeldLock } from './lock';
 
@@ -25,6 +25,8 @@ export interface TableReader {
   committedOffset(partition: number): Promise<number | null>;
   /** The schema generations of `_sluice/schemas/`, oldest first (empty for a table written before the history). */
   schemaHistory(): Promise<SchemaGeneration[]>;
+  /** Every `sluice ack-gap` record (`_sluice/gaps/`), in partition and offset order. */
+  gapAcknowledgements(): Promise<GapAcknowledgement[]>;
 }
 
 /** What a load writes, always under the run's partition locks. */
@@ -49,4 +51,9 @@ export interface TableStore extends TableReader {
   writeSchemaGeneration(record: SchemaGenerationRecord): Promise<boolean>;
   /** Records where a generation starts in one of this run's locked partitions. */
   writeSchemaStart(generation: number, start: SchemaStart): Promise<void>;
+  /**
+   * Records an acknowledged gap, create-only (so `sluice ack-gap` needs no lock: nothing else writes the file); false
+   * when that gap was acknowledged already.
+   */
+  writeGapAcknowledgement(ack: GapAcknowledgement): Promise<boolean>;
 }

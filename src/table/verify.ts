@@ -4,6 +4,7 @@ import type { TableReader } from './table';
 import { avroWriterSchema, countAvroRecords, countDeadLetters, countParquetRows } from '../formats/file-counts';
 import { canonicalJson } from './schema-evolution';
 import type { SchemaGeneration } from './schema-history';
+import { RetentionGap, describeOffsets, partitionGaps } from './gaps';
 
 export interface PartitionCoverage {
   partition: number;
@@ -14,6 +15,8 @@ export interface PartitionCoverage {
   badRecords: number;
   /** Offsets with no record to load (transaction markers, aborted records), counted by the loads. */
   skippedOffsets: number;
+  /** Offsets deleted by retention before they were loaded (`lost` checkpoints). */
+  lostOffsets: number;
 }
 
 export interface VerifyReport {
@@ -24,6 +27,16 @@ export interface VerifyReport {
   hours: Map<string, number>;
   /** Schema generations in the table's history (0 for a table written before it existed). */
   schemaGenerations: number;
+  /** Offsets lost to retention and holes between checkpoints; each one not acknowledged (`sluice ack-gap`) is a problem. */
+  gaps: RetentionGap[];
+}
+
+/** What verify says of a gap nobody acknowledged, with the command that would. */
+function gapProblem(job: JobDefinition, gap: RetentionGap): string {
+  const what = gap.lost
+    ? `offsets ${describeOffsets(gap)} (${gap.count}) were deleted by retention before they were loaded (seen ${gap.lost.seenAt})`
+    : `gap, offsets ${describeOffsets(gap)} were never loaded`;
+  return `partition ${gap.partition}: ${what}, not acknowledged; if they are gone for good: sluice ack-gap --job ${job.file} --partition ${gap.partition} --offsets ${describeOffsets(gap)}`;
 }
 
 /** Its records; for an Avro file of a range that names its schema generation, also that the header holds that schema. */
@@ -51,14 +64,20 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
   const countedFormat = job.output.formats[0];
   const history = await table.schemaHistory();
   const generations = new Map(history.map((g) => [g.generation, g]));
+  const acks = await table.gapAcknowledgements();
+  const gaps: RetentionGap[] = [];
   for (const partition of await table.checkpointedPartitions()) {
     const ranges = await table.checkpoints(partition);
     if (ranges.length === 0) continue;
     let expected = ranges[0].start;
-    const coverage: PartitionCoverage = { partition, firstOffset: ranges[0].start, committedOffset: ranges[0].start, ranges: ranges.length, records: 0, badRecords: 0, skippedOffsets: 0 };
+    const coverage: PartitionCoverage = { partition, firstOffset: ranges[0].start, committedOffset: ranges[0].start, ranges: ranges.length, records: 0, badRecords: 0, skippedOffsets: 0, lostOffsets: 0 };
+    const found = partitionGaps(partition, ranges.map((r) => ({ start: r.start, end: r.end, lost: r.kind === 'lost' ? r.lost ?? null : null })), acks);
+    gaps.push(...found);
+    for (const gap of found) if (gap.lost && !gap.acknowledgement) problems.push(gapProblem(job, gap));
     for (const range of ranges) {
       const label = `partition ${partition} range ${range.start}..${range.end}`;
-      if (range.start > expected) problems.push(`${label}: gap, offsets ${expected}..${range.start - 1} were never loaded`);
+      const hole = range.start > expected ? found.find((g) => !g.lost && g.start === expected) : undefined;
+      if (hole && !hole.acknowledgement) problems.push(`${label}: ${gapProblem(job, hole).slice(`partition ${partition}: `.length)}`);
       if (range.start < expected) problems.push(`${label}: overlaps the previous range, which ended at ${expected}`);
       expected = Math.max(expected, range.end);
       coverage.records += range.records;
@@ -66,6 +85,14 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
       // Checkpoints from before skipped offsets were counted have none: every offset was a record then.
       const skipped = range.skippedOffsets ?? 0;
       coverage.skippedOffsets += skipped;
+      if (range.kind === 'lost') {
+        const lost = range.lost?.count ?? 0;
+        coverage.lostOffsets += lost;
+        if (lost !== range.end - range.start || range.records + range.badRecords + skipped !== 0 || range.files.length > 0) {
+          problems.push(`${label}: a lost range must record its ${range.end - range.start} offsets as lost and hold nothing (lost ${lost}, ${range.records} good, ${range.badRecords} bad, ${range.files.length} files)`);
+        }
+        continue;
+      }
       if (range.records + range.badRecords + skipped !== range.end - range.start) {
         problems.push(`${label}: ${range.records} good + ${range.badRecords} bad records + ${skipped} skipped offsets for ${range.end - range.start} offsets`);
       }
@@ -101,5 +128,5 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
     coverage.committedOffset = expected;
     partitions.push(coverage);
   }
-  return { ok: problems.length === 0, problems, partitions, hours: new Map([...hours.entries()].sort()), schemaGenerations: history.length };
+  return { ok: problems.length === 0, problems, partitions, hours: new Map([...hours.entries()].sort()), schemaGenerations: history.length, gaps };
 }

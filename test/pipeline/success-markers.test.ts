@@ -130,6 +130,6 @@ describe('_SUCCESS markers: hours the low watermark has completed', function () 
     bad({ idlePartitions: 'skip' }, /completeness\.idlePartitions: must be one of "advance", "hold", not "skip"/);
     bad({ delay: 5 }, /completeness\.delay: unknown key; did you mean completeness\.delaySeconds\?$/);
     bad('soon', /completeness: must be an object/);
-    assert.deepEqual(loadJobDefinition(writeJob(tmp())).completeness, { delaySeconds: 600, idlePartitions: 'advance' });
+    assert.deepEqual(loadJobDefinition(writeJob(tmp())).completeness, { delaySeconds: 600, idlePartitions: 'advance', onGap: 'hold' });
   });
 });

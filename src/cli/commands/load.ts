@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { loadJobDefinition } from '../../job/job-definition';
 import { LoadSummary, runLoad } from '../../pipeline/load-job';
+import { describeLost, lostRanges } from '../../pipeline/retention-gaps';
 import { parsePartitionList, parseShard, shardPartitions } from '../../pipeline/partition-selection';
 import { openRecordSource, sinkDescription } from '../../connector-factory';
 import type { JobDefinition } from '../../job/job-definition';
@@ -39,6 +40,9 @@ export async function selectedPartitions(job: JobDefinition, args: { partitions?
   }
 }
 
+/** Exit status of a run that committed, but recorded offsets deleted by retention before they were loaded. */
+export const LOADED_WITH_GAPS = 3;
+
 export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   const job = withCommandLineSecurity(loadJobDefinition(args.job), args);
   io.out(`${job.name}: ${job.source.topic} → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
@@ -60,11 +64,20 @@ export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
     io.out(`${job.name}: nothing new to load`);
     return 0;
   }
-  io.out(`${job.name}: run ${summary.runId} committed`);
+  const lost = lostRanges(summary.committed);
+  io.out(`${job.name}: run ${summary.runId} committed${lost.length > 0 ? ', with gaps' : ''}`);
   for (const r of summary.committed) {
+    if (r.kind === 'lost') {
+      io.out(`  ${describeLost(r)}`);
+      continue;
+    }
     const data = r.files.filter((f) => f.format !== 'dead-letter');
     const skipped = r.skippedOffsets ? `, ${r.skippedOffsets} skipped (transaction markers and aborted records)` : '';
     io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad${skipped}, ${data.length} files`);
+  }
+  if (lost.length > 0) {
+    io.err(`${job.name}: loaded with gaps: offsets were deleted by retention before they were loaded; the hours they may touch stay without _SUCCESS and verify fails until each gap is acknowledged (sluice ack-gap)`);
+    return LOADED_WITH_GAPS;
   }
   return 0;
 }

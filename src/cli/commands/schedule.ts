@@ -24,7 +24,7 @@ export function builder(yargs: Argv): Argv<ScheduleArgs> {
 
 /**
  * Exit status: 0 after a clean stop (or, with --once, when no run failed); 1 when a --once run
- * failed or there is nothing to schedule.
+ * failed or there is nothing to schedule; 3 when no --once run failed but one was loaded with gaps.
  */
 export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number> {
   const loaded = loadJobCatalog(args.jobs, args.job ?? []);
@@ -43,7 +43,8 @@ export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number
   try {
     if (args.once) {
       const outcomes = await scheduler.runNow(catalog.scheduled);
-      return outcomes.includes('failed') ? 1 : 0;
+      if (outcomes.includes('failed')) return 1;
+      return outcomes.includes('loaded-with-gaps') ? 3 : 0;
     }
     for (const { job, next } of scheduler.start(catalog.scheduled)) {
       io.out(`${job.name}: scheduled "${job.schedule}" (${job.time.timezone}), next run at ${next?.toISOString() ?? 'never'}`);

@@ -56,6 +56,11 @@ function readJobs(dir: string, wanted: string | undefined): { jobs: JobDefinitio
   return { jobs: chosen, problems };
 }
 
+/** ANSI colour on a terminal only, and never with NO_COLOR set (no-color.org). */
+function useColor(): boolean {
+  return process.stdout.isTTY === true && !process.env.NO_COLOR;
+}
+
 /** Exit status 1 when a broker could not be asked or a job file could not be read; everything else is still shown. */
 export async function handler(args: StatusArgs, io: CommandIO): Promise<number> {
   const { jobs, problems } = readJobs(args.jobs, args.job);
@@ -68,7 +73,7 @@ export async function handler(args: StatusArgs, io: CommandIO): Promise<number> 
   }
   for (const [i, status] of statuses.entries()) {
     if (i > 0) io.out('');
-    for (const line of renderJobStatus(status)) io.out(line);
+    for (const line of renderJobStatus(status, { color: useColor() })) io.out(line);
   }
   for (const problem of problems) io.err(`cannot read ${problem.error}`);
   return ok ? 0 : 1;

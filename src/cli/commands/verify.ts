@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { loadJobDefinition } from '../../job/job-definition';
 import { verifyTable } from '../../table/verify';
+import { describeOffsets } from '../../table/gaps';
 import type { CommandIO } from '../io';
 import { openTable } from '../../connector-factory';
 
@@ -23,12 +24,18 @@ export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> 
   const job = loadJobDefinition(args.job);
   const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
   if (args.json) {
-    io.out(JSON.stringify({ ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours), schemaGenerations: report.schemaGenerations }));
+    io.out(JSON.stringify({ ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours), schemaGenerations: report.schemaGenerations, gaps: report.gaps }));
     return report.ok ? 0 : 1;
   }
   for (const p of report.partitions) {
     const skipped = p.skippedOffsets > 0 ? `, ${p.skippedOffsets} offsets skipped: transaction markers and aborted records` : '';
-    io.out(`partition ${p.partition}: offsets ${p.firstOffset}..${p.committedOffset} in ${p.ranges} ranges, ${p.records} records, ${p.badRecords} bad${skipped}`);
+    const lost = p.lostOffsets > 0 ? `, ${p.lostOffsets} offsets lost to retention` : '';
+    io.out(`partition ${p.partition}: offsets ${p.firstOffset}..${p.committedOffset} in ${p.ranges} ranges, ${p.records} records, ${p.badRecords} bad${skipped}${lost}`);
+  }
+  for (const gap of report.gaps) {
+    const ack = gap.acknowledgement;
+    const by = ack ? `acknowledged by ${ack.acknowledgedBy} on ${ack.host} at ${ack.acknowledgedAt}${ack.reason ? ` (${ack.reason})` : ''}` : 'NOT acknowledged';
+    io.out(`gap: partition ${gap.partition} offsets ${describeOffsets(gap)} (${gap.count}) ${gap.lost ? 'lost to retention' : 'never loaded'}, ${by}`);
   }
   if (report.schemaGenerations > 0) io.out(`schema generations: ${report.schemaGenerations} (_sluice/schemas/; each file checked against the generation its checkpoint names)`);
   io.out('records per hour:');
