@@ -6,6 +6,7 @@ import { newRunId } from '../table/layout';
 import { JobLockedError } from '../table/lock';
 import type { RangeCheckpoint } from '../table/records';
 import type { ScheduledJob } from './job-catalog';
+import type { LoadMetrics } from '../ports/load-metrics';
 
 /** How one tick of one job ended. */
 export type TickOutcome =
@@ -30,6 +31,8 @@ export interface SchedulerOptions {
   /** Receives each log line, already stamped with the time. */
   log: (line: string) => void;
   load: LoadRunner;
+  /** Told of each run's start and end (`sluice schedule --metrics-port`). */
+  metrics?: LoadMetrics;
 }
 
 function seconds(ms: number): string {
@@ -99,21 +102,28 @@ export class Scheduler {
     const runId = newRunId();
     const started = Date.now();
     this.say(`${job.name}: run ${runId} started (tick at ${tickAt.toISOString()}) → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
+    this.options.metrics?.runStarted(job.name);
+    const outcome = await this.attempt(job, runId, started);
+    this.options.metrics?.runEnded(job.name, outcome.outcome, (Date.now() - started) / 1000, outcome.committed);
+    return outcome.outcome;
+  }
+
+  private async attempt(job: JobDefinition, runId: string, started: number): Promise<{ outcome: 'loaded' | 'nothing-new' | 'locked' | 'failed'; committed: readonly RangeCheckpoint[] }> {
     try {
       const summary = await this.load(job, { runId, signal: this.stopping.signal, log: (line) => this.say(`${job.name}: ${line}`) });
       const records = summary.committed.reduce((sum, r) => sum + r.records, 0);
       const files = summary.committed.reduce((sum, r) => sum + r.files.filter((f) => f.format !== 'dead-letter').length, 0);
       const early = this.stopping.signal.aborted ? ' (stopped early by shutdown: committed what it had read)' : '';
       this.say(`${job.name}: run ${runId} ended: ${summary.committed.length} ranges, ${records} records, ${files} files in ${seconds(Date.now() - started)} s${early}`);
-      return summary.committed.length > 0 ? 'loaded' : 'nothing-new';
+      return { outcome: summary.committed.length > 0 ? 'loaded' : 'nothing-new', committed: summary.committed };
     } catch (error) {
       if (error instanceof JobLockedError) {
         this.say(`${job.name}: run ${runId} skipped: another process is running the job (${error.message})`);
-        return 'locked';
+        return { outcome: 'locked', committed: [] };
       }
       const message = error instanceof Error ? error.message : String(error);
       this.say(`${job.name}: run ${runId} failed after ${seconds(Date.now() - started)} s: ${message}`);
-      return 'failed';
+      return { outcome: 'failed', committed: [] };
     }
   }
 

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { BrokerProcess, spawnBroker } from '../helpers/broker-process';
 import { run } from '../helpers/processes';
 import { scrape } from '../helpers/prometheus-scrape';
+import { documentedMetricNames, servedNames } from '../helpers/documented-metrics';
 
 const COMMIT_OFFSET = `
 import sys
@@ -80,6 +81,9 @@ describe('broker metrics for Prometheus (sluice broker --metrics-port)', functio
     assert.ok(page.value('kafka_server_socket_server_metrics_connection_count', { listener: 'PLAINTEXT' })! >= 0);
     const loopDelay = page.value('nodejs_eventloop_lag_p99_seconds');
     assert.ok(loopDelay !== undefined && loopDelay >= 0, 'event-loop delay percentiles');
+    const served = servedNames(page.samples);
+    const brokerNames = [...documentedMetricNames()].filter((n) => !n.startsWith('sluice_load_') && n !== 'kafka_consumergroup_group_lag_seconds');
+    assert.deepEqual(brokerNames.filter((n) => !served.has(n)), [], 'every broker metric the dashboard and alert rules in docs/ use is served');
   });
 
   it('answers only /metrics: another path is 404, another method 405', async () => {
