@@ -7,6 +7,7 @@ import type { CredentialStore } from '../ports/credential-store';
 import type { AppendNotifier } from './append-notifier';
 import type { DynamicBrokerConfigPort } from '../ports/broker-config-store';
 import type { AdvertisedEndpoint } from './listeners';
+import type { BrokerMetrics } from '../ports/broker-metrics';
 
 export interface BrokerIdentity {
   nodeId: number;
@@ -57,6 +58,8 @@ export interface BrokerState {
   appends: AppendNotifier;
   /** SCRAM and PLAIN users (DescribeUserScramCredentials, AlterUserScramCredentials); absent in handler tests. */
   credentials?: CredentialStore;
+  /** Counters and timings for `/metrics` (`sluice broker --metrics-port`); absent in handler tests. */
+  metrics?: BrokerMetrics;
   /** True once shutdown began: long polls answer at once. */
   stopping: boolean;
 }

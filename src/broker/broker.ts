@@ -24,6 +24,7 @@ import type { CredentialStore } from '../ports/credential-store';
 import { advertisedEndpoints, formatListeners } from './listeners';
 import { listenerSetup, reloadedSecureContext, SecurityOptions } from './security/listener-setup';
 import { DEFAULT_SASL_MECHANISMS } from './security/sasl-mechanisms';
+import type { MetricsServer } from '../metrics/metrics-server';
 
 export interface BrokerOptions extends ConnectionOptions, SecurityOptions {
   dataDir: string;
@@ -57,6 +58,10 @@ export interface BrokerOptions extends ConnectionOptions, SecurityOptions {
   allowEveryoneIfNoAclFound?: boolean;
   /** Kafka's super.users: principals ("User:admin") every ACL check lets through. */
   superUsers?: string[];
+  /** Serves Prometheus metrics (`GET /metrics`) on this port (0: any free one); none when absent. */
+  metricsPort?: number;
+  /** Where the metrics port listens; loopback by default. */
+  metricsHost?: string;
   log?: (line: string) => void;
 }
 
@@ -87,6 +92,8 @@ export class Broker {
     readonly port: number,
     /** Each listener's bound address, in the order of `listeners`. */
     readonly listeners: { name: string; host: string; port: number }[],
+    /** The Prometheus scrape target, when `metricsPort` was given. */
+    readonly metrics: MetricsServer | null,
   ) {}
 
   static async start(options: BrokerOptions): Promise<Broker> {
@@ -160,7 +167,11 @@ export class Broker {
       credentials,
       stopping: false,
     };
+    // prom-client is loaded only when metrics are asked for, so a plain broker starts as fast as before.
+    const metrics = options.metricsPort === undefined ? null : new (await import('../metrics/broker-metrics')).PrometheusBrokerMetrics(logs, groupStore);
+    if (metrics) state.metrics = metrics;
     const server = new KafkaServer(createDispatcher(brokerHandlers(), state), {
+      metrics: metrics ?? undefined,
       listeners: setup.listeners,
       sasl: setup.sasl,
       logAuthentication: options.logAuthentications ? log : undefined,
@@ -168,10 +179,13 @@ export class Broker {
       log,
     });
     let addresses;
+    let metricsServer: MetricsServer | null = null;
     try {
       addresses = await server.listen();
       state.identity.endpoints = advertisedEndpoints(setup.listeners, addresses.map((a) => a.port), options.advertisedListeners, options.advertisedHost);
+      if (metrics) metricsServer = await (await import('../metrics/metrics-server')).startMetricsServer(metrics.registry, options.metricsPort!, options.metricsHost);
     } catch (error) {
+      await server.close().catch(() => undefined);
       groupCoordinator.stop();
       transactions.close();
       groupStore.close();
@@ -192,7 +206,8 @@ export class Broker {
     for (const warning of setup.warnings) log(warning);
     const where = options.listeners ? formatListeners(bound) : `${address.address}:${address.port}`;
     log(`sluice broker ${nodeId} listening on ${where}, data in ${options.dataDir}${recovered ? ' (recovered after an unclean stop)' : ''}`);
-    return new Broker(state, logs, groupStore, groupCoordinator, transactions, authorizer, server, options, address.address, address.port, bound);
+    if (metricsServer) log(`metrics for Prometheus at ${metricsServer.url}`);
+    return new Broker(state, logs, groupStore, groupCoordinator, transactions, authorizer, server, options, address.address, address.port, bound, metricsServer);
   }
 
   /** Reads the TLS key and certificate files again for new connections (SIGHUP); answers how many listeners took them. */
@@ -222,6 +237,7 @@ export class Broker {
     // Waiting JoinGroups and SyncGroups are answered first, or closing would wait for their rebalance.
     this.groupCoordinator.stop();
     await this.server.close();
+    await this.metrics?.close();
     this.transactions.close();
     this.groupStore.close();
     this.authorizer.close();

@@ -1,5 +1,6 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import type { BrokerMetrics } from '../ports/broker-metrics';
 import { BadClientLog } from './bad-client-log';
 import { Connection, ConnectionLimits, FrameHandler } from './connection';
 import type { ListenerConfig } from './listeners';
@@ -17,6 +18,8 @@ export interface ServerOptions extends ConnectionLimits {
   listeners: readonly ServerListener[];
   /** Needed when a listener is SASL_PLAINTEXT or SASL_SSL. */
   sasl?: SaslSettings;
+  /** Told of each connection accepted and closed, by listener name. */
+  metrics?: Pick<BrokerMetrics, 'connectionOpened' | 'connectionClosed'>;
   /** Logs each TLS client certificate accepted as a principal (Kafka logs it at DEBUG). */
   logAuthentication?: (line: string) => void;
   /** Kafka's queued.max.request.bytes; -1 for no cap. */
@@ -127,8 +130,10 @@ export class KafkaServer {
     }
     this.connections.add(connection);
     this.perIp.set(ip, fromIp + 1);
+    this.options.metrics?.connectionOpened(listener.name);
     socket.on('close', () => {
       this.connections.delete(connection);
+      this.options.metrics?.connectionClosed(listener.name);
       const left = (this.perIp.get(ip) ?? 1) - 1;
       if (left > 0) this.perIp.set(ip, left);
       else this.perIp.delete(ip);

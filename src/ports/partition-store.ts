@@ -88,6 +88,9 @@ export interface StoredPartition {
   readonly highWatermark: number;
   /** The end of what read_committed consumers may read: the first offset of the oldest open transaction, else the high watermark. */
   readonly lastStableOffset: number;
+  /** Bytes the partition's log segments hold (Kafka's kafka.log:type=Log,name=Size). */
+  readonly sizeInBytes: number;
+  readonly segmentCount: number;
   /**
    * Validates every batch (CRC, size limits) before storing any, assigns
    * offsets from the log end by rewriting each batch's baseOffset in `records`,

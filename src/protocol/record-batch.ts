@@ -98,3 +98,13 @@ export function lastOffsetAt(buffer: Buffer, pos: number): number {
 export function maxTimestampAt(buffer: Buffer, pos: number): number {
   return Number(buffer.readBigInt64BE(pos + MAX_TIMESTAMP_POS));
 }
+
+/** Data records in whole v2 batches (control batches, a truncated tail and other magics count nothing): what Fetch hands consumers. */
+export function dataRecordsIn(buffer: Buffer): number {
+  let count = 0;
+  for (let pos = 0; pos + BATCH_HEADER_SIZE <= buffer.length; pos += batchSizeAt(buffer, pos)) {
+    if (buffer.readInt8(pos + MAGIC_POS) !== CURRENT_MAGIC || pos + batchSizeAt(buffer, pos) > buffer.length) break;
+    if (!isControlBatch(buffer.readInt16BE(pos + ATTRIBUTES_POS))) count += buffer.readInt32BE(pos + RECORDS_COUNT_POS);
+  }
+  return count;
+}

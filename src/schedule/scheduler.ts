@@ -6,6 +6,7 @@ import { newRunId } from '../table/layout';
 import { JobLockedError } from '../table/lock';
 import type { RangeCheckpoint } from '../table/records';
 import type { ScheduledJob } from './job-catalog';
+import type { LoadMetrics, RunOutcomeName } from '../ports/load-metrics';
 
 /** How one tick of one job ended. */
 export type TickOutcome =
@@ -31,6 +32,8 @@ export interface SchedulerOptions {
   /** Receives each log line, already stamped with the time. */
   log: (line: string) => void;
   load: LoadRunner;
+  /** Told of each run's start and end (`sluice schedule --metrics-port`). */
+  metrics?: LoadMetrics;
 }
 
 function seconds(ms: number): string {
@@ -100,6 +103,13 @@ export class Scheduler {
     const runId = newRunId();
     const started = Date.now();
     this.say(`${job.name}: run ${runId} started (tick at ${tickAt.toISOString()}) → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
+    this.options.metrics?.runStarted(job.name);
+    const outcome = await this.attempt(job, runId, started);
+    this.options.metrics?.runEnded(job.name, outcome.outcome, (Date.now() - started) / 1000, outcome.committed);
+    return outcome.outcome;
+  }
+
+  private async attempt(job: JobDefinition, runId: string, started: number): Promise<{ outcome: RunOutcomeName; committed: readonly RangeCheckpoint[] }> {
     try {
       const summary = await this.load(job, { runId, signal: this.stopping.signal, log: (line) => this.say(`${job.name}: ${line}`) });
       const records = summary.committed.reduce((sum, r) => sum + r.records, 0);
@@ -109,16 +119,16 @@ export class Scheduler {
       const loaded = summary.committed.length - lost.length;
       const gaps = lost.length === 0 ? '' : `; loaded with gaps (exit status 3): ${lost.map((r) => `partition ${r.partition} offsets ${r.start}..${r.end - 1} lost to retention`).join(', ')}`;
       this.say(`${job.name}: run ${runId} ended: ${loaded} ranges, ${records} records, ${files} files in ${seconds(Date.now() - started)} s${early}${gaps}`);
-      if (lost.length > 0) return 'loaded-with-gaps';
-      return summary.committed.length > 0 ? 'loaded' : 'nothing-new';
+      if (lost.length > 0) return { outcome: 'loaded-with-gaps', committed: summary.committed };
+      return { outcome: summary.committed.length > 0 ? 'loaded' : 'nothing-new', committed: summary.committed };
     } catch (error) {
       if (error instanceof JobLockedError) {
         this.say(`${job.name}: run ${runId} skipped: another process is running the job (${error.message})`);
-        return 'locked';
+        return { outcome: 'locked', committed: [] };
       }
       const message = error instanceof Error ? error.message : String(error);
       this.say(`${job.name}: run ${runId} failed after ${seconds(Date.now() - started)} s: ${message}`);
-      return 'failed';
+      return { outcome: 'failed', committed: [] };
     }
   }
 

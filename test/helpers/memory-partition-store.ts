@@ -53,6 +53,15 @@ export class MemoryPartition implements StoredPartition {
     return Math.min(this.producers.firstUnstableOffset ?? this.endOffset, this.endOffset);
   }
 
+  get sizeInBytes(): number {
+    return this.batches.reduce((sum, b) => sum + b.bytes.length, 0);
+  }
+
+  /** One segment, always: the memory store does not roll. */
+  get segmentCount(): number {
+    return 1;
+  }
+
   abortedTransactions(fromOffset: number, upperBoundOffset: number): AbortedTransaction[] {
     return this.producers.abortedTransactions(fromOffset, upperBoundOffset);
   }

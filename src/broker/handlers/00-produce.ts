@@ -69,6 +69,7 @@ function appendTo(broker: BrokerState, topic: string, index: number, records: Bu
     verifyTransactionalAppend(broker, transactionalId, topic, index, partition, batches);
     const result = partition.append(batches, { acks });
     broker.appends.appended(topic, index);
+    broker.metrics?.produced(topic, batches.length, result.recordCount);
     return {
       index,
       errorCode: 0,

@@ -1,6 +1,8 @@
 import { fetchRequestSchema, fetchResponseSchema, FetchRequest, FetchResponse } from '../../protocol/generated';
 import { KafkaErrors } from '../../protocol/error-codes';
 import { downConvertBatches } from '../../protocol/message-set-convert';
+import { dataRecordsIn } from '../../protocol/record-batch';
+import type { BrokerMetrics } from '../../ports/broker-metrics';
 import { uuidText, ZERO_UUID } from '../../protocol/uuid';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
@@ -119,6 +121,22 @@ function watchedPartitions(broker: BrokerState, request: FetchRequest, apiVersio
   });
 }
 
+/** Bytes and data records of what is sent, per topic (batches down-converted for old clients count bytes only). */
+function countFetched(metrics: BrokerMetrics, names: (string | undefined)[], responses: TopicData[]): void {
+  responses.forEach((topic, i) => {
+    const name = names[i];
+    if (name === undefined) return;
+    let bytes = 0;
+    let records = 0;
+    for (const p of topic.partitions) {
+      if (!p.records || p.records.length === 0) continue;
+      bytes += p.records.length;
+      records += dataRecordsIn(p.records);
+    }
+    if (bytes > 0) metrics.fetched(name, bytes, records);
+  });
+}
+
 export const fetchHandler = defineHandler({
   apiKey: 1,
   name: 'Fetch',
@@ -136,6 +154,7 @@ export const fetchHandler = defineHandler({
       const { responses, budget } = gather(broker, request, apiVersion, readable);
       const waitMs = deadline - Date.now();
       if (budget.bytes >= request.minBytes || budget.failed || waitMs <= 0 || broker.stopping) {
+        if (broker.metrics) countFetched(broker.metrics, request.topics.map((t) => topicNameOf(broker, t, apiVersion)), responses);
         // sessionId 0: no incremental fetch session, so clients keep sending full requests.
         return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses };
       }

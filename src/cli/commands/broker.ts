@@ -49,6 +49,8 @@ export interface BrokerArgs {
   'registry-host'?: string;
   'registry-basic-auth': boolean;
   'registry-users-file'?: string;
+  'metrics-port'?: number;
+  'metrics-host'?: string;
 }
 
 export const command = 'broker';
@@ -125,7 +127,9 @@ export function builder(yargs: Argv): Argv<BrokerArgs> {
     .option('registry-port', { type: 'number', describe: 'also serve a Confluent-compatible Schema Registry on this port (schemas in the _schemas topic; 8081 is Confluent\'s)' })
     .option('registry-host', { type: 'string', describe: 'address the schema registry listens on (default: --host)' })
     .option('registry-basic-auth', { type: 'boolean', default: false, describe: 'the schema registry asks for HTTP basic auth: the broker\'s PLAIN users (`sluice users add --mechanism PLAIN`)' })
-    .option('registry-users-file', { type: 'string', describe: 'the schema registry asks for HTTP basic auth: users from a "user: password" file (Jetty\'s format, as Confluent\'s)' });
+    .option('registry-users-file', { type: 'string', describe: 'the schema registry asks for HTTP basic auth: users from a "user: password" file (Jetty\'s format, as Confluent\'s)' })
+    .option('metrics-port', { type: 'number', describe: 'serve Prometheus metrics at http://<metrics-host>:<port>/metrics (Kafka\'s JMX-exporter names; 0: any free port)' })
+    .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'address the metrics port listens on' });
 }
 
 /** Kafka's super.users: principals separated by semicolons. */
@@ -182,6 +186,8 @@ export async function handler(args: BrokerArgs, io: CommandIO, signals: NodeJS.E
     transactionAbortCheckIntervalMs: args['transaction-abort-timed-out-transaction-cleanup-interval-ms'],
     allowEveryoneIfNoAclFound: args['allow-everyone-if-no-acl-found'],
     superUsers: parseSuperUsers(args['super-users']),
+    metricsPort: args['metrics-port'],
+    metricsHost: args['metrics-host'],
     log: (line) => io.err(line),
   });
   let registry: { url: string; close(): Promise<void> } | undefined;

@@ -4,12 +4,17 @@ import { Scheduler } from '../../schedule/scheduler';
 import { runLoad } from '../../pipeline/load-job';
 import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
+import type { JobDefinition } from '../../job/job-definition';
+import type { LoadMetrics } from '../../ports/load-metrics';
+import type { MetricsServer } from '../../metrics/metrics-server';
 import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
 
 interface ScheduleArgs extends SecurityArgs {
   jobs: string;
   job?: string[];
   once: boolean;
+  'metrics-port'?: number;
+  'metrics-host': string;
 }
 
 export const command = 'schedule';
@@ -19,7 +24,9 @@ export function builder(yargs: Argv): Argv<ScheduleArgs> {
   return withSecurityOptions(yargs)
     .option('jobs', { type: 'string', default: 'jobs', describe: 'directory of job definitions' })
     .option('job', { type: 'string', array: true, describe: 'only these jobs (by name or file name), repeatable' })
-    .option('once', { type: 'boolean', default: false, describe: 'run every selected scheduled job now, once, and exit' }) as Argv<ScheduleArgs>;
+    .option('once', { type: 'boolean', default: false, describe: 'run every selected scheduled job now, once, and exit' })
+    .option('metrics-port', { type: 'number', describe: 'serve Prometheus metrics of the loads at http://<metrics-host>:<port>/metrics (0: any free port)' })
+    .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'address the metrics port listens on' }) as Argv<ScheduleArgs>;
 }
 
 /**
@@ -38,7 +45,9 @@ export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number
     io.err(`sluice schedule: no job with a schedule in ${args.jobs}`);
     return 1;
   }
-  const scheduler = new Scheduler({ log: (line) => io.out(line), load: runLoad });
+  const metrics = args['metrics-port'] === undefined ? null : await startLoadMetrics(catalog.scheduled.map((s) => s.job), args['metrics-port'], args['metrics-host']);
+  if (metrics) io.out(`metrics for Prometheus at ${metrics.server.url}`);
+  const scheduler = new Scheduler({ log: (line) => io.out(line), load: runLoad, metrics: metrics?.metrics });
   const hook = stopOnSignals((signal) => void scheduler.stop(`${signal} received`));
   try {
     if (args.once) {
@@ -55,5 +64,19 @@ export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number
     return 0;
   } finally {
     hook.release();
+    await metrics?.server.close();
   }
+}
+
+/** prom-client and the status reader are loaded only when metrics are asked for. */
+async function startLoadMetrics(jobs: JobDefinition[], port: number, host: string): Promise<{ metrics: LoadMetrics; server: MetricsServer }> {
+  const [{ PrometheusLoadMetrics }, { startMetricsServer }, { jobStatus }] = await Promise.all([
+    import('../../metrics/load-metrics'), import('../../metrics/metrics-server'), import('../../status/job-status'),
+  ]);
+  const byName = new Map(jobs.map((job) => [job.name, job]));
+  const metrics = new PrometheusLoadMetrics({
+    jobs: () => jobs.map((job) => ({ name: job.name, timezone: job.time.timezone })),
+    status: (name) => jobStatus(byName.get(name)!, { runs: 0 }),
+  });
+  return { metrics, server: await startMetricsServer(metrics.registry, port, host) };
 }
