@@ -16,10 +16,10 @@ export class BadRecordThresholdError extends Error {
     /** Where the run's dead letters were kept (table-relative), or null when keeping them failed. */
     readonly deadLetters: { runId: string; dir: string; where: string; job: string } | null,
   ) {
-    const kept = deadLetters
-      ? `\nThe run's dead letters are in ${deadLetters.where} (sluice dead-letters --job ${deadLetters.job} --run ${deadLetters.runId})`
-      : '';
-    super(`${bad} of ${total} records are bad (${((bad / total) * 100).toFixed(2)}%, limit ${maxPercent}%): nothing was committed. Bad records by reason:\n${describeBadReasons(reasons).map((line) => `  ${line}`).join('\n')}${kept}`);
+    // The first line stands alone (status shows it); the lines under it say why and where to look.
+    const details = [...describeBadReasons(reasons)];
+    if (deadLetters) details.push(`the run's dead letters: ${deadLetters.where} (sluice dead-letters --job ${deadLetters.job} --run ${deadLetters.runId})`);
+    super(`${bad} of ${total} records are bad (${((bad / total) * 100).toFixed(2)}%, limit ${maxPercent}%): nothing was committed\n${details.map((line) => `  ${line}`).join('\n')}`);
     this.name = 'BadRecordThresholdError';
   }
 }

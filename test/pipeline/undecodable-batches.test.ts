@@ -76,7 +76,7 @@ describe('batches the loader cannot decode become dead letters (sluice load, ver
     // 600 bad records of 2100 read (28.6%): over a 10% limit the run fails and commits nothing.
     const refused = await sluice(['load', '--job', job(10)]);
     assert.equal(refused.code, 1, refused.stdout);
-    assert.match(refused.stderr, /600 of 2100 records are bad \(28\.57%, limit 10%\): nothing was committed\. Bad records by reason:\n/);
+    assert.match(refused.stderr, /600 of 2100 records are bad \(28\.57%, limit 10%\): nothing was committed\n/);
     assert.match(refused.stderr, /\n {2}cannot decode the batch: .*cannot decompress zstd.*: 500 records, offsets 0:1000\.\.1499\n/);
     assert.match(refused.stderr, /\n {2}cannot decode the batch: CRC-32C does not match the header: 100 records, offsets 1:1000\.\.1099\n/);
     const failedRun = /--run (\S+)\)/.exec(refused.stderr)![1];
