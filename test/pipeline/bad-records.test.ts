@@ -6,6 +6,8 @@ import { useBrokerWithTopic } from '../helpers/broker';
 import { useTempDir } from '../helpers/temp-dir';
 import { run } from '../helpers/processes';
 import { SLUICE_BIN } from '../helpers/cli';
+import { reasonOf } from '../../src/table/dead-letters';
+import { BadRecordTally, describeBadReasons, mergeBadReasons } from '../../src/pipeline/bad-record-tally';
 import { START, listFiles, pageView, writeJob } from '../helpers/page-views';
 
 const sluice = (args: string[]) => run(process.execPath, [SLUICE_BIN, ...args]);
@@ -151,5 +153,29 @@ describe('bad records: a failing run keeps its dead letters and says why; dead-l
     const refused = await sluice(['load', '--job', job, '--max-bad-percent', '101']);
     assert.ok(refused.code === 1 || refused.code === 2, `exit ${refused.code}`); // a usage error (the CLI's exit codes are being settled)
     assert.match(refused.stderr, /--max-bad-percent must be a number from 0 to 100, not 101/);
+  });
+});
+
+describe('bad-record reasons and their tally', () => {
+  it('reasons: values and positions taken out of older lines; tallies merged across ranges, the most frequent first, past five reasons one more line', () => {
+    assert.equal(reasonOf('field duration_ms: expected "int", got "slow"'), 'field duration_ms: expected int');
+    assert.equal(reasonOf('does not match page_view.avsc: a: expected "int", got 1.5; b.c: expected "string", got 3'), 'does not match page_view.avsc: a: expected int; b.c: expected string');
+    assert.equal(reasonOf('key: invalid UTF-8 at byte 12'), 'key: invalid UTF-8');
+    assert.equal(reasonOf('cannot decode the batch at offsets 1000..1099: CRC-32C is 17, the header says 4'), 'cannot decode the batch: CRC-32C does not match the header');
+    assert.equal(reasonOf('schema id 999 is not in the registry (40403)'), 'schema id 999 is not in the registry (40403)', 'what names the cause stays');
+    const one = new BadRecordTally();
+    const two = new BadRecordTally();
+    for (let i = 0; i < 4; i++) one.add('a', { partition: 0, offset: i });
+    two.add('b', { partition: 1, offset: 7, lastOffset: 56 }, 50);
+    two.add('a', { partition: 1, offset: 60 });
+    for (const reason of ['c', 'd', 'e', 'f', 'g']) two.add(reason, { partition: 1, offset: 70 });
+    assert.deepEqual(describeBadReasons(mergeBadReasons([one.list(), two.list()])), [
+      'b: 50 records, offsets 1:7..56',
+      'a: 5 records, offsets 0:0, 0:1, 0:2, 0:3, 1:60',
+      'c: 1 record, offset 1:70',
+      'd: 1 record, offset 1:70',
+      'e: 1 record, offset 1:70',
+      '2 more reasons: 2 records',
+    ]);
   });
 });
