@@ -3,7 +3,7 @@
 // can be read (`sluice dead-letters --run`) and the next run, which reads the same offsets, is not the only way to see.
 import type { JobDefinition } from '../job/job-definition';
 import { failedDeadLetterPath, failedRunDir, FAILED_RUN_RECORD, FailedRunRecord } from '../table/dead-letters';
-import type { TableStore } from '../table/table-state';
+import type { RunPlan, TableStore } from '../table/table-state';
 import { BadReasonGroup, describeBadReasons, mergeBadReasons } from './bad-record-tally';
 import type { RangeLoadResult } from './range-loader';
 
@@ -14,11 +14,13 @@ export class BadRecordThresholdError extends Error {
     readonly maxPercent: number,
     readonly reasons: BadReasonGroup[],
     /** Where the run's dead letters were kept (table-relative), or null when keeping them failed. */
-    readonly deadLetters: { runId: string; dir: string; where: string; job: string } | null,
+    readonly deadLetters: { runId: string; dir: string; where: string; job: string; backfill: boolean } | null,
   ) {
     // The first line stands alone (status shows it); the lines under it say why and where to look.
     const details = [...describeBadReasons(reasons)];
-    if (deadLetters) details.push(`the run's dead letters: ${deadLetters.where} (sluice dead-letters --job ${deadLetters.job} --run ${deadLetters.runId})`);
+    // `dead-letters` reads the job's table; a backfill's dead letters are under its own output.
+    const command = deadLetters?.backfill ? '' : ` (sluice dead-letters --job ${deadLetters?.job} --run ${deadLetters?.runId})`;
+    if (deadLetters) details.push(`the run's dead letters: ${deadLetters.where}${command}`);
     super(`${bad} of ${total} records are bad (${((bad / total) * 100).toFixed(2)}%, limit ${maxPercent}%): nothing was committed\n${details.map((line) => `  ${line}`).join('\n')}`);
     this.name = 'BadRecordThresholdError';
   }
@@ -40,7 +42,7 @@ async function keepFailedDeadLetters(job: JobDefinition, table: TableStore, runI
 }
 
 /** Throws BadRecordThresholdError (its dead letters kept) when the run's bad records are over the job's limit. */
-export async function enforceBadRecordLimit(job: JobDefinition, table: TableStore, runId: string, results: readonly RangeLoadResult[], log: (line: string) => void): Promise<void> {
+export async function enforceBadRecordLimit(job: JobDefinition, table: TableStore, kind: RunPlan['kind'], runId: string, results: readonly RangeLoadResult[], log: (line: string) => void): Promise<void> {
   const bad = results.reduce((sum, r) => sum + r.badRecords, 0);
   const total = bad + results.reduce((sum, r) => sum + r.records, 0);
   if (bad === 0 || (bad / total) * 100 <= job.badRecords.maxPercent) return;
@@ -53,5 +55,5 @@ export async function enforceBadRecordLimit(job: JobDefinition, table: TableStor
     log(`could not keep the failed run's dead letters under ${dir}: ${(error as Error).message}`);
     throw unkept;
   }
-  throw new BadRecordThresholdError(bad, total, job.badRecords.maxPercent, reasons, { runId, dir, where: `${table.describe()}/${dir}/`, job: job.name });
+  throw new BadRecordThresholdError(bad, total, job.badRecords.maxPercent, reasons, { runId, dir, where: `${table.describe()}/${dir}/`, job: job.name, backfill: kind === 'backfill' });
 }

@@ -182,7 +182,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
         ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline, sourceOptions, readerSchemas }, work, job.workerThreads, options.onProgress, options.signal)
         : await mapConcurrently(work, job.concurrency, (range) => loadRange(inProcess, range), () => abandon.abort());
       recorder.read(results);
-      await enforceBadRecordLimit(job, table, runId, results, log);
+      await enforceBadRecordLimit(job, table, target.kind, runId, results, log);
       const committedAt = new Date().toISOString();
       // A range stopped (SIGTERM) before its first fetch read nothing and records nothing.
       const read = results.filter((r) => r.end > r.start);

@@ -147,7 +147,16 @@ describe('bad records: a failing run keeps its dead letters and says why; dead-l
   it('backfill takes --max-bad-percent too; out of range it is refused', async () => {
     const warehouse = path.join(tmp(), 'warehouse');
     const job = writeJob(tmp(), { output: { formats: ['avro'], avroCodec: 'null', sink: warehouse, table: 'page_views' } }, fixture().running.bootstrap);
-    const backfilled = await sluice(['backfill', '--job', job, '--from-offset', '0', '--partitions', '1', '--max-bad-percent', '20']);
+    const output = path.join(tmp(), 'backfill');
+    const backfill = (percent: string) => sluice(['backfill', '--job', job, '--from-offset', '0', '--partitions', '1', '--output', output, '--max-bad-percent', percent]);
+    const strict = await backfill('5');
+    assert.equal(strict.code, 1, strict.stdout + strict.stderr);
+    assert.match(strict.stderr, /16 of 120 records are bad \(13\.33%, limit 5%\): nothing was committed\n/);
+    // A backfill keeps them under its own output, which `dead-letters` (the job's table) does not read.
+    const kept = new RegExp(`\\n {2}the run's dead letters: (${output}/[^/]+/_dead_letter/_failed/\\S+/)\\n`).exec(strict.stderr);
+    assert.ok(kept, strict.stderr);
+    assert.ok(fs.existsSync(path.join(kept[1], 'page_views+1+0+120.jsonl')));
+    const backfilled = await backfill('20');
     assert.equal(backfilled.code, 0, backfilled.stderr);
     assert.match(backfilled.stdout, /partition 1: offsets 0\.\.120, 104 records, 16 bad\n {2}bad records by reason/);
     const refused = await sluice(['load', '--job', job, '--max-bad-percent', '101']);
