@@ -131,7 +131,7 @@ function render(report: Report, io: CommandIO): void {
   if (report.reasons.length > 0) io.out('by reason:');
   const width = String(report.reasons[0]?.records ?? 0).length;
   for (const { reason, records } of report.reasons) io.out(`  ${String(records).padStart(width)}  ${reason}`);
-  if (report.samples.length > 0) io.out(`first ${plural(report.samples.length, 'record', 'records')}:`);
+  if (report.samples.length > 0) io.out(report.samples.length === 1 ? 'first record:' : `first ${report.samples.length} records:`);
   for (const s of report.samples) {
     const where = s.lastOffset !== undefined && s.lastOffset > s.offset ? `${s.partition}:${s.offset}..${s.lastOffset}` : `${s.partition}:${s.offset}`;
     io.out(`  ${where}  ${s.error}`);
