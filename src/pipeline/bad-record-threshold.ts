@@ -1,6 +1,6 @@
 // The job's bad-record limit (badRecords.maxPercent, or `--max-bad-percent` for one run). A run over it commits no
 // data and no checkpoint, but keeps its dead letters under `_dead_letter/_failed/<runId>/`, so that why it failed
-// can be read (`sluice dead-letters --run`) and the next run, which reads the same offsets, is not the only way to see.
+// can be read (`sluice dead-letters --run`) without running it again.
 import type { JobDefinition } from '../job/job-definition';
 import { failedDeadLetterPath, failedRunDir, FAILED_RUN_RECORD, FailedRunRecord } from '../table/dead-letters';
 import type { RunPlan, TableStore } from '../table/table-state';
@@ -13,14 +13,16 @@ export class BadRecordThresholdError extends Error {
     readonly total: number,
     readonly maxPercent: number,
     readonly reasons: BadReasonGroup[],
-    /** Where the run's dead letters were kept (table-relative), or null when keeping them failed. */
+    /** Where the run's dead letters were kept (`dir` in the table, `where` as a user finds it), or null when keeping them failed. */
     readonly deadLetters: { runId: string; dir: string; where: string; job: string; backfill: boolean } | null,
   ) {
     // The first line stands alone (status shows it); the lines under it say why and where to look.
     const details = [...describeBadReasons(reasons)];
     // `dead-letters` reads the job's table; a backfill's dead letters are under its own output.
-    const command = deadLetters?.backfill ? '' : ` (sluice dead-letters --job ${deadLetters?.job} --run ${deadLetters?.runId})`;
-    if (deadLetters) details.push(`the run's dead letters: ${deadLetters.where}${command}`);
+    if (deadLetters) {
+      const command = deadLetters.backfill ? '' : ` (sluice dead-letters --job ${deadLetters.job} --run ${deadLetters.runId})`;
+      details.push(`the run's dead letters: ${deadLetters.where}${command}`);
+    }
     super(`${bad} of ${total} records are bad (${((bad / total) * 100).toFixed(2)}%, limit ${maxPercent}%): nothing was committed\n${details.map((line) => `  ${line}`).join('\n')}`);
     this.name = 'BadRecordThresholdError';
   }
