@@ -17,7 +17,7 @@ export const describe = 'List a table\'s dead letters (committed, and those of r
 
 export function builder(yargs: Argv): Argv<DeadLettersArgs> {
   return yargs
-    .option('job', { type: 'string', demandOption: true })
+    .option('job', { type: 'string', demandOption: true, describe: 'a job definition, e.g. jobs/page_views.json' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
     .option('run', { type: 'string', describe: 'only the dead letters of this run (a failed run, or the run that committed them)' })
     .option('limit', { type: 'number', default: 10, describe: 'how many records to show' })
