@@ -44,6 +44,7 @@ const COMMANDS: { name: string; group?: { name: string; describe: string }; load
   { name: 'query', load: lazy(() => import('./commands/query')) },
   { name: 'hive-ddl', load: lazy(() => import('./commands/hive-ddl')) },
   { name: 'status', load: lazy(() => import('./commands/status')) },
+  { name: 'dead-letters', load: lazy(() => import('./commands/dead-letters')) },
   { name: 'schedule', load: lazy(() => import('./commands/schedule')) },
   { name: 'users', load: lazy(() => import('./commands/users')) },
   { name: 'schemas', load: lazy(() => import('./commands/schemas')) },

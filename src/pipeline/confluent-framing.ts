@@ -40,7 +40,8 @@ export function requireFramedId(bytes: Buffer, what: string): number {
   const id = framedId(bytes);
   if (id === null) {
     const reason = notFramedReason(bytes, what);
-    throw new BadRecordError(what === 'value' || reason.startsWith(`${what} `) ? reason : `${what}: ${reason}`);
+    const detail = what === 'value' || reason.startsWith(`${what} `) ? reason : `${what}: ${reason}`;
+    throw new BadRecordError(detail, detail.replace(/ is \d+ bytes?: too short/, ' is too short'));
   }
   return id;
 }

@@ -5,7 +5,7 @@ import type { Resolver } from 'avsc';
 import { AvroType, createAvroType, decodeAvroBinary } from '../formats/avro-schema';
 import type { AvroSchema } from '../formats/record-file-writer';
 import { SchemaRegistryError, SchemaRegistryReader } from '../ports/schema-registry';
-import { BadRecordError } from './bad-record';
+import { BadRecordError, decodeFailureReason } from './bad-record';
 import { FRAMING_BYTES, framedId, requireFramedId } from './confluent-framing';
 import { inRegistryContext } from '../job/registry-access';
 
@@ -91,7 +91,8 @@ export class FramedAvroDecoder {
       return decodeAvroBinary(this.reader, bytes, FRAMING_BYTES, entry.resolver ?? undefined);
     } catch (error) {
       const message = (error as Error).message;
-      throw new BadRecordError(this.what === 'value' ? message : `${this.what}: ${message}`);
+      const reason = decodeFailureReason(error as Error);
+      throw this.what === 'value' ? new BadRecordError(message, reason) : new BadRecordError(`${this.what}: ${message}`, `${this.what}: ${reason}`);
     }
   }
 }

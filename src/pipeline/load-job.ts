@@ -6,7 +6,7 @@ import type { RecordSource, RecordSourceOptions } from '../ports/record-source';
 import { withMetadataColumns } from '../formats/avro-schema';
 import type { JobDefinition } from '../job/job-definition';
 import { newRunId } from '../table/layout';
-import { loadRange, RangeLoadResult } from './range-loader';
+import { loadRange } from './range-loader';
 import { openJobSource, rangeLoadContext } from './range-context';
 import { loadRangesOnWorkers } from './worker-pool';
 import { applyCommit, recoverUnfinishedRuns, writeManifest } from '../table/commit';
@@ -18,16 +18,12 @@ import { removeStrayFiles } from '../table/strays';
 import { checkSchemaEvolution, evolveTableSchema, fieldChanges, ReaderSchema } from '../table/schema-evolution';
 import type { LoadSummary } from './load-summary';
 import { findRetentionGaps, lostCheckpoints } from './retention-gaps';
+import { enforceBadRecordLimit } from './bad-record-threshold';
+import { mergeBadReasons } from './bad-record-tally';
 
 export type { LoadSummary } from './load-summary';
 
-export class BadRecordThresholdError extends Error {
-  constructor(readonly bad: number, readonly total: number, readonly maxPercent: number, readonly firstBad: { partition: number; offsets: number[] }[]) {
-    const where = firstBad.map((b) => `partition ${b.partition} offsets ${b.offsets.join(', ')}`).join('; ');
-    super(`${bad} of ${total} records are bad (${((bad / total) * 100).toFixed(2)}%, limit ${maxPercent}%): nothing was committed. First bad: ${where}`);
-    this.name = 'BadRecordThresholdError';
-  }
-}
+export { BadRecordThresholdError } from './bad-record-threshold';
 
 export class LockLostError extends Error {
   constructor(readonly runId: string) {
@@ -189,13 +185,13 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
         ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline, sourceOptions, readerSchemas }, work, job.workerThreads, options.onProgress, options.signal)
         : await mapConcurrently(work, job.concurrency, (range) => loadRange(inProcess, range), () => abandon.abort());
       recorder.read(results);
-      checkBadRecords(job, results);
+      await enforceBadRecordLimit(job, table, target.kind, runId, results, log);
       const committedAt = new Date().toISOString();
       // A range stopped (SIGTERM) before its first fetch read nothing and records nothing.
       const read = results.filter((r) => r.end > r.start);
       const manifest: CommitManifest = {
         runId,
-        ranges: [...read.map(({ firstBadOffsets, ...range }) => ({ ...range, committedAt, schemaGeneration: generation.generation })), ...lostCheckpoints(gaps, runId, committedAt)],
+        ranges: [...read.map(({ badReasons, ...range }) => ({ ...range, committedAt, schemaGeneration: generation.generation })), ...lostCheckpoints(gaps, runId, committedAt)],
       };
       if (manifest.ranges.length === 0) {
         await table.sink.delete(table.path(table.runDir(runId)), true);
@@ -207,7 +203,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       await writeManifest(table, manifest);
       manifestWritten = true;
       await applyCommit(table, manifest);
-      return await recorder.finished({ runId, plan, committed: manifest.ranges, recovered, dryRun: false });
+      return await recorder.finished({ runId, plan, committed: manifest.ranges, recovered, dryRun: false, badReasons: mergeBadReasons(results.map((r) => r.badReasons)) });
     } catch (error) {
       // Before the manifest the run is abandoned; after it, the next start rolls it forward.
       if (!manifestWritten) await table.sink.delete(table.path(table.runDir(runId)), true).catch(() => undefined);
@@ -233,13 +229,4 @@ function outputSchema(job: JobDefinition, readers: ReaderSchemas): ReaderSchema 
 /** A run stopped before it planned anything: nothing was written. */
 function givenUp(runId: string): LoadSummary {
   return { runId, plan: [], committed: [], recovered: { rolledBack: [], rolledForward: [] }, dryRun: false };
-}
-
-function checkBadRecords(job: JobDefinition, results: RangeLoadResult[]): void {
-  const bad = results.reduce((sum, r) => sum + r.badRecords, 0);
-  const total = bad + results.reduce((sum, r) => sum + r.records, 0);
-  if (bad > 0 && (bad / total) * 100 > job.badRecords.maxPercent) {
-    const firstBad = results.filter((r) => r.firstBadOffsets.length > 0).map((r) => ({ partition: r.partition, offsets: r.firstBadOffsets }));
-    throw new BadRecordThresholdError(bad, total, job.badRecords.maxPercent, firstBad);
-  }
 }

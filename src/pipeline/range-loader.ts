@@ -6,6 +6,8 @@ import type { RecordSource, UndecodableBatch } from '../ports/record-source';
 import type { JobDefinition, OutputFormat } from '../job/job-definition';
 import { HourPartition, HourPartitioner, dataFilePath, deadLetterPath } from '../table/layout';
 import { BadRecordError } from './bad-record';
+import { BadReasonGroup, BadRecordTally } from './bad-record-tally';
+import { reasonOf } from '../table/dead-letters';
 import type { DecodedValue } from './record-decoder';
 import type { DecodedRecord } from '../protocol/records';
 import type { ReadProgress } from '../ports/record-source';
@@ -36,7 +38,8 @@ export interface RangeLoadContext {
 const DEFAULT_FIRST_FETCH_GRACE_MS = 30_000;
 
 export interface RangeLoadResult extends Omit<RangeCheckpoint, 'committedAt'> {
-  firstBadOffsets: number[];
+  /** The range's bad records by reason, with samples: what a failing run's error and a run's summary say. */
+  badReasons: BadReasonGroup[];
 }
 
 interface OpenFile {
@@ -69,7 +72,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
   const nextSeq = new Map<string, number>();
   const files: CommittedFile[] = [];
   const deadLetters: string[] = [];
-  const firstBadOffsets: number[] = [];
+  const badReasons = new BadRecordTally();
   let records = 0;
   let badRecords = 0;
   let skippedOffsets = 0;
@@ -111,11 +114,11 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
         decoded = ctx.decode(kafkaRecord, range.partition);
       } catch (error) {
         if (!(error instanceof BadRecordError)) throw error;
-        if (firstBadOffsets.length < 10) firstBadOffsets.push(kafkaRecord.offset);
+        badReasons.add(error.reason, { partition: range.partition, offset: kafkaRecord.offset });
         badRecords++;
         deadLetters.push(JSON.stringify({
           topic: job.source.topic, partition: range.partition, offset: kafkaRecord.offset, timestamp: kafkaRecord.timestamp,
-          error: error.message, key: kafkaRecord.key?.toString('base64') ?? null, value: kafkaRecord.value?.toString('base64') ?? null,
+          error: error.message, reason: error.reason, key: kafkaRecord.key?.toString('base64') ?? null, value: kafkaRecord.value?.toString('base64') ?? null,
         }));
         continue;
       }
@@ -149,11 +152,12 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
   const onUndecodable = (batch: UndecodableBatch) => {
     batchesRead++;
     const covered = batch.lastOffset - batch.firstOffset + 1;
-    if (firstBadOffsets.length < 10) firstBadOffsets.push(batch.firstOffset);
+    const reason = reasonOf(batch.reason);
+    badReasons.add(reason, { partition: range.partition, offset: batch.firstOffset, lastOffset: batch.lastOffset }, covered);
     badRecords += covered;
     deadLetters.push(JSON.stringify({
       topic: job.source.topic, partition: range.partition, offset: batch.firstOffset, lastOffset: batch.lastOffset, records: covered,
-      timestamp: batch.timestamp, error: batch.reason, batchBaseOffset: batch.batchBaseOffset, batchLastOffset: batch.batchLastOffset,
+      timestamp: batch.timestamp, error: batch.reason, reason, batchBaseOffset: batch.batchBaseOffset, batchLastOffset: batch.batchLastOffset,
       batch: batch.bytes.toString('base64'),
     }));
   };
@@ -192,5 +196,5 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
     ctx.signal?.removeEventListener('abort', stopReading);
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { ...range, runId, records, badRecords, skippedOffsets, files, firstBadOffsets, ...(maxEventTime === undefined ? {} : { maxEventTime }) };
+  return { ...range, runId, records, badRecords, skippedOffsets, files, badReasons: badReasons.list(), ...(maxEventTime === undefined ? {} : { maxEventTime }) };
 }

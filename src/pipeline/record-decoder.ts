@@ -6,7 +6,7 @@ import { decodeUtf8Exactly } from '../formats/utf8';
 import type { JobDefinition, MetadataColumn } from '../job/job-definition';
 import { timeFieldReading } from '../job/time-field';
 
-import { BadRecordError } from './bad-record';
+import { BadRecordError, decodeFailureReason } from './bad-record';
 import { framingHint } from './confluent-framing';
 import type { FramedAvroDecoder } from './framed-avro-decoder';
 
@@ -30,7 +30,8 @@ const MAX_DATE_MS = 8.64e15;
 function eventTimeOf(value: AvroRecord, field: string, microseconds: boolean): number {
   const raw = value[field];
   const time = typeof raw === 'number' ? (microseconds ? Math.floor(raw / 1000) : raw) : typeof raw === 'string' ? Date.parse(raw) : NaN;
-  if (!Number.isFinite(time)) throw new BadRecordError(`time field "${field}" is ${JSON.stringify(raw)}, not epoch ${microseconds ? 'microseconds' : 'milliseconds'} or an ISO date`);
+  const expected = `epoch ${microseconds ? 'microseconds' : 'milliseconds'} or an ISO date`;
+  if (!Number.isFinite(time)) throw new BadRecordError(`time field "${field}" is ${JSON.stringify(raw)}, not ${expected}`, `time field "${field}" is not ${expected}`);
   return time;
 }
 
@@ -38,14 +39,24 @@ function decodeKey(key: Buffer): string {
   try {
     return decodeUtf8Exactly(key, 'key');
   } catch (error) {
-    throw new BadRecordError((error as Error).message);
+    throw new BadRecordError((error as Error).message, decodeFailureReason(error as Error));
+  }
+}
+
+/** JSON.parse, whose message may quote the text: the reason leaves it out. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new BadRecordError((error as Error).message, 'value is not valid JSON');
   }
 }
 
 /** Plain Avro that fails to decode but starts like Confluent's framing says so. */
 function plainAvroFailure(error: unknown, bytes: Buffer): never {
   const hint = error instanceof AvroDecodeError ? framingHint(bytes, 'value.format') : null;
-  throw new BadRecordError(hint ? `${(error as Error).message}; ${hint}` : (error as Error).message);
+  const reason = decodeFailureReason(error as Error);
+  throw new BadRecordError(hint ? `${(error as Error).message}; ${hint}` : (error as Error).message, hint ? `${reason}; ${hint}` : reason);
 }
 
 /**
@@ -66,7 +77,7 @@ export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema, fram
     let value: AvroRecord;
     try {
       if (job.value.format === 'json') {
-        const parsed: unknown = JSON.parse(decodeUtf8Exactly(kafkaRecord.value, 'value'));
+        const parsed = parseJson(decodeUtf8Exactly(kafkaRecord.value, 'value'));
         value = jsonToAvro(type, parsed) as AvroRecord; // returns valid values as they are, so most records are checked once
         if (value !== parsed) {
           const check = validateRecord(type, value);
@@ -83,11 +94,11 @@ export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema, fram
       }
     } catch (error) {
       if (error instanceof BadRecordError) throw error;
-      throw new BadRecordError((error as Error).message);
+      throw new BadRecordError((error as Error).message, decodeFailureReason(error as Error));
     }
     const eventTime = timeField ? eventTimeOf(value, timeField, microseconds) : kafkaRecord.timestamp;
     // Finite is not enough: the hour of an instant a Date cannot hold cannot be named (formatting it throws).
-    if (!(Math.abs(eventTime) <= MAX_DATE_MS)) throw new BadRecordError(`event time ${eventTime} is outside the range of dates (±${MAX_DATE_MS} ms)`);
+    if (!(Math.abs(eventTime) <= MAX_DATE_MS)) throw new BadRecordError(`event time ${eventTime} is outside the range of dates (±${MAX_DATE_MS} ms)`, `event time is outside the range of dates (±${MAX_DATE_MS} ms)`);
     if (columns.length > 0) {
       // `value` is this record's own fresh object (parsed or decoded just now), so it can take the columns.
       if (columns.includes('partition')) value._kafka_partition = partition;

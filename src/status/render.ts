@@ -54,7 +54,8 @@ export function renderJobStatus(status: JobStatus, options: { color?: boolean } 
   if (status.runs.length > 0) {
     const rows = status.runs.map((r) => [
       r.start, r.status, `${r.records} records`, `${r.badRecords} bad`, formatDuration(r.durationMs),
-      [r.error ?? '', r.reopenedHours && r.reopenedHours.length > 0 ? `reopened ${describeHourSpans(r.reopenedHours)}` : ''].join(' ').trim(),
+      // An error's first line (a bad-record failure says its reasons on the lines under it).
+      [r.error?.split('\n')[0] ?? '', r.reopenedHours && r.reopenedHours.length > 0 ? `reopened ${describeHourSpans(r.reopenedHours)}` : ''].join(' ').trim(),
     ]);
     lines.push(...table(rows).map((l) => `    ${l}`));
   }

@@ -155,7 +155,7 @@ export function describeKillTest(target: KillTestSink): void {
       for (const line of read.stdout.trim().split('\n')) {
         for (const [p, o] of (JSON.parse(line) as { rows: number[][] }).rows) seen.set(`${p}/${o}`, (seen.get(`${p}/${o}`) ?? 0) + 1);
       }
-      for (const f of files.filter((f) => f.startsWith('_dead_letter/'))) {
+      for (const f of files.filter((f) => f.startsWith('_dead_letter/') && !f.startsWith('_dead_letter/_failed/'))) {
         for (const line of fs.readFileSync(path.join(table, f), 'utf8').trim().split('\n')) {
           // A record's line names its offset; an undecodable batch's line the offsets it covers.
           const entry = JSON.parse(line) as { partition: number; offset: number; lastOffset?: number };

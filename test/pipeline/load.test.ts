@@ -91,15 +91,21 @@ describe('sluice load: offset ranges into hourly Avro and Parquet files', functi
     }
     assert.equal(garbage.size, 20);
     const strict = loadJobDefinition(writeJob(tmp(), { badRecords: { maxPercent: 0.5 } }, running().bootstrap));
-    await assert.rejects(runLoad(strict), (e: unknown) => e instanceof BadRecordThresholdError && /20 of 2000 records are bad \(1\.00%, limit 0\.5%\): nothing was committed\. First bad: partition \d offsets \d+/.test(e.message));
+    await assert.rejects(runLoad(strict), (e: unknown) => e instanceof BadRecordThresholdError
+      && /20 of 2000 records are bad \(1\.00%, limit 0\.5%\): nothing was committed\n/.test(e.message)
+      && /\n {2}value: invalid UTF-8: 10 records, offsets \d:\d+, \d:\d+/.test(e.message)
+      && /\n {2}field ts: missing, and the schema gives no default: 10 records, offsets \d:\d+, \d:\d+/.test(e.message));
     const table = path.join(tmp(), 'warehouse', 'page_views');
     // The schema generation is recorded before any file is written, so it stays; it starts where the next run does.
-    assert.deepEqual(listFiles(table).filter((f) => !f.startsWith('_sluice/history/') && !f.startsWith('_sluice/schemas/')), [], 'nothing committed, nothing left behind but the run\'s history line and schema generation');
+    // The failed run's dead letters are kept apart from the committed ones.
+    const kept = (f: string) => f.startsWith('_dead_letter/_failed/');
+    assert.deepEqual(listFiles(table).filter((f) => !f.startsWith('_sluice/history/') && !f.startsWith('_sluice/schemas/') && !kept(f)), [], 'nothing committed, nothing left behind but the run\'s history line, schema generation and kept dead letters');
+    assert.ok(listFiles(table).some((f) => kept(f) && f.endsWith('.jsonl')));
 
     const tolerant = loadJobDefinition(writeJob(tmp(), { badRecords: { maxPercent: 2 } }, running().bootstrap));
     const result = await runLoad(tolerant);
     assert.equal(result.committed.reduce((s, r) => s + r.badRecords, 0), 20);
-    const dead = listFiles(table).filter((f) => f.startsWith('_dead_letter/'));
+    const dead = listFiles(table).filter((f) => f.startsWith('_dead_letter/') && !kept(f));
     const entries = dead.flatMap((f) => fs.readFileSync(path.join(table, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l)));
     assert.deepEqual(new Set(entries.map((e) => `${e.partition}/${e.offset}`)), garbage, 'exactly the garbage offsets');
     for (const entry of entries) {

@@ -76,8 +76,13 @@ describe('batches the loader cannot decode become dead letters (sluice load, ver
     // 600 bad records of 2100 read (28.6%): over a 10% limit the run fails and commits nothing.
     const refused = await sluice(['load', '--job', job(10)]);
     assert.equal(refused.code, 1, refused.stdout);
-    assert.match(refused.stderr, /600 of 2100 records are bad \(28\.57%, limit 10%\): nothing was committed\. First bad: partition 0 offsets 1000; partition 1 offsets 1000/);
-    assert.deepEqual(listFiles(path.join(tmp(), 'warehouse/page_views/_dead_letter')), []);
+    assert.match(refused.stderr, /600 of 2100 records are bad \(28\.57%, limit 10%\): nothing was committed\n/);
+    assert.match(refused.stderr, /\n {2}cannot decode the batch: .*cannot decompress zstd.*: 500 records, offsets 0:1000\.\.1499\n/);
+    assert.match(refused.stderr, /\n {2}cannot decode the batch: CRC-32C does not match the header: 100 records, offsets 1:1000\.\.1099\n/);
+    const failedRun = /--run (\S+)\)/.exec(refused.stderr)![1];
+    assert.deepEqual(listFiles(path.join(tmp(), 'warehouse/page_views/_dead_letter')), [
+      `_failed/${failedRun}/_run.json`, `_failed/${failedRun}/page_views+0+1000+2500.jsonl`, `_failed/${failedRun}/page_views+1+1000+1600.jsonl`,
+    ], 'only the failed run\'s dead letters, kept apart');
 
     const loaded = await sluice(['load', '--job', job(30)]);
     assert.equal(loaded.code, 0, loaded.stderr);
@@ -85,7 +90,7 @@ describe('batches the loader cannot decode become dead letters (sluice load, ver
     assert.match(loaded.stdout, /partition 1: offsets 1000\.\.1600, 500 records, 100 bad/);
 
     const table = path.join(tmp(), 'warehouse/page_views');
-    const deadLetters = listFiles(path.join(table, '_dead_letter'));
+    const deadLetters = listFiles(path.join(table, '_dead_letter')).filter((f) => !f.startsWith('_failed/'));
     assert.deepEqual(deadLetters, ['page_views+0+1000+2500.jsonl', 'page_views+1+1000+1600.jsonl']);
     const read = (file: string) => fs.readFileSync(path.join(table, '_dead_letter', file), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as DeadLetter);
     const [zstd] = read(deadLetters[0]);

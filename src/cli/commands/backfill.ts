@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { loadJobDefinition } from '../../job/job-definition';
 import { Bound, runBackfill, backfillTable } from '../../pipeline/backfill';
 import { progressLine } from '../progress';
-import { selectedPartitions } from './load';
+import { badReasonLines, checkMaxBadPercent, maxBadPercentOption, selectedPartitions, withMaxBadPercent } from './load';
 import type { CommandIO } from '../io';
 import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
 
@@ -14,6 +14,7 @@ interface BackfillArgs extends SecurityArgs {
   'to-time'?: string;
   partitions?: string;
   output?: string;
+  'max-bad-percent'?: number;
 }
 
 export const command = 'backfill';
@@ -28,6 +29,8 @@ export function builder(yargs: Argv): Argv<BackfillArgs> {
     .option('to-time', { type: 'string', describe: 'exclusive; ISO 8601 time or epoch milliseconds' })
     .option('partitions', { type: 'string', describe: 'e.g. 0,2-5' })
     .option('output', { type: 'string', describe: 'a path or URL for the output (default: <table>/_backfill/<range>/ in the job\'s sink)' })
+    .option('max-bad-percent', maxBadPercentOption)
+    .check(checkMaxBadPercent)
     .conflicts('from-offset', 'from-time')
     .conflicts('to-offset', 'to-time')
     .check((args) => {
@@ -50,7 +53,7 @@ function bound(offset: number | undefined, time: string | undefined, flag: strin
 }
 
 export async function handler(args: BackfillArgs, io: CommandIO): Promise<number> {
-  const job = withCommandLineSecurity(loadJobDefinition(args.job), args);
+  const job = withMaxBadPercent(withCommandLineSecurity(loadJobDefinition(args.job), args), args['max-bad-percent']);
   const request = {
     from: bound(args['from-offset'], args['from-time'], '--from-time')!,
     to: bound(args['to-offset'], args['to-time'], '--to-time'),
@@ -66,5 +69,6 @@ export async function handler(args: BackfillArgs, io: CommandIO): Promise<number
   const records = summary.committed.reduce((sum, r) => sum + r.records, 0);
   io.out(`backfill into ${target.sink.description}/${target.root}: ${records} records in ${summary.committed.length} ranges`);
   for (const r of summary.committed) io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad`);
+  for (const line of badReasonLines(job, summary)) io.out(line);
   return 0;
 }

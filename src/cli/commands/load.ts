@@ -7,6 +7,7 @@ import { openRecordSource, sinkDescription } from '../../connector-factory';
 import type { JobDefinition } from '../../job/job-definition';
 import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
+import { describeBadReasons } from '../../pipeline/bad-record-tally';
 import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
 
 interface LoadArgs extends SecurityArgs {
@@ -14,6 +15,7 @@ interface LoadArgs extends SecurityArgs {
   'dry-run': boolean;
   partitions?: string;
   shard?: string;
+  'max-bad-percent'?: number;
 }
 
 export const command = 'load';
@@ -25,7 +27,29 @@ export function builder(yargs: Argv): Argv<LoadArgs> {
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan and stop' })
     .option('partitions', { type: 'string', describe: 'only these partitions, e.g. 0,2-5' })
     .option('shard', { type: 'string', describe: 'only partitions p with p mod N = i, written i/N' })
-    .conflicts('partitions', 'shard') as Argv<LoadArgs>;
+    .option('max-bad-percent', maxBadPercentOption)
+    .conflicts('partitions', 'shard')
+    .check(checkMaxBadPercent) as Argv<LoadArgs>;
+}
+
+export const maxBadPercentOption = { type: 'number', describe: 'for this run, the share of bad records (0-100) above which it fails, instead of the job\'s badRecords.maxPercent' } as const;
+
+export function checkMaxBadPercent(args: { 'max-bad-percent'?: number }): true {
+  const percent = args['max-bad-percent'];
+  if (percent !== undefined && !(percent >= 0 && percent <= 100)) throw new Error(`--max-bad-percent must be a number from 0 to 100, not ${percent}`);
+  return true;
+}
+
+/** The job with `--max-bad-percent` in place of its badRecords.maxPercent, for one run. */
+export function withMaxBadPercent(job: JobDefinition, percent: number | undefined): JobDefinition {
+  return percent === undefined ? job : { ...job, badRecords: { ...job.badRecords, maxPercent: percent } };
+}
+
+/** The lines saying a run's committed bad records by reason, and where to read them. */
+export function badReasonLines(job: JobDefinition, summary: LoadSummary): string[] {
+  const reasons = summary.badReasons ?? [];
+  if (reasons.length === 0) return [];
+  return [`  bad records by reason (sluice dead-letters --job ${job.name}):`, ...describeBadReasons(reasons).map((line) => `    ${line}`)];
 }
 
 export async function selectedPartitions(job: JobDefinition, args: { partitions?: string; shard?: string }): Promise<number[] | undefined> {
@@ -44,7 +68,7 @@ export async function selectedPartitions(job: JobDefinition, args: { partitions?
 export const LOADED_WITH_GAPS = 3;
 
 export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
-  const job = withCommandLineSecurity(loadJobDefinition(args.job), args);
+  const job = withMaxBadPercent(withCommandLineSecurity(loadJobDefinition(args.job), args), args['max-bad-percent']);
   io.out(`${job.name}: ${job.source.topic} → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
   const partitions = await selectedPartitions(job, args);
   // SIGTERM/SIGINT: reading stops and the run commits what it has read (a second signal ends the process).
@@ -75,6 +99,7 @@ export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
     const skipped = r.skippedOffsets ? `, ${r.skippedOffsets} skipped (transaction markers and aborted records)` : '';
     io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad${skipped}, ${data.length} files`);
   }
+  for (const line of badReasonLines(job, summary)) io.out(line);
   if (lost.length > 0) {
     io.err(`${job.name}: loaded with gaps: offsets were deleted by retention before they were loaded; the hours they may touch stay without _SUCCESS and verify fails until each gap is acknowledged (sluice ack-gap)`);
     return LOADED_WITH_GAPS;
