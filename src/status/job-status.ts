@@ -6,6 +6,7 @@ import type { PartitionSummary } from '../table/partition-index';
 import { readRunHistory, RunStatus } from '../table/run-history';
 import { TableReader, TableState } from '../table/table-state';
 import { RetentionGap, summaryGaps } from '../table/gaps';
+import type { HeldLock } from '../table/lock';
 
 export interface RunLine {
   runId: string;
@@ -54,6 +55,25 @@ export interface JobStatus {
   deadLetters: number;
   /** Offsets lost to retention (and holes no checkpoint covers), acknowledged or not, per partition in offset order. */
   gaps: RetentionGap[];
+  /** Runs holding partition locks now (a load, backfill or shard at work), with the partitions each holds. */
+  runsInProgress: RunInProgress[];
+}
+
+export interface RunInProgress {
+  runId: string;
+  owner: string;
+  partitions: number[];
+}
+
+function runsInProgress(locks: readonly HeldLock[]): RunInProgress[] {
+  const byRun = new Map<string, RunInProgress>();
+  for (const lock of locks) {
+    const run = byRun.get(lock.runId) ?? { runId: lock.runId, owner: lock.owner, partitions: [] };
+    run.partitions.push(lock.partition);
+    byRun.set(lock.runId, run);
+  }
+  for (const run of byRun.values()) run.partitions.sort((a, b) => a - b);
+  return [...byRun.values()].sort((a, b) => a.runId.localeCompare(b.runId));
 }
 
 const lostIn = (summary: PartitionSummary | undefined) => (summary?.lost ?? []).reduce((sum, l) => sum + l.count, 0);
@@ -117,6 +137,7 @@ export async function jobStatus(job: JobDefinition, options: { runs: number; now
     newestIncompleteHour: incomplete.length > 0 ? incomplete[incomplete.length - 1].key : null,
     deadLetters: [...summaries.values()].reduce((sum, s) => sum + s.badRecords, 0),
     gaps: [],
+    runsInProgress: runsInProgress(await table.liveLocks()),
   };
   const gapped = [...summaries.values()].filter((s) => s.lost.length > 0 || s.ranges.length > 1);
   if (gapped.length > 0) {

@@ -59,6 +59,10 @@ export function renderJobStatus(status: JobStatus, options: { color?: boolean } 
     ]);
     lines.push(...table(rows).map((l) => `    ${l}`));
   }
+  for (const run of status.runsInProgress) {
+    const which = run.partitions.length === 1 ? `partition ${run.partitions[0]}` : `partitions ${run.partitions.join(', ')}`;
+    lines.push(`  run in progress: ${run.runId || '(starting)'} by ${run.owner}, holding ${which}`);
+  }
   if (status.unreadableHistoryLines > 0) lines.push(`  (${status.unreadableHistoryLines} unreadable history lines skipped)`);
   if (status.partitions.length > 0) {
     // The lost column only for a table that lost something, so the usual table stays as it was.

@@ -23,6 +23,8 @@ export interface TableReader {
   partitionSummary(partition: number): Promise<PartitionSummary>;
   partitionSummaries(): Promise<Map<number, PartitionSummary>>;
   committedOffset(partition: number): Promise<number | null>;
+  /** Partition locks live runs (this one included) hold now: a run in progress. */
+  liveLocks(): Promise<HeldLock[]>;
   /** The schema generations of `_sluice/schemas/`, oldest first (empty for a table written before the history). */
   schemaHistory(): Promise<SchemaGeneration[]>;
   /** Every `sluice ack-gap` record (`_sluice/gaps/`), in partition and offset order. */
@@ -37,8 +39,6 @@ export interface TableStore extends TableReader {
   holdsLock(runId: string): Promise<boolean>;
   /** The partitions locked by this store's run, ascending; empty when it holds no lock. */
   lockedPartitions(): number[];
-  /** Partition locks live runs (this one included) hold now. */
-  liveLocks(): Promise<HeldLock[]>;
   runDir(runId: string): string;
   /** Where a file of the run waits for the commit. */
   tmpPath(runId: string, finalPath: string): string;

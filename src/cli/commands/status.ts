@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { JobDefinition, loadJobDefinition } from '../../job/job-definition';
 import { jobStatus, JobStatus } from '../../status/job-status';
 import { renderJobStatus } from '../../status/render';
+import { describeBreach, lagBreaches, LagThresholds } from '../../status/lag-thresholds';
 import type { CommandIO } from '../io';
 import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
 
@@ -12,6 +13,8 @@ interface StatusArgs extends SecurityArgs {
   job?: string;
   json: boolean;
   runs: number;
+  'max-lag-records'?: number;
+  'max-lag-seconds'?: number;
 }
 
 export const command = 'status';
@@ -22,7 +25,16 @@ export function builder(yargs: Argv): Argv<StatusArgs> {
     .option('jobs', { type: 'string', default: 'jobs', describe: 'the folder of job definitions' })
     .option('job', { type: 'string', describe: 'only the job with this name (or file name without .json)' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document' })
-    .option('runs', { type: 'number', default: 5, describe: 'how many recent runs to show per job' }) as Argv<StatusArgs>;
+    .option('runs', { type: 'number', default: 5, describe: 'how many recent runs to show per job' })
+    .option('max-lag-records', { type: 'number', describe: 'exit 1 when a partition lags more records than this (a check for cron or Nagios)' })
+    .option('max-lag-seconds', { type: 'number', describe: 'exit 1 when a partition\'s oldest record not loaded is older than this' })
+    .check((argv) => {
+      for (const key of ['max-lag-records', 'max-lag-seconds'] as const) {
+        const value = argv[key];
+        if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new Error(`--${key} must be a number ≥ 0, not ${String(value)}`);
+      }
+      return true;
+    }) as Argv<StatusArgs>;
 }
 
 /** --jobs or --job names nothing that can be shown. */
@@ -66,9 +78,11 @@ export async function handler(args: StatusArgs, io: CommandIO): Promise<number> 
   const { jobs, problems } = readJobs(args.jobs, args.job);
   const statuses: JobStatus[] = [];
   for (const job of jobs) statuses.push(await jobStatus(withCommandLineSecurity(job, args), { runs: args.runs }));
-  const ok = problems.length === 0 && statuses.every((s) => s.broker.reachable && !s.broker.error);
+  const thresholds: LagThresholds = { maxLagRecords: args['max-lag-records'] ?? null, maxLagSeconds: args['max-lag-seconds'] ?? null };
+  const breaches = statuses.flatMap((s) => lagBreaches(s, thresholds));
+  const ok = problems.length === 0 && breaches.length === 0 && statuses.every((s) => s.broker.reachable && !s.broker.error);
   if (args.json) {
-    io.out(JSON.stringify({ generatedAt: new Date().toISOString(), ok, jobs: statuses, problems }, null, 2));
+    io.out(JSON.stringify({ generatedAt: new Date().toISOString(), ok, jobs: statuses, problems, thresholds, breaches }, null, 2));
     return ok ? 0 : 1;
   }
   for (const [i, status] of statuses.entries()) {
@@ -76,5 +90,6 @@ export async function handler(args: StatusArgs, io: CommandIO): Promise<number> 
     for (const line of renderJobStatus(status, { color: useColor() })) io.out(line);
   }
   for (const problem of problems) io.err(`cannot read ${problem.error}`);
+  for (const breach of breaches) io.err(describeBreach(breach, thresholds));
   return ok ? 0 : 1;
 }
