@@ -85,7 +85,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
     const direct = table.sink.localPath(tmp);
     const localPath = direct ?? path.join(ctx.stagingDir, tmp);
     fs.mkdirSync(path.dirname(localPath), { recursive: true });
-    const writer = createFileWriter(format, localPath, ctx.outputSchema, job);
+    const writer = createFileWriter(format, localPath, ctx.outputSchema, job, finalPath);
     return { writer, finalPath, localPath, staged: direct === null, records: 0, bytes: 0, seq, hour: hourKey, format, minEventTime: Infinity, maxEventTime: -Infinity };
   };
 
