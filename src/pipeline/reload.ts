@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { openSchemaRegistry, openSink } from '../connector-factory';
 import { withMetadataColumns } from '../formats/avro-schema';
 import type { JobDefinition } from '../job/job-definition';
-import { resolveReaderSchemas } from '../job/reader-schemas';
+import { ReaderSchemas, resolveReaderSchemas } from '../job/reader-schemas';
 import { registryReaders } from '../job/registry-access';
 import { recoverUnfinishedRuns } from '../table/commit';
 import { newRunId } from '../table/layout';
@@ -170,7 +170,7 @@ export async function runReload(job: JobDefinition, request: ReloadRequest, opti
  * The schema the ranges' files carry (their generation's, byte for byte), provided it is the job's output schema
  * now: the records are decoded with the job's schema, so another one could not give the files that were written.
  */
-async function recordedSchema(table: ReloadTableState, job: JobDefinition, readers: Awaited<ReturnType<typeof resolveReaderSchemas>>, ranges: RangeCheckpoint[]) {
+async function recordedSchema(table: ReloadTableState, job: JobDefinition, readers: ReaderSchemas, ranges: RangeCheckpoint[]) {
   const current = withMetadataColumns(readers.value.schema, job.metadataColumns, readers.key?.schema ?? null);
   const history = await table.schemaHistory();
   const generations = [...new Set(ranges.map((r) => r.schemaGeneration).filter((g): g is number => g !== undefined))];

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { loadJobDefinition } from '../../src/job/job-definition';
-import { parseHourSpan } from '../../src/pipeline/reload';
+import { parseHourSpan, runReload } from '../../src/pipeline/reload';
 import { backfillTable, runBackfill } from '../../src/pipeline/backfill';
 import { runLoad } from '../../src/pipeline/load-job';
 import { verifyTable } from '../../src/table/verify';
@@ -160,7 +160,11 @@ describe('sluice reload and event-time backfill', function () {
   });
 
   // Last: it deletes records of the topic the other tests read.
-  it('refuses, naming partition, offsets and log start, and changes nothing, when the offsets are no longer in Kafka', async () => {
+  it('refuses, changing nothing: when other file settings would write other files, and when the offsets are no longer in Kafka (naming partition, offsets and log start)', async () => {
+    const job = loadJobDefinition(jobFile);
+    await assert.rejects(runReload({ ...job, files: { ...job.files, maxRecords: 300 } }, { hours: { from: '2026-11-21T01', to: '2026-11-21T01' } }),
+      /partition 0 range 0\.\.800: re-reading wrote .* but the checkpoint records .*The job's output settings .* differ from the load's; nothing was changed/);
+    assert.deepEqual(listFiles(path.join(root, '_sluice/reloads')), []);
     // Not execFileSync: the broker answering it runs in this process.
     const deleting = await run(PYTHON, [DELETE_RECORDS, broker.bootstrap, 'page_views', '0', '50']);
     assert.equal(deleting.code, 0, deleting.stderr);
