@@ -126,10 +126,11 @@ export async function runReload(job: JobDefinition, request: ReloadRequest, opti
   const source = await openJobSource(job);
   const stagingDir = fs.mkdtempSync(path.join(os.tmpdir(), `sluice-reload-${job.output.table}-`));
   const started = new Date();
-  const release = await table.lock(runId, (job.limits.maxDurationSeconds + 300) * 1000, partitions);
+  let release: (() => Promise<void>) | undefined;
   let results: ReloadedRange[] = [];
   let swapping = false;
   try {
+    release = await table.lock(runId, (job.limits.maxDurationSeconds + 300) * 1000, partitions);
     await removeStrayFiles(table, partitions);
     const recovered = await recoverUnfinishedRuns(table, runId);
     for (const id of recovered.rolledForward) log(`finished the commit of interrupted run ${id}`);
@@ -155,12 +156,13 @@ export async function runReload(job: JobDefinition, request: ReloadRequest, opti
     await recordInHistory(table, historyEntry(job, runId, started, 'committed', results, summary.hours), log);
     return summary;
   } catch (error) {
+    if (!release) throw error; // refused by the lock: nothing of the reload exists
     // Once the swap has begun, its directory holds files moved aside: the next run finishes it (recoverReloads).
     if (!swapping) await abandonReload(table, runId).catch(() => undefined);
     await recordInHistory(table, { ...historyEntry(job, runId, started, 'failed', results, []), error: (error as Error).message }, log);
     throw error;
   } finally {
-    await release().catch((error: unknown) => log(`could not release the lock: ${(error as Error).message}`));
+    await release?.().catch((error: unknown) => log(`could not release the lock: ${(error as Error).message}`));
     source.close();
     fs.rmSync(stagingDir, { recursive: true, force: true });
   }
