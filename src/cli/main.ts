@@ -41,6 +41,7 @@ const COMMANDS: { name: string; group?: { name: string; describe: string }; load
   { name: 'verify', load: lazy(() => import('./commands/verify')) },
   { name: 'ack-gap', load: lazy(() => import('./commands/ack-gap')) },
   { name: 'backfill', load: lazy(() => import('./commands/backfill')) },
+  { name: 'reload', load: lazy(() => import('./commands/reload')) },
   { name: 'query', load: lazy(() => import('./commands/query')) },
   { name: 'hive-ddl', load: lazy(() => import('./commands/hive-ddl')) },
   { name: 'status', load: lazy(() => import('./commands/status')) },

@@ -7,9 +7,12 @@ type ParquetModule = typeof import('../formats/parquet-file-writer');
 const PARQUET_MEMORY_PER_WORKER = '96MB';
 let parquet: ParquetModule | undefined;
 
-/** A writer for one output file; DuckDB's native module is loaded only by jobs that write Parquet. */
-export function createFileWriter(format: OutputFormat, path: string, schema: AvroSchema, job: JobDefinition): RecordFileWriter {
-  if (format === 'avro') return createAvroFileWriter({ path, schema, codec: job.output.avroCodec });
+/**
+ * A writer for one output file; DuckDB's native module is loaded only by jobs that write Parquet. `finalPath` (the
+ * file's path in its table) makes the bytes a function of the name and records: a reload writes the same file.
+ */
+export function createFileWriter(format: OutputFormat, path: string, schema: AvroSchema, job: JobDefinition, finalPath: string = path): RecordFileWriter {
+  if (format === 'avro') return createAvroFileWriter({ path, schema, codec: job.output.avroCodec, syncSeed: finalPath });
   if (!parquet) {
     parquet = require('../formats/parquet-file-writer') as ParquetModule;
     // Each worker thread has its own DuckDB; one thread apiece keeps the workers from fighting over the cores.

@@ -6,7 +6,7 @@ import type { RecordSource, RecordSourceOptions } from '../ports/record-source';
 import { withMetadataColumns } from '../formats/avro-schema';
 import type { JobDefinition } from '../job/job-definition';
 import { newRunId } from '../table/layout';
-import { loadRange } from './range-loader';
+import { EventTimeWindow, loadRange } from './range-loader';
 import { openJobSource, rangeLoadContext } from './range-context';
 import { loadRangesOnWorkers } from './worker-pool';
 import { applyCommit, recoverUnfinishedRuns, writeManifest } from '../table/commit';
@@ -15,6 +15,7 @@ import { RunRecorder } from './run-recorder';
 import { RegistryOpener, registryReaders } from '../job/registry-access';
 import { ReaderSchemas, resolveReaderSchemas } from '../job/reader-schemas';
 import { removeStrayFiles } from '../table/strays';
+import { recoverReloads } from '../table/reload-swap';
 import { checkSchemaEvolution, evolveTableSchema, fieldChanges, ReaderSchema } from '../table/schema-evolution';
 import type { LoadSummary } from './load-summary';
 import { findRetentionGaps, lostCheckpoints } from './retention-gaps';
@@ -113,6 +114,8 @@ export interface RunTarget {
   table: TableStore;
   kind: RunPlan['kind'];
   planner: Planner;
+  /** Only records whose event time falls in it are loaded (an event-time backfill). */
+  eventTimeWindow?: EventTimeWindow;
 }
 
 /** One run of a job: plan, read every partition's range in parallel, then commit exactly once. */
@@ -153,6 +156,8 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       const recovered = await recoverUnfinishedRuns(table, runId);
       for (const id of recovered.rolledForward) log(`finished the commit of interrupted run ${id}`);
       for (const id of recovered.rolledBack) log(`rolled back interrupted run ${id} (it had not committed)`);
+      const reloads = await recoverReloads(table);
+      for (const id of reloads.finished) log(`finished the file swap of interrupted reload ${id}`);
       const plan = await target.planner(table, source, partitions);
       // Offsets retention deleted before they were loaded are committed as `lost` checkpoints with the run.
       const gaps = target.kind === 'scheduled' ? await findRetentionGaps(table, source, plan) : [];
@@ -180,9 +185,9 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       if (options.signal?.aborted) abandon.abort();
       else options.signal?.addEventListener('abort', stopReading, { once: true });
       const deadline = Date.now() + job.limits.maxDurationSeconds * 1000;
-      const inProcess = rangeLoadContext({ job, table, runId, source, stagingDir, deadline, signal: abandon.signal, onProgress: options.onProgress }, readerSchemas, registryFor);
+      const inProcess = rangeLoadContext({ job, table, runId, source, stagingDir, deadline, signal: abandon.signal, onProgress: options.onProgress, eventTimeWindow: target.eventTimeWindow }, readerSchemas, registryFor);
       const results = job.workerThreads > 0
-        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline, sourceOptions, readerSchemas }, work, job.workerThreads, options.onProgress, options.signal)
+        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline, sourceOptions, readerSchemas, eventTimeWindow: target.eventTimeWindow }, work, job.workerThreads, options.onProgress, options.signal)
         : await mapConcurrently(work, job.concurrency, (range) => loadRange(inProcess, range), () => abandon.abort());
       recorder.read(results);
       await enforceBadRecordLimit(job, table, target.kind, runId, results, log);

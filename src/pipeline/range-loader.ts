@@ -32,6 +32,15 @@ export interface RangeLoadContext {
   /** How long past the deadline a range that has read nothing still waits for its first fetch; default 30 s. */
   firstFetchGraceMs?: number;
   onProgress?: (records: number) => void;
+  /** Only records whose event time is in [from, to) are written (an event-time backfill); the others count as skipped offsets. */
+  eventTimeWindow?: EventTimeWindow;
+  /** Only records of these hours (`2026-11-21T05`) are written, and no dead letters (a reload); the others count as skipped. */
+  onlyHours?: ReadonlySet<string>;
+}
+
+export interface EventTimeWindow {
+  from: number;
+  to: number;
 }
 
 /** Kafka's default request.timeout.ms: a first fetch slower than that is hung, not late. */
@@ -63,8 +72,11 @@ function exceedsMaxAge(file: OpenFile, eventTime: number, maxAgeMs: number | nul
   return Math.max(file.maxEventTime, eventTime) - Math.min(file.minEventTime, eventTime) > maxAgeMs;
 }
 
-/** Reads one partition's planned range and writes its temporary files; nothing is final until the run commits. */
-export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): Promise<RangeLoadResult> {
+/**
+ * Reads one partition's planned range and writes its temporary files; nothing is final until the run commits.
+ * `readTo` ends reading before the plan's end while files keep the plan's names (a reload of a range a deadline cut).
+ */
+export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, readTo = planned.end): Promise<RangeLoadResult> {
   const { job, table, runId } = ctx;
   let range = planned; // file names follow the plan; `range` shrinks if the deadline stops reading early
   const openByHour = new Map<HourPartition, Map<OutputFormat, OpenFile>>();
@@ -88,7 +100,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
     const direct = table.sink.localPath(tmp);
     const localPath = direct ?? path.join(ctx.stagingDir, tmp);
     fs.mkdirSync(path.dirname(localPath), { recursive: true });
-    const writer = createFileWriter(format, localPath, ctx.outputSchema, job);
+    const writer = createFileWriter(format, localPath, ctx.outputSchema, job, finalPath);
     return { writer, finalPath, localPath, staged: direct === null, records: 0, bytes: 0, seq, hour: hourKey, format, minEventTime: Infinity, maxEventTime: -Infinity };
   };
 
@@ -122,11 +134,20 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
         }));
         continue;
       }
+      const eventWindow = ctx.eventTimeWindow;
+      if (eventWindow && !(decoded.eventTime >= eventWindow.from && decoded.eventTime < eventWindow.to)) {
+        skippedOffsets++;
+        continue;
+      }
+      const hour = ctx.partitioner.partitionOf(decoded.eventTime);
+      if (ctx.onlyHours && !ctx.onlyHours.has(`${hour.dt}T${hour.hr}`)) {
+        skippedOffsets++;
+        continue;
+      }
       records++;
       // The watermark's evidence: a record stamped later than now (a clock ahead) says nothing about how far the
       // partition has got, and counted it would let hours still waiting in Kafka be marked complete.
       if (decoded.eventTime <= now && (maxEventTime === undefined || decoded.eventTime > maxEventTime)) maxEventTime = decoded.eventTime;
-      const hour = ctx.partitioner.partitionOf(decoded.eventTime);
       const size = kafkaRecord.value?.length ?? 0;
       // The partitioner hands back the same object for every record of an hour, so it keys the open files.
       let forHour = openByHour.get(hour);
@@ -177,11 +198,11 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange): P
   }, Math.max(0, ctx.deadline - Date.now()));
   try {
     const stop = () => reading.signal.aborted || (batchesRead > 0 && Date.now() >= ctx.deadline);
-    const reached = await ctx.source.read(range.partition, range.start, range.end, onRecords, stop, { onUndecodable, signal: reading.signal });
+    const reached = await ctx.source.read(range.partition, range.start, readTo, onRecords, stop, { onUndecodable, signal: reading.signal });
     range = { ...range, end: reached };
     for (const file of allOpen()) await closeFile(file);
     openByHour.clear();
-    if (deadLetters.length > 0) {
+    if (deadLetters.length > 0 && !ctx.onlyHours) {
       const finalPath = deadLetterPath(job.source.topic, planned);
       const body = Buffer.from(deadLetters.join('\n') + '\n');
       await table.sink.writeFile(table.path(table.tmpPath(runId, finalPath)), body);

@@ -25,6 +25,7 @@ async function serve(task: WorkerTask): Promise<void> {
     deadline: task.deadline,
     signal: stopping.signal,
     onProgress: (records: number) => post({ progress: records }),
+    eventTimeWindow: task.eventTimeWindow,
   }, task.readerSchemas, registryReaders(openSchemaRegistry));
   parentPort!.on('message', (request: WorkerRequest) => {
     if ('stop' in request) {

@@ -2,7 +2,7 @@
 import type { JobDefinition } from '../job/job-definition';
 import type { RecordSourceOptions } from '../ports/record-source';
 import type { PlannedRange } from '../table/table-state';
-import type { RangeLoadResult } from './range-loader';
+import type { EventTimeWindow, RangeLoadResult } from './range-loader';
 import type { SerializedError } from './worker-errors';
 import type { ReaderSchemas } from '../job/reader-schemas';
 
@@ -17,6 +17,7 @@ export interface WorkerTask {
   sourceOptions?: RecordSourceOptions;
   /** The run's reader schemas, decided on the main thread (reader-schemas.ts) and recorded in the table's history: workers never read a schema file or the registry for them. */
   readerSchemas: ReaderSchemas;
+  eventTimeWindow?: EventTimeWindow;
 }
 
 /** Main thread → worker. */

@@ -177,3 +177,13 @@ export function historyFile(time: Date, lowestPartition = 0): string {
 export function startOfPreviousMonth(time: Date): Date {
   return new Date(Date.UTC(time.getUTCFullYear(), time.getUTCMonth() - 1, 1));
 }
+
+/**
+ * A reload's own directory: its new files staged under `new/<final path>`, the files they replace moved to
+ * `old/<final path>`, and `swap.json`, whose existence is the reload's commit point.
+ */
+export const RELOADS_DIR = `${STATE_DIR}/reloads`;
+
+export function reloadDir(runId: string): string {
+  return `${RELOADS_DIR}/${runId}`;
+}

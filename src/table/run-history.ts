@@ -19,7 +19,7 @@ export interface HistoryRange {
 export interface RunHistoryEntry {
   runId: string;
   job: string;
-  kind: RunPlan['kind'];
+  kind: RunPlan['kind'] | 'reload';
   /** Null in a line reconstructed from checkpoints. */
   host: string | null;
   pid: number | null;

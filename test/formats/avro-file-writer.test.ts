@@ -100,6 +100,24 @@ describe('Avro file writer', () => {
     });
   }
 
+  it('writes the same bytes for the same records and name: the sync marker comes from the name (syncSeed), not chance', async () => {
+    const records = pageViews(500);
+    const write = async (file: string, syncSeed?: string) => {
+      const writer = createAvroFileWriter({ path: path.join(tmp(), file), schema: SCHEMA, codec: 'deflate', syncInterval: 4096, syncSeed });
+      for (const record of records) writer.write(record);
+      await writer.close();
+      return fs.readFileSync(path.join(tmp(), file));
+    };
+    const first = await write('a.avro', 'dt=2026-11-21/hr=05/t+0+0+500+0.avro');
+    const again = await write('b.avro', 'dt=2026-11-21/hr=05/t+0+0+500+0.avro');
+    const other = await write('c.avro', 'dt=2026-11-21/hr=05/t+0+0+500+1.avro');
+    assert.ok(first.equals(again), 'same name and records, same bytes');
+    assert.equal(other.length, first.length);
+    assert.ok(!other.equals(first), 'another name, another sync marker');
+    assert.ok(!(await write('d.avro')).equals(await write('e.avro')), 'without a seed the marker follows the path');
+    assertSameRecords(readWithPython(path.join(tmp(), 'b.avro')).records, records, 'python3-avro');
+  });
+
   it('compresses: deflate and snappy files are smaller than the null-coded one', async () => {
     const records = pageViews(2000);
     const sizes: Record<string, number> = {};

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { loadJobDefinition } from '../../job/job-definition';
-import { Bound, runBackfill, backfillTable } from '../../pipeline/backfill';
+import { Bound, runBackfill, backfillTable, eventTimeWindowOf } from '../../pipeline/backfill';
 import { progressLine } from '../progress';
 import { badReasonLines, checkMaxBadPercent, maxBadPercentOption, selectedPartitions, withMaxBadPercent } from './load';
 import type { CommandIO } from '../io';
@@ -12,6 +12,9 @@ interface BackfillArgs extends SecurityArgs {
   'from-time'?: string;
   'to-offset'?: number;
   'to-time'?: string;
+  'from-event-time'?: string;
+  'to-event-time'?: string;
+  'event-time-margin': string;
   partitions?: string;
   output?: string;
   'max-bad-percent'?: number;
@@ -27,14 +30,20 @@ export function builder(yargs: Argv): Argv<BackfillArgs> {
     .option('from-time', { type: 'string', describe: 'ISO 8601 time or epoch milliseconds' })
     .option('to-offset', { type: 'number', describe: 'exclusive' })
     .option('to-time', { type: 'string', describe: 'exclusive; ISO 8601 time or epoch milliseconds' })
+    .option('from-event-time', { type: 'string', describe: 'by the job\'s time.field: ISO 8601 time or epoch milliseconds' })
+    .option('to-event-time', { type: 'string', describe: 'exclusive; by the job\'s time.field' })
+    .option('event-time-margin', { type: 'string', default: '1h', describe: 'how far Kafka timestamps may lag or lead event time (e.g. 30m, 2h, 1d): offsets are found through the broker\'s time index this much outside the window' })
     .option('partitions', { type: 'string', describe: 'e.g. 0,2-5' })
     .option('output', { type: 'string', describe: 'a path or URL for the output (default: <table>/_backfill/<range>/ in the job\'s sink)' })
     .option('max-bad-percent', maxBadPercentOption)
     .check(checkMaxBadPercent)
     .conflicts('from-offset', 'from-time')
     .conflicts('to-offset', 'to-time')
+    .conflicts('from-event-time', ['from-offset', 'from-time', 'to-offset', 'to-time'])
+    .conflicts('to-event-time', ['from-offset', 'from-time', 'to-offset', 'to-time'])
     .check((args) => {
-      if (args['from-offset'] === undefined && args['from-time'] === undefined) throw new Error('give --from-offset or --from-time');
+      if (args['from-offset'] === undefined && args['from-time'] === undefined && args['from-event-time'] === undefined) throw new Error('give --from-offset, --from-time or --from-event-time');
+      if (args['to-event-time'] !== undefined && args['from-event-time'] === undefined) throw new Error('--to-event-time needs --from-event-time');
       if (args.output !== undefined && String(args.output).trim() === '') throw new Error('--output is empty: give a directory or URL, or leave --output out to write under the job\'s sink');
       return true;
     }) as Argv<BackfillArgs>;
@@ -52,13 +61,29 @@ function bound(offset: number | undefined, time: string | undefined, flag: strin
   return undefined;
 }
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90s`, `30m`, `2h`, `1d`, `500ms`, or plain milliseconds. */
+export function parseDuration(flag: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!match) throw new Error(`${flag}: ${JSON.stringify(text)} is not a duration (e.g. 90s, 30m, 2h, 1d, or milliseconds)`);
+  return Math.round(Number(match[1]) * UNIT_MS[match[2] ?? 'ms']);
+}
+
+function eventTimeBound(time: string | undefined, flag: string): Bound | undefined {
+  return time === undefined ? undefined : { eventTime: parseTime(flag, time) };
+}
+
 export async function handler(args: BackfillArgs, io: CommandIO): Promise<number> {
   const job = withMaxBadPercent(withCommandLineSecurity(loadJobDefinition(args.job), args), args['max-bad-percent']);
+  const byEventTime = args['from-event-time'] !== undefined;
   const request = {
-    from: bound(args['from-offset'], args['from-time'], '--from-time')!,
-    to: bound(args['to-offset'], args['to-time'], '--to-time'),
+    from: byEventTime ? eventTimeBound(args['from-event-time'], '--from-event-time')! : bound(args['from-offset'], args['from-time'], '--from-time')!,
+    to: byEventTime ? eventTimeBound(args['to-event-time'], '--to-event-time') : bound(args['to-offset'], args['to-time'], '--to-time'),
     output: args.output,
+    eventTimeMarginMs: parseDuration('--event-time-margin', args['event-time-margin']),
   };
+  const window = eventTimeWindowOf(request);
   const target = backfillTable(job, request);
   io.out(`${job.name}: backfill of ${job.source.topic} → ${target.root} in ${target.sink.description}`);
   const partitions = await selectedPartitions(job, args);
@@ -68,7 +93,14 @@ export async function handler(args: BackfillArgs, io: CommandIO): Promise<number
   progress.done();
   const records = summary.committed.reduce((sum, r) => sum + r.records, 0);
   io.out(`backfill into ${target.sink.description}/${target.root}: ${records} records in ${summary.committed.length} ranges`);
-  for (const r of summary.committed) io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad`);
+  for (const r of summary.committed) {
+    const outside = window && r.skippedOffsets ? `, ${r.skippedOffsets} outside the event-time window or skipped` : '';
+    io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad${outside}`);
+  }
   for (const line of badReasonLines(job, summary)) io.out(line);
+  if (window && records === 0) {
+    const field = job.time.field ? `time field "${job.time.field}"` : 'Kafka timestamp (the job has no time.field)';
+    io.err(`no record's ${field} is in [${new Date(window.from).toISOString()}, ${Number.isFinite(window.to) ? new Date(window.to).toISOString() : 'now'}) among the offsets whose Kafka timestamps are within ${args['event-time-margin']} of it; a larger --event-time-margin reads further`);
+  }
   return 0;
 }
