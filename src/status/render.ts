@@ -1,4 +1,5 @@
 import type { JobStatus } from './job-status';
+import { nextTimeKey, timeKeyLabel, timeUnitName } from '../table/time-partitions';
 
 export function formatDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
@@ -10,10 +11,10 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-const hourLabel = (key: string) => `${key.replace('T', ' ')}:00`;
-const nextHourKey = (key: string) => new Date(Date.parse(`${key}:00:00Z`) + 3_600_000).toISOString().slice(0, 13);
+const hourLabel = timeKeyLabel;
+const nextHourKey = nextTimeKey;
 
-/** "2026-11-21 00:00 – 2026-11-21 03:00, 2026-11-21 05:00": consecutive hours as one span. */
+/** "2026-11-21 00:00 – 2026-11-21 03:00, 2026-11-21 05:00": consecutive hours (days, minutes) as one span. */
 export function describeHourSpans(keys: string[]): string {
   const spans: [string, string][] = [];
   for (const key of keys) {
@@ -52,8 +53,9 @@ export function renderJobStatus(status: JobStatus): string[] {
     lines.push(...table(rows).map((l) => `  ${l}`));
   }
   if (status.broker.reachable && !status.broker.error) lines.push(`  low watermark: ${status.lowWatermark ?? 'unknown (a partition has loaded nothing with an event time yet)'}`);
-  lines.push(`  complete hours (_SUCCESS): ${status.completeHours.length === 0 ? 'none' : `${status.completeHours.length}: ${describeHourSpans(status.completeHours)}`}`);
-  lines.push(`  newest incomplete hour: ${status.newestIncompleteHour ? hourLabel(status.newestIncompleteHour) : 'none'}`);
+  const unit = timeUnitName(status.granularity);
+  lines.push(`  complete ${unit} (_SUCCESS): ${status.completeHours.length === 0 ? 'none' : `${status.completeHours.length}: ${describeHourSpans(status.completeHours)}`}`);
+  lines.push(`  newest incomplete ${timeUnitName(status.granularity, 1)}: ${status.newestIncompleteHour ? hourLabel(status.newestIncompleteHour) : 'none'}`);
   lines.push(`  dead letters: ${status.deadLetters} records`);
   return lines;
 }

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { timeKeyLabel, timeUnitName } from '../../table/time-partitions';
 import { loadJobDefinition } from '../../job/job-definition';
 import { verifyTable } from '../../table/verify';
 import type { CommandIO } from '../io';
@@ -31,8 +32,8 @@ export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> 
     io.out(`partition ${p.partition}: offsets ${p.firstOffset}..${p.committedOffset} in ${p.ranges} ranges, ${p.records} records, ${p.badRecords} bad${skipped}`);
   }
   if (report.schemaGenerations > 0) io.out(`schema generations: ${report.schemaGenerations} (_sluice/schemas/; each file checked against the generation its checkpoint names)`);
-  io.out('records per hour:');
-  for (const [hour, count] of report.hours) io.out(`  ${hour.replace('T', ' ')}:00  ${count}`);
+  io.out(`records per ${timeUnitName(job.output.partitioning.granularity, 1)}:`);
+  for (const [hour, count] of report.hours) io.out(`  ${timeKeyLabel(hour)}  ${count}`);
   const skipped = report.partitions.reduce((sum, p) => sum + p.skippedOffsets, 0);
   if (skipped > 0) io.out(`${skipped} offsets skipped: transaction markers and aborted records`);
   for (const problem of report.problems) io.err(`PROBLEM ${problem}`);
