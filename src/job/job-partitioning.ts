@@ -1,10 +1,10 @@
 import type { AvroSchema } from '../formats/record-file-writer';
-import type { Fields } from './job-fields';
+import { Fields, JobDefinitionError } from './job-fields';
 import { DEFAULT_PARTITIONING, parsePartitionTemplate, partitionFieldProblem, PartitionTemplate, PartitionTemplateError } from '../table/partition-template';
 
 /**
- * `output.partitioning`, parsed and checked against the value schema (when the job has one before its first run:
- * with `"latest"` the fields are not known, and a field missing from a record goes to the default partition).
+ * `output.partitioning`, parsed and checked against the value schema when the job has an `.avsc` (with `"latest"`,
+ * each run checks it against the schema it resolves: `checkPartitioningFields`).
  */
 export function readPartitioning(output: Fields, schema: AvroSchema | null, schemaPath: string): PartitionTemplate {
   const text = output.string('partitioning', DEFAULT_PARTITIONING);
@@ -18,4 +18,13 @@ export function readPartitioning(output: Fields, schema: AvroSchema | null, sche
   const problem = schema === null ? null : partitionFieldProblem(template, schema);
   if (problem !== null) output.fail('partitioning', `${JSON.stringify(text)}: ${problem} (${schemaPath})`);
   return template;
+}
+
+/**
+ * The same check against the reader schema a run resolved (a registry's `"latest"`, or an `.avsc` changed since the
+ * job was read), before anything is locked or written.
+ */
+export function checkPartitioningFields(file: string, template: PartitionTemplate, schema: AvroSchema, source: string): void {
+  const problem = partitionFieldProblem(template, schema);
+  if (problem !== null) throw new JobDefinitionError(file, 'output.partitioning', `${JSON.stringify(template.template)}: ${problem} (${source})`);
 }

@@ -14,6 +14,7 @@ import { CommitManifest, PlannedRange, RunPlan, TableState, TableStore } from '.
 import { RunRecorder } from './run-recorder';
 import { RegistryOpener, registryReaders } from '../job/registry-access';
 import { ReaderSchemas, resolveReaderSchemas } from '../job/reader-schemas';
+import { checkPartitioningFields } from '../job/job-partitioning';
 import { removeStrayFiles } from '../table/strays';
 import { checkSchemaEvolution, evolveTableSchema, fieldChanges, ReaderSchema } from '../table/schema-evolution';
 import type { LoadSummary } from './load-summary';
@@ -133,6 +134,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
   // Before anything is locked or written: a registry that cannot be reached fails the run with nothing to undo.
   const registryFor = registryReaders(options.openRegistry ?? openSchemaRegistry);
   const readerSchemas = await resolveReaderSchemas(job, registryFor);
+  checkPartitioningFields(job.file, job.output.partitioning, readerSchemas.value.schema, readerSchemas.value.source);
   const sourceOptions = options.sourceOptions ?? {};
   const source = await (options.openSource ?? openJobSource)(job, sourceOptions);
   const stagingDir = fs.mkdtempSync(path.join(os.tmpdir(), `sluice-${job.output.table}-`));

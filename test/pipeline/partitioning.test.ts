@@ -14,7 +14,7 @@ import { escapePathName, unescapePathName } from '../../src/table/partition-temp
 import { useBrokerWithTopic } from '../helpers/broker';
 import { SLUICE_BIN } from '../helpers/cli';
 import { FakeRecordSource, FAST_RETRY } from '../helpers/fake-record-source';
-import { listFiles, pageView, produceValues, START, writeJob } from '../helpers/page-views';
+import { listFiles, pageView, produceValues, REPO, START, writeJob } from '../helpers/page-views';
 import { run } from '../helpers/processes';
 import { useTempDir } from '../helpers/temp-dir';
 
@@ -111,6 +111,17 @@ describe('output.partitioning', function () {
         return true;
       }, template);
     }
+  });
+
+  it('checks the fields again against the schema a run resolves, before writing anything', async () => {
+    const schemaFile = path.join(tmp(), 'page_view.avsc');
+    const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'schemas/page_view.avsc'), 'utf8')) as { fields: { name: string }[] };
+    fs.writeFileSync(schemaFile, JSON.stringify(schema));
+    const { job, load, table } = memoryJob(tmp(), { partitioning: 'country={country}/dt={yyyy-MM-dd}' }, { value: { format: 'json', schema: schemaFile } });
+    fs.writeFileSync(schemaFile, JSON.stringify({ ...schema, fields: schema.fields.filter((f) => f.name !== 'country') }));
+    await assert.rejects(load(views(10, (i) => START + i)), (error: Error) => error instanceof JobDefinitionError
+      && error.message === `${job.file}: output.partitioning: "country={country}/dt={yyyy-MM-dd}": {country} is not a field of the schema (its fields: ts, user_id, session_id, page, referrer, user_agent, duration_ms) (${schemaFile})`);
+    assert.deepEqual(listFiles(table), []);
   });
 
   it('daily: one dt= directory per day, _SUCCESS per complete day; verify, status, hive-ddl and query count days', async () => {
