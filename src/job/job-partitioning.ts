@@ -1,5 +1,7 @@
 import type { AvroSchema } from '../formats/record-file-writer';
 import { Fields, JobDefinitionError } from './job-fields';
+import type { TableReader } from '../table/table';
+import { fileOutsideTemplate } from '../table/partition-directories';
 import { DEFAULT_PARTITIONING, parsePartitionTemplate, partitionFieldProblem, PartitionTemplate, PartitionTemplateError } from '../table/partition-template';
 
 /**
@@ -27,4 +29,14 @@ export function readPartitioning(output: Fields, schema: AvroSchema | null, sche
 export function checkPartitioningFields(file: string, template: PartitionTemplate, schema: AvroSchema, source: string): void {
   const problem = partitionFieldProblem(template, schema);
   if (problem !== null) throw new JobDefinitionError(file, 'output.partitioning', `${JSON.stringify(template.template)}: ${problem} (${source})`);
+}
+
+/** Refuses to load into a table whose committed files were laid out by another `output.partitioning`. */
+export async function checkTableFitsPartitioning(
+  file: string, output: { formats: readonly string[]; partitioning: PartitionTemplate; table: string }, table: TableReader, partitions: readonly number[],
+): Promise<void> {
+  const foreign = await fileOutsideTemplate(table, output.formats, output.partitioning, partitions);
+  if (foreign !== null) {
+    throw new JobDefinitionError(file, 'output.partitioning', `${JSON.stringify(output.partitioning.template)}: table ${output.table} was written with another partitioning (its file ${foreign} does not fit the template), and its files would no longer be found; load into a new table`);
+  }
 }

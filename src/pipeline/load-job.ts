@@ -14,7 +14,7 @@ import { CommitManifest, PlannedRange, RunPlan, TableState, TableStore } from '.
 import { RunRecorder } from './run-recorder';
 import { RegistryOpener, registryReaders } from '../job/registry-access';
 import { ReaderSchemas, resolveReaderSchemas } from '../job/reader-schemas';
-import { checkPartitioningFields } from '../job/job-partitioning';
+import { checkPartitioningFields, checkTableFitsPartitioning } from '../job/job-partitioning';
 import { removeStrayFiles } from '../table/strays';
 import { checkSchemaEvolution, evolveTableSchema, fieldChanges, ReaderSchema } from '../table/schema-evolution';
 import type { LoadSummary } from './load-summary';
@@ -168,6 +168,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
         return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
       }
       if (options.signal?.aborted) return { ...givenUp(runId), recovered };
+      await checkTableFitsPartitioning(job.file, job.output, table, work.map((r) => r.partition));
       // Before any file of the run exists: an incompatible schema stops it here, with nothing written.
       const { generation, replaced } = await evolveTableSchema(table, reader, new Map(plan.map((r) => [r.partition, r.start])), runId);
       if (replaced) {

@@ -1,5 +1,7 @@
 // A format tree's partition directories as the sink holds them, read by the table's template.
 import type { Sink, SinkEntry } from '../ports/sink';
+import { formatRoot } from './layout';
+import type { TableReader } from './table';
 import { PartitionTemplate, unescapePathName } from './partition-template';
 import { segmentReader, TimeKey, timeKeyOfNames } from './time-partitions';
 
@@ -68,4 +70,25 @@ export function partitionValuesOf(template: PartitionTemplate, directory: string
   const key = timeKeyOfNames(template, names.slice(template.segments.filter((s) => s.kind === 'field').length));
   if (key === null) return null;
   return { key, values: names.map((name, i) => [template.segments[i].column, unescapePathName(name.slice(name.indexOf('=') + 1))]) };
+}
+
+/**
+ * A data file of the table's newest checkpoint (in the first of `partitions` that has one) whose directory the
+ * template could not have written, or null: a table written with another `output.partitioning` would have its old
+ * directories ignored by query, hive-ddl and the markers. One index read and one checkpoint read.
+ */
+export async function fileOutsideTemplate(table: TableReader, formats: readonly string[], template: PartitionTemplate, partitions: readonly number[]): Promise<string | null> {
+  for (const partition of partitions) {
+    const { lastCheckpoint } = await table.partitionSummary(partition);
+    if (lastCheckpoint === null) continue;
+    const checkpoint = await table.checkpoint(partition, lastCheckpoint);
+    const data = checkpoint.files.filter((f) => f.format !== 'dead-letter');
+    if (data.length === 0) continue;
+    for (const file of data) {
+      const relative = file.path.slice(formatRoot(formats, file.format).length);
+      if (partitionValuesOf(template, relative.slice(0, Math.max(0, relative.lastIndexOf('/')))) === null) return file.path;
+    }
+    return null;
+  }
+  return null;
 }

@@ -124,6 +124,17 @@ describe('output.partitioning', function () {
     assert.deepEqual(listFiles(table), []);
   });
 
+  it('refuses to load into a table written with another template, whose files it would no longer find', async () => {
+    const hourly = memoryJob(tmp(), {});
+    await hourly.load(views(10, (i) => START + i * 60_000));
+    const before = listFiles(hourly.table);
+    assert.ok(before.some((f) => /^dt=2026-11-21\/hr=00\/page_views\+0\+0\+5\+0\.parquet$/.test(f)), before.join());
+    const daily = memoryJob(tmp(), { partitioning: 'dt={yyyy-MM-dd}' });
+    await assert.rejects(daily.load(views(30, (i) => START + i * 60_000)), (error: Error) => error instanceof JobDefinitionError
+      && /: output\.partitioning: "dt=\{yyyy-MM-dd\}": table page_views was written with another partitioning \(its file dt=2026-11-21\/hr=00\/page_views\+0\+0\+5\+0\.parquet does not fit the template\)/.test(error.message));
+    assert.deepEqual(listFiles(hourly.table).filter((f) => !f.startsWith('_sluice/')), before.filter((f) => !f.startsWith('_sluice/')));
+  });
+
   it('daily: one dt= directory per day, _SUCCESS per complete day; verify, status, hive-ddl and query count days', async () => {
     const { job, load, table } = memoryJob(tmp(), { partitioning: 'dt={yyyy-MM-dd}' });
     const records = views(3000, (i) => START + i * 61_000); // to 2026-11-23T02:49Z
