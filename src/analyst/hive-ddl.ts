@@ -1,13 +1,14 @@
 // Hive DDL for a job's tables: CREATE EXTERNAL TABLE over each format's tree with the first schema generation, the
-// ALTERs of every later generation, then one ADD PARTITION per committed hour (hours named by committed checkpoints
-// only: never unfinished runs or backfills).
+// ALTERs of every later generation, then one ADD PARTITION per committed partition directory of the job's
+// `output.partitioning` (named by committed checkpoints only: never unfinished runs or backfills).
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Sink } from '../ports/sink';
 import type { JobDefinition } from '../job/job-definition';
 import type { AvroSchemaObject } from '../formats/record-file-writer';
 import type { ParquetCodec } from '../job/parquet-settings';
-import { committedHours as committedHoursOf, HourPartitionValue } from '../table/data-files';
+import { committedPartitions as committedPartitionsOf, CommittedPartition } from '../table/data-files';
+import { HIVE_DEFAULT_PARTITION, partitionColumns } from '../table/partition-template';
 import { TableState } from '../table/table-state';
 import { columnSql, hiveIdentifier, hiveString } from './hive-types';
 import { CatalogTable, readerSchemasOfJobs, schemaHistoryOf, tablesOfJob } from './table-catalog';
@@ -57,9 +58,20 @@ export function tableLocation(table: CatalogTable, locationOverride?: string): s
   return `${root}/${table.dataRoot}`;
 }
 
-/** The hours holding committed files of this table's format, sorted (from its checkpoints). */
-export async function committedHours(sink: Sink, table: CatalogTable): Promise<HourPartitionValue[]> {
-  return committedHoursOf(new TableState(sink, table.job.output.table), table.job.output.formats, table.format);
+/** The partition directories holding committed files of this table's format, sorted (from its checkpoints). */
+export async function committedPartitions(sink: Sink, table: CatalogTable): Promise<CommittedPartition[]> {
+  return committedPartitionsOf(new TableState(sink, table.job.output.table), table.job.output.formats, table.format, table.job.output.partitioning);
+}
+
+/** Hive refuses a partition column named like a table column: a field segment's own field is left to the directory. */
+function tableColumns(table: CatalogTable): ReturnType<typeof columnsFor> {
+  const partitions = new Set(partitionColumns(table.job.output.partitioning).map((c) => c.toLowerCase()));
+  const columns = columnsFor(table);
+  const clash = columns.find((c) => partitions.has(c.name.toLowerCase()));
+  if (clash && table.format === 'avro') {
+    throw new HiveDdlError(table.job.file, `output.partitioning: the partition column ${clash.name} is also a field, and Hive's AvroSerDe takes every field of avro.schema.literal as a column; name the segment otherwise (as ${clash.name}_part={${clash.name}})`);
+  }
+  return columns.filter((c) => !partitions.has(c.name.toLowerCase()));
 }
 
 
@@ -70,10 +82,10 @@ export async function committedHours(sink: Sink, table: CatalogTable): Promise<H
 const HIVE_PARQUET_COMPRESSION: Record<ParquetCodec, string> = { snappy: 'SNAPPY', zstd: 'ZSTD', gzip: 'GZIP', none: 'UNCOMPRESSED' };
 
 function createTable(table: CatalogTable, location: string): string {
-  const columns = columnsFor(table).map((c) => `  ${columnSql(c)}`);
+  const columns = tableColumns(table).map((c) => `  ${columnSql(c)}`);
   const lines = [`CREATE EXTERNAL TABLE IF NOT EXISTS ${hiveIdentifier(table.name)} (`, columns.join(',\n'), ')'];
   if (typeof table.outputSchema.doc === 'string') lines.push(`COMMENT ${hiveString(table.outputSchema.doc)}`);
-  lines.push(`PARTITIONED BY (${hiveIdentifier('dt')} STRING, ${hiveIdentifier('hr')} STRING)`);
+  lines.push(`PARTITIONED BY (${partitionColumns(table.job.output.partitioning).map((c) => `${hiveIdentifier(c)} STRING`).join(', ')})`);
   lines.push(`STORED AS ${table.format === 'avro' ? 'AVRO' : 'PARQUET'}`);
   lines.push(`LOCATION ${hiveString(location)}`);
   if (table.format === 'avro') lines.push(`TBLPROPERTIES (${hiveString('avro.schema.literal')}=${hiveString(JSON.stringify(table.outputSchema))})`);
@@ -111,9 +123,10 @@ export async function hiveDdl(job: JobDefinition, sink: Sink, options: HiveDdlOp
       const after = { ...jobTable, outputSchema: schemas[i].schema };
       statements.push(...schemaChangeStatements(before, after, schemas[i].generation));
     }
-    for (const { dt, hr } of await committedHours(sink, jobTable)) {
-      const partitionLocation = `${location}/dt=${dt}/hr=${hr}`;
-      statements.push(`ALTER TABLE ${hiveIdentifier(jobTable.name)} ADD IF NOT EXISTS PARTITION (dt=${hiveString(dt)}, hr=${hiveString(hr)}) LOCATION ${hiveString(partitionLocation)};`);
+    for (const { directory, values } of await committedPartitions(sink, jobTable)) {
+      // Values as Hive reads them back from the escaped directory; the default partition is Hive's own name.
+      const spec = values.map(([column, value]) => `${column}=${hiveString(value ?? HIVE_DEFAULT_PARTITION)}`).join(', ');
+      statements.push(`ALTER TABLE ${hiveIdentifier(jobTable.name)} ADD IF NOT EXISTS PARTITION (${spec}) LOCATION ${hiveString(`${location}/${directory}`)};`);
     }
   }
   return statements;

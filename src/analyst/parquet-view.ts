@@ -9,6 +9,7 @@ import { columnAppender, stagingTypeSql } from '../formats/duckdb-values';
 import { outputExpression } from '../formats/parquet-file-writer';
 import type { LocalDataFile } from './local-files';
 import { CatalogTable, columnsOf } from './table-catalog';
+import { viewPartitionColumns } from './partition-columns';
 
 function quoteLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
@@ -78,8 +79,8 @@ function columnValue(column: Column, stored: Stored): string {
 }
 
 /**
- * The Parquet files, listed one by one (never a glob: only the committed files listed are read), with dt and hr
- * from their directories as strings, as Hive has them. Files are grouped by the columns they hold (in practice one
+ * The Parquet files, listed one by one (never a glob: only the committed files listed are read), with the partition
+ * columns (dt and hr by default) from their directories as strings, as Hive has them. Files are grouped by the columns they hold (in practice one
  * group per schema generation); each group is read with `union_by_name` and its columns converted to the latest
  * types (Avro's promotions: int → long → float → double by CAST, string ↔ bytes as UTF-8).
  */
@@ -94,6 +95,9 @@ export async function createParquetView(connection: DuckDBConnection, table: Cat
     group.files.push(file);
     groups.set(key, group);
   }
+  const partitionColumns = viewPartitionColumns(table, files);
+  const hiveTypes = partitionColumns.map((p) => `${quoteLiteral(p.name)}: ${p.dataColumn ? duckdbTypeSql(p.dataColumn.type) : 'VARCHAR'}`).join(', ');
+  const partitionValues = partitionColumns.filter((p) => !p.dataColumn).map((p) => `f.${quoteIdentifier(p.name)}`);
   const lacking = columns.some((c) => [...groups.values()].some((g) => !g.has.has(c.name)));
   const defaults = lacking ? await defaultsRow(connection, table, columns) : '';
   const selects = [...groups.values()].map(({ has, files: members }) => {
@@ -102,8 +106,8 @@ export async function createParquetView(connection: DuckDBConnection, table: Cat
       const name = quoteIdentifier(c.name);
       return `${has.has(c.name) ? columnValue(c, has.get(c.name)!) : `d.${name}`} AS ${name}`;
     });
-    const from = `read_parquet([${list}], hive_partitioning = true, hive_types = {'dt': VARCHAR, 'hr': VARCHAR}, union_by_name = true) f`;
-    return `SELECT ${[...values, 'f.dt', 'f.hr'].join(', ')} FROM ${from}${columns.every((c) => has.has(c.name)) ? '' : ` CROSS JOIN ${defaults} d`}`;
+    const from = `read_parquet([${list}], hive_partitioning = true, hive_types = {${hiveTypes}}, union_by_name = true) f`;
+    return `SELECT ${[...values, ...partitionValues].join(', ')} FROM ${from}${columns.every((c) => has.has(c.name)) ? '' : ` CROSS JOIN ${defaults} d`}`;
   });
   await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS ${selects.join(' UNION ALL ')}`);
 }

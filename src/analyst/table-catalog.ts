@@ -21,7 +21,7 @@ export interface CatalogTable {
   name: string;
   job: JobDefinition;
   format: OutputFormat;
-  /** The directory holding `dt=…/hr=…/` inside the sink, e.g. `page_views/parquet`. */
+  /** The directory holding the partition directories (`dt=…/hr=…/`) inside the sink, e.g. `page_views/parquet`. */
   dataRoot: string;
   /** The record schema the files are written with: the job's schema plus its metadata columns. */
   outputSchema: AvroSchemaObject;
@@ -100,7 +100,7 @@ export type { DataFile };
 
 /** The committed data files of a table (one format tree), sorted. */
 export async function listDataFiles(sink: Sink, table: CatalogTable): Promise<DataFile[]> {
-  return listTreeFiles(sink, table.dataRoot, table.format);
+  return listTreeFiles(sink, table.dataRoot, table.format, table.job.output.partitioning);
 }
 
 /** The job's table's schema generations (`_sluice/schemas/`), oldest first; empty before its first load. */

@@ -9,6 +9,7 @@ import { outputExpression } from '../formats/parquet-file-writer';
 import { openAvroContainer } from './avro-container-reader';
 import type { LocalDataFile } from './local-files';
 import { CatalogTable, columnsOf } from './table-catalog';
+import { viewPartitionColumns } from './partition-columns';
 
 /** Rows the appender holds before handing them to the table, as the Parquet writer does. */
 const APPENDER_FLUSH_ROWS = 4096;
@@ -20,12 +21,11 @@ export class AvroLoadError extends Error {
   }
 }
 
-const PARTITION_COLUMNS = 'CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS VARCHAR) AS hr';
-
 /** A view with the table's columns (as its files hold them) and no rows. */
 export async function createEmptyView(connection: DuckDBConnection, table: CatalogTable): Promise<void> {
   const columns = columnsOf(table).map((c) => `CAST(NULL AS ${duckdbTypeSql(c.type)}) AS ${quoteIdentifier(c.name)}`);
-  await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${[...columns, PARTITION_COLUMNS].join(', ')} WHERE false`);
+  const partitions = viewPartitionColumns(table, []).filter((p) => !p.dataColumn).map((p) => `CAST(NULL AS VARCHAR) AS ${quoteIdentifier(p.name)}`);
+  await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${[...columns, ...partitions].join(', ')} WHERE false`);
 }
 
 let stagingTables = 0;
@@ -39,22 +39,27 @@ export async function createAvroView(connection: DuckDBConnection, table: Catalo
   const columns = columnsOf(table);
   const staging = `sluice_avro_${++stagingTables}`;
   const stagingColumns = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingTypeSql(c.type)}`);
-  await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, 'dt VARCHAR', 'hr VARCHAR'].join(', ')})`);
+  // A partition column named like a data column is that column (the record holds the value the directory names).
+  const partitions = viewPartitionColumns(table, files).filter((p) => !p.dataColumn).map((p) => p.name);
+  const partitionColumns = partitions.map((name) => quoteIdentifier(name));
+  await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, ...partitionColumns.map((c) => `${c} VARCHAR`)].join(', ')})`);
   const appender = await connection.createAppender(staging, 'main', 'temp');
   let rows = 0;
   try {
-    for (const file of files) rows = appendFile(appender, table, columns, file, rows);
+    for (const file of files) rows = appendFile(appender, table, columns, file, partitions, rows);
   } finally {
     appender.closeSync();
   }
-  const select = [...columns.map((c) => outputExpression(c)), 'dt', 'hr'].join(', ');
+  const select = [...columns.map((c) => outputExpression(c)), ...partitionColumns].join(', ');
   await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${select} FROM temp.main.${staging}`);
   return rows;
 }
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
 
-function appendFile(appender: Appender, table: CatalogTable, columns: Column[], file: LocalDataFile, rowsBefore: number): number {
+function appendFile(appender: Appender, table: CatalogTable, columns: Column[], file: LocalDataFile, partitions: string[], rowsBefore: number): number {
+  const values = new Map(file.partitionValues);
+  const partitionValues = partitions.map((name) => values.get(name) ?? null);
   const container = openAvroContainer(file.localPath, fs.readFileSync(file.localPath), table.outputSchema);
   const appenders = columns.map(columnAppender);
   const names = columns.map((c) => c.name);
@@ -66,8 +71,10 @@ function appendFile(appender: Appender, table: CatalogTable, columns: Column[], 
     } catch (error) {
       throw new AvroLoadError(table.name, file.localPath, `record ${recordInFile}: ${(error as Error).message}`);
     }
-    appender.appendVarchar(file.dt);
-    appender.appendVarchar(file.hr);
+    for (const value of partitionValues) {
+      if (value === null) appender.appendNull();
+      else appender.appendVarchar(value);
+    }
     appender.endRow();
     recordInFile++;
     if (++rows % APPENDER_FLUSH_ROWS === 0) appender.flushSync();

@@ -9,6 +9,8 @@ import type { ClientSecurity } from '../client/client-security';
 import { JOB_SECURITY_KEYS, readJobSecurity } from './job-security';
 import { FRAMED_KEYS, FramedSettings, JobPlace, LATEST_SCHEMA, readFramedSettings, rejectFramedKeys } from './job-registry';
 import { PARQUET_KEYS, ParquetSettings, readParquetSettings } from './parquet-settings';
+import { readPartitioning } from './job-partitioning';
+import type { PartitionTemplate } from '../table/partition-template';
 
 export { JobDefinitionError } from './job-fields';
 
@@ -36,7 +38,8 @@ export interface JobDefinition {
   value: { format: ValueFormat; schema: string; framed: FramedSettings | null };
   /** How `_kafka_key` is read: UTF-8 text, or Confluent-framed Avro decoded into a column of the key's reader schema. */
   key: { format: KeyFormat; schema: string | null; framed: FramedSettings | null };
-  output: { formats: OutputFormat[]; avroCodec: 'null' | 'deflate' | 'snappy'; parquet: ParquetSettings; sink: string; table: string };
+  /** `partitioning`: the directory template (`output.partitioning`, default dt={yyyy-MM-dd}/hr={HH}). */
+  output: { formats: OutputFormat[]; avroCodec: 'null' | 'deflate' | 'snappy'; parquet: ParquetSettings; sink: string; table: string; partitioning: PartitionTemplate };
   time: { field: string | null; timezone: string };
   /** `maxAgeMs`: the most a file's event times may span (max − min), in record time; null for no limit. */
   files: { maxRecords: number; maxBytes: number; maxAgeMs: number | null };
@@ -79,7 +82,7 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   'source.security': JOB_SECURITY_KEYS,
   value: ['format', 'schema', ...FRAMED_KEYS],
   key: ['format', 'schema', ...FRAMED_KEYS],
-  output: ['formats', 'avroCodec', 'parquet', 'sink', 'table'],
+  output: ['formats', 'avroCodec', 'parquet', 'sink', 'table', 'partitioning'],
   'output.parquet': PARQUET_KEYS,
   time: ['field', 'timezone'],
   files: ['maxRecords', 'maxBytes', 'maxAge'],
@@ -208,6 +211,7 @@ export function loadJobDefinition(file: string): JobDefinition {
       parquet: readParquetSettings(file, parsed.output as Json, KNOWN_KEYS),
       sink: resolveSink(output.string('sink'), base),
       table,
+      partitioning: readPartitioning(output, schema?.schema ?? null, schemaPath),
     },
     time: { field: timeField, timezone },
     files: {

@@ -14,6 +14,7 @@ import { CommitManifest, PlannedRange, RunPlan, TableState, TableStore } from '.
 import { RunRecorder } from './run-recorder';
 import { RegistryOpener, registryReaders } from '../job/registry-access';
 import { ReaderSchemas, resolveReaderSchemas } from '../job/reader-schemas';
+import { checkPartitioningFields, checkTableFitsPartitioning } from '../job/job-partitioning';
 import { removeStrayFiles } from '../table/strays';
 import { recoverReloads } from '../table/reload-swap';
 import { checkSchemaEvolution, evolveTableSchema, fieldChanges, ReaderSchema } from '../table/schema-evolution';
@@ -133,6 +134,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
   // Before anything is locked or written: a registry that cannot be reached fails the run with nothing to undo.
   const registryFor = registryReaders(options.openRegistry ?? openSchemaRegistry);
   const readerSchemas = await resolveReaderSchemas(job, registryFor);
+  checkPartitioningFields(job.file, job.output.partitioning, readerSchemas.value.schema, readerSchemas.value.source);
   const sourceOptions = options.sourceOptions ?? {};
   const source = await (options.openSource ?? openJobSource)(job, sourceOptions);
   const stagingDir = fs.mkdtempSync(path.join(os.tmpdir(), `sluice-${job.output.table}-`));
@@ -170,6 +172,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
         return await recorder.finished({ runId, plan, committed: [], recovered, dryRun: false });
       }
       if (options.signal?.aborted) return { ...givenUp(runId), recovered };
+      await checkTableFitsPartitioning(job.file, job.output, table, work.map((r) => r.partition));
       // Before any file of the run exists: an incompatible schema stops it here, with nothing written.
       const { generation, replaced } = await evolveTableSchema(table, reader, new Map(plan.map((r) => [r.partition, r.start])), runId);
       if (replaced) {

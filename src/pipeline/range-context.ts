@@ -4,7 +4,7 @@ import type { RecordSource, RecordSourceOptions } from '../ports/record-source';
 import type { SchemaRegistryReader } from '../ports/schema-registry';
 import type { JobDefinition } from '../job/job-definition';
 import type { RegistrySettings } from '../job/job-registry';
-import { HourPartitioner } from '../table/layout';
+import { TimePartitioner } from '../table/time-partitions';
 import { FramedAvroDecoder } from './framed-avro-decoder';
 import { FramedDecoders, makeRecordDecoder } from './record-decoder';
 import type { RangeLoadContext } from './range-loader';
@@ -48,6 +48,6 @@ export function rangeLoadContext(
         if (keys) await keys.prepare(batch.map((r) => r.key));
       }
       : undefined,
-    partitioner: new HourPartitioner(job.time.timezone),
+    partitioner: new TimePartitioner(job.output.partitioning, job.time.timezone),
   };
 }

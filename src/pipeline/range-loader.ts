@@ -4,7 +4,9 @@ import type { AvroSchema, RecordFileWriter } from '../formats/record-file-writer
 import { createFileWriter } from './file-writers';
 import type { RecordSource, UndecodableBatch } from '../ports/record-source';
 import type { JobDefinition, OutputFormat } from '../job/job-definition';
-import { HourPartition, HourPartitioner, dataFilePath, deadLetterPath } from '../table/layout';
+import { dataFilePathIn, deadLetterPath } from '../table/layout';
+import { fieldPrefixOf } from '../table/partition-template';
+import type { TimePartitioner } from '../table/time-partitions';
 import { BadRecordError } from './bad-record';
 import { BadReasonGroup, BadRecordTally } from './bad-record-tally';
 import { reasonOf } from '../table/dead-letters';
@@ -22,7 +24,8 @@ export interface RangeLoadContext {
   decode: (record: DecodedRecord, partition: number) => DecodedValue;
   /** Fetches what a batch's records need before `decode` (the writer schemas of Confluent-framed Avro). */
   prepare?: (batch: readonly DecodedRecord[]) => Promise<void>;
-  partitioner: HourPartitioner;
+  /** The time partition of an event time; `output.partitioning`'s fields add the directories above it. */
+  partitioner: TimePartitioner;
   /** Where files for a remote sink are written before upload. */
   stagingDir: string;
   /** The job's duration limit: reading stops here and the range ends where it got to. */
@@ -79,7 +82,9 @@ function exceedsMaxAge(file: OpenFile, eventTime: number, maxAgeMs: number | nul
 export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, readTo = planned.end): Promise<RangeLoadResult> {
   const { job, table, runId } = ctx;
   let range = planned; // file names follow the plan; `range` shrinks if the deadline stops reading early
-  const openByHour = new Map<HourPartition, Map<OutputFormat, OpenFile>>();
+  /** By partition directory (`country=US/dt=2026-11-21/hr=05`). */
+  const openByHour = new Map<string, Map<OutputFormat, OpenFile>>();
+  const byField = job.output.partitioning.segments[0].kind === 'field';
   const allOpen = () => [...openByHour.values()].flatMap((files) => [...files.values()]);
   const nextSeq = new Map<string, number>();
   const files: CommittedFile[] = [];
@@ -90,12 +95,11 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
   let skippedOffsets = 0;
   let maxEventTime: number | undefined;
 
-  const openFile = (hour: HourPartition, format: OutputFormat): OpenFile => {
-    const hourKey = `${hour.dt}T${hour.hr}`;
-    const seqKey = `${hourKey}|${format}`;
+  const openFile = (directory: string, hourKey: string, format: OutputFormat): OpenFile => {
+    const seqKey = `${directory}|${format}`;
     const seq = nextSeq.get(seqKey) ?? 0;
     nextSeq.set(seqKey, seq + 1);
-    const finalPath = dataFilePath(job.output.formats, hour, job.source.topic, planned, seq, format);
+    const finalPath = dataFilePathIn(job.output.formats, directory, job.source.topic, planned, seq, format);
     const tmp = table.path(table.tmpPath(runId, finalPath));
     const direct = table.sink.localPath(tmp);
     const localPath = direct ?? path.join(ctx.stagingDir, tmp);
@@ -140,7 +144,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
         continue;
       }
       const hour = ctx.partitioner.partitionOf(decoded.eventTime);
-      if (ctx.onlyHours && !ctx.onlyHours.has(`${hour.dt}T${hour.hr}`)) {
+      if (ctx.onlyHours && !ctx.onlyHours.has(hour.key)) {
         skippedOffsets++;
         continue;
       }
@@ -148,10 +152,10 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
       // The watermark's evidence: a record stamped later than now (a clock ahead) says nothing about how far the
       // partition has got, and counted it would let hours still waiting in Kafka be marked complete.
       if (decoded.eventTime <= now && (maxEventTime === undefined || decoded.eventTime > maxEventTime)) maxEventTime = decoded.eventTime;
+      const directory = byField ? fieldPrefixOf(job.output.partitioning, decoded.record) + hour.path : hour.path;
       const size = kafkaRecord.value?.length ?? 0;
-      // The partitioner hands back the same object for every record of an hour, so it keys the open files.
-      let forHour = openByHour.get(hour);
-      if (!forHour) openByHour.set(hour, (forHour = new Map()));
+      let forHour = openByHour.get(directory);
+      if (!forHour) openByHour.set(directory, (forHour = new Map()));
       for (const format of job.output.formats) {
         let file = forHour.get(format);
         if (file && (file.records >= job.files.maxRecords || file.bytes + size > job.files.maxBytes || exceedsMaxAge(file, decoded.eventTime, job.files.maxAgeMs))) {
@@ -159,7 +163,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
           await closeFile(file);
           file = undefined;
         }
-        if (!file) forHour.set(format, (file = openFile(hour, format)));
+        if (!file) forHour.set(format, (file = openFile(directory, hour.key, format)));
         file.writer.write(decoded.record);
         file.records++;
         file.bytes += size;

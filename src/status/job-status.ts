@@ -1,4 +1,5 @@
 import { openRecordSource, openSink } from '../connector-factory';
+import type { Granularity } from '../table/partition-template';
 import type { RecordSource } from '../ports/record-source';
 import type { JobDefinition } from '../job/job-definition';
 import { hourDirectories, lowWatermark, partitionWatermarks, PartitionWatermark } from '../table/completeness';
@@ -49,6 +50,8 @@ export interface JobStatus {
   /** ISO time, or null when a partition's watermark is unknown or the broker unreachable. */
   lowWatermark: string | null;
   /** Hour keys ("2026-11-21T05") whose directory has `_SUCCESS`, oldest first. */
+  /** What the job's time partitions are (`output.partitioning`): the keys below are hours, days or minutes. */
+  granularity: Granularity;
   completeHours: string[];
   /** The newest hour directory without `_SUCCESS`, or null. */
   newestIncompleteHour: string | null;
@@ -133,6 +136,7 @@ export async function jobStatus(job: JobDefinition, options: { runs: number; now
     unreadableHistoryLines: history.skippedLines,
     partitions: [],
     lowWatermark: null,
+    granularity: job.output.partitioning.granularity,
     completeHours: hours.filter((h) => h.complete).map((h) => h.key),
     newestIncompleteHour: incomplete.length > 0 ? incomplete[incomplete.length - 1].key : null,
     deadLetters: [...summaries.values()].reduce((sum, s) => sum + s.badRecords, 0),

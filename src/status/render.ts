@@ -1,5 +1,6 @@
 import type { JobStatus } from './job-status';
 import { describeOffsets } from '../table/gaps';
+import { nextTimeKey, timeKeyLabel, timeUnitName } from '../table/time-partitions';
 
 const RED = '\u001b[31m';
 const RESET = '\u001b[0m';
@@ -14,10 +15,10 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-const hourLabel = (key: string) => `${key.replace('T', ' ')}:00`;
-const nextHourKey = (key: string) => new Date(Date.parse(`${key}:00:00Z`) + 3_600_000).toISOString().slice(0, 13);
+const hourLabel = timeKeyLabel;
+const nextHourKey = nextTimeKey;
 
-/** "2026-11-21 00:00 – 2026-11-21 03:00, 2026-11-21 05:00": consecutive hours as one span. */
+/** "2026-11-21 00:00 – 2026-11-21 03:00, 2026-11-21 05:00": consecutive hours (days, minutes) as one span. */
 export function describeHourSpans(keys: string[]): string {
   const spans: [string, string][] = [];
   for (const key of keys) {
@@ -77,8 +78,9 @@ export function renderJobStatus(status: JobStatus, options: { color?: boolean } 
   }
   lines.push(...gapLines(status, options.color ?? false));
   if (status.broker.reachable && !status.broker.error) lines.push(`  low watermark: ${status.lowWatermark ?? 'unknown (a partition has loaded nothing with an event time yet)'}`);
-  lines.push(`  complete hours (_SUCCESS): ${status.completeHours.length === 0 ? 'none' : `${status.completeHours.length}: ${describeHourSpans(status.completeHours)}`}`);
-  lines.push(`  newest incomplete hour: ${status.newestIncompleteHour ? hourLabel(status.newestIncompleteHour) : 'none'}`);
+  const unit = timeUnitName(status.granularity);
+  lines.push(`  complete ${unit} (_SUCCESS): ${status.completeHours.length === 0 ? 'none' : `${status.completeHours.length}: ${describeHourSpans(status.completeHours)}`}`);
+  lines.push(`  newest incomplete ${timeUnitName(status.granularity, 1)}: ${status.newestIncompleteHour ? hourLabel(status.newestIncompleteHour) : 'none'}`);
   lines.push(`  dead letters: ${status.deadLetters} records`);
   return lines;
 }

@@ -1,6 +1,8 @@
 import { SinkFileExistsError } from '../ports/sink';
 import type { JobDefinition } from '../job/job-definition';
-import { HourPartition, HourPartitioner, SUCCESS_MARKER, formatRoot, hourKeyPath, markerPath as markerPathIn } from './layout';
+import { HourPartition, SUCCESS_MARKER, formatRoot, hourKeyPath, markerPathIn } from './layout';
+import { listFieldPrefixes, listPartitionDirectories } from './partition-directories';
+import { TimePartitioner, timeKeyPath } from './time-partitions';
 import type { PartitionSummary } from './partition-index';
 import type { TableReader, TableStore } from './table';
 import { SourceReadError } from '../ports/record-source';
@@ -17,7 +19,6 @@ export interface PartitionOffsets {
   offsetRanges(partitions: readonly number[]): Promise<Map<number, { earliest: number; latest: number; highWatermark?: number }>>;
 }
 
-const QUARTER_MS = 900_000;
 /** How far apart two stretches of one local hour can be. */
 const REPEAT_WINDOW_MS = 3 * 3_600_000;
 
@@ -68,61 +69,90 @@ export function lowWatermark(partitions: PartitionWatermark[]): number | null {
   return Math.min(...partitions.map((p) => p.watermark!));
 }
 
-export interface HourSpan {
-  partition: HourPartition;
-  /** "2026-11-21T05", as in CommittedFile.hour */
+export interface HourSpan<P = HourPartition> {
+  partition: P;
+  /** "2026-11-21T05", as in CommittedFile.hour ("2026-11-21" for a day, "2026-11-21T05:30" for a minute) */
   key: string;
   start: number;
   end: number;
 }
 
+/** What `hourAt` walks: hour partitions (`HourPartitioner`) or any template's (`TimePartitioner`). */
+export interface TimeBuckets<P> {
+  partitionOf(timestamp: number): P;
+  keyOf(partition: P): string;
+  /** Partition bounds are multiples of it: zone offsets are whole quarter hours. */
+  readonly stepMs: number;
+}
+
 /**
- * The hour directory an instant falls in, with the instants it starts and ends at. Zone offsets are whole
- * quarter hours, so the bounds are found quarter by quarter; a repeated hour at the end of summer time is
- * one directory covering two hours.
+ * The time partition (an hour directory by default) an instant falls in, with the instants it starts and ends at.
+ * Zone offsets are whole quarter hours, so the bounds are found quarter by quarter (minute by minute for minute
+ * partitions); a repeated hour at the end of summer time is one directory covering two hours.
  */
-export function hourAt(partitioner: HourPartitioner, instant: number): HourSpan {
+export function hourAt<P>(partitioner: TimeBuckets<P>, instant: number): HourSpan<P> {
+  const step = partitioner.stepMs;
   const partition = partitioner.partitionOf(instant);
-  let start = Math.floor(instant / QUARTER_MS) * QUARTER_MS;
-  while (partitioner.partitionOf(start - 1) === partition) start -= QUARTER_MS;
-  let end = start + QUARTER_MS;
-  while (partitioner.partitionOf(end) === partition) end += QUARTER_MS;
+  const key = partitioner.keyOf(partition);
+  const inIt = (t: number) => partitioner.keyOf(partitioner.partitionOf(t)) === key;
+  let start = Math.floor(instant / step) * step;
+  while (inIt(start - 1)) start -= step;
+  let end = start + step;
+  while (inIt(end)) end += step;
   // A clock set back by an hour off the hour (Pacific/Chatham: 03:45 -> 02:45) shows an hour twice with another
   // in between: the span runs from its first stretch's start to its last stretch's end.
-  for (let t = start - REPEAT_WINDOW_MS; t < start; t += QUARTER_MS) {
-    if (partitioner.partitionOf(t) === partition) {
+  for (let t = start - REPEAT_WINDOW_MS; t < start; t += step) {
+    if (inIt(t)) {
       start = t;
       break;
     }
   }
-  for (let t = end + REPEAT_WINDOW_MS - QUARTER_MS; t >= end; t -= QUARTER_MS) {
-    if (partitioner.partitionOf(t) === partition) {
-      end = t + QUARTER_MS;
+  for (let t = end + REPEAT_WINDOW_MS - step; t >= end; t -= step) {
+    if (inIt(t)) {
+      end = t + step;
       break;
     }
   }
-  return { partition, key: `${partition.dt}T${partition.hr}`, start, end };
+  return { partition, key, start, end };
 }
 
-/** The newest hour whose end plus the delay the low watermark has reached (inclusive). */
-export function lastCompleteHour(partitioner: HourPartitioner, low: number, delaySeconds: number): HourSpan {
+/** The newest time partition whose end plus the delay the low watermark has reached (inclusive). */
+export function lastCompleteHour<P>(partitioner: TimeBuckets<P>, low: number, delaySeconds: number): HourSpan<P> {
   const cutoff = low - delaySeconds * 1000;
   let hour = hourAt(partitioner, hourAt(partitioner, cutoff).start - 1);
   while (hour.end > cutoff) hour = hourAt(partitioner, hour.start - 1); // an hour that comes again after the cutoff
   return hour;
 }
 
-export function markerPath(job: JobDefinition, key: string, format: string): string {
-  return markerPathIn(job.output.formats, key, format);
+/**
+ * The `_SUCCESS` of a time partition (`key`) in a format tree, under a field prefix (`country=US/`; '' for a
+ * template without fields).
+ */
+export function markerPath(job: JobDefinition, key: string, format: string, fieldPrefix = ''): string {
+  return markerPathIn(job.output.formats, `${fieldPrefix}${timeKeyPath(job.output.partitioning, key)}`, format);
 }
 
-async function isMarked(job: JobDefinition, table: TableReader, key: string, format: string): Promise<boolean> {
-  return (await table.sink.status(table.path(markerPath(job, key, format)))) !== null;
+async function isMarked(job: JobDefinition, table: TableReader, key: string, format: string, fieldPrefix: string): Promise<boolean> {
+  return (await table.sink.status(table.path(markerPath(job, key, format, fieldPrefix)))) !== null;
 }
 
-async function markedEverywhere(job: JobDefinition, table: TableReader, key: string): Promise<boolean> {
-  for (const format of job.output.formats) if (!(await isMarked(job, table, key, format))) return false;
+/** Marked in every format tree under every field prefix. */
+async function markedEverywhere(job: JobDefinition, table: TableReader, key: string, prefixes: readonly string[]): Promise<boolean> {
+  for (const format of job.output.formats) {
+    for (const prefix of prefixes) if (!(await isMarked(job, table, key, format, prefix))) return false;
+  }
   return true;
+}
+
+async function markedSomewhere(job: JobDefinition, table: TableReader, key: string, prefixes: readonly string[]): Promise<boolean> {
+  for (const prefix of prefixes) if (await isMarked(job, table, key, job.output.formats[0], prefix)) return true;
+  return false;
+}
+
+/** The field prefixes of the table (from its first format tree): a time partition's marker goes under each. */
+function fieldPrefixes(job: JobDefinition, table: TableReader): Promise<string[]> {
+  const root = formatRoot(job.output.formats, job.output.formats[0]).replace(/\/$/, '');
+  return listFieldPrefixes(table.sink, table.path(root), job.output.partitioning);
 }
 
 export interface CompletenessOutcome {
@@ -156,26 +186,26 @@ export async function markCompleteHours(
   gaps: { held: ReadonlySet<string>; released: readonly string[] } = { held: new Set(), released: [] },
 ): Promise<CompletenessOutcome> {
   const checkedAt = Date.now();
-  const [firstFormat] = job.output.formats;
+  const prefixes = await fieldPrefixes(job, table);
   const reopened: string[] = [];
-  for (const key of [...new Set(hoursWrittenByRun)].sort()) if (await isMarked(job, table, key, firstFormat)) reopened.push(key);
+  for (const key of [...new Set(hoursWrittenByRun)].sort()) if (await markedSomewhere(job, table, key, prefixes)) reopened.push(key);
   const low = lowWatermark(await partitionWatermarks(job, source, summaries, checkedAt));
   const bounds = dataHourBounds(summaries);
   if (low === null || bounds === null) return { lowWatermark: low, completeThrough: null, marked: [], reopened, held: [] };
-  const partitioner = new HourPartitioner(job.time.timezone);
+  const partitioner = new TimePartitioner(job.output.partitioning, job.time.timezone);
   const top = lastCompleteHour(partitioner, low, job.completeness.delaySeconds);
   const { first, last } = bounds;
   const toMark: string[] = [];
   let hour = top;
   while (hour.key > last) hour = hourAt(partitioner, hour.start - 1);
-  while (hour.key >= first && !(await markedEverywhere(job, table, hour.key))) {
+  while (hour.key >= first && !(await markedEverywhere(job, table, hour.key, prefixes))) {
     toMark.push(hour.key);
     hour = hourAt(partitioner, hour.start - 1);
   }
   // Late data older than the newest marked hour, into an hour never marked (before the table's first hour, say),
   // and hours an acknowledged gap no longer holds (the walk stopped above them at an hour marked meanwhile).
   for (const key of [...hoursWrittenByRun, ...gaps.released]) {
-    if (key <= top.key && !toMark.includes(key) && !(await markedEverywhere(job, table, key))) toMark.push(key);
+    if (key <= top.key && !toMark.includes(key) && !(await markedEverywhere(job, table, key, prefixes))) toMark.push(key);
   }
   const held = toMark.filter((key) => gaps.held.has(key)).sort();
   toMark.splice(0, toMark.length, ...toMark.filter((key) => !gaps.held.has(key)));
@@ -185,10 +215,12 @@ export async function markCompleteHours(
   }) + '\n');
   for (const key of toMark) {
     for (const format of job.output.formats) {
-      try {
-        await table.sink.writeFile(table.path(markerPath(job, key, format)), body(key));
-      } catch (error) {
-        if (!(error instanceof SinkFileExistsError)) throw error;
+      for (const prefix of prefixes) {
+        try {
+          await table.sink.writeFile(table.path(markerPath(job, key, format, prefix)), body(key));
+        } catch (error) {
+          if (!(error instanceof SinkFileExistsError)) throw error;
+        }
       }
     }
   }
@@ -202,19 +234,19 @@ export interface HourDirectory {
   hasData: boolean;
 }
 
-/** The hour directories of the job's first format tree, oldest first, read from the sink. */
+/**
+ * The time partitions of the job's first format tree, oldest first, read from the sink. Under field directories a
+ * time partition is complete when each of its directories holds the marker.
+ */
 export async function hourDirectories(job: JobDefinition, table: TableReader): Promise<HourDirectory[]> {
   const root = formatRoot(job.output.formats, job.output.formats[0]).replace(/\/$/, '');
-  const result: HourDirectory[] = [];
-  for (const day of await table.sink.list(table.path(root))) {
-    const dt = /\/dt=(\d{4}-\d{2}-\d{2})$/.exec(day.path)?.[1];
-    if (day.type !== 'directory' || !dt) continue;
-    for (const hourDir of await table.sink.list(day.path)) {
-      const hr = /\/hr=(\d{2})$/.exec(hourDir.path)?.[1];
-      if (hourDir.type !== 'directory' || !hr) continue;
-      const names = (await table.sink.list(hourDir.path)).map((e) => e.path.slice(e.path.lastIndexOf('/') + 1));
-      result.push({ key: `${dt}T${hr}`, complete: names.includes(SUCCESS_MARKER), hasData: names.some((n) => n !== SUCCESS_MARKER) });
-    }
+  const byKey = new Map<string, HourDirectory>();
+  for (const dir of await listPartitionDirectories(table.sink, table.path(root), job.output.partitioning)) {
+    const names = (await table.sink.list(dir.sinkPath)).map((e) => e.path.slice(e.path.lastIndexOf('/') + 1));
+    const complete = names.includes(SUCCESS_MARKER);
+    const hasData = names.some((n) => n !== SUCCESS_MARKER);
+    const seen = byKey.get(dir.key);
+    byKey.set(dir.key, seen ? { key: dir.key, complete: seen.complete && complete, hasData: seen.hasData || hasData } : { key: dir.key, complete, hasData });
   }
-  return result.sort((a, b) => a.key.localeCompare(b.key));
+  return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -1,8 +1,8 @@
 // Retention gaps: offsets deleted by retention before any run loaded them, recorded as `lost` checkpoints so the
 // offsets still tile, held out of `_SUCCESS` until acknowledged (`sluice ack-gap`), and reported by verify and status.
 import type { JobDefinition } from '../job/job-definition';
-import { hourAt } from './completeness';
-import { HourPartitioner } from './layout';
+import { hourAt, TimeBuckets } from './completeness';
+import { TimePartitioner } from './time-partitions';
 import type { OffsetSpan, PartitionSummary } from './partition-index';
 import type { GapAcknowledgement, LostOffsets, RangeCheckpoint } from './records';
 
@@ -99,7 +99,7 @@ const MAX_HOURS_PER_GAP = 366 * 24;
  * time loaded from the partition before the gap) to the one holding `eventTimeTo` (the Kafka timestamp of the first
  * record kept after it), both included. With no event time before the gap, from the table's first hour with data.
  */
-export function hoursTouched(partitioner: HourPartitioner, lost: Omit<LostOffsets, 'count'>, firstDataHour: string | null): string[] {
+export function hoursTouched<P>(partitioner: TimeBuckets<P>, lost: Omit<LostOffsets, 'count'>, firstDataHour: string | null): string[] {
   const from = lost.eventTimeFrom === null ? null : Math.min(lost.eventTimeFrom, lost.eventTimeTo);
   const to = lost.eventTimeFrom === null ? lost.eventTimeTo : Math.max(lost.eventTimeFrom, lost.eventTimeTo);
   const lowest = from === null ? firstDataHour : hourAt(partitioner, from).key;
@@ -122,7 +122,8 @@ export interface GapHours {
 
 /** Which hours the table's gaps hold back from `_SUCCESS`, and which acknowledged gaps let go. */
 export function gapHours(job: JobDefinition, summaries: Map<number, PartitionSummary>, acks: readonly GapAcknowledgement[]): GapHours {
-  const partitioner = new HourPartitioner(job.time.timezone);
+  // Time partitions of the job's template (days, hours or minutes): the keys its markers go by.
+  const partitioner = new TimePartitioner(job.output.partitioning, job.time.timezone);
   const firsts = [...summaries.values()].map((s) => s.firstHour).filter((h): h is string => h !== null).sort();
   const held = new Set<string>();
   const touchedByAcknowledged = new Set<string>();

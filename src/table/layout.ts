@@ -17,6 +17,7 @@ export class HourPartitioner {
   /** One object per distinct hour, so callers may key maps by it. */
   private readonly hours = new Map<string, HourPartition>();
   private readonly format: Intl.DateTimeFormat | null;
+  readonly stepMs = QUARTER_MS;
 
   constructor(readonly timezone: string) {
     this.format = timezone === 'UTC' ? null : new Intl.DateTimeFormat('en-CA', {
@@ -36,6 +37,10 @@ export class HourPartitioner {
       this.cache.set(bucket, hit);
     }
     return hit;
+  }
+
+  keyOf(partition: HourPartition): string {
+    return `${partition.dt}T${partition.hr}`;
   }
 
   private compute(timestamp: number): HourPartition {
@@ -115,6 +120,16 @@ export function dataFileName(topic: string, range: { partition: number; start: n
 /** A data file's path in the table: format tree, hour directory, name. */
 export function dataFilePath(formats: readonly string[], hour: HourPartition, topic: string, range: { partition: number; start: number; end: number }, seq: number, format: 'avro' | 'parquet'): string {
   return `${formatRoot(formats, format)}${hourPath(hour)}/${dataFileName(topic, range, seq, format)}`;
+}
+
+/** A data file's path in the table: format tree, partition directory (`country=US/dt=2026-11-21`), name. */
+export function dataFilePathIn(formats: readonly string[], directory: string, topic: string, range: { partition: number; start: number; end: number }, seq: number, format: 'avro' | 'parquet'): string {
+  return `${formatRoot(formats, format)}${directory}/${dataFileName(topic, range, seq, format)}`;
+}
+
+/** The `_SUCCESS` marker of one partition directory in a format tree. */
+export function markerPathIn(formats: readonly string[], directory: string, format: string): string {
+  return `${formatRoot(formats, format)}${directory}/${SUCCESS_MARKER}`;
 }
 
 export function deadLetterPath(topic: string, range: { partition: number; start: number; end: number }): string {

@@ -68,7 +68,9 @@ describe('query views over files of two schema generations', () => {
         id: 'new', n: 5_000_000_000, x: 2.25, text: Buffer.from('t'), raw: 'r', note: 'hi', plan: 'pro', score: 1, flag: false, since: 1_795_222_800_000, tags: ['z'],
       }]);
       const table = { name: 'events', job: {} as JobDefinition, format, dataRoot: '', outputSchema: NEW } satisfies CatalogTable;
-      const files: LocalDataFile[] = [[oldFile, '00'], [newFile, '01']].map(([localPath, hr]) => ({ sinkPath: localPath, localPath, dt: '2026-11-21', hr, bytes: fs.statSync(localPath).size }));
+      const files: LocalDataFile[] = [[oldFile, '00'], [newFile, '01']].map(([localPath, hr]) => ({
+        sinkPath: localPath, localPath, directory: `dt=2026-11-21/hr=${hr}`, partitionValues: [['dt', '2026-11-21'], ['hr', hr]] as [string, string][], bytes: fs.statSync(localPath).size,
+      }));
       const db = await DuckDBInstance.create(':memory:');
       const connection = await db.connect();
       try {

@@ -11,7 +11,7 @@ interface HiveDdlArgs {
 }
 
 export const command = 'hive-ddl';
-export const describe = 'Print Hive DDL for a job\'s tables: CREATE EXTERNAL TABLE, the ALTERs of later schema generations, one ADD PARTITION per committed hour';
+export const describe = 'Print Hive DDL for a job\'s tables: CREATE EXTERNAL TABLE, the ALTERs of later schema generations, one ADD PARTITION per committed partition directory (output.partitioning)';
 
 export function builder(yargs: Argv): Argv<HiveDdlArgs> {
   return yargs

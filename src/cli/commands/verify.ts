@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { timeKeyLabel, timeUnitName } from '../../table/time-partitions';
 import { loadJobDefinition } from '../../job/job-definition';
 import { verifyTable } from '../../table/verify';
 import { describeOffsets } from '../../table/gaps';
@@ -38,8 +39,8 @@ export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> 
     io.out(`gap: partition ${gap.partition} offsets ${describeOffsets(gap)} (${gap.count}) ${gap.lost ? 'lost to retention' : 'never loaded'}, ${by}`);
   }
   if (report.schemaGenerations > 0) io.out(`schema generations: ${report.schemaGenerations} (_sluice/schemas/; each file checked against the generation its checkpoint names)`);
-  io.out('records per hour:');
-  for (const [hour, count] of report.hours) io.out(`  ${hour.replace('T', ' ')}:00  ${count}`);
+  io.out(`records per ${timeUnitName(job.output.partitioning.granularity, 1)}:`);
+  for (const [hour, count] of report.hours) io.out(`  ${timeKeyLabel(hour)}  ${count}`);
   const skipped = report.partitions.reduce((sum, p) => sum + p.skippedOffsets, 0);
   if (skipped > 0) io.out(`${skipped} offsets skipped: transaction markers and aborted records`);
   for (const problem of report.problems) io.err(`PROBLEM ${problem}`);
