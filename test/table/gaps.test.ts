@@ -4,6 +4,7 @@ import { GapOffsetsError, gapHours, hoursTouched, lostCheckpoint, parseOffsets, 
 import { HourPartitioner } from '../../src/table/layout';
 import type { GapAcknowledgement, RangeCheckpoint } from '../../src/table/records';
 import type { JobDefinition } from '../../src/job/job-definition';
+import { DEFAULT_PARTITIONING, parsePartitionTemplate } from '../../src/table/partition-template';
 
 const T = Date.parse('2026-11-21T05:20:00Z');
 const HOUR = 3_600_000;
@@ -13,7 +14,7 @@ const loaded = (start: number, end: number, maxEventTime: number, hour: string):
 });
 const lost = (start: number, end: number, eventTimeTo: number) => lostCheckpoint(3, { start, end }, `run-${start}`, new Date().toISOString(), { seenAt: '2026-11-21T09:00:00.000Z', eventTimeFrom: T, eventTimeTo });
 const ack = (start: number, end: number): GapAcknowledgement => ({ job: 'j', partition: 3, start, end, offsets: `${start}..${end - 1}`, acknowledgedBy: 'ops', host: 'h', acknowledgedAt: '2026-11-21T10:00:00.000Z' });
-const jobIn = (timezone: string, onGap: 'hold' | 'mark') => ({ time: { timezone }, completeness: { onGap } }) as unknown as JobDefinition;
+const jobIn = (timezone: string, onGap: 'hold' | 'mark') => ({ time: { timezone }, completeness: { onGap }, output: { partitioning: parsePartitionTemplate(DEFAULT_PARTITIONING) } }) as unknown as JobDefinition;
 
 describe('retention gaps (gaps.ts)', () => {
   // Loaded 0-5, two runs each finding the log start moved on with nothing loaded between (5-10, 10-15), loaded
