@@ -8,7 +8,8 @@ import type { JobDefinition } from '../job/job-definition';
 import type { AvroSchemaObject } from '../formats/record-file-writer';
 import type { ParquetCodec } from '../job/parquet-settings';
 import { committedHours as committedHoursOf, HourPartitionValue } from '../table/data-files';
-import { TableState } from '../table/table-state';
+import { jobTable } from '../table/table-state';
+import { topicJobsInSink } from '../table/topic-tables';
 import { columnSql, hiveIdentifier, hiveString } from './hive-types';
 import { CatalogTable, readerSchemasOfJobs, schemaHistoryOf, tablesOfJob } from './table-catalog';
 import { columnsFor, schemaChangeStatements } from './hive-evolution';
@@ -59,7 +60,14 @@ export function tableLocation(table: CatalogTable, locationOverride?: string): s
 
 /** The hours holding committed files of this table's format, sorted (from its checkpoints). */
 export async function committedHours(sink: Sink, table: CatalogTable): Promise<HourPartitionValue[]> {
-  return committedHoursOf(new TableState(sink, table.job.output.table), table.job.output.formats, table.format);
+  return committedHoursOf(jobTable(sink, table.job), table.job.output.formats, table.format);
+}
+
+/** The hours of a table several topics share: each topic's checkpoints (its own state namespace) together. */
+async function committedHoursOfTopics(sink: Sink, table: CatalogTable, topics: readonly JobDefinition[]): Promise<HourPartitionValue[]> {
+  const hours = new Map<string, HourPartitionValue>();
+  for (const job of topics) for (const hour of await committedHours(sink, { ...table, job })) hours.set(`${hour.dt}/${hour.hr}`, hour);
+  return [...hours.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, hour]) => hour);
 }
 
 
@@ -94,7 +102,16 @@ export interface HiveDdlOptions {
  * before its first load), each later generation's ALTERs, and its committed partitions. Run on a fresh metastore,
  * the ALTERs come before the partitions, so every partition takes the latest columns.
  */
-export async function hiveDdl(job: JobDefinition, sink: Sink, options: HiveDdlOptions = {}): Promise<string[]> {
+export async function hiveDdl(given: JobDefinition, sink: Sink, options: HiveDdlOptions = {}): Promise<string[]> {
+  // A many-topic job: one table per topic ({topic}) or one table its topics share.
+  const byTable = new Map<string, JobDefinition[]>();
+  for (const each of await topicJobsInSink(given, sink)) byTable.set(each.output.table, [...(byTable.get(each.output.table) ?? []), each]);
+  const statements: string[] = [];
+  for (const topics of byTable.values()) statements.push(...(await tableDdl(topics[0], topics, sink, options)));
+  return statements;
+}
+
+async function tableDdl(job: JobDefinition, topics: readonly JobDefinition[], sink: Sink, options: HiveDdlOptions): Promise<string[]> {
   const statements: string[] = [];
   const since = options.sinceGeneration ?? 0;
   const readers = (await readerSchemasOfJobs([job])).get(job);
@@ -111,7 +128,7 @@ export async function hiveDdl(job: JobDefinition, sink: Sink, options: HiveDdlOp
       const after = { ...jobTable, outputSchema: schemas[i].schema };
       statements.push(...schemaChangeStatements(before, after, schemas[i].generation));
     }
-    for (const { dt, hr } of await committedHours(sink, jobTable)) {
+    for (const { dt, hr } of await committedHoursOfTopics(sink, jobTable, topics)) {
       const partitionLocation = `${location}/dt=${dt}/hr=${hr}`;
       statements.push(`ALTER TABLE ${hiveIdentifier(jobTable.name)} ADD IF NOT EXISTS PARTITION (dt=${hiveString(dt)}, hr=${hiveString(hr)}) LOCATION ${hiveString(partitionLocation)};`);
     }

@@ -4,7 +4,9 @@ import type { JobDefinition } from '../job/job-definition';
 import { hourDirectories, lowWatermark, partitionWatermarks, PartitionWatermark } from '../table/completeness';
 import type { PartitionSummary } from '../table/partition-index';
 import { readRunHistory, RunStatus } from '../table/run-history';
-import { TableReader, TableState } from '../table/table-state';
+import { jobTable, TableReader } from '../table/table-state';
+import { describeSelection, isManyTopicJob, resolveTopics, topicJobs } from '../job/job-topics';
+import { topicJobsInSink } from '../table/topic-tables';
 
 export interface RunLine {
   runId: string;
@@ -87,7 +89,7 @@ async function partitionsFromBroker(job: JobDefinition, source: RecordSource, su
 /** Everything `sluice status` shows for one job. A broker that cannot be reached is reported, not thrown. */
 export async function jobStatus(job: JobDefinition, options: { runs: number; now?: number }): Promise<JobStatus> {
   const now = options.now ?? Date.now();
-  const table: TableReader = new TableState(openSink(job.output.sink), job.output.table);
+  const table: TableReader = jobTable(openSink(job.output.sink), job);
   // From the partition indexes: the cost of status does not grow with the table's history.
   const summaries = await table.partitionSummaries();
   const history = await readRunHistory(table, options.runs);
@@ -130,4 +132,27 @@ export async function jobStatus(job: JobDefinition, options: { runs: number; now
     source.close();
   }
   return status;
+}
+
+/**
+ * The status of every topic of a job: one for a `source.topic` job; for a many-topic job, per topic the cluster
+ * lists for it now (a new topic shows its lag before its first load) or the sink holds (a topic gone from the
+ * cluster still shows what was loaded).
+ */
+export async function jobStatuses(job: JobDefinition, options: { runs: number; now?: number }): Promise<JobStatus[]> {
+  if (!isManyTopicJob(job)) return [await jobStatus((await topicJobsInSink(job, openSink(job.output.sink)))[0], options)];
+  const found = new Map((await topicJobsInSink(job, openSink(job.output.sink))).filter((j) => j.source.topic !== '').map((j) => [j.source.topic, j]));
+  try {
+    const source = await openRecordSource(job.source.bootstrap, describeSelection(job), { security: job.source.security });
+    try {
+      for (const each of topicJobs(job, resolveTopics(job, await source.listTopics()).topics)) if (!found.has(each.source.topic)) found.set(each.source.topic, each);
+    } finally {
+      source.close();
+    }
+  } catch {
+    // Each topic's status says the broker could not be reached.
+  }
+  const statuses: JobStatus[] = [];
+  for (const each of [...found.values()].sort((a, b) => a.source.topic.localeCompare(b.source.topic))) statuses.push(await jobStatus(each, options));
+  return statuses;
 }

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { describeSelection, isManyTopicJob } from '../../job/job-topics';
 import { loadJobDefinition } from '../../job/job-definition';
 import { Bound, runBackfill, backfillTable } from '../../pipeline/backfill';
 import { progressLine } from '../progress';
@@ -51,6 +52,10 @@ function bound(offset: number | undefined, time: string | undefined, flag: strin
 
 export async function handler(args: BackfillArgs, io: CommandIO): Promise<number> {
   const job = withCommandLineSecurity(loadJobDefinition(args.job), args);
+  if (isManyTopicJob(job)) {
+    io.err(`sluice backfill: job ${job.name} reads ${describeSelection(job)}; backfill takes a job of one source.topic for now`);
+    return 2;
+  }
   const request = {
     from: bound(args['from-offset'], args['from-time'], '--from-time')!,
     to: bound(args['to-offset'], args['to-time'], '--to-time'),

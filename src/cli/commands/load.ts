@@ -1,6 +1,8 @@
 import type { Argv } from 'yargs';
 import { loadJobDefinition } from '../../job/job-definition';
 import { LoadSummary, runLoad } from '../../pipeline/load-job';
+import { describeSelection, isManyTopicJob } from '../../job/job-topics';
+import type { ManyTopicLoadSummary } from '../../pipeline/load-summary';
 import { parsePartitionList, parseShard, shardPartitions } from '../../pipeline/partition-selection';
 import { openRecordSource, sinkDescription } from '../../connector-factory';
 import type { JobDefinition } from '../../job/job-definition';
@@ -41,7 +43,11 @@ export async function selectedPartitions(job: JobDefinition, args: { partitions?
 
 export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   const job = withCommandLineSecurity(loadJobDefinition(args.job), args);
-  io.out(`${job.name}: ${job.source.topic} → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
+  io.out(`${job.name}: ${describeSelection(job)} → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
+  if (isManyTopicJob(job) && (args.partitions || args.shard)) {
+    io.err(`sluice load: --partitions and --shard take the partitions of one topic; job ${job.name} reads ${describeSelection(job)}`);
+    return 2;
+  }
   const partitions = await selectedPartitions(job, args);
   // SIGTERM/SIGINT: reading stops and the run commits what it has read (a second signal ends the process).
   const stop = stopOnSignals((signal) => io.err(`${signal}: stopping; the run commits what it has read`));
@@ -51,6 +57,7 @@ export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   } finally {
     stop.release();
   }
+  if ('topics' in summary) return printTopicRuns(job, summary as ManyTopicLoadSummary, io);
   if (summary.dryRun) {
     io.out(`plan for ${job.name} (${job.source.topic} → ${job.output.table}):`);
     for (const r of summary.plan) io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end} (${r.end - r.start} records)`);
@@ -66,5 +73,29 @@ export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
     const skipped = r.skippedOffsets ? `, ${r.skippedOffsets} skipped (transaction markers and aborted records)` : '';
     io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad${skipped}, ${data.length} files`);
   }
+  return 0;
+}
+
+/** Per topic of a many-topic job: its plan, or what its run committed. */
+function printTopicRuns(job: JobDefinition, summary: ManyTopicLoadSummary, io: CommandIO): number {
+  for (const run of summary.topics) {
+    if (summary.dryRun) {
+      io.out(`plan for topic ${run.topic} → table ${run.table}:`);
+      for (const r of run.plan) io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end} (${r.end - r.start} records)`);
+      continue;
+    }
+    if (run.committed.length === 0) {
+      io.out(`topic ${run.topic} → table ${run.table}: nothing new to load`);
+      continue;
+    }
+    io.out(`topic ${run.topic} → table ${run.table}: run ${run.runId} committed`);
+    for (const r of run.committed) {
+      const data = r.files.filter((f) => f.format !== 'dead-letter');
+      const skipped = r.skippedOffsets ? `, ${r.skippedOffsets} skipped (transaction markers and aborted records)` : '';
+      io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad${skipped}, ${data.length} files`);
+    }
+  }
+  for (const topic of summary.missingTopics) io.out(`topic ${topic}: does not exist, skipped`);
+  if (summary.topics.length === 0 && summary.missingTopics.length === 0) io.out(`${job.name}: no topic matches ${describeSelection(job)}`);
   return 0;
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import { JobDefinition, loadJobDefinition } from '../../job/job-definition';
-import { jobStatus, JobStatus } from '../../status/job-status';
+import { jobStatuses, JobStatus } from '../../status/job-status';
 import { renderJobStatus } from '../../status/render';
 import type { CommandIO } from '../io';
 import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
@@ -60,7 +60,7 @@ function readJobs(dir: string, wanted: string | undefined): { jobs: JobDefinitio
 export async function handler(args: StatusArgs, io: CommandIO): Promise<number> {
   const { jobs, problems } = readJobs(args.jobs, args.job);
   const statuses: JobStatus[] = [];
-  for (const job of jobs) statuses.push(await jobStatus(withCommandLineSecurity(job, args), { runs: args.runs }));
+  for (const job of jobs) statuses.push(...(await jobStatuses(withCommandLineSecurity(job, args), { runs: args.runs })));
   const ok = problems.length === 0 && statuses.every((s) => s.broker.reachable && !s.broker.error);
   if (args.json) {
     io.out(JSON.stringify({ generatedAt: new Date().toISOString(), ok, jobs: statuses, problems }, null, 2));
