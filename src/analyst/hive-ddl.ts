@@ -9,7 +9,7 @@ import type { AvroSchemaObject } from '../formats/record-file-writer';
 import type { ParquetCodec } from '../job/parquet-settings';
 import { committedHours as committedHoursOf, HourPartitionValue } from '../table/data-files';
 import { jobTable } from '../table/table-state';
-import { topicJobsInSink } from '../table/topic-tables';
+import { newestSchemaJob, topicJobsInSink } from '../table/topic-tables';
 import { columnSql, hiveIdentifier, hiveString } from './hive-types';
 import { CatalogTable, readerSchemasOfJobs, schemaHistoryOf, tablesOfJob } from './table-catalog';
 import { columnsFor, schemaChangeStatements } from './hive-evolution';
@@ -107,7 +107,7 @@ export async function hiveDdl(given: JobDefinition, sink: Sink, options: HiveDdl
   const byTable = new Map<string, JobDefinition[]>();
   for (const each of await topicJobsInSink(given, sink)) byTable.set(each.output.table, [...(byTable.get(each.output.table) ?? []), each]);
   const statements: string[] = [];
-  for (const topics of byTable.values()) statements.push(...(await tableDdl(topics[0], topics, sink, options)));
+  for (const topics of byTable.values()) statements.push(...(await tableDdl(await newestSchemaJob(sink, topics), topics, sink, options)));
   return statements;
 }
 

@@ -13,7 +13,7 @@ import { JobDefinition, loadJobDefinition, OutputFormat } from '../job/job-defin
 import { formatRoot } from '../table/layout';
 import { DataFile, listDataFiles as listTreeFiles } from '../table/data-files';
 import { jobTable, SchemaGeneration } from '../table/table-state';
-import { topicJobsInSink } from '../table/topic-tables';
+import { newestSchemaJob, topicJobsInSink } from '../table/topic-tables';
 import { openSchemaRegistry, openSink } from '../connector-factory';
 
 /** One queryable table: one format's tree of one job's output. */
@@ -61,11 +61,10 @@ function localSchemas(job: JobDefinition): ReaderSchemas {
 export async function readerJobsOf(jobs: readonly JobDefinition[]): Promise<JobDefinition[]> {
   const result: JobDefinition[] = [];
   for (const job of jobs) {
-    const seen = new Set<string>();
-    for (const each of await topicJobsInSink(job, openSink(job.output.sink))) {
-      if (!seen.has(each.output.table)) result.push(each);
-      seen.add(each.output.table);
-    }
+    const sink = openSink(job.output.sink);
+    const byTable = new Map<string, JobDefinition[]>();
+    for (const each of await topicJobsInSink(job, sink)) byTable.set(each.output.table, [...(byTable.get(each.output.table) ?? []), each]);
+    for (const topics of byTable.values()) result.push(await newestSchemaJob(sink, topics));
   }
   return result;
 }

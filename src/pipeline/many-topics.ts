@@ -2,7 +2,7 @@
 // Metadata at each run, then each topic runs as its own job (job-topics.ts), one after another, with the same run id.
 import { openSink } from '../connector-factory';
 import type { JobDefinition } from '../job/job-definition';
-import { describeSelection, hasSharedTable, hasTablePerTopic, resolveTopics, topicJobs } from '../job/job-topics';
+import { describeSelection, hasSharedTable, hasTablePerTopic, resolveTopics, tableNameFor, topicJobs } from '../job/job-topics';
 import { recordTableTopic } from '../table/topic-tables';
 import type { RecordSource, RecordSourceOptions } from '../ports/record-source';
 import type { PartitionOffsets } from '../table/completeness';
@@ -89,7 +89,19 @@ export async function runManyTopics<O extends ManyTopicOptions>(
   }
   for (const topic of resolved.missing) log(`topic ${topic} (source.topics) does not exist: skipped this run; it is loaded once it is created`);
   if (resolved.topics.length === 0) log(`no topic matches ${describeSelection(job)}: nothing to load`);
-  const jobs = topicJobs(job, resolved.topics);
+  const failures: { topic: string; error: Error }[] = [];
+  // A topic whose {topic} table name Hive cannot take fails alone; the others still load.
+  const named = resolved.topics.filter((topic) => {
+    try {
+      tableNameFor(job, topic);
+      return true;
+    } catch (error) {
+      failures.push({ topic, error: error as Error });
+      log(`topic ${topic}: ${(error as Error).message}`);
+      return false;
+    }
+  });
+  const jobs = topicJobs(job, named);
   const sources = new Map<string, Promise<RecordSource>>();
   const sourceOf = (each: JobDefinition) => {
     let source = sources.get(each.source.topic);
@@ -98,7 +110,6 @@ export async function runManyTopics<O extends ManyTopicOptions>(
   };
   const completeness = hasSharedTable(job) && jobs.length > 0 ? sharedCompleteness(jobs, sourceOf) : undefined;
   const loaded: TopicRunSummary[] = [];
-  const failures: { topic: string; error: Error }[] = [];
   try {
     for (const each of jobs) {
       if (options.signal?.aborted) break;

@@ -6,6 +6,7 @@ import { TOPIC_PLACEHOLDER } from '../job/job-definition';
 import { hasSharedTable, hasTablePerTopic, isManyTopicJob, selects, TOPIC_NAMESPACE_DIR, topicJob, topicJobs } from '../job/job-topics';
 import { joinSinkPath, Sink } from '../ports/sink';
 import { STATE_DIR } from './layout';
+import { jobTable } from './table-state';
 
 /** In a `{topic}` table: which topic it holds (its name alone cannot say: `.` and `-` both became `_`). */
 export const TOPIC_FILE = `${STATE_DIR}/topic.json`;
@@ -56,6 +57,21 @@ export async function topicJobsInSink(job: JobDefinition, sink: Sink): Promise<J
   if (topics.length > 0) return topicJobs(job, topics);
   const empty = topicJob(job, '');
   return [{ ...empty, output: { ...empty.output, stateNamespace: undefined } }];
+}
+
+/**
+ * Of the topics sharing a table, the one whose schema history is newest (its latest generation created last): the
+ * table's columns for readers. Every topic reads with the job's schema, so the others' latest is the same or older.
+ */
+export async function newestSchemaJob(sink: Sink, jobs: readonly JobDefinition[]): Promise<JobDefinition> {
+  let best = jobs[0];
+  let bestAt = '';
+  for (const job of jobs) {
+    const history = await jobTable(sink, job).schemaHistory();
+    const at = history[history.length - 1]?.createdAt ?? '';
+    if (at > bestAt) [best, bestAt] = [job, at];
+  }
+  return best;
 }
 
 /** Records a `{topic}` table's topic before its first load (create-only: an existing file is kept). */

@@ -151,6 +151,8 @@ describe('many topics per job (source.topics, source.topicPattern)', function ()
     const listed = [{ name: '__consumer_offsets', internal: true }, { name: '__transaction_state', internal: false }, { name: '_schemas', internal: false }, { name: 'clicks', internal: false }, { name: 'clicks_eu', internal: false }];
     assert.deepEqual(resolveTopics(job, listed).topics, ['clicks']);
     assert.equal(tableNameFor(job, 'web.clicks-eu'), 't_web_clicks_eu');
+    const bare = loadJobDefinition(writeJobFile(tmp(), 'bare', { topicPattern: '.*' }, { table: '{topic}' }));
+    assert.throws(() => tableNameFor(bare, '9lives'), /output\.table: topic 9lives gives the table name "9lives", which is not a Hive table name/);
     const listJob = loadJobDefinition(writeJobFile(tmp(), 'l', { topics: ['b', '_schemas', 'a'] }, { table: 't' }));
     assert.deepEqual(resolveTopics(listJob, [...listed, { name: 'a', internal: false }, { name: 'b', internal: false }]), { topics: ['b', '_schemas', 'a'], missing: [] });
   });
