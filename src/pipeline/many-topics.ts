@@ -87,7 +87,7 @@ export async function runManyTopics<O extends ManyTopicOptions>(
   } finally {
     listing.close();
   }
-  for (const topic of resolved.missing) log(`topic ${topic} (source.topics) does not exist: skipped this run; it is loaded once it is created`);
+  for (const topic of resolved.missing) log(`topic ${topic} (source.topics) does not exist: skipped this run; it is loaded once it is created (a topic the job's principal may not describe looks the same: Metadata leaves it out)`);
   if (resolved.topics.length === 0) log(`no topic matches ${describeSelection(job)}: nothing to load`);
   const failures: { topic: string; error: Error }[] = [];
   // A topic whose {topic} table name Hive cannot take fails alone; the others still load.
