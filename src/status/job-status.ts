@@ -136,23 +136,23 @@ export async function jobStatus(job: JobDefinition, options: { runs: number; now
 
 /**
  * The status of every topic of a job: one for a `source.topic` job; for a many-topic job, per topic the cluster
- * lists for it now (a new topic shows its lag before its first load) or the sink holds (a topic gone from the
- * cluster still shows what was loaded).
+ * lists for it now (a new topic shows its lag before its first load; a topic deleted from the cluster is left out,
+ * its data still in the table). When the cluster cannot be asked, the topics the sink holds, each saying so.
  */
 export async function jobStatuses(job: JobDefinition, options: { runs: number; now?: number }): Promise<JobStatus[]> {
   if (!isManyTopicJob(job)) return [await jobStatus((await topicJobsInSink(job, openSink(job.output.sink)))[0], options)];
-  const found = new Map((await topicJobsInSink(job, openSink(job.output.sink))).filter((j) => j.source.topic !== '').map((j) => [j.source.topic, j]));
+  let jobs: JobDefinition[];
   try {
     const source = await openRecordSource(job.source.bootstrap, describeSelection(job), { security: job.source.security });
     try {
-      for (const each of topicJobs(job, resolveTopics(job, await source.listTopics()).topics)) if (!found.has(each.source.topic)) found.set(each.source.topic, each);
+      jobs = topicJobs(job, resolveTopics(job, await source.listTopics()).topics);
     } finally {
       source.close();
     }
   } catch {
-    // Each topic's status says the broker could not be reached.
+    jobs = (await topicJobsInSink(job, openSink(job.output.sink))).filter((j) => j.source.topic !== '');
   }
   const statuses: JobStatus[] = [];
-  for (const each of [...found.values()].sort((a, b) => a.source.topic.localeCompare(b.source.topic))) statuses.push(await jobStatus(each, options));
+  for (const each of jobs.sort((a, b) => a.source.topic.localeCompare(b.source.topic))) statuses.push(await jobStatus(each, options));
   return statuses;
 }
