@@ -145,6 +145,18 @@ describe('many topics per job (source.topics, source.topicPattern)', function ()
     assert.ok(!ddl.join('\n').includes('_kafka_topic'), 'a table per topic has no _kafka_topic column');
   });
 
+  it('takes {topic} in a source.topic job too: its one table is named from the topic, with today\'s layout', async () => {
+    const dir = tmp();
+    const file = writeJobFile(dir, 'one', { bootstrap: broker.bootstrap, topic: 'clicks.eu' }, { table: 'one_{topic}' }, { workerThreads: 0 });
+    const summary = await runLoad(loadJobDefinition(file));
+    assert.equal(summary.committed.reduce((s, r) => s + r.records, 0), 40);
+    const table = path.join(dir, 'warehouse/one_clicks_eu');
+    assert.deepEqual(fs.readdirSync(path.join(table, '_sluice')).filter((n) => n === 'checkpoints' || n === 'topics'), ['checkpoints']);
+    const verify = await sluice(['verify', '--job', file]);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /records per hour:\n  2026-11-21 00:00  40\n/);
+  });
+
   it('resolves topics as Kafka does: whole-name pattern, internal topics never matched, list order kept', () => {
     const file = writeJobFile(tmp(), 'p', { topicPattern: '.*s' }, { table: 't_{topic}' });
     const job = loadJobDefinition(file);

@@ -25,7 +25,10 @@ export function builder(yargs: Argv): Argv<VerifyArgs> {
 export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> {
   const job = loadJobDefinition(args.job);
   if (isManyTopicJob(job)) return verifyTopics(job, args, io);
-  const report = await verifyTable(job, jobTable(openSink(job.output.sink), job));
+  const sink = openSink(job.output.sink);
+  // A `source.topic` job may name its table from the topic ({topic}).
+  const [table] = await topicJobsInSink(job, sink);
+  const report = await verifyTable(table, jobTable(sink, table));
   if (args.json) {
     io.out(JSON.stringify({ ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours), schemaGenerations: report.schemaGenerations }));
     return report.ok ? 0 : 1;
