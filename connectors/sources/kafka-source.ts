@@ -2,7 +2,7 @@ import { FetchResult, KafkaClient, ListedOffset } from '../../src/client/kafka-c
 import { FetchedUndecodable, recordsFrom } from '../../src/client/fetched-records';
 import type { DecodedRecord } from '../../src/protocol/records';
 import {
-  DEFAULT_SOURCE_RETRY, IsolationLevel, OffsetRange, ReadOptions, RecordHandler, RecordSource, RecordSourceError, RecordSourceOptions,
+  DEFAULT_SOURCE_RETRY, IsolationLevel, ListedTopic, OffsetRange, ReadOptions, RecordHandler, RecordSource, RecordSourceError, RecordSourceOptions,
   SourceConnectionError, SourceDecodeError, SourceErrorContext, SourceKafkaError, SourceReadError, SourceRetryPolicy, SourceTimeoutError,
   UndecodableBatch,
 } from '../../src/ports/record-source';
@@ -48,6 +48,11 @@ export class KafkaRecordSource implements RecordSource {
     } catch (error) {
       throw toSourceError(error, { topic, broker: bootstrap });
     }
+  }
+
+  async listTopics(): Promise<ListedTopic[]> {
+    const topics = await this.retrying({}, () => this.client.metadata(null));
+    return topics.map((t) => ({ name: t.name, internal: t.internal ?? false }));
   }
 
   async partitions(): Promise<number[]> {

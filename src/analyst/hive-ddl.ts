@@ -9,7 +9,8 @@ import type { AvroSchemaObject } from '../formats/record-file-writer';
 import type { ParquetCodec } from '../job/parquet-settings';
 import { committedPartitions as committedPartitionsOf, CommittedPartition } from '../table/data-files';
 import { HIVE_DEFAULT_PARTITION, partitionColumns } from '../table/partition-template';
-import { TableState } from '../table/table-state';
+import { jobTable } from '../table/table-state';
+import { newestSchemaJob, topicJobsInSink } from '../table/topic-tables';
 import { columnSql, hiveIdentifier, hiveString } from './hive-types';
 import { CatalogTable, readerSchemasOfJobs, schemaHistoryOf, tablesOfJob } from './table-catalog';
 import { columnsFor, schemaChangeStatements } from './hive-evolution';
@@ -60,7 +61,14 @@ export function tableLocation(table: CatalogTable, locationOverride?: string): s
 
 /** The partition directories holding committed files of this table's format, sorted (from its checkpoints). */
 export async function committedPartitions(sink: Sink, table: CatalogTable): Promise<CommittedPartition[]> {
-  return committedPartitionsOf(new TableState(sink, table.job.output.table), table.job.output.formats, table.format, table.job.output.partitioning);
+  return committedPartitionsOf(jobTable(sink, table.job), table.job.output.formats, table.format, table.job.output.partitioning);
+}
+
+/** The partitions of a table several topics share: each topic's checkpoints (its own state namespace) together. */
+async function committedPartitionsOfTopics(sink: Sink, table: CatalogTable, topics: readonly JobDefinition[]): Promise<CommittedPartition[]> {
+  const found = new Map<string, CommittedPartition>();
+  for (const job of topics) for (const partition of await committedPartitions(sink, { ...table, job })) found.set(partition.directory, partition);
+  return [...found.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, partition]) => partition);
 }
 
 /** Hive refuses a partition column named like a table column: a field segment's own field is left to the directory. */
@@ -106,7 +114,16 @@ export interface HiveDdlOptions {
  * before its first load), each later generation's ALTERs, and its committed partitions. Run on a fresh metastore,
  * the ALTERs come before the partitions, so every partition takes the latest columns.
  */
-export async function hiveDdl(job: JobDefinition, sink: Sink, options: HiveDdlOptions = {}): Promise<string[]> {
+export async function hiveDdl(given: JobDefinition, sink: Sink, options: HiveDdlOptions = {}): Promise<string[]> {
+  // A many-topic job: one table per topic ({topic}) or one table its topics share.
+  const byTable = new Map<string, JobDefinition[]>();
+  for (const each of await topicJobsInSink(given, sink)) byTable.set(each.output.table, [...(byTable.get(each.output.table) ?? []), each]);
+  const statements: string[] = [];
+  for (const topics of byTable.values()) statements.push(...(await tableDdl(await newestSchemaJob(sink, topics), topics, sink, options)));
+  return statements;
+}
+
+async function tableDdl(job: JobDefinition, topics: readonly JobDefinition[], sink: Sink, options: HiveDdlOptions): Promise<string[]> {
   const statements: string[] = [];
   const since = options.sinceGeneration ?? 0;
   const readers = (await readerSchemasOfJobs([job])).get(job);
@@ -123,7 +140,7 @@ export async function hiveDdl(job: JobDefinition, sink: Sink, options: HiveDdlOp
       const after = { ...jobTable, outputSchema: schemas[i].schema };
       statements.push(...schemaChangeStatements(before, after, schemas[i].generation));
     }
-    for (const { directory, values } of await committedPartitions(sink, jobTable)) {
+    for (const { directory, values } of await committedPartitionsOfTopics(sink, jobTable, topics)) {
       // Values as Hive reads them back from the escaped directory; the default partition is Hive's own name.
       const spec = values.map(([column, value]) => `${column}=${hiveString(value ?? HIVE_DEFAULT_PARTITION)}`).join(', ');
       statements.push(`ALTER TABLE ${hiveIdentifier(jobTable.name)} ADD IF NOT EXISTS PARTITION (${spec}) LOCATION ${hiveString(`${location}/${directory}`)};`);

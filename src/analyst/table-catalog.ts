@@ -9,11 +9,12 @@ import type { AvroSchemaObject } from '../formats/record-file-writer';
 import { LATEST_SCHEMA } from '../job/job-registry';
 import { localReaderSchemas, ReaderSchemas, resolveReaderSchemas } from '../job/reader-schemas';
 import { registryReaders } from '../job/registry-access';
-import { openSchemaRegistry } from '../connector-factory';
 import { JobDefinition, loadJobDefinition, OutputFormat } from '../job/job-definition';
 import { formatRoot } from '../table/layout';
 import { DataFile, listDataFiles as listTreeFiles } from '../table/data-files';
-import { SchemaGeneration, TableState } from '../table/table-state';
+import { jobTable, SchemaGeneration } from '../table/table-state';
+import { newestSchemaJob, topicJobsInSink } from '../table/topic-tables';
+import { openSchemaRegistry, openSink } from '../connector-factory';
 
 /** One queryable table: one format's tree of one job's output. */
 export interface CatalogTable {
@@ -51,6 +52,21 @@ function localSchemas(job: JobDefinition): ReaderSchemas {
   const latest = job.value.schema === LATEST_SCHEMA ? 'value.schema' : job.key.framed && job.key.schema === LATEST_SCHEMA ? 'key.schema' : null;
   if (latest) throw new CatalogError(job.file, `${latest} is "latest": the table's schema is read from the Schema Registry first (readerSchemasOfJobs)`);
   return localReaderSchemas(job);
+}
+
+/**
+ * The jobs as tables: a many-topic job becomes its per-topic jobs found in its sink (`{topic}`: one per table), and
+ * a table its topics share is read through one of them (its files are in the table's hour directories whatever the topic).
+ */
+export async function readerJobsOf(jobs: readonly JobDefinition[]): Promise<JobDefinition[]> {
+  const result: JobDefinition[] = [];
+  for (const job of jobs) {
+    const sink = openSink(job.output.sink);
+    const byTable = new Map<string, JobDefinition[]>();
+    for (const each of await topicJobsInSink(job, sink)) byTable.set(each.output.table, [...(byTable.get(each.output.table) ?? []), each]);
+    for (const topics of byTable.values()) result.push(await newestSchemaJob(sink, topics));
+  }
+  return result;
 }
 
 /** Every job's reader schemas: its .avsc files, or the latest version of its subjects in its registry. */
@@ -105,7 +121,7 @@ export async function listDataFiles(sink: Sink, table: CatalogTable): Promise<Da
 
 /** The job's table's schema generations (`_sluice/schemas/`), oldest first; empty before its first load. */
 export function schemaHistoryOf(sink: Sink, table: CatalogTable): Promise<SchemaGeneration[]> {
-  return new TableState(sink, table.job.output.table).schemaHistory();
+  return jobTable(sink, table.job).schemaHistory();
 }
 
 /** The table with the output schema of its latest generation; as the job defines it when it has no history yet. */

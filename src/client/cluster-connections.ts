@@ -40,6 +40,8 @@ export interface PartitionInfo {
 
 export interface TopicInfo {
   name: string;
+  /** Kafka's `is_internal` (Metadata v1+). */
+  internal?: boolean;
   partitions: PartitionInfo[];
 }
 
@@ -176,6 +178,7 @@ export class ClusterConnections {
       this.check(topic.errorCode, `metadata for topic ${topic.name}`);
       const info = {
         name: topic.name ?? '',
+        internal: topic.isInternal ?? false,
         partitions: topic.partitions.map((p) => ({ partition: p.partitionIndex, leader: p.leaderId })).sort((a, b) => a.partition - b.partition),
       };
       this.knownTopics.set(info.name, info);

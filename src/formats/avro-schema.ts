@@ -13,13 +13,14 @@ export interface LoadedSchema {
   type: AvroType;
 }
 
-export type MetadataColumn = 'partition' | 'offset' | 'timestamp' | 'key';
+export type MetadataColumn = 'partition' | 'offset' | 'timestamp' | 'key' | 'topic';
 
 export const METADATA_FIELDS: Readonly<Record<MetadataColumn, AvroField>> = {
   partition: { name: '_kafka_partition', type: 'int' },
   offset: { name: '_kafka_offset', type: 'long' },
   timestamp: { name: '_kafka_timestamp', type: { type: 'long', logicalType: 'timestamp-millis' } },
   key: { name: '_kafka_key', type: ['null', 'string'], default: null },
+  topic: { name: '_kafka_topic', type: 'string' },
 };
 
 export type ValidationResult = { ok: true } | { ok: false; errors: string[] };

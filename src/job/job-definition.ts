@@ -23,14 +23,22 @@ export type KeyFormat = 'string' | 'avro-confluent';
  * (1M page views: 1.85 s vs 2.65 s; `npm run bench:load`, BENCHMARKS.md).
  */
 export const DEFAULT_WORKER_THREADS = 2;
-export type MetadataColumn = 'partition' | 'offset' | 'timestamp' | 'key';
+export type MetadataColumn = 'partition' | 'offset' | 'timestamp' | 'key' | 'topic';
 
 /** One scheduled load, as written in jobs/<name>.json, with defaults filled in. */
 export interface JobDefinition {
   file: string;
   name: string;
   /** `security`: TLS and SASL for every connection to the cluster; null is PLAINTEXT. `isolationLevel`: Kafka's isolation.level, read_committed unless the job says otherwise. */
-  source: { bootstrap: string; topic: string; security: ClientSecurity | null; isolationLevel: IsolationLevel };
+  source: {
+    bootstrap: string;
+    /** The one topic of a `source.topic` job (and of each per-topic job a many-topic job runs as); "" for a job of `source.topics` or `source.topicPattern` until its topics are resolved. */
+    topic: string;
+    security: ClientSecurity | null;
+    isolationLevel: IsolationLevel;
+    /** `source.topics` or `source.topicPattern`: which topics, resolved at each run (`job-topics.ts`); absent for `source.topic`. */
+    selection?: TopicSelection;
+  };
   /**
    * `schema`: the reader schema, an absolute .avsc path or "latest" (avro-confluent only: the subject's latest
    * version when the run starts). `framed`: the registry settings of format "avro-confluent", else null.
@@ -39,7 +47,11 @@ export interface JobDefinition {
   /** How `_kafka_key` is read: UTF-8 text, or Confluent-framed Avro decoded into a column of the key's reader schema. */
   key: { format: KeyFormat; schema: string | null; framed: FramedSettings | null };
   /** `partitioning`: the directory template (`output.partitioning`, default dt={yyyy-MM-dd}/hr={HH}). */
-  output: { formats: OutputFormat[]; avroCodec: 'null' | 'deflate' | 'snappy'; parquet: ParquetSettings; sink: string; table: string; partitioning: PartitionTemplate };
+  output: {
+    formats: OutputFormat[]; avroCodec: 'null' | 'deflate' | 'snappy'; parquet: ParquetSettings; sink: string; table: string; partitioning: PartitionTemplate;
+    /** Where the table's state lives under `_sluice/`: absent for `_sluice/` itself; `topics/<topic>` for one topic of a shared many-topic table. */
+    stateNamespace?: string;
+  };
   time: { field: string | null; timezone: string };
   /** `maxAgeMs`: the most a file's event times may span (max − min), in record time; null for no limit. */
   files: { maxRecords: number; maxBytes: number; maxAgeMs: number | null };
@@ -67,6 +79,12 @@ export interface CompletenessSettings {
 
 export const DEFAULT_COMPLETENESS_DELAY_SECONDS = 600;
 
+/** A job's topics other than one `source.topic`: a list, or a regex matched against whole topic names. */
+export type TopicSelection = { kind: 'list'; topics: string[] } | { kind: 'pattern'; pattern: string };
+
+/** `output.table` holding this makes one table per topic. */
+export const TOPIC_PLACEHOLDER = '{topic}';
+
 function validTimezone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -78,7 +96,7 @@ function validTimezone(zone: string): boolean {
 
 const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   '': ['name', 'source', 'value', 'key', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads', 'completeness'],
-  source: ['bootstrap', 'topic', 'security', 'isolationLevel'],
+  source: ['bootstrap', 'topic', 'security', 'isolationLevel', 'topics', 'topicPattern'],
   'source.security': JOB_SECURITY_KEYS,
   value: ['format', 'schema', ...FRAMED_KEYS],
   key: ['format', 'schema', ...FRAMED_KEYS],
@@ -90,6 +108,10 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   badRecords: ['maxPercent'],
   completeness: ['delaySeconds', 'idlePartitions', 'onGap'],
 };
+
+export function isHiveTableName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
 
 /** A local sink path relative to the job file's directory, made absolute; URLs as they are. */
 function resolveSink(location: string, base: string): string {
@@ -108,14 +130,41 @@ function checkBootstrap(source: Fields): string {
   return bootstrap;
 }
 
-function checkTopic(source: Fields): string {
-  const topic = source.string('topic');
+function checkTopicName(source: Fields, key: string, topic: string): void {
   try {
     validateTopicName(topic);
   } catch (error) {
-    source.fail('topic', (error as Error).message);
+    source.fail(key, (error as Error).message);
   }
-  return topic;
+}
+
+/** Exactly one of `source.topic`, `source.topics` (a list) and `source.topicPattern` (a regex). */
+function checkTopics(source: Fields, given: Json): { topic: string; selection?: TopicSelection } {
+  const present = ['topic', 'topics', 'topicPattern'].filter((key) => given[key] !== undefined);
+  if (present.length === 0) source.fail('topic', 'is required (or source.topics, a list of topics, or source.topicPattern, a regex)');
+  if (present.length > 1) source.fail(present[1], `cannot go with source.${present[0]}: give exactly one of source.topic, source.topics and source.topicPattern`);
+  if (present[0] === 'topic') {
+    const topic = source.string('topic');
+    checkTopicName(source, 'topic', topic);
+    return { topic };
+  }
+  if (present[0] === 'topics') {
+    const topics = given.topics;
+    if (!Array.isArray(topics) || topics.length === 0) source.fail('topics', 'must be a non-empty list of topic names');
+    topics.forEach((topic, i) => {
+      if (typeof topic !== 'string') source.fail(`topics[${i}]`, `must be a topic name (a string), not ${JSON.stringify(topic)}`);
+      checkTopicName(source, `topics[${i}]`, topic);
+      if (topics.indexOf(topic) !== i) source.fail(`topics[${i}]`, `${JSON.stringify(topic)} is listed twice`);
+    });
+    return { topic: '', selection: { kind: 'list', topics: topics as string[] } };
+  }
+  const pattern = source.string('topicPattern');
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    source.fail('topicPattern', `is not a regular expression: ${(error as Error).message}`);
+  }
+  return { topic: '', selection: { kind: 'pattern', pattern } };
 }
 
 /** A local .avsc file, loaded; or "latest" (null schema) where the format takes it. */
@@ -183,7 +232,7 @@ export function loadJobDefinition(file: string): JobDefinition {
   const place: JobPlace = { bootstrap, baseDir: base };
   const valueFramed = valueFormat === 'avro-confluent' ? readFramedSettings(file, value, parsed.value as Json, place, schemaPath) : null;
   if (!valueFramed) rejectFramedKeys(value, parsed.value as Json, valueFormat);
-  const metadataColumns = top.list('metadataColumns', ['partition', 'offset', 'timestamp', 'key'] as const, [], true);
+  const metadataColumns = top.list('metadataColumns', ['partition', 'offset', 'timestamp', 'key', 'topic'] as const, [], true);
   const key = readKeySection(file, top, parsed, place, valueFramed, metadataColumns);
   const timezone = time.string('timezone', 'UTC');
   if (!validTimezone(timezone)) time.fail('timezone', `unknown time zone ${JSON.stringify(timezone)} (use an IANA name such as "UTC" or "Europe/Paris")`);
@@ -193,15 +242,17 @@ export function loadJobDefinition(file: string): JobDefinition {
     if (typeof reading === 'string') time.fail('field', `${JSON.stringify(timeField)} ${reading} (${schemaPath})`);
   }
   const table = output.string('table');
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) output.fail('table', 'must be a Hive table name: letters, digits and _');
+  const { topic, selection } = checkTopics(source, parsed.source as Json);
+  if (!isHiveTableName(table.split(TOPIC_PLACEHOLDER).join('t'))) output.fail('table', `must be a Hive table name: letters, digits and _ (with ${TOPIC_PLACEHOLDER} for one table per topic)`);
   return {
     file,
     name: top.string('name'),
     source: {
       bootstrap,
-      topic: checkTopic(source),
+      topic,
       security: readJobSecurity(file, parsed.source as Json, base, KNOWN_KEYS),
       isolationLevel: source.oneOf('isolationLevel', ISOLATION_LEVELS, 'read_committed'),
+      ...(selection ? { selection } : {}),
     },
     value: { format: valueFormat, schema: schemaPath, framed: valueFramed },
     key,

@@ -10,8 +10,10 @@ import { EventTimeWindow, loadRange } from './range-loader';
 import { openJobSource, rangeLoadContext } from './range-context';
 import { loadRangesOnWorkers } from './worker-pool';
 import { applyCommit, recoverUnfinishedRuns, writeManifest } from '../table/commit';
-import { CommitManifest, PlannedRange, RunPlan, TableState, TableStore } from '../table/table-state';
-import { RunRecorder } from './run-recorder';
+import { CommitManifest, jobTable, PlannedRange, RunPlan, TableStore } from '../table/table-state';
+import { CompletenessScope, RunRecorder } from './run-recorder';
+import { hasTablePerTopic, isManyTopicJob, topicJob } from '../job/job-topics';
+import { runManyTopics } from './many-topics';
 import { RegistryOpener, registryReaders } from '../job/registry-access';
 import { ReaderSchemas, resolveReaderSchemas } from '../job/reader-schemas';
 import { checkPartitioningFields, checkTableFitsPartitioning } from '../job/job-partitioning';
@@ -117,19 +119,28 @@ export interface RunTarget {
   planner: Planner;
   /** Only records whose event time falls in it are loaded (an event-time backfill). */
   eventTimeWindow?: EventTimeWindow;
+  /** Completeness over more than the run's topic (a table many topics share); the run's own source and table by default. */
+  completeness?: CompletenessScope;
 }
 
 /** One run of a job: plan, read every partition's range in parallel, then commit exactly once. */
 export async function runLoad(job: JobDefinition, options: LoadOptions = {}): Promise<LoadSummary> {
+  if (isManyTopicJob(job)) return runManyTopics(job, options, runTopicLoad);
+  return runTopicLoad(hasTablePerTopic(job) ? topicJob(job, job.source.topic) : job, options);
+}
+
+/** A scheduled run of one topic: a `source.topic` job, or one topic of a many-topic job. */
+function runTopicLoad(job: JobDefinition, options: LoadOptions, completeness?: CompletenessScope): Promise<LoadSummary> {
   const log = options.log ?? (() => undefined);
-  const table = new TableState(openSink(job.output.sink), job.output.table);
-  return executeRun(job, { table, kind: 'scheduled', planner: (t, source, partitions) => makePlan(job, t, source, partitions, log) }, options);
+  const table = jobTable(openSink(job.output.sink), job);
+  return executeRun(job, { table, kind: 'scheduled', planner: (t, source, partitions) => makePlan(job, t, source, partitions, log), completeness }, options);
 }
 
 export async function executeRun(job: JobDefinition, target: RunTarget, options: LoadOptions & { onProgress?: (records: number) => void }): Promise<LoadSummary> {
   const log = options.log ?? (() => undefined);
   const runId = options.runId ?? newRunId();
   const { table } = target;
+  if (isManyTopicJob(job)) throw new TypeError(`job ${job.name}: a run reads one topic; a job of source.topics or source.topicPattern runs once per topic (runLoad)`);
   if ((options.openSource || options.openRegistry) && job.workerThreads > 0) throw new TypeError(`job ${job.name}: a source or registry given to the run cannot reach worker threads (set workerThreads to 0)`);
   // Before anything is locked or written: a registry that cannot be reached fails the run with nothing to undo.
   const registryFor = registryReaders(options.openRegistry ?? openSchemaRegistry);
@@ -190,7 +201,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       const deadline = Date.now() + job.limits.maxDurationSeconds * 1000;
       const inProcess = rangeLoadContext({ job, table, runId, source, stagingDir, deadline, signal: abandon.signal, onProgress: options.onProgress, eventTimeWindow: target.eventTimeWindow }, readerSchemas, registryFor);
       const results = job.workerThreads > 0
-        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, runId, stagingDir, deadline, sourceOptions, readerSchemas, eventTimeWindow: target.eventTimeWindow }, work, job.workerThreads, options.onProgress, options.signal)
+        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, stateNamespace: table.stateNamespace, runId, stagingDir, deadline, sourceOptions, readerSchemas, eventTimeWindow: target.eventTimeWindow }, work, job.workerThreads, options.onProgress, options.signal)
         : await mapConcurrently(work, job.concurrency, (range) => loadRange(inProcess, range), () => abandon.abort());
       recorder.read(results);
       await enforceBadRecordLimit(job, table, target.kind, runId, results, log);

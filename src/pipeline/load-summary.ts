@@ -12,3 +12,16 @@ export interface LoadSummary {
   /** The committed bad records by reason (none when the run had none). */
   badReasons?: BadReasonGroup[];
 }
+
+/** One topic's run within a run of a many-topic job (`source.topics`, `source.topicPattern`). */
+export interface TopicRunSummary extends LoadSummary {
+  topic: string;
+  table: string;
+}
+
+/** A many-topic job's run: the fields above over all its topics, and each topic's own. */
+export interface ManyTopicLoadSummary extends LoadSummary {
+  topics: TopicRunSummary[];
+  /** Listed topics the cluster does not have: skipped, with a warning. */
+  missingTopics: string[];
+}

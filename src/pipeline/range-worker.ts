@@ -18,7 +18,7 @@ async function serve(task: WorkerTask): Promise<void> {
   const stopping = new AbortController();
   const context = rangeLoadContext({
     job,
-    table: new TableState(openSink(task.sink), task.tableRoot),
+    table: new TableState(openSink(task.sink), task.tableRoot, task.stateNamespace),
     runId: task.runId,
     source,
     stagingDir: task.stagingDir,

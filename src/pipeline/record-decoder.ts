@@ -104,6 +104,7 @@ export function makeRecordDecoder(job: JobDefinition, schema: LoadedSchema, fram
       if (columns.includes('partition')) value._kafka_partition = partition;
       if (columns.includes('offset')) value._kafka_offset = kafkaRecord.offset;
       if (columns.includes('timestamp')) value._kafka_timestamp = kafkaRecord.timestamp;
+      if (columns.includes('topic')) value._kafka_topic = job.source.topic;
       if (columns.includes('key')) value._kafka_key = kafkaRecord.key === null ? null : framed.key ? framed.key.decode(kafkaRecord.key) : decodeKey(kafkaRecord.key);
     }
     return { record: value, eventTime };

@@ -4,11 +4,21 @@ import type { JobDefinition } from '../job/job-definition';
 import type { LoadSummary } from './load-summary';
 import type { RangeLoadResult } from './range-loader';
 import type { PlannedRange, RunPlan, TableStore } from '../table/table-state';
-import { markCompleteHours } from '../table/completeness';
+import { markCompleteHours, PartitionOffsets } from '../table/completeness';
 import { gapHours } from '../table/gaps';
+import type { PartitionSummary } from '../table/partition-index';
 import { RunHistoryEntry, RunStatus, appendRunHistory, historyRanges, missingRunLines, summarizeFiles } from '../table/run-history';
 
 const describeHours = (hours: string[]) => hours.map((h) => h.replace('T', ' ') + ':00').join(', ');
+
+/**
+ * What completeness looks at when it is wider than the run's topic: every topic of a table many topics share, so that
+ * an hour is marked only once all their partitions have passed it (partitions numbered apart per topic).
+ */
+export interface CompletenessScope {
+  source: PartitionOffsets;
+  summaries(): Promise<Map<number, PartitionSummary>>;
+}
 
 /**
  * What a run does besides loading, while it still holds its partition locks: after its commit (or finding nothing to
@@ -22,7 +32,7 @@ export class RunRecorder {
 
   constructor(
     private readonly job: JobDefinition,
-    private readonly target: { table: TableStore; kind: RunPlan['kind'] },
+    private readonly target: { table: TableStore; kind: RunPlan['kind']; completeness?: CompletenessScope },
     private readonly runId: string,
     private readonly source: RecordSource,
     private readonly log: (line: string) => void,
@@ -59,9 +69,11 @@ export class RunRecorder {
       const mine = new Map([...summaries].filter(([partition]) => locked.has(partition)));
       lines.push(...(await missingRunLines(table, this.job.name, this.target.kind, mine, this.runId)));
       if (this.target.kind === 'scheduled') {
+        const scope = this.target.completeness;
+        // Gaps of the run's own topic hold hours; a shared table's other topics hold theirs in their own runs.
         const anyLost = [...summaries.values()].some((s) => s.lost.length > 0);
         const gaps = anyLost ? gapHours(this.job, summaries, await table.gapAcknowledgements()) : undefined;
-        const outcome = await markCompleteHours(this.job, table, this.source, this.runId, summaries, written.hoursWritten, gaps);
+        const outcome = await markCompleteHours(this.job, table, scope?.source ?? this.source, this.runId, scope ? await scope.summaries() : summaries, written.hoursWritten, gaps);
         reopenedHours = outcome.reopened;
         if (outcome.marked.length > 0) this.log(`marked complete (_SUCCESS): ${describeHours(outcome.marked)}`);
         if (outcome.held.length > 0) this.log(`not marked complete: ${describeHours(outcome.held)}: a retention gap not acknowledged may touch them (sluice verify names it; sluice ack-gap lets them be marked)`);

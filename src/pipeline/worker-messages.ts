@@ -11,6 +11,8 @@ export interface WorkerTask {
   job: JobDefinition;
   sink: string;
   tableRoot: string;
+  /** The table's `stateNamespace` (a shared many-topic table), null for `_sluice/` itself. */
+  stateNamespace: string | null;
   runId: string;
   stagingDir: string;
   deadline: number;

@@ -49,8 +49,17 @@ export interface ReadOptions {
   signal?: AbortSignal;
 }
 
+/** A topic as the cluster lists it. */
+export interface ListedTopic {
+  name: string;
+  /** Kafka's internal flag (Metadata's `is_internal`: `__consumer_offsets`, `__transaction_state`). */
+  internal: boolean;
+}
+
 export interface RecordSource {
   readonly topic: string;
+  /** Every topic of the cluster (Metadata for all topics, which creates none), for jobs that resolve their topics at each run. */
+  listTopics(): Promise<ListedTopic[]>;
   /** The topic's partitions, from fresh metadata. */
   partitions(): Promise<number[]>;
   /** Earliest and latest offsets of many partitions at once (Kafka: one ListOffsets per leader and kind). */

@@ -5,9 +5,11 @@ import type { JobDefinition } from '../job/job-definition';
 import { hourDirectories, lowWatermark, partitionWatermarks, PartitionWatermark } from '../table/completeness';
 import type { PartitionSummary } from '../table/partition-index';
 import { readRunHistory, RunStatus } from '../table/run-history';
-import { TableReader, TableState } from '../table/table-state';
+import { jobTable, TableReader } from '../table/table-state';
 import { RetentionGap, summaryGaps } from '../table/gaps';
 import type { HeldLock } from '../table/lock';
+import { describeSelection, isManyTopicJob, resolveTopics, topicJobs } from '../job/job-topics';
+import { topicJobsInSink } from '../table/topic-tables';
 
 export interface RunLine {
   runId: string;
@@ -117,7 +119,7 @@ async function partitionsFromBroker(job: JobDefinition, source: RecordSource, su
 /** Everything `sluice status` shows for one job. A broker that cannot be reached is reported, not thrown. */
 export async function jobStatus(job: JobDefinition, options: { runs: number; now?: number }): Promise<JobStatus> {
   const now = options.now ?? Date.now();
-  const table: TableReader = new TableState(openSink(job.output.sink), job.output.table);
+  const table: TableReader = jobTable(openSink(job.output.sink), job);
   // From the partition indexes: the cost of status does not grow with the table's history.
   const summaries = await table.partitionSummaries();
   const history = await readRunHistory(table, options.runs);
@@ -168,4 +170,27 @@ export async function jobStatus(job: JobDefinition, options: { runs: number; now
     source.close();
   }
   return status;
+}
+
+/**
+ * The status of every topic of a job: one for a `source.topic` job; for a many-topic job, per topic the cluster
+ * lists for it now (a new topic shows its lag before its first load; a topic deleted from the cluster is left out,
+ * its data still in the table). When the cluster cannot be asked, the topics the sink holds, each saying so.
+ */
+export async function jobStatuses(job: JobDefinition, options: { runs: number; now?: number }): Promise<JobStatus[]> {
+  if (!isManyTopicJob(job)) return [await jobStatus((await topicJobsInSink(job, openSink(job.output.sink)))[0], options)];
+  let jobs: JobDefinition[];
+  try {
+    const source = await openRecordSource(job.source.bootstrap, describeSelection(job), { security: job.source.security });
+    try {
+      jobs = topicJobs(job, resolveTopics(job, await source.listTopics()).topics);
+    } finally {
+      source.close();
+    }
+  } catch {
+    jobs = (await topicJobsInSink(job, openSink(job.output.sink))).filter((j) => j.source.topic !== '');
+  }
+  const statuses: JobStatus[] = [];
+  for (const each of jobs.sort((a, b) => a.source.topic.localeCompare(b.source.topic))) statuses.push(await jobStatus(each, options));
+  return statuses;
 }

@@ -12,6 +12,11 @@ export type { SchemaGeneration } from './schema-history';
 export { JobLockedError } from './lock';
 export type { TableReader, TableStore } from './table';
 
+/** A job's table in a sink, with its state where the job keeps it (`output.stateNamespace`). */
+export function jobTable(sink: Sink, job: { output: { table: string; stateNamespace?: string } }): TableState {
+  return new TableState(sink, job.output.table, job.output.stateNamespace ?? null);
+}
+
 /** A table's directory in a sink and the state kept beside its data under _sluice/: both sides of the table. */
 export class TableState implements TableStore {
   private readonly lockFile: TableLock;
@@ -21,14 +26,18 @@ export class TableState implements TableStore {
   private lockedBy: string | null = null;
   private locked = new Set<number>();
 
-  constructor(readonly sink: Sink, readonly root: string) {
+  /**
+   * `stateNamespace` (`topics/<topic>`, one topic of a table many topics share): the state goes to
+   * `_sluice/<namespace>/…` instead of `_sluice/…`, while data files and markers stay in the table's hour directories.
+   */
+  constructor(readonly sink: Sink, readonly root: string, readonly stateNamespace: string | null = null) {
     this.lockFile = new TableLock(sink, (relative) => this.path(relative));
     this.index = new PartitionIndex(sink, (relative) => this.path(relative));
     this.schemas = new SchemaHistoryFiles(sink, (relative) => this.path(relative), (relative, value) => this.writeJsonOnce(relative, value));
   }
 
   path(relative: string): string {
-    return joinSinkPath(this.root, relative);
+    return joinSinkPath(this.root, this.stateNamespace !== null && relative.startsWith(`${STATE_DIR}/`) ? `${STATE_DIR}/${this.stateNamespace}/${relative.slice(STATE_DIR.length + 1)}` : relative);
   }
 
   /** The table as a user would find it: its local directory, or the sink URL and root. */
@@ -83,7 +92,8 @@ export class TableState implements TableStore {
   /** Every committed range of a partition, in offset order: reads every checkpoint file (verify, hive-ddl). */
   async checkpoints(partition: number): Promise<RangeCheckpoint[]> {
     const entries = await this.sink.list(this.path(checkpointDir(partition)));
-    const names = entries.filter((e) => e.type === 'file' && CHECKPOINT_FILE.test(e.path.slice(e.path.lastIndexOf('/') + 1))).map((e) => e.path.slice(this.root.length + 1)).sort();
+    const names = entries.map((e) => ({ ...e, name: e.path.slice(e.path.lastIndexOf('/') + 1) }))
+      .filter((e) => e.type === 'file' && CHECKPOINT_FILE.test(e.name)).map((e) => `${checkpointDir(partition)}/${e.name}`).sort();
     return Promise.all(names.map((name) => this.readJson<RangeCheckpoint>(name)));
   }
 

@@ -10,6 +10,8 @@ export interface TableReader {
   readonly sink: Sink;
   /** The table's directory inside the sink. */
   readonly root: string;
+  /** Where its state is under `_sluice/` (`topics/<topic>` for one topic of a shared table); null for `_sluice/` itself. */
+  readonly stateNamespace: string | null;
   /** A table-relative path as a sink path. */
   path(relative: string): string;
   describe(): string;

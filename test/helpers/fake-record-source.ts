@@ -1,7 +1,7 @@
 import { withRetries } from '../../connectors/sources/source-retry';
 import type { DecodedRecord, RecordInput } from '../../src/protocol/records';
 import {
-  OffsetRange, RecordHandler, RecordSource, RecordSourceError, SourceReadError, SourceRetryPolicy,
+  ListedTopic, OffsetRange, RecordHandler, RecordSource, RecordSourceError, SourceReadError, SourceRetryPolicy,
 } from '../../src/ports/record-source';
 
 export interface FetchFault {
@@ -55,6 +55,10 @@ export class FakeRecordSource implements RecordSource {
 
   failFetches(fault: FetchFault): void {
     this.faults.push(fault);
+  }
+
+  async listTopics(): Promise<ListedTopic[]> {
+    return [{ name: this.topic, internal: false }];
   }
 
   async partitions(): Promise<number[]> {

@@ -140,7 +140,7 @@ describe('job definitions', () => {
     ['a percentage above 100', { ...minimal, badRecords: { maxPercent: 101 } }, /badRecords\.maxPercent: must be a number from 0 to 100, not 101/],
     ['too many worker threads', { ...minimal, workerThreads: 17 }, /workerThreads: must be a whole number from 0 to 16, not 17/],
     ['a fractional concurrency', { ...minimal, concurrency: 1.5 }, /concurrency: must be a whole number from 1 to 64, not 1\.5/],
-    ['an unknown metadata column', { ...minimal, metadataColumns: ['key', 'headers'] }, /metadataColumns\[1\]: must be one of "partition", "offset", "timestamp", "key", not "headers"/],
+    ['an unknown metadata column', { ...minimal, metadataColumns: ['key', 'headers'] }, /metadataColumns\[1\]: must be one of "partition", "offset", "timestamp", "key", "topic", not "headers"/],
     ['an unknown codec', { ...minimal, output: { ...minimal.output, avroCodec: 'zstd' } }, /output\.avroCodec: must be one of "null", "deflate", "snappy", not "zstd"/],
     ['an unknown idle rule', { ...minimal, completeness: { idlePartitions: 'wait' } }, /completeness\.idlePartitions: must be one of "advance", "hold", not "wait"/],
     ['a schedule that is not a string', { ...minimal, schedule: 5 }, /job\.json: schedule: must be a non-empty string, not 5/],

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { describeSelection, isManyTopicJob } from '../../job/job-topics';
 import { loadJobDefinition } from '../../job/job-definition';
 import { Bound, runBackfill, backfillTable, eventTimeWindowOf } from '../../pipeline/backfill';
 import { progressLine } from '../progress';
@@ -76,6 +77,10 @@ function eventTimeBound(time: string | undefined, flag: string): Bound | undefin
 
 export async function handler(args: BackfillArgs, io: CommandIO): Promise<number> {
   const job = withMaxBadPercent(withCommandLineSecurity(loadJobDefinition(args.job), args), args['max-bad-percent']);
+  if (isManyTopicJob(job)) {
+    io.err(`sluice backfill: job ${job.name} reads ${describeSelection(job)}; backfill takes a job of one source.topic for now`);
+    return 2;
+  }
   const byEventTime = args['from-event-time'] !== undefined;
   const request = {
     from: byEventTime ? eventTimeBound(args['from-event-time'], '--from-event-time')! : bound(args['from-offset'], args['from-time'], '--from-time')!,

@@ -2,6 +2,8 @@ import type { Argv } from 'yargs';
 import { loadJobDefinition } from '../../job/job-definition';
 import { LoadSummary, runLoad } from '../../pipeline/load-job';
 import { describeLost, lostRanges } from '../../pipeline/retention-gaps';
+import { describeSelection, isManyTopicJob } from '../../job/job-topics';
+import type { ManyTopicLoadSummary } from '../../pipeline/load-summary';
 import { parsePartitionList, parseShard, shardPartitions } from '../../pipeline/partition-selection';
 import { openRecordSource, sinkDescription } from '../../connector-factory';
 import type { JobDefinition } from '../../job/job-definition';
@@ -69,7 +71,11 @@ export const LOADED_WITH_GAPS = 3;
 
 export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   const job = withMaxBadPercent(withCommandLineSecurity(loadJobDefinition(args.job), args), args['max-bad-percent']);
-  io.out(`${job.name}: ${job.source.topic} → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
+  io.out(`${job.name}: ${describeSelection(job)} → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
+  if (isManyTopicJob(job) && (args.partitions || args.shard)) {
+    io.err(`sluice load: --partitions and --shard take the partitions of one topic; job ${job.name} reads ${describeSelection(job)}`);
+    return 2;
+  }
   const partitions = await selectedPartitions(job, args);
   // SIGTERM/SIGINT: reading stops and the run commits what it has read (a second signal ends the process).
   const stop = stopOnSignals((signal) => io.err(`${signal}: stopping; the run commits what it has read`));
@@ -79,6 +85,7 @@ export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   } finally {
     stop.release();
   }
+  if ('topics' in summary) return printTopicRuns(job, summary as ManyTopicLoadSummary, io);
   if (summary.dryRun) {
     io.out(`plan for ${job.name} (${job.source.topic} → ${job.output.table}):`);
     for (const r of summary.plan) io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end} (${r.end - r.start} records)`);
@@ -101,6 +108,41 @@ export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   }
   for (const line of badReasonLines(job, summary)) io.out(line);
   if (lost.length > 0) {
+    io.err(`${job.name}: loaded with gaps: offsets were deleted by retention before they were loaded; the hours they may touch stay without _SUCCESS and verify fails until each gap is acknowledged (sluice ack-gap)`);
+    return LOADED_WITH_GAPS;
+  }
+  return 0;
+}
+
+/** Per topic of a many-topic job: its plan, or what its run committed. */
+function printTopicRuns(job: JobDefinition, summary: ManyTopicLoadSummary, io: CommandIO): number {
+  let gaps = 0;
+  for (const run of summary.topics) {
+    if (summary.dryRun) {
+      io.out(`plan for topic ${run.topic} → table ${run.table}:`);
+      for (const r of run.plan) io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end} (${r.end - r.start} records)`);
+      continue;
+    }
+    if (run.committed.length === 0) {
+      io.out(`topic ${run.topic} → table ${run.table}: nothing new to load`);
+      continue;
+    }
+    const lost = lostRanges(run.committed);
+    gaps += lost.length;
+    io.out(`topic ${run.topic} → table ${run.table}: run ${run.runId} committed${lost.length > 0 ? ', with gaps' : ''}`);
+    for (const r of run.committed) {
+      if (r.kind === 'lost') {
+        io.out(`  ${describeLost(r)}`);
+        continue;
+      }
+      const data = r.files.filter((f) => f.format !== 'dead-letter');
+      const skipped = r.skippedOffsets ? `, ${r.skippedOffsets} skipped (transaction markers and aborted records)` : '';
+      io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad${skipped}, ${data.length} files`);
+    }
+  }
+  for (const topic of summary.missingTopics) io.out(`topic ${topic}: does not exist, skipped`);
+  if (summary.topics.length === 0 && summary.missingTopics.length === 0) io.out(`${job.name}: no topic matches ${describeSelection(job)}`);
+  if (gaps > 0) {
     io.err(`${job.name}: loaded with gaps: offsets were deleted by retention before they were loaded; the hours they may touch stay without _SUCCESS and verify fails until each gap is acknowledged (sluice ack-gap)`);
     return LOADED_WITH_GAPS;
   }

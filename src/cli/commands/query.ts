@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
-import { buildCatalog, loadJobsDirectory, readerSchemasOfJobs } from '../../analyst/table-catalog';
+import { buildCatalog, loadJobsDirectory, readerJobsOf, readerSchemasOfJobs } from '../../analyst/table-catalog';
 import { DEFAULT_CACHE_DIR } from '../../analyst/local-files';
 import { QueryError, runQuery } from '../../analyst/query-engine';
 import { formatResult, RESULT_FORMATS, ResultFormat } from '../../analyst/result-format';
@@ -26,7 +26,7 @@ export function builder(yargs: Argv): Argv<QueryArgs> {
 
 /** Exit status 0 with the rows on stdout; 1 when the SQL fails, with DuckDB's message. */
 export async function handler(args: QueryArgs, io: CommandIO): Promise<number> {
-  const jobs = loadJobsDirectory(path.resolve(args.jobs));
+  const jobs = await readerJobsOf(loadJobsDirectory(path.resolve(args.jobs)));
   // Jobs whose schema is "latest" take the table's schema from their Schema Registry.
   const catalog = buildCatalog(jobs, await readerSchemasOfJobs(jobs));
   try {

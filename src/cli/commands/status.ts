@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import { JobDefinition, loadJobDefinition } from '../../job/job-definition';
-import { jobStatus, JobStatus } from '../../status/job-status';
+import { jobStatuses, JobStatus } from '../../status/job-status';
 import { renderJobStatus } from '../../status/render';
 import { describeBreach, lagBreaches, LagThresholds } from '../../status/lag-thresholds';
 import type { CommandIO } from '../io';
@@ -77,7 +77,7 @@ function useColor(): boolean {
 export async function handler(args: StatusArgs, io: CommandIO): Promise<number> {
   const { jobs, problems } = readJobs(args.jobs, args.job);
   const statuses: JobStatus[] = [];
-  for (const job of jobs) statuses.push(await jobStatus(withCommandLineSecurity(job, args), { runs: args.runs }));
+  for (const job of jobs) statuses.push(...(await jobStatuses(withCommandLineSecurity(job, args), { runs: args.runs })));
   const thresholds: LagThresholds = { maxLagRecords: args['max-lag-records'] ?? null, maxLagSeconds: args['max-lag-seconds'] ?? null };
   const breaches = statuses.flatMap((s) => lagBreaches(s, thresholds));
   const ok = problems.length === 0 && breaches.length === 0 && statuses.every((s) => s.broker.reachable && !s.broker.error);

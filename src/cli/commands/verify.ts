@@ -1,10 +1,13 @@
 import type { Argv } from 'yargs';
 import { timeKeyLabel, timeUnitName } from '../../table/time-partitions';
-import { loadJobDefinition } from '../../job/job-definition';
-import { verifyTable } from '../../table/verify';
+import { JobDefinition, loadJobDefinition } from '../../job/job-definition';
+import { verifyTable, VerifyReport } from '../../table/verify';
 import { describeOffsets } from '../../table/gaps';
 import type { CommandIO } from '../io';
-import { openTable } from '../../connector-factory';
+import { openSink } from '../../connector-factory';
+import { jobTable } from '../../table/table-state';
+import { isManyTopicJob } from '../../job/job-topics';
+import { topicJobsInSink } from '../../table/topic-tables';
 
 interface VerifyArgs {
   job: string;
@@ -23,11 +26,45 @@ export function builder(yargs: Argv): Argv<VerifyArgs> {
 /** Exit status 0 when everything checks out, 1 on any discrepancy. */
 export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> {
   const job = loadJobDefinition(args.job);
-  const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
+  if (isManyTopicJob(job)) return verifyTopics(job, args, io);
+  const sink = openSink(job.output.sink);
+  // A `source.topic` job may name its table from the topic ({topic}).
+  const [table] = await topicJobsInSink(job, sink);
+  const report = await verifyTable(table, jobTable(sink, table));
   if (args.json) {
     io.out(JSON.stringify({ ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours), schemaGenerations: report.schemaGenerations, gaps: report.gaps }));
     return report.ok ? 0 : 1;
   }
+  printReport(report, table, io);
+  io.out(report.ok ? 'verify: OK' : `verify: ${report.problems.length} problems`);
+  return report.ok ? 0 : 1;
+}
+
+/** A many-topic job: every topic's table (or namespace of the shared table) the sink holds, per topic-partition. */
+async function verifyTopics(job: JobDefinition, args: VerifyArgs, io: CommandIO): Promise<number> {
+  const sink = openSink(job.output.sink);
+  const topics = (await topicJobsInSink(job, sink)).filter((each) => each.source.topic !== '');
+  const reports = [];
+  for (const each of topics) reports.push({ topic: each.source.topic, table: each.output.table, report: await verifyTable(each, jobTable(sink, each)) });
+  const ok = reports.every((r) => r.report.ok);
+  const problems = reports.flatMap((r) => r.report.problems.map((p) => `topic ${r.topic}: ${p}`));
+  if (args.json) {
+    io.out(JSON.stringify({
+      ok, problems,
+      topics: reports.map(({ topic, table, report }) => ({ topic, table, ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours), schemaGenerations: report.schemaGenerations, gaps: report.gaps })),
+    }));
+    return ok ? 0 : 1;
+  }
+  if (reports.length === 0) io.out(`no table of job ${job.name} has been loaded yet`);
+  for (const { topic, table, report } of reports) {
+    io.out(`topic ${topic} (table ${table}):`);
+    printReport(report, job, io);
+  }
+  io.out(ok ? `verify: OK (${reports.length} topic${reports.length === 1 ? '' : 's'})` : `verify: ${problems.length} problems`);
+  return ok ? 0 : 1;
+}
+
+function printReport(report: VerifyReport, job: JobDefinition, io: CommandIO): void {
   for (const p of report.partitions) {
     const skipped = p.skippedOffsets > 0 ? `, ${p.skippedOffsets} offsets skipped: transaction markers and aborted records` : '';
     const lost = p.lostOffsets > 0 ? `, ${p.lostOffsets} offsets lost to retention` : '';
@@ -44,6 +81,4 @@ export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> 
   const skipped = report.partitions.reduce((sum, p) => sum + p.skippedOffsets, 0);
   if (skipped > 0) io.out(`${skipped} offsets skipped: transaction markers and aborted records`);
   for (const problem of report.problems) io.err(`PROBLEM ${problem}`);
-  io.out(report.ok ? 'verify: OK' : `verify: ${report.problems.length} problems`);
-  return report.ok ? 0 : 1;
 }
