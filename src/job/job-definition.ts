@@ -8,9 +8,19 @@ import { timeFieldReading } from './time-field';
 import type { ClientSecurity } from '../client/client-security';
 import { JOB_SECURITY_KEYS, readJobSecurity } from './job-security';
 import { FRAMED_KEYS, FramedSettings, JobPlace, LATEST_SCHEMA, readFramedSettings, rejectFramedKeys } from './job-registry';
+import { findJsonSyntaxError } from '../common/json-syntax';
 import { PARQUET_KEYS, ParquetSettings, readParquetSettings } from './parquet-settings';
 
 export { JobDefinitionError } from './job-fields';
+
+/** A job file that is not JSON: `file:line:column: not valid JSON: reason`, as compilers and editors write places. */
+export class JobJsonSyntaxError extends JobDefinitionError {
+  constructor(file: string, readonly line: number, readonly column: number, reason: string) {
+    super(file, '', reason);
+    this.message = `${file}:${line}:${column}: not valid JSON: ${reason}`;
+    this.name = 'JobJsonSyntaxError';
+  }
+}
 
 export type OutputFormat = 'avro' | 'parquet';
 export type ValueFormat = 'json' | 'avro' | 'avro-confluent';
@@ -155,9 +165,17 @@ function readKeySection(file: string, top: Fields, parsed: Json, place: JobPlace
  */
 export function loadJobDefinition(file: string): JobDefinition {
   let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
   } catch (error) {
+    throw new JobDefinitionError(file, '', `cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const problem = findJsonSyntaxError(text);
+    if (problem) throw new JobJsonSyntaxError(file, problem.line, problem.column, problem.reason);
     throw new JobDefinitionError(file, '', `cannot be read as JSON: ${(error as Error).message}`);
   }
   if (!isObject(parsed)) throw new JobDefinitionError(file, '', 'must hold a JSON object');
