@@ -5,9 +5,9 @@ import type { LoadSummary } from './load-summary';
 import type { RangeLoadResult } from './range-loader';
 import type { PlannedRange, RunPlan, TableStore } from '../table/table-state';
 import { markCompleteHours } from '../table/completeness';
+import { describeHours } from '../common/hour-list';
 import { RunHistoryEntry, RunStatus, appendRunHistory, historyRanges, missingRunLines, summarizeFiles } from '../table/run-history';
 
-const describeHours = (hours: string[]) => hours.map((h) => h.replace('T', ' ') + ':00').join(', ');
 
 /**
  * What a run does besides loading, while it still holds its partition locks: after its commit (or finding nothing to

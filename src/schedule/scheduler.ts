@@ -4,6 +4,7 @@ import { sinkDescription } from '../connector-factory';
 import type { JobDefinition } from '../job/job-definition';
 import { newRunId } from '../table/layout';
 import { JobLockedError } from '../table/lock';
+import { plural } from '../common/plural';
 import type { RangeCheckpoint } from '../table/records';
 import type { ScheduledJob } from './job-catalog';
 
@@ -104,7 +105,7 @@ export class Scheduler {
       const records = summary.committed.reduce((sum, r) => sum + r.records, 0);
       const files = summary.committed.reduce((sum, r) => sum + r.files.filter((f) => f.format !== 'dead-letter').length, 0);
       const early = this.stopping.signal.aborted ? ' (stopped early by shutdown: committed what it had read)' : '';
-      this.say(`${job.name}: run ${runId} ended: ${summary.committed.length} ranges, ${records} records, ${files} files in ${seconds(Date.now() - started)} s${early}`);
+      this.say(`${job.name}: run ${runId} ended: ${plural(summary.committed.length, 'range')}, ${plural(records, 'record')}, ${plural(files, 'file')} in ${seconds(Date.now() - started)} s${early}`);
       return summary.committed.length > 0 ? 'loaded' : 'nothing-new';
     } catch (error) {
       if (error instanceof JobLockedError) {
@@ -122,7 +123,7 @@ export class Scheduler {
     if (!this.stopping.signal.aborted) {
       const stopped = this.tasks.map((task) => task.destroy());
       this.stopping.abort(reason);
-      this.say(`${reason}: no more ticks; waiting for ${this.running.size} running load(s) to stop`);
+      this.say(`${reason}: no more ticks; waiting for ${plural(this.running.size, 'running load')} to stop`);
       await Promise.all(stopped);
     }
     await Promise.all(this.running.values());

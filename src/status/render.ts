@@ -1,4 +1,6 @@
 import type { JobStatus } from './job-status';
+import { describeHours } from '../common/hour-list';
+import { plural } from '../common/plural';
 
 export function formatDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
@@ -8,20 +10,6 @@ export function formatDuration(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
-
-const hourLabel = (key: string) => `${key.replace('T', ' ')}:00`;
-const nextHourKey = (key: string) => new Date(Date.parse(`${key}:00:00Z`) + 3_600_000).toISOString().slice(0, 13);
-
-/** "2026-11-21 00:00 – 2026-11-21 03:00, 2026-11-21 05:00": consecutive hours as one span. */
-export function describeHourSpans(keys: string[]): string {
-  const spans: [string, string][] = [];
-  for (const key of keys) {
-    const last = spans[spans.length - 1];
-    if (last && nextHourKey(last[1]) === key) last[1] = key;
-    else spans.push([key, key]);
-  }
-  return spans.map(([a, b]) => (a === b ? hourLabel(a) : `${hourLabel(a)} – ${hourLabel(b)}`)).join(', ');
 }
 
 function table(rows: string[][]): string[] {
@@ -39,8 +27,8 @@ export function renderJobStatus(status: JobStatus): string[] {
   lines.push(status.runs.length === 0 ? '  runs: none recorded' : '  runs, newest last:');
   if (status.runs.length > 0) {
     const rows = status.runs.map((r) => [
-      r.start, r.status, `${r.records} records`, `${r.badRecords} bad`, formatDuration(r.durationMs),
-      [r.error ?? '', r.reopenedHours && r.reopenedHours.length > 0 ? `reopened ${describeHourSpans(r.reopenedHours)}` : ''].join(' ').trim(),
+      r.start, r.status, plural(r.records, 'record'), `${r.badRecords} bad`, formatDuration(r.durationMs),
+      [r.error ?? '', r.reopenedHours && r.reopenedHours.length > 0 ? `reopened ${describeHours(r.reopenedHours)}` : ''].join(' ').trim(),
     ]);
     lines.push(...table(rows).map((l) => `    ${l}`));
   }
@@ -52,8 +40,8 @@ export function renderJobStatus(status: JobStatus): string[] {
     lines.push(...table(rows).map((l) => `  ${l}`));
   }
   if (status.broker.reachable && !status.broker.error) lines.push(`  low watermark: ${status.lowWatermark ?? 'unknown (a partition has loaded nothing with an event time yet)'}`);
-  lines.push(`  complete hours (_SUCCESS): ${status.completeHours.length === 0 ? 'none' : `${status.completeHours.length}: ${describeHourSpans(status.completeHours)}`}`);
-  lines.push(`  newest incomplete hour: ${status.newestIncompleteHour ? hourLabel(status.newestIncompleteHour) : 'none'}`);
-  lines.push(`  dead letters: ${status.deadLetters} records`);
+  lines.push(`  complete hours (_SUCCESS): ${describeHours(status.completeHours)}`);
+  lines.push(`  newest incomplete hour: ${status.newestIncompleteHour ?? 'none'}`);
+  lines.push(`  dead letters: ${plural(status.deadLetters, 'record')}`);
   return lines;
 }
