@@ -1,13 +1,16 @@
 import type { Argv } from 'yargs';
-import { loadJobDefinition } from '../../job/job-definition';
 import { Bound, runBackfill, backfillTable } from '../../pipeline/backfill';
+import type { LoadSummary } from '../../pipeline/load-summary';
+import { plural } from '../../common/plural';
 import { progressLine } from '../progress';
 import { selectedPartitions } from './load';
 import type { CommandIO } from '../io';
-import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
+import { SecurityArgs, withSecurityOptions } from '../client-options';
+import { BootstrapArgs, JobArgs, loadJobFromArgs, withBootstrapOverride, withJobOption } from '../job-option';
+import { failedResult, printJson, rangeLine, runResult } from '../run-result';
 
-interface BackfillArgs extends SecurityArgs {
-  job: string;
+interface BackfillArgs extends SecurityArgs, JobArgs, BootstrapArgs {
+  json: boolean;
   'from-offset'?: number;
   'from-time'?: string;
   'to-offset'?: number;
@@ -20,8 +23,8 @@ export const command = 'backfill';
 export const describe = 'Load a chosen offset or time range into separate output, leaving the scheduled checkpoint alone';
 
 export function builder(yargs: Argv): Argv<BackfillArgs> {
-  return withSecurityOptions(yargs)
-    .option('job', { type: 'string', demandOption: true })
+  return withBootstrapOverride(withJobOption(withSecurityOptions(yargs)))
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document: the backfill\'s result' })
     .option('from-offset', { type: 'number' })
     .option('from-time', { type: 'string', describe: 'ISO 8601 time or epoch milliseconds' })
     .option('to-offset', { type: 'number', describe: 'exclusive' })
@@ -50,21 +53,34 @@ function bound(offset: number | undefined, time: string | undefined, flag: strin
 }
 
 export async function handler(args: BackfillArgs, io: CommandIO): Promise<number> {
-  const job = withCommandLineSecurity(loadJobDefinition(args.job), args);
+  const job = loadJobFromArgs(args);
   const request = {
     from: bound(args['from-offset'], args['from-time'], '--from-time')!,
     to: bound(args['to-offset'], args['to-time'], '--to-time'),
     output: args.output,
   };
   const target = backfillTable(job, request);
-  io.out(`${job.name}: backfill of ${job.source.topic} → ${target.root} in ${target.sink.description}`);
-  const partitions = await selectedPartitions(job, args);
-  const plan = await runBackfill(job, request, { partitions, dryRun: true });
-  const progress = progressLine(plan.plan.reduce((sum, r) => sum + (r.end - r.start), 0));
-  const summary = await runBackfill(job, request, { partitions, log: (line) => io.err(line), onProgress: progress.add });
-  progress.done();
-  const records = summary.committed.reduce((sum, r) => sum + r.records, 0);
-  io.out(`backfill into ${target.sink.description}/${target.root}: ${records} records in ${summary.committed.length} ranges`);
-  for (const r of summary.committed) io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad`);
+  const output = `${target.sink.description}/${target.root}`;
+  // With --json stdout holds the one document; what a person reads goes to stderr.
+  const say = args.json ? io.err : io.out;
+  say(`${job.name}: backfill of ${job.source.topic} → ${target.root} in ${target.sink.description}`);
+  let summary: LoadSummary;
+  try {
+    const partitions = await selectedPartitions(job, args);
+    const plan = await runBackfill(job, request, { partitions, dryRun: true });
+    const progress = progressLine(plan.plan.reduce((sum, r) => sum + (r.end - r.start), 0));
+    summary = await runBackfill(job, request, { partitions, log: (line) => io.err(line), onProgress: progress.add });
+    progress.done();
+  } catch (error) {
+    if (args.json) printJson(io, { ...failedResult(job, 'backfill', error), output });
+    throw error;
+  }
+  const result = { ...runResult(job, 'backfill', summary), output };
+  if (args.json) {
+    printJson(io, result);
+    return 0;
+  }
+  io.out(`backfill into ${output}: ${plural(result.records, 'record')} in ${plural(result.ranges.length, 'range')}`);
+  for (const r of result.ranges) io.out(rangeLine(r));
   return 0;
 }

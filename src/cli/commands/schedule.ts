@@ -4,10 +4,10 @@ import { Scheduler } from '../../schedule/scheduler';
 import { runLoad } from '../../pipeline/load-job';
 import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
-import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
+import { SecurityArgs, withSecurityOptions } from '../client-options';
+import { BootstrapArgs, JobsDirArgs, withBootstrapOverride, withCommandLineOverrides, withJobsDirOption } from '../job-option';
 
-interface ScheduleArgs extends SecurityArgs {
-  jobs: string;
+interface ScheduleArgs extends SecurityArgs, JobsDirArgs, BootstrapArgs {
   job?: string[];
   once: boolean;
 }
@@ -16,9 +16,8 @@ export const command = 'schedule';
 export const describe = 'Run every job on its cron schedule until SIGTERM/SIGINT; a job never overlaps itself';
 
 export function builder(yargs: Argv): Argv<ScheduleArgs> {
-  return withSecurityOptions(yargs)
-    .option('jobs', { type: 'string', default: 'jobs', describe: 'directory of job definitions' })
-    .option('job', { type: 'string', array: true, describe: 'only these jobs (by name or file name), repeatable' })
+  return withBootstrapOverride(withJobsDirOption(withSecurityOptions(yargs)))
+    .option('job', { type: 'string', array: true, describe: 'only these jobs: job files, or names (or file names without .json) in --jobs; repeatable' })
     .option('once', { type: 'boolean', default: false, describe: 'run every selected scheduled job now, once, and exit' }) as Argv<ScheduleArgs>;
 }
 
@@ -30,7 +29,7 @@ export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number
   const loaded = loadJobCatalog(args.jobs, args.job ?? []);
   const catalog = {
     ...loaded,
-    scheduled: loaded.scheduled.map((entry) => ({ ...entry, job: withCommandLineSecurity(entry.job, args) })),
+    scheduled: loaded.scheduled.map((entry) => ({ ...entry, job: withCommandLineOverrides(entry.job, args) })),
   };
   for (const broken of catalog.broken) io.err(`not scheduled: ${broken.message}`);
   for (const job of catalog.unscheduled) io.out(`${job.name}: unscheduled (no "schedule" in ${job.file})`);

@@ -5,10 +5,10 @@ import { JobDefinition, loadJobDefinition } from '../../job/job-definition';
 import { jobStatus, JobStatus } from '../../status/job-status';
 import { renderJobStatus } from '../../status/render';
 import type { CommandIO } from '../io';
-import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
+import { SecurityArgs, withSecurityOptions } from '../client-options';
+import { BootstrapArgs, JobsDirArgs, resolveJobFile, withBootstrapOverride, withCommandLineOverrides, withJobsDirOption } from '../job-option';
 
-interface StatusArgs extends SecurityArgs {
-  jobs: string;
+interface StatusArgs extends SecurityArgs, JobsDirArgs, BootstrapArgs {
   job?: string;
   json: boolean;
   runs: number;
@@ -18,9 +18,8 @@ export const command = 'status';
 export const describe = 'Show each job\'s last runs, lag per partition, complete hours and dead letters';
 
 export function builder(yargs: Argv): Argv<StatusArgs> {
-  return withSecurityOptions(yargs)
-    .option('jobs', { type: 'string', default: 'jobs', describe: 'the folder of job definitions' })
-    .option('job', { type: 'string', describe: 'only the job with this name (or file name without .json)' })
+  return withBootstrapOverride(withJobsDirOption(withSecurityOptions(yargs)))
+    .option('job', { type: 'string', describe: 'only this job: a job file, or a job\'s name (or file name without .json) in --jobs' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document' })
     .option('runs', { type: 'number', default: 5, describe: 'how many recent runs to show per job' }) as Argv<StatusArgs>;
 }
@@ -39,6 +38,14 @@ interface JobFileProblem {
 }
 
 function readJobs(dir: string, wanted: string | undefined): { jobs: JobDefinition[]; problems: JobFileProblem[] } {
+  if (wanted) {
+    const file = resolveJobFile(wanted, dir);
+    try {
+      return { jobs: [loadJobDefinition(file)], problems: [] };
+    } catch (error) {
+      return { jobs: [], problems: [{ file, error: (error as Error).message }] };
+    }
+  }
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new JobSelectionError('--jobs', dir, 'not a folder of job definitions');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
   const jobs: JobDefinition[] = [];
@@ -47,20 +54,17 @@ function readJobs(dir: string, wanted: string | undefined): { jobs: JobDefinitio
     try {
       jobs.push(loadJobDefinition(file));
     } catch (error) {
-      if (!wanted || path.basename(file, '.json') === wanted) problems.push({ file, error: (error as Error).message });
+      problems.push({ file, error: (error as Error).message });
     }
   }
-  if (!wanted) return { jobs, problems };
-  const chosen = jobs.filter((j) => j.name === wanted || path.basename(j.file, '.json') === wanted);
-  if (chosen.length === 0 && problems.length === 0) throw new JobSelectionError('--job', wanted, `no such job in ${dir} (there: ${jobs.map((j) => j.name).join(', ') || 'none'})`);
-  return { jobs: chosen, problems };
+  return { jobs, problems };
 }
 
 /** Exit status 1 when a broker could not be asked or a job file could not be read; everything else is still shown. */
 export async function handler(args: StatusArgs, io: CommandIO): Promise<number> {
   const { jobs, problems } = readJobs(args.jobs, args.job);
   const statuses: JobStatus[] = [];
-  for (const job of jobs) statuses.push(await jobStatus(withCommandLineSecurity(job, args), { runs: args.runs }));
+  for (const job of jobs) statuses.push(await jobStatus(withCommandLineOverrides(job, args), { runs: args.runs }));
   const ok = problems.length === 0 && statuses.every((s) => s.broker.reachable && !s.broker.error);
   if (args.json) {
     io.out(JSON.stringify({ generatedAt: new Date().toISOString(), ok, jobs: statuses, problems }, null, 2));
