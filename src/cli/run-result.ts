@@ -79,7 +79,7 @@ export function rangeLine(r: RangeResult): string {
  * A progress line on a terminal (stderr), started once the run knows its plan: what `onPlan` and `onProgress` of a
  * run take, and `done` to end the line.
  */
-export function progressOnTerminal(): { onPlan: (work: PlannedRange[]) => void; onProgress: (records: number) => void; done: () => void } {
+export function progressOnTerminal(): { onPlan: (work: PlannedRange[]) => void; onProgress: (records: number) => void; done: () => void; clear: () => void } {
   let line: ReturnType<typeof progressLine> | null = null;
   return {
     onPlan: (work) => {
@@ -87,6 +87,7 @@ export function progressOnTerminal(): { onPlan: (work: PlannedRange[]) => void; 
     },
     onProgress: (records) => line?.add(records),
     done: () => line?.done(),
+    clear: () => line?.clear(),
   };
 }
 

@@ -49,10 +49,14 @@ export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   // SIGTERM/SIGINT: reading stops and the run commits what it has read (a second signal ends the process).
   const stop = stopOnSignals((signal) => io.err(`${signal}: stopping; the run commits what it has read`));
   const progress = progressOnTerminal();
+  const log = (line: string) => {
+    progress.clear();
+    io.err(line);
+  };
   let summary: LoadSummary;
   try {
     const partitions = await selectedPartitions(job, args);
-    summary = await runLoad(job, { partitions, dryRun: args['dry-run'], log: (line) => io.err(line), signal: stop.signal, onPlan: progress.onPlan, onProgress: progress.onProgress });
+    summary = await runLoad(job, { partitions, dryRun: args['dry-run'], log, signal: stop.signal, onPlan: progress.onPlan, onProgress: progress.onProgress });
   } catch (error) {
     if (args.json) printJson(io, failedResult(job, 'load', error));
     throw error;

@@ -1,10 +1,5 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { LocalSink } from '../../connectors/sinks/local-sink';
-import { TableState } from '../../src/table/table-state';
 import type { RunResult } from '../../src/cli/run-result';
 import type { JobStatus } from '../../src/status/job-status';
 import { EXIT } from '../../src/cli/exit-codes';
@@ -37,7 +32,7 @@ interface VerifyJson {
   hours: Record<string, number>;
 }
 
-describe('one CLI language: --job NAME or PATH, --bootstrap-server, --json, exit codes, messages', function () {
+describe('every job command: --job NAME (in --jobs) or PATH, --bootstrap-server over the job, --json results', function () {
   this.timeout(60_000);
   const tmp = useTempDir();
   const fixture = useBrokerWithTopic('page_views', PARTITIONS, (client) =>
@@ -126,60 +121,5 @@ describe('one CLI language: --job NAME or PATH, --bootstrap-server, --json, exit
     const missingFile = await missingFileRun;
     assert.equal(missingFile.code, EXIT.FAILED);
     assert.match(missingFile.stderr, /--job .*gone\.json: no such file/);
-  });
-
-  it('a load refused by another run\'s lock exits 4, with the failure as its --json result', async () => {
-    const { file } = await jobPointingNowhere();
-    const table = new TableState(new LocalSink(path.join(tmp(), 'warehouse')), 'page_views');
-    const release = await table.lock('held-by-the-test', 60_000, [0]);
-    try {
-      const refused = await sluice(['load', '--job', file, '--bootstrap-server', bootstrap(), '--json']);
-      assert.equal(refused.code, EXIT.LOCKED, refused.stderr);
-      const result = onlyJson<RunResult>(refused);
-      assert.equal(result.status, 'failed');
-      assert.match(result.error!, /already running on partition 0 \(lock held by .* run held-by-the-test/);
-    } finally {
-      await release();
-    }
-  });
-
-  it('a job file that is not JSON is named with line:column and what is wrong there', async () => {
-    const dir = path.join(tmp(), 'broken');
-    fs.mkdirSync(dir);
-    const file = path.join(dir, 'broken.json');
-    fs.writeFileSync(file, '{\n  "name": "broken",\n  "source": { "topic": "page_views", },\n}\n');
-    const load = await sluice(['load', '--job', file]);
-    assert.equal(load.code, EXIT.FAILED);
-    assert.match(load.stderr, /broken\.json:3:38: not valid JSON: a comma before \} \(JSON allows no trailing comma\)/);
-    const byFileName = await sluice(['verify', '--jobs', dir, '--job', 'broken']);
-    assert.match(byFileName.stderr, /broken\.json:3:38: not valid JSON/, 'a broken file is still found by its file name');
-  });
-
-  it('a bootstrap that answers HTTP is named as such, not as a huge frame', async () => {
-    const { file } = await jobPointingNowhere();
-    const web = http.createServer((_request, response) => response.end('a web page'));
-    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
-    const address = `127.0.0.1:${(web.address() as AddressInfo).port}`;
-    try {
-      const load = await sluice(['load', '--job', file, '--bootstrap-server', address]);
-      assert.equal(load.code, EXIT.FAILED);
-      assert.match(load.stderr, new RegExp(`${address.replace(/\./g, '\\.')} answered HTTP, not the Kafka protocol: is this a Schema Registry or web port\\?`));
-      assert.doesNotMatch(load.stderr, /frame of/);
-      const topics = await sluice(['topics', 'list', '--bootstrap-server', address]);
-      assert.match(topics.stderr, /answered HTTP, not the Kafka protocol/);
-    } finally {
-      web.close();
-    }
-  });
-
-  it('says "1 record", not "1 records"', async () => {
-    const produced = await sluice(['produce', '--bootstrap-server', bootstrap(), '--topic', 'one', '--partition', '0'], 'only line\n');
-    assert.equal(produced.code, EXIT.OK, produced.stderr);
-    assert.match(produced.stderr, /^produced 1 record to one /m);
-    const consumed = await sluice(['consume', '--bootstrap-server', bootstrap(), '--topic', 'one', '--from-beginning', '-e']);
-    assert.equal(consumed.stdout, 'only line\n');
-    assert.match(consumed.stderr, /^consumed 1 record from one$/m);
-    const described = await sluice(['topics', 'describe', 'one', '--bootstrap-server', bootstrap()]);
-    assert.match(described.stdout, /^topic one: \d+ partitions?$/m);
   });
 });
