@@ -21,6 +21,7 @@ import type { CommandIO } from '../io';
 import { startBrokerRegistry } from '../../registry/start';
 import type { RunningSchemaRegistry } from '../../registry/registry-server';
 import { plural } from '../../common/plural';
+import { describeHours } from '../../common/hour-list';
 
 export interface DemoArgs {
   dir: string;
@@ -77,7 +78,7 @@ async function loadAndReport(job: JobDefinition, where: string, io: CommandIO): 
   const hours = [...report.hours].map(([hour, n]) => `${hour.slice(11)}:00 ${n}`).join(', ');
   io.out(`  records per hour (${job.time.timezone}, 2026-11-21): ${hours}; verify ${report.ok ? 'OK' : `found ${plural(report.problems.length, 'problem')}`}`);
   const marked = (await hourDirectories(job, new TableState(openSink(job.output.sink), job.output.table))).filter((h) => h.complete);
-  io.out(`  complete hours (_SUCCESS): ${marked.length === 0 ? 'none yet' : marked.map((h) => `${h.key.slice(11)}:00`).join(', ')}`);
+  io.out(`  complete hours (_SUCCESS): ${marked.length === 0 ? 'none yet' : describeHours(marked.map((h) => h.key))}`);
   return report.ok;
 }
 
