@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
-import { JobDefinition, loadJobDefinition } from '../job/job-definition';
+import { badBootstrapEntry, JobDefinition, loadJobDefinition } from '../job/job-definition';
 import { SecurityArgs, withCommandLineSecurity } from './client-options';
 
 // The one place `--job`, `--jobs` and a job's `--bootstrap-server` are read, so every job command speaks the same
@@ -31,6 +31,14 @@ export class JobNotFoundError extends Error {
       ? `--job ${wanted}: no such file (${path.resolve(wanted)})`
       : `--job ${wanted}: no such job file, and no job named ${JSON.stringify(wanted)} in ${dir} (jobs there: ${known.length > 0 ? known.join(', ') : 'none'})`);
     this.name = 'JobNotFoundError';
+  }
+}
+
+/** `--bootstrap-server` that is not a host:port list. */
+export class BootstrapOptionError extends Error {
+  constructor(readonly entry: string) {
+    super(`--bootstrap-server: ${JSON.stringify(entry)} is not host:port (a port from 1 to 65535)`);
+    this.name = 'BootstrapOptionError';
   }
 }
 
@@ -95,12 +103,14 @@ export function resolveJobFile(wanted: string, dir: string = DEFAULT_JOBS_DIR): 
 
 /** The job `--job` names, checked, with the command line's `--bootstrap-server` and security flags over its own. */
 export function loadJobFromArgs(args: JobArgs & BootstrapArgs & Partial<SecurityArgs>): JobDefinition {
-  return withCommandLineOverrides(loadJobDefinition(resolveJobFile(args.job, args.jobs)), args);
+  return withCommandLineSecurity(loadJobDefinition(resolveJobFile(args.job, args.jobs), { bootstrap: bootstrapOverride(args) }), args);
 }
 
-/** `--bootstrap-server` and the security flags over a job's own settings. */
-export function withCommandLineOverrides(job: JobDefinition, args: BootstrapArgs & Partial<SecurityArgs>): JobDefinition {
+/** `--bootstrap-server`, checked; undefined when not given. */
+export function bootstrapOverride(args: BootstrapArgs): string | undefined {
   const bootstrap = args['bootstrap-server'];
-  const moved = bootstrap !== undefined && bootstrap !== '' ? { ...job, source: { ...job.source, bootstrap } } : job;
-  return withCommandLineSecurity(moved, args);
+  if (bootstrap === undefined || bootstrap === '') return undefined;
+  const bad = badBootstrapEntry(bootstrap);
+  if (bad !== null) throw new BootstrapOptionError(bad);
+  return bootstrap;
 }

@@ -22,8 +22,9 @@ export interface RangeResult {
 /** The one JSON document of `load --json` / `backfill --json`; `status` "failed" comes with the error and the exit code. */
 export interface RunResult {
   job: string;
-  topic: string;
-  table: string;
+  /** null only when the job file could not be read (then `job` is what --job said). */
+  topic: string | null;
+  table: string | null;
   kind: 'load' | 'backfill';
   status: 'committed' | 'nothing-to-do' | 'dry-run' | 'failed';
   runId: string | null;
@@ -60,9 +61,10 @@ export function runResult(job: JobDefinition, kind: RunResult['kind'], summary: 
   };
 }
 
-export function failedResult(job: JobDefinition, kind: RunResult['kind'], error: unknown): RunResult {
+export function failedResult(job: JobDefinition | string, kind: RunResult['kind'], error: unknown): RunResult {
+  const [name, topic, table] = typeof job === 'string' ? [job, null, null] : [job.name, job.source.topic, job.output.table];
   return {
-    job: job.name, topic: job.source.topic, table: job.output.table, kind, status: 'failed', runId: null,
+    job: name, topic, table, kind, status: 'failed', runId: null,
     records: 0, badRecords: 0, skippedOffsets: 0, files: 0, hours: [], ranges: [], plan: [], recovered: { rolledBack: [], rolledForward: [] },
     error: error instanceof Error ? error.message : String(error),
   };
@@ -89,6 +91,16 @@ export function progressOnTerminal(): { onPlan: (work: PlannedRange[]) => void; 
     done: () => line?.done(),
     clear: () => line?.clear(),
   };
+}
+
+/** The job `load()` reads; with `--json`, a job that cannot be read still gets its failed document on stdout. */
+export function jobOrFailedJson(args: { job: string; json: boolean }, kind: RunResult['kind'], io: CommandIO, load: () => JobDefinition): JobDefinition {
+  try {
+    return load();
+  } catch (error) {
+    if (args.json) printJson(io, failedResult(args.job, kind, error));
+    throw error;
+  }
 }
 
 /** Prints `result` as the one JSON document on stdout. */

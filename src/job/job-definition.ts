@@ -102,15 +102,27 @@ function resolveSink(location: string, base: string): string {
   return path.resolve(base, location);
 }
 
-/** host:port entries, comma-separated, as Kafka clients take them (the port defaults to 9092; IPv6 in brackets). */
-function checkBootstrap(source: Fields): string {
-  const bootstrap = source.string('bootstrap', '127.0.0.1:9092');
+/** What the command line puts over a job file's own settings. `bootstrap` (`--bootstrap-server`) replaces `source.bootstrap`, so an "embedded" registry follows it too. */
+export interface JobOverrides {
+  bootstrap?: string;
+}
+
+/** The entry of a host:port list that is not host:port (the port defaults to 9092; IPv6 in brackets), or null. */
+export function badBootstrapEntry(bootstrap: string): string | null {
   for (const entry of bootstrap.split(',')) {
     const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\],]+)(?::(\d{1,5}))?$/.exec(entry.trim());
     const port = match?.[2] === undefined ? 9092 : Number(match[2]);
-    if (!match || port < 1 || port > 65535) source.fail('bootstrap', `${JSON.stringify(entry)} is not host:port (a port from 1 to 65535)`);
+    if (!match || port < 1 || port > 65535) return entry;
   }
-  return bootstrap;
+  return null;
+}
+
+/** host:port entries, comma-separated, as Kafka clients take them; `override` (checked by the caller) in their place. */
+function checkBootstrap(source: Fields, override: string | undefined): string {
+  const bootstrap = source.string('bootstrap', '127.0.0.1:9092');
+  const bad = badBootstrapEntry(bootstrap);
+  if (bad !== null) source.fail('bootstrap', `${JSON.stringify(bad)} is not host:port (a port from 1 to 65535)`);
+  return override ?? bootstrap;
 }
 
 function checkTopic(source: Fields): string {
@@ -163,7 +175,7 @@ function readKeySection(file: string, top: Fields, parsed: Json, place: JobPlace
  * Reads and checks a job file: every key known, of its type and range. Relative paths (`value.schema`, a local
  * `output.sink`) start from the directory holding the job file and come back absolute.
  */
-export function loadJobDefinition(file: string): JobDefinition {
+export function loadJobDefinition(file: string, overrides: JobOverrides = {}): JobDefinition {
   let parsed: unknown;
   let text: string;
   try {
@@ -192,7 +204,7 @@ export function loadJobDefinition(file: string): JobDefinition {
   const completeness = top.section('completeness', false);
   const valueFormat = value.oneOf('format', ['json', 'avro', 'avro-confluent'] as const);
   const { schemaPath, schema } = checkSchema(value, base, valueFormat === 'avro-confluent', valueFormat === 'avro-confluent' ? LATEST_SCHEMA : undefined);
-  const bootstrap = checkBootstrap(source);
+  const bootstrap = checkBootstrap(source, overrides.bootstrap);
   const place: JobPlace = { bootstrap, baseDir: base };
   const valueFramed = valueFormat === 'avro-confluent' ? readFramedSettings(file, value, parsed.value as Json, place, schemaPath) : null;
   if (!valueFramed) rejectFramedKeys(value, parsed.value as Json, valueFormat);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as cron from 'node-cron';
-import { JobDefinition, JobDefinitionError, loadJobDefinition } from '../job/job-definition';
+import { JobDefinition, JobDefinitionError, JobOverrides, loadJobDefinition } from '../job/job-definition';
 
 /** A job with a cron expression that node-cron accepts. */
 export interface ScheduledJob {
@@ -47,9 +47,9 @@ const isJobFile = (given: string) => fs.existsSync(given) && fs.statSync(given).
 /**
  * Reads every `*.json` job in `dir`. A broken file does not stop the others: it is returned in `broken`.
  * `only` selects jobs by name (or by file name without `.json`), or names job files by path (which may lie outside
- * `dir`); naming a job that is not there is an error.
+ * `dir`); naming a job that is not there is an error. `overrides` (the command line's) go over every job.
  */
-export function loadJobCatalog(dir: string, only: string[] = []): JobCatalog {
+export function loadJobCatalog(dir: string, only: string[] = [], overrides: JobOverrides = {}): JobCatalog {
   const paths = only.filter(isJobFile);
   const names = only.filter((want) => !paths.includes(want));
   let files: string[] = [];
@@ -67,7 +67,7 @@ export function loadJobCatalog(dir: string, only: string[] = []): JobCatalog {
   const seen = new Map<string, string>();
   for (const file of files) {
     try {
-      const job = loadJobDefinition(file);
+      const job = loadJobDefinition(file, overrides);
       const earlier = seen.get(job.name);
       if (earlier) throw new JobDefinitionError(file, 'name', `${JSON.stringify(job.name)} is already the name of ${earlier}`);
       seen.set(job.name, file);

@@ -82,6 +82,8 @@ describe('every job command: --job NAME (in --jobs) or PATH, --bootstrap-server 
     const scheduleRuns = (async () => [await sluice(['schedule', ...byName, ...server, '--once']), await sluice(['schedule', ...byPath, ...server, '--once'])])();
     const unknownRun = sluice(['verify', '--jobs', dir, '--job', 'nope']);
     const missingFileRun = sluice(['hive-ddl', '--job', path.join(dir, 'gone.json')]);
+    const unknownJsonRun = sluice(['load', '--jobs', dir, '--job', 'nope', '--json']);
+    const badServerRun = sluice(['load', ...byName, '--bootstrap-server', 'host:99999']);
 
     const readers = await Promise.all(readerRuns);
     for (const [i, r] of readers.entries()) assert.equal(r.code, EXIT.OK, `reader ${i}: ${r.stderr}`);
@@ -121,5 +123,13 @@ describe('every job command: --job NAME (in --jobs) or PATH, --bootstrap-server 
     const missingFile = await missingFileRun;
     assert.equal(missingFile.code, EXIT.FAILED);
     assert.match(missingFile.stderr, /--job .*gone\.json: no such file/);
+    const unknownJson = await unknownJsonRun;
+    assert.equal(unknownJson.code, EXIT.FAILED);
+    const failed = onlyJson<RunResult>(unknownJson);
+    assert.deepEqual([failed.job, failed.status, failed.table], ['nope', 'failed', null]);
+    assert.match(failed.error!, /no job named "nope"/);
+    const badServer = await badServerRun;
+    assert.equal(badServer.code, EXIT.FAILED);
+    assert.match(badServer.stderr, /--bootstrap-server: "host:99999" is not host:port/);
   });
 });

@@ -7,7 +7,7 @@ import { selectedPartitions } from './load';
 import type { CommandIO } from '../io';
 import { SecurityArgs, withSecurityOptions } from '../client-options';
 import { BootstrapArgs, JobArgs, loadJobFromArgs, withBootstrapOverride, withJobOption } from '../job-option';
-import { failedResult, printJson, rangeLine, runResult } from '../run-result';
+import { failedResult, jobOrFailedJson, printJson, rangeLine, runResult } from '../run-result';
 
 interface BackfillArgs extends SecurityArgs, JobArgs, BootstrapArgs {
   json: boolean;
@@ -53,7 +53,7 @@ function bound(offset: number | undefined, time: string | undefined, flag: strin
 }
 
 export async function handler(args: BackfillArgs, io: CommandIO): Promise<number> {
-  const job = loadJobFromArgs(args);
+  const job = jobOrFailedJson(args, 'backfill', io, () => loadJobFromArgs(args));
   const request = {
     from: bound(args['from-offset'], args['from-time'], '--from-time')!,
     to: bound(args['to-offset'], args['to-time'], '--to-time'),

@@ -8,7 +8,7 @@ import { plural } from '../../common/plural';
 import type { CommandIO } from '../io';
 import { SecurityArgs, withSecurityOptions } from '../client-options';
 import { BootstrapArgs, JobArgs, loadJobFromArgs, withBootstrapOverride, withJobOption } from '../job-option';
-import { failedResult, printJson, progressOnTerminal, rangeLine, runResult } from '../run-result';
+import { failedResult, jobOrFailedJson, printJson, progressOnTerminal, rangeLine, runResult } from '../run-result';
 
 interface LoadArgs extends SecurityArgs, JobArgs, BootstrapArgs {
   'dry-run': boolean;
@@ -42,7 +42,7 @@ export async function selectedPartitions(job: JobDefinition, args: { partitions?
 }
 
 export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
-  const job = loadJobFromArgs(args);
+  const job = jobOrFailedJson(args, 'load', io, () => loadJobFromArgs(args));
   // With --json stdout holds the one document; what a person reads goes to stderr.
   const say = args.json ? io.err : io.out;
   say(`${job.name}: ${job.source.topic} → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);

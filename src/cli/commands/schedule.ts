@@ -4,8 +4,8 @@ import { Scheduler } from '../../schedule/scheduler';
 import { runLoad } from '../../pipeline/load-job';
 import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
-import { SecurityArgs, withSecurityOptions } from '../client-options';
-import { BootstrapArgs, JobsDirArgs, withBootstrapOverride, withCommandLineOverrides, withJobsDirOption } from '../job-option';
+import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
+import { BootstrapArgs, bootstrapOverride, JobsDirArgs, withBootstrapOverride, withJobsDirOption } from '../job-option';
 
 interface ScheduleArgs extends SecurityArgs, JobsDirArgs, BootstrapArgs {
   job?: string[];
@@ -26,10 +26,10 @@ export function builder(yargs: Argv): Argv<ScheduleArgs> {
  * failed or there is nothing to schedule.
  */
 export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number> {
-  const loaded = loadJobCatalog(args.jobs, args.job ?? []);
+  const loaded = loadJobCatalog(args.jobs, args.job ?? [], { bootstrap: bootstrapOverride(args) });
   const catalog = {
     ...loaded,
-    scheduled: loaded.scheduled.map((entry) => ({ ...entry, job: withCommandLineOverrides(entry.job, args) })),
+    scheduled: loaded.scheduled.map((entry) => ({ ...entry, job: withCommandLineSecurity(entry.job, args) })),
   };
   for (const broken of catalog.broken) io.err(`not scheduled: ${broken.message}`);
   for (const job of catalog.unscheduled) io.out(`${job.name}: unscheduled (no "schedule" in ${job.file})`);

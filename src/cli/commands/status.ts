@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
-import { JobDefinition, loadJobDefinition } from '../../job/job-definition';
+import { JobDefinition, JobOverrides, loadJobDefinition } from '../../job/job-definition';
 import { jobStatus, JobStatus } from '../../status/job-status';
 import { renderJobStatus } from '../../status/render';
 import type { CommandIO } from '../io';
-import { SecurityArgs, withSecurityOptions } from '../client-options';
-import { BootstrapArgs, JobsDirArgs, resolveJobFile, withBootstrapOverride, withCommandLineOverrides, withJobsDirOption } from '../job-option';
+import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
+import { BootstrapArgs, bootstrapOverride, JobsDirArgs, resolveJobFile, withBootstrapOverride, withJobsDirOption } from '../job-option';
 
 interface StatusArgs extends SecurityArgs, JobsDirArgs, BootstrapArgs {
   job?: string;
@@ -37,11 +37,11 @@ interface JobFileProblem {
   error: string;
 }
 
-function readJobs(dir: string, wanted: string | undefined): { jobs: JobDefinition[]; problems: JobFileProblem[] } {
+function readJobs(dir: string, wanted: string | undefined, overrides: JobOverrides): { jobs: JobDefinition[]; problems: JobFileProblem[] } {
   if (wanted) {
     const file = resolveJobFile(wanted, dir);
     try {
-      return { jobs: [loadJobDefinition(file)], problems: [] };
+      return { jobs: [loadJobDefinition(file, overrides)], problems: [] };
     } catch (error) {
       return { jobs: [], problems: [{ file, error: (error as Error).message }] };
     }
@@ -52,7 +52,7 @@ function readJobs(dir: string, wanted: string | undefined): { jobs: JobDefinitio
   const problems: JobFileProblem[] = [];
   for (const file of files) {
     try {
-      jobs.push(loadJobDefinition(file));
+      jobs.push(loadJobDefinition(file, overrides));
     } catch (error) {
       problems.push({ file, error: (error as Error).message });
     }
@@ -62,9 +62,9 @@ function readJobs(dir: string, wanted: string | undefined): { jobs: JobDefinitio
 
 /** Exit status 1 when a broker could not be asked or a job file could not be read; everything else is still shown. */
 export async function handler(args: StatusArgs, io: CommandIO): Promise<number> {
-  const { jobs, problems } = readJobs(args.jobs, args.job);
+  const { jobs, problems } = readJobs(args.jobs, args.job, { bootstrap: bootstrapOverride(args) });
   const statuses: JobStatus[] = [];
-  for (const job of jobs) statuses.push(await jobStatus(withCommandLineOverrides(job, args), { runs: args.runs }));
+  for (const job of jobs) statuses.push(await jobStatus(withCommandLineSecurity(job, args), { runs: args.runs }));
   const ok = problems.length === 0 && statuses.every((s) => s.broker.reachable && !s.broker.error);
   if (args.json) {
     io.out(JSON.stringify({ generatedAt: new Date().toISOString(), ok, jobs: statuses, problems }, null, 2));
