@@ -80,7 +80,7 @@ describe('every job command: --job NAME (in --jobs) or PATH, --bootstrap-server 
       sluice(['backfill', ...job, ...server, '--from-offset', '0', '--output', path.join(tmp(), `backfill-${i}`), '--json']));
     // One after the other: two runs of one job at once would meet at its lock.
     const scheduleRuns = (async () => [await sluice(['schedule', ...byName, ...server, '--once']), await sluice(['schedule', ...byPath, ...server, '--once'])])();
-    const unknownRun = sluice(['verify', '--jobs', dir, '--job', 'nope']);
+    const unknownRun = sluice(['verify', '--jobs', dir, '--job', 'nope', '--json']);
     const missingFileRun = sluice(['hive-ddl', '--job', path.join(dir, 'gone.json')]);
     const unknownJsonRun = sluice(['load', '--jobs', dir, '--job', 'nope', '--json']);
     const badServerRun = sluice(['load', ...byName, '--bootstrap-server', 'host:99999']);
@@ -119,6 +119,7 @@ describe('every job command: --job NAME (in --jobs) or PATH, --bootstrap-server 
 
     const unknown = await unknownRun;
     assert.equal(unknown.code, EXIT.FAILED);
+    assert.equal(onlyJson<VerifyJson>(unknown).ok, false, 'verify --json prints its document even when the job cannot be read');
     assert.match(unknown.stderr, new RegExp(`--job nope: no such job file, and no job named "nope" in .*jobs \\(jobs there: ${JOB_NAME}\\)`));
     const missingFile = await missingFileRun;
     assert.equal(missingFile.code, EXIT.FAILED);

@@ -19,7 +19,14 @@ export function builder(yargs: Argv): Argv<VerifyArgs> {
 
 /** Exit status 0 when everything checks out, 1 on any discrepancy. */
 export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> {
-  const job = loadJobFromArgs(args);
+  let job;
+  try {
+    job = loadJobFromArgs(args);
+  } catch (error) {
+    // A script reading --json still gets its one document.
+    if (args.json) io.out(JSON.stringify({ job: args.job, table: null, ok: false, problems: [], error: (error as Error).message }));
+    throw error;
+  }
   const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
   if (args.json) {
     io.out(JSON.stringify({ job: job.name, table: job.output.table, ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours), schemaGenerations: report.schemaGenerations }));
