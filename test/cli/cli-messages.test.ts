@@ -42,7 +42,7 @@ describe('CLI messages: exit 4 on a held lock, line:column, HTTP bootstrap, plur
     return { file, dir: path.dirname(file) };
   }
 
-  it('a load refused by another run\'s lock exits 4, with the failure as its --json result', async () => {
+  it('a load refused by another run\'s lock exits 4, with the failure as its --json result; so does schedule --once', async () => {
     const { file } = await jobPointingNowhere();
     const table = new TableState(new LocalSink(path.join(tmp(), 'warehouse')), 'page_views');
     const release = await table.lock('held-by-the-test', 60_000, [0]);
@@ -52,6 +52,9 @@ describe('CLI messages: exit 4 on a held lock, line:column, HTTP bootstrap, plur
       const result = onlyJson<RunResult>(refused);
       assert.equal(result.status, 'failed');
       assert.match(result.error!, /already running on partition 0 \(lock held by .* run held-by-the-test/);
+      const scheduled = await sluice(['schedule', '--job', file, '--bootstrap-server', bootstrap(), '--once']);
+      assert.equal(scheduled.code, EXIT.LOCKED, scheduled.stdout);
+      assert.match(scheduled.stdout, /page_views_test: run \S+ skipped: another process is running the job/);
     } finally {
       await release();
     }

@@ -4,6 +4,7 @@ import { Scheduler } from '../../schedule/scheduler';
 import { runLoad } from '../../pipeline/load-job';
 import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
+import { EXIT } from '../exit-codes';
 import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
 import { BootstrapArgs, bootstrapOverride, JobsDirArgs, withBootstrapOverride, withJobsDirOption } from '../job-option';
 
@@ -22,8 +23,8 @@ export function builder(yargs: Argv): Argv<ScheduleArgs> {
 }
 
 /**
- * Exit status: 0 after a clean stop (or, with --once, when no run failed); 1 when a --once run
- * failed or there is nothing to schedule.
+ * Exit status: 0 after a clean stop (or, with --once, when every run loaded or had nothing new); 1 when a --once
+ * run failed or there is nothing to schedule; 4 when a --once run was skipped because another process held its lock.
  */
 export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number> {
   const loaded = loadJobCatalog(args.jobs, args.job ?? [], { bootstrap: bootstrapOverride(args) });
@@ -42,7 +43,8 @@ export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number
   try {
     if (args.once) {
       const outcomes = await scheduler.runNow(catalog.scheduled);
-      return outcomes.includes('failed') ? 1 : 0;
+      if (outcomes.includes('failed')) return EXIT.FAILED;
+      return outcomes.includes('locked') ? EXIT.LOCKED : EXIT.OK;
     }
     for (const { job, next } of scheduler.start(catalog.scheduled)) {
       io.out(`${job.name}: scheduled "${job.schedule}" (${job.time.timezone}), next run at ${next?.toISOString() ?? 'never'}`);
