@@ -54,18 +54,18 @@ function bound(offset: number | undefined, time: string | undefined, flag: strin
 
 export async function handler(args: BackfillArgs, io: CommandIO): Promise<number> {
   const job = jobOrFailedJson(args, 'backfill', io, () => loadJobFromArgs(args));
-  const request = {
-    from: bound(args['from-offset'], args['from-time'], '--from-time')!,
-    to: bound(args['to-offset'], args['to-time'], '--to-time'),
-    output: args.output,
-  };
-  const target = backfillTable(job, request);
-  const output = `${target.sink.description}/${target.root}`;
-  // With --json stdout holds the one document; what a person reads goes to stderr.
-  const say = args.json ? io.err : io.out;
-  say(`${job.name}: backfill of ${job.source.topic} → ${target.root} in ${target.sink.description}`);
+  let output: string | undefined;
   let summary: LoadSummary;
   try {
+    const request = {
+      from: bound(args['from-offset'], args['from-time'], '--from-time')!,
+      to: bound(args['to-offset'], args['to-time'], '--to-time'),
+      output: args.output,
+    };
+    const target = backfillTable(job, request);
+    output = `${target.sink.description}/${target.root}`;
+    // With --json stdout holds the one document; what a person reads goes to stderr.
+    (args.json ? io.err : io.out)(`${job.name}: backfill of ${job.source.topic} → ${target.root} in ${target.sink.description}`);
     const partitions = await selectedPartitions(job, args);
     const plan = await runBackfill(job, request, { partitions, dryRun: true });
     const progress = progressLine(plan.plan.reduce((sum, r) => sum + (r.end - r.start), 0));
