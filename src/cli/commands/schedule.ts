@@ -6,7 +6,7 @@ import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
 import { EXIT } from '../exit-codes';
 import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
-import { BootstrapArgs, bootstrapOverride, JobsDirArgs, withBootstrapOverride, withJobsDirOption } from '../job-option';
+import { BootstrapArgs, bootstrapOverride, JobsDirArgs, resolveJobFile, withBootstrapOverride, withJobsDirOption } from '../job-option';
 
 interface ScheduleArgs extends SecurityArgs, JobsDirArgs, BootstrapArgs {
   job?: string[];
@@ -27,7 +27,9 @@ export function builder(yargs: Argv): Argv<ScheduleArgs> {
  * run failed or there is nothing to schedule; 4 when a --once run was skipped because another process held its lock.
  */
 export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number> {
-  const loaded = loadJobCatalog(args.jobs, args.job ?? [], { bootstrap: bootstrapOverride(args) });
+  // Names are found as every job command finds them, so an unknown one gets the same message.
+  const only = (args.job ?? []).map((wanted) => resolveJobFile(wanted, args.jobs));
+  const loaded = loadJobCatalog(args.jobs, only, { bootstrap: bootstrapOverride(args) });
   const catalog = {
     ...loaded,
     scheduled: loaded.scheduled.map((entry) => ({ ...entry, job: withCommandLineSecurity(entry.job, args) })),
