@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { LocalSink } from '../../connectors/sinks/local-sink';
 import { TableState } from '../../src/table/table-state';
@@ -86,6 +87,19 @@ describe('CLI messages: exit 4 on a held lock, line:column, HTTP bootstrap, plur
       assert.match(topics.stderr, /answered HTTP, not the Kafka protocol/);
     } finally {
       web.close();
+    }
+  });
+
+  it('a bootstrap that answers with another text protocol (an SSH banner) is named as not Kafka', async () => {
+    const ssh = net.createServer((socket) => socket.end('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'));
+    await new Promise<void>((resolve) => ssh.listen(0, '127.0.0.1', resolve));
+    const address = `127.0.0.1:${(ssh.address() as AddressInfo).port}`;
+    try {
+      const topics = await sluice(['topics', 'list', '--bootstrap-server', address]);
+      assert.equal(topics.code, EXIT.FAILED);
+      assert.match(topics.stderr, /answered "SSH-2\.0-OpenSSH_9\.2p1 Debian-2", not the Kafka protocol: is this the broker's port\?/);
+    } finally {
+      ssh.close();
     }
   });
 
