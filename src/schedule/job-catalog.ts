@@ -81,9 +81,10 @@ export function loadJobCatalog(dir: string, only: string[] = [], overrides: JobO
   let selected = loaded;
   if (only.length > 0) {
     // A broken file can only be selected by its file name or path: its job name may be what is broken.
-    const chosen = (file: string, names: string[]) => paths.includes(file) || names.includes(path.basename(file, '.json'));
-    selected = loaded.filter((entry) => chosen(entry.file, []) || names.includes(entry.job.name) || names.includes(entry.base));
-    broken = broken.filter((b) => chosen(b.file, names));
+    const givenPath = (file: string) => paths.includes(file);
+    const byFileName = (file: string) => names.includes(path.basename(file, '.json'));
+    selected = loaded.filter((entry) => givenPath(entry.file) || names.includes(entry.job.name) || byFileName(entry.file));
+    broken = broken.filter((b) => givenPath(b.file) || byFileName(b.file));
     const found = new Set([...selected.flatMap((e) => [e.job.name, e.base]), ...broken.map((b) => path.basename(b.file, '.json'))]);
     const missing = names.filter((want) => !found.has(want));
     if (missing.length > 0) throw new JobSelectionError(missing, dir, loaded.map((entry) => entry.job.name));
