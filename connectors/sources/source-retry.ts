@@ -1,4 +1,4 @@
-import { ConnectionClosedError, RequestTimeoutError } from '../../src/client/broker-connection';
+import { ConnectionClosedError, NotKafkaProtocolError, RequestTimeoutError } from '../../src/client/broker-connection';
 import { isSecurityFailure } from '../../src/client/security-errors';
 import { KafkaError } from '../../src/protocol/error-codes';
 import {
@@ -19,6 +19,8 @@ export function toSourceError(raw: unknown, context: SourceErrorContext): Record
   if (isSecurityFailure(raw)) return new SourceSecurityError(context, (raw as Error).message);
   if (raw instanceof RequestTimeoutError) return new SourceTimeoutError(raw.timeoutMs, { ...context, broker: raw.address }, raw.message);
   if (raw instanceof ConnectionClosedError) return new SourceConnectionError({ ...context, broker: raw.address }, raw.message);
+  // The wrong port: asking again gets the same answer.
+  if (raw instanceof NotKafkaProtocolError) return new RecordSourceError(false, { ...context, broker: raw.address }, raw.message);
   if (raw instanceof KafkaError) return new SourceKafkaError(raw.errorName, raw.code, raw.retriable, context, raw.message);
   const error = raw instanceof Error ? raw : new Error(String(raw));
   return new RecordSourceError(false, context, `${error.name}: ${error.message}`);

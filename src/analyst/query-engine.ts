@@ -6,6 +6,7 @@ import { CopyStats, DEFAULT_CACHE_DIR, localDataFiles } from './local-files';
 import { atLatestGeneration, CatalogTable, listDataFiles } from './table-catalog';
 import { createAvroView, createEmptyView } from './table-views';
 import { createParquetView } from './parquet-view';
+import { plural } from '../common/plural';
 
 export interface QueryOptions {
   /** Where files of remote sinks are copied before querying; reused between queries. */
@@ -59,7 +60,7 @@ async function registerTable(connection: DuckDBConnection, catalogTable: Catalog
   const stats: CopyStats = { copied: 0, reused: 0, bytes: 0 };
   const local = await localDataFiles(sink, files, cacheDir, stats);
   if (stats.copied + stats.reused > 0) {
-    notices.push(`table ${table.name}: copied ${stats.copied} files (${stats.bytes} bytes) from ${sink.description} into ${cacheDir}, reused ${stats.reused} cached`);
+    notices.push(`table ${table.name}: copied ${plural(stats.copied, 'file')} (${stats.bytes} bytes) from ${sink.description} into ${cacheDir}, reused ${stats.reused} cached`);
   }
   if (table.format === 'parquet') return createParquetView(connection, table, local);
   await createAvroView(connection, table, local);

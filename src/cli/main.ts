@@ -1,6 +1,8 @@
 import yargs, { Argv } from 'yargs';
 import { CommandIO, processIO } from './io';
 import { KafkaError } from '../protocol/error-codes';
+import { JobLockedError } from '../table/lock';
+import { EXIT } from './exit-codes';
 
 /** One command: the shape every module in ./commands exports. */
 interface CommandModule<Args> {
@@ -101,10 +103,10 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`${error.message}\n\n${await parser.getHelp()}`);
-      return 2;
+      return EXIT.USAGE;
     }
     io.err(`sluice: ${error instanceof KafkaError || error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return error instanceof JobLockedError ? EXIT.LOCKED : EXIT.FAILED;
   }
   return status.code;
 }

@@ -1,6 +1,6 @@
 /** A one-line progress display (records/s, ETA) for a terminal; silent when stderr is not a TTY. */
-export function progressLine(total: number, stream: NodeJS.WriteStream = process.stderr): { add: (n: number) => void; done: () => void } {
-  if (!stream.isTTY || total <= 0) return { add: () => undefined, done: () => undefined };
+export function progressLine(total: number, stream: NodeJS.WriteStream = process.stderr): { add: (n: number) => void; done: () => void; clear: () => void } {
+  if (!stream.isTTY || total <= 0) return { add: () => undefined, done: () => undefined, clear: () => undefined };
   const started = Date.now();
   let loaded = 0;
   let lastDraw = 0;
@@ -23,6 +23,11 @@ export function progressLine(total: number, stream: NodeJS.WriteStream = process
     done() {
       draw();
       stream.write('\n');
+    },
+    /** Erases the line, so that a log line written next starts at the margin (the next `add` draws it again). */
+    clear() {
+      stream.write('\r\x1b[K');
+      lastDraw = 0;
     },
   };
 }

@@ -12,6 +12,28 @@ export class ConnectionClosedError extends Error {
   }
 }
 
+/**
+ * What answered is not a Kafka broker: an HTTP server (a Schema Registry, a web console, a NameNode's web port), or
+ * some other text protocol. Its first bytes are not a frame size but text ("HTTP" read as int32 is 1213486160).
+ */
+export class NotKafkaProtocolError extends Error {
+  constructor(readonly address: string, readonly answer: string, readonly http: boolean) {
+    super(http
+      ? `${address} answered HTTP, not the Kafka protocol: is this a Schema Registry or web port? (${answer})`
+      : `${address} answered ${JSON.stringify(answer)}, not the Kafka protocol: is this the broker's port?`);
+    this.name = 'NotKafkaProtocolError';
+  }
+}
+
+/** The first line of an answer that is text, or null when it looks like binary (a Kafka frame). */
+function textualAnswer(chunk: Buffer): { line: string; http: boolean } | null {
+  const head = chunk.subarray(0, 80).toString('latin1');
+  if (head.startsWith('HTTP/')) return { line: head.split(/\r?\n/)[0], http: true };
+  // A Kafka frame starts with its size: a first byte this high would mean a frame over 512 MiB.
+  if (chunk.length >= 4 && chunk[0] >= 0x20 && /^[\x20-\x7e]{4}/.test(head)) return { line: head.split(/\r?\n/)[0], http: false };
+  return null;
+}
+
 /** A request got no answer in time; the connection is closed, since later answers could no longer be matched. */
 export class RequestTimeoutError extends Error {
   constructor(readonly address: string, readonly apiKey: number, readonly timeoutMs: number) {
@@ -169,6 +191,14 @@ export class BrokerConnection {
   }
 
   private receive(chunk: Buffer): void {
+    if (!this.answered && this.frames.pendingBytes === 0) {
+      const text = textualAnswer(chunk);
+      if (text) {
+        this.fail(new NotKafkaProtocolError(this.address, text.line, text.http));
+        this.socket.destroy();
+        return;
+      }
+    }
     let frames: Buffer[];
     try {
       frames = this.frames.push(chunk);

@@ -8,11 +8,21 @@ import { timeFieldReading } from './time-field';
 import type { ClientSecurity } from '../client/client-security';
 import { JOB_SECURITY_KEYS, readJobSecurity } from './job-security';
 import { FRAMED_KEYS, FramedSettings, JobPlace, LATEST_SCHEMA, readFramedSettings, rejectFramedKeys } from './job-registry';
+import { findJsonSyntaxError } from '../common/json-syntax';
 import { PARQUET_KEYS, ParquetSettings, readParquetSettings } from './parquet-settings';
 import { readPartitioning } from './job-partitioning';
 import type { PartitionTemplate } from '../table/partition-template';
 
 export { JobDefinitionError } from './job-fields';
+
+/** A job file that is not JSON: `file:line:column: not valid JSON: reason`, as compilers and editors write places. */
+export class JobJsonSyntaxError extends JobDefinitionError {
+  constructor(file: string, readonly line: number, readonly column: number, reason: string) {
+    super(file, '', reason);
+    this.message = `${file}:${line}:${column}: not valid JSON: ${reason}`;
+    this.name = 'JobJsonSyntaxError';
+  }
+}
 
 export type OutputFormat = 'avro' | 'parquet';
 export type ValueFormat = 'json' | 'avro' | 'avro-confluent';
@@ -119,15 +129,27 @@ function resolveSink(location: string, base: string): string {
   return path.resolve(base, location);
 }
 
-/** host:port entries, comma-separated, as Kafka clients take them (the port defaults to 9092; IPv6 in brackets). */
-function checkBootstrap(source: Fields): string {
-  const bootstrap = source.string('bootstrap', '127.0.0.1:9092');
+/** What the command line puts over a job file's own settings. `bootstrap` (`--bootstrap-server`) replaces `source.bootstrap`, so an "embedded" registry follows it too. */
+export interface JobOverrides {
+  bootstrap?: string;
+}
+
+/** The entry of a host:port list that is not host:port (the port defaults to 9092; IPv6 in brackets), or null. */
+export function badBootstrapEntry(bootstrap: string): string | null {
   for (const entry of bootstrap.split(',')) {
     const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\],]+)(?::(\d{1,5}))?$/.exec(entry.trim());
     const port = match?.[2] === undefined ? 9092 : Number(match[2]);
-    if (!match || port < 1 || port > 65535) source.fail('bootstrap', `${JSON.stringify(entry)} is not host:port (a port from 1 to 65535)`);
+    if (!match || port < 1 || port > 65535) return entry;
   }
-  return bootstrap;
+  return null;
+}
+
+/** host:port entries, comma-separated, as Kafka clients take them; `override` (checked by the caller) in their place. */
+function checkBootstrap(source: Fields, override: string | undefined): string {
+  const bootstrap = source.string('bootstrap', '127.0.0.1:9092');
+  const bad = badBootstrapEntry(bootstrap);
+  if (bad !== null) source.fail('bootstrap', `${JSON.stringify(bad)} is not host:port (a port from 1 to 65535)`);
+  return override ?? bootstrap;
 }
 
 function checkTopicName(source: Fields, key: string, topic: string): void {
@@ -207,11 +229,19 @@ function readKeySection(file: string, top: Fields, parsed: Json, place: JobPlace
  * Reads and checks a job file: every key known, of its type and range. Relative paths (`value.schema`, a local
  * `output.sink`) start from the directory holding the job file and come back absolute.
  */
-export function loadJobDefinition(file: string): JobDefinition {
+export function loadJobDefinition(file: string, overrides: JobOverrides = {}): JobDefinition {
   let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
   } catch (error) {
+    throw new JobDefinitionError(file, '', `cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const problem = findJsonSyntaxError(text);
+    if (problem) throw new JobJsonSyntaxError(file, problem.line, problem.column, problem.reason);
     throw new JobDefinitionError(file, '', `cannot be read as JSON: ${(error as Error).message}`);
   }
   if (!isObject(parsed)) throw new JobDefinitionError(file, '', 'must hold a JSON object');
@@ -228,7 +258,7 @@ export function loadJobDefinition(file: string): JobDefinition {
   const completeness = top.section('completeness', false);
   const valueFormat = value.oneOf('format', ['json', 'avro', 'avro-confluent'] as const);
   const { schemaPath, schema } = checkSchema(value, base, valueFormat === 'avro-confluent', valueFormat === 'avro-confluent' ? LATEST_SCHEMA : undefined);
-  const bootstrap = checkBootstrap(source);
+  const bootstrap = checkBootstrap(source, overrides.bootstrap);
   const place: JobPlace = { bootstrap, baseDir: base };
   const valueFramed = valueFormat === 'avro-confluent' ? readFramedSettings(file, value, parsed.value as Json, place, schemaPath) : null;
   if (!valueFramed) rejectFramedKeys(value, parsed.value as Json, valueFormat);

@@ -57,6 +57,10 @@ export interface LoadOptions {
   openSource?: (job: JobDefinition, options: RecordSourceOptions) => Promise<RecordSource>;
   /** The Schema Registry client the main thread uses (tests pass an in-memory one); like `openSource`, it needs `workerThreads: 0`. */
   openRegistry?: RegistryOpener;
+  /** The ranges the run is about to read, once planned (a progress display takes its total from them). */
+  onPlan?: (work: PlannedRange[]) => void;
+  /** Records read so far, as they are read. */
+  onProgress?: (records: number) => void;
 }
 
 /**
@@ -192,6 +196,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
         log(`schema generation ${generation.generation} of table ${job.output.table} from ${reader.source}${what ? ` (${what})` : ''}: new files carry it, older files keep generation ${replaced.generation}`);
       }
       recorder.plan(work);
+      options.onPlan?.(work);
       const runPlan: RunPlan = { runId, job: job.name, topic: job.source.topic, kind: target.kind, createdAt: new Date().toISOString(), ranges: work };
       await table.writeJsonOnce(`${table.runDir(runId)}/plan.json`, runPlan);
       // A range that fails ends the others where their reading got to (the run fails; they must not write on).

@@ -7,9 +7,9 @@ import type { PlannedRange, RunPlan, TableStore } from '../table/table-state';
 import { markCompleteHours, PartitionOffsets } from '../table/completeness';
 import { gapHours } from '../table/gaps';
 import type { PartitionSummary } from '../table/partition-index';
+import { describeHours } from '../common/hour-list';
 import { RunHistoryEntry, RunStatus, appendRunHistory, historyRanges, missingRunLines, summarizeFiles } from '../table/run-history';
 
-const describeHours = (hours: string[]) => hours.map((h) => h.replace('T', ' ') + ':00').join(', ');
 
 /**
  * What completeness looks at when it is wider than the run's topic: every topic of a table many topics share, so that

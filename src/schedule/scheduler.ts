@@ -4,6 +4,7 @@ import { sinkDescription } from '../connector-factory';
 import type { JobDefinition } from '../job/job-definition';
 import { newRunId } from '../table/layout';
 import { JobLockedError } from '../table/lock';
+import { plural } from '../common/plural';
 import type { RangeCheckpoint } from '../table/records';
 import type { ScheduledJob } from './job-catalog';
 import type { LoadMetrics, RunOutcomeName } from '../ports/load-metrics';
@@ -118,7 +119,7 @@ export class Scheduler {
       const lost = summary.committed.filter((r) => r.kind === 'lost');
       const loaded = summary.committed.length - lost.length;
       const gaps = lost.length === 0 ? '' : `; loaded with gaps (exit status 3): ${lost.map((r) => `partition ${r.partition} offsets ${r.start}..${r.end - 1} lost to retention`).join(', ')}`;
-      this.say(`${job.name}: run ${runId} ended: ${loaded} ranges, ${records} records, ${files} files in ${seconds(Date.now() - started)} s${early}${gaps}`);
+      this.say(`${job.name}: run ${runId} ended: ${plural(loaded, 'range')}, ${plural(records, 'record')}, ${plural(files, 'file')} in ${seconds(Date.now() - started)} s${early}${gaps}`);
       if (lost.length > 0) return { outcome: 'loaded-with-gaps', committed: summary.committed };
       return { outcome: summary.committed.length > 0 ? 'loaded' : 'nothing-new', committed: summary.committed };
     } catch (error) {
@@ -137,7 +138,7 @@ export class Scheduler {
     if (!this.stopping.signal.aborted) {
       const stopped = this.tasks.map((task) => task.destroy());
       this.stopping.abort(reason);
-      this.say(`${reason}: no more ticks; waiting for ${this.running.size} running load(s) to stop`);
+      this.say(`${reason}: no more ticks; waiting for ${plural(this.running.size, 'running load')} to stop`);
       await Promise.all(stopped);
     }
     await Promise.all(this.running.values());

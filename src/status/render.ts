@@ -1,6 +1,8 @@
 import type { JobStatus } from './job-status';
 import { describeOffsets } from '../table/gaps';
-import { nextTimeKey, timeKeyLabel, timeUnitName } from '../table/time-partitions';
+import { timeUnitName } from '../table/time-partitions';
+import { describeHours } from '../common/hour-list';
+import { plural } from '../common/plural';
 
 const RED = '\u001b[31m';
 const RESET = '\u001b[0m';
@@ -13,20 +15,6 @@ export function formatDuration(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
-
-const hourLabel = timeKeyLabel;
-const nextHourKey = nextTimeKey;
-
-/** "2026-11-21 00:00 – 2026-11-21 03:00, 2026-11-21 05:00": consecutive hours (days, minutes) as one span. */
-export function describeHourSpans(keys: string[]): string {
-  const spans: [string, string][] = [];
-  for (const key of keys) {
-    const last = spans[spans.length - 1];
-    if (last && nextHourKey(last[1]) === key) last[1] = key;
-    else spans.push([key, key]);
-  }
-  return spans.map(([a, b]) => (a === b ? hourLabel(a) : `${hourLabel(a)} – ${hourLabel(b)}`)).join(', ');
 }
 
 function table(rows: string[][]): string[] {
@@ -54,9 +42,9 @@ export function renderJobStatus(status: JobStatus, options: { color?: boolean } 
   lines.push(status.runs.length === 0 ? '  runs: none recorded' : '  runs, newest last:');
   if (status.runs.length > 0) {
     const rows = status.runs.map((r) => [
-      r.start, r.status, `${r.records} records`, `${r.badRecords} bad`, formatDuration(r.durationMs),
+      r.start, r.status, plural(r.records, 'record'), `${r.badRecords} bad`, formatDuration(r.durationMs),
       // An error's first line (a bad-record failure says its reasons on the lines under it).
-      [r.error?.split('\n')[0] ?? '', r.reopenedHours && r.reopenedHours.length > 0 ? `reopened ${describeHourSpans(r.reopenedHours)}` : ''].join(' ').trim(),
+      [r.error?.split('\n')[0] ?? '', r.reopenedHours && r.reopenedHours.length > 0 ? `reopened ${describeHours(r.reopenedHours)}` : ''].join(' ').trim(),
     ]);
     lines.push(...table(rows).map((l) => `    ${l}`));
   }
@@ -78,9 +66,8 @@ export function renderJobStatus(status: JobStatus, options: { color?: boolean } 
   }
   lines.push(...gapLines(status, options.color ?? false));
   if (status.broker.reachable && !status.broker.error) lines.push(`  low watermark: ${status.lowWatermark ?? 'unknown (a partition has loaded nothing with an event time yet)'}`);
-  const unit = timeUnitName(status.granularity);
-  lines.push(`  complete ${unit} (_SUCCESS): ${status.completeHours.length === 0 ? 'none' : `${status.completeHours.length}: ${describeHourSpans(status.completeHours)}`}`);
-  lines.push(`  newest incomplete ${timeUnitName(status.granularity, 1)}: ${status.newestIncompleteHour ? hourLabel(status.newestIncompleteHour) : 'none'}`);
-  lines.push(`  dead letters: ${status.deadLetters} records`);
+  lines.push(`  complete ${timeUnitName(status.granularity)} (_SUCCESS): ${describeHours(status.completeHours)}`);
+  lines.push(`  newest incomplete ${timeUnitName(status.granularity, 1)}: ${status.newestIncompleteHour ?? 'none'}`);
+  lines.push(`  dead letters: ${plural(status.deadLetters, 'record')}`);
   return lines;
 }

@@ -3,6 +3,7 @@ import type { CommittedFile } from './records';
 import type { TableReader } from './table';
 import { avroWriterSchema, countAvroRecords, countDeadLetters, countParquetRows } from '../formats/file-counts';
 import { canonicalJson } from './schema-evolution';
+import { plural } from '../common/plural';
 import type { SchemaGeneration } from './schema-history';
 import { RetentionGap, describeOffsets, partitionGaps } from './gaps';
 
@@ -115,15 +116,15 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
           problems.push(`${label}: ${file.path} cannot be read: ${error.message.split('\n')[0]}`);
           return file.records;
         });
-        if (counted !== file.records) problems.push(`${label}: ${file.path} holds ${counted} records, ${file.records} recorded`);
+        if (counted !== file.records) problems.push(`${label}: ${file.path} holds ${plural(counted, 'record')}, ${file.records} recorded`);
         perFormat.set(file.format, (perFormat.get(file.format) ?? 0) + file.records);
         if (file.format === countedFormat && file.hour) hours.set(file.hour, (hours.get(file.hour) ?? 0) + file.records);
       }
       for (const format of job.output.formats) {
         const sum = perFormat.get(format) ?? 0;
-        if (sum !== range.records) problems.push(`${label}: ${format} files hold ${sum} records, the range loaded ${range.records}`);
+        if (sum !== range.records) problems.push(`${label}: ${format} files hold ${plural(sum, 'record')}, the range loaded ${range.records}`);
       }
-      if ((perFormat.get('dead-letter') ?? 0) !== range.badRecords) problems.push(`${label}: the dead-letter file lists ${perFormat.get('dead-letter') ?? 0} records, ${range.badRecords} were bad`);
+      if ((perFormat.get('dead-letter') ?? 0) !== range.badRecords) problems.push(`${label}: the dead-letter file lists ${plural(perFormat.get('dead-letter') ?? 0, 'record')}, ${range.badRecords} bad`);
     }
     coverage.committedOffset = expected;
     partitions.push(coverage);

@@ -85,7 +85,7 @@ describe('sluice status', function () {
       if (p.lagRecords! > 0) assert.match(row[3], /^1 h 0\d min$/);
     }
     assert.match(text.stdout, /runs, newest last:\n {4}\S+ +committed +597 records +3 bad/);
-    assert.match(text.stdout, /complete hours \(_SUCCESS\): 2: 2026-11-21 00:00 – 2026-11-21 01:00/);
+    assert.match(text.stdout, /complete hours \(_SUCCESS\): 2026-11-21T00\.\.2026-11-21T01 \(2 hours\)/);
     assert.match(text.stdout, /dead letters: 3 records/);
 
     const now = Date.now();
@@ -120,6 +120,6 @@ describe('sluice status', function () {
 
     const unknown = await sluice(['status', '--jobs', path.join(tmp(), 'jobs'), '--job', 'nope']);
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /--job nope: no such job in .*jobs \(there: offline_copy, page_views_test\)/);
+    assert.match(unknown.stderr, /--job nope: no such job file, and no job named "nope" in .*jobs \(jobs there: offline_copy, page_views_test\)/);
   });
 });

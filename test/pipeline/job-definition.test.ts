@@ -146,7 +146,7 @@ describe('job definitions', () => {
     ['a schedule that is not a string', { ...minimal, schedule: 5 }, /job\.json: schedule: must be a non-empty string, not 5/],
     ['an empty sink', { ...minimal, output: { ...minimal.output, sink: '' } }, /output\.sink: must be a non-empty string, not ""/],
     ['a bad table name', { ...minimal, output: { ...minimal.output, table: 'page-views' } }, /output\.table: must be a Hive table name/],
-    ['broken JSON', '{"name": ', /job\.json: cannot be read as JSON/],
+    ['broken JSON', '{"name": ', /job\.json:1:10: not valid JSON: the text ends where a value should be/],
     ['a list instead of an object', '[1]', /job\.json: must hold a JSON object/],
   ];
   for (const [what, job, message] of broken) {

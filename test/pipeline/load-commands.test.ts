@@ -35,12 +35,12 @@ describe('load, verify and backfill commands', function () {
   const running = () => fixture().running;
   const client = () => fixture().client;
 
-  it('sluice load exits 1 with a clear message while another run holds the job, and runs once it is free', async () => {
+  it('sluice load exits 4 with a clear message while another run holds the job, and runs once it is free', async () => {
     const job = writeJob(tmp(), {}, running().bootstrap);
     const table = new TableState(new LocalSink(path.join(tmp(), 'warehouse')), 'page_views');
     const release = await table.lock('held-by-the-test', 60_000, [0]);
     const refused = await sluice(['load', '--job', job]);
-    assert.equal(refused.code, 1);
+    assert.equal(refused.code, 4, 'exit 4: locked by another run, not failed');
     assert.match(refused.stderr, /sluice: the job is already running on partition 0 \(lock held by .* pid \d+ run held-by-the-test until .*\)/);
     await release();
     const ran = await sluice(['load', '--job', job]);

@@ -135,6 +135,6 @@ describe('sluice schedule (child process, real broker)', function () {
     assert.equal((await verifiedRecords(jobFile)).records, 700);
     const unknown = await sluiceAsync(['schedule', '--jobs', jobs, '--once', '--job', 'nope']);
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /no job named nope in .*jobs \(jobs there: page_views_hourly, wrong_broker\)/);
+    assert.match(unknown.stderr, /--job nope: no such job file, and no job named "nope" in .*jobs \(jobs there: page_views_hourly, wrong_broker\)/);
   });
 });

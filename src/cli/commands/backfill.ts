@@ -1,14 +1,19 @@
 import type { Argv } from 'yargs';
 import { describeSelection, isManyTopicJob } from '../../job/job-topics';
-import { loadJobDefinition } from '../../job/job-definition';
 import { Bound, runBackfill, backfillTable, eventTimeWindowOf } from '../../pipeline/backfill';
+import type { LoadSummary } from '../../pipeline/load-summary';
+import { plural } from '../../common/plural';
 import { progressLine } from '../progress';
-import { badReasonLines, checkMaxBadPercent, maxBadPercentOption, selectedPartitions, withMaxBadPercent } from './load';
+import { selectedPartitions } from './load';
+import { badReasonLines, checkMaxBadPercent, maxBadPercentOption, withMaxBadPercent } from '../run-options';
 import type { CommandIO } from '../io';
-import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
+import { SecurityArgs, withSecurityOptions } from '../client-options';
+import { BootstrapArgs, JobArgs, loadJobFromArgs, withBootstrapOverride, withJobOption } from '../job-option';
+import { failedResult, jobOrFailedJson, printJson, rangeLine, runResult } from '../run-result';
+import { EXIT } from '../exit-codes';
 
-interface BackfillArgs extends SecurityArgs {
-  job: string;
+interface BackfillArgs extends SecurityArgs, JobArgs, BootstrapArgs {
+  json: boolean;
   'from-offset'?: number;
   'from-time'?: string;
   'to-offset'?: number;
@@ -25,8 +30,8 @@ export const command = 'backfill';
 export const describe = 'Load a chosen offset or time range into separate output, leaving the scheduled checkpoint alone';
 
 export function builder(yargs: Argv): Argv<BackfillArgs> {
-  return withSecurityOptions(yargs)
-    .option('job', { type: 'string', demandOption: true })
+  return withBootstrapOverride(withJobOption(withSecurityOptions(yargs)))
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document: the backfill\'s result' })
     .option('from-offset', { type: 'number' })
     .option('from-time', { type: 'string', describe: 'ISO 8601 time or epoch milliseconds' })
     .option('to-offset', { type: 'number', describe: 'exclusive' })
@@ -76,12 +81,14 @@ function eventTimeBound(time: string | undefined, flag: string): Bound | undefin
 }
 
 export async function handler(args: BackfillArgs, io: CommandIO): Promise<number> {
-  const job = withMaxBadPercent(withCommandLineSecurity(loadJobDefinition(args.job), args), args['max-bad-percent']);
+  const job = withMaxBadPercent(jobOrFailedJson(args, 'backfill', io, () => loadJobFromArgs(args)), args['max-bad-percent']);
   if (isManyTopicJob(job)) {
     io.err(`sluice backfill: job ${job.name} reads ${describeSelection(job)}; backfill takes a job of one source.topic for now`);
-    return 2;
+    return EXIT.USAGE;
   }
   const byEventTime = args['from-event-time'] !== undefined;
+  let output: string | undefined;
+  let summary: LoadSummary;
   const request = {
     from: byEventTime ? eventTimeBound(args['from-event-time'], '--from-event-time')! : bound(args['from-offset'], args['from-time'], '--from-time')!,
     to: byEventTime ? eventTimeBound(args['to-event-time'], '--to-event-time') : bound(args['to-offset'], args['to-time'], '--to-time'),
@@ -89,23 +96,31 @@ export async function handler(args: BackfillArgs, io: CommandIO): Promise<number
     eventTimeMarginMs: parseDuration('--event-time-margin', args['event-time-margin']),
   };
   const window = eventTimeWindowOf(request);
-  const target = backfillTable(job, request);
-  io.out(`${job.name}: backfill of ${job.source.topic} → ${target.root} in ${target.sink.description}`);
-  const partitions = await selectedPartitions(job, args);
-  const plan = await runBackfill(job, request, { partitions, dryRun: true });
-  const progress = progressLine(plan.plan.reduce((sum, r) => sum + (r.end - r.start), 0));
-  const summary = await runBackfill(job, request, { partitions, log: (line) => io.err(line), onProgress: progress.add });
-  progress.done();
-  const records = summary.committed.reduce((sum, r) => sum + r.records, 0);
-  io.out(`backfill into ${target.sink.description}/${target.root}: ${records} records in ${summary.committed.length} ranges`);
-  for (const r of summary.committed) {
-    const outside = window && r.skippedOffsets ? `, ${r.skippedOffsets} outside the event-time window or skipped` : '';
-    io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records, ${r.badRecords} bad${outside}`);
+  try {
+    const target = backfillTable(job, request);
+    output = `${target.sink.description}/${target.root}`;
+    // With --json stdout holds the one document; what a person reads goes to stderr.
+    (args.json ? io.err : io.out)(`${job.name}: backfill of ${job.source.topic} → ${target.root} in ${target.sink.description}`);
+    const partitions = await selectedPartitions(job, args);
+    const plan = await runBackfill(job, request, { partitions, dryRun: true });
+    const progress = progressLine(plan.plan.reduce((sum, r) => sum + (r.end - r.start), 0));
+    summary = await runBackfill(job, request, { partitions, log: (line) => io.err(line), onProgress: progress.add });
+    progress.done();
+  } catch (error) {
+    if (args.json) printJson(io, { ...failedResult(job, 'backfill', error), output });
+    throw error;
   }
-  for (const line of badReasonLines(job, summary)) io.out(line);
-  if (window && records === 0) {
+  const result = { ...runResult(job, 'backfill', summary), output, ...(window ? { eventTimeWindow: { from: new Date(window.from).toISOString(), to: Number.isFinite(window.to) ? new Date(window.to).toISOString() : null } } : {}) };
+  if (window && result.records === 0) {
     const field = job.time.field ? `time field "${job.time.field}"` : 'Kafka timestamp (the job has no time.field)';
     io.err(`no record's ${field} is in [${new Date(window.from).toISOString()}, ${Number.isFinite(window.to) ? new Date(window.to).toISOString() : 'now'}) among the offsets whose Kafka timestamps are within ${args['event-time-margin']} of it; a larger --event-time-margin reads further`);
   }
-  return 0;
+  if (args.json) {
+    printJson(io, result);
+    return EXIT.OK;
+  }
+  io.out(`backfill into ${output}: ${plural(result.records, 'record')} in ${plural(result.ranges.length, 'range')}`);
+  for (const r of result.ranges) io.out(window && r.skippedOffsets ? `${rangeLine(r)} (skipped: outside the event-time window, markers or aborted records)` : rangeLine(r));
+  for (const line of badReasonLines(job, summary)) io.out(line);
+  return EXIT.OK;
 }

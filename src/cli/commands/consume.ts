@@ -4,6 +4,7 @@ import type { DecodedRecord } from '../../protocol/records';
 import type { CommandIO } from '../io';
 import { connectClient, SecurityArgs, withSecurityOptions } from '../client-options';
 import { recordToJson } from '../record-json';
+import { plural } from '../../common/plural';
 
 interface ConsumeArgs extends SecurityArgs {
   'bootstrap-server': string;
@@ -80,7 +81,7 @@ export async function handler(args: ConsumeArgs, io: CommandIO): Promise<number>
         await io.drained?.();
       }
     }
-    io.err(`consumed ${printed} records from ${args.topic}`);
+    io.err(`consumed ${plural(printed, 'record')} from ${args.topic}`);
     return 0;
   } finally {
     client.close();

@@ -20,6 +20,8 @@ import { simulateSite, SiteEvent } from '../../demo/simulated-site';
 import type { CommandIO } from '../io';
 import { startBrokerRegistry } from '../../registry/start';
 import type { RunningSchemaRegistry } from '../../registry/registry-server';
+import { plural } from '../../common/plural';
+import { describeHours } from '../../common/hour-list';
 
 export interface DemoArgs {
   dir: string;
@@ -70,13 +72,13 @@ async function loadAndReport(job: JobDefinition, where: string, io: CommandIO): 
   io.out(`\n${job.name} (${job.source.topic} → ${where}, ${job.output.formats.join(' + ')}):`);
   for (const r of summary.committed) {
     const files = r.files.filter((f) => f.format !== 'dead-letter');
-    io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${r.records} records in ${files.length} files`);
+    io.out(`  partition ${r.partition}: offsets ${r.start}..${r.end}, ${plural(r.records, 'record')} in ${plural(files.length, 'file')}`);
   }
   const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
   const hours = [...report.hours].map(([hour, n]) => `${hour.slice(11)}:00 ${n}`).join(', ');
-  io.out(`  records per hour (${job.time.timezone}, 2026-11-21): ${hours}; verify ${report.ok ? 'OK' : `found ${report.problems.length} problems`}`);
+  io.out(`  records per hour (${job.time.timezone}, 2026-11-21): ${hours}; verify ${report.ok ? 'OK' : `found ${plural(report.problems.length, 'problem')}`}`);
   const marked = (await hourDirectories(job, new TableState(openSink(job.output.sink), job.output.table))).filter((h) => h.complete);
-  io.out(`  complete hours (_SUCCESS): ${marked.length === 0 ? 'none yet' : marked.map((h) => `${h.key.slice(11)}:00`).join(', ')}`);
+  io.out(`  complete hours (_SUCCESS): ${marked.length === 0 ? 'none yet' : describeHours(marked.map((h) => h.key))}`);
   return report.ok;
 }
 
@@ -128,7 +130,7 @@ export async function handler(args: DemoArgs, io: CommandIO): Promise<number> {
     for (const topic of ['page_views', 'searches', 'clicks']) await client.createTopic(topic, PARTITIONS);
     await produce(client, events);
     const counts = ['page_views', 'searches', 'clicks'].map((t) => `${t} ${events.filter((e) => e.topic === t).length}`);
-    io.out(`produced ${events.length} events keyed by user over ${HOURS} hours from 2026-11-21 06:00 UTC: ${counts.join(', ')}`);
+    io.out(`produced ${plural(events.length, 'event')} keyed by user over ${plural(HOURS, 'hour')} from 2026-11-21 06:00 UTC: ${counts.join(', ')}`);
 
     const warehouse = path.join(dir, 'warehouse');
     const jobs = fs.readdirSync(args.jobs).filter((f) => f.endsWith('.json')).sort()

@@ -5,6 +5,7 @@ import { buildRecordBatch, compressBatch, RecordInput } from '../../protocol/rec
 import { COMPRESSION_NAMES } from '../../protocol/record-batch';
 import type { CommandIO } from '../io';
 import { connectClient, SecurityArgs, withSecurityOptions } from '../client-options';
+import { plural } from '../../common/plural';
 
 interface ProduceArgs extends SecurityArgs {
   'bootstrap-server': string;
@@ -94,7 +95,7 @@ export async function handler(args: ProduceArgs, io: CommandIO, input: NodeJS.Re
   }
   const total = [...sent.values()].reduce((a, b) => a + b, 0);
   const perPartition = [...sent.entries()].sort((a, b) => a[0] - b[0]).map(([p, n]) => `${p}:${n}`).join(' ');
-  io.err(`produced ${total} records to ${args.topic} (partition:records ${perPartition || 'none'})`);
+  io.err(`produced ${plural(total, 'record')} to ${args.topic} (partition:records ${perPartition || 'none'})`);
   if (failure) throw failure;
   return 0;
 }

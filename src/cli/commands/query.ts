@@ -4,11 +4,14 @@ import { buildCatalog, loadJobsDirectory, readerJobsOf, readerSchemasOfJobs } fr
 import { DEFAULT_CACHE_DIR } from '../../analyst/local-files';
 import { QueryError, runQuery } from '../../analyst/query-engine';
 import { formatResult, RESULT_FORMATS, ResultFormat } from '../../analyst/result-format';
+import { loadJobDefinition } from '../../job/job-definition';
 import type { CommandIO } from '../io';
+import { resolveJobFile } from '../job-option';
 
 interface QueryArgs {
   sql: string;
   jobs: string;
+  job?: string[];
   format: ResultFormat;
   'cache-dir': string;
 }
@@ -20,13 +23,15 @@ export function builder(yargs: Argv): Argv<QueryArgs> {
   return yargs
     .positional('sql', { type: 'string', demandOption: true, describe: 'e.g. "SELECT dt, hr, count(*) FROM page_views GROUP BY ALL ORDER BY ALL"' })
     .option('jobs', { type: 'string', default: 'jobs', describe: 'the directory of job definitions whose tables become views' })
+    .option('job', { type: 'string', array: true, describe: 'only the tables of these jobs: job files, or names in --jobs; repeatable' })
     .option('format', { choices: RESULT_FORMATS, default: 'table' as ResultFormat, describe: 'table (aligned), csv (RFC 4180) or json (one object per line)' })
     .option('cache-dir', { type: 'string', default: DEFAULT_CACHE_DIR, describe: 'where files of remote sinks are copied before querying' }) as Argv<QueryArgs>;
 }
 
 /** Exit status 0 with the rows on stdout; 1 when the SQL fails, with DuckDB's message. */
 export async function handler(args: QueryArgs, io: CommandIO): Promise<number> {
-  const jobs = await readerJobsOf(loadJobsDirectory(path.resolve(args.jobs)));
+  const only = args.job ?? [];
+  const jobs = await readerJobsOf(only.length > 0 ? only.map((wanted) => loadJobDefinition(resolveJobFile(wanted, args.jobs))) : loadJobsDirectory(path.resolve(args.jobs)));
   // Jobs whose schema is "latest" take the table's schema from their Schema Registry.
   const catalog = buildCatalog(jobs, await readerSchemasOfJobs(jobs));
   try {

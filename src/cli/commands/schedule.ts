@@ -7,10 +7,11 @@ import type { CommandIO } from '../io';
 import type { JobDefinition } from '../../job/job-definition';
 import type { LoadMetrics } from '../../ports/load-metrics';
 import type { MetricsServer } from '../../metrics/metrics-server';
+import { EXIT } from '../exit-codes';
 import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
+import { BootstrapArgs, bootstrapOverride, JobsDirArgs, resolveJobFile, withBootstrapOverride, withJobsDirOption } from '../job-option';
 
-interface ScheduleArgs extends SecurityArgs {
-  jobs: string;
+interface ScheduleArgs extends SecurityArgs, JobsDirArgs, BootstrapArgs {
   job?: string[];
   once: boolean;
   'metrics-port'?: number;
@@ -21,20 +22,22 @@ export const command = 'schedule';
 export const describe = 'Run every job on its cron schedule until SIGTERM/SIGINT; a job never overlaps itself';
 
 export function builder(yargs: Argv): Argv<ScheduleArgs> {
-  return withSecurityOptions(yargs)
-    .option('jobs', { type: 'string', default: 'jobs', describe: 'directory of job definitions' })
-    .option('job', { type: 'string', array: true, describe: 'only these jobs (by name or file name), repeatable' })
+  return withBootstrapOverride(withJobsDirOption(withSecurityOptions(yargs)))
+    .option('job', { type: 'string', array: true, describe: 'only these jobs: job files, or names (or file names without .json) in --jobs; repeatable' })
     .option('once', { type: 'boolean', default: false, describe: 'run every selected scheduled job now, once, and exit' })
     .option('metrics-port', { type: 'number', describe: 'serve Prometheus metrics of the loads at http://<metrics-host>:<port>/metrics (0: any free port)' })
     .option('metrics-host', { type: 'string', default: '127.0.0.1', describe: 'address the metrics port listens on' }) as Argv<ScheduleArgs>;
 }
 
 /**
- * Exit status: 0 after a clean stop (or, with --once, when no run failed); 1 when a --once run
- * failed or there is nothing to schedule; 3 when no --once run failed but one was loaded with gaps.
+ * Exit status: 0 after a clean stop (or, with --once, when every run loaded or had nothing new); 1 when a --once
+ * run failed or there is nothing to schedule; 3 when no --once run failed but one was loaded with gaps; 4 when a
+ * --once run was skipped because another process held its lock.
  */
 export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number> {
-  const loaded = loadJobCatalog(args.jobs, args.job ?? []);
+  // Names are found as every job command finds them, so an unknown one gets the same message.
+  const only = (args.job ?? []).map((wanted) => resolveJobFile(wanted, args.jobs));
+  const loaded = loadJobCatalog(args.jobs, only, { bootstrap: bootstrapOverride(args) });
   const catalog = {
     ...loaded,
     scheduled: loaded.scheduled.map((entry) => ({ ...entry, job: withCommandLineSecurity(entry.job, args) })),
@@ -52,8 +55,9 @@ export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number
   try {
     if (args.once) {
       const outcomes = await scheduler.runNow(catalog.scheduled);
-      if (outcomes.includes('failed')) return 1;
-      return outcomes.includes('loaded-with-gaps') ? 3 : 0;
+      if (outcomes.includes('failed')) return EXIT.FAILED;
+      if (outcomes.includes('locked')) return EXIT.LOCKED;
+      return outcomes.includes('loaded-with-gaps') ? EXIT.LOADED_WITH_GAPS : EXIT.OK;
     }
     for (const { job, next } of scheduler.start(catalog.scheduled)) {
       io.out(`${job.name}: scheduled "${job.schedule}" (${job.time.timezone}), next run at ${next?.toISOString() ?? 'never'}`);

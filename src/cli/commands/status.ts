@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Argv } from 'yargs';
-import { JobDefinition, loadJobDefinition } from '../../job/job-definition';
+import { JobDefinition, JobOverrides, loadJobDefinition } from '../../job/job-definition';
 import { jobStatuses, JobStatus } from '../../status/job-status';
 import { renderJobStatus } from '../../status/render';
 import { describeBreach, lagBreaches, LagThresholds } from '../../status/lag-thresholds';
 import type { CommandIO } from '../io';
 import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
+import { BootstrapArgs, bootstrapOverride, JobsDirArgs, resolveJobFile, withBootstrapOverride, withJobsDirOption } from '../job-option';
 
-interface StatusArgs extends SecurityArgs {
-  jobs: string;
+interface StatusArgs extends SecurityArgs, JobsDirArgs, BootstrapArgs {
   job?: string;
   json: boolean;
   runs: number;
@@ -21,9 +21,8 @@ export const command = 'status';
 export const describe = 'Show each job\'s last runs, lag per partition, complete hours and dead letters';
 
 export function builder(yargs: Argv): Argv<StatusArgs> {
-  return withSecurityOptions(yargs)
-    .option('jobs', { type: 'string', default: 'jobs', describe: 'the folder of job definitions' })
-    .option('job', { type: 'string', describe: 'only the job with this name (or file name without .json)' })
+  return withBootstrapOverride(withJobsDirOption(withSecurityOptions(yargs)))
+    .option('job', { type: 'string', describe: 'only this job: a job file, or a job\'s name (or file name without .json) in --jobs' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document' })
     .option('runs', { type: 'number', default: 5, describe: 'how many recent runs to show per job' })
     .option('max-lag-records', { type: 'number', describe: 'exit 1 when a partition lags more records than this (a check for cron or Nagios)' })
@@ -50,22 +49,27 @@ interface JobFileProblem {
   error: string;
 }
 
-function readJobs(dir: string, wanted: string | undefined): { jobs: JobDefinition[]; problems: JobFileProblem[] } {
+function readJobs(dir: string, wanted: string | undefined, overrides: JobOverrides): { jobs: JobDefinition[]; problems: JobFileProblem[] } {
+  if (wanted) {
+    const file = resolveJobFile(wanted, dir);
+    try {
+      return { jobs: [loadJobDefinition(file, overrides)], problems: [] };
+    } catch (error) {
+      return { jobs: [], problems: [{ file, error: (error as Error).message }] };
+    }
+  }
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new JobSelectionError('--jobs', dir, 'not a folder of job definitions');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
   const jobs: JobDefinition[] = [];
   const problems: JobFileProblem[] = [];
   for (const file of files) {
     try {
-      jobs.push(loadJobDefinition(file));
+      jobs.push(loadJobDefinition(file, overrides));
     } catch (error) {
-      if (!wanted || path.basename(file, '.json') === wanted) problems.push({ file, error: (error as Error).message });
+      problems.push({ file, error: (error as Error).message });
     }
   }
-  if (!wanted) return { jobs, problems };
-  const chosen = jobs.filter((j) => j.name === wanted || path.basename(j.file, '.json') === wanted);
-  if (chosen.length === 0 && problems.length === 0) throw new JobSelectionError('--job', wanted, `no such job in ${dir} (there: ${jobs.map((j) => j.name).join(', ') || 'none'})`);
-  return { jobs: chosen, problems };
+  return { jobs, problems };
 }
 
 /** ANSI colour on a terminal only, and never with NO_COLOR set (no-color.org). */
@@ -75,7 +79,7 @@ function useColor(): boolean {
 
 /** Exit status 1 when a broker could not be asked or a job file could not be read; everything else is still shown. */
 export async function handler(args: StatusArgs, io: CommandIO): Promise<number> {
-  const { jobs, problems } = readJobs(args.jobs, args.job);
+  const { jobs, problems } = readJobs(args.jobs, args.job, { bootstrap: bootstrapOverride(args) });
   const statuses: JobStatus[] = [];
   for (const job of jobs) statuses.push(...(await jobStatuses(withCommandLineSecurity(job, args), { runs: args.runs })));
   const thresholds: LagThresholds = { maxLagRecords: args['max-lag-records'] ?? null, maxLagSeconds: args['max-lag-seconds'] ?? null };

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import type { CommandIO } from '../io';
 import { connectClient, SecurityArgs, withSecurityOptions } from '../client-options';
+import { plural } from '../../common/plural';
 
 interface TopicsArgs extends SecurityArgs {
   'bootstrap-server': string;
@@ -44,7 +45,7 @@ export async function handler(args: TopicsArgs, io: CommandIO): Promise<number> 
     switch (args.action) {
       case 'create':
         await client.createTopic(name, args.partitions, parseConfigs(args.config));
-        io.out(`created topic ${name} with ${args.partitions} partitions`);
+        io.out(`created topic ${name} with ${plural(args.partitions, 'partition')}`);
         break;
       case 'delete':
         await client.deleteTopic(name);
@@ -55,7 +56,7 @@ export async function handler(args: TopicsArgs, io: CommandIO): Promise<number> 
         break;
       case 'describe': {
         const topic = await client.topic(name);
-        io.out(`topic ${topic.name}: ${topic.partitions.length} partitions`);
+        io.out(`topic ${topic.name}: ${plural(topic.partitions.length, 'partition')}`);
         for (const p of topic.partitions) {
           const earliest = await client.offsetFor(name, p.partition, -2);
           const latest = await client.offsetFor(name, p.partition, -1);

@@ -1,16 +1,17 @@
 import type { Argv } from 'yargs';
 import { timeKeyLabel, timeUnitName } from '../../table/time-partitions';
-import { JobDefinition, loadJobDefinition } from '../../job/job-definition';
+import type { JobDefinition } from '../../job/job-definition';
 import { verifyTable, VerifyReport } from '../../table/verify';
 import { describeOffsets } from '../../table/gaps';
 import type { CommandIO } from '../io';
+import { plural } from '../../common/plural';
+import { JobArgs, loadJobFromArgs, withJobOption } from '../job-option';
 import { openSink } from '../../connector-factory';
 import { jobTable } from '../../table/table-state';
 import { isManyTopicJob } from '../../job/job-topics';
 import { topicJobsInSink } from '../../table/topic-tables';
 
-interface VerifyArgs {
-  job: string;
+interface VerifyArgs extends JobArgs {
   json: boolean;
 }
 
@@ -18,25 +19,31 @@ export const command = 'verify';
 export const describe = 'Check that committed ranges tile every partition and every file holds what was recorded';
 
 export function builder(yargs: Argv): Argv<VerifyArgs> {
-  return yargs
-    .option('job', { type: 'string', demandOption: true })
-    .option('json', { type: 'boolean', default: false });
+  return withJobOption(yargs)
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document: ok, problems, partitions, hours' });
 }
 
 /** Exit status 0 when everything checks out, 1 on any discrepancy. */
 export async function handler(args: VerifyArgs, io: CommandIO): Promise<number> {
-  const job = loadJobDefinition(args.job);
+  let job;
+  try {
+    job = loadJobFromArgs(args);
+  } catch (error) {
+    // A script reading --json still gets its one document.
+    if (args.json) io.out(JSON.stringify({ job: args.job, table: null, ok: false, problems: [], error: (error as Error).message }));
+    throw error;
+  }
   if (isManyTopicJob(job)) return verifyTopics(job, args, io);
   const sink = openSink(job.output.sink);
   // A `source.topic` job may name its table from the topic ({topic}).
   const [table] = await topicJobsInSink(job, sink);
   const report = await verifyTable(table, jobTable(sink, table));
   if (args.json) {
-    io.out(JSON.stringify({ ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours), schemaGenerations: report.schemaGenerations, gaps: report.gaps }));
+    io.out(JSON.stringify({ job: job.name, table: table.output.table, ok: report.ok, problems: report.problems, partitions: report.partitions, hours: Object.fromEntries(report.hours), schemaGenerations: report.schemaGenerations, gaps: report.gaps }));
     return report.ok ? 0 : 1;
   }
   printReport(report, table, io);
-  io.out(report.ok ? 'verify: OK' : `verify: ${report.problems.length} problems`);
+  io.out(report.ok ? 'verify: OK' : `verify: ${plural(report.problems.length, 'problem')}`);
   return report.ok ? 0 : 1;
 }
 
