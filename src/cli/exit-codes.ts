@@ -16,3 +16,11 @@ export const EXIT = {
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** A flag's value is wrong (out of range, malformed): a usage error, exit 2, as yargs's own checks give. */
+export class CommandLineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandLineError';
+  }
+}

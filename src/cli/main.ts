@@ -2,7 +2,8 @@ import yargs, { Argv } from 'yargs';
 import { CommandIO, processIO } from './io';
 import { KafkaError } from '../protocol/error-codes';
 import { JobLockedError } from '../table/lock';
-import { EXIT } from './exit-codes';
+import { CommandLineError, EXIT } from './exit-codes';
+import { ManyTopicJobError } from './job-option';
 
 /** One command: the shape every module in ./commands exports. */
 interface CommandModule<Args> {
@@ -101,8 +102,12 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
   try {
     await parser.parseAsync();
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof CommandLineError) {
       io.err(`${error.message}\n\n${await parser.getHelp()}`);
+      return EXIT.USAGE;
+    }
+    if (error instanceof ManyTopicJobError) {
+      io.err(error.message);
       return EXIT.USAGE;
     }
     io.err(`sluice: ${error instanceof KafkaError || error instanceof Error ? error.message : String(error)}`);

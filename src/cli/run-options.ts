@@ -1,6 +1,7 @@
 import type { JobDefinition } from '../job/job-definition';
 import type { LoadSummary } from '../pipeline/load-summary';
 import { describeBadReasons } from '../pipeline/bad-record-tally';
+import { CommandLineError } from './exit-codes';
 
 // Options `load` and `backfill` share beyond the job: the bad-record limit of one run, and how its reasons print.
 
@@ -8,7 +9,7 @@ export const maxBadPercentOption = { type: 'number', describe: 'for this run, th
 
 export function checkMaxBadPercent(args: { 'max-bad-percent'?: number }): true {
   const percent = args['max-bad-percent'];
-  if (percent !== undefined && !(percent >= 0 && percent <= 100)) throw new Error(`--max-bad-percent must be a number from 0 to 100, not ${percent}`);
+  if (percent !== undefined && !(percent >= 0 && percent <= 100)) throw new CommandLineError(`--max-bad-percent must be a number from 0 to 100, not ${percent}`);
   return true;
 }
 

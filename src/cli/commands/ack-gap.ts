@@ -1,13 +1,12 @@
 import * as os from 'node:os';
 import type { Argv } from 'yargs';
-import { loadJobDefinition } from '../../job/job-definition';
+import { JobArgs, loadJobFromArgs, oneTopicJob, withJobOption } from '../job-option';
 import { openTable } from '../../connector-factory';
 import { GapOffsetsError, RetentionGap, describeOffsets, parseOffsets, summaryGaps } from '../../table/gaps';
 import type { GapAcknowledgement } from '../../table/records';
 import type { CommandIO } from '../io';
 
-interface AckGapArgs {
-  job: string;
+interface AckGapArgs extends JobArgs {
   partition: number;
   offsets: string;
   reason?: string;
@@ -18,8 +17,7 @@ export const command = 'ack-gap';
 export const describe = 'Accept that offsets deleted by retention before they were loaded are gone: verify then passes, and their hours can be marked';
 
 export function builder(yargs: Argv): Argv<AckGapArgs> {
-  return yargs
-    .option('job', { type: 'string', demandOption: true, describe: 'a job definition, e.g. jobs/page_views.json' })
+  return withJobOption(yargs)
     .option('partition', { type: 'number', demandOption: true, describe: 'the partition of the gap' })
     .option('offsets', { type: 'string', demandOption: true, describe: 'the gap\'s first and last offsets, as verify names them: FIRST..LAST' })
     .option('reason', { type: 'string', describe: 'why the loss is accepted, kept with the acknowledgement' })
@@ -46,7 +44,7 @@ function currentUser(): string {
 
 /** Exit status 0 when the gap is (or already was) acknowledged, 1 when there is no such gap, 2 for bad offsets. */
 export async function handler(args: AckGapArgs, io: CommandIO): Promise<number> {
-  const job = loadJobDefinition(args.job);
+  const job = oneTopicJob(loadJobFromArgs(args), 'ack-gap');
   let span;
   try {
     span = parseOffsets(args.offsets);

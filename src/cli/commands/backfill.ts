@@ -10,7 +10,7 @@ import type { CommandIO } from '../io';
 import { SecurityArgs, withSecurityOptions } from '../client-options';
 import { BootstrapArgs, JobArgs, loadJobFromArgs, withBootstrapOverride, withJobOption } from '../job-option';
 import { failedResult, jobOrFailedJson, printJson, rangeLine, runResult } from '../run-result';
-import { EXIT } from '../exit-codes';
+import { CommandLineError, EXIT } from '../exit-codes';
 
 interface BackfillArgs extends SecurityArgs, JobArgs, BootstrapArgs {
   json: boolean;
@@ -48,9 +48,9 @@ export function builder(yargs: Argv): Argv<BackfillArgs> {
     .conflicts('from-event-time', ['from-offset', 'from-time', 'to-offset', 'to-time'])
     .conflicts('to-event-time', ['from-offset', 'from-time', 'to-offset', 'to-time'])
     .check((args) => {
-      if (args['from-offset'] === undefined && args['from-time'] === undefined && args['from-event-time'] === undefined) throw new Error('give --from-offset, --from-time or --from-event-time');
-      if (args['to-event-time'] !== undefined && args['from-event-time'] === undefined) throw new Error('--to-event-time needs --from-event-time');
-      if (args.output !== undefined && String(args.output).trim() === '') throw new Error('--output is empty: give a directory or URL, or leave --output out to write under the job\'s sink');
+      if (args['from-offset'] === undefined && args['from-time'] === undefined && args['from-event-time'] === undefined) throw new CommandLineError('give --from-offset, --from-time or --from-event-time');
+      if (args['to-event-time'] !== undefined && args['from-event-time'] === undefined) throw new CommandLineError('--to-event-time needs --from-event-time');
+      if (args.output !== undefined && String(args.output).trim() === '') throw new CommandLineError('--output is empty: give a directory or URL, or leave --output out to write under the job\'s sink');
       return true;
     }) as Argv<BackfillArgs>;
 }

@@ -1,12 +1,12 @@
 import type { Argv } from 'yargs';
-import { loadJobDefinition } from '../../job/job-definition';
+import type { JobDefinition } from '../../job/job-definition';
+import { JobArgs, loadJobFromArgs, oneTopicJob, withJobOption } from '../job-option';
 import { openTable } from '../../connector-factory';
 import { firstInvalidUtf8Byte } from '../../formats/utf8';
 import { DeadLetterFile, DeadLetterLine, FailedRunDeadLetters, lineReason, listDeadLetters, parseDeadLetters } from '../../table/dead-letters';
 import type { CommandIO } from '../io';
 
-interface DeadLettersArgs {
-  job: string;
+interface DeadLettersArgs extends JobArgs {
   json: boolean;
   run?: string;
   limit: number;
@@ -16,8 +16,7 @@ export const command = 'dead-letters';
 export const describe = 'List a table\'s dead letters (committed, and those of runs that failed on the bad-record limit), count them by reason and show samples';
 
 export function builder(yargs: Argv): Argv<DeadLettersArgs> {
-  return yargs
-    .option('job', { type: 'string', demandOption: true, describe: 'a job definition, e.g. jobs/page_views.json' })
+  return withJobOption(yargs)
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
     .option('run', { type: 'string', describe: 'only the dead letters of this run (a failed run, or the run that committed them)' })
     .option('limit', { type: 'number', default: 10, describe: 'how many records to show' })
@@ -80,8 +79,7 @@ interface Report {
   samples: Sample[];
 }
 
-async function buildReport(jobFile: string, run: string | undefined, limit: number): Promise<Report> {
-  const job = loadJobDefinition(jobFile);
+async function buildReport(job: JobDefinition, run: string | undefined, limit: number): Promise<Report> {
   const table = openTable(job.output.sink, job.output.table);
   const listed = await listDeadLetters(table);
   const files = run === undefined ? listed.files : listed.files.filter((f) => f.runId === run);
@@ -145,7 +143,7 @@ function render(report: Report, io: CommandIO): void {
 
 /** Exit status 0; 1 when the job or table cannot be read or `--run` names a run with no dead letters. */
 export async function handler(args: DeadLettersArgs, io: CommandIO): Promise<number> {
-  const report = await buildReport(args.job, args.run, args.limit);
+  const report = await buildReport(oneTopicJob(loadJobFromArgs(args), 'dead-letters'), args.run, args.limit);
   if (args.json) io.out(JSON.stringify(report));
   else render(report, io);
   return 0;

@@ -1,12 +1,13 @@
 import type { Argv } from 'yargs';
-import { loadJobDefinition } from '../../job/job-definition';
+import { oneTopicJob } from '../job-option';
 import { parsePartitionList } from '../../pipeline/partition-selection';
 import { parseHourSpan, ReloadOffsetsGoneError, runReload } from '../../pipeline/reload';
 import type { CommandIO } from '../io';
-import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
+import { CommandLineError } from '../exit-codes';
+import { SecurityArgs, withSecurityOptions } from '../client-options';
+import { BootstrapArgs, JobArgs, loadJobFromArgs, withBootstrapOverride, withJobOption } from '../job-option';
 
-interface ReloadArgs extends SecurityArgs {
-  job: string;
+interface ReloadArgs extends SecurityArgs, JobArgs, BootstrapArgs {
   hours: string;
   partitions?: string;
   json: boolean;
@@ -16,19 +17,22 @@ export const command = 'reload';
 export const describe = 'Write an hour\'s files again from Kafka, as the load wrote them, and swap them in (offsets must still be in Kafka)';
 
 export function builder(yargs: Argv): Argv<ReloadArgs> {
-  return withSecurityOptions(yargs)
-    .option('job', { type: 'string', demandOption: true, describe: 'a job definition, e.g. jobs/page_views.json' })
+  return withBootstrapOverride(withJobOption(withSecurityOptions(yargs)))
     .option('hours', { type: 'string', demandOption: true, describe: 'an hour, 2026-11-21T05, or a range, 2026-11-21T05..2026-11-21T07 (both included), in the job\'s time zone' })
     .option('partitions', { type: 'string', describe: 'only these partitions, e.g. 0,2-5' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object with the result' })
     .check((args) => {
-      parseHourSpan(String(args.hours));
+      try {
+        parseHourSpan(String(args.hours));
+      } catch (error) {
+        throw new CommandLineError((error as Error).message);
+      }
       return true;
     }) as Argv<ReloadArgs>;
 }
 
 export async function handler(args: ReloadArgs, io: CommandIO): Promise<number> {
-  const job = withCommandLineSecurity(loadJobDefinition(args.job), args);
+  const job = oneTopicJob(loadJobFromArgs(args), 'reload');
   const hours = parseHourSpan(args.hours);
   const partitions = args.partitions ? parsePartitionList(args.partitions) : undefined;
   let summary;

@@ -6,6 +6,7 @@ import { jobStatuses, JobStatus } from '../../status/job-status';
 import { renderJobStatus } from '../../status/render';
 import { describeBreach, lagBreaches, LagThresholds } from '../../status/lag-thresholds';
 import type { CommandIO } from '../io';
+import { CommandLineError } from '../exit-codes';
 import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
 import { BootstrapArgs, bootstrapOverride, JobsDirArgs, resolveJobFile, withBootstrapOverride, withJobsDirOption } from '../job-option';
 
@@ -30,7 +31,7 @@ export function builder(yargs: Argv): Argv<StatusArgs> {
     .check((argv) => {
       for (const key of ['max-lag-records', 'max-lag-seconds'] as const) {
         const value = argv[key];
-        if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new Error(`--${key} must be a number ≥ 0, not ${String(value)}`);
+        if (value !== undefined && (!Number.isFinite(value) || value < 0)) throw new CommandLineError(`--${key} must be a number ≥ 0, not ${String(value)}`);
       }
       return true;
     }) as Argv<StatusArgs>;
