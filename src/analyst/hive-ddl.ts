@@ -68,7 +68,7 @@ export async function committedPartitions(sink: Sink, table: CatalogTable): Prom
 async function committedPartitionsOfTopics(sink: Sink, table: CatalogTable, topics: readonly JobDefinition[]): Promise<CommittedPartition[]> {
   const found = new Map<string, CommittedPartition>();
   for (const job of topics) for (const partition of await committedPartitions(sink, { ...table, job })) found.set(partition.directory, partition);
-  return [...found.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, partition]) => partition);
+  return [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, partition]) => partition);
 }
 
 /** Hive refuses a partition column named like a table column: a field segment's own field is left to the directory. */

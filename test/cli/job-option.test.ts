@@ -133,4 +133,25 @@ describe('every job command: --job NAME (in --jobs) or PATH, --bootstrap-server 
     assert.equal(badServer.code, EXIT.FAILED);
     assert.match(badServer.stderr, /--bootstrap-server: "host:99999" is not host:port/);
   });
+  it('the commands added since (reload, dead-letters, ack-gap) take --job NAME and --job PATH too, with --json parsed', async () => {
+    const { file, dir } = await jobPointingNowhere();
+    const server = ['--bootstrap-server', bootstrap()];
+    const loaded = await sluice(['load', '--job', file, ...server]);
+    assert.equal(loaded.code, EXIT.OK, loaded.stderr);
+    for (const job of [['--jobs', dir, '--job', JOB_NAME], ['--job', file]]) {
+      const reload = await sluice(['reload', ...job, ...server, '--hours', '2026-11-21T01', '--json']);
+      assert.equal(reload.code, EXIT.OK, reload.stderr);
+      const reloaded = onlyJson<{ status: string; hours: unknown; records: number }>(reload);
+      assert.equal(reloaded.status, 'reloaded');
+      assert.ok(reloaded.records > 0 && reloaded.records < RECORDS, `hour 01 holds some of the records: ${reloaded.records}`);
+      const letters = await sluice(['dead-letters', ...job, '--json']);
+      assert.equal(letters.code, EXIT.OK, letters.stderr);
+      assert.ok(Array.isArray(onlyJson<{ files: unknown[] }>(letters).files));
+      const ack = await sluice(['ack-gap', ...job, '--partition', '0', '--offsets', '0..9', '--json']);
+      assert.equal(ack.code, EXIT.FAILED, 'no gap at those offsets');
+      assert.match(ack.stderr, /partition 0 has no gap/);
+    }
+    const verified = await sluice(['verify', '--jobs', dir, '--job', JOB_NAME]);
+    assert.equal(verified.code, EXIT.OK, verified.stderr + verified.stdout);
+  });
 });

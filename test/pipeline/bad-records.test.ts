@@ -158,7 +158,7 @@ describe('bad records: a failing run keeps its dead letters and says why; dead-l
     assert.ok(fs.existsSync(path.join(kept[1], 'page_views+1+0+120.jsonl')));
     const backfilled = await backfill('20');
     assert.equal(backfilled.code, 0, backfilled.stderr);
-    assert.match(backfilled.stdout, /partition 1: offsets 0\.\.120, 104 records, 16 bad\n {2}bad records by reason/);
+    assert.match(backfilled.stdout, /partition 1: offsets 0\.\.120, 104 records, 16 bad, 1 file, hours 2026-11-21T00\n {2}bad records by reason/);
     const refused = await sluice(['load', '--job', job, '--max-bad-percent', '101']);
     assert.ok(refused.code === 1 || refused.code === 2, `exit ${refused.code}`); // a usage error (the CLI's exit codes are being settled)
     assert.match(refused.stderr, /--max-bad-percent must be a number from 0 to 100, not 101/);

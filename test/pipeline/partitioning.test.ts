@@ -155,7 +155,7 @@ describe('output.partitioning', function () {
     assert.equal(verify.code, 0, verify.stderr);
     assert.match(verify.stdout, new RegExp(`records per day:\\n {2}2026-11-21 {2}${perDay.get('2026-11-21')}\\n {2}2026-11-22 {2}${perDay.get('2026-11-22')}\\n {2}2026-11-23 {2}${perDay.get('2026-11-23')}\\n`));
     const status = renderJobStatus(await jobStatus(job, { runs: 1 }));
-    assert.ok(status.includes('  complete days (_SUCCESS): 2: 2026-11-21 – 2026-11-22'), status.join('\n'));
+    assert.ok(status.includes('  complete days (_SUCCESS): 2026-11-21..2026-11-22 (2 days)'), status.join('\n'));
     assert.ok(status.includes('  newest incomplete day: 2026-11-23'), status.join('\n'));
 
     const ddl = await hiveDdl(job, new LocalSink(path.join(tmp(), 'warehouse')));

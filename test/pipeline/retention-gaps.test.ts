@@ -137,7 +137,7 @@ describe('retention gaps: offsets deleted by retention before a load', function 
     const jobFile = await loseHoursOneAndTwo({ onGap: 'mark' });
     const scheduled = await sluice(['schedule', '--jobs', path.dirname(jobFile), '--once']);
     assert.equal(scheduled.code, 3, `${scheduled.stdout}${scheduled.stderr}`);
-    assert.match(scheduled.stdout, /page_views_test: run \S+ ended: 1 ranges, 10 records, 2 files in [\d.]+ s; loaded with gaps \(exit status 3\): partition 0 offsets 5\.\.14 lost to retention/);
+    assert.match(scheduled.stdout, /page_views_test: run \S+ ended: 1 range, 10 records, 2 files in [\d.]+ s; loaded with gaps \(exit status 3\): partition 0 offsets 5\.\.14 lost to retention/);
     assert.deepEqual(markedHours(), [0, 1, 2, 3, 4, 5].map(key));
 
     const status = await jobStatus(loadJobDefinition(jobFile), { runs: 5 });
