@@ -1,14 +1,17 @@
-// One DuckDB view per catalog table: over Avro files decoded into a temporary table (DuckDB's Avro extension is
-// downloaded on first use, which an offline machine cannot), over the Parquet files (parquet-view.ts), or empty
-// with the table's columns when nothing is committed yet.
+// One DuckDB view per catalog table: over Avro files decoded into a temporary table, or on worker threads into
+// Parquet files (avro-decode-pool.ts) (DuckDB's Avro extension is downloaded on first use, which an offline
+// machine cannot), over the Parquet files (parquet-view.ts), or empty with the table's columns when nothing is
+// committed yet.
 import * as fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Column, duckdbTypeSql, quoteIdentifier } from '../formats/avro-to-parquet';
+import { Column, duckdbTypeSql, parquetColumnsOf, quoteIdentifier } from '../formats/avro-to-parquet';
 import { columnAppender, stagingTypeSql } from '../formats/duckdb-values';
 import { outputExpression } from '../formats/parquet-file-writer';
 import { openAvroContainer } from './avro-container-reader';
+import { AvroDecoding, AvroTableSource, decodeOnWorkers } from './avro-decode-pool';
 import type { LocalDataFile } from './local-files';
-import { CatalogTable, columnsOf } from './table-catalog';
+import type { PartitionValues } from './partition-pruning';
+import { CatalogTable, columnsOf, DataFile } from './table-catalog';
 
 /** Rows the appender holds before handing them to the table, as the Parquet writer does. */
 const APPENDER_FLUSH_ROWS = 4096;
@@ -28,18 +31,48 @@ export async function createEmptyView(connection: DuckDBConnection, table: Catal
   await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${[...columns, PARTITION_COLUMNS].join(', ')} WHERE false`);
 }
 
+/** The partition columns of the views, by name, and a file's values for them (from its directories). */
+export const PARTITION_COLUMN_NAMES = ['dt', 'hr'] as const;
+export function partitionValuesOf(file: DataFile): PartitionValues {
+  return { dt: file.dt, hr: file.hr };
+}
+
 let stagingTables = 0;
 
 /**
- * Decodes the Avro files with avsc into a temporary table through DuckDB's appender; the view converts timestamps
- * and dates. Each file is read with its own writer schema resolved to the table's latest one, so older
- * generations' rows get the defaults (or NULL) of fields added since, and promoted types.
+ * The view over Avro files: with a `pool`, decoded on `decoding.workers` worker threads into Parquet files under
+ * `scratchDir()` (avro-decode-pool.ts) when they hold at least `decoding.minBytes`; else here on this connection.
  */
-export async function createAvroView(connection: DuckDBConnection, table: CatalogTable, files: LocalDataFile[]): Promise<number> {
-  const columns = columnsOf(table);
+export async function createAvroView(
+  connection: DuckDBConnection, table: CatalogTable, files: LocalDataFile[], pool?: { decoding: AvroDecoding; scratchDir: () => string },
+): Promise<number> {
+  const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+  if (pool && pool.decoding.workers >= 2 && files.length >= 2 && bytes >= pool.decoding.minBytes) {
+    const { parquetFiles, rows } = await decodeOnWorkers({ name: table.name, outputSchema: table.outputSchema }, files, pool.decoding.workers, pool.scratchDir());
+    const list = parquetFiles.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
+    await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${list}])`);
+    return rows;
+  }
+  const staging = await stageAvroFiles(connection, table, files);
+  await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${viewSelect(table)} FROM temp.main.${staging.table}`);
+  return staging.rows;
+}
+
+/** The view's columns over a staging table: the table's columns with timestamps and dates converted, then the partition columns. */
+export function viewSelect(table: AvroTableSource): string {
+  return [...parquetColumnsOf(table.outputSchema).map((c) => outputExpression(c)), ...PARTITION_COLUMN_NAMES].join(', ');
+}
+
+/**
+ * Decodes the Avro files with avsc into a new temporary table through DuckDB's appender, in the files' order. Each
+ * file is read with its own writer schema resolved to the table's latest one, so older generations' rows get the
+ * defaults (or NULL) of fields added since, and promoted types.
+ */
+export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[]): Promise<{ table: string; rows: number }> {
+  const columns = parquetColumnsOf(table.outputSchema);
   const staging = `sluice_avro_${++stagingTables}`;
   const stagingColumns = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingTypeSql(c.type)}`);
-  await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, 'dt VARCHAR', 'hr VARCHAR'].join(', ')})`);
+  await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, ...PARTITION_COLUMN_NAMES.map((p) => `${p} VARCHAR`)].join(', ')})`);
   const appender = await connection.createAppender(staging, 'main', 'temp');
   let rows = 0;
   try {
@@ -47,17 +80,16 @@ export async function createAvroView(connection: DuckDBConnection, table: Catalo
   } finally {
     appender.closeSync();
   }
-  const select = [...columns.map((c) => outputExpression(c)), 'dt', 'hr'].join(', ');
-  await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${select} FROM temp.main.${staging}`);
-  return rows;
+  return { table: staging, rows };
 }
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
 
-function appendFile(appender: Appender, table: CatalogTable, columns: Column[], file: LocalDataFile, rowsBefore: number): number {
+function appendFile(appender: Appender, table: AvroTableSource, columns: Column[], file: LocalDataFile, rowsBefore: number): number {
   const container = openAvroContainer(file.localPath, fs.readFileSync(file.localPath), table.outputSchema);
   const appenders = columns.map(columnAppender);
   const names = columns.map((c) => c.name);
+  const partition = partitionValuesOf(file);
   let rows = rowsBefore;
   let recordInFile = 0;
   for (const record of container.records()) {
@@ -66,8 +98,7 @@ function appendFile(appender: Appender, table: CatalogTable, columns: Column[], 
     } catch (error) {
       throw new AvroLoadError(table.name, file.localPath, `record ${recordInFile}: ${(error as Error).message}`);
     }
-    appender.appendVarchar(file.dt);
-    appender.appendVarchar(file.hr);
+    for (const column of PARTITION_COLUMN_NAMES) appender.appendVarchar(partition[column]);
     appender.endRow();
     recordInFile++;
     if (++rows % APPENDER_FLUSH_ROWS === 0) appender.flushSync();
