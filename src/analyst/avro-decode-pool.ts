@@ -7,8 +7,11 @@ import { Worker } from 'node:worker_threads';
 import type { LocalDataFile } from './local-files';
 import type { CatalogTable } from './table-catalog';
 
-/** What decoding needs of a table: its name (for messages) and the schema its files are read as. */
-export type AvroTableSource = Pick<CatalogTable, 'name' | 'outputSchema'>;
+/**
+ * What decoding needs of a table: its name (for messages), the schema its files are read as, and the top-level
+ * columns to read (the others are NULL in the view: the query does not look at them); undefined reads them all.
+ */
+export type AvroTableSource = Pick<CatalogTable, 'name' | 'outputSchema'> & { columns?: readonly string[] };
 
 export interface AvroDecoding {
   /** Worker threads; below 2, the files are decoded on the main thread. */

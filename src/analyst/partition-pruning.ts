@@ -13,11 +13,18 @@ const CLAUSE_ENDS = new Set(['group', 'order', 'limit', 'offset', 'having', 'win
 /** Words that mean more than one table or query level: the WHERE clause might not be this table's. */
 const REFUSED = new Set(['with', 'union', 'intersect', 'except', 'join', 'pivot', 'unpivot', 'lateral', 'positional', 'asof', 'recursive']);
 
-/**
- * The filter over partitions the query's WHERE clause implies for `table`, or null when it implies none (every
- * partition is read). `partitionColumns` are the table's partition column names.
- */
-export function partitionFilterOf(sql: string, table: string, partitionColumns: readonly string[]): PartitionFilter | null {
+/** A query over one table: its tokens, the names the table goes by (its own and its alias), and where they stand. */
+interface SingleTableQuery {
+  tokens: Token[];
+  names: Set<string>;
+  /** Indexes of the table's name and alias in FROM. */
+  fromNames: Set<number>;
+  /** The index just after FROM's table and alias. */
+  afterFrom: number;
+}
+
+/** The query, if it is one SELECT over `table` alone (no joins, subqueries, set operations, CTEs); else null. */
+function singleTableQuery(sql: string, table: string): SingleTableQuery | null {
   const tokens = tokenize(sql);
   if (!tokens) return null;
   while (tokens.length > 0 && tokens[tokens.length - 1].text === ';') tokens.pop();
@@ -26,15 +33,28 @@ export function partitionFilterOf(sql: string, table: string, partitionColumns: 
   if (words.filter((w) => w === 'select').length > 1 || words.filter((w) => w === 'from').length !== 1) return null;
   const from = tokens.findIndex((t) => t.kind === 'word' && t.lower === 'from');
   const names = new Set([table.toLowerCase()]);
+  const fromNames = new Set([from + 1]);
   let at = from + 1;
   if (!isName(tokens[at], table.toLowerCase())) return null;
   at++;
   if (tokens[at]?.kind === 'word' && tokens[at].text.toLowerCase() === 'as') at++;
   const alias = tokens[at];
-  if (alias && (alias.kind === 'quoted' || (alias.kind === 'word' && alias.lower !== 'where' && !CLAUSE_ENDS.has(alias.lower)))) {
+  if (alias && (alias.kind === 'quoted' || (alias.kind === 'word' && alias.lower !== 'where' && alias.lower !== 'select' && !CLAUSE_ENDS.has(alias.lower)))) {
     names.add(alias.text.toLowerCase());
+    fromNames.add(at);
     at++;
   }
+  return { tokens, names, fromNames, afterFrom: at };
+}
+
+/**
+ * The filter over partitions the query's WHERE clause implies for `table`, or null when it implies none (every
+ * partition is read). `partitionColumns` are the table's partition column names.
+ */
+export function partitionFilterOf(sql: string, table: string, partitionColumns: readonly string[]): PartitionFilter | null {
+  const query = singleTableQuery(sql, table);
+  if (!query) return null;
+  const { tokens, names, afterFrom: at } = query;
   if (at >= tokens.length) return null;
   const next = tokens[at];
   if (next.kind !== 'word' || next.lower !== 'where') return null;
@@ -47,6 +67,41 @@ export function partitionFilterOf(sql: string, table: string, partitionColumns: 
   });
   if (tests.length === 0) return null;
   return (values) => tests.every((test) => test(values));
+}
+
+/** Words after which `*` expands to all columns, and words that reach columns without naming them. */
+const STAR_BEFORE = new Set(['select', 'distinct', 'all']);
+const ALL_COLUMNS_WORDS = new Set(['columns', 'exclude', 'replace', 'rename', 'summarize', 'describe', 'show']);
+
+/**
+ * The columns (of `columns`) a SELECT over `table` alone names, or null when it may see others: `*` (but
+ * `count(*)`), COLUMNS(), the table's row as a value, or any other shape. A column named only inside a string
+ * literal is not read; a word that only looks like a column (a struct field of the same name) reads one more.
+ */
+export function columnsReadBy(sql: string, table: string, columns: readonly string[]): Set<string> | null {
+  const query = singleTableQuery(sql, table);
+  if (!query) return null;
+  const { tokens, names, fromNames } = query;
+  if (tokens[0].kind !== 'word' || (tokens[0].lower !== 'select' && tokens[0].lower !== 'from')) return null;
+  const byName = new Map(columns.map((c) => [c.toLowerCase(), c]));
+  const read = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.text === '*' && t.kind === 'other') {
+      const before = tokens[i - 1];
+      if (before.kind === 'word' && STAR_BEFORE.has(before.lower)) return null;
+      if (before.text === ',' || before.text === '.') return null;
+      if (before.text === '(' && !(tokens[i - 2]?.kind === 'word' && (tokens[i - 2] as { lower: string }).lower === 'count' && tokens[i + 1]?.text === ')')) return null;
+      continue;
+    }
+    if (t.kind !== 'word' && t.kind !== 'quoted') continue;
+    if (t.kind === 'word' && ALL_COLUMNS_WORDS.has(t.lower)) return null;
+    const lower = t.text.toLowerCase();
+    if (names.has(lower) && !fromNames.has(i) && tokens[i + 1]?.text !== '.') return null; // the row as a struct
+    const column = byName.get(lower);
+    if (column !== undefined) read.add(column);
+  }
+  return read;
 }
 
 /** The WHERE clause's tokens up to the next clause at its own depth; null if its parentheses do not balance. */

@@ -6,10 +6,10 @@ import { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api'
 import type { Sink } from '../ports/sink';
 import { openSink as openJobSink } from '../connector-factory';
 import { CopyStats, DEFAULT_CACHE_DIR, localDataFiles } from './local-files';
-import { atLatestGeneration, CatalogTable, listDataFiles } from './table-catalog';
+import { atLatestGeneration, CatalogTable, columnsOf, listDataFiles } from './table-catalog';
 import { createAvroView, createEmptyView, PARTITION_COLUMN_NAMES, partitionValuesOf } from './table-views';
 import { AvroDecoding, DEFAULT_AVRO_DECODING } from './avro-decode-pool';
-import { partitionFilterOf } from './partition-pruning';
+import { columnsReadBy, partitionFilterOf } from './partition-pruning';
 import { createParquetView } from './parquet-view';
 
 export interface QueryOptions {
@@ -84,7 +84,9 @@ async function registerTable(connection: DuckDBConnection, catalogTable: Catalog
     notices.push(`table ${table.name}: copied ${stats.copied} files (${stats.bytes} bytes) from ${sink.description} into ${cacheDir}, reused ${stats.reused} cached`);
   }
   if (table.format === 'parquet') return createParquetView(connection, table, local);
-  await createAvroView(connection, table, local, { decoding: registration.avroDecoding, scratchDir: registration.scratchDir });
+  // Only the columns the query names are decoded into the view (the others are NULL there), when that is sure.
+  const columns = columnsReadBy(sql, table.name, columnsOf(table).map((c) => c.name)) ?? undefined;
+  await createAvroView(connection, { name: table.name, outputSchema: table.outputSchema, columns: columns && [...columns] }, local, { decoding: registration.avroDecoding, scratchDir: registration.scratchDir });
 }
 
 function explain(message: string, catalog: CatalogTable[]): string {

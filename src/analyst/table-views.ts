@@ -7,6 +7,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { Column, duckdbTypeSql, parquetColumnsOf, quoteIdentifier } from '../formats/avro-to-parquet';
 import { columnAppender, stagingTypeSql } from '../formats/duckdb-values';
 import { outputExpression } from '../formats/parquet-file-writer';
+import { createAvroType } from '../formats/avro-schema';
+import type { AvroSchemaObject } from '../formats/record-file-writer';
 import { openAvroContainer } from './avro-container-reader';
 import { AvroDecoding, AvroTableSource, decodeOnWorkers } from './avro-decode-pool';
 import type { LocalDataFile } from './local-files';
@@ -44,11 +46,11 @@ let stagingTables = 0;
  * `scratchDir()` (avro-decode-pool.ts) when they hold at least `decoding.minBytes`; else here on this connection.
  */
 export async function createAvroView(
-  connection: DuckDBConnection, table: CatalogTable, files: LocalDataFile[], pool?: { decoding: AvroDecoding; scratchDir: () => string },
+  connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], pool?: { decoding: AvroDecoding; scratchDir: () => string },
 ): Promise<number> {
   const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
   if (pool && pool.decoding.workers >= 2 && files.length >= 2 && bytes >= pool.decoding.minBytes) {
-    const { parquetFiles, rows } = await decodeOnWorkers({ name: table.name, outputSchema: table.outputSchema }, files, pool.decoding.workers, pool.scratchDir());
+    const { parquetFiles, rows } = await decodeOnWorkers({ name: table.name, outputSchema: table.outputSchema, columns: table.columns }, files, pool.decoding.workers, pool.scratchDir());
     const list = parquetFiles.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
     await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${list}])`);
     return rows;
@@ -60,7 +62,28 @@ export async function createAvroView(
 
 /** The view's columns over a staging table: the table's columns with timestamps and dates converted, then the partition columns. */
 export function viewSelect(table: AvroTableSource): string {
-  return [...parquetColumnsOf(table.outputSchema).map((c) => outputExpression(c)), ...PARTITION_COLUMN_NAMES].join(', ');
+  const read = new Set(parquetColumnsOf(readSchemaOf(table)).map((c) => c.name));
+  const columns = parquetColumnsOf(table.outputSchema).map((c) => (read.has(c.name) ? outputExpression(c) : `CAST(NULL AS ${duckdbTypeSql(c.type)}) AS ${quoteIdentifier(c.name)}`));
+  return [...columns, ...PARTITION_COLUMN_NAMES].join(', ');
+}
+
+/**
+ * The schema the files are decoded with: the output schema with only `table.columns`, so that avsc's resolver skips
+ * the other fields without making their values; the whole schema if that one is not valid on its own (a named type
+ * defined in a field left out).
+ */
+function readSchemaOf(table: AvroTableSource): AvroSchemaObject {
+  const { outputSchema, columns } = table;
+  if (columns === undefined || !Array.isArray(outputSchema.fields)) return outputSchema;
+  // A record needs a field: with none named (count(*)), the first is read.
+  const wanted = new Set(columns.length > 0 ? columns : outputSchema.fields.slice(0, 1).map((f) => f.name));
+  const projected: AvroSchemaObject = { ...outputSchema, fields: outputSchema.fields.filter((f) => wanted.has(f.name)) };
+  try {
+    createAvroType(projected, table.name);
+    return projected;
+  } catch {
+    return outputSchema;
+  }
 }
 
 /**
@@ -69,14 +92,15 @@ export function viewSelect(table: AvroTableSource): string {
  * defaults (or NULL) of fields added since, and promoted types.
  */
 export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[]): Promise<{ table: string; rows: number }> {
-  const columns = parquetColumnsOf(table.outputSchema);
+  const readSchema = readSchemaOf(table);
+  const columns = parquetColumnsOf(readSchema);
   const staging = `sluice_avro_${++stagingTables}`;
   const stagingColumns = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingTypeSql(c.type)}`);
   await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, ...PARTITION_COLUMN_NAMES.map((p) => `${p} VARCHAR`)].join(', ')})`);
   const appender = await connection.createAppender(staging, 'main', 'temp');
   let rows = 0;
   try {
-    for (const file of files) rows = appendFile(appender, table, columns, file, rows);
+    for (const file of files) rows = appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, rows);
   } finally {
     appender.closeSync();
   }

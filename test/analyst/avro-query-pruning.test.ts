@@ -8,7 +8,7 @@ import { createParquetFileWriter } from '../../src/formats/parquet-file-writer';
 import type { AvroSchema } from '../../src/formats/record-file-writer';
 import { buildCatalog, loadJobsDirectory } from '../../src/analyst/table-catalog';
 import { QueryOptions, runQuery } from '../../src/analyst/query-engine';
-import { partitionFilterOf } from '../../src/analyst/partition-pruning';
+import { columnsReadBy, partitionFilterOf } from '../../src/analyst/partition-pruning';
 import { shareByBytes } from '../../src/analyst/avro-decode-pool';
 
 const HOURS = ['2026-11-20/22', '2026-11-20/23', '2026-11-21/00', '2026-11-21/01', '2026-11-21/05', '2026-11-22/00'];
@@ -159,6 +159,29 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
     reads = [];
     await runQuery(buildCatalog(loadJobsDirectory(jobs)), "SELECT count(*) FROM ev_avro WHERE hr = '00' OR dt >= '2026-11-21'", { ...IN_PROCESS, openSink, cacheDir: path.join(root, 'cache2') });
     assert.equal(reads.length, HOURS.length * 2, 'an OR reads every hour');
+  });
+
+  it('reads only the columns a query names, when it is sure; the rows are those of the Parquet table', async () => {
+    const columns = (SCHEMA as { fields: { name: string }[] }).fields.map((f) => f.name);
+    const read = (sql: string) => {
+      const names = columnsReadBy(sql, 'ev_avro', columns);
+      return names && [...names].sort();
+    };
+    assert.deepEqual(read("SELECT count(*), sum(score * 2) FROM ev_avro WHERE dt = '2026-11-21' AND name <> 'id'"), ['name', 'score', 'where'], 'the keyword WHERE reads the column "where" too: more than needed, never less');
+    assert.deepEqual(read('select e."WHERE".country, Kind from ev_avro e order by ALL'), ['kind', 'where']);
+    assert.deepEqual(read('SELECT count(*) FROM ev_avro'), []);
+    for (const sql of ['SELECT * FROM ev_avro', 'SELECT e.* FROM ev_avro e', 'SELECT COLUMNS(\'i.*\') FROM ev_avro', 'SELECT ev_avro FROM ev_avro',
+      'SELECT to_json(e) FROM ev_avro e', 'SELECT * EXCLUDE (raw) FROM ev_avro', 'SUMMARIZE ev_avro', 'DESCRIBE SELECT id FROM ev_avro', 'SELECT count(DISTINCT *) FROM ev_avro',
+      'SELECT id FROM ev_avro JOIN ev_parquet USING (id)']) assert.equal(read(sql), null, sql);
+    for (const sql of [
+      "SELECT id, name, \"where\".country AS country, kind, tags, attrs, price::VARCHAR AS price, count(*) OVER () AS n FROM ev_avro WHERE dt = '2026-11-21' ORDER BY id",
+      "SELECT count(*) AS n, sum(ratio) AS r, min(\"at\") AS first FROM ev_avro WHERE hr IN ('00', '23')",
+      'SELECT hr, count(*) AS n FROM ev_avro GROUP BY ALL ORDER BY ALL',
+      'DESCRIBE ev_avro',
+    ]) {
+      const parquet = await query(sql.replace(/ev_avro/g, 'ev_parquet'));
+      for (const options of [IN_PROCESS, ON_WORKERS]) assert.deepEqual(await query(sql, options), parquet, sql);
+    }
   });
 
   it('decoding on worker threads gives the rows and column types of decoding on the main thread', async () => {
