@@ -94,6 +94,8 @@ async function main(): Promise<void> {
     ['all hours', 'SELECT count(*), count(DISTINCT user_id), sum(duration_ms) FROM {t}'],
     ['one hour (dt = … AND hr = …)', `SELECT count(*), count(DISTINCT user_id), sum(duration_ms) FROM {t} WHERE dt = '${DAY}' AND hr = '05'`],
     ['three hours (hr IN (…))', `SELECT hr, count(*) FROM {t} WHERE dt = '${DAY}' AND hr IN ('05', '06', '07') GROUP BY hr ORDER BY hr`],
+    ['one hour, every column (*)', `SELECT * FROM {t} WHERE dt = '${DAY}' AND hr = '05' ORDER BY ts, user_id, session_id LIMIT 3`],
+    ['all hours, every column (*)', 'SELECT * FROM {t} ORDER BY ts, user_id, session_id LIMIT 3'],
   ];
   for (const [index, [label, sql]] of queries.entries()) {
     if (ONLY !== undefined && !ONLY.split(',').includes(String(index))) continue;

@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { AvroDecodeReply, AvroDecodeTask } from './avro-decode-pool';
-import { stageAvroFiles, viewSelect } from './table-views';
+import { stageAvroFiles } from './table-views';
 
 async function decode(task: AvroDecodeTask): Promise<number> {
   // One thread: the pool has a worker per core already.
@@ -11,7 +11,7 @@ async function decode(task: AvroDecodeTask): Promise<number> {
   try {
     const staging = await stageAvroFiles(connection, task.table, task.files);
     const target = `'${task.parquetFile.replace(/'/g, "''")}'`;
-    await connection.run(`COPY (SELECT ${viewSelect(task.table)} FROM temp.main.${staging.table}) TO ${target} (FORMAT parquet, COMPRESSION snappy)`);
+    await connection.run(`COPY (${staging.select}) TO ${target} (FORMAT parquet, COMPRESSION snappy)`);
     return staging.rows;
   } finally {
     connection.closeSync();

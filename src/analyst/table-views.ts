@@ -56,15 +56,18 @@ export async function createAvroView(
     return rows;
   }
   const staging = await stageAvroFiles(connection, table, files);
-  await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${viewSelect(table)} FROM temp.main.${staging.table}`);
+  await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS ${staging.select}`);
   return staging.rows;
 }
 
-/** The view's columns over a staging table: the table's columns with timestamps and dates converted, then the partition columns. */
-export function viewSelect(table: AvroTableSource): string {
+/** Each staged row's file, by its index in a small table of the files' partition values (cheaper than strings per row). */
+const FILE_COLUMN = '"__sluice_file__"';
+
+/** The view's rows over the staging tables: the table's columns with timestamps and dates converted, then the partition columns. */
+function viewSelect(table: AvroTableSource, rows: string, partitions: string): string {
   const read = new Set(parquetColumnsOf(readSchemaOf(table)).map((c) => c.name));
   const columns = parquetColumnsOf(table.outputSchema).map((c) => (read.has(c.name) ? outputExpression(c) : `CAST(NULL AS ${duckdbTypeSql(c.type)}) AS ${quoteIdentifier(c.name)}`));
-  return [...columns, ...PARTITION_COLUMN_NAMES].join(', ');
+  return `SELECT ${[...columns, ...PARTITION_COLUMN_NAMES.map((p) => `p.${p}`)].join(', ')} FROM temp.main.${rows} JOIN temp.main.${partitions} p USING (${FILE_COLUMN})`;
 }
 
 /**
@@ -91,29 +94,36 @@ function readSchemaOf(table: AvroTableSource): AvroSchemaObject {
  * file is read with its own writer schema resolved to the table's latest one, so older generations' rows get the
  * defaults (or NULL) of fields added since, and promoted types.
  */
-export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[]): Promise<{ table: string; rows: number }> {
+export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[]): Promise<{ select: string; rows: number }> {
   const readSchema = readSchemaOf(table);
   const columns = parquetColumnsOf(readSchema);
   const staging = `sluice_avro_${++stagingTables}`;
   const stagingColumns = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingTypeSql(c.type)}`);
-  await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, ...PARTITION_COLUMN_NAMES.map((p) => `${p} VARCHAR`)].join(', ')})`);
+  await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, `${FILE_COLUMN} INTEGER`].join(', ')})`);
+  await connection.run(`CREATE TEMP TABLE ${staging}_files (${[`${FILE_COLUMN} INTEGER`, ...PARTITION_COLUMN_NAMES.map((p) => `${p} VARCHAR`)].join(', ')})`);
+  const partitions = await connection.createAppender(`${staging}_files`, 'main', 'temp');
   const appender = await connection.createAppender(staging, 'main', 'temp');
   let rows = 0;
   try {
-    for (const file of files) rows = appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, rows);
+    for (const [index, file] of files.entries()) {
+      partitions.appendInteger(index);
+      for (const column of PARTITION_COLUMN_NAMES) partitions.appendVarchar(partitionValuesOf(file)[column]);
+      partitions.endRow();
+      rows = appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, index, rows);
+    }
   } finally {
     appender.closeSync();
+    partitions.closeSync();
   }
-  return { table: staging, rows };
+  return { select: viewSelect(table, staging, `${staging}_files`), rows };
 }
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
 
-function appendFile(appender: Appender, table: AvroTableSource, columns: Column[], file: LocalDataFile, rowsBefore: number): number {
+function appendFile(appender: Appender, table: AvroTableSource, columns: Column[], file: LocalDataFile, fileIndex: number, rowsBefore: number): number {
   const container = openAvroContainer(file.localPath, fs.readFileSync(file.localPath), table.outputSchema);
   const appenders = columns.map(columnAppender);
   const names = columns.map((c) => c.name);
-  const partition = partitionValuesOf(file);
   let rows = rowsBefore;
   let recordInFile = 0;
   for (const record of container.records()) {
@@ -122,7 +132,7 @@ function appendFile(appender: Appender, table: AvroTableSource, columns: Column[
     } catch (error) {
       throw new AvroLoadError(table.name, file.localPath, `record ${recordInFile}: ${(error as Error).message}`);
     }
-    for (const column of PARTITION_COLUMN_NAMES) appender.appendVarchar(partition[column]);
+    appender.appendInteger(fileIndex);
     appender.endRow();
     recordInFile++;
     if (++rows % APPENDER_FLUSH_ROWS === 0) appender.flushSync();
