@@ -131,7 +131,7 @@ describe('output.parquet settings and files.maxAge, loaded by the CLI and read b
   });
 
   it('int96 (snappy by default): INT96 timestamps that DuckDB, hyparquet and sluice query read as the produced instants; hive-ddl says TIMESTAMP', async () => {
-    const { jobFile, names, reads, all } = await loadAndRead('pv_int96', { timestampType: 'int96', rowGroupSize: 4096 }, {}, 0);
+    const { jobFile, names, reads, all } = await loadAndRead('pv_int96', { timestampType: 'int96', rowGroupSize: 4096 }, {}); // on worker threads: hyparquet(-writer) are imported there too
     assert.equal(names.length, 2, names.join());
     assert.equal(all.length, RECORDS);
     assert.deepEqual(new Set(all.map((row) => Number(row.split(':')[2]))), new Set(Array.from({ length: RECORDS }, (_, i) => tsOf(i))), 'DuckDB reads the instants');
