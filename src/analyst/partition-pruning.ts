@@ -83,6 +83,8 @@ export function columnsReadBy(sql: string, table: string, columns: readonly stri
   if (!query) return null;
   const { tokens, names, fromNames } = query;
   if (tokens[0].kind !== 'word' || (tokens[0].lower !== 'select' && tokens[0].lower !== 'from')) return null;
+  // `FROM t` alone is `SELECT * FROM t`.
+  if (!tokens.some((t) => t.kind === 'word' && t.lower === 'select')) return null;
   const byName = new Map(columns.map((c) => [c.toLowerCase(), c]));
   const read = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
@@ -110,8 +112,8 @@ function clauseTokens(tokens: Token[], start: number): Token[] | null {
   let end = start;
   for (; end < tokens.length; end++) {
     const t = tokens[end];
-    if (t.text === '(') depth++;
-    else if (t.text === ')' && --depth < 0) return null;
+    if (opens(t)) depth++;
+    else if (closes(t) && --depth < 0) return null;
     else if (depth === 0 && t.kind === 'word' && CLAUSE_ENDS.has(t.lower)) break;
   }
   return depth === 0 ? tokens.slice(start, end) : null;
@@ -125,8 +127,8 @@ function conjuncts(tokens: Token[]): Token[][] {
   let between = false;
   let current: Token[] = [];
   for (const t of tokens) {
-    if (t.text === '(') depth++;
-    if (t.text === ')') depth--;
+    if (opens(t)) depth++;
+    if (closes(t)) depth--;
     if (depth === 0 && t.kind === 'word') {
       if (t.lower === 'or') return [tokens];
       if (t.lower === 'between') between = true;
@@ -143,6 +145,15 @@ function conjuncts(tokens: Token[]): Token[][] {
   }
   parts.push(current);
   return parts.flatMap((p) => (p.length >= 2 && p[0].text === '(' && closingParen(p, 0) === p.length - 1 ? conjuncts(p.slice(1, -1)) : [p]));
+}
+
+/** CASE … END nests like parentheses: an AND or OR inside it is not the WHERE clause's. */
+function opens(t: Token): boolean {
+  return t.text === '(' || (t.kind === 'word' && t.lower === 'case');
+}
+
+function closes(t: Token): boolean {
+  return t.text === ')' || (t.kind === 'word' && t.lower === 'end');
 }
 
 function closingParen(tokens: Token[], open: number): number {

@@ -100,6 +100,7 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
     assert.deepEqual(selected("SELECT * FROM ev_avro AS x WHERE ('2026-11-21' < x.dt OR false) AND (hr < '01') -- comment"), ['2026-11-21/00', '2026-11-22/00']);
     assert.deepEqual(selected("SELECT * FROM ev_avro WHERE dt <> '2026-11-21' AND /* hr = '05' */ hr != '22'"), ['2026-11-20/23', '2026-11-22/00']);
     assert.deepEqual(selected("SELECT * FROM ev_avro WHERE dt = 'it''s'"), []);
+    assert.deepEqual(selected("SELECT * FROM ev_avro WHERE CASE WHEN ok AND id > 0 THEN 1 END = 1 AND hr = '05'"), ['2026-11-21/05'], 'an AND inside CASE is not a top-level one');
     for (const sql of [
       'SELECT * FROM ev_avro',
       "SELECT * FROM ev_avro WHERE dt = '2026-11-21' OR hr = '05'",
@@ -117,6 +118,8 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
       "SELECT * FROM ev_parquet WHERE dt = '2026-11-21'",
       "SELECT * FROM other.ev_avro WHERE dt = '2026-11-21'",
       "SELECT * FROM ev_avro WHERE b.dt = '2026-11-21'",
+      "SELECT * FROM ev_avro WHERE CASE WHEN id > 1 AND dt = '2026-11-21' AND ok THEN 0 ELSE 1 END = 1",
+      "SELECT * FROM ev_avro WHERE CASE WHEN ok THEN true ELSE false END OR dt = '2026-11-21'",
     ]) assert.equal(selected(sql), null, sql);
   });
 
@@ -172,12 +175,15 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
     assert.deepEqual(read('SELECT count(*) FROM ev_avro'), []);
     for (const sql of ['SELECT * FROM ev_avro', 'SELECT e.* FROM ev_avro e', 'SELECT COLUMNS(\'i.*\') FROM ev_avro', 'SELECT ev_avro FROM ev_avro',
       'SELECT to_json(e) FROM ev_avro e', 'SELECT * EXCLUDE (raw) FROM ev_avro', 'SUMMARIZE ev_avro', 'DESCRIBE SELECT id FROM ev_avro', 'SELECT count(DISTINCT *) FROM ev_avro',
-      'SELECT id FROM ev_avro JOIN ev_parquet USING (id)']) assert.equal(read(sql), null, sql);
+      'SELECT id FROM ev_avro JOIN ev_parquet USING (id)', 'FROM ev_avro', "FROM ev_avro WHERE dt = '2026-11-21'"]) assert.equal(read(sql), null, sql);
+    assert.deepEqual(read('FROM ev_avro SELECT id'), ['id']);
     for (const sql of [
       "SELECT id, name, \"where\".country AS country, kind, tags, attrs, price::VARCHAR AS price, count(*) OVER () AS n FROM ev_avro WHERE dt = '2026-11-21' ORDER BY id",
       "SELECT count(*) AS n, sum(ratio) AS r, min(\"at\") AS first FROM ev_avro WHERE hr IN ('00', '23')",
       'SELECT hr, count(*) AS n FROM ev_avro GROUP BY ALL ORDER BY ALL',
       'DESCRIBE ev_avro',
+      "FROM ev_avro WHERE dt = '2026-11-20' ORDER BY id LIMIT 3",
+      "FROM ev_avro e SELECT e.id, e.\"where\" WHERE e.hr = '23' ORDER BY 1 LIMIT 3",
     ]) {
       const parquet = await query(sql.replace(/ev_avro/g, 'ev_parquet'));
       for (const options of [IN_PROCESS, ON_WORKERS]) assert.deepEqual(await query(sql, options), parquet, sql);
