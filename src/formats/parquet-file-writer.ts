@@ -116,7 +116,7 @@ class ParquetFileWriter implements RecordFileWriter {
   private readonly appenders: ColumnAppender[];
   private readonly copySql: string;
   /** With int96Timestamps: the top-level timestamp columns, and where DuckDB's INT64 file goes before the rewrite. */
-  private readonly int96: { columns: string[]; int64Path: string } | undefined;
+  private readonly int96: { int64Path: string; rewrite: () => Promise<void> } | undefined;
   private readonly ready: Promise<void>;
   /** Records written before the connection is ready (its first milliseconds), in order. */
   private pending: AvroRecord[] = [];
@@ -139,7 +139,8 @@ class ParquetFileWriter implements RecordFileWriter {
     const unit = options.int96Timestamps ? 'micros' : options.timestampUnit ?? 'micros';
     this.columns = parquetColumnsOf(options.schema);
     const timestamps = this.columns.filter((c) => c.type.kind === 'TIMESTAMP' || c.type.kind === 'TIMESTAMPTZ').map((c) => c.name);
-    this.int96 = options.int96Timestamps && timestamps.length > 0 ? { columns: timestamps, int64Path: `${this.path}.int64` } : undefined;
+    const int64Path = `${this.path}.int64`;
+    this.int96 = options.int96Timestamps && timestamps.length > 0 ? { int64Path, rewrite: () => rewriteTimestampsAsInt96(int64Path, this.path, timestamps) } : undefined;
     this.names = this.columns.map((c) => c.name);
     this.appenders = this.columns.map(columnAppender);
     const table = `sluice_parquet_${++stagingTables}`;
@@ -223,15 +224,9 @@ class ParquetFileWriter implements RecordFileWriter {
       throw (this.failure = new ParquetWriteError(this.path, `writing the file failed: ${messageOf(e)}`));
     }
     this.release();
-    if (this.int96) {
-      try {
-        await rewriteTimestampsAsInt96(this.int96.int64Path, this.path, this.int96.columns);
-      } catch (e) {
-        throw (this.failure = new ParquetWriteError(this.path, messageOf(e)));
-      } finally {
-        await fs.promises.rm(this.int96.int64Path, { force: true });
-      }
-    }
+    await this.int96?.rewrite().catch((e: unknown) => {
+      throw (this.failure = new ParquetWriteError(this.path, messageOf(e)));
+    });
     let bytes: number;
     try {
       await syncToDisk(this.path);

@@ -38,10 +38,19 @@ export function int96OfMicros(micros: bigint): Uint8Array {
 }
 
 /**
- * Rewrites `source` (INT64 TIMESTAMP(MICROS) columns `columns`, top-level) into `target` with those columns as INT96.
- * The file is read whole: the loader's files are bounded by `files.maxRecords`/`maxBytes`.
+ * Rewrites `source` (INT64 TIMESTAMP(MICROS) columns `columns`, top-level) into `target` with those columns as INT96,
+ * then removes `source`, whether the rewrite worked or not. The file is read whole: the loader's files are bounded by
+ * `files.maxRecords`/`maxBytes`.
  */
 export async function rewriteTimestampsAsInt96(source: string, target: string, columns: readonly string[]): Promise<void> {
+  try {
+    await rewrite(source, target, columns);
+  } finally {
+    await fs.promises.rm(source, { force: true });
+  }
+}
+
+async function rewrite(source: string, target: string, columns: readonly string[]): Promise<void> {
   const [hyparquet, writerLib] = await Promise.all([importEsm<Hyparquet>('hyparquet'), importEsm<HyparquetWriter>('hyparquet-writer')]);
   const bytes = await fs.promises.readFile(source);
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
