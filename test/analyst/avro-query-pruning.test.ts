@@ -128,7 +128,6 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
       "dt = '2026-11-21' AND hr = '05'",
       "dt = '2026-11-21' AND hr IN ('00', '01')",
       "dt BETWEEN '2026-11-20' AND '2026-11-21' AND hr >= '01' AND id % 2 = 0",
-      "dt > '2026-11-20' AND hr <= '00'",
       "dt = '2026-12-01'",
     ];
     for (const predicate of predicates) {
@@ -186,7 +185,9 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
       "FROM ev_avro e SELECT e.id, e.\"where\" WHERE e.hr = '23' ORDER BY 1 LIMIT 3",
     ]) {
       const parquet = await query(sql.replace(/ev_avro/g, 'ev_parquet'));
-      for (const options of [IN_PROCESS, ON_WORKERS]) assert.deepEqual(await query(sql, options), parquet, sql);
+      assert.deepEqual(await query(sql, IN_PROCESS), parquet, sql);
+      // Workers cost ~0.3 s a query; once is enough to see that they honour the column list.
+      if (sql.includes('OVER ()')) assert.deepEqual(await query(sql, ON_WORKERS), parquet, sql);
     }
   });
 
