@@ -1,10 +1,16 @@
 // SQL over the warehouse: every catalog table becomes a DuckDB view, then the query runs.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { Sink } from '../ports/sink';
 import { openSink as openJobSink } from '../connector-factory';
 import { CopyStats, DEFAULT_CACHE_DIR, localDataFiles } from './local-files';
-import { atLatestGeneration, CatalogTable, listDataFiles } from './table-catalog';
-import { createAvroView, createEmptyView } from './table-views';
+import { atLatestGeneration, CatalogTable, columnsOf, listDataFiles } from './table-catalog';
+import { createAvroView, createEmptyView, partitionValuesOf, viewPartitionNames } from './table-views';
+import { partitionColumns } from '../table/partition-template';
+import { AvroDecoding, DEFAULT_AVRO_DECODING } from './avro-decode-pool';
+import { columnsReadBy, partitionFilterOf } from './partition-pruning';
 import { createParquetView } from './parquet-view';
 import { plural } from '../common/plural';
 
@@ -13,6 +19,18 @@ export interface QueryOptions {
   cacheDir?: string;
   /** Opens a job's sink from its output.sink; injectable for tests and for sinks openSink does not know. */
   openSink?: (location: string) => Sink;
+  /** How Avro tables are decoded: worker threads and the size from which they are used. */
+  avroDecoding?: AvroDecoding;
+}
+
+/** What registering a table needs besides the table: where its files come from and how Avro is decoded. */
+interface Registration {
+  sql: string;
+  sinkOf: (location: string) => Sink;
+  cacheDir: string;
+  notices: string[];
+  avroDecoding: AvroDecoding;
+  scratchDir: () => string;
 }
 
 export interface QueryResult {
@@ -42,7 +60,8 @@ export function sqlMentions(sql: string, table: string): boolean {
   return new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`, 'i').test(sql);
 }
 
-async function registerTable(connection: DuckDBConnection, catalogTable: CatalogTable, sql: string, sinkOf: (location: string) => Sink, cacheDir: string, notices: string[]): Promise<void> {
+async function registerTable(connection: DuckDBConnection, catalogTable: CatalogTable, registration: Registration): Promise<void> {
+  const { sql, sinkOf, cacheDir, notices } = registration;
   if (!sqlMentions(sql, catalogTable.name)) {
     // A table the SQL does not name must not stop the query, whatever is wrong with it.
     return createEmptyView(connection, catalogTable).catch((error: Error) => {
@@ -52,18 +71,24 @@ async function registerTable(connection: DuckDBConnection, catalogTable: Catalog
   const sink = sinkOf(catalogTable.job.output.sink);
   // Columns from the table's latest schema generation: what it holds, even before the job's file is loaded.
   const table = await atLatestGeneration(sink, catalogTable);
-  const files = await listDataFiles(sink, table);
-  if (files.length === 0) {
+  const committed = await listDataFiles(sink, table);
+  if (committed.length === 0) {
     notices.push(`table ${table.name} has no committed data yet in ${sink.description} (${table.dataRoot}): it is empty`);
     return createEmptyView(connection, table);
   }
+  // Avro files are decoded in JS, so only the partitions the WHERE clause can select are read (DuckDB prunes Parquet itself).
+  const filter = table.format === 'avro' ? partitionFilterOf(sql, table.name, partitionColumns(table.job.output.partitioning)) : null;
+  const files = filter ? committed.filter((file) => filter(partitionValuesOf(file))) : committed;
+  if (files.length === 0) return createEmptyView(connection, table);
   const stats: CopyStats = { copied: 0, reused: 0, bytes: 0 };
   const local = await localDataFiles(sink, files, cacheDir, stats);
   if (stats.copied + stats.reused > 0) {
     notices.push(`table ${table.name}: copied ${plural(stats.copied, 'file')} (${stats.bytes} bytes) from ${sink.description} into ${cacheDir}, reused ${stats.reused} cached`);
   }
   if (table.format === 'parquet') return createParquetView(connection, table, local);
-  await createAvroView(connection, table, local);
+  // Only the columns the query names are decoded into the view (the others are NULL there), when that is sure.
+  const columns = columnsReadBy(sql, table.name, columnsOf(table).map((c) => c.name)) ?? undefined;
+  await createAvroView(connection, { name: table.name, outputSchema: table.outputSchema, columns: columns && [...columns], partitions: viewPartitionNames(table, files) }, local, { decoding: registration.avroDecoding, scratchDir: registration.scratchDir });
 }
 
 function explain(message: string, catalog: CatalogTable[]): string {
@@ -83,12 +108,17 @@ export async function runQuery(catalog: CatalogTable[], sql: string, options: Qu
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   const notices: string[] = [];
+  let scratch: string | undefined;
+  const registration: Registration = {
+    sql, sinkOf, notices, cacheDir: options.cacheDir ?? DEFAULT_CACHE_DIR, avroDecoding: options.avroDecoding ?? DEFAULT_AVRO_DECODING,
+    scratchDir: () => (scratch ??= fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-query-'))),
+  };
   try {
     // Timestamps are instants; UTC makes hour() and friends agree with the dt/hr of UTC jobs, whatever this machine's zone.
     await connection.run(`SET TimeZone = 'UTC'`);
     for (const table of catalog) {
       try {
-        await registerTable(connection, table, sql, sinkOf, options.cacheDir ?? DEFAULT_CACHE_DIR, notices);
+        await registerTable(connection, table, registration);
       } catch (error) {
         throw new QueryError(sql, `table ${table.name} cannot be read: ${(error as Error).message}`);
       }
@@ -105,5 +135,6 @@ export async function runQuery(catalog: CatalogTable[], sql: string, options: Qu
   } finally {
     connection.closeSync();
     instance.closeSync();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

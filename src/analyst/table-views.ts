@@ -1,15 +1,21 @@
-// One DuckDB view per catalog table: over Avro files decoded into a temporary table (DuckDB's Avro extension is
-// downloaded on first use, which an offline machine cannot), over the Parquet files (parquet-view.ts), or empty
-// with the table's columns when nothing is committed yet.
+// One DuckDB view per catalog table: over Avro files decoded into a temporary table, or on worker threads into
+// Parquet files (avro-decode-pool.ts) (DuckDB's Avro extension is downloaded on first use, which an offline
+// machine cannot), over the Parquet files (parquet-view.ts), or empty with the table's columns when nothing is
+// committed yet.
 import * as fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Column, duckdbTypeSql, quoteIdentifier } from '../formats/avro-to-parquet';
+import { Column, duckdbTypeSql, parquetColumnsOf, quoteIdentifier } from '../formats/avro-to-parquet';
 import { columnAppender, stagingTypeSql } from '../formats/duckdb-values';
 import { outputExpression } from '../formats/parquet-file-writer';
+import { createAvroType } from '../formats/avro-schema';
+import type { AvroSchemaObject } from '../formats/record-file-writer';
 import { openAvroContainer } from './avro-container-reader';
+import { AvroDecoding, AvroTableSource, decodeOnWorkers } from './avro-decode-pool';
 import type { LocalDataFile } from './local-files';
-import { CatalogTable, columnsOf } from './table-catalog';
+import type { PartitionValues } from './partition-pruning';
+import { CatalogTable, columnsOf, DataFile } from './table-catalog';
 import { viewPartitionColumns } from './partition-columns';
+import { HIVE_DEFAULT_PARTITION } from '../table/partition-template';
 
 /** Rows the appender holds before handing them to the table, as the Parquet writer does. */
 const APPENDER_FLUSH_ROWS = 4096;
@@ -28,38 +34,106 @@ export async function createEmptyView(connection: DuckDBConnection, table: Catal
   await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${[...columns, ...partitions].join(', ')} WHERE false`);
 }
 
+/**
+ * The partition columns an Avro view adds from the files' directories (`output.partitioning`'s names); one named like
+ * a data column is that column (the record holds the value the directory names).
+ */
+export function viewPartitionNames(table: CatalogTable, files: readonly DataFile[]): string[] {
+  return viewPartitionColumns(table, files).filter((p) => !p.dataColumn).map((p) => p.name);
+}
+
+/** A file's partition values, as predicates on them compare (Hive's default partition by its name). */
+export function partitionValuesOf(file: DataFile): PartitionValues {
+  return Object.fromEntries(file.partitionValues.map(([name, value]) => [name, value ?? HIVE_DEFAULT_PARTITION]));
+}
+
 let stagingTables = 0;
 
 /**
- * Decodes the Avro files with avsc into a temporary table through DuckDB's appender; the view converts timestamps
- * and dates. Each file is read with its own writer schema resolved to the table's latest one, so older
- * generations' rows get the defaults (or NULL) of fields added since, and promoted types.
+ * The view over Avro files: with a `pool`, decoded on `decoding.workers` worker threads into Parquet files under
+ * `scratchDir()` (avro-decode-pool.ts) when they hold at least `decoding.minBytes`; else here on this connection.
  */
-export async function createAvroView(connection: DuckDBConnection, table: CatalogTable, files: LocalDataFile[]): Promise<number> {
-  const columns = columnsOf(table);
+export async function createAvroView(
+  connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], pool?: { decoding: AvroDecoding; scratchDir: () => string },
+): Promise<number> {
+  const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+  if (pool && pool.decoding.workers >= 2 && files.length >= 2 && bytes >= pool.decoding.minBytes) {
+    const { parquetFiles, rows } = await decodeOnWorkers({ name: table.name, outputSchema: table.outputSchema, columns: table.columns }, files, pool.decoding.workers, pool.scratchDir());
+    const list = parquetFiles.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
+    await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${list}])`);
+    return rows;
+  }
+  const staging = await stageAvroFiles(connection, table, files);
+  await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS ${staging.select}`);
+  return staging.rows;
+}
+
+/** Each staged row's file, by its index in a small table of the files' partition values (cheaper than strings per row). */
+const FILE_COLUMN = '"__sluice_file__"';
+
+/** The view's rows over the staging tables: the table's columns with timestamps and dates converted, then the partition columns. */
+function viewSelect(table: AvroTableSource, rows: string, partitions: string): string {
+  const read = new Set(parquetColumnsOf(readSchemaOf(table)).map((c) => c.name));
+  const columns = parquetColumnsOf(table.outputSchema).map((c) => (read.has(c.name) ? outputExpression(c) : `CAST(NULL AS ${duckdbTypeSql(c.type)}) AS ${quoteIdentifier(c.name)}`));
+  return `SELECT ${[...columns, ...(table.partitions ?? []).map((p) => `p.${quoteIdentifier(p)}`)].join(', ')} FROM temp.main.${rows} JOIN temp.main.${partitions} p USING (${FILE_COLUMN})`;
+}
+
+/**
+ * The schema the files are decoded with: the output schema with only `table.columns`, so that avsc's resolver skips
+ * the other fields without making their values; the whole schema if that one is not valid on its own (a named type
+ * defined in a field left out).
+ */
+function readSchemaOf(table: AvroTableSource): AvroSchemaObject {
+  const { outputSchema, columns } = table;
+  if (columns === undefined || !Array.isArray(outputSchema.fields)) return outputSchema;
+  // A record needs a field: with none named (count(*)), the first is read.
+  const wanted = new Set(columns.length > 0 ? columns : outputSchema.fields.slice(0, 1).map((f) => f.name));
+  const projected: AvroSchemaObject = { ...outputSchema, fields: outputSchema.fields.filter((f) => wanted.has(f.name)) };
+  try {
+    createAvroType(projected, table.name);
+    return projected;
+  } catch {
+    return outputSchema;
+  }
+}
+
+/**
+ * Decodes the Avro files with avsc into a new temporary table through DuckDB's appender, in the files' order. Each
+ * file is read with its own writer schema resolved to the table's latest one, so older generations' rows get the
+ * defaults (or NULL) of fields added since, and promoted types.
+ */
+export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[]): Promise<{ select: string; rows: number }> {
+  const readSchema = readSchemaOf(table);
+  const columns = parquetColumnsOf(readSchema);
   const staging = `sluice_avro_${++stagingTables}`;
   const stagingColumns = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingTypeSql(c.type)}`);
-  // A partition column named like a data column is that column (the record holds the value the directory names).
-  const partitions = viewPartitionColumns(table, files).filter((p) => !p.dataColumn).map((p) => p.name);
-  const partitionColumns = partitions.map((name) => quoteIdentifier(name));
-  await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, ...partitionColumns.map((c) => `${c} VARCHAR`)].join(', ')})`);
+  await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, `${FILE_COLUMN} INTEGER`].join(', ')})`);
+  await connection.run(`CREATE TEMP TABLE ${staging}_files (${[`${FILE_COLUMN} INTEGER`, ...(table.partitions ?? []).map((p) => `${quoteIdentifier(p)} VARCHAR`)].join(', ')})`);
+  const partitions = await connection.createAppender(`${staging}_files`, 'main', 'temp');
   const appender = await connection.createAppender(staging, 'main', 'temp');
   let rows = 0;
   try {
-    for (const file of files) rows = appendFile(appender, table, columns, file, partitions, rows);
+    for (const [index, file] of files.entries()) {
+      partitions.appendInteger(index);
+      const values = new Map(file.partitionValues);
+      for (const column of table.partitions ?? []) {
+        const value = values.get(column) ?? null;
+        if (value === null) partitions.appendNull();
+        else partitions.appendVarchar(value);
+      }
+      partitions.endRow();
+      rows = appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, index, rows);
+    }
   } finally {
     appender.closeSync();
+    partitions.closeSync();
   }
-  const select = [...columns.map((c) => outputExpression(c)), ...partitionColumns].join(', ');
-  await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT ${select} FROM temp.main.${staging}`);
-  return rows;
+  return { select: viewSelect(table, staging, `${staging}_files`), rows };
 }
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
 
-function appendFile(appender: Appender, table: CatalogTable, columns: Column[], file: LocalDataFile, partitions: string[], rowsBefore: number): number {
-  const values = new Map(file.partitionValues);
-  const partitionValues = partitions.map((name) => values.get(name) ?? null);
+function appendFile(appender: Appender, table: AvroTableSource, columns: Column[], file: LocalDataFile, fileIndex: number, rowsBefore: number): number {
   const container = openAvroContainer(file.localPath, fs.readFileSync(file.localPath), table.outputSchema);
   const appenders = columns.map(columnAppender);
   const names = columns.map((c) => c.name);
@@ -71,10 +145,7 @@ function appendFile(appender: Appender, table: CatalogTable, columns: Column[], 
     } catch (error) {
       throw new AvroLoadError(table.name, file.localPath, `record ${recordInFile}: ${(error as Error).message}`);
     }
-    for (const value of partitionValues) {
-      if (value === null) appender.appendNull();
-      else appender.appendVarchar(value);
-    }
+    appender.appendInteger(fileIndex);
     appender.endRow();
     recordInFile++;
     if (++rows % APPENDER_FLUSH_ROWS === 0) appender.flushSync();

@@ -6,6 +6,7 @@ import { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-a
 import { AvroRecord, AvroSchema, RecordFileWriter, WrittenFile } from './record-file-writer';
 import { Column, parquetColumnsOf, quoteIdentifier, TimeUnit } from './avro-to-parquet';
 import { ColumnAppender, columnAppender, InvalidValueError, stagingTypeSql } from './duckdb-values';
+import { rewriteTimestampsAsInt96 } from './parquet-int96';
 
 /**
  * Parquet files written through DuckDB. Each writer appends its records, one appender call per value,
@@ -21,6 +22,8 @@ export interface ParquetFileWriterOptions {
   compression?: ParquetCompression;
   /** How top-level timestamp columns are stored: INT64 TIMESTAMP(MICROS) (the default) or TIMESTAMP(MILLIS). */
   timestampUnit?: TimeUnit;
+  /** Top-level timestamp columns as INT96 (Impala's and old Hive's timestamps) instead; timestampUnit is then ignored. */
+  int96Timestamps?: boolean;
 }
 
 export const PARQUET_COMPRESSIONS = ['zstd', 'snappy', 'gzip', 'none'] as const;
@@ -112,6 +115,8 @@ class ParquetFileWriter implements RecordFileWriter {
   private readonly names: string[];
   private readonly appenders: ColumnAppender[];
   private readonly copySql: string;
+  /** With int96Timestamps: the top-level timestamp columns, and where DuckDB's INT64 file goes before the rewrite. */
+  private readonly int96: { int64Path: string; rewrite: () => Promise<void> } | undefined;
   private readonly ready: Promise<void>;
   /** Records written before the connection is ready (its first milliseconds), in order. */
   private pending: AvroRecord[] = [];
@@ -131,12 +136,15 @@ class ParquetFileWriter implements RecordFileWriter {
     if (!PARQUET_COMPRESSIONS.includes(compression)) {
       throw new ParquetWriteError(this.path, `compression must be one of ${PARQUET_COMPRESSIONS.join(', ')}, not ${String(compression)}`);
     }
-    const unit = options.timestampUnit ?? 'micros';
+    const unit = options.int96Timestamps ? 'micros' : options.timestampUnit ?? 'micros';
     this.columns = parquetColumnsOf(options.schema);
+    const timestamps = this.columns.filter((c) => c.type.kind === 'TIMESTAMP' || c.type.kind === 'TIMESTAMPTZ').map((c) => c.name);
+    const int64Path = `${this.path}.int64`;
+    this.int96 = options.int96Timestamps && timestamps.length > 0 ? { int64Path, rewrite: () => rewriteTimestampsAsInt96(int64Path, this.path, timestamps) } : undefined;
     this.names = this.columns.map((c) => c.name);
     this.appenders = this.columns.map(columnAppender);
     const table = `sluice_parquet_${++stagingTables}`;
-    this.copySql = `COPY (SELECT ${this.columns.map((c) => outputExpression(c, unit)).join(', ')} FROM temp.main.${table}) TO ${quoteLiteral(this.path)} ` +
+    this.copySql = `COPY (SELECT ${this.columns.map((c) => outputExpression(c, unit)).join(', ')} FROM temp.main.${table}) TO ${quoteLiteral(this.int96?.int64Path ?? this.path)} ` +
       `(FORMAT parquet, COMPRESSION ${DUCKDB_COMPRESSION[compression]}, ROW_GROUP_SIZE ${rowGroupRows}, USE_TMP_FILE false)`;
     this.ready = this.open(table).catch((e: unknown) => {
       this.failure ??= new ParquetWriteError(this.path, `could not start staging in DuckDB: ${messageOf(e)}`);
@@ -171,6 +179,7 @@ class ParquetFileWriter implements RecordFileWriter {
       // The file removal below is what abort() promises; the connection is closed by release() regardless.
     }
     await fs.promises.rm(this.path, { force: true });
+    if (this.int96) await fs.promises.rm(this.int96.int64Path, { force: true });
   }
 
   private async open(table: string): Promise<void> {
@@ -215,6 +224,9 @@ class ParquetFileWriter implements RecordFileWriter {
       throw (this.failure = new ParquetWriteError(this.path, `writing the file failed: ${messageOf(e)}`));
     }
     this.release();
+    await this.int96?.rewrite().catch((e: unknown) => {
+      throw (this.failure = new ParquetWriteError(this.path, messageOf(e)));
+    });
     let bytes: number;
     try {
       await syncToDisk(this.path);

@@ -4,7 +4,7 @@ import { Fields, isObject, Json, JobDefinitionError, rejectUnknownKeysIn } from 
 export const PARQUET_CODECS = ['snappy', 'zstd', 'gzip', 'none'] as const;
 export type ParquetCodec = (typeof PARQUET_CODECS)[number];
 
-export const PARQUET_TIMESTAMP_TYPES = ['int64-micros', 'int64-millis'] as const;
+export const PARQUET_TIMESTAMP_TYPES = ['int64-micros', 'int64-millis', 'int96'] as const;
 export type ParquetTimestampType = (typeof PARQUET_TIMESTAMP_TYPES)[number];
 
 /** `rowGroupSize` null leaves DuckDB's own row-group size. */
@@ -34,10 +34,6 @@ export function readParquetSettings(file: string, output: Json, known: Readonly<
   if (!isObject(given)) throw new JobDefinitionError(file, SECTION, 'must be an object (keys: codec, timestampType, rowGroupSize)');
   rejectUnknownKeysIn(file, SECTION, given, known);
   const fields = new Fields(file, given, SECTION, known);
-  if (given.timestampType === 'int96') {
-    // DuckDB 1.5 (the Parquet writer here) writes no INT96; its write_timestamp_as_int96 option comes in a later release.
-    fields.fail('timestampType', '"int96" cannot be written yet: the Parquet writer (DuckDB 1.5) writes timestamps only as INT64; use "int64-millis" or "int64-micros" (Hive 4.0 and later read both as TIMESTAMP)');
-  }
   const rowGroupSize = given.rowGroupSize === undefined || given.rowGroupSize === null ? null : fields.integer('rowGroupSize', 0, MIN_ROW_GROUP_SIZE, 100_000_000);
   return {
     codec: fields.oneOf('codec', PARQUET_CODECS, DEFAULT_PARQUET_SETTINGS.codec),

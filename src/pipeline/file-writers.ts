@@ -20,6 +20,6 @@ export function createFileWriter(format: OutputFormat, path: string, schema: Avr
   }
   const { codec, timestampType, rowGroupSize } = job.output.parquet;
   return parquet.createParquetFileWriter({
-    path, schema, compression: codec, timestampUnit: timestampType === 'int64-millis' ? 'millis' : 'micros', ...(rowGroupSize === null ? {} : { rowGroupRows: rowGroupSize }),
+    path, schema, compression: codec, timestampUnit: timestampType === 'int64-millis' ? 'millis' : 'micros', int96Timestamps: timestampType === 'int96', ...(rowGroupSize === null ? {} : { rowGroupRows: rowGroupSize }),
   });
 }

@@ -31,7 +31,7 @@ async function readFile(file: string, db: DuckDBInstance): Promise<FileRead> {
   const rows = await hyparquet.parquetReadObjects({
     file: arrayBuffer, metadata, columns: ['_kafka_offset', '_kafka_partition', 'ts'],
     compressors: { GZIP: (input: Uint8Array) => new Uint8Array(zlib.gunzipSync(input)) },
-    parsers: { timestampFromMilliseconds: (ms: bigint) => ms, timestampFromMicroseconds: (us: bigint) => us / 1000n },
+    parsers: { timestampFromMilliseconds: (ms: bigint) => ms, timestampFromMicroseconds: (us: bigint) => us / 1000n, timestampFromNanoseconds: (ns: bigint) => ns / 1_000_000n },
   }) as { _kafka_offset: bigint; _kafka_partition: number; ts: bigint }[];
   const connection = await db.connect();
   try {
@@ -130,10 +130,35 @@ describe('output.parquet settings and files.maxAge, loaded by the CLI and read b
     }
   });
 
+  it('int96 (snappy by default): INT96 timestamps that DuckDB, hyparquet and sluice query read as the produced instants; hive-ddl says TIMESTAMP', async () => {
+    const { jobFile, names, reads, all } = await loadAndRead('pv_int96', { timestampType: 'int96', rowGroupSize: 4096 }, {}); // on worker threads: hyparquet(-writer) are imported there too
+    assert.equal(names.length, 2, names.join());
+    assert.equal(all.length, RECORDS);
+    assert.deepEqual(new Set(all.map((row) => Number(row.split(':')[2]))), new Set(Array.from({ length: RECORDS }, (_, i) => tsOf(i))), 'DuckDB reads the instants');
+    assert.deepEqual(reads.flatMap((r) => r.rows.map((x) => `${x.partition}:${x.offset}:${x.ts}`)).sort(), all, 'hyparquet reads the same rows');
+    for (const read of reads) {
+      assert.deepEqual(read.duckdb.compressions, ['SNAPPY']);
+      assert.equal(read.duckdb.tsType, 'INT96');
+      const ts = read.metadata.schema.find((e) => e.name === 'ts')!;
+      assert.equal(ts.type, 'INT96');
+      assert.equal(ts.converted_type, undefined);
+      assert.equal(ts.logical_type, undefined);
+      const offset = read.metadata.schema.find((e) => e.name === '_kafka_offset')!;
+      assert.equal(offset.type, 'INT64', 'other columns keep their types');
+      assert.ok(read.metadata.row_groups.every((g) => g.columns.every((c) => c.meta_data?.codec === 'SNAPPY')));
+    }
+    const query = await sluice(['query', '--jobs', path.dirname(jobFile), '--format', 'json', 'SELECT count(*) AS n, min(epoch_ms(ts)) AS first, max(epoch_ms(ts)) AS last FROM pv_int96']);
+    assert.equal(query.code, 0, query.stderr);
+    assert.deepEqual(JSON.parse(query.stdout), { n: RECORDS, first: tsOf(0), last: tsOf(RECORDS - 1) });
+    const ddl = await sluice(['hive-ddl', '--job', jobFile]);
+    assert.equal(ddl.code, 0, ddl.stderr);
+    assert.match(ddl.stdout, /`ts` TIMESTAMP\b/);
+  });
+
   it('errors name the key path', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ output: { formats: ['parquet'], parquet: { codec: 'lz4' }, sink: '/tmp/x', table: 't' } }, /output\.parquet\.codec: must be one of "snappy", "zstd", "gzip", "none", not "lz4"/],
-      [{ output: { formats: ['parquet'], parquet: { timestampType: 'int96' }, sink: '/tmp/x', table: 't' } }, /output\.parquet\.timestampType: "int96" cannot be written yet/],
+      [{ output: { formats: ['parquet'], parquet: { timestampType: 'int128' }, sink: '/tmp/x', table: 't' } }, /output\.parquet\.timestampType: must be one of "int64-micros", "int64-millis", "int96", not "int128"/],
       [{ output: { formats: ['parquet'], parquet: { codek: 'gzip' }, sink: '/tmp/x', table: 't' } }, /output\.parquet\.codek: unknown key; did you mean output\.parquet\.codec\?/],
       [{ output: { formats: ['parquet'], parquet: { rowGroupSize: 100 }, sink: '/tmp/x', table: 't' } }, /output\.parquet\.rowGroupSize: must be a whole number from 2048/],
       [{ files: { maxAge: '15 minutes' } }, /files\.maxAge: must be a number of seconds or a string such as "90s"/],

@@ -1,0 +1,112 @@
+// `sluice query` over the same page views stored as Avro and as Parquet (npm run bench:query): the time of runQuery
+// (catalog to rows: views made, files read, SQL run) for each table, with and without an hour filter, and the ratio.
+// The tables are written straight through the file writers (no broker), 24 hours × 2 files, into
+// $BENCH_DIR (default: the temp dir), and reused by later runs with the same row count.
+// BENCH_ROWS (default 3,500,000), BENCH_RUNS (default 2, the best is kept), BENCH_AVRO_WORKERS (the pool's size).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createAvroFileWriter } from '../src/formats/avro-file-writer';
+import { createParquetFileWriter } from '../src/formats/parquet-file-writer';
+import { loadAvroSchema } from '../src/formats/avro-schema';
+import type { RecordFileWriter } from '../src/formats/record-file-writer';
+import { buildCatalog, loadJobsDirectory } from '../src/analyst/table-catalog';
+import { runQuery } from '../src/analyst/query-engine';
+import { DEFAULT_AVRO_DECODING } from '../src/analyst/avro-decode-pool';
+import { syntheticPageViews } from './synthetic-page-views';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 3_500_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 2);
+const HOURS = 24;
+const FILES_PER_HOUR = 2;
+const DAY = '2026-01-01';
+const SCHEMA_FILE = path.resolve(__dirname, '../../schemas/page_view.avsc');
+const BATCH = 50_000;
+const DECODING = { ...DEFAULT_AVRO_DECODING, workers: Number(process.env.BENCH_AVRO_WORKERS ?? DEFAULT_AVRO_DECODING.workers) };
+const ONLY = process.env.BENCH_QUERIES; // e.g. "1,2": run only those queries (0-based)
+
+const root = path.join(process.env.BENCH_DIR ?? os.tmpdir(), `sluice-query-bench-${ROWS}`);
+const hr = (hour: number) => String(hour).padStart(2, '0');
+
+function writeJobs(): void {
+  fs.mkdirSync(path.join(root, 'jobs'), { recursive: true });
+  for (const format of ['avro', 'parquet']) {
+    const job = {
+      name: `pv_${format}`, source: { bootstrap: '127.0.0.1:9', topic: 'page_views' }, value: { format: 'json', schema: SCHEMA_FILE },
+      output: { formats: [format], avroCodec: 'deflate', sink: path.join(root, 'warehouse'), table: `pv_${format}` }, time: { field: 'ts' },
+    };
+    fs.writeFileSync(path.join(root, 'jobs', `pv_${format}.json`), JSON.stringify(job, null, 2));
+  }
+}
+
+/** Rows i..i+n of the benchmark, their event time moved into hour `hour` so the files' dt/hr hold their rows. */
+function rowsOf(from: number, count: number, hour: number) {
+  const base = Date.parse(`${DAY}T${hr(hour)}:00:00Z`);
+  return syntheticPageViews(from, count).map((r, k) => ({ ...r, ts: base + ((from + k) % 3_600_000) }));
+}
+
+async function buildTables(): Promise<void> {
+  const done = path.join(root, 'complete');
+  if (fs.existsSync(done)) return;
+  fs.rmSync(path.join(root, 'warehouse'), { recursive: true, force: true });
+  const { schema } = loadAvroSchema(SCHEMA_FILE);
+  const started = Date.now();
+  const perFile = Math.ceil(ROWS / (HOURS * FILES_PER_HOUR));
+  let written = 0;
+  for (let hour = 0; hour < HOURS; hour++) {
+    for (let part = 0; part < FILES_PER_HOUR && written < ROWS; part++) {
+      const count = Math.min(perFile, ROWS - written);
+      const writers: RecordFileWriter[] = ['avro', 'parquet'].map((format) => {
+        const dir = path.join(root, 'warehouse', `pv_${format}`, `dt=${DAY}`, `hr=${hr(hour)}`);
+        fs.mkdirSync(dir, { recursive: true });
+        const file = path.join(dir, `page_views+${part}+0000000000.${format}`);
+        return format === 'avro' ? createAvroFileWriter({ path: file, schema, codec: 'deflate' }) : createParquetFileWriter({ path: file, schema, compression: 'snappy' });
+      });
+      for (let at = 0; at < count; at += BATCH) {
+        for (const record of rowsOf(written + at, Math.min(BATCH, count - at), hour)) for (const writer of writers) writer.write(record);
+      }
+      await Promise.all(writers.map((w) => w.close()));
+      written += count;
+    }
+  }
+  fs.writeFileSync(done, '');
+  console.log(`built ${ROWS.toLocaleString('en-US')} rows × 2 formats in ${((Date.now() - started) / 1000).toFixed(1)} s under ${root}`);
+}
+
+async function timed(sql: string): Promise<{ seconds: number; rows: string }> {
+  const catalog = buildCatalog(loadJobsDirectory(path.join(root, 'jobs')));
+  let best = Infinity;
+  let rows = '';
+  for (let run = 0; run < RUNS; run++) {
+    const started = process.hrtime.bigint();
+    const result = await runQuery(catalog, sql, { avroDecoding: DECODING });
+    best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e9);
+    rows = JSON.stringify(result.rows, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+  }
+  return { seconds: best, rows };
+}
+
+async function main(): Promise<void> {
+  writeJobs();
+  await buildTables();
+  console.log(`${ROWS.toLocaleString('en-US')} page views, ${HOURS} hours × ${FILES_PER_HOUR} files; Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; Avro decoding on ${DECODING.workers < 2 ? 'the main thread' : `${DECODING.workers} worker threads`}`);
+  const queries: [string, string][] = [
+    ['all hours', 'SELECT count(*), count(DISTINCT user_id), sum(duration_ms) FROM {t}'],
+    ['one hour (dt = … AND hr = …)', `SELECT count(*), count(DISTINCT user_id), sum(duration_ms) FROM {t} WHERE dt = '${DAY}' AND hr = '05'`],
+    ['three hours (hr IN (…))', `SELECT hr, count(*) FROM {t} WHERE dt = '${DAY}' AND hr IN ('05', '06', '07') GROUP BY hr ORDER BY hr`],
+    ['one hour, every column (*)', `SELECT * FROM {t} WHERE dt = '${DAY}' AND hr = '05' ORDER BY ts, user_id, session_id LIMIT 3`],
+    ['all hours, every column (*)', 'SELECT * FROM {t} ORDER BY ts, user_id, session_id LIMIT 3'],
+  ];
+  for (const [index, [label, sql]] of queries.entries()) {
+    if (ONLY !== undefined && !ONLY.split(',').includes(String(index))) continue;
+    const avro = await timed(sql.replace('{t}', 'pv_avro'));
+    const parquet = await timed(sql.replace('{t}', 'pv_parquet'));
+    const same = avro.rows === parquet.rows ? 'same rows' : `ROWS DIFFER: ${avro.rows} vs ${parquet.rows}`;
+    console.log(`${label.padEnd(32)} Avro view ${avro.seconds.toFixed(2).padStart(6)} s   Parquet view ${parquet.seconds.toFixed(2).padStart(6)} s   Avro ÷ Parquet ${(avro.seconds / parquet.seconds).toFixed(1).padStart(5)}   ${same}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,26 @@
+// Worker-thread side of avro-decode-pool.ts: decodes its share of the files and writes them as one Parquet file.
+import { parentPort, workerData } from 'node:worker_threads';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { AvroDecodeReply, AvroDecodeTask } from './avro-decode-pool';
+import { stageAvroFiles } from './table-views';
+
+async function decode(task: AvroDecodeTask): Promise<number> {
+  // One thread: the pool has a worker per core already.
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const connection = await instance.connect();
+  try {
+    const staging = await stageAvroFiles(connection, task.table, task.files);
+    const target = `'${task.parquetFile.replace(/'/g, "''")}'`;
+    await connection.run(`COPY (${staging.select}) TO ${target} (FORMAT parquet, COMPRESSION snappy)`);
+    return staging.rows;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+const post = (reply: AvroDecodeReply) => parentPort!.postMessage(reply);
+decode(workerData as AvroDecodeTask).then(
+  (rows) => post({ rows }),
+  (error: unknown) => post({ error: error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) } }),
+);
