@@ -56,9 +56,10 @@ let stagingTables = 0;
 export async function createAvroView(
   connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], pool?: { decoding: AvroDecoding; scratchDir: () => string },
 ): Promise<number> {
+  table = withPartitions(table, files);
   const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
   if (pool && pool.decoding.workers >= 2 && files.length >= 2 && bytes >= pool.decoding.minBytes) {
-    const { parquetFiles, rows } = await decodeOnWorkers({ name: table.name, outputSchema: table.outputSchema, columns: table.columns }, files, pool.decoding.workers, pool.scratchDir());
+    const { parquetFiles, rows } = await decodeOnWorkers({ name: table.name, outputSchema: table.outputSchema, columns: table.columns, partitions: table.partitions }, files, pool.decoding.workers, pool.scratchDir());
     const list = parquetFiles.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
     await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${list}])`);
     return rows;
@@ -102,7 +103,13 @@ function readSchemaOf(table: AvroTableSource): AvroSchemaObject {
  * file is read with its own writer schema resolved to the table's latest one, so older generations' rows get the
  * defaults (or NULL) of fields added since, and promoted types.
  */
+/** Without `partitions` given, every partition column the files' directories name. */
+function withPartitions(table: AvroTableSource, files: readonly LocalDataFile[]): AvroTableSource {
+  return table.partitions ? table : { ...table, partitions: files[0]?.partitionValues.map(([name]) => name) ?? [] };
+}
+
 export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[]): Promise<{ select: string; rows: number }> {
+  table = withPartitions(table, files);
   const readSchema = readSchemaOf(table);
   const columns = parquetColumnsOf(readSchema);
   const staging = `sluice_avro_${++stagingTables}`;
