@@ -14,6 +14,7 @@ import { JobDefinition, loadJobDefinition, OutputFormat } from '../job/job-defin
 import { formatRoot } from '../table/layout';
 import { DataFile, listDataFiles as listTreeFiles } from '../table/data-files';
 import { SchemaGeneration, TableState } from '../table/table-state';
+import { committedSwaps, visibleFiles } from '../table/file-swap';
 
 /** One queryable table: one format's tree of one job's output. */
 export interface CatalogTable {
@@ -98,9 +99,18 @@ export function columnsOf(table: CatalogTable): Column[] {
 
 export type { DataFile };
 
-/** The committed data files of a table (one format tree), sorted. */
+/**
+ * The committed data files of a table (one format tree), sorted: what the directories hold, less what a
+ * compaction under way (or finished) says is not part of the table at the moment of the listing.
+ */
 export async function listDataFiles(sink: Sink, table: CatalogTable): Promise<DataFile[]> {
-  return listTreeFiles(sink, table.dataRoot, table.format);
+  const files = await listTreeFiles(sink, table.dataRoot, table.format);
+  const state = new TableState(sink, table.job.output.table);
+  const swaps = await committedSwaps(state);
+  if (swaps.length === 0) return files;
+  const relative = (file: DataFile) => file.sinkPath.slice(state.path('').length + 1);
+  const visible = visibleFiles(new Set(files.map(relative)), swaps);
+  return files.filter((file) => visible.has(relative(file)));
 }
 
 /** The job's table's schema generations (`_sluice/schemas/`), oldest first; empty before its first load. */

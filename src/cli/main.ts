@@ -39,6 +39,7 @@ const COMMANDS: { name: string; group?: { name: string; describe: string }; load
   { name: 'consume', load: lazy(() => import('./commands/consume')) },
   { name: 'load', load: lazy(() => import('./commands/load')) },
   { name: 'verify', load: lazy(() => import('./commands/verify')) },
+  { name: 'compact', load: lazy(() => import('./commands/compact')) },
   { name: 'backfill', load: lazy(() => import('./commands/backfill')) },
   { name: 'query', load: lazy(() => import('./commands/query')) },
   { name: 'hive-ddl', load: lazy(() => import('./commands/hive-ddl')) },

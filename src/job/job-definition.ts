@@ -9,6 +9,7 @@ import type { ClientSecurity } from '../client/client-security';
 import { JOB_SECURITY_KEYS, readJobSecurity } from './job-security';
 import { FRAMED_KEYS, FramedSettings, JobPlace, LATEST_SCHEMA, readFramedSettings, rejectFramedKeys } from './job-registry';
 import { PARQUET_KEYS, ParquetSettings, readParquetSettings } from './parquet-settings';
+import { COMPACTION_KEYS, CompactionSettings, readCompactionSettings } from './compaction-settings';
 
 export { JobDefinitionError } from './job-fields';
 
@@ -48,6 +49,8 @@ export interface JobDefinition {
   /** Partitions are loaded on this many worker threads; 0 loads them on the main thread. */
   workerThreads: number;
   completeness: CompletenessSettings;
+  /** `sluice compact`'s target file size, and the delay of scheduled compaction (null: none). */
+  compaction: CompactionSettings;
 }
 
 /**
@@ -72,7 +75,8 @@ function validTimezone(zone: string): boolean {
 }
 
 const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
-  '': ['name', 'source', 'value', 'key', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads', 'completeness'],
+  '': ['name', 'source', 'value', 'key', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads', 'completeness',
+    'compaction'],
   source: ['bootstrap', 'topic', 'security', 'isolationLevel'],
   'source.security': JOB_SECURITY_KEYS,
   value: ['format', 'schema', ...FRAMED_KEYS],
@@ -84,6 +88,7 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   limits: ['maxRecordsPerPartition', 'maxDurationSeconds'],
   badRecords: ['maxPercent'],
   completeness: ['delaySeconds', 'idlePartitions'],
+  compaction: COMPACTION_KEYS,
 };
 
 /** A local sink path relative to the job file's directory, made absolute; URLs as they are. */
@@ -226,5 +231,6 @@ export function loadJobDefinition(file: string): JobDefinition {
       delaySeconds: completeness.number('delaySeconds', DEFAULT_COMPLETENESS_DELAY_SECONDS, 0, 7 * 24 * 3600),
       idlePartitions: completeness.oneOf('idlePartitions', ['advance', 'hold'] as const, 'advance'),
     },
+    compaction: readCompactionSettings(top.section('compaction', false), parsed.compaction),
   };
 }

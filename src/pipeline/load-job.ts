@@ -15,6 +15,7 @@ import { RunRecorder } from './run-recorder';
 import { RegistryOpener, registryReaders } from '../job/registry-access';
 import { ReaderSchemas, resolveReaderSchemas } from '../job/reader-schemas';
 import { removeStrayFiles } from '../table/strays';
+import { recoverUnfinishedSwaps } from '../table/file-swap';
 import { checkSchemaEvolution, evolveTableSchema, fieldChanges, ReaderSchema } from '../table/schema-evolution';
 import type { LoadSummary } from './load-summary';
 
@@ -156,6 +157,8 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       const recovered = await recoverUnfinishedRuns(table, runId);
       for (const id of recovered.rolledForward) log(`finished the commit of interrupted run ${id}`);
       for (const id of recovered.rolledBack) log(`rolled back interrupted run ${id} (it had not committed)`);
+      const swaps = await recoverUnfinishedSwaps(table, runId, () => table.checkpointedPartitions());
+      for (const id of [...swaps.finished, ...swaps.abandoned]) log(`${swaps.finished.includes(id) ? 'finished' : 'rolled back'} interrupted compaction ${id}`);
       const plan = await target.planner(table, source, partitions);
       const work = plan.filter((r) => r.end > r.start);
       const reader = outputSchema(job, readerSchemas);

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { loadJobCatalog } from '../../schedule/job-catalog';
 import { Scheduler } from '../../schedule/scheduler';
-import { runLoad } from '../../pipeline/load-job';
+import { runLoadThenCompact } from '../../pipeline/compact-job';
 import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
 import { SecurityArgs, withCommandLineSecurity, withSecurityOptions } from '../client-options';
@@ -38,7 +38,7 @@ export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number
     io.err(`sluice schedule: no job with a schedule in ${args.jobs}`);
     return 1;
   }
-  const scheduler = new Scheduler({ log: (line) => io.out(line), load: runLoad });
+  const scheduler = new Scheduler({ log: (line) => io.out(line), load: runLoadThenCompact });
   const hook = stopOnSignals((signal) => void scheduler.stop(`${signal} received`));
   try {
     if (args.once) {

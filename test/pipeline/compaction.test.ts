@@ -1,0 +1,141 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { loadJobDefinition } from '../../src/job/job-definition';
+import { runLoad } from '../../src/pipeline/load-job';
+import { runQuery } from '../../src/analyst/query-engine';
+import { tablesOfJob } from '../../src/analyst/table-catalog';
+import { useBrokerWithTopic } from '../helpers/broker';
+import { useTempDir } from '../helpers/temp-dir';
+import { sluice } from '../helpers/cli';
+import { run } from '../helpers/processes';
+import { HOUR, listFiles, pageViewValues, produceValues, REPO, writeJob } from '../helpers/page-views';
+
+/** Six whole hours ago: every hour of the data has ended, so the loads mark them all complete. */
+const BASE = Math.floor(Date.now() / HOUR) * HOUR - 6 * HOUR;
+const RECORDS = 3_000;
+const tsOf = (i: number) => BASE + Math.floor((i * 3) / RECORDS) * HOUR + (i % 1000) * 3_000;
+
+/** Data files per hour directory of each format tree: `avro/dt=…/hr=…` → count. */
+function filesPerHour(table: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const file of listFiles(table).filter((f) => /^(avro|parquet)\/dt=/.test(f) && /\.(avro|parquet)$/.test(f))) {
+    const dir = path.dirname(file);
+    counts.set(dir, (counts.get(dir) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Each Avro file's (partition, offset) rows as python3-avro reads them. */
+async function avroRows(table: string): Promise<{ file: string; rows: [number, number][] }[]> {
+  const files = listFiles(table).filter((f) => f.startsWith('avro/') && f.endsWith('.avro')).map((f) => path.join(table, f));
+  const read = await run('/usr/bin/python3', [path.join(REPO, 'test/helpers/read-avro-offsets.py'), ...files]);
+  assert.equal(read.code, 0, read.stderr);
+  return read.stdout.trim().split('\n').map((line) => {
+    const parsed = JSON.parse(line) as { file: string; rows: number[][] };
+    return { file: parsed.file, rows: parsed.rows.map(([p, o]) => [p, o] as [number, number]) };
+  });
+}
+
+/** Each Parquet file's (partition, offset) rows in file order, as DuckDB reads them. */
+async function parquetRows(table: string): Promise<{ file: string; rows: [number, number][] }[]> {
+  const files = listFiles(table).filter((f) => f.startsWith('parquet/') && f.endsWith('.parquet')).map((f) => path.join(table, f));
+  const duck = await (await DuckDBInstance.create(':memory:')).connect();
+  try {
+    const result = [];
+    for (const file of files) {
+      const reader = await duck.runAndReadAll(`SELECT _kafka_partition, _kafka_offset FROM read_parquet('${file}', file_row_number = true) ORDER BY file_row_number`);
+      result.push({ file, rows: reader.getRows().map(([p, o]) => [Number(p), Number(o)] as [number, number]) });
+    }
+    return result;
+  } finally {
+    duck.closeSync();
+  }
+}
+
+const inKafkaOrder = (rows: [number, number][]) => rows.every((row, i) => i === 0 || rows[i - 1][0] < row[0] || (rows[i - 1][0] === row[0] && rows[i - 1][1] < row[1]));
+
+/** Every (partition, offset) once, and each file's rows in (partition, offset) order. */
+function checkRows(files: { file: string; rows: [number, number][] }[], expected: number, format: string): void {
+  const seen = new Set<string>();
+  for (const { file, rows } of files) {
+    assert.ok(inKafkaOrder(rows), `${format} file ${file} holds its rows in (partition, offset) order`);
+    for (const [p, o] of rows) {
+      assert.ok(!seen.has(`${p}/${o}`), `${format}: ${p}/${o} appears once`);
+      seen.add(`${p}/${o}`);
+    }
+  }
+  assert.equal(seen.size, expected, `${format} holds every record`);
+}
+
+describe('sluice compact: small files of complete hours rewritten, verify and readers unchanged', function () {
+  this.timeout(60_000);
+  const tmp = useTempDir();
+  const fixture = useBrokerWithTopic('page_views', 3);
+
+  it('turns ~70 files per hour and format into one, keeps every row once in Kafka order, and survives late data and a second compaction', async () => {
+    await produceValues(fixture().client, 'page_views', 3, pageViewValues(0, RECORDS, tsOf));
+    const jobFile = writeJob(tmp(), { workerThreads: 0, files: { maxRecords: 15 }, limits: { maxRecordsPerPartition: 500 } }, fixture().running.bootstrap);
+    const job = loadJobDefinition(jobFile);
+    const table = path.join(tmp(), 'warehouse', 'page_views');
+    for (let i = 0; i < 5; i++) await runLoad(job);
+    const before = filesPerHour(table);
+    assert.equal(before.size, 6, `3 hours in 2 formats: ${[...before.keys()]}`);
+    for (const [dir, count] of before) assert.ok(count >= 60, `${dir} starts with many small files (${count})`);
+    const sql = 'SELECT _kafka_partition, _kafka_offset, user_id, ts, dt, hr FROM page_views ORDER BY 1, 2';
+    const catalog = tablesOfJob(job);
+    const queried = async () => Promise.all(catalog.map(async (t) => (await runQuery(catalog, sql.replace('page_views', t.name))).rows.map(String)));
+    const rowsBefore = await queried();
+    assert.equal(rowsBefore[0].length, RECORDS);
+
+    const compacted = sluice(['compact', '--job', jobFile, '--json']);
+    assert.equal(compacted.status, 0, compacted.stderr);
+    const result = JSON.parse(compacted.stdout) as { ok: boolean; filesBefore: number; filesAfter: number; groups: { format: string; hour: string; records: number }[] };
+    assert.equal(result.ok, true);
+    assert.equal(result.groups.length, 6);
+    assert.equal(result.filesAfter, 6);
+    assert.equal(result.filesBefore, [...before.values()].reduce((a, b) => a + b, 0));
+    for (const [dir, count] of filesPerHour(table)) assert.ok(count <= 2, `${dir} holds ${count} files after compaction`);
+    assert.deepEqual(listFiles(path.join(table, '_sluice', 'swaps')).filter((f) => f.includes('/')), [], 'the swap\'s working directory is gone');
+
+    const verify = sluice(['verify', '--job', jobFile]);
+    assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /verify: OK/);
+    assert.deepEqual(await queried(), rowsBefore, 'query returns the same rows from the compacted files');
+    checkRows(await avroRows(table), RECORDS, 'avro (python3-avro)');
+    checkRows(await parquetRows(table), RECORDS, 'parquet (DuckDB)');
+
+    const again = sluice(['compact', '--job', jobFile]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /nothing to compact/);
+
+    // Late data into the first hour (already marked): new small files beside the compacted one, compacted with it.
+    await produceValues(fixture().client, 'page_views', 3, pageViewValues(RECORDS, 60, () => BASE + 1_000));
+    await runLoad(job);
+    const late = sluice(['compact', '--job', jobFile, '--hours', `${new Date(BASE).toISOString().slice(0, 13)}`, '--json']);
+    assert.equal(late.status, 0, late.stderr);
+    const lateResult = JSON.parse(late.stdout) as { groups: { hour: string; filesAfter: number; records: number }[] };
+    assert.deepEqual(lateResult.groups.map((g) => g.filesAfter), [1, 1], 'one file per format for the hour');
+    const verifyAgain = sluice(['verify', '--job', jobFile]);
+    assert.equal(verifyAgain.status, 0, verifyAgain.stdout + verifyAgain.stderr);
+    checkRows(await avroRows(table), RECORDS + 60, 'avro after the second compaction');
+    checkRows(await parquetRows(table), RECORDS + 60, 'parquet after the second compaction');
+    const counted = await runQuery(catalog, 'SELECT count(*), count(DISTINCT (_kafka_partition, _kafka_offset)) FROM page_views');
+    assert.deepEqual(counted.rows[0].map(Number), [RECORDS + 60, RECORDS + 60]);
+  });
+
+  it('says what --hours takes, and leaves hours without _SUCCESS alone', async () => {
+    const jobFile = writeJob(tmp(), { workerThreads: 0, files: { maxRecords: 5 }, completeness: { delaySeconds: 7 * 24 * 3600 } }, fixture().running.bootstrap);
+    const bad = sluice(['compact', '--job', jobFile, '--hours', '2026-11-21T05..yesterday']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /expected an hour such as 2026-11-21T05, or a range such as 2026-11-21T00\.\.2026-11-21T05/);
+    await produceValues(fixture().client, 'page_views', 3, pageViewValues(0, 60, () => BASE));
+    await runLoad(loadJobDefinition(jobFile));
+    const table = path.join(tmp(), 'warehouse', 'page_views');
+    const before = listFiles(table);
+    const none = sluice(['compact', '--job', jobFile]);
+    assert.equal(none.status, 0, none.stderr);
+    assert.match(none.stdout, /nothing to compact .*no complete hour has two or more small files/);
+    assert.deepEqual(listFiles(table), before, 'an hour not marked complete keeps its files');
+  });
+});
