@@ -53,6 +53,17 @@ async function parquetRows(table: string): Promise<{ file: string; rows: [number
   }
 }
 
+/** How a Parquet file declares its columns (physical and logical types), which compaction must keep. */
+async function parquetSchemaOf(file: string): Promise<string[]> {
+  const duck = await (await DuckDBInstance.create(':memory:')).connect();
+  try {
+    const reader = await duck.runAndReadAll(`SELECT name, type, converted_type, logical_type, repetition_type FROM parquet_schema('${file}')`);
+    return reader.getRows().map(String);
+  } finally {
+    duck.closeSync();
+  }
+}
+
 const inKafkaOrder = (rows: [number, number][]) => rows.every((row, i) => i === 0 || rows[i - 1][0] < row[0] || (rows[i - 1][0] === row[0] && rows[i - 1][1] < row[1]));
 
 /** Every (partition, offset) once, and each file's rows in (partition, offset) order. */
@@ -86,6 +97,8 @@ describe('sluice compact: small files of complete hours rewritten, verify and re
     const catalog = tablesOfJob(job);
     const queried = async () => Promise.all(catalog.map(async (t) => (await runQuery(catalog, sql.replace('page_views', t.name))).rows.map(String)));
     const rowsBefore = await queried();
+    const firstParquet = (await parquetRows(table))[0].file;
+    const schemaBefore = await parquetSchemaOf(firstParquet);
     assert.equal(rowsBefore[0].length, RECORDS);
 
     const compacted = sluice(['compact', '--job', jobFile, '--json']);
@@ -104,6 +117,9 @@ describe('sluice compact: small files of complete hours rewritten, verify and re
     assert.deepEqual(await queried(), rowsBefore, 'query returns the same rows from the compacted files');
     checkRows(await avroRows(table), RECORDS, 'avro (python3-avro)');
     checkRows(await parquetRows(table), RECORDS, 'parquet (DuckDB)');
+    const compactedParquet = (await parquetRows(table))[0].file;
+    assert.match(compactedParquet, /\+compacted\+/);
+    assert.deepEqual(await parquetSchemaOf(compactedParquet), schemaBefore, 'the compacted Parquet file declares its columns as the loaded ones did');
 
     const again = sluice(['compact', '--job', jobFile]);
     assert.equal(again.status, 0, again.stderr);
