@@ -55,6 +55,7 @@ export class SwapError extends Error {
 
 export const SWAPS_DIR = `${STATE_DIR}/swaps`;
 const RECORD_FILE = /^(.+)\.json$/;
+const STAGED_RECORD = /\.json\.[0-9a-f]{8}\.tmp$/;
 
 /** A swap's working directory: its new files wait under `tmp/` until the record is written. */
 export function swapDir(id: string): string {
@@ -123,9 +124,15 @@ export interface SwapRecovery {
 export async function recoverUnfinishedSwaps(table: TableStore, ownId: string, allPartitions: () => Promise<readonly number[]>): Promise<SwapRecovery> {
   const outcome: SwapRecovery = { finished: [], abandoned: [] };
   const entries = await table.sink.list(table.path(SWAPS_DIR));
-  const dirs = entries.filter((e) => e.type === 'directory').map((e) => e.path.slice(e.path.lastIndexOf('/') + 1)).filter((id) => id !== ownId).sort();
-  if (dirs.length === 0) return outcome;
+  const names = entries.map((e) => ({ name: e.path.slice(e.path.lastIndexOf('/') + 1), type: e.type }));
+  const dirs = names.filter((e) => e.type === 'directory').map((e) => e.name).filter((id) => id !== ownId).sort();
+  // A record being staged when its writer was killed (`<id>.json.<rand>.tmp`): the record was never placed.
+  const staged = names.filter((e) => e.type === 'file' && STAGED_RECORD.test(e.name) && !e.name.startsWith(`${ownId}.`)).map((e) => e.name);
+  if (dirs.length === 0 && staged.length === 0) return outcome;
   const live = new Set((await table.liveLocks()).map((lock) => lock.runId));
+  for (const name of staged) {
+    if (!live.has(name.slice(0, name.indexOf('.json.')))) await table.sink.delete(table.path(`${SWAPS_DIR}/${name}`), false).catch(() => false);
+  }
   const locked = table.lockedPartitions();
   const holds = (partitions: readonly number[]) => partitions.every((p) => locked.includes(p));
   for (const id of dirs) {
