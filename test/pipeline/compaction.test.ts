@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadJobDefinition } from '../../src/job/job-definition';
 import { runLoad } from '../../src/pipeline/load-job';
+import { runLoadThenCompact } from '../../src/pipeline/compact-job';
+import { JobDefinitionError } from '../../src/job/job-definition';
 import { runQuery } from '../../src/analyst/query-engine';
 import { tablesOfJob } from '../../src/analyst/table-catalog';
 import { useBrokerWithTopic } from '../helpers/broker';
@@ -153,5 +155,19 @@ describe('sluice compact: small files of complete hours rewritten, verify and re
     assert.equal(none.status, 0, none.stderr);
     assert.match(none.stdout, /nothing to compact .*no complete hour has two or more small files/);
     assert.deepEqual(listFiles(table), before, 'an hour not marked complete keeps its files');
+  });
+
+  it('compacts after a scheduled run once compaction.after hours have passed since _SUCCESS, and checks the keys', async () => {
+    await produceValues(fixture().client, 'page_views', 3, pageViewValues(0, 90, () => BASE));
+    const jobWith = (compaction: Record<string, unknown>) => loadJobDefinition(writeJob(tmp(), { workerThreads: 0, files: { maxRecords: 5 }, compaction }, fixture().running.bootstrap));
+    const table = path.join(tmp(), 'warehouse', 'page_views');
+    const lines: string[] = [];
+    await runLoadThenCompact(jobWith({ after: 2 }), { log: (line) => lines.push(line) });
+    assert.ok([...filesPerHour(table).values()].every((n) => n > 2), 'marked just now: not compacted 2 hours after');
+    await runLoadThenCompact(jobWith({ after: 0 }), { log: (line) => lines.push(line) });
+    assert.deepEqual([...filesPerHour(table).values()], [1, 1], `compacted right after the run: ${lines.join(' | ')}`);
+    assert.ok(lines.some((l) => /compaction \S+: 2 hour directories compacted/.test(l)), lines.join('\n'));
+    assert.throws(() => jobWith({ targetBytes: 10 }), (e: Error) => e instanceof JobDefinitionError && /compaction\.targetBytes/.test(e.message) && /from 1024/.test(e.message));
+    assert.throws(() => jobWith({ afterHours: 1 }), (e: Error) => e instanceof JobDefinitionError && /compaction\.afterHours/.test(e.message));
   });
 });
