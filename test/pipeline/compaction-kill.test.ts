@@ -20,7 +20,7 @@ const KILLS = byMode(4, 20);
 const SWAP_KILLS = byMode(1, 5);
 const PARTITIONS = 3;
 const BASE = Math.floor(Date.now() / HOUR) * HOUR - 6 * HOUR;
-const RECORDS = 1_500;
+const RECORDS = byMode(900, 1_500);
 const tsOf = (i: number) => BASE + (i % 3) * HOUR + (i % 1000) * 3_000;
 
 type Phase = 'writing' | 'swapping' | 'between';
