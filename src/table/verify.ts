@@ -4,7 +4,7 @@ import type { TableReader } from './table';
 import { avroWriterSchema, countAvroRecords, countDeadLetters, countParquetRows } from '../formats/file-counts';
 import { canonicalJson } from './schema-evolution';
 import type { SchemaGeneration } from './schema-history';
-import { committedSwaps, unfinishedSwaps } from './file-swap';
+import { committedSwaps, swapTmpPath, unfinishedSwaps } from './file-swap';
 import { liveFiles } from './compaction-plan';
 
 export interface PartitionCoverage {
@@ -73,14 +73,18 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
   for (const partition of await table.checkpointedPartitions()) byPartition.set(partition, await table.checkpoints(partition));
   const swaps = await committedSwaps(table);
   const live = liveFiles([...byPartition.values()].flat(), swaps, problems);
-  for (const swap of await unfinishedSwaps(table, swaps)) problems.push(`compaction ${swap.id} was interrupted after its commit: the next sluice compact or load finishes it`);
+  const unfinished = new Set((await unfinishedSwaps(table, swaps)).map((swap) => swap.id));
+  for (const id of unfinished) problems.push(`compaction ${id} was interrupted after its commit: the next sluice compact or load finishes it`);
   // Files a compaction replaced are accounted for by it (liveFiles checks the records add up); its files are checked below.
   const replaced = new Set(swaps.flatMap((s) => s.groups.flatMap((g) => g.replaced.map((f) => f.path))));
   for (const file of live.values()) {
     if (!file.writtenBy) continue;
     const label = `compaction ${file.writtenBy}`;
     const generation = file.schemaGeneration === undefined ? undefined : generations.get(file.schemaGeneration);
-    await checkFile(table, { path: file.path, format: file.format, hour: file.hour, records: file.records, bytes: file.bytes }, generation, problems, label);
+    // A swap a crash interrupted may not have moved the file yet: it waits in the swap's directory.
+    const waiting = unfinished.has(file.writtenBy) && !(await table.exists(file.path));
+    const where = waiting ? swapTmpPath(file.writtenBy, file.path) : file.path;
+    await checkFile(table, { path: where, format: file.format, hour: file.hour, records: file.records, bytes: file.bytes }, generation, problems, label);
   }
   for (const [partition, ranges] of byPartition) {
     if (ranges.length === 0) continue;
