@@ -1,5 +1,6 @@
 // Many data files of one schema rewritten as one, rows taken in a given order (compaction).
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -113,7 +114,9 @@ export async function mergeParquetFiles(pieces: readonly MergePiece[], output: s
   const rowGroup = options.rowGroupRows ? `, ROW_GROUP_SIZE ${options.rowGroupRows}` : '';
   const sql = `COPY (SELECT ${columns.join(', ')} FROM (${selects.join(' UNION ALL ')}) ORDER BY __sluice_piece, file_row_number) ` +
     `TO ${literal(output)} (FORMAT parquet, COMPRESSION ${DUCKDB_COMPRESSION[options.compression]}${rowGroup})`;
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '256MB' });
+  // Sorting an hour's rows may spill: into a directory of this process's own, not DuckDB's default `.tmp` of the cwd.
+  const spill = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-merge-'));
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '256MB', temp_directory: spill });
   const connection = await instance.connect();
   try {
     await connection.run(`SET TimeZone = 'UTC'`);
@@ -130,6 +133,7 @@ export async function mergeParquetFiles(pieces: readonly MergePiece[], output: s
   } finally {
     connection.closeSync();
     instance.closeSync();
+    fs.rmSync(spill, { recursive: true, force: true });
   }
 }
 

@@ -1,15 +1,17 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadJobDefinition } from '../../src/job/job-definition';
 import { runLoad } from '../../src/pipeline/load-job';
 import { runLoadThenCompact } from '../../src/pipeline/compact-job';
 import { JobDefinitionError } from '../../src/job/job-definition';
+import { startWebHdfsEmulator } from '../../src/dev/webhdfs/emulator';
 import { runQuery } from '../../src/analyst/query-engine';
 import { tablesOfJob } from '../../src/analyst/table-catalog';
 import { useBrokerWithTopic } from '../helpers/broker';
 import { useTempDir } from '../helpers/temp-dir';
-import { sluice } from '../helpers/cli';
+import { SLUICE_BIN, sluice } from '../helpers/cli';
 import { run } from '../helpers/processes';
 import { HOUR, listFiles, pageViewValues, produceValues, REPO, writeJob } from '../helpers/page-views';
 
@@ -169,5 +171,30 @@ describe('sluice compact: small files of complete hours rewritten, verify and re
     assert.ok(lines.some((l) => /compaction \S+: 2 hour directories compacted/.test(l)), lines.join('\n'));
     assert.throws(() => jobWith({ targetBytes: 10 }), (e: Error) => e instanceof JobDefinitionError && /compaction\.targetBytes/.test(e.message) && /from 1024/.test(e.message));
     assert.throws(() => jobWith({ afterHours: 1 }), (e: Error) => e instanceof JobDefinitionError && /compaction\.afterHours/.test(e.message));
+  });
+
+  it('compacts a table on HDFS (the WebHDFS emulator): files read through the sink, written back, swapped by RENAME and DELETE', async () => {
+    const emulator = await startWebHdfsEmulator({ root: path.join(tmp(), 'hdfs') });
+    try {
+      await produceValues(fixture().client, 'page_views', 3, pageViewValues(0, 120, (i) => BASE + i * 1000));
+      const sink = `webhdfs://${new URL(emulator.nameNodeUrls[0]).host}/warehouse?user.name=etl`;
+      const jobFile = writeJob(tmp(), { workerThreads: 0, files: { maxRecords: 10 } }, fixture().running.bootstrap);
+      const parsed = JSON.parse(fs.readFileSync(jobFile, 'utf8')) as { output: { sink: string } };
+      parsed.output.sink = sink;
+      fs.writeFileSync(jobFile, JSON.stringify(parsed));
+      await runLoad(loadJobDefinition(jobFile));
+      const table = path.join(tmp(), 'hdfs', 'warehouse', 'page_views');
+      assert.ok([...filesPerHour(table).values()].every((n) => n >= 12), `small files on HDFS: ${[...filesPerHour(table)]}`);
+      // Children run asynchronously: the emulator answers from this process.
+      const compacted = await run(process.execPath, [SLUICE_BIN, 'compact', '--job', jobFile, '--json']);
+      assert.equal(compacted.code, 0, compacted.stderr);
+      assert.deepEqual([...filesPerHour(table).values()], [1, 1]);
+      const verify = await run(process.execPath, [SLUICE_BIN, 'verify', '--job', jobFile]);
+      assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+      checkRows(await avroRows(table), 120, 'avro on HDFS');
+      checkRows(await parquetRows(table), 120, 'parquet on HDFS');
+    } finally {
+      await emulator.close();
+    }
   });
 });
