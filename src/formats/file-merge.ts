@@ -42,6 +42,7 @@ function* avroRecords(file: string, schema: AvroSchema): Generator<AvroRecord> {
     return read.value;
   };
   let codec = 'null';
+  let header: string | null = null;
   for (let count = long(); count !== 0; count = long()) {
     if (count < 0) long();
     for (let i = 0; i < Math.abs(count); i++) {
@@ -50,11 +51,16 @@ function* avroRecords(file: string, schema: AvroSchema): Generator<AvroRecord> {
       pos += keyLength;
       const valueLength = long();
       if (key === 'avro.codec') codec = bytes.toString('utf8', pos, pos + valueLength);
+      if (key === 'avro.schema') header = bytes.toString('utf8', pos, pos + valueLength);
       pos += valueLength;
     }
   }
   pos += SYNC_BYTES;
   const type = createAvroType(schema, `schema of ${file}`);
+  // Records are copied as the output schema reads them: a file written with another schema is not merged.
+  if (header === null || !createAvroType(JSON.parse(header) as AvroSchema, `header of ${file}`).equals(type)) {
+    throw new FileMergeError(file, 'was written with another schema than the one it is merged under');
+  }
   while (pos < bytes.length) {
     const records = long();
     const size = long();
