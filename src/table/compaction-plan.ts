@@ -64,6 +64,7 @@ export function liveFiles(ranges: readonly RangeCheckpoint[], swaps: readonly Sw
       const writtenRecords = group.written.reduce((sum, f) => sum + f.records, 0);
       if (writtenRecords !== replacedRecords) problems.push(`${label}: writes ${writtenRecords} records in place of ${replacedRecords}`);
       for (const file of group.written) {
+        if (live.has(file.path)) problems.push(`${label}: writes ${file.path}, which the table already holds`);
         const segments = file.segments ?? [];
         if (segments.reduce((sum, s) => sum + s.records, 0) !== file.records) problems.push(`${label}: the segments of ${file.path} do not add up to its ${file.records} records`);
         live.set(file.path, { path: file.path, format: group.format, hour: group.hour, records: file.records, bytes: file.bytes, schemaGeneration: group.schemaGeneration, segments, writtenBy: swap.id });
@@ -112,7 +113,7 @@ type GroupKey = string;
 /**
  * Groups the small files of the chosen hours by format, hour and schema generation; a group of two or more is
  * rewritten into ceil(bytes / target) files, rows ordered by (partition, range, rolled file, row): Kafka order
- * within each partition. `outputName(group, i)` names the i-th output's table-relative path.
+ * within each partition. `outputName(dir, format, i)` names the i-th output of the whole compaction (table-relative).
  */
 export function planCompaction(live: Iterable<LiveFile>, hourChosen: (format: string, hour: string) => boolean, targetBytes: number, outputName: (dir: string, format: 'avro' | 'parquet', index: number) => string): CompactionGroupPlan[] {
   const groups = new Map<GroupKey, LiveFile[]>();
@@ -122,6 +123,8 @@ export function planCompaction(live: Iterable<LiveFile>, hourChosen: (format: st
     groups.set(key, [...(groups.get(key) ?? []), file]);
   }
   const plans: CompactionGroupPlan[] = [];
+  // Numbered across the whole compaction: two generations of one hour share its directory.
+  let named = 0;
   for (const [key, files] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (files.length < 2) continue;
     const dir = key.split('|')[1];
@@ -143,7 +146,7 @@ export function planCompaction(live: Iterable<LiveFile>, hourChosen: (format: st
     for (const piece of pieces) {
       let from = piece.fromRow;
       while (from < piece.toRow) {
-        if (!current || current.records >= perOutput) outputs.push((current = { path: outputName(dir, files[0].format, outputs.length), pieces: [], records: 0 }));
+        if (!current || current.records >= perOutput) outputs.push((current = { path: outputName(dir, files[0].format, named++), pieces: [], records: 0 }));
         const take = Math.min(piece.toRow - from, perOutput - current.records);
         current.pieces.push({ ...piece, fromRow: from, toRow: from + take, segment: { ...piece.segment, skipped: (piece.segment.skipped ?? 0) + from - piece.fromRow, records: take } });
         current.records += take;

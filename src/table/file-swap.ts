@@ -84,6 +84,10 @@ export async function committedSwaps(table: TableReader): Promise<SwapRecord[]> 
 
 /** The commit point: before it the swap never happened, after it the next holder of its locks finishes it. */
 export async function commitSwap(table: TableStore, record: SwapRecord): Promise<void> {
+  // A path written twice, or written and replaced, could not be told apart when the swap is finished after a crash.
+  const paths = record.groups.flatMap((g) => [...g.written, ...g.replaced].map((f) => f.path));
+  const twice = paths.find((p, i) => paths.indexOf(p) !== i);
+  if (twice !== undefined) throw new SwapError(record.id, `names ${twice} twice`);
   if (!(await table.writeJsonOnce(swapRecordName(record.id), record))) throw new SwapError(record.id, 'a record for this swap already exists');
 }
 
