@@ -7,6 +7,8 @@ import { runLoad } from '../../src/pipeline/load-job';
 import { runLoadThenCompact } from '../../src/pipeline/compact-job';
 import { JobDefinitionError } from '../../src/job/job-definition';
 import { startWebHdfsEmulator } from '../../src/dev/webhdfs/emulator';
+import { TableState } from '../../src/table/table-state';
+import { LocalSink } from '../../connectors/sinks/local-sink';
 import { runQuery } from '../../src/analyst/query-engine';
 import { tablesOfJob } from '../../src/analyst/table-catalog';
 import { useBrokerWithTopic } from '../helpers/broker';
@@ -144,7 +146,7 @@ describe('sluice compact: small files of complete hours rewritten, verify and re
     assert.deepEqual(counted.rows[0].map(Number), [RECORDS + 60, RECORDS + 60]);
   });
 
-  it('says what --hours takes, and leaves hours without _SUCCESS alone', async () => {
+  it('says what --hours takes, leaves hours without _SUCCESS alone, and exits 4 when a load holds a lock', async () => {
     const jobFile = writeJob(tmp(), { workerThreads: 0, files: { maxRecords: 5 }, completeness: { delaySeconds: 7 * 24 * 3600 } }, fixture().running.bootstrap);
     const bad = sluice(['compact', '--job', jobFile, '--hours', '2026-11-21T05..yesterday']);
     assert.equal(bad.status, 2);
@@ -157,6 +159,16 @@ describe('sluice compact: small files of complete hours rewritten, verify and re
     assert.equal(none.status, 0, none.stderr);
     assert.match(none.stdout, /nothing to compact .*no complete hour has two or more small files/);
     assert.deepEqual(listFiles(table), before, 'an hour not marked complete keeps its files');
+    // A load holding a partition lock: the compaction exits 4 at once (or waits, with --wait).
+    const held = new TableState(new LocalSink(path.join(tmp(), 'warehouse')), 'page_views');
+    const release = await held.lock('20261121T050000Z-0a0b0c', 60_000, [1]);
+    try {
+      const locked = sluice(['compact', '--job', jobFile, '--json']);
+      assert.equal(locked.status, 4, locked.stderr);
+      assert.match((JSON.parse(locked.stdout) as { error: string }).error, /already running on partition 1 \(lock held by .* run 20261121T050000Z-0a0b0c/);
+    } finally {
+      await release();
+    }
   });
 
   it('compacts after a scheduled run once compaction.after hours have passed since _SUCCESS, and checks the keys', async () => {
