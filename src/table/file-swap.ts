@@ -92,8 +92,9 @@ export async function commitSwap(table: TableStore, record: SwapRecord): Promise
 }
 
 /**
- * Finishes a committed swap; safe to repeat after a crash at any point. Every written file of every group is
- * moved into place before any replaced file is deleted: readers rely on it (`visibleFiles`).
+ * Finishes a committed swap; safe to repeat after a crash at any point. Hour directory by hour directory, every
+ * written file of the group is moved into place before any of its replaced files is deleted: readers rely on it
+ * (`visibleFiles`), and readers that only list (Hive) see both for no longer than one group's moves and deletions.
  */
 export async function applySwap(table: TableStore, record: SwapRecord): Promise<void> {
   for (const group of record.groups) {
@@ -106,8 +107,6 @@ export async function applySwap(table: TableStore, record: SwapRecord): Promise<
       if (!source && target?.type === 'file' && target.length === file.bytes) continue; // moved before a crash
       throw new SwapError(record.id, `could not move ${from} to ${to} (source ${source ? 'present' : 'missing'}, target ${target ? `present, ${target.length} bytes` : 'missing'}, expected ${file.bytes} bytes)`);
     }
-  }
-  for (const group of record.groups) {
     for (const file of group.replaced) await table.sink.delete(table.path(file.path), false);
   }
   await table.sink.delete(table.path(swapDir(record.id)), true);
@@ -166,8 +165,8 @@ export async function unfinishedSwaps(table: TableReader, swaps: readonly SwapRe
 /**
  * What sluice's readers take from a listing of data files (table-relative paths): per group of each committed
  * swap, oldest first, the written files when all of them are listed (the replaced ones are then gone or about to
- * go), else the replaced files (none is deleted before every written file is in place). So a listing taken at
- * any moment of a swap shows each row once.
+ * go), else the replaced files (none of a group is deleted before all its written files are in place). So a
+ * listing of an hour directory taken at any moment of a swap shows each row once.
  */
 export function visibleFiles(listed: ReadonlySet<string>, swaps: readonly SwapRecord[]): Set<string> {
   const visible = new Set(listed);

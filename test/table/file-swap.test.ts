@@ -35,30 +35,41 @@ describe('file swaps: what readers see at every step of a swap a crash interrupt
     const record = JSON.parse(fs.readFileSync(path.join(tableDir, swapRecordName(summary.id)), 'utf8')) as SwapRecord;
     const compacted = path.join(tmp(), 'compacted');
     fs.cpSync(tableDir, compacted, { recursive: true });
-    const moves = record.groups.flatMap((g) => g.written.map((f) => f.path));
-    const deletions = record.groups.flatMap((g) => g.replaced.map((f) => f.path));
+    // The swap's steps in the order applySwap takes them: per group, its moves, then its deletions.
+    const ops = record.groups.flatMap((g) => [...g.written.map((f) => ({ move: true, path: f.path })), ...g.replaced.map((f) => ({ move: false, path: f.path }))]);
+    const moves = ops.filter((op) => op.move).map((op) => op.path);
+    const deletions = ops.filter((op) => !op.move).map((op) => op.path);
 
-    /** The table as a crash after `done` of the swap's moves-then-deletions leaves it. */
+    /** The table as a crash after the first `done` steps of the swap leaves it. */
     const stateAfter = (done: number) => {
       fs.rmSync(tableDir, { recursive: true, force: true });
       fs.cpSync(loaded, tableDir, { recursive: true });
       fs.mkdirSync(path.join(tableDir, swapDir(record.id)), { recursive: true });
       fs.copyFileSync(path.join(compacted, swapRecordName(record.id)), path.join(tableDir, swapRecordName(record.id)));
-      moves.forEach((file, i) => {
-        const to = path.join(tableDir, i < done ? file : swapTmpPath(record.id, file));
+      ops.forEach((op, i) => {
+        if (!op.move) {
+          if (i < done) fs.rmSync(path.join(tableDir, op.path));
+          return;
+        }
+        const to = path.join(tableDir, i < done ? op.path : swapTmpPath(record.id, op.path));
         fs.mkdirSync(path.dirname(to), { recursive: true });
-        fs.copyFileSync(path.join(compacted, file), to);
+        fs.copyFileSync(path.join(compacted, op.path), to);
       });
-      for (const file of deletions.slice(0, Math.max(0, done - moves.length))) fs.rmSync(path.join(tableDir, file));
     };
 
+    // Around each group's edges: before and after its first move, after its moves, after its first deletion.
+    const steps = new Set<number>([ops.length]);
+    let at = 0;
+    for (const g of record.groups) {
+      for (const step of [at, at + 1, at + g.written.length, at + g.written.length + 1]) steps.add(step);
+      at += g.written.length + g.replaced.length;
+    }
     const catalog = tablesOfJob(job);
-    const steps = [0, 1, moves.length - 1, moves.length, moves.length + 1, moves.length + Math.floor(deletions.length / 2), moves.length + deletions.length];
-    for (const done of steps) {
+    for (const done of [...steps].sort((a, b) => a - b)) {
       stateAfter(done);
       for (const t of catalog) {
         const counted = await runQuery(catalog, `SELECT count(*), count(DISTINCT (_kafka_partition, _kafka_offset)) FROM ${t.name}`);
-        assert.deepEqual(counted.rows[0].map(Number), [RECORDS, RECORDS], `${t.name} after ${done} of ${moves.length} moves and ${deletions.length} deletions`);
+        assert.deepEqual(counted.rows[0].map(Number), [RECORDS, RECORDS], `${t.name} after ${done} of the swap's ${ops.length} steps`);
       }
       const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
       assert.deepEqual(report.problems, [`compaction ${record.id} was interrupted after its commit: the next sluice compact or load finishes it`]);
