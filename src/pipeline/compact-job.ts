@@ -70,17 +70,11 @@ function outputName(topic: string, id: string) {
 
 /** Whether an hour's `_SUCCESS` exists in a format tree (and, with `before`, was written by then). */
 function markerCheck(job: JobDefinition, table: TableStore, before: number | undefined) {
-  const cache = new Map<string, Promise<boolean>>();
-  const check = async (format: string, hour: string): Promise<boolean> => {
+  return async (format: string, hour: string): Promise<boolean> => {
     const marker = markerPath(job, hour, format);
     if (before === undefined) return table.exists(marker);
     const body = await table.readJson<{ markedAt?: string }>(marker).catch(() => null);
     return !!body && typeof body.markedAt === 'string' && Date.parse(body.markedAt) <= before;
-  };
-  return (format: string, hour: string) => {
-    const key = `${format}|${hour}`;
-    if (!cache.has(key)) cache.set(key, check(format, hour));
-    return cache.get(key)!;
   };
 }
 
@@ -149,8 +143,11 @@ export async function runCompaction(job: JobDefinition, options: CompactOptions 
     const live = liveFiles(ranges, await committedSwaps(table));
     const marked = markerCheck(job, table, options.completedBefore);
     const candidates = [...live.values()].filter((f) => !options.hours || (f.hour >= options.hours.from && f.hour <= options.hours.to));
+    // Markers are read only for hours that have something to compact (a compacted history has few).
     const complete = new Set<string>();
-    for (const file of candidates) if (!complete.has(`${file.format}|${file.hour}`) && (await marked(file.format, file.hour))) complete.add(`${file.format}|${file.hour}`);
+    for (const group of planCompaction(candidates, () => true, job.compaction.targetBytes, outputName(job.source.topic, id))) {
+      if (await marked(group.format, group.hour)) complete.add(`${group.format}|${group.hour}`);
+    }
     const plans = planCompaction(candidates, (format, hour) => complete.has(`${format}|${hour}`), job.compaction.targetBytes, outputName(job.source.topic, id));
     if (plans.length === 0) return summary;
     const history = await table.schemaHistory();
