@@ -10,8 +10,8 @@ import type { AvroSchema } from '../formats/record-file-writer';
 import { newRunId } from '../table/layout';
 import { markerPath } from '../table/completeness';
 import { recoverUnfinishedRuns } from '../table/commit';
-import { applySwap, commitSwap, committedSwaps, recoverUnfinishedSwaps, swapDir, swapRecordName, swapTmpPath, SwapGroup, SwapRecord } from '../table/file-swap';
-import { CompactionGroupPlan, liveFiles, outputSegments, planCompaction } from '../table/compaction-plan';
+import { applySwap, commitSwap, committedSwaps, nextSwapSequence, recoverUnfinishedSwaps, swapDir, swapRecordName, swapTmpPath, SwapGroup, SwappedFile, SwapRecord } from '../table/file-swap';
+import { CompactionGroupPlan, liveFiles, OutputNamer, outputSegments, planCompaction, PlannedOutput, splitOutput } from '../table/compaction-plan';
 import { removeStrayFiles } from '../table/strays';
 import { TableState, TableStore } from '../table/table-state';
 import { LoadOptions, LoadSummary, LockLostError, runLoad } from './load-job';
@@ -63,9 +63,10 @@ export interface CompactionSummary {
   recovered: { finished: string[]; abandoned: string[] };
 }
 
-/** The i-th output of a compaction in an hour directory: visible to Hive, never the name of a loaded file. */
-function outputName(topic: string, id: string) {
-  return (dir: string, format: 'avro' | 'parquet', index: number) => `${dir}/${topic}+compacted+${id}+${index}.${format}`;
+/** A compaction's outputs, numbered across it: visible to Hive, never the name of a loaded file. */
+function outputNamer(topic: string, id: string): OutputNamer {
+  let next = 0;
+  return (dir, format) => `${dir}/${topic}+compacted+${id}+${next++}.${format}`;
 }
 
 /** Whether an hour's `_SUCCESS` exists in a format tree (and, with `before`, was written by then). */
@@ -78,7 +79,11 @@ function markerCheck(job: JobDefinition, table: TableStore, before: number | und
   };
 }
 
-async function writeOutputs(job: JobDefinition, table: TableStore, id: string, plan: CompactionGroupPlan, schema: AvroSchema, staging: string): Promise<SwapGroup> {
+/**
+ * Writes a group's rows as one file; when that comes out bigger than the target, it is divided into
+ * ceil(bytes / target) files of equal records instead, each at least half the target (so not small next time).
+ */
+async function writeOutputs(job: JobDefinition, table: TableStore, id: string, plan: CompactionGroupPlan, schema: AvroSchema, staging: string, name: OutputNamer): Promise<SwapGroup> {
   const localOf = new Map<string, string>();
   const local = async (relative: string) => {
     const sinkPath = table.path(relative);
@@ -91,15 +96,14 @@ async function writeOutputs(job: JobDefinition, table: TableStore, id: string, p
     }
     return localOf.get(relative)!;
   };
-  const written: SwapGroup['written'] = [];
-  for (const output of plan.outputs) {
+  const { parquet } = job.output;
+  const writeOne = async (output: PlannedOutput): Promise<SwappedFile> => {
     const pieces: MergePiece[] = [];
     for (const piece of output.pieces) pieces.push({ file: await local(piece.path), fromRow: piece.fromRow, toRow: piece.toRow });
     const target = table.path(swapTmpPath(id, output.path));
     const direct = table.sink.localPath(target);
-    const file: string = direct ?? path.join(staging, `out-${written.length}.${plan.format}`);
+    const file: string = direct ?? path.join(staging, `out.${plan.format}`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const { parquet } = job.output;
     const result = plan.format === 'avro'
       ? await mergeAvroFiles(pieces, file, schema, job.output.avroCodec)
       : await mergeParquetFiles(pieces, file, { schema, compression: parquet.codec, timestampUnit: parquet.timestampType === 'int64-millis' ? 'millis' : 'micros', rowGroupRows: parquet.rowGroupSize ?? undefined });
@@ -107,7 +111,17 @@ async function writeOutputs(job: JobDefinition, table: TableStore, id: string, p
       await table.sink.upload(file, target);
       fs.rmSync(file, { force: true });
     }
-    written.push({ path: output.path, records: result.records, bytes: result.bytes, segments: outputSegments(output) });
+    return { path: output.path, records: result.records, bytes: result.bytes, segments: outputSegments(output) };
+  };
+  const [whole] = plan.outputs;
+  let written = [await writeOne(whole)];
+  const { targetBytes } = job.compaction;
+  if (written[0].bytes > targetBytes && whole.records > 1) {
+    const count = Math.ceil(written[0].bytes / targetBytes);
+    await table.sink.delete(table.path(swapTmpPath(id, whole.path)), false);
+    const dir = whole.path.slice(0, whole.path.lastIndexOf('/'));
+    written = [];
+    for (const part of splitOutput(whole, count, () => name(dir, plan.format))) written.push(await writeOne(part));
   }
   return {
     format: plan.format, hour: plan.hour, ...(plan.schemaGeneration === undefined ? {} : { schemaGeneration: plan.schemaGeneration }),
@@ -140,24 +154,26 @@ export async function runCompaction(job: JobDefinition, options: CompactOptions 
     for (const swap of summary.recovered.finished) log(`finished interrupted compaction ${swap}`);
     for (const swap of summary.recovered.abandoned) log(`rolled back interrupted compaction ${swap} (it had not committed)`);
     const ranges = (await Promise.all(partitions.map((p) => table.checkpoints(p)))).flat();
-    const live = liveFiles(ranges, await committedSwaps(table));
+    const swaps = await committedSwaps(table);
+    const live = liveFiles(ranges, swaps);
     const marked = markerCheck(job, table, options.completedBefore);
     const candidates = [...live.values()].filter((f) => !options.hours || (f.hour >= options.hours.from && f.hour <= options.hours.to));
     // Markers are read only for hours that have something to compact (a compacted history has few).
     const complete = new Set<string>();
-    for (const group of planCompaction(candidates, () => true, job.compaction.targetBytes, outputName(job.source.topic, id))) {
+    for (const group of planCompaction(candidates, () => true, job.compaction.targetBytes, outputNamer(job.source.topic, id))) {
       if (await marked(group.format, group.hour)) complete.add(`${group.format}|${group.hour}`);
     }
-    const plans = planCompaction(candidates, (format, hour) => complete.has(`${format}|${hour}`), job.compaction.targetBytes, outputName(job.source.topic, id));
+    const namer = outputNamer(job.source.topic, id);
+    const plans = planCompaction(candidates, (format, hour) => complete.has(`${format}|${hour}`), job.compaction.targetBytes, namer);
     if (plans.length === 0) return summary;
     const history = await table.schemaHistory();
     const groups: SwapGroup[] = [];
     for (const plan of plans) {
       const generation = history.find((g) => g.generation === plan.schemaGeneration) ?? history[history.length - 1];
       if (!generation) throw new Error(`table ${job.output.table} has no schema history (_sluice/schemas/): load it once with this sluice before compacting`);
-      groups.push(await writeOutputs(job, table, id, plan, generation.schema, staging));
+      groups.push(await writeOutputs(job, table, id, plan, generation.schema, staging, namer));
     }
-    const record: SwapRecord = { id, kind: 'compaction', job: job.name, createdAt: new Date().toISOString(), partitions, groups };
+    const record: SwapRecord = { id, kind: 'compaction', job: job.name, sequence: nextSwapSequence(swaps), createdAt: new Date().toISOString(), partitions, groups };
     if (!(await table.holdsLock(id))) throw new LockLostError(id);
     await commitSwap(table, record);
     await applySwap(table, record);

@@ -110,12 +110,16 @@ export function isSmall(file: LiveFile, targetBytes: number): boolean {
 
 type GroupKey = string;
 
+/** Names a compaction's outputs in an hour directory: each call a new name, across the whole compaction. */
+export type OutputNamer = (dir: string, format: 'avro' | 'parquet') => string;
+
 /**
- * Groups the small files of the chosen hours by format, hour and schema generation; a group of two or more is
- * rewritten into ceil(bytes / target) files, rows ordered by (partition, range, rolled file, row): Kafka order
- * within each partition. `outputName(dir, format, i)` names the i-th output of the whole compaction (table-relative).
+ * Groups the small files of the chosen hours by format, hour and schema generation; each group of two or more
+ * becomes one output, rows ordered by (partition, range, rolled file, row): Kafka order within each partition.
+ * How many files a group really needs is known once its rows are written (small files carry much overhead, so
+ * their bytes say little): `splitOutputs` divides it then.
  */
-export function planCompaction(live: Iterable<LiveFile>, hourChosen: (format: string, hour: string) => boolean, targetBytes: number, outputName: (dir: string, format: 'avro' | 'parquet', index: number) => string): CompactionGroupPlan[] {
+export function planCompaction(live: Iterable<LiveFile>, hourChosen: (format: string, hour: string) => boolean, targetBytes: number, outputName: OutputNamer): CompactionGroupPlan[] {
   const groups = new Map<GroupKey, LiveFile[]>();
   for (const file of live) {
     if (!isSmall(file, targetBytes) || !hourChosen(file.format, file.hour)) continue;
@@ -123,11 +127,8 @@ export function planCompaction(live: Iterable<LiveFile>, hourChosen: (format: st
     groups.set(key, [...(groups.get(key) ?? []), file]);
   }
   const plans: CompactionGroupPlan[] = [];
-  // Numbered across the whole compaction: two generations of one hour share its directory.
-  let named = 0;
   for (const [key, files] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (files.length < 2) continue;
-    const dir = key.split('|')[1];
     const pieces: PlannedPiece[] = [];
     for (const file of files) {
       let row = 0;
@@ -137,25 +138,29 @@ export function planCompaction(live: Iterable<LiveFile>, hourChosen: (format: st
       }
     }
     pieces.sort((a, b) => a.segment.partition - b.segment.partition || a.segment.rangeStart - b.segment.rangeStart || a.segment.seq - b.segment.seq || (a.segment.skipped ?? 0) - (b.segment.skipped ?? 0));
-    const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
-    const total = pieces.reduce((sum, p) => sum + p.toRow - p.fromRow, 0);
-    const count = Math.max(1, Math.min(Math.ceil(bytes / targetBytes), total));
-    const perOutput = Math.ceil(total / count);
-    const outputs: PlannedOutput[] = [];
-    let current: PlannedOutput | null = null;
-    for (const piece of pieces) {
-      let from = piece.fromRow;
-      while (from < piece.toRow) {
-        if (!current || current.records >= perOutput) outputs.push((current = { path: outputName(dir, files[0].format, named++), pieces: [], records: 0 }));
-        const take = Math.min(piece.toRow - from, perOutput - current.records);
-        current.pieces.push({ ...piece, fromRow: from, toRow: from + take, segment: { ...piece.segment, skipped: (piece.segment.skipped ?? 0) + from - piece.fromRow, records: take } });
-        current.records += take;
-        from += take;
-      }
-    }
-    plans.push({ format: files[0].format, hour: files[0].hour, schemaGeneration: files[0].schemaGeneration, replaced: files, outputs });
+    const records = pieces.reduce((sum, p) => sum + p.toRow - p.fromRow, 0);
+    const output: PlannedOutput = { path: outputName(key.split('|')[1], files[0].format), pieces, records };
+    plans.push({ format: files[0].format, hour: files[0].hour, schemaGeneration: files[0].schemaGeneration, replaced: files, outputs: [output] });
   }
   return plans;
+}
+
+/** One output's rows divided in order into `count` outputs of (nearly) equal records, newly named. */
+export function splitOutput(output: PlannedOutput, count: number, name: () => string): PlannedOutput[] {
+  const perOutput = Math.ceil(output.records / Math.max(1, Math.min(count, output.records)));
+  const outputs: PlannedOutput[] = [];
+  let current: PlannedOutput | null = null;
+  for (const piece of output.pieces) {
+    let from = piece.fromRow;
+    while (from < piece.toRow) {
+      if (!current || current.records >= perOutput) outputs.push((current = { path: name(), pieces: [], records: 0 }));
+      const take = Math.min(piece.toRow - from, perOutput - current.records);
+      current.pieces.push({ ...piece, fromRow: from, toRow: from + take, segment: { ...piece.segment, skipped: (piece.segment.skipped ?? 0) + from - piece.fromRow, records: take } });
+      current.records += take;
+      from += take;
+    }
+  }
+  return outputs;
 }
 
 /** An output's segments, consecutive pieces of one partition joined (the first keeps its place in the order). */

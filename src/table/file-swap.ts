@@ -40,6 +40,8 @@ export interface SwapRecord {
   id: string;
   kind: 'compaction';
   job: string;
+  /** Commit order: one more than the highest of the swaps committed before it (ids only sort to the second). */
+  sequence: number;
   createdAt: string;
   /** The partition locks the swap was made under: whoever holds all of them may finish or undo it. */
   partitions: number[];
@@ -75,11 +77,17 @@ function parentOf(path: string): string {
   return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
 }
 
-/** Every committed swap, oldest first (ids sort by start time, and swaps of a table are serialized by its locks). */
+/** Every committed swap, in commit order (swaps of a table are serialized by its locks, and numbered). */
 export async function committedSwaps(table: TableReader): Promise<SwapRecord[]> {
   const entries = await table.sink.list(table.path(SWAPS_DIR));
-  const ids = entries.filter((e) => e.type === 'file').map((e) => RECORD_FILE.exec(e.path.slice(e.path.lastIndexOf('/') + 1))?.[1]).filter((id): id is string => id !== undefined && !id.includes('.')).sort();
-  return Promise.all(ids.map((id) => table.readJson<SwapRecord>(swapRecordName(id))));
+  const ids = entries.filter((e) => e.type === 'file').map((e) => RECORD_FILE.exec(e.path.slice(e.path.lastIndexOf('/') + 1))?.[1]).filter((id): id is string => id !== undefined && !id.includes('.'));
+  const swaps = await Promise.all(ids.map((id) => table.readJson<SwapRecord>(swapRecordName(id))));
+  return swaps.sort((a, b) => a.sequence - b.sequence || (a.id < b.id ? -1 : 1));
+}
+
+/** The sequence number the next swap commits with. */
+export function nextSwapSequence(swaps: readonly SwapRecord[]): number {
+  return swaps.reduce((max, swap) => Math.max(max, swap.sequence), 0) + 1;
 }
 
 /** The commit point: before it the swap never happened, after it the next holder of its locks finishes it. */

@@ -231,4 +231,28 @@ describe('sluice compact: small files of complete hours rewritten, verify and re
     const counted = await runQuery(catalog, 'SELECT count(*), count(campaign) FROM page_views');
     assert.deepEqual(counted.rows[0].map(Number), [120, 0]);
   });
+
+  it('splits an hour bigger than compaction.targetBytes into files of at least half of it, in Kafka order across them, and leaves them alone next time', async () => {
+    await produceValues(fixture().client, 'page_views', 3, pageViewValues(0, 900, (i) => BASE + i * 1000));
+    const jobFile = writeJob(tmp(), { workerThreads: 0, files: { maxRecords: 30 }, compaction: { targetBytes: 12_000 } }, fixture().running.bootstrap);
+    await runLoad(loadJobDefinition(jobFile));
+    const compacted = sluice(['compact', '--job', jobFile, '--json']);
+    assert.equal(compacted.status, 0, compacted.stderr);
+    const groups = (JSON.parse(compacted.stdout) as { groups: { format: string; filesAfter: number }[] }).groups;
+    assert.ok(groups.every((g) => g.filesAfter >= 2), JSON.stringify(groups));
+    const table = path.join(tmp(), 'warehouse', 'page_views');
+    for (const file of listFiles(table).filter((f) => f.includes('+compacted+'))) {
+      const bytes = fs.statSync(path.join(table, file)).size;
+      assert.ok(bytes >= 6_000 && bytes <= 12_000 * 1.5, `${file}: ${bytes} bytes, near the 12,000-byte target`);
+    }
+    for (const rows of [await avroRows(table), await parquetRows(table)]) {
+      checkRows(rows, 900, 'split outputs');
+      const outputs = rows.filter((r) => r.file.includes('+compacted+')).sort((a, b) => Number(/\+(\d+)\.\w+$/.exec(a.file)![1]) - Number(/\+(\d+)\.\w+$/.exec(b.file)![1]));
+      assert.ok(inKafkaOrder(outputs.flatMap((o) => o.rows)), 'the outputs follow each other in (partition, offset) order');
+    }
+    const verify = sluice(['verify', '--job', jobFile]);
+    assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+    const again = sluice(['compact', '--job', jobFile]);
+    assert.match(again.stdout, /nothing to compact/, 'outputs of at least half the target are not small');
+  });
 });

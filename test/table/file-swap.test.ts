@@ -8,7 +8,9 @@ import { runQuery } from '../../src/analyst/query-engine';
 import { tablesOfJob } from '../../src/analyst/table-catalog';
 import { verifyTable } from '../../src/table/verify';
 import { openTable } from '../../src/connector-factory';
-import { SwapRecord, swapDir, swapRecordName, swapTmpPath, visibleFiles } from '../../src/table/file-swap';
+import { commitSwap, committedSwaps, nextSwapSequence, SwapRecord, swapDir, swapRecordName, swapTmpPath, visibleFiles } from '../../src/table/file-swap';
+import { TableState } from '../../src/table/table-state';
+import { LocalSink } from '../../connectors/sinks/local-sink';
 import { useBrokerWithTopic } from '../helpers/broker';
 import { useTempDir } from '../helpers/temp-dir';
 import { HOUR, pageViewValues, produceValues, writeJob } from '../helpers/page-views';
@@ -94,7 +96,7 @@ describe('file swaps: what readers see at every step of a swap a crash interrupt
 
   it('keeps the written files once all are listed, else the replaced ones, swap after swap', () => {
     const swap = (id: string, replaced: string[], written: string[]): SwapRecord => ({
-      id, kind: 'compaction', job: 'j', createdAt: '', partitions: [0],
+      id, kind: 'compaction', job: 'j', sequence: Number(id), createdAt: '', partitions: [0],
       groups: [{ format: 'avro', hour: 'h', replaced: replaced.map((p) => ({ path: p, records: 1, bytes: 1 })), written: written.map((p) => ({ path: p, records: 1, bytes: 1 })) }],
     });
     const first = swap('1', ['a', 'b'], ['c']);
@@ -105,5 +107,15 @@ describe('file swaps: what readers see at every step of a swap a crash interrupt
     assert.deepEqual(seen(['c', 'd', 'e']), ['c', 'd'], 'second swap half moved');
     assert.deepEqual(seen(['c', 'd', 'e', 'f']), ['e', 'f'], 'second swap moved');
     assert.deepEqual(seen(['d', 'e', 'f']), ['e', 'f'], 'second swap deleting');
+  });
+
+  it('orders swaps by their sequence, not their ids (two compactions in one second)', async () => {
+    const table = new TableState(new LocalSink(tmp()), 't');
+    const record = (id: string, sequence: number): SwapRecord => ({ id, kind: 'compaction', job: 'j', sequence, createdAt: '', partitions: [0], groups: [] });
+    await commitSwap(table, record('20261121T050000Z-ffffff', 1));
+    await commitSwap(table, record('20261121T050000Z-000000', 2));
+    const swaps = await committedSwaps(table);
+    assert.deepEqual(swaps.map((s) => s.sequence), [1, 2]);
+    assert.equal(nextSwapSequence(swaps), 3);
   });
 });
