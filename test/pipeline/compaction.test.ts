@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadJobDefinition } from '../../src/job/job-definition';
 import { runLoad } from '../../src/pipeline/load-job';
-import { runLoadThenCompact } from '../../src/pipeline/compact-job';
+import { runCompaction, runLoadThenCompact } from '../../src/pipeline/compact-job';
+import { verifyTable } from '../../src/table/verify';
+import { openTable } from '../../src/connector-factory';
 import { JobDefinitionError } from '../../src/job/job-definition';
 import { startWebHdfsEmulator } from '../../src/dev/webhdfs/emulator';
 import { TableState } from '../../src/table/table-state';
@@ -13,7 +15,7 @@ import { runQuery } from '../../src/analyst/query-engine';
 import { tablesOfJob } from '../../src/analyst/table-catalog';
 import { useBrokerWithTopic } from '../helpers/broker';
 import { useTempDir } from '../helpers/temp-dir';
-import { SLUICE_BIN, sluice } from '../helpers/cli';
+import { sluice } from '../helpers/cli';
 import { run } from '../helpers/processes';
 import { HOUR, listFiles, pageViewValues, produceValues, REPO, writeJob } from '../helpers/page-views';
 
@@ -127,9 +129,7 @@ describe('sluice compact: small files of complete hours rewritten, verify and re
     assert.match(compactedParquet, /\+compacted\+/);
     assert.deepEqual(await parquetSchemaOf(compactedParquet), schemaBefore, 'the compacted Parquet file declares its columns as the loaded ones did');
 
-    const again = sluice(['compact', '--job', jobFile]);
-    assert.equal(again.status, 0, again.stderr);
-    assert.match(again.stdout, /nothing to compact/);
+    assert.deepEqual((await runCompaction(job)).groups, [], 'nothing left to compact');
 
     // Late data into the first hour (already marked): new small files beside the compacted one, compacted with it.
     await produceValues(fixture().client, 'page_views', 3, pageViewValues(RECORDS, 60, () => BASE + 1_000));
@@ -138,8 +138,7 @@ describe('sluice compact: small files of complete hours rewritten, verify and re
     assert.equal(late.status, 0, late.stderr);
     const lateResult = JSON.parse(late.stdout) as { groups: { hour: string; filesAfter: number; records: number }[] };
     assert.deepEqual(lateResult.groups.map((g) => g.filesAfter), [1, 1], 'one file per format for the hour');
-    const verifyAgain = sluice(['verify', '--job', jobFile]);
-    assert.equal(verifyAgain.status, 0, verifyAgain.stdout + verifyAgain.stderr);
+    assert.deepEqual((await verifyTable(job, openTable(job.output.sink, job.output.table))).problems, []);
     checkRows(await avroRows(table), RECORDS + 60, 'avro after the second compaction');
     checkRows(await parquetRows(table), RECORDS + 60, 'parquet after the second compaction');
     const counted = await runQuery(catalog, 'SELECT count(*), count(DISTINCT (_kafka_partition, _kafka_offset)) FROM page_views');
@@ -197,12 +196,10 @@ describe('sluice compact: small files of complete hours rewritten, verify and re
       await runLoad(loadJobDefinition(jobFile));
       const table = path.join(tmp(), 'hdfs', 'warehouse', 'page_views');
       assert.ok([...filesPerHour(table).values()].every((n) => n >= 12), `small files on HDFS: ${[...filesPerHour(table)]}`);
-      // Children run asynchronously: the emulator answers from this process.
-      const compacted = await run(process.execPath, [SLUICE_BIN, 'compact', '--job', jobFile, '--json']);
-      assert.equal(compacted.code, 0, compacted.stderr);
+      const job = loadJobDefinition(jobFile);
+      assert.equal((await runCompaction(job)).groups.length, 2);
       assert.deepEqual([...filesPerHour(table).values()], [1, 1]);
-      const verify = await run(process.execPath, [SLUICE_BIN, 'verify', '--job', jobFile]);
-      assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+      assert.deepEqual((await verifyTable(job, openTable(job.output.sink, job.output.table))).problems, []);
       checkRows(await avroRows(table), 120, 'avro on HDFS');
       checkRows(await parquetRows(table), 120, 'parquet on HDFS');
     } finally {
@@ -220,12 +217,11 @@ describe('sluice compact: small files of complete hours rewritten, verify and re
     await produceValues(fixture().client, 'page_views', 3, pageViewValues(60, 60, (i) => BASE + i * 1000));
     const jobFile = writeJob(tmp(), { ...options, value: { format: 'json', schema: v2 } }, fixture().running.bootstrap);
     await runLoad(loadJobDefinition(jobFile));
-    const compacted = sluice(['compact', '--job', jobFile, '--json']);
-    assert.equal(compacted.status, 0, compacted.stderr);
+    const job = loadJobDefinition(jobFile);
+    assert.equal((await runCompaction(job)).groups.length, 4);
     const table = path.join(tmp(), 'warehouse', 'page_views');
     assert.deepEqual([...filesPerHour(table).values()], [2, 2], 'one file per generation and format');
-    const verify = sluice(['verify', '--job', jobFile]);
-    assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+    assert.deepEqual((await verifyTable(job, openTable(job.output.sink, job.output.table))).problems, []);
     checkRows(await avroRows(table), 120, 'avro across generations');
     const catalog = tablesOfJob(loadJobDefinition(jobFile));
     const counted = await runQuery(catalog, 'SELECT count(*), count(campaign) FROM page_views');
@@ -250,9 +246,8 @@ describe('sluice compact: small files of complete hours rewritten, verify and re
       const outputs = rows.filter((r) => r.file.includes('+compacted+')).sort((a, b) => Number(/\+(\d+)\.\w+$/.exec(a.file)![1]) - Number(/\+(\d+)\.\w+$/.exec(b.file)![1]));
       assert.ok(inKafkaOrder(outputs.flatMap((o) => o.rows)), 'the outputs follow each other in (partition, offset) order');
     }
-    const verify = sluice(['verify', '--job', jobFile]);
-    assert.equal(verify.status, 0, verify.stdout + verify.stderr);
-    const again = sluice(['compact', '--job', jobFile]);
-    assert.match(again.stdout, /nothing to compact/, 'outputs of at least half the target are not small');
+    const job = loadJobDefinition(jobFile);
+    assert.deepEqual((await verifyTable(job, openTable(job.output.sink, job.output.table))).problems, []);
+    assert.deepEqual((await runCompaction(job)).groups, [], 'outputs of at least half the target are not small');
   });
 });
