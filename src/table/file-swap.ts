@@ -38,7 +38,8 @@ export interface SwapGroup {
 /** `_sluice/swaps/<id>.json`: written once, atomically; its existence is the swap's commit. */
 export interface SwapRecord {
   id: string;
-  kind: 'compaction';
+  /** What made it: `sluice compact` (a reload of an hour could swap its files the same way). */
+  kind: 'compaction' | 'reload';
   job: string;
   /** Commit order: one more than the highest of the swaps committed before it (ids only sort to the second). */
   sequence: number;

@@ -74,12 +74,13 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
   const swaps = await committedSwaps(table);
   const live = liveFiles([...byPartition.values()].flat(), swaps, problems);
   const unfinished = new Set((await unfinishedSwaps(table, swaps)).map((swap) => swap.id));
-  for (const id of unfinished) problems.push(`compaction ${id} was interrupted after its commit: the next sluice compact or load finishes it`);
+  const kindOf = new Map(swaps.map((swap) => [swap.id, swap.kind]));
+  for (const id of unfinished) problems.push(`${kindOf.get(id)} ${id} was interrupted after its commit: the next sluice compact or load finishes it`);
   // Files a compaction replaced are accounted for by it (liveFiles checks the records add up); its files are checked below.
   const replaced = new Set(swaps.flatMap((s) => s.groups.flatMap((g) => g.replaced.map((f) => f.path))));
   for (const file of live.values()) {
     if (!file.writtenBy) continue;
-    const label = `compaction ${file.writtenBy}`;
+    const label = `${kindOf.get(file.writtenBy)} ${file.writtenBy}`;
     const generation = file.schemaGeneration === undefined ? undefined : generations.get(file.schemaGeneration);
     // A swap a crash interrupted may not have moved the file yet: it waits in the swap's directory.
     const waiting = unfinished.has(file.writtenBy) && !(await table.exists(file.path));
