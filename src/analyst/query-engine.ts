@@ -97,8 +97,24 @@ function explain(message: string, catalog: CatalogTable[]): string {
   return `${message}\ntables: ${names.length > 0 ? names.join(', ') : '(none: the jobs directory defines no tables)'}`;
 }
 
-/** Runs one SQL text (its last statement's rows are returned) over the catalog's tables. */
+/** A file listed for the query was gone when it was read: a compaction replaced it meanwhile. */
+const VANISHED_FILE = /No such file or directory|No files found that match|cannot be read: .*ENOENT/i;
+
+/**
+ * Runs one SQL text (its last statement's rows are returned) over the catalog's tables. A compaction finishing
+ * between the listing and the reading deletes files the query listed: the query is then listed and run again.
+ */
 export async function runQuery(catalog: CatalogTable[], sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runQueryOnce(catalog, sql, options);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof QueryError) || !VANISHED_FILE.test(error.message)) throw error;
+    }
+  }
+}
+
+async function runQueryOnce(catalog: CatalogTable[], sql: string, options: QueryOptions): Promise<QueryResult> {
   const sinks = new Map<string, Sink>();
   const sinkOf = (location: string): Sink => {
     let sink = sinks.get(location);

@@ -15,6 +15,7 @@ import { DataFile, listDataFiles as listTreeFiles } from '../table/data-files';
 import { jobTable, SchemaGeneration } from '../table/table-state';
 import { newestSchemaJob, topicJobsInSink } from '../table/topic-tables';
 import { openSchemaRegistry, openSink } from '../connector-factory';
+import { committedSwaps, visibleFiles } from '../table/file-swap';
 
 /** One queryable table: one format's tree of one job's output. */
 export interface CatalogTable {
@@ -114,9 +115,18 @@ export function columnsOf(table: CatalogTable): Column[] {
 
 export type { DataFile };
 
-/** The committed data files of a table (one format tree), sorted. */
+/**
+ * The committed data files of a table (one format tree), sorted: what the directories hold, less what a
+ * compaction under way (or finished) says is not part of the table at the moment of the listing.
+ */
 export async function listDataFiles(sink: Sink, table: CatalogTable): Promise<DataFile[]> {
-  return listTreeFiles(sink, table.dataRoot, table.format, table.job.output.partitioning);
+  const files = await listTreeFiles(sink, table.dataRoot, table.format, table.job.output.partitioning);
+  const state = jobTable(sink, table.job);
+  const swaps = await committedSwaps(state);
+  if (swaps.length === 0) return files;
+  const relative = (file: DataFile) => file.sinkPath.slice(state.path('').length + 1);
+  const visible = visibleFiles(new Set(files.map(relative)), swaps);
+  return files.filter((file) => visible.has(relative(file)));
 }
 
 /** The job's table's schema generations (`_sluice/schemas/`), oldest first; empty before its first load. */

@@ -43,6 +43,7 @@ const COMMANDS: { name: string; group?: { name: string; describe: string }; load
   { name: 'load', load: lazy(() => import('./commands/load')) },
   { name: 'verify', load: lazy(() => import('./commands/verify')) },
   { name: 'ack-gap', load: lazy(() => import('./commands/ack-gap')) },
+  { name: 'compact', load: lazy(() => import('./commands/compact')) },
   { name: 'backfill', load: lazy(() => import('./commands/backfill')) },
   { name: 'reload', load: lazy(() => import('./commands/reload')) },
   { name: 'query', load: lazy(() => import('./commands/query')) },

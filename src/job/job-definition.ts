@@ -12,6 +12,7 @@ import { findJsonSyntaxError } from '../common/json-syntax';
 import { PARQUET_KEYS, ParquetSettings, readParquetSettings } from './parquet-settings';
 import { readPartitioning } from './job-partitioning';
 import type { PartitionTemplate } from '../table/partition-template';
+import { COMPACTION_KEYS, CompactionSettings, readCompactionSettings } from './compaction-settings';
 
 export { JobDefinitionError } from './job-fields';
 
@@ -73,6 +74,8 @@ export interface JobDefinition {
   /** Partitions are loaded on this many worker threads; 0 loads them on the main thread. */
   workerThreads: number;
   completeness: CompletenessSettings;
+  /** `sluice compact`'s target file size, and the delay of scheduled compaction (null: none). */
+  compaction: CompactionSettings;
 }
 
 /**
@@ -105,7 +108,8 @@ function validTimezone(zone: string): boolean {
 }
 
 const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
-  '': ['name', 'source', 'value', 'key', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads', 'completeness'],
+  '': ['name', 'source', 'value', 'key', 'output', 'time', 'files', 'limits', 'badRecords', 'metadataColumns', 'schedule', 'concurrency', 'workerThreads', 'completeness',
+    'compaction'],
   source: ['bootstrap', 'topic', 'security', 'isolationLevel', 'topics', 'topicPattern'],
   'source.security': JOB_SECURITY_KEYS,
   value: ['format', 'schema', ...FRAMED_KEYS],
@@ -117,6 +121,7 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   limits: ['maxRecordsPerPartition', 'maxDurationSeconds'],
   badRecords: ['maxPercent'],
   completeness: ['delaySeconds', 'idlePartitions', 'onGap'],
+  compaction: COMPACTION_KEYS,
 };
 
 export function isHiveTableName(name: string): boolean {
@@ -314,5 +319,6 @@ export function loadJobDefinition(file: string, overrides: JobOverrides = {}): J
       idlePartitions: completeness.oneOf('idlePartitions', ['advance', 'hold'] as const, 'advance'),
       onGap: completeness.oneOf('onGap', ['hold', 'mark'] as const, 'hold'),
     },
+    compaction: readCompactionSettings(top.section('compaction', false), parsed.compaction),
   };
 }

@@ -19,6 +19,7 @@ import { ReaderSchemas, resolveReaderSchemas } from '../job/reader-schemas';
 import { checkPartitioningFields, checkTableFitsPartitioning } from '../job/job-partitioning';
 import { removeStrayFiles } from '../table/strays';
 import { recoverReloads } from '../table/reload-swap';
+import { recoverUnfinishedSwaps } from '../table/file-swap';
 import { checkSchemaEvolution, evolveTableSchema, fieldChanges, ReaderSchema } from '../table/schema-evolution';
 import type { LoadSummary } from './load-summary';
 import { findRetentionGaps, lostCheckpoints } from './retention-gaps';
@@ -175,6 +176,8 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       for (const id of recovered.rolledBack) log(`rolled back interrupted run ${id} (it had not committed)`);
       const reloads = await recoverReloads(table);
       for (const id of reloads.finished) log(`finished the file swap of interrupted reload ${id}`);
+      const swaps = await recoverUnfinishedSwaps(table, runId, () => table.checkpointedPartitions());
+      for (const id of [...swaps.finished, ...swaps.abandoned]) log(`${swaps.finished.includes(id) ? 'finished' : 'rolled back'} interrupted compaction ${id}`);
       const plan = await target.planner(table, source, partitions);
       // Offsets retention deleted before they were loaded are committed as `lost` checkpoints with the run.
       const gaps = target.kind === 'scheduled' ? await findRetentionGaps(table, source, plan) : [];

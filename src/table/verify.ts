@@ -1,11 +1,13 @@
 import type { JobDefinition } from '../job/job-definition';
-import type { CommittedFile } from './records';
+import type { CommittedFile, RangeCheckpoint } from './records';
 import type { TableReader } from './table';
 import { avroWriterSchema, countAvroRecords, countDeadLetters, countParquetRows } from '../formats/file-counts';
 import { canonicalJson } from './schema-evolution';
 import { plural } from '../common/plural';
 import type { SchemaGeneration } from './schema-history';
 import { RetentionGap, describeOffsets, partitionGaps } from './gaps';
+import { committedSwaps, swapTmpPath, unfinishedSwaps } from './file-swap';
+import { liveFiles } from './compaction-plan';
 
 export interface PartitionCoverage {
   partition: number;
@@ -53,6 +55,22 @@ async function countRecords(table: TableReader, file: CommittedFile, generation:
   return countDeadLetters(bytes);
 }
 
+/** A file as recorded: present, of its recorded size, holding its recorded records (and an Avro file its generation's schema). */
+async function checkFile(table: TableReader, file: CommittedFile, generation: SchemaGeneration | undefined, problems: string[], label: string): Promise<boolean> {
+  const status = await table.sink.status(table.path(file.path));
+  if (!status) {
+    problems.push(`${label}: ${file.path} is missing`);
+    return false;
+  }
+  if (status.length !== file.bytes) problems.push(`${label}: ${file.path} has ${status.length} bytes, ${file.bytes} recorded`);
+  const counted = await countRecords(table, file, generation, problems, label).catch((error: Error) => {
+    problems.push(`${label}: ${file.path} cannot be read: ${error.message.split('\n')[0]}`);
+    return file.records;
+  });
+  if (counted !== file.records) problems.push(`${label}: ${file.path} holds ${plural(counted, 'record')}, ${file.records} recorded`);
+  return true;
+}
+
 /**
  * Checks that committed ranges tile each partition with no gap or overlap, that
  * every recorded file exists with its recorded size and record count, and that
@@ -67,8 +85,25 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
   const generations = new Map(history.map((g) => [g.generation, g]));
   const acks = await table.gapAcknowledgements();
   const gaps: RetentionGap[] = [];
-  for (const partition of await table.checkpointedPartitions()) {
-    const ranges = await table.checkpoints(partition);
+  const byPartition = new Map<number, RangeCheckpoint[]>();
+  for (const partition of await table.checkpointedPartitions()) byPartition.set(partition, await table.checkpoints(partition));
+  const swaps = await committedSwaps(table);
+  const live = liveFiles([...byPartition.values()].flat(), swaps, problems);
+  const unfinished = new Set((await unfinishedSwaps(table, swaps)).map((swap) => swap.id));
+  const kindOf = new Map(swaps.map((swap) => [swap.id, swap.kind]));
+  for (const id of unfinished) problems.push(`${kindOf.get(id)} ${id} was interrupted after its commit: the next sluice compact or load finishes it`);
+  // Files a compaction replaced are accounted for by it (liveFiles checks the records add up); its files are checked below.
+  const replaced = new Set(swaps.flatMap((s) => s.groups.flatMap((g) => g.replaced.map((f) => f.path))));
+  for (const file of live.values()) {
+    if (!file.writtenBy) continue;
+    const label = `${kindOf.get(file.writtenBy)} ${file.writtenBy}`;
+    const generation = file.schemaGeneration === undefined ? undefined : generations.get(file.schemaGeneration);
+    // A swap a crash interrupted may not have moved the file yet: it waits in the swap's directory.
+    const waiting = unfinished.has(file.writtenBy) && !(await table.exists(file.path));
+    const where = waiting ? swapTmpPath(file.writtenBy, file.path) : file.path;
+    await checkFile(table, { path: where, format: file.format, hour: file.hour, records: file.records, bytes: file.bytes }, generation, problems, label);
+  }
+  for (const [partition, ranges] of byPartition) {
     if (ranges.length === 0) continue;
     let expected = ranges[0].start;
     const coverage: PartitionCoverage = { partition, firstOffset: ranges[0].start, committedOffset: ranges[0].start, ranges: ranges.length, records: 0, badRecords: 0, skippedOffsets: 0, lostOffsets: 0 };
@@ -106,17 +141,7 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
       }
       const perFormat = new Map<string, number>();
       for (const file of range.files) {
-        const status = await table.sink.status(table.path(file.path));
-        if (!status) {
-          problems.push(`${label}: ${file.path} is missing`);
-          continue;
-        }
-        if (status.length !== file.bytes) problems.push(`${label}: ${file.path} has ${status.length} bytes, ${file.bytes} recorded`);
-        const counted = await countRecords(table, file, generation, problems, label).catch((error: Error) => {
-          problems.push(`${label}: ${file.path} cannot be read: ${error.message.split('\n')[0]}`);
-          return file.records;
-        });
-        if (counted !== file.records) problems.push(`${label}: ${file.path} holds ${plural(counted, 'record')}, ${file.records} recorded`);
+        if (!replaced.has(file.path) && !(await checkFile(table, file, generation, problems, label))) continue;
         perFormat.set(file.format, (perFormat.get(file.format) ?? 0) + file.records);
         if (file.format === countedFormat && file.hour) hours.set(file.hour, (hours.get(file.hour) ?? 0) + file.records);
       }

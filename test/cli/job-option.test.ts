@@ -133,7 +133,7 @@ describe('every job command: --job NAME (in --jobs) or PATH, --bootstrap-server 
     assert.equal(badServer.code, EXIT.FAILED);
     assert.match(badServer.stderr, /--bootstrap-server: "host:99999" is not host:port/);
   });
-  it('the commands added since (reload, dead-letters, ack-gap) take --job NAME and --job PATH too, with --json parsed', async () => {
+  it('the commands added since (reload, dead-letters, compact, ack-gap) take --job NAME and --job PATH too, with --json parsed', async () => {
     const { file, dir } = await jobPointingNowhere();
     const server = ['--bootstrap-server', bootstrap()];
     const loaded = await sluice(['load', '--job', file, ...server]);
@@ -147,6 +147,9 @@ describe('every job command: --job NAME (in --jobs) or PATH, --bootstrap-server 
       const letters = await sluice(['dead-letters', ...job, '--json']);
       assert.equal(letters.code, EXIT.OK, letters.stderr);
       assert.ok(Array.isArray(onlyJson<{ files: unknown[] }>(letters).files));
+      const compact = await sluice(['compact', ...job, '--json']);
+      assert.equal(compact.code, EXIT.OK, compact.stderr);
+      assert.equal(typeof onlyJson<Record<string, unknown>>(compact), 'object');
       const ack = await sluice(['ack-gap', ...job, '--partition', '0', '--offsets', '0..9', '--json']);
       assert.equal(ack.code, EXIT.FAILED, 'no gap at those offsets');
       assert.match(ack.stderr, /partition 0 has no gap/);

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { loadJobCatalog } from '../../schedule/job-catalog';
 import { Scheduler } from '../../schedule/scheduler';
-import { runLoad } from '../../pipeline/load-job';
+import { runLoadThenCompact } from '../../pipeline/compact-job';
 import { stopOnSignals } from '../../schedule/stop-signals';
 import type { CommandIO } from '../io';
 import type { JobDefinition } from '../../job/job-definition';
@@ -50,7 +50,7 @@ export async function handler(args: ScheduleArgs, io: CommandIO): Promise<number
   }
   const metrics = args['metrics-port'] === undefined ? null : await startLoadMetrics(catalog.scheduled.map((s) => s.job), args['metrics-port'], args['metrics-host']);
   if (metrics) io.out(`metrics for Prometheus at ${metrics.server.url}`);
-  const scheduler = new Scheduler({ log: (line) => io.out(line), load: runLoad, metrics: metrics?.metrics });
+  const scheduler = new Scheduler({ log: (line) => io.out(line), load: runLoadThenCompact, metrics: metrics?.metrics });
   const hook = stopOnSignals((signal) => void scheduler.stop(`${signal} received`));
   try {
     if (args.once) {
