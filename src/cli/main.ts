@@ -45,6 +45,7 @@ const COMMANDS: { name: string; group?: { name: string; describe: string }; load
   { name: 'hive-ddl', load: lazy(() => import('./commands/hive-ddl')) },
   { name: 'status', load: lazy(() => import('./commands/status')) },
   { name: 'schedule', load: lazy(() => import('./commands/schedule')) },
+  { name: 'console', load: lazy(() => import('./commands/console')) },
   { name: 'users', load: lazy(() => import('./commands/users')) },
   { name: 'schemas', load: lazy(() => import('./commands/schemas')) },
 ];
