@@ -27,9 +27,11 @@ function brokerNote(status: JobStatus): Html {
 const totalLag = (s: JobStatus) => (s.partitions.some((p) => p.lagRecords === null) ? null : s.partitions.reduce((sum, p) => sum + (p.lagRecords ?? 0), 0));
 const maxLagMs = (s: JobStatus) => (s.partitions.some((p) => p.lagMs === null) ? null : Math.max(0, ...s.partitions.map((p) => p.lagMs ?? 0)));
 
-/** Hours down, jobs across: the newest `limit` hours any job has. */
+/** Hours down, jobs across: the newest `limit` hours any job has, and every older hour some job has not complete. */
 export function hoursGrid(summaries: JobSummary[], limit: number): Html {
-  const keys = [...new Set(summaries.flatMap((s) => s.hours.map((h) => h.key)))].sort().slice(-limit);
+  const all = [...new Set(summaries.flatMap((s) => s.hours.map((h) => h.key)))].sort();
+  const notComplete = new Set(summaries.flatMap((s) => s.hours.filter((h) => h.state !== 'complete').map((h) => h.key)));
+  const keys = all.filter((key, i) => i >= all.length - limit || notComplete.has(key));
   if (keys.length === 0) return html`<p>No hour directories yet.</p>`;
   const byJob = summaries.map((s) => new Map(s.hours.map((h) => [h.key, h.state])));
   const header = summaries.map((s) => html`<th scope="col"><a href="${jobHref(s.job.name)}">${s.job.name}</a></th>`);
@@ -41,7 +43,7 @@ export function hoursGrid(summaries: JobSummary[], limit: number): Html {
   })}</tr>`);
   return html`<ul class="legend" aria-label="Legend"><li class="complete">complete: <code>_SUCCESS</code> written</li><li class="incomplete">incomplete: waiting for the low watermark</li>
 <li class="reopened">reopened: late records written after <code>_SUCCESS</code></li><li class="gap">gap: records lost to retention, not acknowledged</li></ul>
-<table class="grid"><caption>Hours × jobs (newest first, ${keys.length} hours, in each job's time zone)</caption><thead><tr><th scope="col">Hour</th>${header}</tr></thead><tbody>${rows}</tbody></table>`;
+<table class="grid"><caption>Hours × jobs, newest first: the last ${Math.min(limit, all.length)} hours and every older one not complete (${keys.length} of ${all.length}; in each job's time zone)</caption><thead><tr><th scope="col">Hour</th>${header}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 export function jobsBody(summaries: JobSummary[], problems: JobProblem[], hourLimit: number): Html {
@@ -106,7 +108,7 @@ export function tablesBody(jobs: JobDefinition[]): Html {
 function treeNode(entry: TableEntry): Html {
   const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
   if (entry.type === 'file') return html`<li data-path="${entry.path}">${name}<span class="size">${formatBytes(entry.bytes)}</span></li>`;
-  return html`<li data-path="${entry.path}"><details${new Html(entry.path.startsWith('_') ? '' : ' open')}><summary>${name}/<span class="size">${entry.files} files, ${formatBytes(entry.bytes)}</span></summary>
+  return html`<li data-path="${entry.path}"><details${new Html(entry.path.startsWith('_') || entry.path.includes('/') ? '' : ' open')}><summary>${name}/<span class="size">${entry.files} files, ${formatBytes(entry.bytes)}</span></summary>
 <ul class="tree">${entry.children.map(treeNode)}</ul></details></li>`;
 }
 
