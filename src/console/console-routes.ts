@@ -78,13 +78,13 @@ async function jobs(ctx: ConsoleContext, params: URLSearchParams): Promise<Reply
   return { status: 200, body: page('Jobs', '/jobs', jobsBody(summaries, problems, integer(params, 'hours', DEFAULT_HOURS, 1, 2000))) };
 }
 
-async function job(ctx: ConsoleContext, name: string): Promise<Reply> {
+async function job(ctx: ConsoleContext, name: string, params: URLSearchParams): Promise<Reply> {
   const summary = await summarize(ctx, await findJob(ctx, name));
   const lag = await ctx.jobs.lagHistory(summary.job, summary.status, ctx.runs);
   const action = lastActions.get(name);
   lastActions.delete(name);
   const notice = action ? (action.ok ? html`<p class="notice" role="status">${action.text}</p>` : errorBox(action.text)) : undefined;
-  return { status: 200, body: page(`Job ${name}`, '/jobs', jobBody(summary, lag, ctx.actions !== null), notice) };
+  return { status: 200, body: page(`Job ${name}`, '/jobs', jobBody(summary, lag, ctx.actions !== null, integer(params, 'hours', DEFAULT_HOURS, 1, 2000)), notice) };
 }
 
 async function runJob(ctx: ConsoleContext, name: string): Promise<Reply> {
@@ -112,7 +112,7 @@ export async function route(ctx: ConsoleContext, method: string, url: URL): Prom
     case 'groups:1': return { status: 200, body: page('Consumer groups', '/groups', groupsBody(await ctx.cluster.groups())) };
     case 'groups:2': return { status: 200, body: page(`Group ${name}`, '/groups', groupBody(await ctx.cluster.group(name))) };
     case 'jobs:1': return jobs(ctx, params);
-    case 'jobs:2': return job(ctx, name);
+    case 'jobs:2': return job(ctx, name, params);
     case 'jobs:3':
       if (sub === 'run') return read ? { status: 405, body: page('Not allowed', '/jobs', errorBox('Runs start with a POST: use the button on the job\'s page.')) } : runJob(ctx, name);
       if (sub === 'dead-letters') {

@@ -128,6 +128,8 @@ button { background: #0b4f9c; color: #fff; border-color: #0b4f9c; cursor: pointe
 .grid td.state { text-align: center; font-size: 13px; min-width: 6.5rem; }
 .complete { background: #cdebd3; } .incomplete { background: #ececf0; } .reopened { background: #ffe8a3; } .gap { background: #f7c6cc; }
 .none { background: #fff; color: var(--muted); }
+.grid caption { white-space: nowrap; }
+.grid tr.elided td { text-align: center; color: var(--muted); font-style: italic; }
 .legend { display: flex; gap: .5rem; flex-wrap: wrap; padding: 0; list-style: none; }
 .legend li { padding: .1rem .5rem; border: 1px solid var(--line); }
 ul.tree { list-style: none; padding-left: 1.2rem; margin: 0; }

@@ -35,12 +35,20 @@ export function hoursGrid(summaries: JobSummary[], limit: number): Html {
   if (keys.length === 0) return html`<p>No hour directories yet.</p>`;
   const byJob = summaries.map((s) => new Map(s.hours.map((h) => [h.key, h.state])));
   const header = summaries.map((s) => html`<th scope="col"><a href="${jobHref(s.job.name)}">${s.job.name}</a></th>`);
-  const rows = [...keys].reverse().map((key) => html`<tr><th scope="row">${key.replace('T', ' ')}:00</th>${byJob.map((states, i) => {
-    const state = states.get(key);
-    return state
-      ? html`<td class="state ${state}" data-job="${summaries[i].job.name}" data-hour="${key}">${STATE_WORDS[state]}</td>`
-      : html`<td class="state none" data-job="${summaries[i].job.name}" data-hour="${key}">no data</td>`;
-  })}</tr>`);
+  const position = new Map(all.map((key, i) => [key, i]));
+  const rows: Html[] = [];
+  const newestFirst = [...keys].reverse();
+  newestFirst.forEach((key, n) => {
+    rows.push(html`<tr><th scope="row">${key.replace('T', ' ')}:00</th>${byJob.map((states, i) => {
+      const state = states.get(key);
+      return state
+        ? html`<td class="state ${state}" data-job="${summaries[i].job.name}" data-hour="${key}">${STATE_WORDS[state]}</td>`
+        : html`<td class="state none" data-job="${summaries[i].job.name}" data-hour="${key}">no data</td>`;
+    })}</tr>`);
+    const older = newestFirst[n + 1];
+    const skipped = older === undefined ? 0 : position.get(key)! - position.get(older)! - 1;
+    if (skipped > 0) rows.push(html`<tr class="elided"><td colspan="${summaries.length + 1}">… ${skipped} hours with nothing incomplete, reopened or lost</td></tr>`);
+  });
   return html`<ul class="legend" aria-label="Legend"><li class="complete">complete: <code>_SUCCESS</code> written</li><li class="incomplete">incomplete: waiting for the low watermark</li>
 <li class="reopened">reopened: late records written after <code>_SUCCESS</code></li><li class="gap">gap: records lost to retention, not acknowledged</li></ul>
 <table class="grid"><caption>Hours × jobs, newest first: the last ${Math.min(limit, all.length)} hours and every older one not complete (${keys.length} of ${all.length}; in each job's time zone)</caption><thead><tr><th scope="col">Hour</th>${header}</tr></thead><tbody>${rows}</tbody></table>`;
@@ -68,7 +76,7 @@ function lagTable(points: LagPoint[]): Html {
   return html`<details><summary>The chart's points as a table</summary><table><thead><tr><th scope="col">Time (UTC)</th><th scope="col">Run</th><th scope="col" class="num">Partition</th><th scope="col" class="num">Records waiting</th></tr></thead><tbody>${rows}</tbody></table></details>`;
 }
 
-export function jobBody(summary: JobSummary, lag: LagPoint[], actions: boolean): Html {
+export function jobBody(summary: JobSummary, lag: LagPoint[], actions: boolean, hourLimit: number): Html {
   const { job, status } = summary;
   const runs = [...status.runs].reverse().map((r) => html`<tr><td>${r.runId}</td><td>${r.kind}</td><td>${r.start.replace('T', ' ').slice(0, 19)}</td><td>${r.status}</td>
 <td class="num">${r.records}</td><td class="num">${r.badRecords}</td><td class="num">${formatDuration(r.durationMs)}</td><td>${r.reopenedHours?.join(', ') || '–'}</td><td>${r.error ?? ''}</td></tr>`);
@@ -86,7 +94,7 @@ low watermark ${dash(status.lowWatermark)}; newest incomplete hour ${dash(status
 <h2>Lag over time</h2>${lagChart(lag, `Lag of ${job.name} per partition over its last runs`)}${lagTable(lag)}
 <h2>Last runs</h2><table><thead><tr><th scope="col">Run</th><th scope="col">Kind</th><th scope="col">Start (UTC)</th><th scope="col">Status</th><th scope="col" class="num">Records</th>
 <th scope="col" class="num">Bad</th><th scope="col" class="num">Duration</th><th scope="col">Reopened hours</th><th scope="col">Error</th></tr></thead><tbody>${runs.length > 0 ? runs : [html`<tr><td colspan="9">No runs yet.</td></tr>`]}</tbody></table>
-<h2>Hours</h2>${hoursGrid([summary], 2000)}
+<h2>Hours</h2>${hoursGrid([summary], hourLimit)}
 <h2>Retention gaps</h2>${gaps.length === 0 ? html`<p>None.</p>` : html`<table><thead><tr><th scope="col" class="num">Partition</th><th scope="col">Offsets</th><th scope="col" class="num">Count</th><th scope="col">Acknowledged</th></tr></thead><tbody>${gaps}</tbody></table>`}
 <h2>Dead letters</h2><p>${status.deadLetters} bad records. <a href="${jobHref(job.name)}/dead-letters">Dead letters of ${job.name} with their reasons</a></p>`;
 }

@@ -163,6 +163,8 @@ describe('sluice console in a browser (Debian chromium, playwright-core)', funct
 
   it('shows the hours × jobs grid, each partition\'s lag and the dead letters as `sluice status --json` reports them, with a lag chart', async () => {
     const status = await statusJson();
+    await page.goto(`${web.url}jobs?hours=3`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'jobs-summary.png') }); // the README's docs/console.png
     await page.goto(`${web.url}jobs`);
     await shoot('jobs');
     assert.equal(await page.locator('td[data-hour]').count(), 48 + 5, 'the newest 48 hours, and every hour not complete');
@@ -229,14 +231,16 @@ describe('sluice console in a browser (Debian chromium, playwright-core)', funct
           (e as HTMLElement).dataset.control = String(i);
           return i;
         }));
-      const reached: number[] = [];
-      for (let i = 0; i < controls.length + 2; i++) {
-        await page.keyboard.press('Tab');
-        const at = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.control ?? null);
-        if (at === null || (reached.length > 0 && Number(at) === reached[0])) break;
-        reached.push(Number(at));
-      }
-      assert.deepEqual(reached, controls, `${url}: Tab visits every control once, in order`);
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { focused: string[] }).focused = seen;
+        document.addEventListener('focusin', (event) => seen.push((event.target as HTMLElement).dataset.control ?? (event.target as HTMLElement).tagName));
+      });
+      for (let i = 0; i < controls.length + 1; i++) await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => (window as unknown as { focused: string[] }).focused);
+      // One Tab more than there are controls: past the last one focus leaves the page (or wraps to the first).
+      assert.deepEqual(focused.slice(0, controls.length).map(Number), controls, `${url}: Tab visits every control once, in order`);
+      assert.ok(focused.length === controls.length || focused[controls.length] === '0', `${url}: then leaves the page: ${focused.slice(controls.length)}`);
     }
     await page.goto(`${web.url}jobs`);
     await page.keyboard.press('Tab');
