@@ -54,8 +54,13 @@ async function summarize(ctx: ConsoleContext, job: JobDefinition): Promise<JobSu
   return { job, status, hours };
 }
 
-/** What the last action on each job said, shown once on the job's page after the redirect. */
-const lastActions = new Map<string, { ok: boolean; text: string }>();
+/** Per console, what the last action on each job said, shown once on the job's page after the redirect. */
+const actionNotices = new WeakMap<ConsoleContext, Map<string, { ok: boolean; text: string }>>();
+function noticesOf(ctx: ConsoleContext): Map<string, { ok: boolean; text: string }> {
+  const notices = actionNotices.get(ctx) ?? new Map<string, { ok: boolean; text: string }>();
+  actionNotices.set(ctx, notices);
+  return notices;
+}
 
 async function topics(ctx: ConsoleContext): Promise<Reply> {
   return { status: 200, body: page('Topics', '/topics', topicsBody(ctx.cluster.bootstrap, await ctx.cluster.topics())) };
@@ -81,8 +86,8 @@ async function jobs(ctx: ConsoleContext, params: URLSearchParams): Promise<Reply
 async function job(ctx: ConsoleContext, name: string, params: URLSearchParams): Promise<Reply> {
   const summary = await summarize(ctx, await findJob(ctx, name));
   const lag = await ctx.jobs.lagHistory(summary.job, summary.status, ctx.runs);
-  const action = lastActions.get(name);
-  lastActions.delete(name);
+  const action = noticesOf(ctx).get(name);
+  noticesOf(ctx).delete(name);
   const notice = action ? (action.ok ? html`<p class="notice" role="status">${action.text}</p>` : errorBox(action.text)) : undefined;
   return { status: 200, body: page(`Job ${name}`, '/jobs', jobBody(summary, lag, ctx.actions !== null, integer(params, 'hours', DEFAULT_HOURS, 1, 2000)), notice) };
 }
@@ -91,9 +96,9 @@ async function runJob(ctx: ConsoleContext, name: string): Promise<Reply> {
   if (!ctx.actions) throw new PageError(403, 'this console is read-only: start it with --allow-actions to run jobs from it');
   const definition = await findJob(ctx, name);
   try {
-    lastActions.set(name, { ok: true, text: await ctx.actions.runNow(definition) });
+    noticesOf(ctx).set(name, { ok: true, text: await ctx.actions.runNow(definition) });
   } catch (error) {
-    lastActions.set(name, { ok: false, text: `the run failed: ${(error as Error).message}` });
+    noticesOf(ctx).set(name, { ok: false, text: `the run failed: ${(error as Error).message}` });
   }
   return { status: 303, body: '', location: jobHref(name) };
 }

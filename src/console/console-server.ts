@@ -39,6 +39,7 @@ function allowedHosts(host: string, port: number): Set<string> | null {
 function statusOf(error: unknown): number {
   if (error instanceof PageError) return error.status;
   if (error instanceof KafkaError && ['UNKNOWN_TOPIC_OR_PARTITION', 'GROUP_ID_NOT_FOUND'].includes(error.errorName)) return 404;
+  if (error instanceof KafkaError && error.errorName === 'OFFSET_OUT_OF_RANGE') return 400;
   return 502;
 }
 
