@@ -19,6 +19,14 @@ export interface RunningConsole {
   close(): Promise<void>;
 }
 
+/** The console could not listen where it was told to. */
+export class ConsoleListenError extends Error {
+  constructor(readonly host: string, readonly port: number, readonly code: string | undefined, detail: string) {
+    super(code === 'EADDRINUSE' ? `--port ${port}: ${host}:${port} is in use (--port 0 takes a free one)` : `--host ${host} --port ${port}: cannot listen: ${detail}`);
+    this.name = 'ConsoleListenError';
+  }
+}
+
 const HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
@@ -72,9 +80,9 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new ConsoleListenError(host, options.port, error.code, error.message)));
     server.listen(options.port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });

@@ -1,7 +1,7 @@
 // The console as `npm start` (sluice demo) opens it: over the demo's embedded broker and its jobs, on the port asked
 // for or, when that one is taken (another console, a dev server), any free one.
 import type { JobDefinition } from '../job/job-definition';
-import { startConsole, RunningConsole } from './console-server';
+import { ConsoleListenError, startConsole, RunningConsole } from './console-server';
 import { JobFolderBrowser } from './job-browser';
 import { KafkaBrowser } from './kafka-browser';
 
@@ -10,7 +10,7 @@ export async function startDemoConsole(bootstrap: string, jobs: readonly JobDefi
   try {
     return await startConsole({ ...options, port });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw error;
+    if (!(error instanceof ConsoleListenError) || error.code !== 'EADDRINUSE' || port === 0) throw error;
     return startConsole({ ...options, port: 0 });
   }
 }

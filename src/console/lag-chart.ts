@@ -5,8 +5,8 @@ import { html, Html } from './html';
 const WIDTH = 640;
 const HEIGHT = 220;
 const PAD = { left: 56, right: 12, top: 12, bottom: 28 };
-/** Distinguishable for the common colour-vision deficiencies (Okabe–Ito), each dark enough on white. */
-const COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#56b4e9', '#e69f00', '#000000', '#7f7f7f'];
+/** Okabe–Ito's blue and vermilion, then dark hues: each at least 3:1 on white (WCAG's contrast for graphics); dashes tell them apart too. */
+const COLOURS = ['#0072b2', '#d55e00', '#007a5a', '#5e3c99', '#000000', '#8c510a', '#b3006b', '#4d4d4d'];
 const DASHES = ['', '6 3', '2 3', '8 3 2 3'];
 
 export function lagChart(points: LagPoint[], title: string): Html {
@@ -23,7 +23,8 @@ export function lagChart(points: LagPoint[], title: string): Html {
     const colour = COLOURS[i % COLOURS.length];
     const dots = own.map((p) => html`<circle cx="${x(Date.parse(p.at)).toFixed(1)}" cy="${y(p.lagRecords).toFixed(1)}" r="3" fill="${colour}"><title>partition ${partition}, ${p.at}: ${p.atLeast ? 'at least ' : ''}${p.lagRecords} records</title></circle>`);
     return html`<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" stroke-dasharray="${DASHES[i % DASHES.length]}"/>${dots}
-<text x="${WIDTH - PAD.right - 4}" y="${PAD.top + 14 * (i + 1)}" text-anchor="end" fill="${colour}" font-size="12">partition ${partition}</text>`;
+<line x1="${WIDTH - PAD.right - 110}" y1="${PAD.top + 14 * (i + 1) - 4}" x2="${WIDTH - PAD.right - 86}" y2="${PAD.top + 14 * (i + 1) - 4}" stroke="${colour}" stroke-width="2" stroke-dasharray="${DASHES[i % DASHES.length]}"/>
+<text x="${WIDTH - PAD.right - 4}" y="${PAD.top + 14 * (i + 1)}" text-anchor="end" fill="#1b1b1f" font-size="12">partition ${partition}</text>`;
   });
   const axis = html`<line x1="${PAD.left}" y1="${HEIGHT - PAD.bottom}" x2="${WIDTH - PAD.right}" y2="${HEIGHT - PAD.bottom}" stroke="#4a4a55"/>
 <line x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${HEIGHT - PAD.bottom}" stroke="#4a4a55"/>

@@ -27,6 +27,29 @@ function statusUnderHost(url: string, host: string): Promise<number> {
   });
 }
 
+/** Runs in the page: the lowest WCAG contrast ratio of any visible text against the background behind it. */
+function lowestTextContrast(): { ratio: number; text: string } {
+  const rgb = (colour: string) => (colour.match(/[\d.]+/g) ?? []).map(Number);
+  const channel = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+  const luminance = ([r, g, b]: number[]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const backdrop = (from: Element): number[] => {
+    for (let e: Element | null = from; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  let worst = { ratio: 21, text: '' };
+  for (const e of Array.from(document.querySelectorAll('body *'))) {
+    const ownText = Array.from(e.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+    if (!ownText || e.closest('svg') || !e.checkVisibility()) continue;
+    const [light, dark] = [luminance(rgb(getComputedStyle(e).color)), luminance(backdrop(e))].sort((a, b) => b - a);
+    const ratio = (light + 0.05) / (dark + 0.05);
+    if (ratio < worst.ratio) worst = { ratio, text: e.textContent!.trim().slice(0, 40) };
+  }
+  return worst;
+}
+
 // The in-process broker must go on answering while the CLI runs: asynchronous children only.
 const sluice = (args: string[]) => run(process.execPath, [SLUICE_BIN, ...args]);
 /** Screenshots of every page the test opens: kept after the run, git-ignored. */
@@ -223,7 +246,7 @@ describe('sluice console in a browser (Debian chromium, playwright-core)', funct
     }
   });
 
-  it('lets the keyboard reach every link, button, field and disclosure, in page order', async () => {
+  it('lets the keyboard reach every link, button, field and disclosure, in page order, with text at WCAG AA contrast', async () => {
     for (const url of [`${web.url}jobs/page_views_test`, `${web.url}topics/page_views`, `${web.url}tables/page_views_test`]) {
       await page.goto(url);
       const controls = await page.$$eval('a[href], button, input, select, textarea, summary', (elements) =>
@@ -241,6 +264,8 @@ describe('sluice console in a browser (Debian chromium, playwright-core)', funct
       // One Tab more than there are controls: past the last one focus leaves the page (or wraps to the first).
       assert.deepEqual(focused.slice(0, controls.length).map(Number), controls, `${url}: Tab visits every control once, in order`);
       assert.ok(focused.length === controls.length || focused[controls.length] === '0', `${url}: then leaves the page: ${focused.slice(controls.length)}`);
+      const worst = await page.evaluate(lowestTextContrast);
+      assert.ok(worst.ratio >= 4.5, `${url}: text "${worst.text}" has contrast ${worst.ratio.toFixed(2)}:1, below WCAG AA's 4.5:1`);
     }
     await page.goto(`${web.url}jobs`);
     await page.keyboard.press('Tab');
