@@ -51,6 +51,7 @@ const COMMANDS: { name: string; group?: { name: string; describe: string }; load
   { name: 'status', load: lazy(() => import('./commands/status')) },
   { name: 'dead-letters', load: lazy(() => import('./commands/dead-letters')) },
   { name: 'schedule', load: lazy(() => import('./commands/schedule')) },
+  { name: 'console', load: lazy(() => import('./commands/console')) },
   { name: 'users', load: lazy(() => import('./commands/users')) },
   { name: 'schemas', load: lazy(() => import('./commands/schemas')) },
 ];

@@ -21,6 +21,7 @@ describe('the first run (npm start → sluice demo)', function () {
     const hdfsLoaded = loaded.pop()!;
     assert.equal(hdfsLoaded, Number(produced[2]), 'every page view loaded into HDFS');
     assert.deepEqual(loaded.sort((a, b) => a - b), [Number(produced[3]), Number(produced[4]), Number(produced[2])].sort((a, b) => a - b), 'every event loaded, per table');
+    assert.match(result.stdout, /\nweb console: http:\/\/127\.0\.0\.1:\d+\/ \(closed now/, 'the console over the demo, closed since stdout is no terminal');
     assert.match(result.stdout, /page_views → webhdfs:\/\/127\.0\.0\.1:\d+\/warehouse\/page_views/);
     const hdfsFiles = listFiles(path.join(tmp(), 'hdfs', 'warehouse', 'page_views'));
     assert.ok(hdfsFiles.some((f) => /^parquet\/dt=2026-11-21\/hr=06\/.+\.parquet$/.test(f)) && hdfsFiles.some((f) => /^avro\/dt=2026-11-21\/hr=06\/.+\.avro$/.test(f)), hdfsFiles.join(' '));

@@ -22,12 +22,16 @@ import { startBrokerRegistry } from '../../registry/start';
 import type { RunningSchemaRegistry } from '../../registry/registry-server';
 import { plural } from '../../common/plural';
 import { describeHours } from '../../common/hour-list';
+import { startDemoConsole } from '../../console/demo-console';
+import { stopOnSignals } from '../../schedule/stop-signals';
 
 export interface DemoArgs {
   dir: string;
   jobs: string;
   users: number;
   'registry-port': number;
+  'console-port': number;
+  'keep-running': boolean;
 }
 
 export const command = 'demo';
@@ -38,7 +42,9 @@ export function builder(yargs: Argv): Argv<DemoArgs> {
     .option('dir', { type: 'string', default: 'sluice-demo', describe: 'where the broker data and the warehouse go (replaced on each run)' })
     .option('jobs', { type: 'string', default: path.resolve(__dirname, '../../../../jobs'), describe: 'the job definitions to run' })
     .option('users', { type: 'number', default: 400, describe: 'simulated users' })
-    .option('registry-port', { type: 'number', default: 0, describe: 'port of the embedded schema registry (0: a free one)' });
+    .option('registry-port', { type: 'number', default: 0, describe: 'port of the embedded schema registry (0: a free one)' })
+    .option('console-port', { type: 'number', default: 8080, describe: 'port of the web console over the demo (a free one if taken; 0: a free one)' })
+    .option('keep-running', { type: 'boolean', default: process.stdout.isTTY === true, describe: 'keep the broker and console up until Ctrl-C (default on a terminal)' });
 }
 
 const PARTITIONS = 4;
@@ -115,6 +121,24 @@ async function registerJobSchemas(url: string, jobs: JobDefinition[], io: Comman
   io.out(`schema registry at ${url} (schemas in the _schemas topic): registered ${registered.join(', ')}`);
 }
 
+/** The web console over what the demo loaded: until Ctrl-C with --keep-running, else closed at once (scripts, tests). */
+async function serveConsole(bootstrap: string, jobs: JobDefinition[], args: DemoArgs, io: CommandIO): Promise<void> {
+  const running = await startDemoConsole(bootstrap, jobs, args['console-port']);
+  if (!args['keep-running']) {
+    io.out(`\nweb console: ${running.url} (closed now; \`npm start -- --keep-running\` keeps it and the broker up)`);
+    await running.close();
+    return;
+  }
+  io.out(`\nweb console: ${running.url} (Ctrl-C stops it and the broker)`);
+  const hook = stopOnSignals();
+  try {
+    await new Promise<void>((resolve) => hook.signal.addEventListener('abort', () => resolve(), { once: true }));
+  } finally {
+    hook.release();
+    await running.close();
+  }
+}
+
 /** Everything a new user should see work, with nothing installed but this repository. */
 export async function handler(args: DemoArgs, io: CommandIO): Promise<number> {
   const dir = path.resolve(args.dir);
@@ -155,7 +179,9 @@ export async function handler(args: DemoArgs, io: CommandIO): Promise<number> {
     io.out('\nsample query (sluice query): the top 3 pages per hour, from the Parquet files with DuckDB');
     io.out(formatTable(result));
     io.out(`\ndone: query it yourself with \`cd ${path.relative(process.cwd(), dir) || '.'} && node ${path.relative(dir, path.resolve(__dirname, '../../../../bin/sluice.js'))} query "SELECT country, count(*) FROM page_views GROUP BY ALL" --jobs jobs\``);
-    return result.rows.length > 0 ? 0 : 1;
+    if (result.rows.length === 0) return 1;
+    await serveConsole(bootstrap, jobs, args, io);
+    return 0;
   } finally {
     client.close();
     await registry?.close();
