@@ -46,6 +46,7 @@ export const GENERATED_APIS: readonly ApiToGenerate[] = [
   { name: 'SaslAuthenticate', apiKey: 36, versions: [0, 2] },
   { name: 'CreatePartitions', apiKey: 37, versions: [0, 3] },
   { name: 'DeleteGroups', apiKey: 42, versions: [0, 2] },
+  { name: 'DescribeLogDirs', apiKey: 35, versions: [0, 4] },
   { name: 'IncrementalAlterConfigs', apiKey: 44, versions: [0, 1] },
   { name: 'OffsetDelete', apiKey: 47, versions: [0, 0] },
   { name: 'DescribeUserScramCredentials', apiKey: 50, versions: [0, 0] },

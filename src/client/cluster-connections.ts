@@ -26,6 +26,7 @@ export const CLIENT_VERSIONS: Readonly<Record<number, readonly [number, number]>
   29: [1, 3], // DescribeAcls (acl-admin.ts): v1+ carry the pattern type
   30: [1, 3], // CreateAcls
   31: [1, 3], // DeleteAcls
+  35: [1, 4], // DescribeLogDirs (the console's partition sizes)
   42: [0, 2], // DeleteGroups
   47: [0, 0], // OffsetDelete
   17: [1, 1], // SaslHandshake (broker-connector.ts, on every connection): v0's unframed tokens are not spoken

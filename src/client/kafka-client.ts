@@ -1,7 +1,7 @@
 import {
   createTopicsRequestSchema, createTopicsResponseSchema, deleteTopicsRequestSchema, deleteTopicsResponseSchema,
   fetchRequestSchema, fetchResponseSchema, listOffsetsRequestSchema, listOffsetsResponseSchema,
-  produceRequestSchema, produceResponseSchema,
+  produceRequestSchema, produceResponseSchema, describeLogDirsRequestSchema, describeLogDirsResponseSchema,
 } from '../protocol/generated';
 import { KafkaError } from '../protocol/error-codes';
 import type { BrokerConnection } from './broker-connection';
@@ -97,6 +97,21 @@ export class KafkaClient extends ClusterConnections {
     const response = await (await this.bootstrapConnection()).request(20, this.version(20), deleteTopicsRequestSchema, deleteTopicsResponseSchema, { topicNames: [name], timeoutMs: 30_000 });
     this.knownTopics.delete(name);
     for (const result of response.responses) this.check(result.errorCode, `delete topic ${result.name}`);
+  }
+
+  /**
+   * DescribeLogDirs on the bootstrap broker: bytes each of its partitions' logs hold, by `topic/partition` (every
+   * partition of every log directory; a future log is left out). Needs DESCRIBE on the cluster.
+   */
+  async logDirSizes(): Promise<Map<string, number>> {
+    const response = await (await this.bootstrapConnection()).request(35, this.version(35), describeLogDirsRequestSchema, describeLogDirsResponseSchema, { topics: null });
+    this.check(response.errorCode ?? 0, 'describe log dirs');
+    const sizes = new Map<string, number>();
+    for (const dir of response.results) {
+      this.check(dir.errorCode, `describe log dir ${dir.logDir}`);
+      for (const topic of dir.topics) for (const p of topic.partitions) if (!p.isFutureKey) sizes.set(`${topic.name}/${p.partitionIndex}`, Number(p.partitionSize));
+    }
+    return sizes;
   }
 
   /** ListOffsets: -2 earliest, -1 latest, otherwise the first offset with a timestamp ≥ the given one (-1 if none). */

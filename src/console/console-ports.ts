@@ -12,6 +12,8 @@ export interface PartitionOffsetsView {
   logStartOffset: number;
   /** ListOffsets latest (-1). */
   highWatermark: number;
+  /** Bytes the partition's log holds (DescribeLogDirs); null when the cluster would not say (no DESCRIBE on it, or an older broker). */
+  bytes: number | null;
 }
 
 export interface TopicOverview {

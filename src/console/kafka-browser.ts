@@ -23,7 +23,12 @@ export class KafkaBrowser implements ClusterBrowser {
     }
   }
 
-  private static async overview(client: KafkaClient, name: string): Promise<TopicOverview> {
+  /** Partition sizes, when the cluster answers DescribeLogDirs (one broker's dirs: sluice's; a cluster's bootstrap broker's). */
+  private static async sizes(client: KafkaClient): Promise<Map<string, number>> {
+    return client.logDirSizes().catch(() => new Map<string, number>());
+  }
+
+  private static async overview(client: KafkaClient, name: string, sizes: Map<string, number>): Promise<TopicOverview> {
     const topic = await client.topic(name);
     const numbers = topic.partitions.map((p) => p.partition);
     const [earliest, latest] = await Promise.all([client.listOffsets(name, numbers, -2), client.listOffsets(name, numbers, -1)]);
@@ -34,6 +39,7 @@ export class KafkaBrowser implements ClusterBrowser {
       partitions: [...topic.partitions].sort((a, b) => a.partition - b.partition).map((p) => ({
         partition: p.partition, leader: p.leader,
         logStartOffset: earliest.offsets.get(p.partition)!.offset, highWatermark: latest.offsets.get(p.partition)!.offset,
+        bytes: sizes.get(`${name}/${p.partition}`) ?? null,
       })),
     };
   }
@@ -42,13 +48,14 @@ export class KafkaBrowser implements ClusterBrowser {
     return this.withClient(async (client) => {
       const names = (await client.metadata(null)).map((t) => t.name).sort((a, b) => a.localeCompare(b));
       const topics: TopicOverview[] = [];
-      for (const name of names) topics.push(await KafkaBrowser.overview(client, name));
+      const sizes = await KafkaBrowser.sizes(client);
+      for (const name of names) topics.push(await KafkaBrowser.overview(client, name, sizes));
       return topics;
     });
   }
 
   topic(name: string): Promise<TopicOverview> {
-    return this.withClient((client) => KafkaBrowser.overview(client, name));
+    return this.withClient(async (client) => KafkaBrowser.overview(client, name, await KafkaBrowser.sizes(client)));
   }
 
   messages(topic: string, partition: number, fromOffset: number, limit: number): Promise<BrowsedMessage[]> {

@@ -1,19 +1,20 @@
 // Topics and consumer groups: the pages of the broker side.
 import type { ListedGroup } from '../client/consumer-group-admin';
 import type { BrowsedMessage, GroupView, TopicOverview } from './console-ports';
-import { decodeBytes, html, Html } from './html';
+import { decodeBytes, formatBytes, html, Html } from './html';
 
 const topicHref = (name: string) => `/topics/${encodeURIComponent(name)}`;
 const groupHref = (id: string) => `/groups/${encodeURIComponent(id)}`;
 const records = (t: TopicOverview) => t.partitions.reduce((sum, p) => sum + (p.highWatermark - p.logStartOffset), 0);
+const bytesHeld = (t: TopicOverview) => (t.partitions.some((p) => p.bytes === null) ? null : t.partitions.reduce((sum, p) => sum + (p.bytes ?? 0), 0));
 const dash = (value: string | number | null) => (value === null || value === '' ? '–' : value);
 
 export function topicsBody(bootstrap: string, topics: TopicOverview[]): Html {
   const rows = topics.map((t) => html`<tr><th scope="row"><a href="${topicHref(t.name)}">${t.name}</a></th>
-<td class="num">${t.partitions.length}</td><td class="num">${records(t)}</td></tr>`);
+<td class="num">${t.partitions.length}</td><td class="num">${records(t)}</td><td class="num" data-field="bytes">${bytesHeld(t) === null ? '–' : formatBytes(bytesHeld(t)!)}</td></tr>`);
   return html`<p class="muted">Broker ${bootstrap}: ${topics.length} topics.</p>
 <table><caption>Topics</caption><thead><tr><th scope="col">Topic</th><th scope="col" class="num">Partitions</th>
-<th scope="col" class="num">Records held (high watermark − log start)</th></tr></thead><tbody>${rows}</tbody></table>`;
+<th scope="col" class="num">Records held (high watermark − log start)</th><th scope="col" class="num">Size</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function decoded(bytes: Buffer | null): Html {
@@ -36,14 +37,14 @@ export interface BrowseRequest {
 export function topicBody(topic: TopicOverview, browse: BrowseRequest, messages: BrowsedMessage[]): Html {
   const rows = topic.partitions.map((p) => html`<tr data-partition="${p.partition}"><th scope="row">${p.partition}</th><td class="num">${p.leader}</td>
 <td class="num" data-field="logStartOffset">${p.logStartOffset}</td><td class="num" data-field="highWatermark">${p.highWatermark}</td>
-<td class="num">${p.highWatermark - p.logStartOffset}</td>
+<td class="num">${p.highWatermark - p.logStartOffset}</td><td class="num" data-field="bytes">${p.bytes === null ? '–' : formatBytes(p.bytes)}</td>
 <td><a href="${topicHref(topic.name)}?partition=${p.partition}&amp;offset=${p.logStartOffset}#messages" aria-label="Browse partition ${p.partition} from its log start">browse</a></td></tr>`);
   const options = topic.partitions.map((p) => html`<option value="${p.partition}"${new Html(p.partition === browse.partition ? ' selected' : '')}>${p.partition}</option>`);
   const shownEnd = messages.length > 0 ? messages[messages.length - 1].offset + 1 : browse.offset;
   const high = topic.partitions.find((p) => p.partition === browse.partition)?.highWatermark ?? 0;
   const next = shownEnd < high ? html`<p><a href="${topicHref(topic.name)}?partition=${browse.partition}&amp;offset=${shownEnd}&amp;limit=${browse.limit}#messages">Next ${browse.limit} from offset ${shownEnd}</a></p>` : html``;
   return html`<table><caption>Partitions (offsets as <code>sluice topics describe</code> lists them)</caption><thead><tr><th scope="col">Partition</th><th scope="col" class="num">Leader</th>
-<th scope="col" class="num">Log start offset</th><th scope="col" class="num">High watermark</th><th scope="col" class="num">Records held</th><th scope="col">Messages</th></tr></thead>
+<th scope="col" class="num">Log start offset</th><th scope="col" class="num">High watermark</th><th scope="col" class="num">Records held</th><th scope="col" class="num">Size</th><th scope="col">Messages</th></tr></thead>
 <tbody>${rows}</tbody></table>
 <h2 id="messages">Messages</h2>
 <form class="browse" method="get" action="${topicHref(topic.name)}#messages">

@@ -162,6 +162,8 @@ export interface DescribedConfig {
 }
 
 export interface PartitionStore {
+  /** The absolute directory the partitions live in (DescribeLogDirs' log dir); absent for a store without one. */
+  readonly dataDir?: string;
   /** InvalidTopicError unless `name` could be a topic in this store. */
   checkTopicName(name: string): void;
   hasTopic(name: string): boolean;

@@ -159,6 +159,18 @@ describe('sluice console in a browser (Debian chromium, playwright-core)', funct
     await page.goto(`${web.url}topics/page_views`);
     const cells = await partitionCells();
     assert.deepEqual(cli.map(([p]) => [p, cells[p].logStartOffset, cells[p].highWatermark]), cli);
+    // Sizes from DescribeLogDirs, as the segment files on disk hold them.
+    for (const [p] of cli) {
+      const dir = path.join(running.dataDir, `page_views-${p}`);
+      const onDisk = fs.readdirSync(dir).filter((f) => f.endsWith('.log')).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
+      const shown = await page.locator(`tr[data-partition="${p}"] td[data-field="bytes"]`).innerText();
+      if (onDisk < 1024) assert.equal(shown, `${onDisk} B`);
+      else {
+        assert.match(shown, /^[\d.]+ (KiB|MiB)$/);
+        const read = parseFloat(shown) * 1024 ** (shown.endsWith('MiB') ? 2 : 1);
+        assert.ok(Math.abs(read - onDisk) / onDisk < 0.06, `partition ${p}: ${shown}, ${onDisk} bytes on disk`);
+      }
+    }
     await shoot('topic-page_views');
 
     await page.goto(`${web.url}topics/page_views?partition=1&offset=3&limit=2`);

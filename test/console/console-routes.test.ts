@@ -6,7 +6,7 @@ import { ConsoleContext, PageError, route } from '../../src/console/console-rout
 import { decodeBytes, escapeHtml, html } from '../../src/console/html';
 
 /** The pages depend on ports only: these in-memory ones stand for the broker and the tables. */
-const TOPIC: TopicOverview = { name: 'page_views', partitions: [{ partition: 0, leader: 0, logStartOffset: 5, highWatermark: 12 }] };
+const TOPIC: TopicOverview = { name: 'page_views', partitions: [{ partition: 0, leader: 0, logStartOffset: 5, highWatermark: 12, bytes: 2048 }] };
 const MESSAGE: BrowsedMessage = { partition: 0, offset: 5, timestamp: 0, key: Buffer.from('<k>'), value: Buffer.from('{"a":"<b>"}'), headers: [] };
 const JOB = { name: 'weird"<job>', file: '/jobs/j.json', source: { topic: 'page_views', bootstrap: 'b:1' }, output: { table: 't', sink: '/w', formats: ['avro'] }, limits: { maxRecordsPerPartition: 100 } } as unknown as JobDefinition;
 const STATUS: JobStatus = {

@@ -36,6 +36,7 @@ import { offsetDeleteHandler } from './47-offset-delete';
 import { describeUserScramCredentialsHandler } from './50-describe-user-scram-credentials';
 import { alterUserScramCredentialsHandler } from './51-alter-user-scram-credentials';
 import { describeClusterHandler } from './60-describe-cluster';
+import { describeLogDirsHandler } from './35-describe-log-dirs';
 import { describeProducersHandler } from './61-describe-producers';
 import { describeTransactionsHandler } from './65-describe-transactions';
 import { listTransactionsHandler } from './66-list-transactions';
@@ -78,6 +79,7 @@ export function brokerHandlers(): RegisteredHandler[] {
     offsetDeleteHandler,
     describeUserScramCredentialsHandler,
     alterUserScramCredentialsHandler,
+    describeLogDirsHandler,
     describeClusterHandler,
     describeProducersHandler,
     describeTransactionsHandler,

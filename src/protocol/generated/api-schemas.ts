@@ -60,6 +60,8 @@ import { describeConfigsRequestSchema } from './describe-configs-request';
 import { describeConfigsResponseSchema } from './describe-configs-response';
 import { alterConfigsRequestSchema } from './alter-configs-request';
 import { alterConfigsResponseSchema } from './alter-configs-response';
+import { describeLogDirsRequestSchema } from './describe-log-dirs-request';
+import { describeLogDirsResponseSchema } from './describe-log-dirs-response';
 import { saslAuthenticateRequestSchema } from './sasl-authenticate-request';
 import { saslAuthenticateResponseSchema } from './sasl-authenticate-response';
 import { createPartitionsRequestSchema } from './create-partitions-request';
@@ -114,6 +116,7 @@ export const SUPPORTED_APIS: readonly ApiSchemaEntry[] = [
   { name: 'DeleteAcls', apiKey: 31, request: deleteAclsRequestSchema, response: deleteAclsResponseSchema, minVersion: 0, maxVersion: 3 },
   { name: 'DescribeConfigs', apiKey: 32, request: describeConfigsRequestSchema, response: describeConfigsResponseSchema, minVersion: 0, maxVersion: 4 },
   { name: 'AlterConfigs', apiKey: 33, request: alterConfigsRequestSchema, response: alterConfigsResponseSchema, minVersion: 0, maxVersion: 2 },
+  { name: 'DescribeLogDirs', apiKey: 35, request: describeLogDirsRequestSchema, response: describeLogDirsResponseSchema, minVersion: 0, maxVersion: 4 },
   { name: 'SaslAuthenticate', apiKey: 36, request: saslAuthenticateRequestSchema, response: saslAuthenticateResponseSchema, minVersion: 0, maxVersion: 2 },
   { name: 'CreatePartitions', apiKey: 37, request: createPartitionsRequestSchema, response: createPartitionsResponseSchema, minVersion: 0, maxVersion: 3 },
   { name: 'DeleteGroups', apiKey: 42, request: deleteGroupsRequestSchema, response: deleteGroupsResponseSchema, minVersion: 0, maxVersion: 2 },
@@ -192,6 +195,8 @@ export const MESSAGE_SCHEMAS: readonly MessageSchema<unknown>[] = [
   describeConfigsResponseSchema,
   alterConfigsRequestSchema,
   alterConfigsResponseSchema,
+  describeLogDirsRequestSchema,
+  describeLogDirsResponseSchema,
   saslAuthenticateRequestSchema,
   saslAuthenticateResponseSchema,
   createPartitionsRequestSchema,

@@ -60,6 +60,8 @@ export * from './describe-configs-request';
 export * from './describe-configs-response';
 export * from './alter-configs-request';
 export * from './alter-configs-response';
+export * from './describe-log-dirs-request';
+export * from './describe-log-dirs-response';
 export * from './sasl-authenticate-request';
 export * from './sasl-authenticate-response';
 export * from './create-partitions-request';
