@@ -13,7 +13,7 @@ export function documentedMetricNames(): Set<string> {
 }
 
 /** The names a scraped page answers to: each sample's name, and each histogram family's name. */
-export function servedNames(samples: readonly [string, Record<string, string>, number][]): Set<string> {
+export function servedNames(samples: readonly [string, Record<string, string>, unknown][]): Set<string> {
   const served = new Set<string>();
   for (const [name] of samples) {
     served.add(name);

@@ -77,7 +77,7 @@ describe('load metrics for Prometheus (sluice schedule --metrics-port)', functio
     await idle.until('the metrics URL', () => metricsUrl(idle) !== undefined, 15_000);
     const later = await scrape(metricsUrl(idle)!);
     assert.equal(later.sum('kafka_consumergroup_group_lag', group), 500);
-    const waited = Math.max(...later.samples.filter(([n, l]) => n === 'kafka_consumergroup_group_lag_seconds' && l.group === JOB).map(([, , v]) => v));
+    const waited = Math.max(...later.samples.filter(([n, l]) => n === 'kafka_consumergroup_group_lag_seconds' && l.group === JOB).map(([, , v]) => Number(v)));
     const oldest = (Date.now() - tsOf(2000)) / 1000;
     assert.ok(waited > oldest - 60 && waited <= oldest + 1, `lag ${waited} s, the oldest waiting record is ${oldest} s old`);
     assert.equal(later.value('sluice_load_records_total', job), undefined, 'a new process starts its counters afresh');
