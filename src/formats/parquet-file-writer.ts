@@ -6,6 +6,8 @@ import { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-a
 import { AvroRecord, AvroSchema, RecordFileWriter, WrittenFile } from './record-file-writer';
 import { Column, parquetColumnsOf, quoteIdentifier, TimeUnit } from './avro-to-parquet';
 import { ColumnAppender, columnAppender, InvalidValueError, stagingTypeSql } from './duckdb-values';
+import { stagesAsNdjson } from './ndjson-staging';
+import { NdjsonParquetFileWriter } from './ndjson-parquet-writer';
 
 /**
  * Parquet files written through DuckDB. Each writer appends its records, one appender call per value,
@@ -21,13 +23,18 @@ export interface ParquetFileWriterOptions {
   compression?: ParquetCompression;
   /** How top-level timestamp columns are stored: INT64 TIMESTAMP(MICROS) (the default) or TIMESTAMP(MILLIS). */
   timestampUnit?: TimeUnit;
+  /**
+   * Stage rows as NDJSON for DuckDB's JSON reader instead of appending values (the load's JSON fast path, which
+   * hands writeScanned() the values' own bytes); only for schemas of flat columns, others append as before.
+   */
+  stageAsNdjson?: boolean;
 }
 
 export const PARQUET_COMPRESSIONS = ['zstd', 'snappy', 'gzip', 'none'] as const;
 export type ParquetCompression = (typeof PARQUET_COMPRESSIONS)[number];
 
 /** DuckDB's names for the codecs. */
-const DUCKDB_COMPRESSION: Record<ParquetCompression, string> = { zstd: 'zstd', snappy: 'snappy', gzip: 'gzip', none: 'uncompressed' };
+export const DUCKDB_COMPRESSION: Record<ParquetCompression, string> = { zstd: 'zstd', snappy: 'snappy', gzip: 'gzip', none: 'uncompressed' };
 
 export const DEFAULT_ROW_GROUP_ROWS = 122_880;
 
@@ -74,7 +81,7 @@ export function configureParquetEngine(changes: Partial<ParquetEngineSettings>):
   settings = { ...settings, ...changes };
 }
 
-function sharedEngine(): Promise<DuckDBInstance> {
+export function sharedEngine(): Promise<DuckDBInstance> {
   engine ??= DuckDBInstance.create(':memory:', {
     memory_limit: settings.memoryLimit,
     temp_directory: settings.tempDirectory,
@@ -94,8 +101,28 @@ function sharedEngine(): Promise<DuckDBInstance> {
   return engine;
 }
 
+/** COPY's options for a file of these options (checked). */
+export function parquetCopyOptions(options: ParquetFileWriterOptions): string {
+  const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
+  if (!Number.isSafeInteger(rowGroupRows) || rowGroupRows < 1) {
+    throw new ParquetWriteError(options.path, `rowGroupRows must be a positive integer, not ${rowGroupRows}`);
+  }
+  const compression = options.compression ?? 'zstd';
+  if (!PARQUET_COMPRESSIONS.includes(compression)) {
+    throw new ParquetWriteError(options.path, `compression must be one of ${PARQUET_COMPRESSIONS.join(', ')}, not ${String(compression)}`);
+  }
+  return `(FORMAT parquet, COMPRESSION ${DUCKDB_COMPRESSION[compression]}, ROW_GROUP_SIZE ${rowGroupRows}, USE_TMP_FILE false)`;
+}
+
 export function createParquetFileWriter(options: ParquetFileWriterOptions): RecordFileWriter {
+  if (options.stageAsNdjson && stagesAsNdjson(parquetColumnsOf(options.schema))) return new NdjsonParquetFileWriter(options);
   return new ParquetFileWriter(options);
+}
+
+/** Where NDJSON-staged rows wait for their file's COPY: beside DuckDB's own spill files. */
+export function ndjsonStagingPath(): string {
+  fs.mkdirSync(settings.tempDirectory, { recursive: true });
+  return path.join(settings.tempDirectory, `staged-${++stagingTables}.ndjson`);
 }
 
 interface Stage {
@@ -123,21 +150,13 @@ class ParquetFileWriter implements RecordFileWriter {
 
   constructor(options: ParquetFileWriterOptions) {
     this.path = options.path;
-    const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
-    if (!Number.isSafeInteger(rowGroupRows) || rowGroupRows < 1) {
-      throw new ParquetWriteError(this.path, `rowGroupRows must be a positive integer, not ${rowGroupRows}`);
-    }
-    const compression = options.compression ?? 'zstd';
-    if (!PARQUET_COMPRESSIONS.includes(compression)) {
-      throw new ParquetWriteError(this.path, `compression must be one of ${PARQUET_COMPRESSIONS.join(', ')}, not ${String(compression)}`);
-    }
     const unit = options.timestampUnit ?? 'micros';
+    const copyOptions = parquetCopyOptions(options);
     this.columns = parquetColumnsOf(options.schema);
     this.names = this.columns.map((c) => c.name);
     this.appenders = this.columns.map(columnAppender);
     const table = `sluice_parquet_${++stagingTables}`;
-    this.copySql = `COPY (SELECT ${this.columns.map((c) => outputExpression(c, unit)).join(', ')} FROM temp.main.${table}) TO ${quoteLiteral(this.path)} ` +
-      `(FORMAT parquet, COMPRESSION ${DUCKDB_COMPRESSION[compression]}, ROW_GROUP_SIZE ${rowGroupRows}, USE_TMP_FILE false)`;
+    this.copySql = `COPY (SELECT ${this.columns.map((c) => outputExpression(c, unit)).join(', ')} FROM temp.main.${table}) TO ${quoteLiteral(this.path)} ${copyOptions}`;
     this.ready = this.open(table).catch((e: unknown) => {
       this.failure ??= new ParquetWriteError(this.path, `could not start staging in DuckDB: ${messageOf(e)}`);
     });
@@ -263,7 +282,7 @@ export function outputExpression(column: Column, stored: TimeUnit = 'micros'): s
   return name;
 }
 
-async function syncToDisk(file: string): Promise<void> {
+export async function syncToDisk(file: string): Promise<void> {
   const handle = await fs.promises.open(file, 'r');
   try {
     await handle.sync();
@@ -278,10 +297,10 @@ async function syncToDisk(file: string): Promise<void> {
   }
 }
 
-function quoteLiteral(text: string): string {
+export function quoteLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-function messageOf(e: unknown): string {
+export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

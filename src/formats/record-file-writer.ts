@@ -1,3 +1,5 @@
+import type { ScannedJsonRow } from './flat-json-row';
+
 /** Avro's JSON schema form, as read from an .avsc file. */
 export type AvroSchema = string | AvroSchemaObject | AvroSchema[];
 
@@ -40,6 +42,8 @@ export interface WrittenFile {
  */
 export interface RecordFileWriter {
   write(record: AvroRecord): void;
+  /** A JSON value the fast path scanned, written from its bytes (writers made for a flat JSON schema have it). */
+  writeScanned?(row: ScannedJsonRow): void;
   close(): Promise<WrittenFile>;
   abort(): Promise<void>;
 }

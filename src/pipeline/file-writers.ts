@@ -11,7 +11,7 @@ let parquet: ParquetModule | undefined;
  * A writer for one output file; DuckDB's native module is loaded only by jobs that write Parquet. `finalPath` (the
  * file's path in its table) makes the bytes a function of the name and records: a reload writes the same file.
  */
-export function createFileWriter(format: OutputFormat, path: string, schema: AvroSchema, job: JobDefinition, finalPath: string = path): RecordFileWriter {
+export function createFileWriter(format: OutputFormat, path: string, schema: AvroSchema, job: JobDefinition, finalPath: string = path, stageAsNdjson = false): RecordFileWriter {
   if (format === 'avro') return createAvroFileWriter({ path, schema, codec: job.output.avroCodec, syncSeed: finalPath });
   if (!parquet) {
     parquet = require('../formats/parquet-file-writer') as ParquetModule;
@@ -20,6 +20,6 @@ export function createFileWriter(format: OutputFormat, path: string, schema: Avr
   }
   const { codec, timestampType, rowGroupSize } = job.output.parquet;
   return parquet.createParquetFileWriter({
-    path, schema, compression: codec, timestampUnit: timestampType === 'int64-millis' ? 'millis' : 'micros', ...(rowGroupSize === null ? {} : { rowGroupRows: rowGroupSize }),
+    path, schema, stageAsNdjson, compression: codec, timestampUnit: timestampType === 'int64-millis' ? 'millis' : 'micros', ...(rowGroupSize === null ? {} : { rowGroupRows: rowGroupSize }),
   });
 }
