@@ -1,6 +1,6 @@
 // A Parquet file written by DuckDB from NDJSON-staged rows: no JS value per column, one COPY at close().
 import * as fs from 'node:fs';
-import { parquetColumnsOf } from './avro-to-parquet';
+import { parquetColumnsOf, TimeUnit } from './avro-to-parquet';
 import type { ScannedJsonRow } from './flat-json-row';
 import { NdjsonStaging } from './ndjson-staging';
 import { messageOf, ndjsonStagingPath, parquetCopyOptions, ParquetFileWriterOptions, ParquetWriteError, quoteLiteral, sharedEngine, syncToDisk } from './parquet-file-writer';
@@ -9,16 +9,17 @@ import type { AvroRecord, RecordFileWriter, WrittenFile } from './record-file-wr
 export class NdjsonParquetFileWriter implements RecordFileWriter {
   private readonly path: string;
   private readonly staging: NdjsonStaging;
-  private readonly copySql: string;
+  private readonly copyOptions: string;
+  private readonly timestampUnit: TimeUnit;
   private state: 'open' | 'closing' | 'closed' | 'aborted' = 'open';
   private closing: Promise<WrittenFile> | undefined;
   private records = 0;
 
   constructor(options: ParquetFileWriterOptions) {
     this.path = options.path;
-    const copyOptions = parquetCopyOptions(options);
+    this.copyOptions = parquetCopyOptions(options);
+    this.timestampUnit = options.timestampUnit ?? 'micros';
     this.staging = new NdjsonStaging(ndjsonStagingPath(), parquetColumnsOf(options.schema));
-    this.copySql = `COPY (${this.staging.selectSql(options.timestampUnit ?? 'micros')}) TO ${quoteLiteral(this.path)} ${copyOptions}`;
   }
 
   write(record: AvroRecord): void {
@@ -56,7 +57,7 @@ export class NdjsonParquetFileWriter implements RecordFileWriter {
       this.staging.finish();
       const connection = await (await sharedEngine()).connect();
       try {
-        await connection.run(this.copySql);
+        await connection.run(`COPY (${this.staging.selectSql(this.timestampUnit)}) TO ${quoteLiteral(this.path)} ${this.copyOptions}`);
       } finally {
         connection.closeSync();
       }

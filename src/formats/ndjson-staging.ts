@@ -9,6 +9,7 @@ import { outputExpression } from './parquet-file-writer';
 import { stagingTypeSql } from './duckdb-values';
 
 const BUFFER_BYTES = 1 << 20;
+const DUCKDB_DEFAULT_MAXIMUM_OBJECT_SIZE = 16_777_216;
 
 /** Node 20 has String.prototype.toWellFormed; the ES2022 lib does not declare it. */
 type WellFormable = string & { toWellFormed(): string };
@@ -45,6 +46,8 @@ function valueJson(column: Column, value: unknown): string {
 export class NdjsonStaging {
   private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
+  private written = 0;
+  private longestLine = 0;
   private fd: number | undefined;
   private readonly keys: string[];
 
@@ -54,7 +57,9 @@ export class NdjsonStaging {
   }
 
   addRow(row: ScannedJsonRow): void {
+    const before = this.written + this.used;
     for (const part of ndjsonParts(row)) this.put(part);
+    this.longestLine = Math.max(this.longestLine, this.written + this.used - before);
   }
 
   /** A record of the per-record path (metadata columns included), as one line. */
@@ -64,7 +69,9 @@ export class NdjsonStaging {
       const column = this.columns[c];
       line += `${c === 0 ? '' : ','}${this.keys[c]}${valueJson(column, record[column.name])}`;
     }
+    const before = this.written + this.used;
     this.put(`${line}}\n`);
+    this.longestLine = Math.max(this.longestLine, this.written + this.used - before);
   }
 
   /** Everything written reaches the file, which is then closed. */
@@ -80,12 +87,14 @@ export class NdjsonStaging {
     fs.rmSync(this.path, { force: true });
   }
 
-  /** The SELECT list and source of a COPY from the staged rows. */
+  /** The SELECT list and source of a COPY from the staged rows (once they are all written). */
   selectSql(unit: TimeUnit): string {
     const staged = this.columns.map((c) => `${quoteIdentifier(c.name)}: '${c.type.kind === 'FLOAT' ? 'DOUBLE' : stagingTypeSql(c.type)}'`).join(', ');
     const select = this.columns.map((c) => (c.type.kind === 'FLOAT' ? `CAST(${quoteIdentifier(c.name)} AS ${duckdbTypeSql(c.type)}) AS ${quoteIdentifier(c.name)}` : outputExpression(c, unit)));
     const file = `'${this.path.replace(/'/g, "''")}'`;
-    return `SELECT ${select.join(', ')} FROM read_ndjson(${file}, columns = {${staged}}, auto_detect = false, maximum_object_size = 268435456)`;
+    // DuckDB's default (16 MB) unless a line is longer: its read buffers are twice this size.
+    const maximum = Math.max(DUCKDB_DEFAULT_MAXIMUM_OBJECT_SIZE, this.longestLine + 1);
+    return `SELECT ${select.join(', ')} FROM read_ndjson(${file}, columns = {${staged}}, auto_detect = false, maximum_object_size = ${maximum})`;
   }
 
   private put(part: Buffer | string): void {
@@ -107,5 +116,6 @@ export class NdjsonStaging {
   private writeOut(bytes: Buffer): void {
     let done = 0;
     while (done < bytes.length) done += fs.writeSync(this.fd as number, bytes, done);
+    this.written += bytes.length;
   }
 }
