@@ -1,6 +1,8 @@
 // The record schemas the load's JSON fast path handles: a record of primitive fields (nullable or not), no nesting.
-import type { MetadataColumn } from './avro-schema';
-import type { AvroSchema, AvroSchemaObject } from './record-file-writer';
+import type { AvroSchema, AvroSchemaObject } from './avro-schema-types';
+
+/** avro-schema.ts's MetadataColumn (not imported: avro-schema reaches this file through record-file-writer). */
+type MetadataColumn = 'partition' | 'offset' | 'timestamp' | 'key';
 
 export type FlatKind = 'int' | 'long' | 'float' | 'double' | 'boolean' | 'string' | 'enum';
 

@@ -2,9 +2,15 @@
 import * as fs from 'node:fs';
 import { parquetColumnsOf, TimeUnit } from './avro-to-parquet';
 import type { ScannedJsonRow } from './flat-json-row';
-import { NdjsonStaging } from './ndjson-staging';
-import { messageOf, ndjsonStagingPath, parquetCopyOptions, ParquetFileWriterOptions, ParquetWriteError, quoteLiteral, sharedEngine, syncToDisk } from './parquet-file-writer';
+import { NdjsonStaging, stagesAsNdjson } from './ndjson-staging';
+import { createParquetFileWriter, messageOf, ndjsonStagingPath, parquetCopyOptions, ParquetFileWriterOptions, ParquetWriteError, quoteLiteral, sharedEngine, syncToDisk } from './parquet-file-writer';
 import type { AvroRecord, RecordFileWriter, WrittenFile } from './record-file-writer';
+
+/** With `stageAsNdjson`, for a schema of flat columns, a writer staging NDJSON; otherwise the appender's. */
+export function createNdjsonOrAppenderWriter(options: ParquetFileWriterOptions): RecordFileWriter {
+  if (options.stageAsNdjson && stagesAsNdjson(parquetColumnsOf(options.schema))) return new NdjsonParquetFileWriter(options);
+  return createParquetFileWriter(options);
+}
 
 export class NdjsonParquetFileWriter implements RecordFileWriter {
   private readonly path: string;

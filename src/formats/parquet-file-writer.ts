@@ -6,8 +6,6 @@ import { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-a
 import { AvroRecord, AvroSchema, RecordFileWriter, WrittenFile } from './record-file-writer';
 import { Column, parquetColumnsOf, quoteIdentifier, TimeUnit } from './avro-to-parquet';
 import { ColumnAppender, columnAppender, InvalidValueError, stagingTypeSql } from './duckdb-values';
-import { stagesAsNdjson } from './ndjson-staging';
-import { NdjsonParquetFileWriter } from './ndjson-parquet-writer';
 
 /**
  * Parquet files written through DuckDB. Each writer appends its records, one appender call per value,
@@ -25,7 +23,7 @@ export interface ParquetFileWriterOptions {
   timestampUnit?: TimeUnit;
   /**
    * Stage rows as NDJSON for DuckDB's JSON reader instead of appending values (the load's JSON fast path, which
-   * hands writeScanned() the values' own bytes); only for schemas of flat columns, others append as before.
+   * hands writeScanned() the values' own bytes): see createNdjsonOrAppenderWriter in ndjson-parquet-writer.ts.
    */
   stageAsNdjson?: boolean;
 }
@@ -115,7 +113,6 @@ export function parquetCopyOptions(options: ParquetFileWriterOptions): string {
 }
 
 export function createParquetFileWriter(options: ParquetFileWriterOptions): RecordFileWriter {
-  if (options.stageAsNdjson && stagesAsNdjson(parquetColumnsOf(options.schema))) return new NdjsonParquetFileWriter(options);
   return new ParquetFileWriter(options);
 }
 

@@ -4,8 +4,10 @@ import type { AvroSchema, RecordFileWriter } from '../formats/record-file-writer
 import type { JobDefinition, OutputFormat } from '../job/job-definition';
 
 type ParquetModule = typeof import('../formats/parquet-file-writer');
+type NdjsonParquetModule = typeof import('../formats/ndjson-parquet-writer');
 const PARQUET_MEMORY_PER_WORKER = '96MB';
 let parquet: ParquetModule | undefined;
+let ndjsonParquet: NdjsonParquetModule | undefined;
 
 /**
  * A writer for one output file; DuckDB's native module is loaded only by jobs that write Parquet. `finalPath` (the
@@ -17,9 +19,10 @@ export function createFileWriter(format: OutputFormat, path: string, schema: Avr
     parquet = require('../formats/parquet-file-writer') as ParquetModule;
     // Each worker thread has its own DuckDB; one thread apiece keeps the workers from fighting over the cores.
     if (!isMainThread) parquet.configureParquetEngine({ threads: 1, memoryLimit: PARQUET_MEMORY_PER_WORKER });
+    ndjsonParquet = require('../formats/ndjson-parquet-writer') as NdjsonParquetModule;
   }
   const { codec, timestampType, rowGroupSize } = job.output.parquet;
-  return parquet.createParquetFileWriter({
+  return ndjsonParquet!.createNdjsonOrAppenderWriter({
     path, schema, stageAsNdjson, compression: codec, timestampUnit: timestampType === 'int64-millis' ? 'millis' : 'micros', ...(rowGroupSize === null ? {} : { rowGroupRows: rowGroupSize }),
   });
 }

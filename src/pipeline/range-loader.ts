@@ -13,6 +13,7 @@ import { reasonOf } from '../table/dead-letters';
 import type { DecodedValue } from './record-decoder';
 import type { FlatJsonSchema } from '../formats/flat-json-schema';
 import { FastJsonPath } from './fast-json-path';
+import { DeadLetterSpool } from './dead-letter-spool';
 import type { DecodedRecord } from '../protocol/records';
 import type { ReadProgress } from '../ports/record-source';
 import type { CommittedFile, PlannedRange, RangeCheckpoint, TableStore } from '../table/table-state';
@@ -92,7 +93,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
   const allOpen = () => [...openByHour.values()].flatMap((files) => [...files.values()]);
   const nextSeq = new Map<string, number>();
   const files: CommittedFile[] = [];
-  const deadLetters: string[] = [];
+  const deadLetters = new DeadLetterSpool(path.join(ctx.stagingDir, `dead-letters-${planned.partition}-${planned.start}-${planned.end}.jsonl`));
   const badReasons = new BadRecordTally();
   let records = 0;
   let badRecords = 0;
@@ -140,10 +141,10 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
           if (!(error instanceof BadRecordError)) throw error;
           badReasons.add(error.reason, { partition: range.partition, offset: kafkaRecord.offset });
           badRecords++;
-          deadLetters.push(JSON.stringify({
+          deadLetters.add({
             topic: job.source.topic, partition: range.partition, offset: kafkaRecord.offset, timestamp: kafkaRecord.timestamp,
             error: error.message, reason: error.reason, key: kafkaRecord.key?.toString('base64') ?? null, value: kafkaRecord.value?.toString('base64') ?? null,
-          }));
+          });
           continue;
         }
       }
@@ -191,11 +192,11 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     const reason = reasonOf(batch.reason);
     badReasons.add(reason, { partition: range.partition, offset: batch.firstOffset, lastOffset: batch.lastOffset }, covered);
     badRecords += covered;
-    deadLetters.push(JSON.stringify({
+    deadLetters.add({
       topic: job.source.topic, partition: range.partition, offset: batch.firstOffset, lastOffset: batch.lastOffset, records: covered,
       timestamp: batch.timestamp, error: batch.reason, reason, batchBaseOffset: batch.batchBaseOffset, batchLastOffset: batch.batchLastOffset,
       batch: batch.bytes.toString('base64'),
-    }));
+    });
   };
 
   // The duration limit ends a range only once it has read a first fetch, so that a run whose clock ran out before
@@ -217,14 +218,17 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     range = { ...range, end: reached };
     for (const file of allOpen()) await closeFile(file);
     openByHour.clear();
-    if (deadLetters.length > 0 && !ctx.onlyHours) {
+    if (!deadLetters.empty && !ctx.onlyHours) {
       const finalPath = deadLetterPath(job.source.topic, planned);
-      const body = Buffer.from(deadLetters.join('\n') + '\n');
-      await table.sink.writeFile(table.path(table.tmpPath(runId, finalPath)), body);
-      files.push({ path: finalPath, format: 'dead-letter', hour: null, records: badRecords, bytes: body.length });
+      const target = table.path(table.tmpPath(runId, finalPath));
+      const bytes = await deadLetters.finish((body) => table.sink.writeFile(target, body), (localFile) => table.sink.upload(localFile, target));
+      files.push({ path: finalPath, format: 'dead-letter', hour: null, records: badRecords, bytes });
+    } else {
+      deadLetters.discard();
     }
   } catch (error) {
     for (const file of allOpen()) await file.writer.abort().catch(() => undefined);
+    deadLetters.discard();
     throw error;
   } finally {
     clearTimeout(deadlineTimer);
