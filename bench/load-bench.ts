@@ -11,6 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { FAST_PATH_ENV } from '../src/pipeline/range-context';
 import { avscEncodingAlone, duckdbNativeNdjson, mixedValue } from './load-peers';
 import type { ClientSecurity } from '../src/client/client-security';
 import * as avro from 'avsc';
@@ -47,7 +48,7 @@ function startBroker(dataDir: string, port: number, certs: TestCertificates): Pr
 
 interface LoadResult { records: number; seconds: number; files: number; maxRssMB: number }
 
-type ValueSettings = { topic: string; format: 'json' | 'avro' | 'avro-confluent'; registry?: string; maxBadPercent?: number };
+type ValueSettings = { topic: string; format: 'json' | 'avro' | 'avro-confluent'; registry?: string; maxBadPercent?: number; perRecord?: boolean };
 const JSON_VALUES: ValueSettings = { topic: 'page_views', format: 'json' };
 
 function loadOnce(dir: string, bootstrap: string, format: 'avro' | 'parquet', security: ClientSecurity | null = null, label: string = format, values: ValueSettings = JSON_VALUES): LoadResult {
@@ -62,7 +63,7 @@ function loadOnce(dir: string, bootstrap: string, format: 'avro' | 'parquet', se
   };
   const file = path.join(dir, `${label}.json`);
   fs.writeFileSync(file, JSON.stringify(job));
-  const result = spawnSync(process.execPath, [path.join(REPO, 'dist/bench/load-run.js'), file], { encoding: 'utf8', env: { ...process.env, [PASSWORD_ENV]: 'bench-secret' } });
+  const result = spawnSync(process.execPath, [path.join(REPO, 'dist/bench/load-run.js'), file], { encoding: 'utf8', env: { ...process.env, [PASSWORD_ENV]: 'bench-secret', ...(values.perRecord ? { [FAST_PATH_ENV]: '0' } : {}) } });
   if (result.status !== 0) throw new Error(`load of ${label} failed: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop()!);
 }
@@ -183,12 +184,16 @@ async function main(): Promise<void> {
     const avroMixed = loadOnce(dir, bootstrap, 'avro', null, 'avro_mixed', mixed);
     const parquetMixed = loadOnce(dir, bootstrap, 'parquet', null, 'parquet_mixed', mixed);
     const parquetjs = await parquetjsLite(dir, 100_000);
+    const avroPerRecord = loadOnce(dir, bootstrap, 'avro', null, 'avro_per_record', { ...JSON_VALUES, perRecord: true });
+    const parquetPerRecord = loadOnce(dir, bootstrap, 'parquet', null, 'parquet_per_record', { ...JSON_VALUES, perRecord: true });
     const row = (label: string, r: LoadResult, ratio: string) =>
       console.log(`${label}: ${fmt(r.records / r.seconds)} records/s (${r.records} records, ${r.files} files, ${r.seconds.toFixed(2)} s), peak RSS ${Math.round(r.maxRssMB)} MB (≤ 512 MB)${ratio}`);
     row('sluice load → Parquet (zstd)', parquet, `; / DuckDB native ${fmt(native)} rows/s = ${(rateOf(parquet) / native).toFixed(2)} (target ≥ 0.5)`);
     row('sluice load → Avro (deflate)', avro, `; / avsc encoding alone ${fmt(avscAlone)} rows/s = ${(rateOf(avro) / avscAlone).toFixed(2)} (target ≥ 1,000,000/s or ≥ 1.1)`);
     row('20% bad → Parquet', parquetMixed, `; ${fmt(RECORDS - parquetMixed.records)} dead letters`);
     row('20% bad → Avro', avroMixed, `; ${fmt(RECORDS - avroMixed.records)} dead letters`);
+    row(`per-record path (${FAST_PATH_ENV}=0) → Parquet`, parquetPerRecord, `; fast / per-record = ${(rateOf(parquet) / rateOf(parquetPerRecord)).toFixed(2)}`);
+    row(`per-record path (${FAST_PATH_ENV}=0) → Avro`, avroPerRecord, `; fast / per-record = ${(rateOf(avro) / rateOf(avroPerRecord)).toFixed(2)}`);
     console.log(`peer: parquetjs-lite (100k rows, uncompressed): ${fmt(parquetjs)} rows/s; sluice Parquet / parquetjs-lite = ${(parquet.records / parquet.seconds / parquetjs).toFixed(1)}`);
     if (process.env.BENCH_LOAD_ONLY === '1') return;
     // Alternated, so a slower moment of a shared machine does not land on one side only; each table is fresh.
