@@ -24,6 +24,8 @@ export interface FlatJsonSchema {
   fields: FlatField[];
   /** The job's metadata columns, appended after the value's fields in this order. */
   metadata: readonly MetadataColumn[];
+  /** The metadata columns' names as UTF-8: a value holding one of them as an unknown key is left to the per-record path. */
+  metadataNames: Buffer[];
   /** The index of the job's time field, or -1 when event time is the Kafka timestamp. */
   timeField: number;
   timeUnit: 'millis' | 'micros' | 'iso';
@@ -72,5 +74,6 @@ export function flatJsonSchemaOf(schema: AvroSchema, metadata: readonly Metadata
   }
   const time = timeField === null ? -1 : fields.findIndex((f) => f.name === timeField);
   if (timeField !== null && time < 0) return null;
-  return { fields, metadata, timeField: time, timeUnit };
+  const metadataNames = metadata.map((column) => Buffer.from(`_kafka_${column}`));
+  return { fields, metadata, metadataNames, timeField: time, timeUnit };
 }

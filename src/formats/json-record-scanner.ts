@@ -74,6 +74,8 @@ export class JsonRecordScanner {
       if (b[i] !== 0x3a) return false;
       i = skipWhitespace(b, i + 1);
       if (field < 0) {
+        // The NDJSON line would hold the key twice, and DuckDB might not take the metadata's value as avsc does.
+        if (this.isMetadataName(b, keyStart, k)) return false;
         i = this.skipValue(b, i, 0);
       } else {
         if (this.flags[field] !== 0) return false;
@@ -191,6 +193,10 @@ export class JsonRecordScanner {
     this.ends[f] = end;
     this.flags[f] = SPAN_VALUE;
     return end;
+  }
+
+  private isMetadataName(b: Buffer, start: number, end: number): boolean {
+    return this.symbolIndex(this.schema.metadataNames, b, start, end) >= 0;
   }
 
   private symbolIndex(symbols: Buffer[], b: Buffer, start: number, end: number): number {

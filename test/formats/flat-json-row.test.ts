@@ -34,7 +34,7 @@ const VALUES: string[] = [
   text({ l: 999999999999999 }), text({ l: 9007199254740990 }), text({ l: 9007199254740993 }), text({ ts: -1 }), text({ ts: 8.64e15 + 1 }),
   text({ d: 0.1 + 0.2 }), text({ d: 1e300 }), text({ d: -1e-300 }), text({ f: 3.4028235677973366e38 }), text({ f: 1e-50 }), text({ d: 'x' }),
   text({ b: 'true' }), text({ b: null }), text({ e: 'C' }), text({ e: null }), text({ s: null }), text({ extra: { deep: [1, 'two', null, { three: true }] } }),
-  text({ ts: null }), text({ ts: '2026-01-01' }),
+  text({ ts: null }), text({ ts: '2026-01-01' }), text({ _kafka_offset: 5, _kafka_key: 'no' }),
   '{"ts":1767225600000,"n":1,"s":"x","o":null,"d":-0,"f":0,"b":false,"e":"BB","l":null}',
   '{"ts":1767225600000,"n":1,"s":"x","o":null,"d":-0.0,"f":-0,"b":false,"e":"BB","l":null}',
   '{"ts":1767225600000,"n":1,"s":"x","o":null,"d":1e5,"f":1E-3,"b":false,"e":"BB","l":1e3}',
@@ -95,6 +95,8 @@ describe('the JSON fast path against the per-record path', () => {
     const refused = ['-0', '-0.0', '1e5', '"\\ud800"', '01', '1.'];
     for (const d of refused) assert.equal(fast.accept({ offset: 0, timestamp: 0, key: null, value: Buffer.from(text({}).replace('"d":1.5', `"d":${d}`)) } as never, 0), null, d);
     assert.equal(fast.accept({ offset: 0, timestamp: 0, key: Buffer.from([0xff]), value: Buffer.from(text({})) } as never, 0), null);
+    assert.equal(fast.accept({ offset: 0, timestamp: 0, key: null, value: Buffer.from(text({ _kafka_offset: 5 })) } as never, 0), null, 'a metadata name as an unknown key');
+    assert.notEqual(fast.accept({ offset: 0, timestamp: 0, key: null, value: Buffer.from(text({ _kafka_other: 5 })) } as never, 0), null);
     assert.equal(fast.accept({ offset: 0, timestamp: 0, key: null, value: Buffer.from([0x7b, 0xff, 0x7d]) } as never, 0), null);
   });
 

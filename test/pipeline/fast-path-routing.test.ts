@@ -43,6 +43,7 @@ const drop = (i: number, field: string) => JSON.stringify(Object.fromEntries(Obj
 const ODD: { key?: Buffer; value: (i: number) => Buffer | null }[] = [
   // Good on the per-record path, refused by the scanner: they must come out as the per-record path writes them.
   { value: (i) => Buffer.from(json(i, { extra: { nested: [1, 'x', null] }, more: 'y' })) },
+  { value: (i) => Buffer.from(json(i, { _kafka_offset: -1, _kafka_key: 'not the key' })) },
   { value: (i) => Buffer.from(json(i, { page: 'caf\u00e9 "quoted" \\ \u{1f600}' }).replace('\u00e9', '\\u00e9')) },
   { value: (i) => Buffer.from(json(i).replace('"page":"', '"page":"\\ud83d\\ude00')) },
   { value: (i) => Buffer.from(json(i).replace(/"duration_ms":\d+/, '"duration_ms":1e3')) },
@@ -89,7 +90,7 @@ describe('sluice load: the JSON fast path routes every record as the per-record 
     const job = {
       name: `events_${label}`, source: { bootstrap: fixture().running.bootstrap, topic: 'events' }, value: { format: 'json', schema: schemaFile },
       output: { formats: ['avro', 'parquet'], avroCodec: 'deflate', sink: path.join(dir, 'warehouse'), table: 'events', partitioning: PARTITIONING },
-      time: { field: 'ts' }, files: { maxRecords: 150 }, badRecords: { maxPercent: 50 }, metadataColumns: ['partition', 'offset', 'timestamp', 'key'],
+      time: { field: 'ts' }, files: { maxRecords: 150 }, badRecords: { maxPercent: 50 }, workerThreads: 0, metadataColumns: ['partition', 'offset', 'timestamp', 'key'],
     };
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'job.json'), JSON.stringify(job));
