@@ -9,7 +9,8 @@ import { outputExpression } from './parquet-file-writer';
 import { stagingTypeSql } from './duckdb-values';
 
 const BUFFER_BYTES = 1 << 20;
-const DUCKDB_DEFAULT_MAXIMUM_OBJECT_SIZE = 16_777_216;
+/** DuckDB's JSON reader reads in buffers of twice this (its default, 16 MB, cost 2 x 32 MB per worker's DuckDB). */
+const MINIMUM_MAXIMUM_OBJECT_SIZE = 1 << 20;
 
 /** Node 20 has String.prototype.toWellFormed; the ES2022 lib does not declare it. */
 type WellFormable = string & { toWellFormed(): string };
@@ -92,8 +93,7 @@ export class NdjsonStaging {
     const staged = this.columns.map((c) => `${quoteIdentifier(c.name)}: '${c.type.kind === 'FLOAT' ? 'DOUBLE' : stagingTypeSql(c.type)}'`).join(', ');
     const select = this.columns.map((c) => (c.type.kind === 'FLOAT' ? `CAST(${quoteIdentifier(c.name)} AS ${duckdbTypeSql(c.type)}) AS ${quoteIdentifier(c.name)}` : outputExpression(c, unit)));
     const file = `'${this.path.replace(/'/g, "''")}'`;
-    // DuckDB's default (16 MB) unless a line is longer: its read buffers are twice this size.
-    const maximum = Math.max(DUCKDB_DEFAULT_MAXIMUM_OBJECT_SIZE, this.longestLine + 1);
+    const maximum = Math.max(MINIMUM_MAXIMUM_OBJECT_SIZE, this.longestLine + 1);
     return `SELECT ${select.join(', ')} FROM read_ndjson(${file}, columns = {${staged}}, auto_detect = false, maximum_object_size = ${maximum})`;
   }
 
