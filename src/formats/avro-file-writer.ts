@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import * as avro from 'avsc';
 import { AvroType, createAvroType, validateRecord } from './avro-schema';
+import { avroBoundOf, encodeAvro, ScannedJsonRow } from './flat-json-row';
 import type { AvroCodec, AvroRecord, AvroSchema, RecordFileWriter, WrittenFile } from './record-file-writer';
 
 // snappyjs ships no type declarations.
@@ -70,6 +71,8 @@ class AvroFileWriter implements RecordFileWriter {
   private readonly compress: (block: Buffer) => Buffer[];
   private readonly sync: Buffer;
   private readonly block: Buffer;
+  /** Where writeScanned() encodes a row near a block's end, to learn whether it fits. */
+  private scratch = Buffer.alloc(0);
   private fd: number | undefined;
   private blockEnd = 0;
   private blockRecords = 0;
@@ -119,6 +122,30 @@ class AvroFileWriter implements RecordFileWriter {
       this.blockRecords++;
     } else {
       this.writeInNewBlock(record);
+    }
+    this.records++;
+  }
+
+  /**
+   * The row encoded from its JSON bytes. Blocks end where write() would end them (a row goes in the block iff its
+   * encoding fits), so the file's bytes are those of writing the same records with write().
+   */
+  writeScanned(row: ScannedJsonRow): void {
+    if (this.state !== 'open') throw new AvroFileWriteError(this.path, `cannot write a record: the writer is ${this.state}`);
+    const bound = avroBoundOf(row);
+    if (this.blockEnd + bound <= this.block.length) {
+      this.blockEnd = encodeAvro(row, this.block, this.blockEnd);
+      this.blockRecords++;
+    } else {
+      if (this.scratch.length < bound) this.scratch = Buffer.allocUnsafe(bound);
+      const encoded = this.scratch.subarray(0, encodeAvro(row, this.scratch, 0));
+      if (this.blockEnd + encoded.length > this.block.length) this.flushBlock();
+      if (encoded.length > this.block.length) {
+        this.writeBlock(encoded, 1);
+      } else {
+        this.blockEnd += encoded.copy(this.block, this.blockEnd);
+        this.blockRecords++;
+      }
     }
     this.records++;
   }

@@ -44,7 +44,11 @@ export class AvroDecodeError extends Error {
 /** A JSON value that does not fit the schema; `field` is the dotted path to the offending part. */
 export class JsonToAvroError extends Error {
   constructor(readonly field: string, detail: string) {
+    // One per bad JSON record (and per union branch tried), caught by the decoder: a stack would only cost time.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`field ${field}: ${detail}`);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'JsonToAvroError';
   }
 }

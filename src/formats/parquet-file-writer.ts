@@ -24,13 +24,18 @@ export interface ParquetFileWriterOptions {
   timestampUnit?: TimeUnit;
   /** Top-level timestamp columns as INT96 (Impala's and old Hive's timestamps) instead; timestampUnit is then ignored. */
   int96Timestamps?: boolean;
+  /**
+   * Stage rows as NDJSON for DuckDB's JSON reader instead of appending values (the load's JSON fast path, which
+   * hands writeScanned() the values' own bytes): see createNdjsonOrAppenderWriter in ndjson-parquet-writer.ts.
+   */
+  stageAsNdjson?: boolean;
 }
 
 export const PARQUET_COMPRESSIONS = ['zstd', 'snappy', 'gzip', 'none'] as const;
 export type ParquetCompression = (typeof PARQUET_COMPRESSIONS)[number];
 
 /** DuckDB's names for the codecs. */
-const DUCKDB_COMPRESSION: Record<ParquetCompression, string> = { zstd: 'zstd', snappy: 'snappy', gzip: 'gzip', none: 'uncompressed' };
+export const DUCKDB_COMPRESSION: Record<ParquetCompression, string> = { zstd: 'zstd', snappy: 'snappy', gzip: 'gzip', none: 'uncompressed' };
 
 export const DEFAULT_ROW_GROUP_ROWS = 122_880;
 
@@ -77,7 +82,7 @@ export function configureParquetEngine(changes: Partial<ParquetEngineSettings>):
   settings = { ...settings, ...changes };
 }
 
-function sharedEngine(): Promise<DuckDBInstance> {
+export function sharedEngine(): Promise<DuckDBInstance> {
   engine ??= DuckDBInstance.create(':memory:', {
     memory_limit: settings.memoryLimit,
     temp_directory: settings.tempDirectory,
@@ -97,8 +102,27 @@ function sharedEngine(): Promise<DuckDBInstance> {
   return engine;
 }
 
+/** COPY's options for a file of these options (checked). */
+export function parquetCopyOptions(options: ParquetFileWriterOptions): string {
+  const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
+  if (!Number.isSafeInteger(rowGroupRows) || rowGroupRows < 1) {
+    throw new ParquetWriteError(options.path, `rowGroupRows must be a positive integer, not ${rowGroupRows}`);
+  }
+  const compression = options.compression ?? 'zstd';
+  if (!PARQUET_COMPRESSIONS.includes(compression)) {
+    throw new ParquetWriteError(options.path, `compression must be one of ${PARQUET_COMPRESSIONS.join(', ')}, not ${String(compression)}`);
+  }
+  return `(FORMAT parquet, COMPRESSION ${DUCKDB_COMPRESSION[compression]}, ROW_GROUP_SIZE ${rowGroupRows}, USE_TMP_FILE false)`;
+}
+
 export function createParquetFileWriter(options: ParquetFileWriterOptions): RecordFileWriter {
   return new ParquetFileWriter(options);
+}
+
+/** Where NDJSON-staged rows wait for their file's COPY: beside DuckDB's own spill files. */
+export function ndjsonStagingPath(): string {
+  fs.mkdirSync(settings.tempDirectory, { recursive: true });
+  return path.join(settings.tempDirectory, `staged-${++stagingTables}.ndjson`);
 }
 
 interface Stage {
@@ -128,15 +152,8 @@ class ParquetFileWriter implements RecordFileWriter {
 
   constructor(options: ParquetFileWriterOptions) {
     this.path = options.path;
-    const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
-    if (!Number.isSafeInteger(rowGroupRows) || rowGroupRows < 1) {
-      throw new ParquetWriteError(this.path, `rowGroupRows must be a positive integer, not ${rowGroupRows}`);
-    }
-    const compression = options.compression ?? 'zstd';
-    if (!PARQUET_COMPRESSIONS.includes(compression)) {
-      throw new ParquetWriteError(this.path, `compression must be one of ${PARQUET_COMPRESSIONS.join(', ')}, not ${String(compression)}`);
-    }
     const unit = options.int96Timestamps ? 'micros' : options.timestampUnit ?? 'micros';
+    const copyOptions = parquetCopyOptions(options);
     this.columns = parquetColumnsOf(options.schema);
     const timestamps = this.columns.filter((c) => c.type.kind === 'TIMESTAMP' || c.type.kind === 'TIMESTAMPTZ').map((c) => c.name);
     const int64Path = `${this.path}.int64`;
@@ -144,8 +161,7 @@ class ParquetFileWriter implements RecordFileWriter {
     this.names = this.columns.map((c) => c.name);
     this.appenders = this.columns.map(columnAppender);
     const table = `sluice_parquet_${++stagingTables}`;
-    this.copySql = `COPY (SELECT ${this.columns.map((c) => outputExpression(c, unit)).join(', ')} FROM temp.main.${table}) TO ${quoteLiteral(this.int96?.int64Path ?? this.path)} ` +
-      `(FORMAT parquet, COMPRESSION ${DUCKDB_COMPRESSION[compression]}, ROW_GROUP_SIZE ${rowGroupRows}, USE_TMP_FILE false)`;
+    this.copySql = `COPY (SELECT ${this.columns.map((c) => outputExpression(c, unit)).join(', ')} FROM temp.main.${table}) TO ${quoteLiteral(this.int96?.int64Path ?? this.path)} ${copyOptions}`;
     this.ready = this.open(table).catch((e: unknown) => {
       this.failure ??= new ParquetWriteError(this.path, `could not start staging in DuckDB: ${messageOf(e)}`);
     });
@@ -275,7 +291,7 @@ export function outputExpression(column: Column, stored: TimeUnit = 'micros'): s
   return name;
 }
 
-async function syncToDisk(file: string): Promise<void> {
+export async function syncToDisk(file: string): Promise<void> {
   const handle = await fs.promises.open(file, 'r');
   try {
     await handle.sync();
@@ -290,10 +306,10 @@ async function syncToDisk(file: string): Promise<void> {
   }
 }
 
-function quoteLiteral(text: string): string {
+export function quoteLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-function messageOf(e: unknown): string {
+export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

@@ -1,28 +1,6 @@
-/** Avro's JSON schema form, as read from an .avsc file. */
-export type AvroSchema = string | AvroSchemaObject | AvroSchema[];
+import type { ScannedJsonRow } from './flat-json-row';
 
-export interface AvroSchemaObject {
-  type: string | AvroSchema;
-  name?: string;
-  namespace?: string;
-  fields?: AvroField[];
-  items?: AvroSchema;
-  values?: AvroSchema;
-  symbols?: string[];
-  size?: number;
-  logicalType?: string;
-  precision?: number;
-  scale?: number;
-  doc?: string;
-  [key: string]: unknown;
-}
-
-export interface AvroField {
-  name: string;
-  type: AvroSchema;
-  default?: unknown;
-  doc?: string;
-}
+export type { AvroField, AvroSchema, AvroSchemaObject } from './avro-schema-types';
 
 /** A record as avsc represents it: plain objects, numbers, strings, Buffers for bytes, null for null. */
 export type AvroRecord = Record<string, unknown>;
@@ -40,6 +18,8 @@ export interface WrittenFile {
  */
 export interface RecordFileWriter {
   write(record: AvroRecord): void;
+  /** A JSON value the fast path scanned, written from its bytes (writers made for a flat JSON schema have it). */
+  writeScanned?(row: ScannedJsonRow): void;
   close(): Promise<WrittenFile>;
   abort(): Promise<void>;
 }

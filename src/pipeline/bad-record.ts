@@ -9,7 +9,12 @@ export class BadRecordError extends Error {
   readonly reason: string;
 
   constructor(detail: string, reason?: string) {
+    // Thrown for each bad record and caught by the loader, never shown with a stack: capturing one was a fifth of
+    // a bad record's cost (a 20%-bad load).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(detail);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'BadRecordError';
     this.reason = reason ?? reasonOf(detail);
   }

@@ -10,6 +10,22 @@ import { FramedDecoders, makeRecordDecoder } from './record-decoder';
 import type { RangeLoadContext } from './range-loader';
 import { localReaderSchemas, ReaderSchema, ReaderSchemas } from '../job/reader-schemas';
 import { registryReaders } from '../job/registry-access';
+import { FlatJsonSchema, flatJsonSchemaOf } from '../formats/flat-json-schema';
+import { timeFieldReading } from '../job/time-field';
+
+/** `SLUICE_JSON_FAST_PATH=0` sends every JSON value through the per-record path (to compare the two paths). */
+export const FAST_PATH_ENV = 'SLUICE_JSON_FAST_PATH';
+
+/** The flat schema whose JSON values take the fast path, or null when the job's values cannot. */
+export function fastJsonSchemaOf(job: JobDefinition, value: ReaderSchema): FlatJsonSchema | null {
+  if (job.value.format !== 'json' || job.key.framed || process.env[FAST_PATH_ENV] === '0') return null;
+  const reading = job.time.field ? timeFieldReading(value.schema, job.time.field) : null;
+  if (typeof reading === 'string') return null;
+  // `_kafka_topic` (a table many topics share) is written by the per-record path only.
+  const columns = job.metadataColumns.filter((c): c is Exclude<typeof c, 'topic'> => c !== 'topic');
+  if (columns.length !== job.metadataColumns.length) return null;
+  return flatJsonSchemaOf(value.schema, columns, job.time.field, reading?.unit ?? 'millis');
+}
 
 /** The job's topic, as the main thread and every worker thread open it: with the job's `source.security`, at its isolation level. */
 export function openJobSource(job: JobDefinition, options: RecordSourceOptions = {}): Promise<RecordSource> {
@@ -49,5 +65,6 @@ export function rangeLoadContext(
       }
       : undefined,
     partitioner: new TimePartitioner(job.output.partitioning, job.time.timezone),
+    fastJson: fastJsonSchemaOf(job, schemas.value),
   };
 }

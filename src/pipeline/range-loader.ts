@@ -11,6 +11,9 @@ import { BadRecordError } from './bad-record';
 import { BadReasonGroup, BadRecordTally } from './bad-record-tally';
 import { reasonOf } from '../table/dead-letters';
 import type { DecodedValue } from './record-decoder';
+import type { FlatJsonSchema } from '../formats/flat-json-schema';
+import { FastJsonPath } from './fast-json-path';
+import { DeadLetterSpool } from './dead-letter-spool';
 import type { DecodedRecord } from '../protocol/records';
 import type { ReadProgress } from '../ports/record-source';
 import type { CommittedFile, PlannedRange, RangeCheckpoint, TableStore } from '../table/table-state';
@@ -39,6 +42,8 @@ export interface RangeLoadContext {
   eventTimeWindow?: EventTimeWindow;
   /** Only records of these hours (`2026-11-21T05`) are written, and no dead letters (a reload); the others count as skipped. */
   onlyHours?: ReadonlySet<string>;
+  /** JSON values of this flat schema take the fast path (scanned, written from their bytes); null: every record is decoded. */
+  fastJson?: FlatJsonSchema | null;
 }
 
 export interface EventTimeWindow {
@@ -88,7 +93,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
   const allOpen = () => [...openByHour.values()].flatMap((files) => [...files.values()]);
   const nextSeq = new Map<string, number>();
   const files: CommittedFile[] = [];
-  const deadLetters: string[] = [];
+  const deadLetters = new DeadLetterSpool(path.join(ctx.stagingDir, `dead-letters-${planned.partition}-${planned.start}-${planned.end}.jsonl`));
   const badReasons = new BadRecordTally();
   let records = 0;
   let badRecords = 0;
@@ -104,7 +109,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     const direct = table.sink.localPath(tmp);
     const localPath = direct ?? path.join(ctx.stagingDir, tmp);
     fs.mkdirSync(path.dirname(localPath), { recursive: true });
-    const writer = createFileWriter(format, localPath, ctx.outputSchema, job, finalPath);
+    const writer = createFileWriter(format, localPath, ctx.outputSchema, job, finalPath, fast !== null);
     return { writer, finalPath, localPath, staged: direct === null, records: 0, bytes: 0, seq, hour: hourKey, format, minEventTime: Infinity, maxEventTime: -Infinity };
   };
 
@@ -117,6 +122,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     files.push({ path: file.finalPath, format: file.format, hour: file.hour, records: written.records, bytes: written.bytes });
   };
 
+  const fast = ctx.fastJson ? new FastJsonPath(ctx.fastJson, job.output.partitioning) : null;
   let batchesRead = 0;
   const onRecords = async (batch: DecodedRecord[], progress: ReadProgress) => {
     batchesRead++;
@@ -125,25 +131,30 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     if (ctx.prepare) await ctx.prepare(batch);
     const now = Date.now();
     for (const kafkaRecord of batch) {
-      let decoded: DecodedValue;
-      try {
-        decoded = ctx.decode(kafkaRecord, range.partition);
-      } catch (error) {
-        if (!(error instanceof BadRecordError)) throw error;
-        badReasons.add(error.reason, { partition: range.partition, offset: kafkaRecord.offset });
-        badRecords++;
-        deadLetters.push(JSON.stringify({
-          topic: job.source.topic, partition: range.partition, offset: kafkaRecord.offset, timestamp: kafkaRecord.timestamp,
-          error: error.message, reason: error.reason, key: kafkaRecord.key?.toString('base64') ?? null, value: kafkaRecord.value?.toString('base64') ?? null,
-        }));
-        continue;
+      // The fast path takes the values it can vouch for; the others, good or bad, are decoded one by one.
+      const row = fast ? fast.accept(kafkaRecord, range.partition) : null;
+      let decoded: DecodedValue | null = null;
+      if (!row) {
+        try {
+          decoded = ctx.decode(kafkaRecord, range.partition);
+        } catch (error) {
+          if (!(error instanceof BadRecordError)) throw error;
+          badReasons.add(error.reason, { partition: range.partition, offset: kafkaRecord.offset });
+          badRecords++;
+          deadLetters.add({
+            topic: job.source.topic, partition: range.partition, offset: kafkaRecord.offset, timestamp: kafkaRecord.timestamp,
+            error: error.message, reason: error.reason, key: kafkaRecord.key?.toString('base64') ?? null, value: kafkaRecord.value?.toString('base64') ?? null,
+          });
+          continue;
+        }
       }
+      const eventTime = decoded ? decoded.eventTime : fast!.eventTime;
       const eventWindow = ctx.eventTimeWindow;
-      if (eventWindow && !(decoded.eventTime >= eventWindow.from && decoded.eventTime < eventWindow.to)) {
+      if (eventWindow && !(eventTime >= eventWindow.from && eventTime < eventWindow.to)) {
         skippedOffsets++;
         continue;
       }
-      const hour = ctx.partitioner.partitionOf(decoded.eventTime);
+      const hour = ctx.partitioner.partitionOf(eventTime);
       if (ctx.onlyHours && !ctx.onlyHours.has(hour.key)) {
         skippedOffsets++;
         continue;
@@ -151,24 +162,25 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
       records++;
       // The watermark's evidence: a record stamped later than now (a clock ahead) says nothing about how far the
       // partition has got, and counted it would let hours still waiting in Kafka be marked complete.
-      if (decoded.eventTime <= now && (maxEventTime === undefined || decoded.eventTime > maxEventTime)) maxEventTime = decoded.eventTime;
-      const directory = byField ? fieldPrefixOf(job.output.partitioning, decoded.record) + hour.path : hour.path;
+      if (eventTime <= now && (maxEventTime === undefined || eventTime > maxEventTime)) maxEventTime = eventTime;
+      const directory = byField ? fieldPrefixOf(job.output.partitioning, decoded ? decoded.record : fast!.partitionFields()) + hour.path : hour.path;
       const size = kafkaRecord.value?.length ?? 0;
       let forHour = openByHour.get(directory);
       if (!forHour) openByHour.set(directory, (forHour = new Map()));
       for (const format of job.output.formats) {
         let file = forHour.get(format);
-        if (file && (file.records >= job.files.maxRecords || file.bytes + size > job.files.maxBytes || exceedsMaxAge(file, decoded.eventTime, job.files.maxAgeMs))) {
+        if (file && (file.records >= job.files.maxRecords || file.bytes + size > job.files.maxBytes || exceedsMaxAge(file, eventTime, job.files.maxAgeMs))) {
           forHour.delete(format);
           await closeFile(file);
           file = undefined;
         }
         if (!file) forHour.set(format, (file = openFile(directory, hour.key, format)));
-        file.writer.write(decoded.record);
+        if (decoded) file.writer.write(decoded.record);
+        else file.writer.writeScanned!(row!);
         file.records++;
         file.bytes += size;
-        file.minEventTime = Math.min(file.minEventTime, decoded.eventTime);
-        file.maxEventTime = Math.max(file.maxEventTime, decoded.eventTime);
+        file.minEventTime = Math.min(file.minEventTime, eventTime);
+        file.maxEventTime = Math.max(file.maxEventTime, eventTime);
       }
     }
   };
@@ -180,11 +192,11 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     const reason = reasonOf(batch.reason);
     badReasons.add(reason, { partition: range.partition, offset: batch.firstOffset, lastOffset: batch.lastOffset }, covered);
     badRecords += covered;
-    deadLetters.push(JSON.stringify({
+    deadLetters.add({
       topic: job.source.topic, partition: range.partition, offset: batch.firstOffset, lastOffset: batch.lastOffset, records: covered,
       timestamp: batch.timestamp, error: batch.reason, reason, batchBaseOffset: batch.batchBaseOffset, batchLastOffset: batch.batchLastOffset,
       batch: batch.bytes.toString('base64'),
-    }));
+    });
   };
 
   // The duration limit ends a range only once it has read a first fetch, so that a run whose clock ran out before
@@ -206,14 +218,17 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     range = { ...range, end: reached };
     for (const file of allOpen()) await closeFile(file);
     openByHour.clear();
-    if (deadLetters.length > 0 && !ctx.onlyHours) {
+    if (!deadLetters.empty && !ctx.onlyHours) {
       const finalPath = deadLetterPath(job.source.topic, planned);
-      const body = Buffer.from(deadLetters.join('\n') + '\n');
-      await table.sink.writeFile(table.path(table.tmpPath(runId, finalPath)), body);
-      files.push({ path: finalPath, format: 'dead-letter', hour: null, records: badRecords, bytes: body.length });
+      const target = table.path(table.tmpPath(runId, finalPath));
+      const bytes = await deadLetters.finish((body) => table.sink.writeFile(target, body), (localFile) => table.sink.upload(localFile, target));
+      files.push({ path: finalPath, format: 'dead-letter', hour: null, records: badRecords, bytes });
+    } else {
+      deadLetters.discard();
     }
   } catch (error) {
     for (const file of allOpen()) await file.writer.abort().catch(() => undefined);
+    deadLetters.discard();
     throw error;
   } finally {
     clearTimeout(deadlineTimer);
