@@ -73,7 +73,9 @@ export class ParquetEngineError extends Error {
 
 // Per thread: in a worker thread `process` 'exit' fires when that thread ends, and removes only its own directory.
 const DEFAULT_TEMP_DIRECTORY = path.join(os.tmpdir(), `sluice-duckdb-${process.pid}-${threadId}`);
-let settings: ParquetEngineSettings = { memoryLimit: '128MB', tempDirectory: DEFAULT_TEMP_DIRECTORY, threads: os.availableParallelism() };
+// 256MB on the main thread: it loads `concurrency` ranges at once, and each NDJSON COPY (the JSON fast path) reads in
+// 32 MiB buffers, so 128MB ran out with four ranges in flight.
+let settings: ParquetEngineSettings = { memoryLimit: '256MB', tempDirectory: DEFAULT_TEMP_DIRECTORY, threads: os.availableParallelism() };
 let engine: Promise<DuckDBInstance> | undefined;
 
 /** Changes the shared DuckDB's settings; only before the first writer starts it. */

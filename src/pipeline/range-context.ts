@@ -21,6 +21,8 @@ export function fastJsonSchemaOf(job: JobDefinition, value: ReaderSchema): FlatJ
   if (job.value.format !== 'json' || job.key.framed || process.env[FAST_PATH_ENV] === '0') return null;
   const reading = job.time.field ? timeFieldReading(value.schema, job.time.field) : null;
   if (typeof reading === 'string') return null;
+  // INT96 Parquet is written by the appender writer (its timestamps rewritten after DuckDB's COPY), which takes decoded records.
+  if (job.output.formats.includes('parquet') && job.output.parquet.timestampType === 'int96') return null;
   // `_kafka_topic` (a table many topics share) is written by the per-record path only.
   const columns = job.metadataColumns.filter((c): c is Exclude<typeof c, 'topic'> => c !== 'topic');
   if (columns.length !== job.metadataColumns.length) return null;
