@@ -278,6 +278,17 @@ export class LogSegment implements SegmentView {
     this.timeIndex.flush();
   }
 
+  /** Async fdatasync of the log file and both indexes (a segment closed by a roll), off the event loop. */
+  flushAllAsync(): Promise<void> {
+    const pending = [this.flushAsync()];
+    try {
+      pending.push(this.offsetIndex.flushAsync(), this.timeIndex.flushAsync());
+    } catch (error) {
+      return Promise.all(pending).then(() => Promise.reject(error));
+    }
+    return Promise.all(pending).then(() => undefined);
+  }
+
   /** Async fdatasync of the log file, off the event loop. */
   flushAsync(): Promise<void> {
     return this.file.withFdAsync((fd) => new Promise((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve()))));
