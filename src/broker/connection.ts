@@ -32,6 +32,9 @@ export interface ConnectionLimits {
 }
 
 const MAX_QUEUED_FRAMES = 64;
+/** Responses larger than this are streamed in slices of WRITE_SLICE_BYTES (see stream()). */
+const STREAMED_RESPONSE_BYTES = 1024 * 1024;
+const WRITE_SLICE_BYTES = 256 * 1024;
 
 /**
  * One client connection. Requests are handled one at a time and answered in
@@ -161,13 +164,39 @@ export class Connection implements ConnectionInfo {
 
   private send(chunks: Buffer[]): Promise<void> {
     const size = Buffer.alloc(4);
-    size.writeInt32BE(chunks.reduce((sum, c) => sum + c.length, 0));
+    const total = chunks.reduce((sum, c) => sum + c.length, 0);
+    size.writeInt32BE(total);
+    if (total > STREAMED_RESPONSE_BYTES) return this.stream([size, ...chunks]);
     this.socket.cork();
     this.socket.write(size);
     let flushed = true;
     for (const chunk of chunks) flushed = this.socket.write(chunk);
     this.socket.uncork();
     if (flushed) return Promise.resolve();
+    return this.drained();
+  }
+
+  /**
+   * A large response (a batch consumer's fetch) goes out a slice at a time, each once the one before reached the
+   * kernel, so copying it into the socket never holds the event loop for long: other connections are served between.
+   */
+  private async stream(chunks: Buffer[]): Promise<void> {
+    for (const chunk of chunks) {
+      for (let at = 0; at < chunk.length && !this.closed; at += WRITE_SLICE_BYTES) {
+        const slice = chunk.subarray(at, Math.min(chunk.length, at + WRITE_SLICE_BYTES));
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            this.socket.off('close', done);
+            resolve();
+          };
+          this.socket.once('close', done);
+          this.socket.write(slice, done);
+        });
+      }
+    }
+  }
+
+  private drained(): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         this.socket.off('close', done);

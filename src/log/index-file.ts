@@ -98,6 +98,11 @@ export class IndexFile {
     this.file.withFd((fd) => fs.fdatasyncSync(fd));
   }
 
+  /** fdatasync on libuv's thread pool; throws at once when no descriptor can be had for it. */
+  flushAsync(): Promise<void> {
+    return this.file.withFdAsync((fd) => new Promise((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve()))));
+  }
+
   close(): void {
     this.file.close();
   }

@@ -71,6 +71,10 @@ export class OffsetIndex {
     this.file.flush();
   }
 
+  flushAsync(): Promise<void> {
+    return this.file.flushAsync();
+  }
+
   close(): void {
     this.file.close();
   }

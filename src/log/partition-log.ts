@@ -45,6 +45,8 @@ export class PartitionLog extends SegmentedLog implements StoredPartition, Clean
   private lastFlushTime: number;
   private flushedOffset: number;
   private backgroundFlush: Promise<void> | undefined;
+  /** Segments closed by a roll whose flush on the thread pool has not finished. */
+  private readonly rolledUnflushed = new Set<LogSegment>();
   private flushFailure: Error | undefined;
   private closed = false;
   private random: () => number = Math.random;
@@ -165,11 +167,47 @@ export class PartitionLog extends SegmentedLog implements StoredPartition, Clean
   roll(): void {
     const previous = this.activeSegment;
     if (previous.size === 0) return;
-    previous.flush();
+    this.flushRolled(previous);
     this.producers.removeExpiredProducers(this.now());
     this.rollJitterMs = segmentJitter(this.config, this.random);
     writeSnapshot(this.dir, previous.nextOffset, this.producers.toSnapshot());
     this.segments.push(LogSegment.open(this.dir, previous.nextOffset, this.config, this.files));
+  }
+
+  /**
+   * As Kafka's roll, the closed segment's fdatasync runs in the background (a full segment is up to segment.bytes
+   * of dirty pages: seconds on a busy disk, which the event loop must not wait for). The recovery point moves once
+   * it and every flush before it have finished.
+   */
+  private flushRolled(segment: LogSegment): void {
+    let flushing: Promise<void>;
+    try {
+      flushing = segment.flushAllAsync();
+    } catch {
+      segment.flush(); // no descriptor to spare for background work: flush here
+      flushing = Promise.resolve();
+    }
+    this.rolledUnflushed.add(segment);
+    this.unflushedRecords = 0;
+    this.lastFlushTime = this.now();
+    this.trackFlush(flushing.finally(() => this.rolledUnflushed.delete(segment)), segment.nextOffset);
+  }
+
+  /** The recovery point moves to `target` once `flushing` and every background flush before it have finished. */
+  private trackFlush(flushing: Promise<void>, target: number): void {
+    const tracked: Promise<void> = Promise.all([this.backgroundFlush, flushing])
+      .then(
+        () => {
+          if (!this.closed) this.flushedOffset = Math.max(this.flushedOffset, target);
+        },
+        (error: Error) => {
+          if (!this.closed) this.flushFailure = error;
+        },
+      )
+      .finally(() => {
+        if (this.backgroundFlush === tracked) this.backgroundFlush = undefined;
+      });
+    this.backgroundFlush = tracked;
   }
 
   /** Deletes the segments wholly below the log start (rolling first when that is the log end). */
@@ -196,18 +234,7 @@ export class PartitionLog extends SegmentedLog implements StoredPartition, Clean
     }
     this.unflushedRecords = 0;
     this.lastFlushTime = now;
-    this.backgroundFlush = flushing
-      .then(
-        () => {
-          if (!this.closed) this.flushedOffset = Math.max(this.flushedOffset, target);
-        },
-        (error: Error) => {
-          if (!this.closed) this.flushFailure = error;
-        },
-      )
-      .finally(() => {
-        this.backgroundFlush = undefined;
-      });
+    this.trackFlush(flushing, target);
   }
 
   /** Resolves when no background flush is running. */
@@ -215,8 +242,9 @@ export class PartitionLog extends SegmentedLog implements StoredPartition, Clean
     await this.backgroundFlush;
   }
 
-  /** Flushes the active segment now, before returning. */
+  /** Flushes the active segment now, before returning (and the rolled ones whose background flush is still running). */
   flush(): void {
+    for (const rolled of this.rolledUnflushed) if (this.segments.includes(rolled)) rolled.flush();
     this.activeSegment.flush();
     this.unflushedRecords = 0;
     this.lastFlushTime = this.now();

@@ -180,16 +180,36 @@ export class LogSegment implements SegmentView {
   read(offset: number, maxBytes: number): Buffer | undefined {
     const first = this.findBatch(offset);
     if (!first) return undefined;
-    const want = Math.max(first.size, Math.min(maxBytes, this.size - first.position));
+    const want = this.readLength(first, maxBytes);
     const buffer = Buffer.allocUnsafe(want);
     const got = this.file.withFd((fd) => fs.readSync(fd, buffer, 0, want, first.position));
-    let end = 0;
-    while (end + LOG_OVERHEAD <= got) {
-      const size = LOG_OVERHEAD + buffer.readInt32BE(end + BATCH_LENGTH_POS);
-      if (end + size > got) break;
-      end += size;
+    return wholeBatches(buffer, got);
+  }
+
+  /**
+   * As read(), but a read of more than `syncBytes` copies on libuv's thread pool, so that the event loop goes on
+   * serving other clients meanwhile. The descriptor is held until the copy ends: a segment deleted or replaced
+   * meanwhile (retention, the cleaner) is still read whole, as it was when the read began.
+   */
+  async readAsync(offset: number, maxBytes: number, syncBytes: number): Promise<Buffer | undefined> {
+    const first = this.findBatch(offset);
+    if (!first) return undefined;
+    const want = this.readLength(first, maxBytes);
+    if (want <= syncBytes) return this.read(offset, maxBytes);
+    const buffer = Buffer.allocUnsafe(want);
+    let reading: Promise<number>;
+    try {
+      reading = this.file.withFdAsync((fd) => new Promise<number>((resolve, reject) => {
+        fs.read(fd, buffer, 0, want, first.position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)));
+      }));
+    } catch {
+      return this.read(offset, maxBytes); // every slot for background work is taken: read here instead
     }
-    return buffer.subarray(0, end);
+    return wholeBatches(buffer, await reading);
+  }
+
+  private readLength(first: BatchLocation, maxBytes: number): number {
+    return Math.max(first.size, Math.min(maxBytes, this.size - first.position));
   }
 
   /** The first record whose timestamp is ≥ `timestamp`, or undefined if this segment holds none. */
@@ -258,6 +278,17 @@ export class LogSegment implements SegmentView {
     this.timeIndex.flush();
   }
 
+  /** Async fdatasync of the log file and both indexes (a segment closed by a roll), off the event loop. */
+  flushAllAsync(): Promise<void> {
+    const pending = [this.flushAsync()];
+    try {
+      pending.push(this.offsetIndex.flushAsync(), this.timeIndex.flushAsync());
+    } catch (error) {
+      return Promise.all(pending).then(() => Promise.reject(error));
+    }
+    return Promise.all(pending).then(() => undefined);
+  }
+
   /** Async fdatasync of the log file, off the event loop. */
   flushAsync(): Promise<void> {
     return this.file.withFdAsync((fd) => new Promise((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve()))));
@@ -275,4 +306,15 @@ export class LogSegment implements SegmentView {
       fs.rmSync(segmentFile(this.dir, this.baseOffset, suffix), { force: true });
     }
   }
+}
+
+/** The whole batches at the start of the first `got` bytes of `buffer`. */
+function wholeBatches(buffer: Buffer, got: number): Buffer {
+  let end = 0;
+  while (end + LOG_OVERHEAD <= got) {
+    const size = LOG_OVERHEAD + buffer.readInt32BE(end + BATCH_LENGTH_POS);
+    if (end + size > got) break;
+    end += size;
+  }
+  return buffer.subarray(0, end);
 }

@@ -5,6 +5,8 @@ import { syncDirectory } from './atomic-file';
 import type { ReadResult } from '../ports/partition-store';
 import type { OpenFileCache } from './open-file-cache';
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * The base of `PartitionLog`: its ordered run of segments (the last one active) and what only reads or
  * reshapes that run: offset bounds, reads, timestamp lookups, the DeleteRecords start offset and the log
@@ -107,20 +109,33 @@ export abstract class SegmentedLog {
 
   /** Whole batches starting with the one that contains `offset`, up to `maxBytes`. */
   read(offset: number, maxBytes: number): ReadResult {
-    const result = (records: Buffer): ReadResult => ({
-      records,
-      logStartOffset: this.logStartOffset,
-      highWatermark: this.highWatermark,
-      logEndOffset: this.logEndOffset,
-    });
+    this.checkReadable(offset);
+    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
+      const records = this.segments[i].read(offset, maxBytes);
+      if (records && records.length > 0) return this.readResult(records);
+    }
+    return this.readResult(EMPTY);
+  }
+
+  /** As read(); a read of more than `syncBytes` copies off the event loop (LogSegment.readAsync). */
+  async readAsync(offset: number, maxBytes: number, syncBytes: number): Promise<ReadResult> {
+    this.checkReadable(offset);
+    // Taken now: DeleteRecords or retention may change the run of segments while a read is on the thread pool.
+    for (const segment of this.segments.slice(this.segmentIndexFor(offset))) {
+      const records = await segment.readAsync(offset, maxBytes, syncBytes);
+      if (records && records.length > 0) return this.readResult(records);
+    }
+    return this.readResult(EMPTY);
+  }
+
+  private checkReadable(offset: number): void {
     if (offset < this.logStartOffset || offset > this.logEndOffset) {
       throw new OffsetOutOfRangeError(offset, this.logStartOffset, this.logEndOffset);
     }
-    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
-      const records = this.segments[i].read(offset, maxBytes);
-      if (records && records.length > 0) return result(records);
-    }
-    return result(Buffer.alloc(0));
+  }
+
+  private readResult(records: Buffer): ReadResult {
+    return { records, logStartOffset: this.logStartOffset, highWatermark: this.highWatermark, logEndOffset: this.logEndOffset };
   }
 
   /** The first record with a timestamp ≥ `timestamp`; undefined when every record is older. */

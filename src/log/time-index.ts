@@ -79,6 +79,10 @@ export class TimeIndex {
     this.file.flush();
   }
 
+  flushAsync(): Promise<void> {
+    return this.file.flushAsync();
+  }
+
   close(): void {
     this.file.close();
   }

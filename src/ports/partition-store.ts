@@ -115,6 +115,8 @@ export interface StoredPartition {
    * OffsetOutOfRangeError outside [logStartOffset, logEndOffset].
    */
   read(offset: number, maxBytes: number): ReadResult;
+  /** As read(), but a read of more than `syncBytes` is copied off the event loop, so other requests go on meanwhile. */
+  readAsync(offset: number, maxBytes: number, syncBytes: number): Promise<ReadResult>;
   /**
    * The first record with a timestamp ≥ `timestamp` (for a compressed batch,
    * that batch's base offset and max timestamp); undefined when every record is older.

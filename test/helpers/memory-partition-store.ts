@@ -122,6 +122,10 @@ export class MemoryPartition implements StoredPartition {
     return { records: Buffer.concat(picked), logStartOffset: this.startOffset, highWatermark: this.highWatermark, logEndOffset: this.endOffset };
   }
 
+  async readAsync(offset: number, maxBytes: number): Promise<ReadResult> {
+    return this.read(offset, maxBytes);
+  }
+
   offsetForTimestamp(timestamp: number): TimestampAndOffset | undefined {
     const batch = this.batches.find((b) => b.maxTimestamp >= timestamp);
     if (!batch) return undefined;

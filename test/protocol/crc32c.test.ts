@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { crc32c } from '../../src/protocol/crc32c';
+import { randomBytes } from 'node:crypto';
+import { CRC32C_IMPLEMENTATION, crc32c, crc32cInJs } from '../../src/protocol/crc32c';
 
 describe('crc32c', () => {
   it('matches the Castagnoli check value and RFC 3720 vectors', () => {
@@ -22,6 +23,16 @@ describe('crc32c', () => {
     };
     for (let start = 0; start < 9; start++) {
       for (let end = start; end <= data.length; end++) assert.equal(crc32c(data, start, end), bytewise(start, end), `${start}..${end}`);
+    }
+  });
+
+  it('gives the same value natively (@node-rs/crc32, from 256 bytes) as in JS, on views at any offset', () => {
+    assert.equal(CRC32C_IMPLEMENTATION, 'native', '@node-rs/crc32 is a dependency; its linux-x64 binary should load');
+    const data = randomBytes(300_000);
+    for (const [start, end] of [[0, 256], [1, 257], [3, 4099], [7, 110_007], [0, data.length], [255, 300_000]]) {
+      assert.equal(crc32c(data, start, end), crc32cInJs(data, start, end), `${start}..${end}`);
+      const view = new Uint8Array(data.buffer, data.byteOffset + 5, data.length - 5);
+      assert.equal(crc32c(view, start, end - 5), crc32cInJs(view, start, end - 5), `view ${start}..${end - 5}`);
     }
   });
 });

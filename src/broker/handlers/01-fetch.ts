@@ -22,6 +22,12 @@ const LAST_VERSION_OF_MAGIC_0 = 1;
 const LAST_VERSION_OF_MAGIC_1 = 3;
 /** Fetch v5 and older clients do not know KAFKA_STORAGE_ERROR; Kafka answers NOT_LEADER_OR_FOLLOWER so they retry. */
 const LAST_VERSION_WITHOUT_STORAGE_ERROR = 5;
+/**
+ * Reads up to this size copy on the event loop (a consumer at the log end reads a few KB: a thread-pool round trip
+ * would only add latency); larger ones, a batch consumer's catch-up, copy on libuv's thread pool so that the small
+ * produce and fetch requests of other clients are served meanwhile.
+ */
+const SYNC_READ_BYTES = 64 * 1024;
 
 /** A fetched topic: its name (resolved from the id in v13+) and the topic settings Fetch applies. */
 interface ResolvedTopic {
@@ -65,7 +71,7 @@ function partitionError(partitionIndex: number, code: number): PartitionData {
  * non-empty partition is whole even when it exceeds a limit, so a consumer always makes progress.
  * Old fetchers get what Kafka's KafkaApis.maybeConvertFetchedData gives them.
  */
-function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPartition, budget: Budget, apiVersion: number, isolationLevel: number | undefined): PartitionData {
+async function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPartition, budget: Budget, apiVersion: number, isolationLevel: number | undefined): Promise<PartitionData> {
   if (topic.name === undefined) return partitionError(p.partition, KafkaErrors.UNKNOWN_TOPIC_ID.code);
   if (!topic.readable) return partitionError(p.partition, KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code);
   try {
@@ -74,7 +80,7 @@ function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPa
     const toMagic = apiVersion <= LAST_VERSION_OF_MAGIC_0 ? 0 : apiVersion <= LAST_VERSION_OF_MAGIC_1 ? 1 : undefined;
     if (toMagic !== undefined && !topic.downConversionEnabled) return partitionError(p.partition, KafkaErrors.UNSUPPORTED_VERSION.code);
     const limit = Math.min(p.partitionMaxBytes, budget.remaining);
-    let records = limit > 0 || budget.bytes === 0 ? log.read(p.fetchOffset, Math.max(limit, 1)).records : EMPTY;
+    let records = limit > 0 || budget.bytes === 0 ? (await log.readAsync(p.fetchOffset, Math.max(limit, 1), SYNC_READ_BYTES)).records : EMPTY;
     if (budget.bytes > 0 && records.length > limit) records = EMPTY;
     const isolated = isolate(log, records, p.fetchOffset, isolationLevel);
     records = isolated.records;
@@ -99,17 +105,17 @@ function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPa
   }
 }
 
-function gather(broker: BrokerState, request: FetchRequest, apiVersion: number, readable: ReadonlySet<string>): { responses: TopicData[]; budget: Budget } {
+async function gather(broker: BrokerState, request: FetchRequest, apiVersion: number, readable: ReadonlySet<string>): Promise<{ responses: TopicData[]; budget: Budget }> {
   const budget: Budget = { remaining: request.maxBytes ?? 0x7fffffff, bytes: 0, failed: false };
-  const responses = request.topics.map((topic): TopicData => {
+  const responses: TopicData[] = [];
+  for (const topic of request.topics) {
     const resolved = resolveTopic(broker, topic, apiVersion, readable);
     if (!resolved.readable) budget.failed = true;
-    return {
-      topic: topic.topic,
-      topicId: topic.topicId,
-      partitions: topic.partitions.map((p) => readPartition(broker, resolved, p, budget, apiVersion, request.isolationLevel)),
-    };
-  });
+    const partitions: PartitionData[] = [];
+    // One at a time: each partition's read sees the budget the ones before it left.
+    for (const p of topic.partitions) partitions.push(await readPartition(broker, resolved, p, budget, apiVersion, request.isolationLevel));
+    responses.push({ topic: topic.topic, topicId: topic.topicId, partitions });
+  }
   return { responses, budget };
 }
 
@@ -151,7 +157,7 @@ export const fetchHandler = defineHandler({
     const names = request.topics.map((t) => topicNameOf(broker, t, apiVersion)).filter((name): name is string => name !== undefined);
     const readable = allowedNames(context, AclOperation.READ, ResourceType.TOPIC, names);
     for (;;) {
-      const { responses, budget } = gather(broker, request, apiVersion, readable);
+      const { responses, budget } = await gather(broker, request, apiVersion, readable);
       const waitMs = deadline - Date.now();
       if (budget.bytes >= request.minBytes || budget.failed || waitMs <= 0 || broker.stopping) {
         if (broker.metrics) countFetched(broker.metrics, request.topics.map((t) => topicNameOf(broker, t, apiVersion)), responses);

@@ -1,0 +1,177 @@
+// Latency benchmark (npm run bench:latency): end-to-end produce → consume latency of 100-byte messages through a
+// `sluice broker` child process, with librdkafka on both ends (bench/latency-probe.py, Debian's python3-confluent-kafka:
+// acks=1, linger.ms=0, Nagle off), at 1k, 10k and 100k msg/s; then at 1k msg/s while `sluice load` reads a
+// 1.5M-record backlog from the same broker, against the same rate without the load right before it. Beside each
+// figure: the broker's event-loop delay over that phase (prom-client's monitorEventLoopDelay, read off /metrics,
+// which resets it at every scrape).
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { KafkaClient } from '../src/client/kafka-client';
+import { pageView, START } from '../test/helpers/page-views';
+
+const REPO = path.resolve(__dirname, '../..');
+const PROBE = path.join(REPO, 'bench/latency-probe.py');
+const PYTHON = '/usr/bin/python3';
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_500_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
+const RATES = (process.env.BENCH_RATES ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
+const PORT = Number(process.env.BENCH_PORT ?? 19097);
+const LOAD_NICE = Number(process.env.BENCH_LOAD_NICE ?? 0);
+
+interface Latency { expected: number; received: number; p50: number; p99: number; p999: number; max: number }
+interface LoopDelay { p50: number; p90: number; p99: number; max: number }
+
+function startBroker(dataDir: string): Promise<{ stop: () => Promise<void>; child: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const args = ['broker', '--data-dir', dataDir, '--port', String(PORT), '--metrics-port', String(PORT + 1), '--num-partitions', '1'];
+    const child = spawn(process.execPath, [...(process.env.BENCH_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(REPO, 'bin/sluice.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (c: Buffer) => {
+      output += c.toString();
+      if (/listening on/.test(output) && /metrics for Prometheus/.test(output)) {
+        resolve({ child, stop: () => new Promise((done) => { child.on('close', () => done()); child.kill('SIGTERM'); }) });
+      }
+    });
+    child.on('close', (code) => reject(new Error(`broker exited ${code}: ${output}`)));
+  });
+}
+
+/** prom-client samples with a 10 ms timer, and Node's histogram records the whole interval: this much is no delay. */
+const LOOP_RESOLUTION_MS = 10;
+
+/** The event-loop delay since the previous scrape (prom-client resets its histogram at each one), in ms past the timer's 10 ms. */
+async function loopDelay(): Promise<LoopDelay> {
+  const text = await (await fetch(`http://127.0.0.1:${PORT + 1}/metrics`)).text();
+  const read = (name: string) => {
+    const match = new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text);
+    if (!match) throw new Error(`no nodejs_eventloop_lag_${name}_seconds in /metrics`);
+    return Math.max(0, Number(match[1]) * 1000 - LOOP_RESOLUTION_MS);
+  };
+  return { p50: read('p50'), p90: read('p90'), p99: read('p99'), max: read('max') };
+}
+
+function probe(role: 'produce' | 'consume', settings: object): ChildProcess {
+  return spawn(PYTHON, [PROBE, role, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** One probe run: the consumer first (at the log end), then the producer at `rate` for `seconds` after a warm-up. */
+async function measure(topic: string, rate: number, seconds: number, during?: () => void): Promise<{ latency: Latency; loop: LoopDelay }> {
+  const settings = { bootstrap: `127.0.0.1:${PORT}`, topic, rate, warmup: 2, seconds, bytes: 100 };
+  during?.();
+  const consumer = probe('consume', settings);
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    consumer.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.startsWith('ready\n')) resolve();
+    });
+    consumer.on('close', (code) => reject(new Error(`latency consumer exited ${code}: ${output}`)));
+  });
+  await ready;
+  const finished = new Promise<string>((resolve, reject) => consumer.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`latency consumer exited ${code}`)))));
+  const producer = probe('produce', settings);
+  const produced = new Promise<void>((resolve, reject) => producer.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`latency producer exited ${code}`)))));
+  // The warm-up's event-loop delay is not the phase's: reset the histogram when measuring starts.
+  await new Promise((resolve) => setTimeout(resolve, settings.warmup * 1000));
+  await loopDelay();
+  await produced;
+  const loop = await loopDelay();
+  const latency = JSON.parse((await finished).trim().split('\n').pop()!) as Latency;
+  if (latency.received !== latency.expected) throw new Error(`${latency.received} of ${latency.expected} messages came back`);
+  return { latency, loop };
+}
+
+async function fillBacklog(dir: string): Promise<void> {
+  const file = path.join(dir, 'backlog.ndjson');
+  const fd = fs.openSync(file, 'w');
+  for (let first = 0; first < BACKLOG; first += 10_000) {
+    const lines: string[] = [];
+    for (let i = first; i < Math.min(BACKLOG, first + 10_000); i++) lines.push(JSON.stringify(pageView(i, START + i * 10)));
+    fs.writeSync(fd, lines.join('\n') + '\n');
+  }
+  fs.closeSync(fd);
+  const input = fs.openSync(file, 'r');
+  const result = spawnSync('kcat', ['-b', `127.0.0.1:${PORT}`, '-t', 'backlog', '-P', '-X', 'acks=1'], { stdio: [input, 'ignore', 'pipe'] });
+  fs.closeSync(input);
+  if (result.status !== 0) throw new Error(`kcat -P exited ${result.status}: ${result.stderr}`);
+}
+
+/** `sluice load` of the whole backlog, again and again into fresh tables, until stopped; answers the loads finished. */
+function loadRepeatedly(dir: string): { stop: () => Promise<number> } {
+  let stopped = false;
+  let finished = 0;
+  let current: ChildProcess | undefined;
+  let round = 0;
+  const next = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    const job = {
+      name: `backlog_${round}`,
+      source: { bootstrap: `127.0.0.1:${PORT}`, topic: 'backlog' },
+      value: { format: 'json', schema: path.join(REPO, 'schemas/page_view.avsc') },
+      output: { formats: ['avro'], avroCodec: 'deflate', sink: path.join(dir, `warehouse-${round}`), table: 'page_views' },
+      time: { field: 'ts' },
+    };
+    const jobFile = path.join(dir, `load-${round++}.json`);
+    fs.writeFileSync(jobFile, JSON.stringify(job));
+    const command = [process.execPath, path.join(REPO, 'bin/sluice.js'), 'load', '--job', jobFile];
+    // BENCH_LOAD_NICE=10 runs the load at a lower CPU priority: tells CPU sharing apart from the broker's own work.
+    if (LOAD_NICE !== 0) command.unshift('nice', '-n', String(LOAD_NICE));
+    current = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+    return new Promise((resolve) => current!.on('close', (code) => {
+      if (code === 0) finished++;
+      resolve(next());
+    }));
+  };
+  const running = next();
+  return {
+    stop: async () => {
+      stopped = true;
+      current?.kill('SIGTERM');
+      await running;
+      return finished;
+    },
+  };
+}
+
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+const row = (label: string, r: { latency: Latency; loop: LoopDelay }) =>
+  console.log(`${label.padEnd(34)} p50 ${ms(r.latency.p50)}  p99 ${ms(r.latency.p99)}  p99.9 ${ms(r.latency.p999)}  max ${ms(r.latency.max)}   ` +
+    `event loop p50 ${ms(r.loop.p50)} p99 ${ms(r.loop.p99)} max ${ms(r.loop.max)}`);
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'sluice-latency-bench-'));
+  const broker = await startBroker(path.join(dir, 'broker'));
+  try {
+    console.log(`machine: ${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB RAM, node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    const client = await KafkaClient.connect(`127.0.0.1:${PORT}`);
+    // BENCH_TOPIC_CONFIG='{"flush.ms":"600000"}' tells what the flush policy costs.
+    await client.createTopic('latency', 1, JSON.parse(process.env.BENCH_TOPIC_CONFIG ?? '{}') as Record<string, string>);
+    await client.createTopic('backlog', 4);
+    client.close();
+    console.log('end to end, 100-byte messages, librdkafka producer (acks=1, linger.ms=0) → sluice broker → librdkafka consumer\n');
+    for (const rate of RATES) row(`${rate.toLocaleString('en-US')} msg/s (${SECONDS} s)`, await measure('latency', rate, SECONDS));
+    if (BACKLOG > 0) {
+      await fillBacklog(dir);
+      const without = await measure('latency', 1000, LOAD_SECONDS);
+      let loads: { stop: () => Promise<number> } | undefined;
+      const withLoad = await measure('latency', 1000, LOAD_SECONDS, () => (loads = loadRepeatedly(dir)));
+      const finished = await loads!.stop();
+      row(`1,000 msg/s, no load (${LOAD_SECONDS} s)`, without);
+      row(`1,000 msg/s, sluice load running`, withLoad);
+      console.log(`  (${BACKLOG.toLocaleString('en-US')}-record backlog, ${finished} load(s) finished while measuring, one more stopped at the end)`);
+      console.log(`p99 with the load / without: ${(withLoad.latency.p99 / without.latency.p99).toFixed(2)}   target ≤ 1.2`);
+    }
+    console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  } finally {
+    await broker.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
