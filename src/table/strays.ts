@@ -1,5 +1,5 @@
 import type { TableStore } from './table';
-import { checkpointDir, indexDir } from './layout';
+import { checkpointDir, indexDir, SCHEMA_GENERATION_DIR, SCHEMAS_DIR, schemaStartsDir } from './layout';
 
 const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
@@ -10,8 +10,8 @@ const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 const STAGING = /(\.[0-9a-f]{8}\.tmp|\.[0-9a-f]{8}\.uploading)$/;
 
 /**
- * Removes the staging files killed writers left in the state directories of `partitions` (checkpoints and
- * index; a run's own directory goes whole with the run). Only a holder of a partition's lock writes
+ * Removes the staging files killed writers left in the state directories of `partitions` (checkpoints, index,
+ * and their schema-generation starts `<p>-<offset>.json`; a run's own directory goes whole with the run). Only a holder of a partition's lock writes
  * there, so the caller must hold the locks of `partitions`. Returns the table-relative paths removed.
  */
 export async function removeStrayFiles(table: TableStore, partitions: readonly number[]): Promise<string[]> {
@@ -31,6 +31,12 @@ export async function removeStrayFiles(table: TableStore, partitions: readonly n
       await sweep(checkpointDir(partition), (name) => STAGING.test(name));
     }
     await sweep(indexDir(partition), (name) => STAGING.test(name));
+  }
+  // A generation's starts are written by the run holding that partition's lock: `<p>-<offset>.json.<rand>.tmp`.
+  const generations = (await table.sink.list(table.path(SCHEMAS_DIR))).filter((e) => e.type === 'directory' && SCHEMA_GENERATION_DIR.test(nameOf(e.path)));
+  for (const generation of generations) {
+    const starts = schemaStartsDir(Number(nameOf(generation.path)));
+    await sweep(starts, (name) => STAGING.test(name) && partitions.some((p) => name.startsWith(`${p}-`)));
   }
   return removed;
 }
