@@ -2,6 +2,7 @@ import type { JobDefinition } from '../job/job-definition';
 import type { LoadSummary } from '../pipeline/load-summary';
 import type { PlannedRange, RangeCheckpoint } from '../table/table-state';
 import { plural } from '../common/plural';
+import { describeLost } from '../pipeline/retention-gaps';
 import { describeHours } from '../common/hour-list';
 import type { CommandIO } from './io';
 import { progressLine } from './progress';
@@ -80,7 +81,7 @@ export function failedResult(job: JobDefinition | string, kind: RunResult['kind'
 
 /** One line per committed range: offsets, records, bad, skipped, files and the hours written. */
 export function rangeLine(r: RangeResult): string {
-  if (r.lost) return `  partition ${r.partition}: offsets ${r.start}..${r.end - 1} lost to retention (${plural(r.end - r.start, 'offset')} deleted before they were loaded)`;
+  if (r.lost) return `  ${describeLost(r)}`;
   const skipped = r.skippedOffsets ? `, ${plural(r.skippedOffsets, 'offset')} skipped (transaction markers and aborted records)` : '';
   const hours = r.hours.length > 0 ? `, hours ${describeHours(r.hours)}` : '';
   return `  partition ${r.partition}: offsets ${r.start}..${r.end}, ${plural(r.records, 'record')}, ${r.badRecords} bad${skipped}, ${plural(r.files, 'file')}${hours}`;

@@ -1,4 +1,5 @@
 // Reading one job file's keys with their types, ranges and defaults; errors name the file and the key path.
+import { durationMs } from '../common/duration';
 
 export class JobDefinitionError extends Error {
   constructor(readonly file: string, readonly key: string, detail: string) {
@@ -53,7 +54,6 @@ export function rejectUnknownKeysIn(file: string, section: string, object: Json,
   }
 }
 
-const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 const formatSeconds = (ms: number) => `${ms / 1000} s`;
 
@@ -124,10 +124,9 @@ export class Fields {
   duration(name: string, minMs: number, maxMs: number): number | null {
     const value = this.get(name);
     if (value === undefined || value === null) return null;
-    const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(value.trim()) : null;
-    const ms = typeof value === 'number' ? value * 1000 : match ? Number(match[1]) * DURATION_UNITS_MS[match[2]] : NaN;
+    const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? durationMs(value) ?? NaN : NaN;
     const range = `from ${formatSeconds(minMs)} to ${formatSeconds(maxMs)}`;
-    if (!Number.isFinite(ms)) this.fail(name, `must be a number of seconds or a string such as "90s", "15m" or "2h" (units ms, s, m, h), not ${JSON.stringify(value)}`);
+    if (!Number.isFinite(ms)) this.fail(name, `must be a number of seconds or a string such as "90s", "15m" or "2h" (units ms, s, m, h, d), not ${JSON.stringify(value)}`);
     if (ms < minMs || ms > maxMs) this.fail(name, `must be ${range}, not ${JSON.stringify(value)}`);
     return Math.round(ms);
   }

@@ -55,7 +55,7 @@ export function lostRanges(committed: readonly RangeCheckpoint[]): RangeCheckpoi
   return committed.filter((r) => r.kind === 'lost');
 }
 
-export function describeLost(range: RangeCheckpoint): string {
+export function describeLost(range: PlannedRange): string {
   const count = range.end - range.start;
   return `partition ${range.partition}: offsets ${describeOffsets(range)} lost to retention (${count} ${count === 1 ? 'offset' : 'offsets'} deleted before they were loaded)`;
 }

@@ -1,5 +1,8 @@
 // The time partitions of a template: which one an instant falls in (in the job's zone), their keys and directories.
 import { Granularity, PartitionTemplate, TimeSegment, TimeToken, timeSegments } from './partition-template';
+import { nextTimeKey } from '../common/time-keys';
+
+export { nextTimeKey };
 
 /**
  * A time partition's key, named by its local start: "2026-11-21" (day), "2026-11-21T05" (hour, as `CommittedFile.hour`
@@ -74,13 +77,6 @@ export function timeKeyOfNames(template: PartitionTemplate, names: readonly stri
 export function timeKeyLabel(key: TimeKey): string {
   if (key.length === 10) return key;
   return key.length === 13 ? `${key.replace('T', ' ')}:00` : key.replace('T', ' ');
-}
-
-/** The key after this one, in the key's own (zone-less) calendar: what "consecutive" means in a list of keys. */
-export function nextTimeKey(key: TimeKey): TimeKey {
-  if (key.length === 10) return new Date(Date.parse(`${key}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
-  if (key.length === 13) return new Date(Date.parse(`${key}:00:00Z`) + HOUR_MS).toISOString().slice(0, 13);
-  return new Date(Date.parse(`${key}:00Z`) + MINUTE_MS).toISOString().slice(0, 16);
 }
 
 /** "hours", "days", "minutes": what a job's time partitions are called in messages. */

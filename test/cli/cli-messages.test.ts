@@ -9,10 +9,10 @@ import { TableState } from '../../src/table/table-state';
 import type { RunResult } from '../../src/cli/run-result';
 import { EXIT } from '../../src/cli/exit-codes';
 import { useBrokerWithTopic } from '../helpers/broker';
-import { freePort } from '../helpers/broker-process';
 import { SLUICE_BIN } from '../helpers/cli';
 import { Finished, run } from '../helpers/processes';
 import { useTempDir } from '../helpers/temp-dir';
+import { jobPointingNowhere } from '../helpers/unreachable-job';
 import { HOUR, START, pageViewValues, produceValues, writeJob } from '../helpers/page-views';
 
 const sluice = (args: string[], input?: string) => run(process.execPath, [SLUICE_BIN, ...args], input);
@@ -36,15 +36,9 @@ describe('CLI messages: exit 4 on a held lock, line:column, HTTP bootstrap, plur
     produceValues(client, 'page_views', PARTITIONS, pageViewValues(0, RECORDS, (i) => START + Math.floor((i * 3 * HOUR) / RECORDS))));
   const bootstrap = () => fixture().running.bootstrap;
 
-  /** The job, in tmp/jobs/page_views.json, whose own bootstrap is a port nobody listens on: only --bootstrap-server reaches the broker. */
-  async function jobPointingNowhere(): Promise<{ file: string; dir: string }> {
-    const output = { formats: ['avro'], sink: path.join(tmp(), 'warehouse'), table: 'page_views' };
-    const file = writeJob(tmp(), { workerThreads: 0, schedule: '0 * * * *', output }, `127.0.0.1:${await freePort()}`);
-    return { file, dir: path.dirname(file) };
-  }
 
   it('a load refused by another run\'s lock exits 4, with the failure as its --json result; so does schedule --once', async () => {
-    const { file } = await jobPointingNowhere();
+    const { file } = await jobPointingNowhere(tmp());
     const table = new TableState(new LocalSink(path.join(tmp(), 'warehouse')), 'page_views');
     const release = await table.lock('held-by-the-test', 60_000, [0]);
     try {
@@ -74,7 +68,7 @@ describe('CLI messages: exit 4 on a held lock, line:column, HTTP bootstrap, plur
   });
 
   it('a bootstrap that answers HTTP is named as such, not as a huge frame', async () => {
-    const { file } = await jobPointingNowhere();
+    const { file } = await jobPointingNowhere(tmp());
     const web = http.createServer((_request, response) => response.end('a web page'));
     await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
     const address = `127.0.0.1:${(web.address() as AddressInfo).port}`;
@@ -115,7 +109,7 @@ describe('CLI messages: exit 4 on a held lock, line:column, HTTP bootstrap, plur
   });
 
   it('load draws its progress on a terminal (stderr), and prints nothing of it into a pipe', async () => {
-    const { file } = await jobPointingNowhere();
+    const { file } = await jobPointingNowhere(tmp());
     const args = ['load', '--job', file, '--bootstrap-server', bootstrap()];
     // util-linux's script(1) gives the command a pseudo-terminal, as a user's shell does.
     const onTerminal = await run('script', ['-qec', [process.execPath, SLUICE_BIN, ...args].map((a) => `'${a}'`).join(' '), '/dev/null']);

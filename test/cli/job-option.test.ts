@@ -4,11 +4,11 @@ import type { RunResult } from '../../src/cli/run-result';
 import type { JobStatus } from '../../src/status/job-status';
 import { EXIT } from '../../src/cli/exit-codes';
 import { useBrokerWithTopic } from '../helpers/broker';
-import { freePort } from '../helpers/broker-process';
 import { SLUICE_BIN } from '../helpers/cli';
 import { Finished, run } from '../helpers/processes';
 import { useTempDir } from '../helpers/temp-dir';
-import { HOUR, START, pageViewValues, produceValues, writeJob } from '../helpers/page-views';
+import { jobPointingNowhere } from '../helpers/unreachable-job';
+import { HOUR, START, pageViewValues, produceValues } from '../helpers/page-views';
 
 const sluice = (args: string[], input?: string) => run(process.execPath, [SLUICE_BIN, ...args], input);
 const PARTITIONS = 2;
@@ -39,15 +39,9 @@ describe('every job command: --job NAME (in --jobs) or PATH, --bootstrap-server 
     produceValues(client, 'page_views', PARTITIONS, pageViewValues(0, RECORDS, (i) => START + Math.floor((i * 3 * HOUR) / RECORDS))));
   const bootstrap = () => fixture().running.bootstrap;
 
-  /** The job, in tmp/jobs/page_views.json, whose own bootstrap is a port nobody listens on: only --bootstrap-server reaches the broker. */
-  async function jobPointingNowhere(): Promise<{ file: string; dir: string }> {
-    const output = { formats: ['avro'], sink: path.join(tmp(), 'warehouse'), table: 'page_views' };
-    const file = writeJob(tmp(), { workerThreads: 0, schedule: '0 * * * *', output }, `127.0.0.1:${await freePort()}`);
-    return { file, dir: path.dirname(file) };
-  }
 
   it('every job command takes --job NAME (found in --jobs) and --job PATH, and --bootstrap-server overrides the job', async () => {
-    const { file, dir } = await jobPointingNowhere();
+    const { file, dir } = await jobPointingNowhere(tmp());
     const byName = ['--jobs', dir, '--job', JOB_NAME];
     const byPath = ['--job', file];
     const server = ['--bootstrap-server', bootstrap()];
@@ -134,7 +128,7 @@ describe('every job command: --job NAME (in --jobs) or PATH, --bootstrap-server 
     assert.match(badServer.stderr, /--bootstrap-server: "host:99999" is not host:port/);
   });
   it('the commands added since (reload, dead-letters, compact, ack-gap) take --job NAME and --job PATH too, with --json parsed', async () => {
-    const { file, dir } = await jobPointingNowhere();
+    const { file, dir } = await jobPointingNowhere(tmp());
     const server = ['--bootstrap-server', bootstrap()];
     const loaded = await sluice(['load', '--job', file, ...server]);
     assert.equal(loaded.code, EXIT.OK, loaded.stderr);

@@ -3,14 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RunningBroker, startBroker } from '../helpers/broker';
 import { run } from '../helpers/processes';
+import { segmentBytes } from '../helpers/segment-bytes';
 
 const SCRIPT = path.resolve(__dirname, '../../../test/clients/platformatic-log-dirs.mjs');
 
-/** Bytes of a partition's `.log` segment files on disk: what DescribeLogDirs' PartitionSize must say. */
-function segmentBytes(dataDir: string, topic: string, partition: number): number {
-  const dir = path.join(dataDir, `${topic}-${partition}`);
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.log')).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
-}
 
 interface Described {
   broker: number;

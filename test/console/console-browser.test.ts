@@ -12,6 +12,7 @@ import { ConsumerGroupAdmin } from '../../src/client/consumer-group-admin';
 import { buildRecordBatch } from '../../src/protocol/records';
 import type { JobStatus } from '../../src/status/job-status';
 import { RunningBroker, startBroker } from '../helpers/broker';
+import { segmentBytes } from '../helpers/segment-bytes';
 import { SLUICE_BIN } from '../helpers/cli';
 import { ConsoleProcess, spawnConsole } from '../helpers/console-process';
 import { HOUR, listFiles, pageView, pageViewValues, produceValues, REPO, START, writeJob } from '../helpers/page-views';
@@ -161,8 +162,7 @@ describe('sluice console in a browser (Debian chromium, playwright-core)', funct
     assert.deepEqual(cli.map(([p]) => [p, cells[p].logStartOffset, cells[p].highWatermark]), cli);
     // Sizes from DescribeLogDirs, as the segment files on disk hold them.
     for (const [p] of cli) {
-      const dir = path.join(running.dataDir, `page_views-${p}`);
-      const onDisk = fs.readdirSync(dir).filter((f) => f.endsWith('.log')).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
+      const onDisk = segmentBytes(running.dataDir, 'page_views', p);
       const shown = await page.locator(`tr[data-partition="${p}"] td[data-field="bytes"]`).innerText();
       if (onDisk < 1024) assert.equal(shown, `${onDisk} B`);
       else {

@@ -154,13 +154,14 @@ export const fetchHandler = defineHandler({
     const { broker, apiVersion } = context;
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const watched = watchedPartitions(broker, request, apiVersion);
-    const names = request.topics.map((t) => topicNameOf(broker, t, apiVersion)).filter((name): name is string => name !== undefined);
+    const topicNames = request.topics.map((t) => topicNameOf(broker, t, apiVersion));
+    const names = topicNames.filter((name): name is string => name !== undefined);
     const readable = allowedNames(context, AclOperation.READ, ResourceType.TOPIC, names);
     for (;;) {
       const { responses, budget } = await gather(broker, request, apiVersion, readable);
       const waitMs = deadline - Date.now();
       if (budget.bytes >= request.minBytes || budget.failed || waitMs <= 0 || broker.stopping) {
-        if (broker.metrics) countFetched(broker.metrics, request.topics.map((t) => topicNameOf(broker, t, apiVersion)), responses);
+        if (broker.metrics) countFetched(broker.metrics, topicNames, responses);
         // sessionId 0: no incremental fetch session, so clients keep sending full requests.
         return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses };
       }

@@ -1,14 +1,14 @@
 import type { Argv } from 'yargs';
-import { describeSelection, isManyTopicJob } from '../../job/job-topics';
 import { Bound, runBackfill, backfillTable, eventTimeWindowOf } from '../../pipeline/backfill';
 import type { LoadSummary } from '../../pipeline/load-summary';
 import { plural } from '../../common/plural';
+import { durationMs } from '../../common/duration';
 import { progressLine } from '../progress';
 import { selectedPartitions } from './load';
 import { badReasonLines, checkMaxBadPercent, maxBadPercentOption, withMaxBadPercent } from '../run-options';
 import type { CommandIO } from '../io';
 import { SecurityArgs, withSecurityOptions } from '../client-options';
-import { BootstrapArgs, JobArgs, loadJobFromArgs, withBootstrapOverride, withJobOption } from '../job-option';
+import { BootstrapArgs, JobArgs, loadJobFromArgs, oneTopicJob, withBootstrapOverride, withJobOption } from '../job-option';
 import { failedResult, jobOrFailedJson, printJson, rangeLine, runResult } from '../run-result';
 import { CommandLineError, EXIT } from '../exit-codes';
 
@@ -67,13 +67,11 @@ function bound(offset: number | undefined, time: string | undefined, flag: strin
   return undefined;
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /** `90s`, `30m`, `2h`, `1d`, `500ms`, or plain milliseconds. */
 export function parseDuration(flag: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!match) throw new Error(`${flag}: ${JSON.stringify(text)} is not a duration (e.g. 90s, 30m, 2h, 1d, or milliseconds)`);
-  return Math.round(Number(match[1]) * UNIT_MS[match[2] ?? 'ms']);
+  const ms = /^\d+$/.test(text.trim()) ? Number(text.trim()) : durationMs(text);
+  if (ms === null) throw new CommandLineError(`${flag}: ${JSON.stringify(text)} is not a duration (e.g. 90s, 30m, 2h, 1d, or milliseconds)`);
+  return ms;
 }
 
 function eventTimeBound(time: string | undefined, flag: string): Bound | undefined {
@@ -81,11 +79,7 @@ function eventTimeBound(time: string | undefined, flag: string): Bound | undefin
 }
 
 export async function handler(args: BackfillArgs, io: CommandIO): Promise<number> {
-  const job = withMaxBadPercent(jobOrFailedJson(args, 'backfill', io, () => loadJobFromArgs(args)), args['max-bad-percent']);
-  if (isManyTopicJob(job)) {
-    io.err(`sluice backfill: job ${job.name} reads ${describeSelection(job)}; backfill takes a job of one source.topic for now`);
-    return EXIT.USAGE;
-  }
+  const job = oneTopicJob(withMaxBadPercent(jobOrFailedJson(args, 'backfill', io, () => loadJobFromArgs(args)), args['max-bad-percent']), 'backfill');
   const byEventTime = args['from-event-time'] !== undefined;
   let output: string | undefined;
   let summary: LoadSummary;

@@ -12,9 +12,6 @@ interface CompactArgs extends JobArgs {
   json: boolean;
 }
 
-/** Exit status when another run holds a partition lock (the README's exit codes). */
-const LOCK_HELD = EXIT.LOCKED;
-
 export const command = 'compact';
 export const describe = 'Rewrite the small files of complete hours into files near compaction.targetBytes';
 
@@ -56,7 +53,7 @@ export async function handler(args: CompactArgs, io: CommandIO): Promise<number>
     if (!(error instanceof JobLockedError)) throw error;
     if (args.json) io.out(JSON.stringify({ ok: false, lockHeld: true, error: error.message }));
     else io.err(`${job.name}: ${error.message}; nothing was compacted (try again, or pass --wait SECONDS)`);
-    return LOCK_HELD;
+    return EXIT.LOCKED;
   }
   const filesBefore = summary.groups.reduce((s, g) => s + g.filesBefore, 0);
   const filesAfter = summary.groups.reduce((s, g) => s + g.filesAfter, 0);

@@ -50,9 +50,6 @@ export async function selectedPartitions(job: JobDefinition, args: { partitions?
   }
 }
 
-/** Exit status of a run that committed, but recorded offsets deleted by retention before they were loaded. */
-export const LOADED_WITH_GAPS = EXIT.LOADED_WITH_GAPS;
-
 const GAPS_MESSAGE = 'loaded with gaps: offsets were deleted by retention before they were loaded; the hours they may touch stay without _SUCCESS and verify fails until each gap is acknowledged (sluice ack-gap)';
 
 export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
