@@ -13,9 +13,9 @@ import { JobDefinition, loadJobDefinition, OutputFormat } from '../job/job-defin
 import { formatRoot } from '../table/layout';
 import { DataFile, listDataFiles as listTreeFiles } from '../table/data-files';
 import { jobTable, SchemaGeneration } from '../table/table-state';
-import { newestSchemaJob, topicJobsInSink } from '../table/topic-tables';
+import { newestSchemaJob, tableSwaps, topicJobsInSink } from '../table/topic-tables';
 import { openSchemaRegistry, openSink } from '../connector-factory';
-import { committedSwaps, visibleFiles } from '../table/file-swap';
+import { visibleFiles } from '../table/file-swap';
 
 /** One queryable table: one format's tree of one job's output. */
 export interface CatalogTable {
@@ -121,10 +121,11 @@ export type { DataFile };
  */
 export async function listDataFiles(sink: Sink, table: CatalogTable): Promise<DataFile[]> {
   const files = await listTreeFiles(sink, table.dataRoot, table.format, table.job.output.partitioning);
-  const state = jobTable(sink, table.job);
-  const swaps = await committedSwaps(state);
+  // A table many topics share: the swaps of every topic's namespace (topic-tables.ts), not only the reading job's.
+  const swaps = await tableSwaps(sink, table.job);
   if (swaps.length === 0) return files;
-  const relative = (file: DataFile) => file.sinkPath.slice(state.path('').length + 1);
+  const root = jobTable(sink, table.job).path('');
+  const relative = (file: DataFile) => file.sinkPath.slice(root.length + 1);
   const visible = visibleFiles(new Set(files.map(relative)), swaps);
   return files.filter((file) => visible.has(relative(file)));
 }

@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import { badBootstrapEntry, JobDefinition, loadJobDefinition } from '../job/job-definition';
 import { SecurityArgs, withCommandLineSecurity } from './client-options';
-import { describeSelection, isManyTopicJob } from '../job/job-topics';
 
 // The one place `--job`, `--jobs` and a job's `--bootstrap-server` are read, so every job command speaks the same
 // language: `--job` is a job file's path or a job's name (its "name" key, or its file name without .json) in
@@ -116,16 +115,5 @@ export function bootstrapOverride(args: BootstrapArgs): string | undefined {
   return bootstrap;
 }
 
-/** A command that works on one topic's table was given a job of several topics (`source.topics`, `source.topicPattern`). */
-export class ManyTopicJobError extends Error {
-  constructor(readonly command: string, readonly job: string, selection: string) {
-    super(`sluice ${command}: job ${job} reads ${selection}; ${command} takes a job of one source.topic for now`);
-    this.name = 'ManyTopicJobError';
-  }
-}
-
-/** The job, when it reads one topic; a many-topic job is refused (a usage error) by commands not yet made for them. */
-export function oneTopicJob(job: JobDefinition, command: string): JobDefinition {
-  if (isManyTopicJob(job)) throw new ManyTopicJobError(command, job.name, describeSelection(job));
-  return job;
-}
+/** A job command's options do not fit the job (a many-topic job's `--topic`, see topic-option.ts): a usage error, printed without the help. */
+export class JobUsageError extends Error {}

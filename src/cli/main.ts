@@ -3,7 +3,7 @@ import { CommandIO, processIO } from './io';
 import { KafkaError } from '../protocol/error-codes';
 import { JobLockedError } from '../table/lock';
 import { CommandLineError, EXIT } from './exit-codes';
-import { ManyTopicJobError } from './job-option';
+import { JobUsageError } from './job-option';
 
 /** One command: the shape every module in ./commands exports. */
 interface CommandModule<Args> {
@@ -108,7 +108,7 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
       io.err(`${error.message}\n\n${await parser.getHelp()}`);
       return EXIT.USAGE;
     }
-    if (error instanceof ManyTopicJobError) {
+    if (error instanceof JobUsageError) {
       io.err(error.message);
       return EXIT.USAGE;
     }

@@ -60,8 +60,9 @@ export function backfillTable(job: JobDefinition, request: BackfillRequest): Tab
   const margin = request.eventTimeMarginMs ?? DEFAULT_EVENT_TIME_MARGIN_MS;
   const marginLabel = 'eventTime' in request.from && margin !== DEFAULT_EVENT_TIME_MARGIN_MS ? `-margin-${margin}ms` : '';
   const id = `from-${boundLabel(request.from)}-to-${request.to ? boundLabel(request.to) : 'latest'}${marginLabel}`;
-  if (request.output) return new TableState(openSink(request.output), `${job.output.table}_backfill_${id}`);
-  return new TableState(openSink(job.output.sink), `${job.output.table}/_backfill/${id}`);
+  if (request.output) return new TableState(openSink(request.output), `${job.output.table}_backfill_${id}`, job.output.stateNamespace ?? null);
+  // One topic of a table many topics share keeps its state in its namespace there too: other topics may backfill the same range.
+  return new TableState(openSink(job.output.sink), `${job.output.table}/_backfill/${id}`, job.output.stateNamespace ?? null);
 }
 
 /**

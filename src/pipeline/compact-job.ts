@@ -13,7 +13,9 @@ import { recoverUnfinishedRuns } from '../table/commit';
 import { applySwap, commitSwap, committedSwaps, nextSwapSequence, recoverUnfinishedSwaps, swapDir, swapRecordName, swapTmpPath, SwapGroup, SwappedFile, SwapRecord } from '../table/file-swap';
 import { CompactionGroupPlan, liveFiles, OutputNamer, outputSegments, planCompaction, PlannedOutput, splitOutput } from '../table/compaction-plan';
 import { removeStrayFiles } from '../table/strays';
-import { TableState, TableStore } from '../table/table-state';
+import { jobTable, TableStore } from '../table/table-state';
+import { isManyTopicJob } from '../job/job-topics';
+import { topicJobsInSink } from '../table/topic-tables';
 import { LoadOptions, LoadSummary, LockLostError, runLoad } from './load-job';
 import { JobLockedError } from '../table/lock';
 
@@ -140,7 +142,9 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export async function runCompaction(job: JobDefinition, options: CompactOptions = {}): Promise<CompactionSummary> {
   const log = options.log ?? (() => undefined);
   const id = options.id ?? newRunId();
-  const table = new TableState(openSink(job.output.sink), job.output.table);
+  if (isManyTopicJob(job)) throw new TypeError(`job ${job.name}: a compaction works on one topic's state; a job of source.topics or source.topicPattern is compacted per topic (compactTopics)`);
+  // A table many topics share keeps each topic's checkpoints and swaps in its own namespace.
+  const table = jobTable(openSink(job.output.sink), job);
   const summary: CompactionSummary = { id, groups: [], recovered: { finished: [], abandoned: [] } };
   const partitions = await table.checkpointedPartitions();
   if (partitions.length === 0) return summary;
@@ -195,7 +199,7 @@ export async function runCompaction(job: JobDefinition, options: CompactOptions 
 
 /**
  * A scheduled run: the load, then, when the job sets `compaction.after`, a compaction of the hours marked
- * complete at least that many hours ago. The load's outcome stands whatever the compaction does; a compaction
+ * complete at least that many hours ago (of each topic's table or namespace, for a many-topic job). The load's outcome stands whatever the compaction does; a compaction
  * that fails or finds a lock held is logged and tried again at the next run.
  */
 export async function runLoadThenCompact(job: JobDefinition, options: LoadOptions = {}): Promise<LoadSummary> {
@@ -203,11 +207,15 @@ export async function runLoadThenCompact(job: JobDefinition, options: LoadOption
   const after = job.compaction.after;
   if (after === null || options.signal?.aborted || summary.dryRun) return summary;
   const log = options.log ?? (() => undefined);
-  try {
-    const compacted = await runCompaction(job, { completedBefore: Date.now() - after * 3_600_000, log });
-    if (compacted.groups.length > 0) log(`compaction ${compacted.id}: ${plural(compacted.groups.length, 'hour directory', 'hour directories')} compacted`);
-  } catch (error) {
-    log(error instanceof JobLockedError ? `compaction skipped: ${error.message}` : `compaction failed: ${(error as Error).message}`);
+  for (const each of await topicJobsInSink(job, openSink(job.output.sink)).catch(() => [job])) {
+    if (each.source.topic === '') continue; // a shared table nothing has loaded yet
+    const topic = isManyTopicJob(job) ? `topic ${each.source.topic}: ` : '';
+    try {
+      const compacted = await runCompaction(each, { completedBefore: Date.now() - after * 3_600_000, log });
+      if (compacted.groups.length > 0) log(`${topic}compaction ${compacted.id}: ${plural(compacted.groups.length, 'hour directory', 'hour directories')} compacted`);
+    } catch (error) {
+      log(error instanceof JobLockedError ? `${topic}compaction skipped: ${error.message}` : `${topic}compaction failed: ${(error as Error).message}`);
+    }
   }
   return summary;
 }

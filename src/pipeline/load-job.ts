@@ -40,6 +40,8 @@ export class LockLostError extends Error {
 export interface LoadOptions {
   /** Partitions this run may touch (--partitions / --shard); all by default. */
   partitions?: number[];
+  /** A many-topic job: load only this topic (`load --topic`); every topic it selects by default. */
+  topic?: string;
   dryRun?: boolean;
   log?: (line: string) => void;
   /**

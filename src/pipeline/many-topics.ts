@@ -20,6 +20,8 @@ export interface ManyTopicOptions {
   signal?: AbortSignal;
   dryRun?: boolean;
   partitions?: number[];
+  /** Only this topic is loaded; completeness of a shared table still counts every topic. */
+  topic?: string;
   sourceOptions?: RecordSourceOptions;
   openSource?: (job: JobDefinition, options: RecordSourceOptions) => Promise<RecordSource>;
 }
@@ -110,8 +112,12 @@ export async function runManyTopics<O extends ManyTopicOptions>(
   };
   const completeness = hasSharedTable(job) && jobs.length > 0 ? sharedCompleteness(jobs, sourceOf) : undefined;
   const loaded: TopicRunSummary[] = [];
+  if (options.topic !== undefined && !jobs.some((each) => each.source.topic === options.topic)) {
+    throw new Error(`job ${job.name}: topic ${options.topic} is not among the topics it reads now (${jobs.map((each) => each.source.topic).join(', ') || 'none'}${resolved.missing.includes(options.topic) ? `; ${options.topic} does not exist` : ''})`);
+  }
+  const running = options.topic === undefined ? jobs : jobs.filter((each) => each.source.topic === options.topic);
   try {
-    for (const each of jobs) {
+    for (const each of running) {
       if (options.signal?.aborted) break;
       log(`topic ${each.source.topic} → table ${each.output.table}${each.output.stateNamespace ? ` (state in _sluice/${each.output.stateNamespace}/)` : ''}`);
       try {

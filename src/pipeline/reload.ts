@@ -65,6 +65,14 @@ export interface MissingOffsets {
   logEnd: number;
 }
 
+/** The table (or, for a table many topics share, the topic's part of it) has no committed file in the hours. */
+export class NothingToReloadError extends ReloadError {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'NothingToReloadError';
+  }
+}
+
 /** The hours' records are no longer all in Kafka (retention, DeleteRecords): nothing was changed. */
 export class ReloadOffsetsGoneError extends ReloadError {
   constructor(readonly missing: MissingOffsets[]) {
@@ -116,13 +124,14 @@ const describeFiles = (files: CommittedFile[]) => files.map((f) => `${f.path} ($
 export async function runReload(job: JobDefinition, request: ReloadRequest, options: { log?: (line: string) => void } = {}): Promise<ReloadSummary> {
   const log = options.log ?? (() => undefined);
   const span = request.hours;
-  const table = new ReloadTableState(openSink(job.output.sink), job.output.table);
+  // A table many topics share keeps each topic's checkpoints, locks and reload swaps in the topic's namespace.
+  const table = new ReloadTableState(openSink(job.output.sink), job.output.table, job.output.stateNamespace ?? null);
   const runId = newRunId();
   const registryFor = registryReaders(openSchemaRegistry);
   const readerSchemas = await resolveReaderSchemas(job, registryFor);
   const candidates = await rangesWithFiles(table, request.partitions ?? (await table.checkpointedPartitions()), span);
   const partitions = [...new Set(candidates.map((r) => r.partition))].sort((a, b) => a - b);
-  if (partitions.length === 0) throw new ReloadError(`table ${job.output.table} has no committed file in hours ${span.from}..${span.to}${request.partitions ? ` of partitions ${request.partitions.join(', ')}` : ''}: nothing to reload`);
+  if (partitions.length === 0) throw new NothingToReloadError(`table ${job.output.table}${job.output.stateNamespace ? ` (topic ${job.source.topic})` : ''} has no committed file in hours ${span.from}..${span.to}${request.partitions ? ` of partitions ${request.partitions.join(', ')}` : ''}: nothing to reload`);
   const source = await openJobSource(job);
   const stagingDir = fs.mkdtempSync(path.join(os.tmpdir(), `sluice-reload-${job.output.table}-`));
   const started = new Date();

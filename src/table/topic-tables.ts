@@ -6,7 +6,8 @@ import { TOPIC_PLACEHOLDER } from '../job/job-definition';
 import { hasSharedTable, hasTablePerTopic, isManyTopicJob, selects, TOPIC_NAMESPACE_DIR, topicJob, topicJobs } from '../job/job-topics';
 import { joinSinkPath, Sink } from '../ports/sink';
 import { STATE_DIR } from './layout';
-import { jobTable } from './table-state';
+import { jobTable, TableState } from './table-state';
+import { committedSwaps, SwapRecord } from './file-swap';
 
 /** In a `{topic}` table: which topic it holds (its name alone cannot say: `.` and `-` both became `_`). */
 export const TOPIC_FILE = `${STATE_DIR}/topic.json`;
@@ -57,6 +58,22 @@ export async function topicJobsInSink(job: JobDefinition, sink: Sink): Promise<J
   if (topics.length > 0) return topicJobs(job, topics);
   const empty = topicJob(job, '');
   return [{ ...empty, output: { ...empty.output, stateNamespace: undefined } }];
+}
+
+/**
+ * The committed swaps (compactions) readers of a job's table must apply: a table's own, or for a table many topics
+ * share every topic namespace's, since each topic's compaction rewrites its files in the hour directories they all
+ * share. Their files never overlap (a swap replaces files of its own topic's checkpoints), so the order between
+ * namespaces does not matter.
+ */
+export async function tableSwaps(sink: Sink, job: JobDefinition): Promise<SwapRecord[]> {
+  const namespace = job.output.stateNamespace;
+  if (namespace === undefined || !namespace.startsWith(`${TOPIC_NAMESPACE_DIR}/`)) return committedSwaps(jobTable(sink, job));
+  const swaps: SwapRecord[] = [];
+  for (const topic of await sharedTableTopics(sink, job.output.table)) {
+    swaps.push(...(await committedSwaps(new TableState(sink, job.output.table, `${TOPIC_NAMESPACE_DIR}/${topic}`))));
+  }
+  return swaps;
 }
 
 /**

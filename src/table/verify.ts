@@ -35,11 +35,11 @@ export interface VerifyReport {
 }
 
 /** What verify says of a gap nobody acknowledged, with the command that would. */
-function gapProblem(job: JobDefinition, gap: RetentionGap): string {
+function gapProblem(job: JobDefinition, gap: RetentionGap, topic: string | undefined): string {
   const what = gap.lost
     ? `offsets ${describeOffsets(gap)} (${gap.count}) were deleted by retention before they were loaded (seen ${gap.lost.seenAt})`
     : `gap, offsets ${describeOffsets(gap)} were never loaded`;
-  return `partition ${gap.partition}: ${what}, not acknowledged; if they are gone for good: sluice ack-gap --job ${job.file} --partition ${gap.partition} --offsets ${describeOffsets(gap)}`;
+  return `partition ${gap.partition}: ${what}, not acknowledged; if they are gone for good: sluice ack-gap --job ${job.file}${topic === undefined ? '' : ` --topic ${topic}`} --partition ${gap.partition} --offsets ${describeOffsets(gap)}`;
 }
 
 /** Its records; for an Avro file of a range that names its schema generation, also that the header holds that schema. */
@@ -76,7 +76,9 @@ async function checkFile(table: TableReader, file: CommittedFile, generation: Sc
  * every recorded file exists with its recorded size and record count, and that
  * each range's records add up in every format. Reads every checkpoint, never the index: this is the check of both.
  */
-export async function verifyTable(job: JobDefinition, table: TableReader): Promise<VerifyReport> {
+export async function verifyTable(job: JobDefinition, table: TableReader, options: { ofManyTopics?: boolean } = {}): Promise<VerifyReport> {
+  // The ack-gap command a problem names: a topic of a many-topic job is named with --topic.
+  const ackTopic = options.ofManyTopics ? job.source.topic : undefined;
   const problems: string[] = [];
   const partitions: PartitionCoverage[] = [];
   const hours = new Map<string, number>();
@@ -109,11 +111,11 @@ export async function verifyTable(job: JobDefinition, table: TableReader): Promi
     const coverage: PartitionCoverage = { partition, firstOffset: ranges[0].start, committedOffset: ranges[0].start, ranges: ranges.length, records: 0, badRecords: 0, skippedOffsets: 0, lostOffsets: 0 };
     const found = partitionGaps(partition, ranges.map((r) => ({ start: r.start, end: r.end, lost: r.kind === 'lost' ? r.lost ?? null : null })), acks);
     gaps.push(...found);
-    for (const gap of found) if (gap.lost && !gap.acknowledgement) problems.push(gapProblem(job, gap));
+    for (const gap of found) if (gap.lost && !gap.acknowledgement) problems.push(gapProblem(job, gap, ackTopic));
     for (const range of ranges) {
       const label = `partition ${partition} range ${range.start}..${range.end}`;
       const hole = range.start > expected ? found.find((g) => !g.lost && g.start === expected) : undefined;
-      if (hole && !hole.acknowledgement) problems.push(`${label}: ${gapProblem(job, hole).slice(`partition ${partition}: `.length)}`);
+      if (hole && !hole.acknowledgement) problems.push(`${label}: ${gapProblem(job, hole, ackTopic).slice(`partition ${partition}: `.length)}`);
       if (range.start < expected) problems.push(`${label}: overlaps the previous range, which ended at ${expected}`);
       expected = Math.max(expected, range.end);
       coverage.records += range.records;

@@ -1,12 +1,15 @@
 import * as os from 'node:os';
 import type { Argv } from 'yargs';
-import { JobArgs, loadJobFromArgs, oneTopicJob, withJobOption } from '../job-option';
-import { openTable } from '../../connector-factory';
+import { JobArgs, loadJobFromArgs, withJobOption } from '../job-option';
+import { openSink } from '../../connector-factory';
+import { jobTable } from '../../table/table-state';
+import { describeSelection, isManyTopicJob } from '../../job/job-topics';
+import { jobsOfTopics, TopicArgs, TopicRequiredError, withTopicOption } from '../topic-option';
 import { GapOffsetsError, RetentionGap, describeOffsets, parseOffsets, summaryGaps } from '../../table/gaps';
 import type { GapAcknowledgement } from '../../table/records';
 import type { CommandIO } from '../io';
 
-interface AckGapArgs extends JobArgs {
+interface AckGapArgs extends JobArgs, TopicArgs {
   partition: number;
   offsets: string;
   reason?: string;
@@ -17,7 +20,7 @@ export const command = 'ack-gap';
 export const describe = 'Accept that offsets deleted by retention before they were loaded are gone: verify then passes, and their hours can be marked';
 
 export function builder(yargs: Argv): Argv<AckGapArgs> {
-  return withJobOption(yargs)
+  return withTopicOption(withJobOption(yargs), 'the topic of the gap, for a job of source.topics or source.topicPattern (required there)')
     .option('partition', { type: 'number', demandOption: true, describe: 'the partition of the gap' })
     .option('offsets', { type: 'string', demandOption: true, describe: 'the gap\'s first and last offsets, as verify names them: FIRST..LAST' })
     .option('reason', { type: 'string', describe: 'why the loss is accepted, kept with the acknowledgement' })
@@ -44,7 +47,10 @@ function currentUser(): string {
 
 /** Exit status 0 when the gap is (or already was) acknowledged, 1 when there is no such gap, 2 for bad offsets. */
 export async function handler(args: AckGapArgs, io: CommandIO): Promise<number> {
-  const job = oneTopicJob(loadJobFromArgs(args), 'ack-gap');
+  const loaded = loadJobFromArgs(args);
+  // A partition number means nothing without its topic: a many-topic job's gap is named by both.
+  if (isManyTopicJob(loaded) && args.topic === undefined) throw new TopicRequiredError('ack-gap', loaded.name, describeSelection(loaded), 'a gap is in one topic\'s partition');
+  const [job] = await jobsOfTopics(loaded, 'ack-gap', args.topic);
   let span;
   try {
     span = parseOffsets(args.offsets);
@@ -57,7 +63,7 @@ export async function handler(args: AckGapArgs, io: CommandIO): Promise<number> 
     io.err(`sluice ack-gap: --partition ${args.partition}: expected a partition number`);
     return 2;
   }
-  const table = openTable(job.output.sink, job.output.table);
+  const table = jobTable(openSink(job.output.sink), job);
   const gaps = summaryGaps(await table.partitionSummary(args.partition), await table.gapAcknowledgements());
   const gap = gaps.find((g) => g.start === span.start && g.end === span.end);
   if (!gap) throw new NoSuchGapError(args.partition, args.offsets.trim(), gaps);
@@ -68,10 +74,10 @@ export async function handler(args: AckGapArgs, io: CommandIO): Promise<number> 
   const created = !gap.acknowledgement && (await table.writeGapAcknowledgement(ack));
   const recorded = created ? ack : gap.acknowledgement ?? (await table.gapAcknowledgements()).find((a) => a.partition === gap.partition && a.start === gap.start && a.end === gap.end) ?? ack;
   if (args.json) {
-    io.out(JSON.stringify({ job: job.name, partition: gap.partition, offsets: describeOffsets(gap), start: gap.start, end: gap.end, count: gap.count, lost: gap.lost, alreadyAcknowledged: !created, acknowledgement: recorded }));
+    io.out(JSON.stringify({ job: job.name, ...(isManyTopicJob(loaded) ? { topic: job.source.topic } : {}), partition: gap.partition, offsets: describeOffsets(gap), start: gap.start, end: gap.end, count: gap.count, lost: gap.lost, alreadyAcknowledged: !created, acknowledgement: recorded }));
     return 0;
   }
-  const what = `partition ${gap.partition} offsets ${describeOffsets(gap)} (${gap.count} ${gap.count === 1 ? 'offset' : 'offsets'})`;
+  const what = `${isManyTopicJob(loaded) ? `topic ${job.source.topic} ` : ''}partition ${gap.partition} offsets ${describeOffsets(gap)} (${gap.count} ${gap.count === 1 ? 'offset' : 'offsets'})`;
   if (!created) {
     io.out(`${what}: already acknowledged by ${recorded.acknowledgedBy} on ${recorded.host} at ${recorded.acknowledgedAt}${recorded.reason ? ` (${recorded.reason})` : ''}`);
     return 0;

@@ -8,11 +8,12 @@ import { selectedPartitions } from './load';
 import { badReasonLines, checkMaxBadPercent, maxBadPercentOption, withMaxBadPercent } from '../run-options';
 import type { CommandIO } from '../io';
 import { SecurityArgs, withSecurityOptions } from '../client-options';
-import { BootstrapArgs, JobArgs, loadJobFromArgs, oneTopicJob, withBootstrapOverride, withJobOption } from '../job-option';
+import { BootstrapArgs, JobArgs, loadJobFromArgs, withBootstrapOverride, withJobOption } from '../job-option';
+import { jobOfTopic, TopicArgs, withTopicOption } from '../topic-option';
 import { failedResult, jobOrFailedJson, printJson, rangeLine, runResult } from '../run-result';
 import { CommandLineError, EXIT } from '../exit-codes';
 
-interface BackfillArgs extends SecurityArgs, JobArgs, BootstrapArgs {
+interface BackfillArgs extends SecurityArgs, JobArgs, BootstrapArgs, TopicArgs {
   json: boolean;
   'from-offset'?: number;
   'from-time'?: string;
@@ -30,7 +31,7 @@ export const command = 'backfill';
 export const describe = 'Load a chosen offset or time range into separate output, leaving the scheduled checkpoint alone';
 
 export function builder(yargs: Argv): Argv<BackfillArgs> {
-  return withBootstrapOverride(withJobOption(withSecurityOptions(yargs)))
+  return withTopicOption(withBootstrapOverride(withJobOption(withSecurityOptions(yargs))), 'the topic to backfill, for a job of source.topics or source.topicPattern (required there)')
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document: the backfill\'s result' })
     .option('from-offset', { type: 'number' })
     .option('from-time', { type: 'string', describe: 'ISO 8601 time or epoch milliseconds' })
@@ -79,7 +80,8 @@ function eventTimeBound(time: string | undefined, flag: string): Bound | undefin
 }
 
 export async function handler(args: BackfillArgs, io: CommandIO): Promise<number> {
-  const job = oneTopicJob(withMaxBadPercent(jobOrFailedJson(args, 'backfill', io, () => loadJobFromArgs(args)), args['max-bad-percent']), 'backfill');
+  // A backfill reads one topic's offsets: a many-topic job's topic is named with --topic.
+  const job = jobOfTopic(withMaxBadPercent(jobOrFailedJson(args, 'backfill', io, () => loadJobFromArgs(args)), args['max-bad-percent']), 'backfill', args.topic, 'a backfill reads the offsets or times of one topic');
   const byEventTime = args['from-event-time'] !== undefined;
   let output: string | undefined;
   let summary: LoadSummary;

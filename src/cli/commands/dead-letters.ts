@@ -1,12 +1,15 @@
 import type { Argv } from 'yargs';
 import type { JobDefinition } from '../../job/job-definition';
-import { JobArgs, loadJobFromArgs, oneTopicJob, withJobOption } from '../job-option';
-import { openTable } from '../../connector-factory';
+import { JobArgs, loadJobFromArgs, withJobOption } from '../job-option';
+import { openSink } from '../../connector-factory';
+import { jobTable } from '../../table/table-state';
+import { describeSelection, hasSharedTable, isManyTopicJob } from '../../job/job-topics';
+import { jobsOfTopics, TopicArgs, withTopicOption } from '../topic-option';
 import { firstInvalidUtf8Byte } from '../../formats/utf8';
 import { DeadLetterFile, DeadLetterLine, FailedRunDeadLetters, lineReason, listDeadLetters, parseDeadLetters } from '../../table/dead-letters';
 import type { CommandIO } from '../io';
 
-interface DeadLettersArgs extends JobArgs {
+interface DeadLettersArgs extends JobArgs, TopicArgs {
   json: boolean;
   run?: string;
   limit: number;
@@ -16,7 +19,7 @@ export const command = 'dead-letters';
 export const describe = 'List a table\'s dead letters (committed, and those of runs that failed on the bad-record limit), count them by reason and show samples';
 
 export function builder(yargs: Argv): Argv<DeadLettersArgs> {
-  return withJobOption(yargs)
+  return withTopicOption(withJobOption(yargs))
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
     .option('run', { type: 'string', describe: 'only the dead letters of this run (a failed run, or the run that committed them)' })
     .option('limit', { type: 'number', default: 10, describe: 'how many records to show' })
@@ -79,15 +82,16 @@ interface Report {
   samples: Sample[];
 }
 
-async function buildReport(job: JobDefinition, run: string | undefined, limit: number): Promise<Report> {
-  const table = openTable(job.output.sink, job.output.table);
+/** `--run` names a run with no dead letters in the table (or topic): null, for the caller to say. */
+async function buildReport(job: JobDefinition, run: string | undefined, limit: number, shared: boolean): Promise<Report | { noSuchRun: string[] }> {
+  const table = jobTable(openSink(job.output.sink), job);
   const listed = await listDeadLetters(table);
-  const files = run === undefined ? listed.files : listed.files.filter((f) => f.runId === run);
-  const failedRuns = run === undefined ? listed.failedRuns : listed.failedRuns.filter((r) => r.runId === run);
-  if (run !== undefined && files.length === 0 && failedRuns.length === 0) {
-    const runs = [...new Set(listed.files.map((f) => f.runId).filter((id): id is string => id !== null))];
-    throw new Error(`table ${job.output.table} has no dead letters of run ${run} (${runs.length > 0 ? `runs with dead letters: ${runs.join(', ')}` : 'it has no dead letters'})`);
-  }
+  // A table many topics share has one _dead_letter/ for all; each file names its topic.
+  const mine = shared ? listed.files.filter((f) => f.topic === job.source.topic) : listed.files;
+  const failedMine = shared ? listed.failedRuns.filter((r) => mine.some((f) => f.failed && f.runId === r.runId)) : listed.failedRuns;
+  const files = run === undefined ? mine : mine.filter((f) => f.runId === run);
+  const failedRuns = run === undefined ? failedMine : failedMine.filter((r) => r.runId === run);
+  if (run !== undefined && files.length === 0 && failedRuns.length === 0) return { noSuchRun: [...new Set(mine.map((f) => f.runId).filter((id): id is string => id !== null))] };
   const reasons = new Map<string, number>();
   const samples: Sample[] = [];
   const counted: Report['files'] = [];
@@ -141,10 +145,39 @@ function render(report: Report, io: CommandIO): void {
   }
 }
 
-/** Exit status 0; 1 when the job or table cannot be read or `--run` names a run with no dead letters. */
+const noSuchRun = (table: string, run: string, runs: string[]) =>
+  new Error(`table ${table} has no dead letters of run ${run} (${runs.length > 0 ? `runs with dead letters: ${runs.join(', ')}` : 'it has no dead letters'})`);
+
+/**
+ * Exit status 0; 1 when the job or table cannot be read or `--run` names a run with no dead letters. A many-topic
+ * job: a report per topic (`--topic` for one), one JSON document with a list of them.
+ */
 export async function handler(args: DeadLettersArgs, io: CommandIO): Promise<number> {
-  const report = await buildReport(oneTopicJob(loadJobFromArgs(args), 'dead-letters'), args.run, args.limit);
-  if (args.json) io.out(JSON.stringify(report));
-  else render(report, io);
+  const job = loadJobFromArgs(args);
+  const jobs = await jobsOfTopics(job, 'dead-letters', args.topic);
+  if (!isManyTopicJob(job)) {
+    const report = await buildReport(jobs[0], args.run, args.limit, false);
+    if ('noSuchRun' in report) throw noSuchRun(jobs[0].output.table, args.run!, report.noSuchRun);
+    if (args.json) io.out(JSON.stringify(report));
+    else render(report, io);
+    return 0;
+  }
+  const reports: (Report & { topic: string })[] = [];
+  const runs: string[] = [];
+  for (const each of jobs) {
+    const report = await buildReport(each, args.run, args.limit, hasSharedTable(job));
+    if ('noSuchRun' in report) runs.push(...report.noSuchRun);
+    else reports.push({ topic: each.source.topic, ...report });
+  }
+  if (args.run !== undefined && reports.length === 0) throw noSuchRun(`${job.output.table} (${describeSelection(job)})`, args.run, [...new Set(runs)].sort());
+  if (args.json) {
+    io.out(JSON.stringify({ job: job.name, records: reports.reduce((sum, r) => sum + r.records, 0), topics: reports }));
+    return 0;
+  }
+  if (reports.length === 0) io.out(`${job.name}: no table of ${describeSelection(job)} has been loaded yet`);
+  for (const report of reports) {
+    io.out(`topic ${report.topic}:`);
+    render(report, io);
+  }
   return 0;
 }

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { LoadSummary, runLoad } from '../../pipeline/load-job';
-import { describeSelection, isManyTopicJob } from '../../job/job-topics';
+import { describeSelection } from '../../job/job-topics';
 import type { ManyTopicLoadSummary } from '../../pipeline/load-summary';
 import { parsePartitionList, parseShard, shardPartitions } from '../../pipeline/partition-selection';
 import { openRecordSource, sinkDescription } from '../../connector-factory';
@@ -13,10 +13,11 @@ import { BootstrapArgs, JobArgs, loadJobFromArgs, withBootstrapOverride, withJob
 import { failedResult, jobOrFailedJson, printJson, progressOnTerminal, rangeLine, RunResult, runResult } from '../run-result';
 import { badReasonLines, checkMaxBadPercent, maxBadPercentOption, withMaxBadPercent } from '../run-options';
 import { EXIT } from '../exit-codes';
+import { jobOfTopic, TopicArgs, withTopicOption } from '../topic-option';
 
 export { badReasonLines, checkMaxBadPercent, maxBadPercentOption, withMaxBadPercent } from '../run-options';
 
-interface LoadArgs extends SecurityArgs, JobArgs, BootstrapArgs {
+interface LoadArgs extends SecurityArgs, JobArgs, BootstrapArgs, TopicArgs {
   'dry-run': boolean;
   partitions?: string;
   shard?: string;
@@ -28,7 +29,7 @@ export const command = 'load';
 export const describe = 'Load what is new in every partition into the job\'s table, exactly once';
 
 export function builder(yargs: Argv): Argv<LoadArgs> {
-  return withBootstrapOverride(withJobOption(withSecurityOptions(yargs)))
+  return withTopicOption(withBootstrapOverride(withJobOption(withSecurityOptions(yargs))), 'only this topic of a job of source.topics or source.topicPattern (needed there for --partitions and --shard)')
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan and stop' })
     .option('partitions', { type: 'string', describe: 'only these partitions, e.g. 0,2-5' })
     .option('shard', { type: 'string', describe: 'only partitions p with p mod N = i, written i/N' })
@@ -57,10 +58,8 @@ export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   // With --json stdout holds the one document; what a person reads goes to stderr.
   const say = args.json ? io.err : io.out;
   say(`${job.name}: ${describeSelection(job)} → table ${job.output.table} in ${sinkDescription(job.output.sink)}`);
-  if (isManyTopicJob(job) && (args.partitions || args.shard)) {
-    io.err(`sluice load: --partitions and --shard take the partitions of one topic; job ${job.name} reads ${describeSelection(job)}`);
-    return EXIT.USAGE;
-  }
+  // --partitions and --shard name the partitions of one topic: a many-topic job needs --topic with them.
+  const topicJob = args.topic !== undefined || args.partitions || args.shard ? jobOfTopic(job, 'load', args.topic, '--partitions and --shard take the partitions of one topic') : job;
   // SIGTERM/SIGINT: reading stops and the run commits what it has read (a second signal ends the process).
   const stop = stopOnSignals((signal) => io.err(`${signal}: stopping; the run commits what it has read`));
   const progress = progressOnTerminal();
@@ -70,8 +69,8 @@ export async function handler(args: LoadArgs, io: CommandIO): Promise<number> {
   };
   let summary: LoadSummary;
   try {
-    const partitions = await selectedPartitions(job, args);
-    summary = await runLoad(job, { partitions, dryRun: args['dry-run'], log, signal: stop.signal, onPlan: progress.onPlan, onProgress: progress.onProgress });
+    const partitions = await selectedPartitions(topicJob, args);
+    summary = await runLoad(job, { partitions, topic: args.topic, dryRun: args['dry-run'], log, signal: stop.signal, onPlan: progress.onPlan, onProgress: progress.onProgress });
   } catch (error) {
     if (args.json) printJson(io, failedResult(job, 'load', error));
     throw error;

@@ -52,7 +52,7 @@ async function verifyTopics(job: JobDefinition, args: VerifyArgs, io: CommandIO)
   const sink = openSink(job.output.sink);
   const topics = (await topicJobsInSink(job, sink)).filter((each) => each.source.topic !== '');
   const reports = [];
-  for (const each of topics) reports.push({ topic: each.source.topic, table: each.output.table, report: await verifyTable(each, jobTable(sink, each)) });
+  for (const each of topics) reports.push({ topic: each.source.topic, table: each.output.table, report: await verifyTable(each, jobTable(sink, each), { ofManyTopics: true }) });
   const ok = reports.every((r) => r.report.ok);
   const problems = reports.flatMap((r) => r.report.problems.map((p) => `topic ${r.topic}: ${p}`));
   if (args.json) {
