@@ -65,13 +65,13 @@ async function verifyTopics(job: JobDefinition, args: VerifyArgs, io: CommandIO)
   if (reports.length === 0) io.out(`no table of job ${job.name} has been loaded yet`);
   for (const { topic, table, report } of reports) {
     io.out(`topic ${topic} (table ${table}):`);
-    printReport(report, job, io);
+    printReport(report, job, io, `topic ${topic}: `);
   }
   io.out(ok ? `verify: OK (${reports.length} topic${reports.length === 1 ? '' : 's'})` : `verify: ${problems.length} problems`);
   return ok ? 0 : 1;
 }
 
-function printReport(report: VerifyReport, job: JobDefinition, io: CommandIO): void {
+function printReport(report: VerifyReport, job: JobDefinition, io: CommandIO, problemPrefix = ''): void {
   for (const p of report.partitions) {
     const skipped = p.skippedOffsets > 0 ? `, ${p.skippedOffsets} offsets skipped: transaction markers and aborted records` : '';
     const lost = p.lostOffsets > 0 ? `, ${p.lostOffsets} offsets lost to retention` : '';
@@ -87,5 +87,5 @@ function printReport(report: VerifyReport, job: JobDefinition, io: CommandIO): v
   for (const [hour, count] of report.hours) io.out(`  ${timeKeyLabel(hour)}  ${count}`);
   const skipped = report.partitions.reduce((sum, p) => sum + p.skippedOffsets, 0);
   if (skipped > 0) io.out(`${skipped} offsets skipped: transaction markers and aborted records`);
-  for (const problem of report.problems) io.err(`PROBLEM ${problem}`);
+  for (const problem of report.problems) io.err(`PROBLEM ${problemPrefix}${problem}`);
 }
