@@ -42,6 +42,8 @@ export interface JobStatus {
   job: string;
   file: string;
   topic: string;
+  /** One topic of a job of source.topics or source.topicPattern (its commands then take `--topic`). */
+  manyTopicJob?: true;
   table: string;
   /** `error` says why the broker's side is missing: unreachable, or it answered with an error (an unknown topic, say). */
   broker: { bootstrap: string; reachable: boolean; error?: string };
@@ -191,6 +193,6 @@ export async function jobStatuses(job: JobDefinition, options: { runs: number; n
     jobs = (await topicJobsInSink(job, openSink(job.output.sink))).filter((j) => j.source.topic !== '');
   }
   const statuses: JobStatus[] = [];
-  for (const each of jobs.sort((a, b) => a.source.topic.localeCompare(b.source.topic))) statuses.push(await jobStatus(each, options));
+  for (const each of jobs.sort((a, b) => a.source.topic.localeCompare(b.source.topic))) statuses.push({ ...(await jobStatus(each, options)), manyTopicJob: true });
   return statuses;
 }

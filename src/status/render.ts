@@ -29,7 +29,7 @@ function gapLines(status: JobStatus, color: boolean): string[] {
   return status.gaps.map((gap) => {
     const what = `partition ${gap.partition}: ${gap.count} ${gap.count === 1 ? 'offset' : 'offsets'} ${gap.lost ? 'lost to retention' : 'never loaded'} (${describeOffsets(gap)}${gap.lost ? `, seen ${gap.lost.seenAt}` : ''})`;
     const ack = gap.acknowledgement;
-    const line = `  gap ${what}, ${ack ? `acknowledged by ${ack.acknowledgedBy} at ${ack.acknowledgedAt}` : `not acknowledged: sluice ack-gap --job ${status.file} --partition ${gap.partition} --offsets ${describeOffsets(gap)}`}`;
+    const line = `  gap ${what}, ${ack ? `acknowledged by ${ack.acknowledgedBy} at ${ack.acknowledgedAt}` : `not acknowledged: sluice ack-gap --job ${status.file}${status.manyTopicJob ? ` --topic ${status.topic}` : ''} --partition ${gap.partition} --offsets ${describeOffsets(gap)}`}`;
     return color && !ack ? `${RED}${line}${RESET}` : line;
   });
 }

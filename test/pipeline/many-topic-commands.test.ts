@@ -109,6 +109,8 @@ describe('reload, dead-letters, ack-gap, backfill and load --partitions of a man
     const failing = await sluice(['verify', '--job', file]);
     assert.equal(failing.code, 1);
     assert.match(failing.stderr, /PROBLEM topic gap\.a: partition 0: offsets 10\.\.14 \(5\) were deleted by retention before they were loaded .*: sluice ack-gap --job \S+ --topic gap\.a --partition 0 --offsets 10\.\.14\n/);
+    const status = await sluice(['status', '--job', file]);
+    assert.match(status.stdout, /gap partition 0: 5 offsets lost to retention \(10\.\.14, seen [^)]+\), not acknowledged: sluice ack-gap --job \S+ --topic gap\.a --partition 0 --offsets 10\.\.14/);
     const withoutTopic = await sluice(['ack-gap', '--job', file, '--partition', '0', '--offsets', '10..14']);
     assert.equal(withoutTopic.code, 2, withoutTopic.stderr);
     assert.match(withoutTopic.stderr, /sluice ack-gap: job gaps reads topics gap\.a, gap\.b; a gap is in one topic's partition: name one with --topic TOPIC/);

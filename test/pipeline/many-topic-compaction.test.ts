@@ -6,6 +6,7 @@ import { openSink } from '../../src/connector-factory';
 import { loadJobDefinition } from '../../src/job/job-definition';
 import { topicJob } from '../../src/job/job-topics';
 import { runLoad } from '../../src/pipeline/load-job';
+import { runLoadThenCompact } from '../../src/pipeline/compact-job';
 import type { SwapRecord } from '../../src/table/file-swap';
 import { jobTable } from '../../src/table/table-state';
 import { RunningBroker, startBroker } from '../helpers/broker';
@@ -137,5 +138,17 @@ describe('sluice compact of a many-topic job', function () {
     assert.equal(query.code, 0, query.stderr);
     assert.deepEqual(query.stdout.trim().split(/\r?\n/).slice(1), ['40,40,30']);
     assert.ok(listFiles(path.join(warehouse, 'raw_clicks_us')).some((f) => f.includes('+compacted+')));
+  });
+
+  it('compaction.after: a scheduled run of a many-topic job compacts each topic\'s part of the shared table after its load', async () => {
+    const dir = tmp();
+    const file = writeTopicsJob(dir, 'sched', { bootstrap: broker.bootstrap, topicPattern: 'clicks[.-].*' }, { table: 'sched' }, { files: { maxRecords: 4 }, compaction: { after: 0 } });
+    const log: string[] = [];
+    await runLoadThenCompact(loadJobDefinition(file), { log: (line) => log.push(line) });
+    const table = path.join(dir, 'warehouse/sched');
+    for (const [hour, count] of dataFilesPerHour(table)) assert.equal(count, 2, `${hour}: one file per topic (${log.join('\n')})`);
+    assert.ok(log.some((l) => /^topic clicks-us: compaction \S+: 2 hour directories compacted$/.test(l)), log.join('\n'));
+    assert.equal((await parquetTopicRows(table)).length, 70);
+    assert.equal((await sluice(['verify', '--job', file])).code, 0);
   });
 });
