@@ -82,7 +82,7 @@ interface Report {
   samples: Sample[];
 }
 
-/** `--run` names a run with no dead letters in the table (or topic): null, for the caller to say. */
+/** The report; when `--run` names a run with no dead letters in the table (or topic), the runs that have some, for the caller to say. */
 async function buildReport(job: JobDefinition, run: string | undefined, limit: number, shared: boolean): Promise<Report | { noSuchRun: string[] }> {
   const table = jobTable(openSink(job.output.sink), job);
   const listed = await listDeadLetters(table);

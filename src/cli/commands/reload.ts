@@ -84,7 +84,11 @@ async function reloadTopics(job: JobDefinition, jobs: JobDefinition[], request: 
     io.out(JSON.stringify({
       status: noneAnywhere ? 'failed' : done.every((o) => 'result' in o) ? 'reloaded' : 'failed', job: job.name, hours: request.hours,
       ...(noneAnywhere ? { error: noneAnywhere } : {}),
-      topics: outcomes.map((o) => ({ topic: o.job.source.topic, table: o.job.output.table, ...('result' in o ? { status: 'reloaded', ...o.result } : nothing(o) ? { status: 'nothing', error: o.error.message } : failureJson(o.error)) })),
+      topics: outcomes.map((o) => ({
+        topic: o.job.source.topic,
+        ...('result' in o ? { status: 'reloaded', ...o.result } : nothing(o) ? { status: 'nothing', error: o.error.message } : failureJson(o.error)),
+        table: o.job.output.table,
+      })),
     }));
   } else {
     for (const o of outcomes) {
