@@ -55,7 +55,7 @@ function ownTopicJob(job: JobDefinition, command: string, topic: string | undefi
 }
 
 /**
- * The one topic's job of a command that works on one topic (backfill, load --partitions, ack-gap): `--topic` is
+ * The one topic's job of a command that works on one topic (backfill, load --partitions): `--topic` is
  * required for a many-topic job and must be a topic its selection takes.
  */
 export function jobOfTopic(job: JobDefinition, command: string, topic: string | undefined, what: string): JobDefinition {
