@@ -2,7 +2,7 @@
 // data and no checkpoint, but keeps its dead letters under `_dead_letter/_failed/<runId>/`, so that why it failed
 // can be read (`sluice dead-letters --run`) without running it again.
 import type { JobDefinition } from '../job/job-definition';
-import { failedDeadLetterPath, failedRunDir, FAILED_RUN_RECORD, FailedRunRecord } from '../table/dead-letters';
+import { failedDeadLetterPath, failedRunDir, failedRunRecordName, FailedRunRecord } from '../table/dead-letters';
 import type { RunPlan, TableStore } from '../table/table-state';
 import { BadReasonGroup, describeBadReasons, mergeBadReasons } from './bad-record-tally';
 import type { RangeLoadResult } from './range-loader';
@@ -40,7 +40,8 @@ async function keepFailedDeadLetters(job: JobDefinition, table: TableStore, runI
   const record: FailedRunRecord = {
     runId, job: job.name, failedAt: new Date().toISOString(), error, badRecords: counts.bad, records: counts.total, maxPercent: job.badRecords.maxPercent, files: kept,
   };
-  await table.writeJsonOnce(`${failedRunDir(runId)}/${FAILED_RUN_RECORD}`, record);
+  // A shared table's topics run under one run id: each topic that fails keeps a record of its own.
+  await table.writeJsonOnce(`${failedRunDir(runId)}/${failedRunRecordName(table.stateNamespace === null ? null : job.source.topic)}`, record);
 }
 
 /** Throws BadRecordThresholdError (its dead letters kept) when the run's bad records are over the job's limit. */

@@ -9,6 +9,14 @@ export const FAILED_DEAD_LETTER_DIR = `${DEAD_LETTER_DIR}/_failed`;
 /** Written last in a failed run's directory: its dead letters are all there. */
 export const FAILED_RUN_RECORD = '_run.json';
 
+/**
+ * The failed run's record: `_run.json`, or in a table many topics share (whose topics run under one run id, each
+ * failing on its own) `_run.<topic>.json`, one per topic.
+ */
+export function failedRunRecordName(sharedTableTopic: string | null): string {
+  return sharedTableTopic === null ? FAILED_RUN_RECORD : `_run.${sharedTableTopic}.json`;
+}
+
 /** One line of a dead-letter file: a record, or (with `lastOffset`, `records` and `batch`) an undecodable batch. */
 export interface DeadLetterLine {
   topic: string;
@@ -109,19 +117,27 @@ async function committingRun(table: TableReader, file: DeadLetterFile): Promise<
   }
 }
 
-/** Every dead-letter file of the table, committed ones first (in name order), then each failed run's, oldest run first. */
-export async function listDeadLetters(table: TableReader): Promise<{ files: DeadLetterFile[]; failedRuns: FailedRunDeadLetters[] }> {
-  const committed = (await filesIn(table, DEAD_LETTER_DIR)).map((f) => parsedName(DEAD_LETTER_DIR, f, null, false)).filter((f): f is DeadLetterFile => f !== null);
+/**
+ * Every dead-letter file of the table, committed ones first (in name order), then each failed run's, oldest run
+ * first. With `sharedTableTopic`, only that topic's (file names start with the topic) and the runs it failed in.
+ */
+export async function listDeadLetters(table: TableReader, sharedTableTopic: string | null = null): Promise<{ files: DeadLetterFile[]; failedRuns: FailedRunDeadLetters[] }> {
+  const mine = (file: DeadLetterFile | null): file is DeadLetterFile => file !== null && (sharedTableTopic === null || file.topic === sharedTableTopic);
+  const committed = (await filesIn(table, DEAD_LETTER_DIR)).map((f) => parsedName(DEAD_LETTER_DIR, f, null, false)).filter(mine);
   for (const file of committed) file.runId = await committingRun(table, file);
   const runs = (await table.sink.list(table.path(FAILED_DEAD_LETTER_DIR))).filter((e) => e.type === 'directory').map((e) => e.path.slice(e.path.lastIndexOf('/') + 1)).sort();
   const failedRuns: FailedRunDeadLetters[] = [];
   const failedFiles: DeadLetterFile[] = [];
+  const recordName = failedRunRecordName(sharedTableTopic);
   for (const runId of runs) {
     const dir = failedRunDir(runId);
     const files = await filesIn(table, dir);
-    const record = files.some((f) => f.name === FAILED_RUN_RECORD) ? await table.readJson<FailedRunRecord>(`${dir}/${FAILED_RUN_RECORD}`).catch(() => null) : null;
+    const kept = files.map((f) => parsedName(dir, f, runId, true)).filter(mine);
+    const hasRecord = files.some((f) => f.name === recordName);
+    if (sharedTableTopic !== null && kept.length === 0 && !hasRecord) continue; // another topic's failed run
+    const record = hasRecord ? await table.readJson<FailedRunRecord>(`${dir}/${recordName}`).catch(() => null) : null;
     failedRuns.push({ runId, record });
-    failedFiles.push(...files.map((f) => parsedName(dir, f, runId, true)).filter((f): f is DeadLetterFile => f !== null));
+    failedFiles.push(...kept);
   }
   const byName = (a: DeadLetterFile, b: DeadLetterFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { files: [...committed.sort(byName), ...failedFiles.sort(byName)], failedRuns };

@@ -90,6 +90,19 @@ describe('reload, dead-letters, ack-gap, backfill and load --partitions of a man
     const one = await sluice(['dead-letters', '--job', file, '--topic', 'bad.b']);
     assert.equal(one.code, 0, one.stderr);
     assert.match(one.stdout, /^topic bad\.b:\ndead letters of bad in \S+: 0 records in 0 files\n/);
+
+    // Both topics over the limit in one run (one run id): each keeps its own failed-run record.
+    await produceValues(client, 'bad.a', 1, [...pageViewValues(20, 3, tsOf), { key: 'x', value: Buffer.from('{'), timestamp: START }]);
+    await produceValues(client, 'bad.b', 1, [0, 1, 2].map((i) => ({ key: `y${i}`, value: Buffer.from(`[${i}`), timestamp: START })));
+    const failed = await sluice(['load', '--job', file, '--max-bad-percent', '0']);
+    assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+    const runId = /sluice dead-letters --job bad --run (\S+)\)/.exec(failed.stderr)?.[1];
+    assert.ok(runId, failed.stderr);
+    const ofRun = await sluice(['dead-letters', '--job', file, '--run', runId, '--json']);
+    assert.equal(ofRun.code, 0, ofRun.stderr);
+    const runReport = JSON.parse(ofRun.stdout) as { topics: { topic: string; records: number; failedRuns: { runId: string; record: { badRecords: number; records: number } | null }[] }[] };
+    assert.deepEqual(runReport.topics.map((t) => [t.topic, t.records, t.failedRuns.map((r) => [r.runId, r.record?.badRecords, r.record?.records])]),
+      [['bad.a', 1, [[runId, 1, 4]]], ['bad.b', 3, [[runId, 3, 3]]]]);
   });
 
   it('ack-gap needs --topic for a gap in one topic of a many-topic job; verify then passes', async () => {

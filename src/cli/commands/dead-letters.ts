@@ -85,13 +85,11 @@ interface Report {
 /** The report; when `--run` names a run with no dead letters in the table (or topic), the runs that have some, for the caller to say. */
 async function buildReport(job: JobDefinition, run: string | undefined, limit: number, shared: boolean): Promise<Report | { noSuchRun: string[] }> {
   const table = jobTable(openSink(job.output.sink), job);
-  const listed = await listDeadLetters(table);
-  // A table many topics share has one _dead_letter/ for all; each file names its topic.
-  const mine = shared ? listed.files.filter((f) => f.topic === job.source.topic) : listed.files;
-  const failedMine = shared ? listed.failedRuns.filter((r) => mine.some((f) => f.failed && f.runId === r.runId)) : listed.failedRuns;
-  const files = run === undefined ? mine : mine.filter((f) => f.runId === run);
-  const failedRuns = run === undefined ? failedMine : failedMine.filter((r) => r.runId === run);
-  if (run !== undefined && files.length === 0 && failedRuns.length === 0) return { noSuchRun: [...new Set(mine.map((f) => f.runId).filter((id): id is string => id !== null))] };
+  // A table many topics share has one _dead_letter/ for all: each file names its topic.
+  const listed = await listDeadLetters(table, shared ? job.source.topic : null);
+  const files = run === undefined ? listed.files : listed.files.filter((f) => f.runId === run);
+  const failedRuns = run === undefined ? listed.failedRuns : listed.failedRuns.filter((r) => r.runId === run);
+  if (run !== undefined && files.length === 0 && failedRuns.length === 0) return { noSuchRun: [...new Set(listed.files.map((f) => f.runId).filter((id): id is string => id !== null))] };
   const reasons = new Map<string, number>();
   const samples: Sample[] = [];
   const counted: Report['files'] = [];
