@@ -13,9 +13,11 @@ import { JobDefinition, loadJobDefinition, OutputFormat } from '../job/job-defin
 import { formatRoot } from '../table/layout';
 import { DataFile, listDataFiles as listTreeFiles } from '../table/data-files';
 import { jobTable, SchemaGeneration } from '../table/table-state';
-import { newestSchemaJob, tableSwaps, topicJobsInSink } from '../table/topic-tables';
+import { newestSchemaJob, tableSwapsWithState, topicJobsInSink } from '../table/topic-tables';
 import { openSchemaRegistry, openSink } from '../connector-factory';
-import { visibleFiles } from '../table/file-swap';
+import { readableFiles } from '../table/file-swap';
+import { partitionValuesOf } from '../table/partition-directories';
+import type { TableReader } from '../table/table';
 
 /** One queryable table: one format's tree of one job's output. */
 export interface CatalogTable {
@@ -117,17 +119,29 @@ export type { DataFile };
 
 /**
  * The committed data files of a table (one format tree), sorted: what the directories hold, less what a
- * compaction under way (or finished) says is not part of the table at the moment of the listing.
+ * compaction under way (or finished) says is not part of the table at the moment of the listing, plus a file a
+ * reload is swapping in under its name, read where its copy is while it is missing from its directory.
  */
 export async function listDataFiles(sink: Sink, table: CatalogTable): Promise<DataFile[]> {
-  const files = await listTreeFiles(sink, table.dataRoot, table.format, table.job.output.partitioning);
+  const { partitioning } = table.job.output;
+  const files = await listTreeFiles(sink, table.dataRoot, table.format, partitioning);
   // A table many topics share: the swaps of every topic's namespace (topic-tables.ts), not only the reading job's.
-  const swaps = await tableSwaps(sink, table.job);
+  const swaps = await tableSwapsWithState(sink, table.job);
   if (swaps.length === 0) return files;
   const root = jobTable(sink, table.job).path('');
   const relative = (file: DataFile) => file.sinkPath.slice(root.length + 1);
-  const visible = visibleFiles(new Set(files.map(relative)), swaps);
-  return files.filter((file) => visible.has(relative(file)));
+  const stateOf = new Map(swaps.map(({ swap, state }) => [swap, state as TableReader]));
+  const { visible, standIns } = await readableFiles(new Set(files.map(relative)), swaps.map((s) => s.swap), (swap) => stateOf.get(swap)!);
+  const result = files.filter((file) => visible.has(relative(file)));
+  const treePrefix = formatRoot(table.job.output.formats, table.format);
+  for (const [path, sinkPath] of standIns) {
+    if (!path.startsWith(treePrefix) || !path.endsWith(`.${table.format}`)) continue;
+    const directory = path.slice(treePrefix.length, path.lastIndexOf('/'));
+    const parsed = partitionValuesOf(partitioning, directory);
+    const status = parsed && (await sink.status(sinkPath));
+    if (parsed && status) result.push({ sinkPath, directory, partitionValues: parsed.values, bytes: status.length });
+  }
+  return result.sort((a, b) => (a.sinkPath < b.sinkPath ? -1 : a.sinkPath > b.sinkPath ? 1 : 0));
 }
 
 /** The job's table's schema generations (`_sluice/schemas/`), oldest first; empty before its first load. */

@@ -10,7 +10,7 @@ import type { AvroSchema } from '../formats/record-file-writer';
 import { newRunId } from '../table/layout';
 import { markerPath } from '../table/completeness';
 import { recoverUnfinishedRuns } from '../table/commit';
-import { applySwap, commitSwap, committedSwaps, nextSwapSequence, recoverUnfinishedSwaps, swapDir, swapRecordName, swapTmpPath, SwapGroup, SwappedFile, SwapRecord } from '../table/file-swap';
+import { applySwap, commitSwap, committedSwaps, nextSwapSequence, recoverUnfinishedSwaps, swapDir, swapRecordName, swapTmpPath, SwapGroup, SwappedFile, SwapRecord, SwapRecovery } from '../table/file-swap';
 import { CompactionGroupPlan, liveFiles, OutputNamer, outputSegments, planCompaction, PlannedOutput, splitOutput } from '../table/compaction-plan';
 import { removeStrayFiles } from '../table/strays';
 import { jobTable, TableStore } from '../table/table-state';
@@ -62,7 +62,7 @@ export interface CompactionSummary {
   id: string;
   groups: CompactedGroup[];
   /** Interrupted swaps this one finished or abandoned first. */
-  recovered: { finished: string[]; abandoned: string[] };
+  recovered: SwapRecovery;
 }
 
 /** A compaction's outputs, numbered across it: visible to Hive, never the name of a loaded file. */
@@ -155,8 +155,8 @@ export async function runCompaction(job: JobDefinition, options: CompactOptions 
     const runs = await recoverUnfinishedRuns(table, id);
     for (const run of runs.rolledForward) log(`finished the commit of interrupted run ${run}`);
     summary.recovered = await recoverUnfinishedSwaps(table, id, async () => partitions);
-    for (const swap of summary.recovered.finished) log(`finished interrupted compaction ${swap}`);
-    for (const swap of summary.recovered.abandoned) log(`rolled back interrupted compaction ${swap} (it had not committed)`);
+    for (const swap of summary.recovered.finished) log(`finished interrupted ${summary.recovered.kinds?.[swap] ?? 'compaction'} ${swap}`);
+    for (const swap of summary.recovered.abandoned) log(`rolled back interrupted file swap ${swap} (it had not committed)`);
     const ranges = (await Promise.all(partitions.map((p) => table.checkpoints(p)))).flat();
     const swaps = await committedSwaps(table);
     const live = liveFiles(ranges, swaps);

@@ -179,7 +179,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       const reloads = await recoverReloads(table);
       for (const id of reloads.finished) log(`finished the file swap of interrupted reload ${id}`);
       const swaps = await recoverUnfinishedSwaps(table, runId, () => table.checkpointedPartitions());
-      for (const id of [...swaps.finished, ...swaps.abandoned]) log(`${swaps.finished.includes(id) ? 'finished' : 'rolled back'} interrupted compaction ${id}`);
+      for (const id of [...swaps.finished, ...swaps.abandoned]) log(`${swaps.finished.includes(id) ? 'finished' : 'rolled back'} interrupted ${swaps.kinds?.[id] ?? 'compaction'} ${id}`);
       const plan = await target.planner(table, source, partitions);
       // Offsets retention deleted before they were loaded are committed as `lost` checkpoints with the run.
       const gaps = target.kind === 'scheduled' ? await findRetentionGaps(table, source, plan) : [];

@@ -1,4 +1,5 @@
-// `sluice reload`: an hour's files derived again from Kafka, byte for byte as the load wrote them, and swapped in.
+// `sluice reload`: an hour's files derived again from Kafka, byte for byte as the load wrote them, and swapped in
+// (a file swap of kind 'reload', file-swap.ts) for whatever the hour holds now: the loaded files or a compaction's.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,7 +11,9 @@ import { registryReaders } from '../job/registry-access';
 import { recoverUnfinishedRuns } from '../table/commit';
 import { newRunId } from '../table/layout';
 import type { CommittedFile, RangeCheckpoint } from '../table/records';
-import { ReloadTableState, SwappedFile, abandonReload, commitSwap, recoverReloads } from '../table/reload-swap';
+import { ReloadTableState, ReloadedFile, recoverReloads, reloadSwapGroups } from '../table/reload-swap';
+import { applySwap, commitSwap, committedSwaps, nextSwapSequence, recoverUnfinishedSwaps, swapDir, swapRecordName, SwapRecord } from '../table/file-swap';
+import { liveFiles } from '../table/compaction-plan';
 import { RunHistoryEntry, appendRunHistory } from '../table/run-history';
 import { canonicalJson } from '../table/schema-evolution';
 import { removeStrayFiles } from '../table/strays';
@@ -137,13 +140,15 @@ export async function runReload(job: JobDefinition, request: ReloadRequest, opti
   const started = new Date();
   let release: (() => Promise<void>) | undefined;
   let results: ReloadedRange[] = [];
-  let swapping = false;
   try {
     release = await table.lock(runId, (job.limits.maxDurationSeconds + 300) * 1000, partitions);
     await removeStrayFiles(table, partitions);
     const recovered = await recoverUnfinishedRuns(table, runId);
     for (const id of recovered.rolledForward) log(`finished the commit of interrupted run ${id}`);
     for (const id of (await recoverReloads(table)).finished) log(`finished the file swap of interrupted reload ${id}`);
+    const swapsRecovered = await recoverUnfinishedSwaps(table, runId, () => table.checkpointedPartitions());
+    for (const id of swapsRecovered.finished) log(`finished interrupted ${swapsRecovered.kinds?.[id] ?? 'compaction'} ${id}`);
+    for (const id of swapsRecovered.abandoned) log(`rolled back interrupted file swap ${id} (it had not committed)`);
     // Read again under the locks: a load may have committed into the hours meanwhile.
     const ranges = await rangesWithFiles(table, partitions, span);
     const gone = missingOffsets(ranges, await source.offsetRanges(partitions), span);
@@ -154,10 +159,16 @@ export async function runReload(job: JobDefinition, request: ReloadRequest, opti
     const context = { ...rangeLoadContext({ job, table, runId, source, stagingDir, deadline, onlyHours: hours }, readerSchemas, registryFor), ...(outputSchema ? { outputSchema } : {}) };
     results = [];
     for (const range of ranges) results.push(await reloadRange(context, range, span));
-    const files: SwappedFile[] = results.flatMap((r) => r.files.map((f) => ({ partition: r.partition, path: f.path, records: f.records, bytes: f.bytes })));
+    // What the hours hold now (loaded files, or the outputs of a compaction) is what the reloaded files replace.
+    const allRanges = (await Promise.all((await table.checkpointedPartitions()).map((p) => table.checkpoints(p)))).flat();
+    const swaps = await committedSwaps(table);
+    const reloaded: ReloadedFile[] = results.flatMap((r) => r.files.map((file) => ({ range: ranges.find((c) => c.partition === r.partition && c.start === r.start)!, file })));
+    const groups = reloadSwapGroups(runId, liveFiles(allRanges, swaps).values(), reloaded, partitions, hours);
+    const files = groups.flatMap((g) => g.written);
     if (!(await table.holdsLock(runId))) throw new ReloadError(`reload ${runId} no longer holds the lock of every partition it reads (one expired and another run took it): nothing was changed`);
-    swapping = true;
-    await commitSwap(table, { runId, job: job.name, hours: [...hours].sort(), createdAt: new Date().toISOString(), files });
+    const record: SwapRecord = { id: runId, kind: 'reload', job: job.name, sequence: nextSwapSequence(swaps), createdAt: new Date().toISOString(), partitions, groups };
+    await commitSwap(table, record);
+    await applySwap(table, record);
     const summary: ReloadSummary = {
       runId, job: job.name, table: table.describe(), hours: [...hours].sort(), ranges: results,
       files: files.length, records: results.reduce((s, r) => s + r.records, 0), bytes: files.reduce((s, f) => s + f.bytes, 0),
@@ -166,8 +177,8 @@ export async function runReload(job: JobDefinition, request: ReloadRequest, opti
     return summary;
   } catch (error) {
     if (!release) throw error; // refused by the lock: nothing of the reload exists
-    // Once the swap has begun, its directory holds files moved aside: the next run finishes it (recoverReloads).
-    if (!swapping) await abandonReload(table, runId).catch(() => undefined);
+    // Once its record is written the swap goes forward: the next run holding its locks finishes it.
+    if (!(await table.exists(swapRecordName(runId)).catch(() => true))) await table.sink.delete(table.path(swapDir(runId)), true).catch(() => undefined);
     await recordInHistory(table, { ...historyEntry(job, runId, started, 'failed', results, []), error: (error as Error).message }, log);
     throw error;
   } finally {

@@ -17,7 +17,7 @@ export interface LiveFile {
 }
 
 /** The rolled file's number, from a data file's name (`<topic>+<p>+<start>+<end>+<seq>.<ext>`); 0 when it has none. */
-function seqOf(path: string): number {
+export function seqOf(path: string): number {
   const match = /\+(\d+)\.[a-z]+$/.exec(path);
   return match ? Number(match[1]) : 0;
 }

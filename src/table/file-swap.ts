@@ -38,7 +38,7 @@ export interface SwapGroup {
 /** `_sluice/swaps/<id>.json`: written once, atomically; its existence is the swap's commit. */
 export interface SwapRecord {
   id: string;
-  /** What made it: `sluice compact` (a reload of an hour could swap its files the same way). */
+  /** What made it: `sluice compact`, or `sluice reload` (its files keep their recorded names: see `applySwap`). */
   kind: 'compaction' | 'reload';
   job: string;
   /** Commit order: one more than the highest of the swaps committed before it (ids only sort to the second). */
@@ -74,6 +74,11 @@ export function swapTmpPath(id: string, finalPath: string): string {
   return `${swapDir(id)}/tmp/${finalPath}`;
 }
 
+/** Where a file a swap replaces by a file of the same name (a reload) waits between the two renames, until the swap ends. */
+export function swapAsidePath(id: string, finalPath: string): string {
+  return `${swapDir(id)}/old/${finalPath}`;
+}
+
 function parentOf(path: string): string {
   return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
 }
@@ -93,10 +98,14 @@ export function nextSwapSequence(swaps: readonly SwapRecord[]): number {
 
 /** The commit point: before it the swap never happened, after it the next holder of its locks finishes it. */
 export async function commitSwap(table: TableStore, record: SwapRecord): Promise<void> {
-  // A path written twice, or written and replaced, could not be told apart when the swap is finished after a crash.
-  const paths = record.groups.flatMap((g) => [...g.written, ...g.replaced].map((f) => f.path));
+  // A path written twice, or replaced twice, could not be told apart when the swap is finished after a crash. A
+  // path written and replaced (a reload's file under its recorded name) is moved aside first, so it can.
+  const paths = record.groups.flatMap((g) => [...g.written.map((f) => `w ${f.path}`), ...g.replaced.map((f) => `r ${f.path}`)]);
   const twice = paths.find((p, i) => paths.indexOf(p) !== i);
-  if (twice !== undefined) throw new SwapError(record.id, `names ${twice} twice`);
+  if (twice !== undefined) throw new SwapError(record.id, `names ${twice.slice(2)} twice`);
+  const written = new Set(record.groups.flatMap((g) => g.written.map((f) => f.path)));
+  const elsewhere = record.groups.find((g) => g.replaced.some((f) => written.has(f.path) && !g.written.some((w) => w.path === f.path)));
+  if (elsewhere) throw new SwapError(record.id, `replaces a file of hour ${elsewhere.hour} that another group writes`);
   if (!(await table.writeJsonOnce(swapRecordName(record.id), record))) throw new SwapError(record.id, 'a record for this swap already exists');
 }
 
@@ -107,16 +116,24 @@ export async function commitSwap(table: TableStore, record: SwapRecord): Promise
  */
 export async function applySwap(table: TableStore, record: SwapRecord): Promise<void> {
   for (const group of record.groups) {
+    const replaced = new Set(group.replaced.map((f) => f.path));
     for (const file of group.written) {
       const from = table.path(swapTmpPath(record.id, file.path));
       const to = table.path(file.path);
       await table.sink.mkdirs(parentOf(to));
+      // The sink's rename never replaces a file: the one of the same name goes aside first (readers read it there).
+      if (replaced.has(file.path) && (await table.sink.status(from)) && (await table.sink.status(to))) {
+        const aside = table.path(swapAsidePath(record.id, file.path));
+        await table.sink.mkdirs(parentOf(aside));
+        if (!(await table.sink.rename(to, aside))) throw new SwapError(record.id, `could not move ${to} aside to ${aside}`);
+      }
       if (await table.sink.rename(from, to)) continue;
       const [source, target] = await Promise.all([table.sink.status(from), table.sink.status(to)]);
       if (!source && target?.type === 'file' && target.length === file.bytes) continue; // moved before a crash
       throw new SwapError(record.id, `could not move ${from} to ${to} (source ${source ? 'present' : 'missing'}, target ${target ? `present, ${target.length} bytes` : 'missing'}, expected ${file.bytes} bytes)`);
     }
-    for (const file of group.replaced) await table.sink.delete(table.path(file.path), false);
+    const written = new Set(group.written.map((f) => f.path));
+    for (const file of group.replaced) if (!written.has(file.path)) await table.sink.delete(table.path(file.path), false);
   }
   await table.sink.delete(table.path(swapDir(record.id)), true);
 }
@@ -124,6 +141,8 @@ export async function applySwap(table: TableStore, record: SwapRecord): Promise<
 export interface SwapRecovery {
   finished: string[];
   abandoned: string[];
+  /** What made each finished swap ('compaction', 'reload'). */
+  kinds?: Record<string, SwapRecord['kind']>;
 }
 
 /**
@@ -134,7 +153,7 @@ export interface SwapRecovery {
  * to a caller holding every partition with checkpoints.
  */
 export async function recoverUnfinishedSwaps(table: TableStore, ownId: string, allPartitions: () => Promise<readonly number[]>): Promise<SwapRecovery> {
-  const outcome: SwapRecovery = { finished: [], abandoned: [] };
+  const outcome: SwapRecovery = { finished: [], abandoned: [], kinds: {} };
   const entries = await table.sink.list(table.path(SWAPS_DIR));
   const names = entries.map((e) => ({ name: e.path.slice(e.path.lastIndexOf('/') + 1), type: e.type }));
   const dirs = names.filter((e) => e.type === 'directory').map((e) => e.name).filter((id) => id !== ownId).sort();
@@ -154,6 +173,7 @@ export async function recoverUnfinishedSwaps(table: TableStore, ownId: string, a
       if (!holds(record.partitions)) continue;
       await applySwap(table, record);
       outcome.finished.push(id);
+      outcome.kinds![id] = record.kind;
       continue;
     }
     if (await table.exists(swapRecordName(id))) throw new SwapError(id, `its record ${swapRecordName(id)} could not be read`);
@@ -175,15 +195,43 @@ export async function unfinishedSwaps(table: TableReader, swaps: readonly SwapRe
  * What sluice's readers take from a listing of data files (table-relative paths): per group of each committed
  * swap, oldest first, the written files when all of them are listed (the replaced ones are then gone or about to
  * go), else the replaced files (none of a group is deleted before all its written files are in place). So a
- * listing of an hour directory taken at any moment of a swap shows each row once.
+ * listing of an hour directory taken at any moment of a swap shows each row once. A replaced file that the group
+ * writes again under its name (a reload) and that is missing from the listing is between its two renames (or was
+ * lost before the reload): `standIns` names it, to be read from the swap's directory (`readableFiles`).
  */
-export function visibleFiles(listed: ReadonlySet<string>, swaps: readonly SwapRecord[]): Set<string> {
+export function visibleFiles(listed: ReadonlySet<string>, swaps: readonly SwapRecord[], standIns?: Map<string, SwapRecord>): Set<string> {
   const visible = new Set(listed);
   for (const swap of swaps) {
     for (const group of swap.groups) {
       const placed = group.written.every((f) => listed.has(f.path));
-      for (const file of placed ? group.replaced : group.written) visible.delete(file.path);
+      const written = new Set(group.written.map((f) => f.path));
+      const replaced = new Set(group.replaced.map((f) => f.path));
+      if (placed) for (const path of replaced) if (!written.has(path)) visible.delete(path);
+      if (placed) continue;
+      for (const path of written) if (!replaced.has(path)) visible.delete(path);
+      for (const path of written) if (replaced.has(path) && !listed.has(path)) standIns?.set(path, swap);
     }
   }
   return visible;
+}
+
+/**
+ * What to read for a listing: the visible files where they are listed, and (`standIns`, table path → sink path)
+ * each file a reload is swapping in under its name where its copy is now: moved aside, still waiting in `tmp/`,
+ * or placed since the listing. `stateOf` gives the table whose `_sluice/` holds a swap (a table many topics
+ * share keeps each topic's apart).
+ */
+export async function readableFiles(listed: ReadonlySet<string>, swaps: readonly SwapRecord[], stateOf: (swap: SwapRecord) => TableReader): Promise<{ visible: Set<string>; standIns: Map<string, string> }> {
+  const missing = new Map<string, SwapRecord>();
+  const visible = visibleFiles(listed, swaps, missing);
+  const standIns = new Map<string, string>();
+  for (const [path, swap] of missing) {
+    const state = stateOf(swap);
+    for (const copy of [swapAsidePath(swap.id, path), swapTmpPath(swap.id, path), path]) {
+      if (!(await state.exists(copy))) continue;
+      standIns.set(path, state.path(copy));
+      break;
+    }
+  }
+  return { visible, standIns };
 }

@@ -67,12 +67,17 @@ export async function topicJobsInSink(job: JobDefinition, sink: Sink): Promise<J
  * namespaces does not matter.
  */
 export async function tableSwaps(sink: Sink, job: JobDefinition): Promise<SwapRecord[]> {
+  return (await tableSwapsWithState(sink, job)).map((each) => each.swap);
+}
+
+/** `tableSwaps`, each with the table state (namespace) whose `_sluice/swaps/` holds it. */
+export async function tableSwapsWithState(sink: Sink, job: JobDefinition): Promise<{ swap: SwapRecord; state: TableState }[]> {
   const namespace = job.output.stateNamespace;
-  if (namespace === undefined || !namespace.startsWith(`${TOPIC_NAMESPACE_DIR}/`)) return committedSwaps(jobTable(sink, job));
-  const swaps: SwapRecord[] = [];
-  for (const topic of await sharedTableTopics(sink, job.output.table)) {
-    swaps.push(...(await committedSwaps(new TableState(sink, job.output.table, `${TOPIC_NAMESPACE_DIR}/${topic}`))));
-  }
+  const states = namespace === undefined || !namespace.startsWith(`${TOPIC_NAMESPACE_DIR}/`)
+    ? [jobTable(sink, job)]
+    : (await sharedTableTopics(sink, job.output.table)).map((topic) => new TableState(sink, job.output.table, `${TOPIC_NAMESPACE_DIR}/${topic}`));
+  const swaps: { swap: SwapRecord; state: TableState }[] = [];
+  for (const state of states) for (const swap of await committedSwaps(state)) swaps.push({ swap, state });
   return swaps;
 }
 

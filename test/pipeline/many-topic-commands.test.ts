@@ -59,8 +59,9 @@ describe('reload, dead-letters, ack-gap, backfill and load --partitions of a man
     assert.equal(result.status, 'reloaded');
     assert.deepEqual(result.topics.map((t) => [t.topic, t.status, t.records]), [['clicks-us', 'reloaded', 20], ['clicks.eu', 'reloaded', 20]]);
     assert.deepEqual(hashes(table), clean, 'every file is byte-identical to the clean load');
-    for (const topic of ['clicks.eu', 'clicks-us']) assert.deepEqual(listFiles(path.join(table, '_sluice/topics', topic, 'reloads')), []);
-    assert.ok(!fs.existsSync(path.join(table, '_sluice/reloads')));
+    // Each topic's reload is a file swap in its own namespace; finished, only its record is left.
+    for (const topic of ['clicks.eu', 'clicks-us']) assert.deepEqual(listFiles(path.join(table, '_sluice/topics', topic, 'swaps')).map((f) => /^[^/]+\.json$/.test(f)), [true]);
+    assert.ok(!fs.existsSync(path.join(table, '_sluice/swaps')));
     const verify = await sluice(['verify', '--job', file]);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.equal(new Set((await parquetTopicRows(table)).map((r) => `${r.topic}/${r.partition}/${r.offset}`)).size, 70);

@@ -90,7 +90,7 @@ describe('sluice reload and event-time backfill', function () {
     assert.deepEqual(new Set(result.ranges.map((r: { partition: number; start: number }) => `${r.partition}:${r.start}`)).size, 4, 'two ranges of each partition wrote into the hour');
 
     assert.deepEqual(hashes(root), clean, 'every file is byte-identical to the clean load');
-    assert.deepEqual(listFiles(path.join(root, '_sluice/reloads')), [], 'nothing staged is left');
+    assert.deepEqual(listFiles(path.join(root, '_sluice/swaps')).filter((f) => !/^[^/]+\.json$/.test(f)), [], 'nothing staged is left');
     const verify = await sluice(['verify', '--job', jobFile]);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     const query = await sluice(['query', '--jobs', path.dirname(jobFile), '--format', 'json',
@@ -106,20 +106,22 @@ describe('sluice reload and event-time backfill', function () {
 
   it('a reload killed (SIGKILL) in the middle of its swap is finished by the next load; a range of hours is accepted', async () => {
     for (const f of clean.keys()) fs.truncateSync(path.join(root, f), 10);
-    // Killed as soon as swap.json appears: some files are swapped in, one may be aside, the rest still staged.
+    // Killed as soon as the swap's record appears: some files are swapped in, one may be aside, the rest still staged.
     const killed = await new Promise<{ signal: NodeJS.Signals | null; midSwap: boolean }>((resolve) => {
       const child = spawn(process.execPath, [SLUICE_BIN, 'reload', '--job', jobFile, '--hours', '2026-11-21T00..2026-11-21T02'], { stdio: 'ignore' });
-      const reloads = path.join(root, '_sluice/reloads');
+      const swaps = path.join(root, '_sluice/swaps');
+      const before = new Set(fs.existsSync(swaps) ? fs.readdirSync(swaps) : []);
+      const fresh = () => (fs.existsSync(swaps) ? fs.readdirSync(swaps) : []).filter((e) => !before.has(e));
       let midSwap = false;
       const poll = setInterval(() => {
-        const manifest = fs.existsSync(reloads) && fs.readdirSync(reloads).some((id) => fs.existsSync(path.join(reloads, id, 'swap.json')));
+        const manifest = fresh().some((e) => e.endsWith('.json'));
         if (!manifest) return;
         child.kill('SIGKILL');
         clearInterval(poll);
       }, 1);
       child.on('close', (_code, signal) => {
         clearInterval(poll);
-        midSwap = fs.existsSync(reloads) && fs.readdirSync(reloads).length > 0;
+        midSwap = fresh().some((e) => !e.endsWith('.json'));
         resolve({ signal, midSwap });
       });
     });
@@ -129,9 +131,9 @@ describe('sluice reload and event-time backfill', function () {
     assert.ok([...clean].some(([f, h]) => half.get(f) !== h), 'some files are not restored yet');
     const next = await sluice(['load', '--job', jobFile]);
     assert.equal(next.code, 0, next.stderr);
-    assert.match(next.stderr, /finished the file swap of interrupted reload/);
+    assert.match(next.stderr, /finished interrupted reload/);
     assert.deepEqual(hashes(root), clean);
-    assert.deepEqual(listFiles(path.join(root, '_sluice/reloads')), []);
+    assert.deepEqual(listFiles(path.join(root, '_sluice/swaps')).filter((f) => !/^[^/]+\.json$/.test(f)), []);
     assert.throws(() => parseHourSpan('2026-11-21 02'), /--hours: "2026-11-21 02" is not an hour \(2026-11-21T05\) or a range of hours/);
     assert.throws(() => parseHourSpan('2026-11-21T03..2026-11-21T01'), /--hours: 2026-11-21T03 is after 2026-11-21T01/);
   });
@@ -164,7 +166,7 @@ describe('sluice reload and event-time backfill', function () {
     const job = loadJobDefinition(jobFile);
     await assert.rejects(runReload({ ...job, files: { ...job.files, maxRecords: 300 } }, { hours: { from: '2026-11-21T01', to: '2026-11-21T01' } }),
       /partition 0 range 0\.\.800: re-reading wrote .* but the checkpoint records .*The job's output settings .* differ from the load's; nothing was changed/);
-    assert.deepEqual(listFiles(path.join(root, '_sluice/reloads')), []);
+    assert.deepEqual(listFiles(path.join(root, '_sluice/swaps')).filter((f) => !/^[^/]+\.json$/.test(f)), []);
     // Not execFileSync: the broker answering it runs in this process.
     const deleting = await run(PYTHON, [DELETE_RECORDS, broker.bootstrap, 'page_views', '0', '50']);
     assert.equal(deleting.code, 0, deleting.stderr);
