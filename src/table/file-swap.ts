@@ -200,16 +200,27 @@ export async function unfinishedSwaps(table: TableReader, swaps: readonly SwapRe
  * lost before the reload): `standIns` names it, to be read from the swap's directory (`readableFiles`).
  */
 export function visibleFiles(listed: ReadonlySet<string>, swaps: readonly SwapRecord[], standIns?: Map<string, SwapRecord>): Set<string> {
+  // A file a reload writes under its name is part of the table even between its two renames: for every swap's
+  // "all written files listed", it counts as listed (else an older swap that wrote it would look unplaced).
+  const present = new Set(listed);
+  for (const swap of swaps) {
+    for (const group of swap.groups) {
+      const replaced = new Set(group.replaced.map((f) => f.path));
+      for (const file of group.written) {
+        if (!replaced.has(file.path) || listed.has(file.path)) continue;
+        present.add(file.path);
+        standIns?.set(file.path, swap);
+      }
+    }
+  }
   const visible = new Set(listed);
   for (const swap of swaps) {
     for (const group of swap.groups) {
-      const placed = group.written.every((f) => listed.has(f.path));
+      const placed = group.written.every((f) => present.has(f.path));
       const written = new Set(group.written.map((f) => f.path));
       const replaced = new Set(group.replaced.map((f) => f.path));
       if (placed) for (const path of replaced) if (!written.has(path)) visible.delete(path);
-      if (placed) continue;
-      for (const path of written) if (!replaced.has(path)) visible.delete(path);
-      for (const path of written) if (replaced.has(path) && !listed.has(path)) standIns?.set(path, swap);
+      if (!placed) for (const path of written) if (!replaced.has(path)) visible.delete(path);
     }
   }
   return visible;
