@@ -132,10 +132,10 @@ export async function listDataFiles(sink: Sink, table: CatalogTable): Promise<Da
   const relative = (file: DataFile) => file.sinkPath.slice(root.length + 1);
   const stateOf = new Map(swaps.map(({ swap, state }) => [swap, state as TableReader]));
   const { visible, standIns } = await readableFiles(new Set(files.map(relative)), swaps.map((s) => s.swap), (swap) => stateOf.get(swap)!);
-  const result = files.filter((file) => visible.has(relative(file)));
+  const result = files.filter((file) => visible.has(relative(file)) && !standIns.has(relative(file)));
   const treePrefix = formatRoot(table.job.output.formats, table.format);
   for (const [path, sinkPath] of standIns) {
-    if (!path.startsWith(treePrefix) || !path.endsWith(`.${table.format}`)) continue;
+    if (!visible.has(path) || !path.startsWith(treePrefix) || !path.endsWith(`.${table.format}`)) continue;
     const directory = path.slice(treePrefix.length, path.lastIndexOf('/'));
     const parsed = partitionValuesOf(partitioning, directory);
     const status = parsed && (await sink.status(sinkPath));

@@ -195,32 +195,24 @@ export async function unfinishedSwaps(table: TableReader, swaps: readonly SwapRe
  * What sluice's readers take from a listing of data files (table-relative paths): per group of each committed
  * swap, oldest first, the written files when all of them are listed (the replaced ones are then gone or about to
  * go), else the replaced files (none of a group is deleted before all its written files are in place). So a
- * listing of an hour directory taken at any moment of a swap shows each row once. A replaced file that the group
- * writes again under its name (a reload) and that is missing from the listing is between its two renames (or was
- * lost before the reload): `standIns` names it, to be read from the swap's directory (`readableFiles`).
+ * listing of an hour directory taken at any moment of a swap shows each row once. `present`: files missing from
+ * the listing that are part of the table all the same, being between a reload's two renames (`readableFiles`).
  */
-export function visibleFiles(listed: ReadonlySet<string>, swaps: readonly SwapRecord[], standIns?: Map<string, SwapRecord>): Set<string> {
-  // A file a reload writes under its name is part of the table even between its two renames: for every swap's
-  // "all written files listed", it counts as listed (else an older swap that wrote it would look unplaced).
-  const present = new Set(listed);
+export function visibleFiles(listed: ReadonlySet<string>, swaps: readonly SwapRecord[], present: ReadonlySet<string> = new Set()): Set<string> {
+  const there = (path: string) => listed.has(path) || present.has(path);
+  const visible = new Set([...listed, ...present]);
   for (const swap of swaps) {
     for (const group of swap.groups) {
-      const replaced = new Set(group.replaced.map((f) => f.path));
-      for (const file of group.written) {
-        if (!replaced.has(file.path) || listed.has(file.path)) continue;
-        present.add(file.path);
-        standIns?.set(file.path, swap);
-      }
-    }
-  }
-  const visible = new Set(listed);
-  for (const swap of swaps) {
-    for (const group of swap.groups) {
-      const placed = group.written.every((f) => present.has(f.path));
+      const placed = group.written.every((f) => there(f.path));
       const written = new Set(group.written.map((f) => f.path));
       const replaced = new Set(group.replaced.map((f) => f.path));
-      if (placed) for (const path of replaced) if (!written.has(path)) visible.delete(path);
-      if (!placed) for (const path of written) if (!replaced.has(path)) visible.delete(path);
+      if (placed) {
+        for (const path of replaced) if (!written.has(path)) visible.delete(path);
+        // A reload of a compacted hour writes again the names the compaction replaced: they are back.
+        for (const path of written) visible.add(path);
+      } else {
+        for (const path of written) if (!replaced.has(path)) visible.delete(path);
+      }
     }
   }
   return visible;
@@ -228,13 +220,19 @@ export function visibleFiles(listed: ReadonlySet<string>, swaps: readonly SwapRe
 
 /**
  * What to read for a listing: the visible files where they are listed, and (`standIns`, table path → sink path)
- * each file a reload is swapping in under its name where its copy is now: moved aside, still waiting in `tmp/`,
- * or placed since the listing. `stateOf` gives the table whose `_sluice/` holds a swap (a table many topics
- * share keeps each topic's apart).
+ * each file a reload is swapping in under its name that the listing missed, where its copy is now: moved aside,
+ * still waiting in `tmp/`, or placed since the listing. `stateOf` gives the table whose `_sluice/` holds a swap (a
+ * table many topics share keeps each topic's apart).
  */
 export async function readableFiles(listed: ReadonlySet<string>, swaps: readonly SwapRecord[], stateOf: (swap: SwapRecord) => TableReader): Promise<{ visible: Set<string>; standIns: Map<string, string> }> {
+  // The latest swap writing each such file under its name: the one under way, if any is (they are serialized).
   const missing = new Map<string, SwapRecord>();
-  const visible = visibleFiles(listed, swaps, missing);
+  for (const swap of swaps) {
+    for (const group of swap.groups) {
+      const replaced = new Set(group.replaced.map((f) => f.path));
+      for (const file of group.written) if (replaced.has(file.path) && !listed.has(file.path)) missing.set(file.path, swap);
+    }
+  }
   const standIns = new Map<string, string>();
   for (const [path, swap] of missing) {
     const state = stateOf(swap);
@@ -244,5 +242,5 @@ export async function readableFiles(listed: ReadonlySet<string>, swaps: readonly
       break;
     }
   }
-  return { visible, standIns };
+  return { visible: visibleFiles(listed, swaps, new Set(standIns.keys())), standIns };
 }
