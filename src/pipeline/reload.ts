@@ -11,7 +11,7 @@ import { registryReaders } from '../job/registry-access';
 import { recoverUnfinishedRuns } from '../table/commit';
 import { newRunId } from '../table/layout';
 import type { CommittedFile, RangeCheckpoint } from '../table/records';
-import { ReloadTableState, ReloadedFile, recoverReloads, reloadSwapGroups } from '../table/reload-swap';
+import { filesToReplace, ReloadTableState, ReloadedFile, recoverReloads, reloadSwapGroups } from '../table/reload-swap';
 import { applySwap, commitSwap, committedSwaps, nextSwapSequence, recoverUnfinishedSwaps, swapDir, swapRecordName, SwapRecord } from '../table/file-swap';
 import { liveFiles } from '../table/compaction-plan';
 import { RunHistoryEntry, appendRunHistory } from '../table/run-history';
@@ -154,16 +154,17 @@ export async function runReload(job: JobDefinition, request: ReloadRequest, opti
     const gone = missingOffsets(ranges, await source.offsetRanges(partitions), span);
     if (gone.length > 0) throw new ReloadOffsetsGoneError(gone);
     const hours = new Set(ranges.flatMap((r) => dataFilesIn(r, span).map((f) => f.hour!)));
+    // What the hours hold now (loaded files, or the outputs of a compaction) is what the reloaded files replace.
+    const allRanges = (await Promise.all((await table.checkpointedPartitions()).map((p) => table.checkpoints(p)))).flat();
+    const swaps = await committedSwaps(table);
+    const replaced = filesToReplace(runId, liveFiles(allRanges, swaps).values(), partitions, hours);
     const outputSchema = await recordedSchema(table, job, readerSchemas, ranges);
     const deadline = Date.now() + job.limits.maxDurationSeconds * 1000;
     const context = { ...rangeLoadContext({ job, table, runId, source, stagingDir, deadline, onlyHours: hours }, readerSchemas, registryFor), ...(outputSchema ? { outputSchema } : {}) };
     results = [];
     for (const range of ranges) results.push(await reloadRange(context, range, span));
-    // What the hours hold now (loaded files, or the outputs of a compaction) is what the reloaded files replace.
-    const allRanges = (await Promise.all((await table.checkpointedPartitions()).map((p) => table.checkpoints(p)))).flat();
-    const swaps = await committedSwaps(table);
     const reloaded: ReloadedFile[] = results.flatMap((r) => r.files.map((file) => ({ range: ranges.find((c) => c.partition === r.partition && c.start === r.start)!, file })));
-    const groups = reloadSwapGroups(runId, liveFiles(allRanges, swaps).values(), reloaded, partitions, hours);
+    const groups = reloadSwapGroups(runId, replaced, reloaded);
     const files = groups.flatMap((g) => g.written);
     if (!(await table.holdsLock(runId))) throw new ReloadError(`reload ${runId} no longer holds the lock of every partition it reads (one expired and another run took it): nothing was changed`);
     const record: SwapRecord = { id: runId, kind: 'reload', job: job.name, sequence: nextSwapSequence(swaps), createdAt: new Date().toISOString(), partitions, groups };

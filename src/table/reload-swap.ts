@@ -32,24 +32,34 @@ const directoryOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /**
- * The swap's groups, one per format and hour directory: the reloaded files replace every file the table holds now
- * (`live`) in the hours with rows of the reloaded partitions. A file that also holds rows of another partition (a
- * compaction's output) can only be replaced with that partition reloaded too, and each directory must get back
- * the records of each partition it holds now; otherwise nothing is changed.
+ * What the reload replaces: every file the table holds now (`live`) in the hours with rows of the reloaded
+ * partitions. A file that also holds rows of another partition (a compaction's output) can only be replaced with
+ * that partition reloaded too: refused, before anything is read.
  */
-export function reloadSwapGroups(runId: string, live: Iterable<LiveFile>, reloaded: readonly ReloadedFile[], partitions: readonly number[], hours: ReadonlySet<string>): SwapGroup[] {
+export function filesToReplace(runId: string, live: Iterable<LiveFile>, partitions: readonly number[], hours: ReadonlySet<string>): LiveFile[] {
+  const replaced: LiveFile[] = [];
+  for (const file of live) {
+    if (!hours.has(file.hour) || !file.segments.some((s) => partitions.includes(s.partition))) continue;
+    const others = [...new Set(file.segments.map((s) => s.partition).filter((p) => !partitions.includes(p)))];
+    if (others.length > 0) throw new ReloadSwapError(runId, `${file.path} (written by ${file.writtenBy ?? 'a load'}) also holds records of ${others.length === 1 ? 'partition' : 'partitions'} ${others.join(', ')}: reload those partitions with it (leave out --partitions). Nothing was changed`);
+    replaced.push(file);
+  }
+  return replaced;
+}
+
+/**
+ * The swap's groups, one per format and hour directory: the reloaded files in place of `replaced`
+ * (`filesToReplace`). Each directory must get back the records of each partition it holds now; otherwise
+ * nothing is changed.
+ */
+export function reloadSwapGroups(runId: string, replacedFiles: readonly LiveFile[], reloaded: readonly ReloadedFile[]): SwapGroup[] {
   const groups = new Map<string, { replaced: LiveFile[]; written: ReloadedFile[] }>();
   const groupOf = (format: string, path: string) => {
     const key = `${format}|${directoryOf(path)}`;
     if (!groups.has(key)) groups.set(key, { replaced: [], written: [] });
     return groups.get(key)!;
   };
-  for (const file of live) {
-    if (!hours.has(file.hour) || !file.segments.some((s) => partitions.includes(s.partition))) continue;
-    const others = [...new Set(file.segments.map((s) => s.partition).filter((p) => !partitions.includes(p)))];
-    if (others.length > 0) throw new ReloadSwapError(runId, `${file.path} (written by ${file.writtenBy ?? 'a load'}) also holds records of ${others.length === 1 ? 'partition' : 'partitions'} ${others.join(', ')}: reload those partitions with it (leave out --partitions). Nothing was changed`);
-    groupOf(file.format, file.path).replaced.push(file);
-  }
+  for (const file of replacedFiles) groupOf(file.format, file.path).replaced.push(file);
   for (const each of reloaded) groupOf(each.file.format, each.file.path).written.push(each);
   const result: SwapGroup[] = [];
   for (const [key, { replaced, written }] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -112,6 +112,12 @@ describe('sluice reload of compacted hours, and under kill -9', function () {
 
   it('writes a compacted hour\'s loaded files again in place of the compaction\'s outputs: each row once, verify passes, compact compacts it again', async () => {
     const { jobFile, job, table, loaded } = await compactedTable();
+    const compactedFiles = dataFilesOf(table);
+    const one = await run(process.execPath, [SLUICE_BIN, 'reload', '--job', jobFile, '--hours', HOURS, '--partitions', '0']);
+    assert.equal(one.code, 1, one.stderr);
+    assert.match(one.stderr, /\+compacted\+.* \(written by .*\) also holds records of partition 1: reload those partitions with it \(leave out --partitions\)\. Nothing was changed/);
+    assert.deepEqual(dataFilesOf(table), compactedFiles);
+    assert.deepEqual(swapEntries(table).filter((e) => !e.endsWith('.json')), [], 'nothing staged is left');
     const reload = await run(process.execPath, [SLUICE_BIN, 'reload', '--job', jobFile, '--hours', HOURS, '--json']);
     assert.equal(reload.code, 0, reload.stderr);
     assert.equal(JSON.parse(reload.stdout).records, RECORDS);
