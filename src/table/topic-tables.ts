@@ -61,16 +61,12 @@ export async function topicJobsInSink(job: JobDefinition, sink: Sink): Promise<J
 }
 
 /**
- * The committed swaps (compactions) readers of a job's table must apply: a table's own, or for a table many topics
- * share every topic namespace's, since each topic's compaction rewrites its files in the hour directories they all
+ * The committed swaps (compactions, reloads) readers of a job's table must apply, each with the table state whose
+ * `_sluice/swaps/` holds it (where a reload's file waits between its renames): a table's own, or for a table many
+ * topics share every topic namespace's, since each topic's swaps rewrite its files in the hour directories they all
  * share. Their files never overlap (a swap replaces files of its own topic's checkpoints), so the order between
  * namespaces does not matter.
  */
-export async function tableSwaps(sink: Sink, job: JobDefinition): Promise<SwapRecord[]> {
-  return (await tableSwapsWithState(sink, job)).map((each) => each.swap);
-}
-
-/** `tableSwaps`, each with the table state (namespace) whose `_sluice/swaps/` holds it. */
 export async function tableSwapsWithState(sink: Sink, job: JobDefinition): Promise<{ swap: SwapRecord; state: TableState }[]> {
   const namespace = job.output.stateNamespace;
   const states = namespace === undefined || !namespace.startsWith(`${TOPIC_NAMESPACE_DIR}/`)
