@@ -66,6 +66,23 @@ describe('reload, dead-letters, ack-gap, backfill and load --partitions of a man
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.equal(new Set((await parquetTopicRows(table)).map((r) => `${r.topic}/${r.partition}/${r.offset}`)).size, 70);
 
+    // One topic's reload stopped between a file's two renames (the old one aside, the new one waiting): `sluice query`
+    // reads that file from the topic's namespace, so every (topic, partition, offset) is there once.
+    const swaps = path.join(table, '_sluice/topics/clicks.eu/swaps');
+    const record = JSON.parse(fs.readFileSync(path.join(swaps, fs.readdirSync(swaps)[0]), 'utf8')) as { id: string; groups: { written: { path: string }[] }[] };
+    const between = record.groups[0].written[0].path;
+    for (const copy of ['old', 'tmp']) fs.mkdirSync(path.dirname(path.join(swaps, record.id, copy, between)), { recursive: true });
+    fs.copyFileSync(path.join(table, between), path.join(swaps, record.id, 'tmp', between));
+    fs.renameSync(path.join(table, between), path.join(swaps, record.id, 'old', between));
+    const query = await sluice(['query', '--jobs', path.dirname(file), '--format', 'json', 'SELECT count(*) AS n, count(DISTINCT (_kafka_topic, _kafka_partition, _kafka_offset)) AS once FROM clicks']);
+    assert.equal(query.code, 0, query.stderr);
+    assert.deepEqual(JSON.parse(query.stdout), { n: 70, once: 70 });
+    const finished = await sluice(['load', '--job', file]);
+    assert.equal(finished.code, 0, finished.stderr);
+    assert.match(finished.stderr, /finished interrupted reload/);
+    assert.deepEqual(hashes(table), clean);
+    assert.equal((await sluice(['verify', '--job', file])).code, 0);
+
     const empty = await sluice(['reload', '--job', file, '--topic', 'clicks.eu', '--hours', '2026-11-21T05']);
     assert.equal(empty.code, 1, empty.stdout + empty.stderr);
     assert.match(empty.stderr, /no topic of job clicks \(clicks\.eu\) has a committed file in hours 2026-11-21T05\.\.2026-11-21T05: nothing to reload/);
