@@ -93,7 +93,7 @@ export async function verifyTable(job: JobDefinition, table: TableReader, option
   const live = liveFiles([...byPartition.values()].flat(), swaps, problems);
   const unfinished = new Set((await unfinishedSwaps(table, swaps)).map((swap) => swap.id));
   const kindOf = new Map(swaps.map((swap) => [swap.id, swap.kind]));
-  for (const id of unfinished) problems.push(`${kindOf.get(id)} ${id} was interrupted after its commit: the next sluice compact or load finishes it`);
+  for (const id of unfinished) problems.push(`${kindOf.get(id)} ${id} was interrupted after its commit: the next sluice load, compact or reload of the table finishes it`);
   // Files a compaction replaced are accounted for by it (liveFiles checks the records add up); its files are checked below.
   const replaced = new Set(swaps.flatMap((s) => s.groups.flatMap((g) => g.replaced.map((f) => f.path))));
   for (const file of live.values()) {

@@ -74,7 +74,7 @@ describe('file swaps: what readers see at every step of a swap a crash interrupt
         assert.deepEqual(counted.rows[0].map(Number), [RECORDS, RECORDS], `${t.name} after ${done} of the swap's ${ops.length} steps`);
       }
       const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
-      assert.deepEqual(report.problems, [`compaction ${record.id} was interrupted after its commit: the next sluice compact or load finishes it`]);
+      assert.deepEqual(report.problems, [`compaction ${record.id} was interrupted after its commit: the next sluice load, compact or reload of the table finishes it`]);
     }
 
     stateAfter(2);

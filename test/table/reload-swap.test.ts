@@ -86,7 +86,7 @@ describe('reload swaps: what readers see at every step of a reload a crash inter
           assert.deepEqual(counted.rows[0].map(Number), [RECORDS, RECORDS], `${t.name} ${at}`);
         }
         const report = await verifyTable(job, openTable(job.output.sink, job.output.table));
-        assert.deepEqual(report.problems, [`reload ${record.id} was interrupted after its commit: the next sluice compact or load finishes it`], at);
+        assert.deepEqual(report.problems, [`reload ${record.id} was interrupted after its commit: the next sluice load, compact or reload of the table finishes it`], at);
       }
       assert.ok(ops.some((o) => o.kind === 'aside') || ops.some((o) => o.kind === 'delete'), 'the swap moves files aside or deletes replaced ones');
     };
