@@ -258,6 +258,8 @@ describe('Avro file writer', () => {
       first += records;
     }
     assert.deepEqual(readWithPython(path.join(tmp(), 'scans.avro')).records, views, 'python3-avro');
+    const avrocatPages = runReader(AVROCAT, [path.join(tmp(), 'scans.avro')]).map((line) => (JSON.parse(line) as AvroRecord).page);
+    assert.deepEqual(avrocatPages, views.map((v) => v.page), 'avrocat');
   });
 
   it('fails with the path when the file cannot be created', () => {
