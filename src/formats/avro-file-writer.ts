@@ -17,10 +17,7 @@ export interface AvroFileWriterOptions {
   path: string;
   schema: AvroSchema;
   codec: AvroCodec;
-  /**
-   * Uncompressed bytes of records per block; a record larger than this gets a block of its own. Default:
-   * DEFAULT_DEFLATE_SYNC_INTERVAL for deflate, DEFAULT_SYNC_INTERVAL for the other codecs.
-   */
+  /** Uncompressed bytes of records per block (a record larger than this gets a block of its own); defaults below. */
   syncInterval?: number;
   /** zlib level for codec deflate, 1 (fastest) to 9 (smallest). */
   deflateLevel?: number;
@@ -31,18 +28,15 @@ export interface AvroFileWriterOptions {
   syncSeed?: string;
 }
 
-// Java Avro's default is 64,000 bytes. In bench/avro-bench.ts, 256 KiB and 1 MiB blocks were no
-// faster for null and snappy (null was ~25% slower).
+// Java Avro's default is 64,000 bytes; in bench/avro-bench.ts larger blocks were no faster for null and snappy. A
+// deflate block is one zlib stream set up and torn down: 256 KiB blocks take ~30% less CPU to deflate page views than
+// 64 KiB (1 MiB no better), files ~2% smaller. Level 1 is ~4× as fast as zlib's default 6 (Avro Java's) for files ~11%
+// larger; levels 2 and 3 take 1.15× and 1.9× its time for 3% smaller (BENCHMARKS.md, "Avro output").
 export const DEFAULT_SYNC_INTERVAL = 64 * 1024;
-// Each deflate block is one zlib stream, set up and torn down by deflateRawSync: with page views, 256 KiB blocks
-// take ~30% less CPU to deflate than 64 KiB ones (0.18 against 0.25 µs a record, 1 MiB no better) and make files ~2.4%
-// smaller (BENCHMARKS.md, "Load"). A writer's block buffer starts at 64 KiB and grows only for a file that fills it.
 export const DEFAULT_DEFLATE_SYNC_INTERVAL = 256 * 1024;
-const FIRST_BLOCK_BUFFER = 64 * 1024;
-// Level 1 compresses page views ~4 times as fast as zlib's default 6 (which Avro's Java library uses) into files
-// ~11% larger (0.18 against 0.74 µs a record, 256 KiB blocks); levels 2 and 3 take 1.15 and 1.9 times level 1's time
-// for files 3% smaller. At 6, deflate alone would take more CPU than the rest of the Avro writing.
 export const DEFAULT_DEFLATE_LEVEL = 1;
+/** A writer's block buffer starts at this and grows to syncInterval only for a file that fills it. */
+const FIRST_BLOCK_BUFFER = 64 * 1024;
 
 /** The file could not be written (or is no longer open). */
 export class AvroFileWriteError extends Error {
@@ -198,10 +192,7 @@ class AvroFileWriter implements RecordFileWriter {
     }
   }
 
-  /**
-   * Whether `bytes` more fit in the block, that is within syncInterval; grows the block's buffer if they need it.
-   * Blocks end where they would with a buffer of syncInterval bytes from the start.
-   */
+  /** Whether `bytes` more fit in the block (within syncInterval), growing its buffer if they need it. */
   private makeRoom(bytes: number): boolean {
     const needed = this.blockEnd + bytes;
     if (needed <= this.block.length) return true;
