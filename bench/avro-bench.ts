@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as avro from 'avsc';
-import { createAvroFileWriter, DEFAULT_DEFLATE_LEVEL, DEFAULT_SYNC_INTERVAL } from '../src/formats/avro-file-writer';
+import { createAvroFileWriter, DEFAULT_DEFLATE_LEVEL, DEFAULT_DEFLATE_SYNC_INTERVAL, DEFAULT_SYNC_INTERVAL } from '../src/formats/avro-file-writer';
 import { loadAvroSchema } from '../src/formats/avro-schema';
 import type { AvroCodec, AvroRecord } from '../src/formats/record-file-writer';
 import { syntheticPageViews } from './synthetic-page-views';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     const variants: [AvroCodec, number[], number?][] = [
       ['null', blockSizes],
       ['deflate', blockSizes],
-      ['deflate', [DEFAULT_SYNC_INTERVAL], 6],
+      ['deflate', [DEFAULT_DEFLATE_SYNC_INTERVAL], 6],
       ['snappy', blockSizes],
     ];
     for (const [codec, sizes, deflateLevel] of variants) {
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
         }));
       }
     }
-    console.log(`defaults: ${DEFAULT_SYNC_INTERVAL / 1024} KiB blocks, deflate level ${DEFAULT_DEFLATE_LEVEL}`);
+    console.log(`defaults: ${DEFAULT_SYNC_INTERVAL / 1024} KiB blocks (deflate: ${DEFAULT_DEFLATE_SYNC_INTERVAL / 1024} KiB), deflate level ${DEFAULT_DEFLATE_LEVEL}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

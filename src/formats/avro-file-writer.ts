@@ -17,7 +17,7 @@ export interface AvroFileWriterOptions {
   path: string;
   schema: AvroSchema;
   codec: AvroCodec;
-  /** Uncompressed bytes of records per block; a record larger than this gets a block of its own. */
+  /** Uncompressed bytes of records per block (a record larger than this gets a block of its own); defaults below. */
   syncInterval?: number;
   /** zlib level for codec deflate, 1 (fastest) to 9 (smallest). */
   deflateLevel?: number;
@@ -28,12 +28,15 @@ export interface AvroFileWriterOptions {
   syncSeed?: string;
 }
 
-// Java Avro's default is 64,000 bytes. In bench/avro-bench.ts, 256 KiB and 1 MiB blocks were no
-// faster (null was ~25% slower) and made deflate files only ~2.5% smaller.
+// Java Avro's default is 64,000 bytes; in bench/avro-bench.ts larger blocks were no faster for null and snappy. A
+// deflate block is one zlib stream set up and torn down: 256 KiB blocks take ~30% less CPU to deflate page views than
+// 64 KiB (1 MiB no better), files ~2% smaller. Level 1 is ~4× as fast as zlib's default 6 (Avro Java's) for files ~11%
+// larger; levels 2 and 3 take 1.15× and 1.9× its time for 3% smaller (BENCHMARKS.md, "Avro output").
 export const DEFAULT_SYNC_INTERVAL = 64 * 1024;
-// Level 1 compresses page views ~2.3 times as fast as zlib's default 6 (which Avro's Java library
-// uses) into files ~8% larger; at 6, deflate alone would hold the load job below 500k records/s.
+export const DEFAULT_DEFLATE_SYNC_INTERVAL = 256 * 1024;
 export const DEFAULT_DEFLATE_LEVEL = 1;
+/** A writer's block buffer starts at this and grows to syncInterval only for a file that fills it. */
+const FIRST_BLOCK_BUFFER = 64 * 1024;
 
 /** The file could not be written (or is no longer open). */
 export class AvroFileWriteError extends Error {
@@ -70,7 +73,9 @@ class AvroFileWriter implements RecordFileWriter {
   private readonly type: AvroType;
   private readonly compress: (block: Buffer) => Buffer[];
   private readonly sync: Buffer;
-  private readonly block: Buffer;
+  /** The block being filled: syncInterval bytes at most, allocated as it fills (see makeRoom). */
+  private block: Buffer;
+  private readonly syncInterval: number;
   /** Where writeScanned() encodes a row near a block's end, to learn whether it fits. */
   private scratch = Buffer.alloc(0);
   private fd: number | undefined;
@@ -86,11 +91,12 @@ class AvroFileWriter implements RecordFileWriter {
     this.sync = syncMarkerFor(options.syncSeed ?? options.path);
     this.type = createAvroType(options.schema, `schema for ${options.path}`);
     this.compress = compressorFor(options.codec, options.deflateLevel ?? DEFAULT_DEFLATE_LEVEL, options.path);
-    const syncInterval = options.syncInterval ?? DEFAULT_SYNC_INTERVAL;
+    const syncInterval = options.syncInterval ?? (options.codec === 'deflate' ? DEFAULT_DEFLATE_SYNC_INTERVAL : DEFAULT_SYNC_INTERVAL);
     if (!Number.isInteger(syncInterval) || syncInterval < 1) {
       throw new AvroFileWriteError(options.path, `syncInterval must be a positive integer, not ${syncInterval}`);
     }
-    this.block = Buffer.allocUnsafe(syncInterval);
+    this.syncInterval = syncInterval;
+    this.block = Buffer.allocUnsafe(Math.min(syncInterval, FIRST_BLOCK_BUFFER));
     try {
       this.fd = fs.openSync(options.path, 'w');
     } catch (err) {
@@ -117,6 +123,8 @@ class AvroFileWriter implements RecordFileWriter {
     } catch {
       throw this.invalidRecord(record);
     }
+    // avsc answers minus the bytes missing: the record would end at block.length - end.
+    if (end < 0 && this.makeRoom(this.block.length - end - this.blockEnd)) end = this.type.encode(record, this.block, this.blockEnd);
     if (end >= 0) {
       this.blockEnd = end;
       this.blockRecords++;
@@ -139,8 +147,8 @@ class AvroFileWriter implements RecordFileWriter {
     } else {
       if (this.scratch.length < bound) this.scratch = Buffer.allocUnsafe(bound);
       const encoded = this.scratch.subarray(0, encodeAvro(row, this.scratch, 0));
-      if (this.blockEnd + encoded.length > this.block.length) this.flushBlock();
-      if (encoded.length > this.block.length) {
+      if (!this.makeRoom(encoded.length)) this.flushBlock();
+      if (!this.makeRoom(encoded.length)) {
         this.writeBlock(encoded, 1);
       } else {
         this.blockEnd += encoded.copy(this.block, this.blockEnd);
@@ -184,10 +192,22 @@ class AvroFileWriter implements RecordFileWriter {
     }
   }
 
+  /** Whether `bytes` more fit in the block (within syncInterval), growing its buffer if they need it. */
+  private makeRoom(bytes: number): boolean {
+    const needed = this.blockEnd + bytes;
+    if (needed <= this.block.length) return true;
+    if (needed > this.syncInterval) return false;
+    const larger = Buffer.allocUnsafe(this.syncInterval);
+    this.block.copy(larger, 0, 0, this.blockEnd);
+    this.block = larger;
+    return true;
+  }
+
   /** For a record that does not fit in the current block: flushes it and starts the next. */
   private writeInNewBlock(record: AvroRecord): void {
     this.flushBlock();
-    const end = this.type.encode(record, this.block, 0);
+    let end = this.type.encode(record, this.block, 0);
+    if (end < 0 && this.makeRoom(this.block.length - end)) end = this.type.encode(record, this.block, 0);
     if (end >= 0) {
       this.blockEnd = end;
       this.blockRecords = 1;

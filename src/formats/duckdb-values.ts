@@ -3,16 +3,12 @@ import {
   INTEGER, LIST, listValue, MAP, mapValue, STRUCT, structValue, TIMESTAMP, TIMESTAMPTZ, timestampTZValue, timestampValue, VARCHAR,
 } from '@duckdb/node-api';
 import { Column, ColumnType, duckdbTypeSql, TimeUnit } from './avro-to-parquet';
+import { InvalidValueError } from './parquet-errors';
+
+export { InvalidValueError } from './parquet-errors';
 
 // Values: avsc's in-memory form of a record, appended to a DuckDB appender column by column.
 
-/** A value that does not fit its field's type. */
-export class InvalidValueError extends Error {
-  constructor(readonly fieldPath: string, readonly detail: string) {
-    super(`field ${fieldPath}: ${detail}`);
-    this.name = 'InvalidValueError';
-  }
-}
 
 /** Appends one field's value. Timestamps and dates are appended as their Avro numbers (see stagingTypeSql). */
 export type ColumnAppender = (appender: DuckDBAppender, value: unknown) => void;

@@ -23,12 +23,24 @@ export function avroBoundOf(row: ScannedJsonRow): number {
   return scanner.bytes.length + 16 * scanner.schema.fields.length + 48 + (metadata.key?.length ?? 0);
 }
 
-/** Writes `value` as an Avro long (zigzag varint); exact for safe integers. */
+/**
+ * Writes `value` as an Avro long (zigzag varint); exact for safe integers. In 32-bit integer arithmetic: the low 28
+ * bits of a larger value first (a millisecond timestamp has 41), as `%` on a double is a call to fmod.
+ */
 function writeLong(buf: Buffer, pos: number, value: number): number {
   let n = value >= 0 ? value * 2 : -value * 2 - 1;
+  if (n >= 0x10000000) {
+    const high = Math.floor(n / 0x10000000);
+    const low = n - high * 0x10000000;
+    buf[pos++] = (low & 0x7f) | 0x80;
+    buf[pos++] = ((low >>> 7) & 0x7f) | 0x80;
+    buf[pos++] = ((low >>> 14) & 0x7f) | 0x80;
+    buf[pos++] = ((low >>> 21) & 0x7f) | 0x80;
+    n = high;
+  }
   while (n >= 0x80) {
-    buf[pos++] = (n % 0x80) | 0x80;
-    n = Math.floor(n / 0x80);
+    buf[pos++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
   }
   buf[pos++] = n;
   return pos;

@@ -5,6 +5,7 @@
 // nested values of unknown keys deeper than MAX_SKIP_DEPTH) answers false, and the record takes the per-record
 // path, which decides whether it is good and, if not, why.
 import type { FlatJsonSchema } from './flat-json-schema';
+import { hexValue, scanDecimal, skipWhitespace } from './json-tokens';
 
 /** What a field's span holds. */
 export const SPAN_NULL = 1;
@@ -15,22 +16,8 @@ export const SPAN_ESCAPED = 4;
 const MAX_SKIP_DEPTH = 32;
 /** Digits of an integer that always parses exactly (and inside avsc's ±9007199254740990 for longs). */
 const MAX_INTEGER_DIGITS = 15;
-const MAX_NUMBER_CHARS = 32;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-
-const isWhitespace = (c: number) => c === 0x20 || c === 0x09;
-
-function skipWhitespace(b: Buffer, i: number): number {
-  while (isWhitespace(b[i])) i++;
-  return i;
-}
-
-function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  const lower = c | 0x20;
-  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
-}
 
 export class JsonRecordScanner {
   /** Per schema field, the value's bytes: a string's between its quotes, other values whole. */
@@ -44,6 +31,8 @@ export class JsonRecordScanner {
   objectStart = 0;
   objectEnd = 0;
   private escapedString = false;
+  /** Whether every field name is plain ASCII (Avro names are), so that a key with the same bytes needs no check of its own. */
+  private readonly plainNames: boolean;
 
   constructor(readonly schema: FlatJsonSchema) {
     const count = schema.fields.length;
@@ -51,6 +40,7 @@ export class JsonRecordScanner {
     this.ends = new Int32Array(count);
     this.flags = new Uint8Array(count);
     this.numbers = new Float64Array(count);
+    this.plainNames = schema.fields.every((f) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name));
   }
 
   /** Whether `b` (valid UTF-8) is one JSON object holding every schema field once, each value of its type. */
@@ -67,9 +57,14 @@ export class JsonRecordScanner {
     for (;;) {
       if (b[i] !== QUOTE) return false;
       const keyStart = i + 1;
-      let k = keyStart;
-      for (let c = b[k]; c !== QUOTE; c = b[++k]) if (c === BACKSLASH || !(c >= 0x20)) return false;
-      const field = this.fieldNamed(b, keyStart, k, hint);
+      // Most values hold the fields in the schema's order: the next one's name is tried first, in the same pass.
+      let k = hint < fields.length && this.plainNames ? this.nameAt(b, keyStart, hint) : -1;
+      let field = hint;
+      if (k < 0) {
+        k = keyStart;
+        for (let c = b[k]; c !== QUOTE; c = b[++k]) if (c === BACKSLASH || !(c >= 0x20)) return false;
+        field = this.fieldNamed(b, keyStart, k, hint);
+      }
       i = skipWhitespace(b, k + 1);
       if (b[i] !== 0x3a) return false;
       i = skipWhitespace(b, i + 1);
@@ -118,6 +113,15 @@ export class JsonRecordScanner {
     if (timeUnit === 'iso') return this.schema.fields[timeField].kind === 'string' ? Date.parse(this.stringAt(timeField)) : NaN;
     const raw = this.numbers[timeField];
     return timeUnit === 'micros' ? Math.floor(raw / 1000) : raw;
+  }
+
+  /** Where the key at `start` ends (its closing quote) if it is field `f`'s name, or -1. */
+  private nameAt(b: Buffer, start: number, f: number): number {
+    const name = this.schema.fields[f].nameBytes;
+    const length = name.length;
+    let k = 0;
+    while (k < length && name[k] === b[start + k]) k++;
+    return k === length && b[start + k] === QUOTE ? start + k : -1;
   }
 
   private fieldNamed(b: Buffer, start: number, end: number, hint: number): number {
@@ -169,7 +173,7 @@ export class JsonRecordScanner {
       }
       case 'float':
       case 'double': {
-        end = this.scanDecimal(b, i);
+        end = scanDecimal(b, i);
         if (end < 0) return -1;
         const value = Number(b.toString('latin1', i, end));
         // DuckDB reads -0 as +0; JSON.parse keeps the sign. A float that rounds to infinity: DuckDB refuses it.
@@ -260,22 +264,6 @@ export class JsonRecordScanner {
     return j;
   }
 
-  /** A number without exponent, of at most 32 characters: the index after it, or -1. */
-  private scanDecimal(b: Buffer, i: number): number {
-    let j = i;
-    if (b[j] === 0x2d) j++;
-    if (b[j] === 0x30) j++;
-    else if (b[j] >= 0x31 && b[j] <= 0x39) while (b[j] >= 0x30 && b[j] <= 0x39) j++;
-    else return -1;
-    if (b[j] === 0x2e) {
-      j++;
-      if (!(b[j] >= 0x30 && b[j] <= 0x39)) return -1;
-      while (b[j] >= 0x30 && b[j] <= 0x39) j++;
-    }
-    if (b[j] === 0x65 || b[j] === 0x45 || j - i > MAX_NUMBER_CHARS) return -1;
-    return j;
-  }
-
   /** Checks and passes over the value of a key the schema does not have (DuckDB ignores it, as avsc does). */
   private skipValue(b: Buffer, i: number, depth: number): number {
     const c = b[i];
@@ -305,6 +293,6 @@ export class JsonRecordScanner {
     if (c === 0x74) return b[i + 1] === 0x72 && b[i + 2] === 0x75 && b[i + 3] === 0x65 ? i + 4 : -1;
     if (c === 0x66) return b[i + 1] === 0x61 && b[i + 2] === 0x6c && b[i + 3] === 0x73 && b[i + 4] === 0x65 ? i + 5 : -1;
     if (c === 0x6e) return b[i + 1] === 0x75 && b[i + 2] === 0x6c && b[i + 3] === 0x6c ? i + 4 : -1;
-    return this.scanDecimal(b, i);
+    return scanDecimal(b, i);
   }
 }

@@ -6,7 +6,10 @@ import { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-a
 import { AvroRecord, AvroSchema, RecordFileWriter, WrittenFile } from './record-file-writer';
 import { Column, parquetColumnsOf, quoteIdentifier, TimeUnit } from './avro-to-parquet';
 import { ColumnAppender, columnAppender, InvalidValueError, stagingTypeSql } from './duckdb-values';
+import { ParquetEngineError, ParquetWriteError } from './parquet-errors';
 import { rewriteTimestampsAsInt96 } from './parquet-int96';
+
+export { ParquetEngineError, ParquetWriteError } from './parquet-errors';
 
 /**
  * Parquet files written through DuckDB. Each writer appends its records, one appender call per value,
@@ -47,13 +50,6 @@ export const DEFAULT_ROW_GROUP_ROWS = 122_880;
  */
 const APPENDER_FLUSH_ROWS = 4096;
 
-export class ParquetWriteError extends Error {
-  constructor(readonly path: string, detail: string) {
-    super(`Parquet file ${path}: ${detail}`);
-    this.name = 'ParquetWriteError';
-  }
-}
-
 export interface ParquetEngineSettings {
   /**
    * DuckDB's memory_limit: staged rows beyond it spill to tempDirectory. DuckDB uses ~100-150 MB more
@@ -62,13 +58,6 @@ export interface ParquetEngineSettings {
   memoryLimit: string;
   tempDirectory: string;
   threads: number;
-}
-
-export class ParquetEngineError extends Error {
-  constructor(detail: string) {
-    super(`Parquet engine (DuckDB): ${detail}`);
-    this.name = 'ParquetEngineError';
-  }
 }
 
 // Per thread: in a worker thread `process` 'exit' fires when that thread ends, and removes only its own directory.

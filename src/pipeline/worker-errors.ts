@@ -3,8 +3,7 @@
 import { connectorErrorTypes } from '../connector-factory';
 import { AvroFileWriteError, InvalidRecordError } from '../formats/avro-file-writer';
 import { AvroDecodeError, JsonToAvroError, SchemaError } from '../formats/avro-schema';
-import { InvalidValueError } from '../formats/duckdb-values';
-import { ParquetEngineError, ParquetWriteError } from '../formats/parquet-file-writer';
+import { InvalidValueError, ParquetEngineError, ParquetWriteError } from '../formats/parquet-errors';
 import {
   RecordSourceError, SourceConnectionError, SourceDecodeError, SourceKafkaError, SourceReadError, SourceSecurityError, SourceTimeoutError,
 } from '../ports/record-source';

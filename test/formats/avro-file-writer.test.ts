@@ -2,8 +2,13 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AvroFileWriteError, createAvroFileWriter, InvalidRecordError } from '../../src/formats/avro-file-writer';
-import { loadAvroSchema, withMetadataColumns } from '../../src/formats/avro-schema';
+import * as zlib from 'node:zlib';
+import * as avro from 'avsc';
+import { AvroFileWriteError, createAvroFileWriter, DEFAULT_DEFLATE_SYNC_INTERVAL, InvalidRecordError } from '../../src/formats/avro-file-writer';
+import { createAvroType, loadAvroSchema, withMetadataColumns } from '../../src/formats/avro-schema';
+import { flatJsonSchemaOf } from '../../src/formats/flat-json-schema';
+import { FastJsonPath } from '../../src/pipeline/fast-json-path';
+import { parsePartitionTemplate } from '../../src/table/partition-template';
 import type { AvroCodec, AvroRecord } from '../../src/formats/record-file-writer';
 import { useTempDir } from '../helpers/temp-dir';
 
@@ -211,6 +216,50 @@ describe('Avro file writer', () => {
     writer.write(third);
     assert.equal((await writer.close()).records, 3);
     assertSameRecords(readWithPython(file).records, [first, second, third], 'python3-avro');
+  });
+
+  it('fills deflate blocks up to 256 KiB by default, ending them where a full buffer would, from records or scanned JSON alike', async () => {
+    const views = pageViews(6000).map(({ _kafka_partition, _kafka_offset, _kafka_timestamp, _kafka_key, ...view }) => view);
+    const byRecords = createAvroFileWriter({ path: path.join(tmp(), 'records.avro'), schema: PAGE_VIEW, codec: 'deflate' });
+    const byScans = createAvroFileWriter({ path: path.join(tmp(), 'scans.avro'), schema: PAGE_VIEW, codec: 'deflate', syncSeed: path.join(tmp(), 'records.avro') });
+    const fast = new FastJsonPath(flatJsonSchemaOf(PAGE_VIEW, [], 'ts', 'millis')!, parsePartitionTemplate('dt={yyyy-MM-dd}'));
+    for (const [offset, view] of views.entries()) {
+      byRecords.write(view);
+      const row = fast.accept({ offset, timestamp: 0, key: null, value: Buffer.from(JSON.stringify(view)), headers: [] }, 0);
+      assert.ok(row, JSON.stringify(view));
+      byScans.writeScanned!(row);
+    }
+    await Promise.all([byRecords.close(), byScans.close()]);
+    const file = fs.readFileSync(path.join(tmp(), 'records.avro'));
+    assert.ok(file.equals(fs.readFileSync(path.join(tmp(), 'scans.avro'))), 'the same bytes from records and from scanned JSON');
+
+    // The blocks, read with avsc's own decoding of the container's longs; each record's size from avsc.
+    const type = createAvroType(PAGE_VIEW);
+    const long = avro.Type.forSchema('long');
+    const header = avro.Type.forSchema({ type: 'map', values: 'bytes' }).decode(file, 4);
+    const blockRecords: number[] = [];
+    const blockBytes: number[] = [];
+    for (let pos = header.offset + 16; pos < file.length; ) {
+      const count = long.decode(file, pos);
+      const size = long.decode(file, count.offset);
+      blockRecords.push(count.value as number);
+      blockBytes.push(zlib.inflateRawSync(file.subarray(size.offset, size.offset + (size.value as number))).length);
+      pos = size.offset + (size.value as number) + 16;
+    }
+    assert.equal(blockRecords.reduce((a, b) => a + b, 0), views.length);
+    assert.ok(blockBytes.length >= 3, `${blockBytes.length} blocks of ${blockBytes.join(', ')} bytes`);
+    let first = 0;
+    for (const [b, records] of blockRecords.entries()) {
+      assert.ok(blockBytes[b] <= DEFAULT_DEFLATE_SYNC_INTERVAL, `block ${b}: ${blockBytes[b]} bytes`);
+      if (b < blockRecords.length - 1) {
+        const next = type.toBuffer(views[first + records]).length;
+        assert.ok(blockBytes[b] + next > DEFAULT_DEFLATE_SYNC_INTERVAL, `block ${b} (${blockBytes[b]} bytes) had room for the next record (${next})`);
+      }
+      first += records;
+    }
+    assert.deepEqual(readWithPython(path.join(tmp(), 'scans.avro')).records, views, 'python3-avro');
+    const avrocatPages = runReader(AVROCAT, [path.join(tmp(), 'scans.avro')]).map((line) => (JSON.parse(line) as AvroRecord).page);
+    assert.deepEqual(avrocatPages, views.map((v) => v.page), 'avrocat');
   });
 
   it('fails with the path when the file cannot be created', () => {

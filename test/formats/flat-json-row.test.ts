@@ -31,7 +31,8 @@ const text = (fields: Record<string, unknown>) => JSON.stringify({ ...good, ...f
 const VALUES: string[] = [
   text({}), text({ o: null, l: null }), text({ s: 'caf\u00e9 – \u{1f600}', e: 'C_3' }), text({ s: 'q"uote\\back/\n\t\u0001' }),
   text({ n: 2147483647 }), text({ n: -2147483648 }), text({ n: 2147483648 }), text({ n: -0 }), text({ n: 1.5 }), text({ n: '1' }),
-  text({ l: 999999999999999 }), text({ l: 9007199254740990 }), text({ l: 9007199254740993 }), text({ ts: -1 }), text({ ts: 8.64e15 + 1 }),
+  text({ l: 999999999999999 }), text({ l: -999999999999999 }), text({ l: 9007199254740990 }),
+  ...[2 ** 27 - 1, 2 ** 27, -(2 ** 27), -(2 ** 27) - 1, 2 ** 30, 2 ** 31, -(2 ** 31), 2 ** 35 + 1, -(2 ** 41) - 3].map((l) => text({ l })), text({ l: 9007199254740993 }), text({ ts: -1 }), text({ ts: 8.64e15 + 1 }),
   text({ d: 0.1 + 0.2 }), text({ d: 1e300 }), text({ d: -1e-300 }), text({ f: 3.4028235677973366e38 }), text({ f: 1e-50 }), text({ d: 'x' }),
   text({ b: 'true' }), text({ b: null }), text({ e: 'C' }), text({ e: null }), text({ s: null }), text({ extra: { deep: [1, 'two', null, { three: true }] } }),
   text({ ts: null }), text({ ts: '2026-01-01' }), text({ _kafka_offset: 5, _kafka_key: 'no' }),
