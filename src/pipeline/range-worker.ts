@@ -26,6 +26,17 @@ parentPort!.on('message', (message: WorkerRequest | { task: WorkerTask }) => {
   else early.push(message);
 });
 
+/** Progress goes to the main thread at most this often: a message per fetch cost ~3% of a worker's time. */
+const PROGRESS_EVERY_MS = 100;
+let unreported = 0;
+let reportedAt = 0;
+
+function reportProgress(): void {
+  if (unreported > 0) post({ progress: unreported });
+  unreported = 0;
+  reportedAt = Date.now();
+}
+
 async function serve(task: WorkerTask): Promise<void> {
   const { job } = task;
   const source = await openJobSource(job, task.sourceOptions);
@@ -38,7 +49,10 @@ async function serve(task: WorkerTask): Promise<void> {
     stagingDir: task.stagingDir,
     deadline: task.deadline,
     signal: stopping.signal,
-    onProgress: (records: number) => post({ progress: records }),
+    onProgress: (records: number) => {
+      unreported += records;
+      if (Date.now() - reportedAt >= PROGRESS_EVERY_MS) reportProgress();
+    },
     eventTimeWindow: task.eventTimeWindow,
   }, task.readerSchemas, registryReaders(openSchemaRegistry));
   handle = (request: WorkerRequest) => {
@@ -52,8 +66,14 @@ async function serve(task: WorkerTask): Promise<void> {
       return;
     }
     loadRange(context, request.range).then(
-      (result) => post({ result }),
-      (error: unknown) => post({ error: serializeError(error) }),
+      (result) => {
+        reportProgress();
+        post({ result });
+      },
+      (error: unknown) => {
+        reportProgress();
+        post({ error: serializeError(error) });
+      },
     );
   };
   for (const request of early.splice(0)) handle(request);
