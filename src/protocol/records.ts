@@ -161,7 +161,7 @@ export function decodeRecords(buffer: Buffer, pos = 0): DecodedRecord[] {
       const key = reader.nullableBytes(reader.next);
       const value = reader.nullableBytes(reader.next);
       const headerCount = reader.zigzag(reader.next);
-      const headers: RecordHeader[] = [];
+      const headers: RecordHeader[] = headerCount > 0 ? [] : NO_HEADERS;
       for (let h = 0; h < headerCount; h++) {
         const hKey = reader.nullableBytes(reader.next);
         const hValue = reader.nullableBytes(reader.next);
@@ -184,6 +184,9 @@ export function decodeRecords(buffer: Buffer, pos = 0): DecodedRecord[] {
 }
 
 class RecordFieldError extends Error {}
+
+/** The headers of every record that has none (most): one frozen array, not one per record. */
+const NO_HEADERS = Object.freeze([]) as unknown as RecordHeader[];
 
 /**
  * Reads a record's varints and byte fields without an object per field (the loader decodes a million records a
