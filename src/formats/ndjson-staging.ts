@@ -9,6 +9,7 @@ import { outputExpression } from './parquet-file-writer';
 import { stagingTypeSql } from './duckdb-values';
 
 const BUFFER_BYTES = 1 << 20;
+const NEWLINE = Buffer.from('\n');
 /** DuckDB's JSON reader reads in buffers of twice this (its default, 16 MB, cost 2 x 32 MB per worker's DuckDB). */
 const MINIMUM_MAXIMUM_OBJECT_SIZE = 1 << 20;
 
@@ -58,6 +59,11 @@ export class NdjsonStaging {
   }
 
   addRow(row: ScannedJsonRow): void {
+    const { scanner } = row;
+    if (scanner.schema.metadata.length === 0) {
+      this.putLine(scanner.bytes, scanner.objectStart, scanner.objectEnd + 1);
+      return;
+    }
     const before = this.written + this.used;
     for (const part of ndjsonParts(row)) this.put(part);
     this.longestLine = Math.max(this.longestLine, this.written + this.used - before);
@@ -95,6 +101,24 @@ export class NdjsonStaging {
     const file = `'${this.path.replace(/'/g, "''")}'`;
     const maximum = Math.max(MINIMUM_MAXIMUM_OBJECT_SIZE, this.longestLine + 1);
     return `SELECT ${select.join(', ')} FROM read_ndjson(${file}, columns = {${staged}}, auto_detect = false, maximum_object_size = ${maximum})`;
+  }
+
+  /** `bytes[start, end)` and a newline, as one line: no array of parts, no string (the common case of no metadata columns). */
+  private putLine(bytes: Buffer, start: number, end: number): void {
+    const length = end - start;
+    this.longestLine = Math.max(this.longestLine, length + 1);
+    if (this.used + length + 1 > BUFFER_BYTES) this.flush();
+    if (length + 1 > BUFFER_BYTES) {
+      this.writeOut(bytes.subarray(start, end));
+      this.writeOut(NEWLINE);
+      return;
+    }
+    const buffer = this.buffer;
+    let pos = this.used;
+    if (length > 64) pos += bytes.copy(buffer, pos, start, end);
+    else for (let i = start; i < end; i++) buffer[pos++] = bytes[i];
+    buffer[pos++] = 0x0a;
+    this.used = pos;
   }
 
   private put(part: Buffer | string): void {

@@ -8,7 +8,7 @@ import type { JobDefinition } from '../job/job-definition';
 import { newRunId } from '../table/layout';
 import { EventTimeWindow, loadRange } from './range-loader';
 import { openJobSource, rangeLoadContext } from './range-context';
-import { loadRangesOnWorkers } from './worker-pool';
+import { loadRangesOnWorkers, WarmWorkers } from './worker-pool';
 import { applyCommit, recoverUnfinishedRuns, writeManifest } from '../table/commit';
 import { CommitManifest, jobTable, PlannedRange, RunPlan, TableStore } from '../table/table-state';
 import { CompletenessScope, RunRecorder } from './run-recorder';
@@ -156,6 +156,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
   const sourceOptions = options.sourceOptions ?? {};
   const source = await (options.openSource ?? openJobSource)(job, sourceOptions);
   const stagingDir = fs.mkdtempSync(path.join(os.tmpdir(), `sluice-${job.output.table}-`));
+  let warm: WarmWorkers | undefined;
   try {
     const partitions = await choosePartitions(source, options.partitions);
     if (options.dryRun) {
@@ -165,6 +166,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       return { runId, plan, committed: [], recovered: { rolledBack: [], rolledForward: [] }, dryRun: true };
     }
     if (options.signal?.aborted) return givenUp(runId);
+    warm = job.workerThreads > 0 ? new WarmWorkers(Math.min(job.workerThreads, partitions.length), job.output.formats.includes('parquet')) : undefined;
     const release = await table.lock(runId, (job.limits.maxDurationSeconds + 300) * 1000, partitions);
     let manifestWritten = false;
     const abandon = new AbortController();
@@ -211,7 +213,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       const deadline = Date.now() + job.limits.maxDurationSeconds * 1000;
       const inProcess = rangeLoadContext({ job, table, runId, source, stagingDir, deadline, signal: abandon.signal, onProgress: options.onProgress, eventTimeWindow: target.eventTimeWindow }, readerSchemas, registryFor);
       const results = job.workerThreads > 0
-        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, stateNamespace: table.stateNamespace, runId, stagingDir, deadline, sourceOptions, readerSchemas, eventTimeWindow: target.eventTimeWindow }, work, job.workerThreads, options.onProgress, options.signal)
+        ? await loadRangesOnWorkers({ job, sink: table.sink.location, tableRoot: table.root, stateNamespace: table.stateNamespace, runId, stagingDir, deadline, sourceOptions, readerSchemas, eventTimeWindow: target.eventTimeWindow }, work, job.workerThreads, options.onProgress, options.signal, warm)
         : await mapConcurrently(work, job.concurrency, (range) => loadRange(inProcess, range), () => abandon.abort());
       recorder.read(results);
       await enforceBadRecordLimit(job, table, target.kind, runId, results, log);
@@ -244,6 +246,7 @@ export async function executeRun(job: JobDefinition, target: RunTarget, options:
       await release().catch((error: unknown) => log(`could not release the lock: ${(error as Error).message}`));
     }
   } finally {
+    await warm?.release();
     source.close();
     fs.rmSync(stagingDir, { recursive: true, force: true });
   }

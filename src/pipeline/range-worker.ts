@@ -5,12 +5,37 @@ import { openSchemaRegistry, openSink } from '../connector-factory';
 import { loadRange } from './range-loader';
 import { openJobSource, rangeLoadContext } from './range-context';
 import { TableState } from '../table/table-state';
-import type { WorkerMessage, WorkerRequest, WorkerTask } from './worker-messages';
+import type { WarmStart, WorkerMessage, WorkerRequest, WorkerTask } from './worker-messages';
+import { loadParquetWriters } from './file-writers';
 import { serializeError } from './worker-errors';
 import { registryReaders } from '../job/registry-access';
 
 
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+
+/** Requests that came before the worker could serve them (its source still opening), in order. */
+const early: WorkerRequest[] = [];
+let handle: ((request: WorkerRequest) => void) | undefined;
+let taskArrived: (task: WorkerTask) => void = () => undefined;
+const task = new Promise<WorkerTask>((resolve) => {
+  taskArrived = resolve;
+});
+parentPort!.on('message', (message: WorkerRequest | { task: WorkerTask }) => {
+  if ('task' in message) taskArrived(message.task);
+  else if (handle) handle(message);
+  else early.push(message);
+});
+
+/** Progress goes to the main thread at most this often: a message per fetch cost ~3% of a worker's time. */
+const PROGRESS_EVERY_MS = 100;
+let unreported = 0;
+let reportedAt = 0;
+
+function reportProgress(): void {
+  if (unreported > 0) post({ progress: unreported });
+  unreported = 0;
+  reportedAt = Date.now();
+}
 
 async function serve(task: WorkerTask): Promise<void> {
   const { job } = task;
@@ -24,10 +49,13 @@ async function serve(task: WorkerTask): Promise<void> {
     stagingDir: task.stagingDir,
     deadline: task.deadline,
     signal: stopping.signal,
-    onProgress: (records: number) => post({ progress: records }),
+    onProgress: (records: number) => {
+      unreported += records;
+      if (Date.now() - reportedAt >= PROGRESS_EVERY_MS) reportProgress();
+    },
     eventTimeWindow: task.eventTimeWindow,
   }, task.readerSchemas, registryReaders(openSchemaRegistry));
-  parentPort!.on('message', (request: WorkerRequest) => {
+  handle = (request: WorkerRequest) => {
     if ('stop' in request) {
       stopping.abort();
       return;
@@ -38,11 +66,32 @@ async function serve(task: WorkerTask): Promise<void> {
       return;
     }
     loadRange(context, request.range).then(
-      (result) => post({ result }),
-      (error: unknown) => post({ error: serializeError(error) }),
+      (result) => {
+        reportProgress();
+        post({ result });
+      },
+      (error: unknown) => {
+        reportProgress();
+        post({ error: serializeError(error) });
+      },
     );
-  });
+  };
+  for (const request of early.splice(0)) handle(request);
   post({ ready: true });
 }
 
-serve(workerData as WorkerTask).catch((error: unknown) => post({ error: serializeError(error) }));
+const started = workerData as WorkerTask | WarmStart;
+if ('warm' in started) {
+  // Started ahead of its task: DuckDB loads while the main thread plans the run.
+  if (started.warm.parquet) loadParquetWriters();
+} else {
+  taskArrived(started);
+}
+task.then(serve).catch((error: unknown) => {
+  post({ error: serializeError(error) });
+  // Nothing to serve: the worker exits once told it is done.
+  handle = (request) => {
+    if ('done' in request) parentPort!.close();
+  };
+  for (const request of early.splice(0)) handle(request);
+});

@@ -22,6 +22,11 @@ export interface WorkerTask {
   eventTimeWindow?: EventTimeWindow;
 }
 
+/** A worker started before its run's task is known (WarmWorkers) gets this as workerData, and the task as its first message. */
+export interface WarmStart {
+  warm: { parquet: boolean };
+}
+
 /** Main thread → worker. */
 export type WorkerRequest = { range: PlannedRange } | { done: true } | { stop: true };
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RangeLoadResult } from './range-loader';
 import type { PlannedRange } from '../table/table-state';
-import type { WorkerMessage, WorkerTask } from './worker-messages';
+import type { WarmStart, WorkerMessage, WorkerTask } from './worker-messages';
 import { rebuildError } from './worker-errors';
 
 /** A worker that died, or failed with an error of a class the main thread cannot rebuild. */
@@ -23,11 +23,47 @@ const WORKER_HEAP = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 
  */
 const WIND_DOWN_MS = 120_000;
 
+const WORKER_FILE = path.join(__dirname, 'range-worker.js');
+
+/**
+ * Range workers started before their run is planned: a worker takes ~0.2 s to load its modules and DuckDB, which
+ * then overlaps the run's locking, recovery and planning. The run hands them its task (loadRangesOnWorkers) or
+ * releases them.
+ */
+export class WarmWorkers {
+  private readonly idle: Worker[] = [];
+
+  constructor(count: number, parquet: boolean) {
+    const warm: WarmStart = { warm: { parquet } };
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(WORKER_FILE, { workerData: warm, resourceLimits: WORKER_HEAP });
+      // One that fails before it is taken is dropped, and its lane starts a fresh worker (whose failure then counts).
+      worker.on('error', () => undefined);
+      worker.once('exit', () => {
+        const at = this.idle.indexOf(worker);
+        if (at >= 0) this.idle.splice(at, 1);
+      });
+      this.idle.push(worker);
+    }
+  }
+
+  take(): Worker | undefined {
+    return this.idle.shift();
+  }
+
+  /** Ends the workers never taken (they wait for a task, with no DuckDB call under way). */
+  async release(): Promise<void> {
+    await Promise.all(this.idle.splice(0).map((worker) => worker.terminate()));
+  }
+}
+
 /**
  * Loads ranges on `threads` worker threads, each taking the next range when it finishes one. A range's failure
  * is thrown as the worker threw it (same class, message and fields), as on the main thread.
  */
-export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange[], threads: number, onProgress?: (records: number) => void, signal?: AbortSignal): Promise<RangeLoadResult[]> {
+export async function loadRangesOnWorkers(
+  task: WorkerTask, ranges: PlannedRange[], threads: number, onProgress?: (records: number) => void, signal?: AbortSignal, warm?: WarmWorkers,
+): Promise<RangeLoadResult[]> {
   const results: RangeLoadResult[] = new Array(ranges.length);
   let next = 0;
   let failed = false;
@@ -35,7 +71,9 @@ export async function loadRangesOnWorkers(task: WorkerTask, ranges: PlannedRange
   const exits: Promise<void>[] = [];
   const lane = () =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(path.join(__dirname, 'range-worker.js'), { workerData: task, resourceLimits: WORKER_HEAP });
+      const started = warm?.take();
+      const worker = started ?? new Worker(WORKER_FILE, { workerData: task, resourceLimits: WORKER_HEAP });
+      if (started) worker.postMessage({ task });
       workers.add(worker);
       exits.push(new Promise((exited) => worker.once('exit', () => exited())));
       // Stopping reaches a worker as a message: its ranges then end where reading got to, as at the deadline.
