@@ -3,7 +3,7 @@
 // acks=1, linger.ms=0, Nagle off), at 1k, 10k and 100k msg/s; then at 1k msg/s while `sluice load` reads a
 // 1.5M-record backlog from the same broker, against the same rate without the load right before it. Beside each
 // figure: the broker's event-loop delay over that phase (prom-client's monitorEventLoopDelay, read off /metrics,
-// which resets it at every scrape).
+// which resets it at every scrape), and the CPU of the broker and of each probe process (is the probe the limit?).
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
