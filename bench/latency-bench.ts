@@ -3,7 +3,7 @@
 // acks=1, linger.ms=0, Nagle off), at 1k, 10k and 100k msg/s; then at 1k msg/s while `sluice load` reads a
 // 1.5M-record backlog from the same broker, against the same rate without the load right before it. Beside each
 // figure: the broker's event-loop delay over that phase (prom-client's monitorEventLoopDelay, read off /metrics,
-// which resets it at every scrape).
+// which resets it at every scrape), and the CPU of the broker and of each probe process (is the probe the limit?).
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,15 +21,30 @@ const RATES = (process.env.BENCH_RATES ?? '1000,10000,100000').split(',').filter
 const PORT = Number(process.env.BENCH_PORT ?? 19097);
 const LOAD_NICE = Number(process.env.BENCH_LOAD_NICE ?? 0);
 
-interface Latency { expected: number; received: number; p50: number; p99: number; p999: number; max: number }
+interface Percentiles { p50: number; p99: number; p999: number }
+interface Latency extends Percentiles {
+  expected: number; received: number; max: number;
+  /** On a LogAppendTime topic (BENCH_TOPIC_CONFIG): producer → broker append, and broker append → consumer. */
+  toAppend?: Percentiles; fromAppend?: Percentiles;
+}
 interface LoopDelay { p50: number; p90: number; p99: number; max: number }
+/** CPU over a phase, in cores (1 = one core busy all the time). */
+interface CpuUse { broker: number; producer: number; consumer: number }
+
+/** A process's user + system CPU seconds so far (Linux /proc; clock ticks are 100 a second). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 function startBroker(dataDir: string): Promise<{ stop: () => Promise<void>; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
     const args = ['broker', '--data-dir', dataDir, '--port', String(PORT), '--metrics-port', String(PORT + 1), '--num-partitions', '1'];
-    const child = spawn(process.execPath, [...(process.env.BENCH_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(REPO, 'bin/sluice.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // BENCH_BROKER_NODE_ARGS=--trace-gc BENCH_BROKER_STDOUT=/tmp/gc.log: what the broker's node prints goes to a file.
+    const stdout = process.env.BENCH_BROKER_STDOUT ? fs.openSync(process.env.BENCH_BROKER_STDOUT, 'w') : 'ignore';
+    const child = spawn(process.execPath, [...(process.env.BENCH_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(REPO, 'bin/sluice.js'), ...args], { stdio: ['ignore', stdout, 'pipe'] });
     let output = '';
-    child.stderr.on('data', (c: Buffer) => {
+    child.stderr!.on('data', (c: Buffer) => {
       output += c.toString();
       if (/listening on/.test(output) && /metrics for Prometheus/.test(output)) {
         resolve({ child, stop: () => new Promise((done) => { child.on('close', () => done()); child.kill('SIGTERM'); }) });
@@ -58,7 +73,7 @@ function probe(role: 'produce' | 'consume', settings: object): ChildProcess {
 }
 
 /** One probe run: the consumer first (at the log end), then the producer at `rate` for `seconds` after a warm-up. */
-async function measure(topic: string, rate: number, seconds: number, during?: () => void): Promise<{ latency: Latency; loop: LoopDelay }> {
+async function measure(topic: string, rate: number, seconds: number, brokerPid: number, during?: () => void): Promise<{ latency: Latency; loop: LoopDelay; cpu: CpuUse }> {
   const settings = { bootstrap: `127.0.0.1:${PORT}`, topic, rate, warmup: 2, seconds, bytes: 100 };
   during?.();
   const consumer = probe('consume', settings);
@@ -73,15 +88,21 @@ async function measure(topic: string, rate: number, seconds: number, during?: ()
   await ready;
   const finished = new Promise<string>((resolve, reject) => consumer.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`latency consumer exited ${code}`)))));
   const producer = probe('produce', settings);
+  let producerOutput = '';
+  producer.stdout!.on('data', (chunk: Buffer) => (producerOutput += chunk.toString()));
   const produced = new Promise<void>((resolve, reject) => producer.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`latency producer exited ${code}`)))));
   // The warm-up's event-loop delay is not the phase's: reset the histogram when measuring starts.
   await new Promise((resolve) => setTimeout(resolve, settings.warmup * 1000));
   await loopDelay();
+  const brokerCpu = cpuSeconds(brokerPid);
+  const started = performance.now();
   await produced;
+  const brokerCores = (cpuSeconds(brokerPid) - brokerCpu) / ((performance.now() - started) / 1000);
   const loop = await loopDelay();
-  const latency = JSON.parse((await finished).trim().split('\n').pop()!) as Latency;
+  const latency = JSON.parse((await finished).trim().split('\n').pop()!) as Latency & { cpu: number };
   if (latency.received !== latency.expected) throw new Error(`${latency.received} of ${latency.expected} messages came back`);
-  return { latency, loop };
+  const producerCpu = (JSON.parse(producerOutput.trim()) as { cpu: number }).cpu;
+  return { latency, loop, cpu: { broker: brokerCores, producer: producerCpu, consumer: latency.cpu } };
 }
 
 async function fillBacklog(dir: string): Promise<void> {
@@ -137,9 +158,13 @@ function loadRepeatedly(dir: string): { stop: () => Promise<number> } {
 }
 
 const ms = (n: number) => `${n.toFixed(2)} ms`;
-const row = (label: string, r: { latency: Latency; loop: LoopDelay }) =>
+const cores = (n: number) => `${Math.round(n * 100)}%`;
+const row = (label: string, r: { latency: Latency; loop: LoopDelay; cpu: CpuUse }) =>
   console.log(`${label.padEnd(34)} p50 ${ms(r.latency.p50)}  p99 ${ms(r.latency.p99)}  p99.9 ${ms(r.latency.p999)}  max ${ms(r.latency.max)}   ` +
-    `event loop p50 ${ms(r.loop.p50)} p99 ${ms(r.loop.p99)} max ${ms(r.loop.max)}`);
+    `event loop p50 ${ms(r.loop.p50)} p99 ${ms(r.loop.p99)} max ${ms(r.loop.max)}   ` +
+    `CPU broker ${cores(r.cpu.broker)} producer ${cores(r.cpu.producer)} consumer ${cores(r.cpu.consumer)}` +
+    (r.latency.toAppend && r.latency.fromAppend ? `\n${''.padEnd(34)} split at the append: producer → broker p99 ${ms(r.latency.toAppend.p99)} p99.9 ${ms(r.latency.toAppend.p999)}; ` +
+      `broker → consumer p99 ${ms(r.latency.fromAppend.p99)} p99.9 ${ms(r.latency.fromAppend.p999)}` : ''));
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'sluice-latency-bench-'));
@@ -152,12 +177,12 @@ async function main(): Promise<void> {
     await client.createTopic('backlog', 4);
     client.close();
     console.log('end to end, 100-byte messages, librdkafka producer (acks=1, linger.ms=0) → sluice broker → librdkafka consumer\n');
-    for (const rate of RATES) row(`${rate.toLocaleString('en-US')} msg/s (${SECONDS} s)`, await measure('latency', rate, SECONDS));
+    for (const rate of RATES) row(`${rate.toLocaleString('en-US')} msg/s (${SECONDS} s)`, await measure('latency', rate, SECONDS, broker.child.pid!));
     if (BACKLOG > 0) {
       await fillBacklog(dir);
-      const without = await measure('latency', 1000, LOAD_SECONDS);
+      const without = await measure('latency', 1000, LOAD_SECONDS, broker.child.pid!);
       let loads: { stop: () => Promise<number> } | undefined;
-      const withLoad = await measure('latency', 1000, LOAD_SECONDS, () => (loads = loadRepeatedly(dir)));
+      const withLoad = await measure('latency', 1000, LOAD_SECONDS, broker.child.pid!, () => (loads = loadRepeatedly(dir)));
       const finished = await loads!.stop();
       row(`1,000 msg/s, no load (${LOAD_SECONDS} s)`, without);
       row(`1,000 msg/s, sluice load running`, withLoad);

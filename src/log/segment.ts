@@ -12,6 +12,7 @@ import {
 import { decodeRecords } from '../protocol/records';
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile } from './file-names';
 import { OffsetIndex } from './offset-index';
+import { RecentBatches } from './recent-batches';
 import { TimeIndex } from './time-index';
 import { CachedFile, MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
 import { batchFaultAt, indexesMatchLog } from './segment-checks';
@@ -37,6 +38,7 @@ export interface RecoveryResult {
 export class LogSegment implements SegmentView {
   private readonly file: CachedFile;
   private readonly header = Buffer.alloc(BATCH_HEADER_SIZE);
+  private readonly recent = new RecentBatches();
   private bytesSinceLastIndexEntry = 0;
   size: number;
   nextOffset: number;
@@ -126,6 +128,7 @@ export class LogSegment implements SegmentView {
   }
 
   private noteBatch(loc: BatchLocation): void {
+    this.recent.add(loc);
     this.nextOffset = loc.lastOffset + 1;
     if (loc.maxTimestamp > this.maxTimestamp) {
       this.maxTimestamp = loc.maxTimestamp;
@@ -170,6 +173,8 @@ export class LogSegment implements SegmentView {
 
   /** The first batch whose last offset is ≥ `offset`, found through the sparse index. */
   findBatch(offset: number): BatchLocation | undefined {
+    const recent = this.recent.find(offset, this.size);
+    if (recent !== undefined) return recent ?? undefined;
     for (const loc of this.batchesFrom(this.offsetIndex.lookup(offset).position)) {
       if (loc.lastOffset >= offset) return loc;
     }
@@ -179,7 +184,10 @@ export class LogSegment implements SegmentView {
   /** Whole batches from the one holding `offset`, up to `maxBytes` (the first batch is always whole). */
   read(offset: number, maxBytes: number): Buffer | undefined {
     const first = this.findBatch(offset);
-    if (!first) return undefined;
+    return first ? this.readFrom(first, maxBytes) : undefined;
+  }
+
+  private readFrom(first: BatchLocation, maxBytes: number): Buffer {
     const want = this.readLength(first, maxBytes);
     const buffer = Buffer.allocUnsafe(want);
     const got = this.file.withFd((fd) => fs.readSync(fd, buffer, 0, want, first.position));
@@ -195,7 +203,7 @@ export class LogSegment implements SegmentView {
     const first = this.findBatch(offset);
     if (!first) return undefined;
     const want = this.readLength(first, maxBytes);
-    if (want <= syncBytes) return this.read(offset, maxBytes);
+    if (want <= syncBytes) return this.readFrom(first, maxBytes);
     const buffer = Buffer.allocUnsafe(want);
     let reading: Promise<number>;
     try {
@@ -203,7 +211,7 @@ export class LogSegment implements SegmentView {
         fs.read(fd, buffer, 0, want, first.position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)));
       }));
     } catch {
-      return this.read(offset, maxBytes); // every slot for background work is taken: read here instead
+      return this.readFrom(first, maxBytes); // every slot for background work is taken: read here instead
     }
     return wholeBatches(buffer, await reading);
   }
@@ -241,6 +249,7 @@ export class LogSegment implements SegmentView {
    * file at the first bad one.
    */
   recover(validate: boolean, maxBatchBytes: number, allowOffsetGaps = false): RecoveryResult {
+    this.recent.clear();
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.indexLagsLog = false;
@@ -270,6 +279,7 @@ export class LogSegment implements SegmentView {
   private truncateBytes(position: number): void {
     this.file.withFd((fd) => fs.ftruncateSync(fd, position));
     this.size = position;
+    this.recent.clear();
   }
 
   flush(): void {
