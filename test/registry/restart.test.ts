@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ChildProcess, spawn } from 'node:child_process';
-import { freePort } from '../helpers/broker-process';
 import { SLUICE_BIN } from '../helpers/cli';
 import { useTempDir } from '../helpers/temp-dir';
 import { recordSchema, registryCall } from '../helpers/registry-http';
@@ -29,6 +28,9 @@ function start(args: string[], ready: RegExp): Promise<Child> {
   });
 }
 
+/** The URL a child's registry printed it listens at. */
+const registryUrlOf = (c: Child) => /schema registry at (http:\/\/\S+)/.exec(c.stderr())![1];
+
 const A = recordSchema('A', [{ name: 'a', type: 'string' }]);
 const A2 = recordSchema('A', [{ name: 'a', type: 'string' }, { name: 'n', type: ['null', 'long'], default: null }]);
 const B = recordSchema('B', [{ name: 'b', type: 'int' }]);
@@ -46,11 +48,11 @@ describe('schema registry restarts: ids and versions survive kill -9 (the _schem
   });
 
   it('replays _schemas after SIGKILL: same ids, versions and configs; the same schema gets its id, a new one the next; a standalone registry on the same cluster agrees', async () => {
-    const registryPort = await freePort();
-    const url = `http://127.0.0.1:${registryPort}`;
-    const brokerArgs = ['broker', '--data-dir', tmp(), '--port', '0', '--registry-port', String(registryPort)];
-    const first = await start(brokerArgs, /schema registry at /);
+    // Port 0, then the port the first broker got for the restart: a port picked free beforehand may be taken by a parallel test.
+    const first = await start(['broker', '--data-dir', tmp(), '--port', '0', '--registry-port', '0'], /schema registry at /);
     children.push(first);
+    const url = registryUrlOf(first);
+    const brokerArgs = ['broker', '--data-dir', tmp(), '--port', '0', '--registry-port', new URL(url).port];
     const call = (method: string, path: string, body?: unknown) => registryCall(url, method, path, body);
     assert.equal((await call('POST', '/subjects/a-value/versions', { schema: A })).body.id, 1);
     assert.equal((await call('POST', '/subjects/a-value/versions', { schema: A2 })).body.id, 2);
@@ -95,10 +97,9 @@ describe('schema registry restarts: ids and versions survive kill -9 (the _schem
     assert.deepEqual(topic.config, { 'cleanup.policy': 'compact', 'flush.messages': '1' });
 
     // `sluice registry` against the same broker reads the same log, and writes after catching up with it.
-    const standalonePort = await freePort();
-    const standalone = await start(['registry', '--bootstrap', `127.0.0.1:${brokerPort}`, '--port', String(standalonePort)], /schema registry at /);
+    const standalone = await start(['registry', '--bootstrap', `127.0.0.1:${brokerPort}`, '--port', '0'], /schema registry at /);
     children.push(standalone);
-    const other = `http://127.0.0.1:${standalonePort}`;
+    const other = registryUrlOf(standalone);
     assert.deepEqual(JSON.parse((await registryCall(other, 'GET', '/schemas/ids/4')).body.schema), JSON.parse(C));
     const d = recordSchema('D', [{ name: 'd', type: 'int' }]);
     assert.equal((await registryCall(other, 'POST', '/subjects/d-value/versions', { schema: d })).body.id, 5);
