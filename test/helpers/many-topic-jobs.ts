@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SLUICE_BIN } from './cli';
 import { Finished, run } from './processes';
-import { listFiles, REPO } from './page-views';
+import { listFiles, pageViewValues, produceValues, REPO } from './page-views';
+import { RunningBroker, startBroker } from './broker';
+import { KafkaClient } from '../../src/client/kafka-client';
 
 /** The real binary as a user runs it, without blocking this process's broker. */
 export const sluiceAsync = (args: string[]): Promise<Finished> => run(process.execPath, [SLUICE_BIN, ...args]);
@@ -54,4 +56,27 @@ export function dataFilesPerHour(table: string, extension = '.parquet'): Map<str
   const counts = new Map<string, number>();
   for (const file of listFiles(table).filter((f) => /^dt=/.test(f) && f.endsWith(extension))) counts.set(path.dirname(file), (counts.get(path.dirname(file)) ?? 0) + 1);
   return counts;
+}
+
+export interface ClickTopics {
+  broker: RunningBroker;
+  client: KafkaClient;
+}
+
+/** For the suite: a broker with topics clicks.eu (page views 0-39) and clicks-us (40-69), 2 partitions each, event times from `tsOf`. */
+export function useTwoClickTopics(tsOf: (i: number) => number): ClickTopics {
+  const cluster = {} as ClickTopics;
+  before(async () => {
+    cluster.broker = await startBroker({ numPartitions: 2 });
+    cluster.client = await KafkaClient.connect(cluster.broker.bootstrap);
+    await cluster.client.createTopic('clicks.eu', 2);
+    await cluster.client.createTopic('clicks-us', 2);
+    await produceValues(cluster.client, 'clicks.eu', 2, pageViewValues(0, 40, tsOf));
+    await produceValues(cluster.client, 'clicks-us', 2, pageViewValues(40, 30, tsOf));
+  });
+  after(async () => {
+    cluster.client?.close();
+    await cluster.broker?.stop();
+  });
+  return cluster;
 }

@@ -1,6 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadJobDefinition } from '../../src/job/job-definition';
@@ -10,9 +8,10 @@ import { runQuery } from '../../src/analyst/query-engine';
 import { tablesOfJob } from '../../src/analyst/table-catalog';
 import { useBrokerWithTopic } from '../helpers/broker';
 import { useTempDir } from '../helpers/temp-dir';
-import { SLUICE_BIN, sluice } from '../helpers/cli';
+import { sluice } from '../helpers/cli';
 import { run } from '../helpers/processes';
 import { byMode } from '../helpers/long-mode';
+import { swapEntries, SwapKillAt, SwapKillResult, swapKillChild, SwapPhase } from '../helpers/swap-kill';
 import { HOUR, listFiles, pageViewValues, produceValues, REPO, writeJob } from '../helpers/page-views';
 
 const KILLS = byMode(4, 20);
@@ -23,50 +22,12 @@ const BASE = Math.floor(Date.now() / HOUR) * HOUR - 6 * HOUR;
 const RECORDS = byMode(900, 1_500);
 const tsOf = (i: number) => BASE + (i % 3) * HOUR + (i % 1000) * 3_000;
 
-type Phase = 'writing' | 'swapping' | 'between';
-
-function swapEntries(table: string): string[] {
-  const dir = path.join(table, '_sluice', 'swaps');
-  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-}
-
-/** What a killed compaction left: a working directory with its record means it died while swapping. */
-function phaseOf(table: string, before: Set<string>): Phase {
-  const fresh = swapEntries(table).filter((e) => !before.has(e));
-  const dirs = fresh.filter((e) => !e.endsWith('.json'));
-  if (dirs.length === 0) return 'between';
-  return dirs.some((d) => fresh.includes(`${d}.json`)) ? 'swapping' : 'writing';
-}
-
 /**
  * `sluice compact` as a child, killed with SIGKILL: after `killAt` ms; or a random 0-40 ms after its working
  * directory appears ('writing'); or 0-4 ms after its record appears ('swap').
  */
-function compactChild(job: string, table: string, killAt: number | 'writing' | 'swap'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; phase: Phase }> {
-  const before = new Set(swapEntries(table));
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SLUICE_BIN, 'compact', '--job', job, '--wait', '20'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    let timer: NodeJS.Timeout | undefined;
-    let poll: NodeJS.Timeout | undefined;
-    const kill = () => child.kill('SIGKILL');
-    if (typeof killAt === 'number') {
-      timer = setTimeout(kill, killAt);
-    } else {
-      poll = setInterval(() => {
-        const fresh = swapEntries(table).filter((e) => !before.has(e));
-        if (!fresh.some((e) => (killAt === 'swap' ? e.endsWith('.json') : !e.endsWith('.json')))) return;
-        clearInterval(poll);
-        timer = setTimeout(kill, Math.floor(Math.random() * (killAt === 'swap' ? 4 : 40)));
-      }, 1);
-    }
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      resolve({ code, signal, stderr, phase: signal === 'SIGKILL' ? phaseOf(table, before) : 'between' });
-    });
-  });
+function compactChild(job: string, table: string, killAt: SwapKillAt): Promise<SwapKillResult> {
+  return swapKillChild(['compact', '--job', job, '--wait', '20'], table, killAt, 4);
 }
 
 describe('sluice compact under kill -9, with loads running at the same time', function () {
@@ -104,9 +65,9 @@ describe('sluice compact under kill -9, with loads running at the same time', fu
     })();
 
     const outcomes: string[] = [];
-    const phases: Phase[] = [];
+    const phases: SwapPhase[] = [];
     const kills = () => outcomes.filter((o) => o === 'SIGKILL').length;
-    const tally = (phase: Phase) => phases.filter((p) => p === phase).length;
+    const tally = (phase: SwapPhase) => phases.filter((p) => p === phase).length;
     const triggers = ['swap', 'writing', 'swap', 'timer'] as const;
     let seenRows = 0;
     try {

@@ -2,11 +2,9 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KafkaClient } from '../../src/client/kafka-client';
 import { loadJobDefinition } from '../../src/job/job-definition';
 import { runLoad } from '../../src/pipeline/load-job';
-import { RunningBroker, startBroker } from '../helpers/broker';
-import { parquetTopicRows, sluiceAsync as sluice, writeTopicsJob } from '../helpers/many-topic-jobs';
+import { parquetTopicRows, sluiceAsync as sluice, useTwoClickTopics, writeTopicsJob } from '../helpers/many-topic-jobs';
 import { run } from '../helpers/processes';
 import { HOUR, listFiles, pageViewValues, produceValues, REPO, START } from '../helpers/page-views';
 import { useTempDir } from '../helpers/temp-dir';
@@ -22,25 +20,11 @@ function hashes(table: string): Map<string, string> {
 describe('reload, dead-letters, ack-gap, backfill and load --partitions of a many-topic job', function () {
   this.timeout(60_000);
   const tmp = useTempDir();
-  let broker: RunningBroker;
-  let client: KafkaClient;
-
-  before(async () => {
-    broker = await startBroker({ numPartitions: 2 });
-    client = await KafkaClient.connect(broker.bootstrap);
-    await client.createTopic('clicks.eu', 2);
-    await client.createTopic('clicks-us', 2);
-    await produceValues(client, 'clicks.eu', 2, pageViewValues(0, 40, tsOf));
-    await produceValues(client, 'clicks-us', 2, pageViewValues(40, 30, tsOf));
-  });
-  after(async () => {
-    client?.close();
-    await broker?.stop();
-  });
+  const cluster = useTwoClickTopics(tsOf);
 
   it('reload of a shared table: every topic\'s files of the hour restored byte for byte, each from its own namespace', async () => {
     const dir = tmp();
-    const file = writeTopicsJob(dir, 'clicks', { bootstrap: broker.bootstrap, topics: ['clicks.eu', 'clicks-us'] }, { table: 'clicks' }, { files: { maxRecords: 8 } });
+    const file = writeTopicsJob(dir, 'clicks', { bootstrap: cluster.broker.bootstrap, topics: ['clicks.eu', 'clicks-us'] }, { table: 'clicks' }, { files: { maxRecords: 8 } });
     await runLoad(loadJobDefinition(file));
     const table = path.join(dir, 'warehouse/clicks');
     const clean = hashes(table);
@@ -90,12 +74,12 @@ describe('reload, dead-letters, ack-gap, backfill and load --partitions of a man
 
   it('dead-letters of a shared table, per topic; --topic for one', async () => {
     const dir = tmp();
-    await client.createTopic('bad.a', 1);
-    await client.createTopic('bad.b', 1);
+    await cluster.client.createTopic('bad.a', 1);
+    await cluster.client.createTopic('bad.b', 1);
     const garbage = [0, 1].map((i) => ({ key: `k${i}`, value: Buffer.from(`not json ${i}`), timestamp: START }));
-    await produceValues(client, 'bad.a', 1, [...pageViewValues(0, 10, tsOf), ...garbage]);
-    await produceValues(client, 'bad.b', 1, pageViewValues(10, 5, tsOf));
-    const file = writeTopicsJob(dir, 'bad', { bootstrap: broker.bootstrap, topicPattern: 'bad[.].' }, { table: 'bad' }, { badRecords: { maxPercent: 50 } });
+    await produceValues(cluster.client, 'bad.a', 1, [...pageViewValues(0, 10, tsOf), ...garbage]);
+    await produceValues(cluster.client, 'bad.b', 1, pageViewValues(10, 5, tsOf));
+    const file = writeTopicsJob(dir, 'bad', { bootstrap: cluster.broker.bootstrap, topicPattern: 'bad[.].' }, { table: 'bad' }, { badRecords: { maxPercent: 50 } });
     const load = await sluice(['load', '--job', file]);
     assert.equal(load.code, 0, load.stdout + load.stderr);
 
@@ -110,8 +94,8 @@ describe('reload, dead-letters, ack-gap, backfill and load --partitions of a man
     assert.match(one.stdout, /^topic bad\.b:\ndead letters of bad in \S+: 0 records in 0 files\n/);
 
     // Both topics over the limit in one run (one run id): each keeps its own failed-run record.
-    await produceValues(client, 'bad.a', 1, [...pageViewValues(20, 3, tsOf), { key: 'x', value: Buffer.from('{'), timestamp: START }]);
-    await produceValues(client, 'bad.b', 1, [0, 1, 2].map((i) => ({ key: `y${i}`, value: Buffer.from(`[${i}`), timestamp: START })));
+    await produceValues(cluster.client, 'bad.a', 1, [...pageViewValues(20, 3, tsOf), { key: 'x', value: Buffer.from('{'), timestamp: START }]);
+    await produceValues(cluster.client, 'bad.b', 1, [0, 1, 2].map((i) => ({ key: `y${i}`, value: Buffer.from(`[${i}`), timestamp: START })));
     const failed = await sluice(['load', '--job', file, '--max-bad-percent', '0']);
     assert.equal(failed.code, 1, failed.stdout + failed.stderr);
     const runId = /sluice dead-letters --job bad --run (\S+)\)/.exec(failed.stderr)?.[1];
@@ -125,14 +109,14 @@ describe('reload, dead-letters, ack-gap, backfill and load --partitions of a man
 
   it('ack-gap needs --topic for a gap in one topic of a many-topic job; verify then passes', async () => {
     const dir = tmp();
-    await client.createTopic('gap.a', 1);
-    await client.createTopic('gap.b', 1);
-    await produceValues(client, 'gap.a', 1, pageViewValues(0, 10, tsOf));
-    await produceValues(client, 'gap.b', 1, pageViewValues(10, 10, tsOf));
-    const file = writeTopicsJob(dir, 'gaps', { bootstrap: broker.bootstrap, topics: ['gap.a', 'gap.b'] }, { table: 'gaps' });
+    await cluster.client.createTopic('gap.a', 1);
+    await cluster.client.createTopic('gap.b', 1);
+    await produceValues(cluster.client, 'gap.a', 1, pageViewValues(0, 10, tsOf));
+    await produceValues(cluster.client, 'gap.b', 1, pageViewValues(10, 10, tsOf));
+    const file = writeTopicsJob(dir, 'gaps', { bootstrap: cluster.broker.bootstrap, topics: ['gap.a', 'gap.b'] }, { table: 'gaps' });
     await runLoad(loadJobDefinition(file));
-    await produceValues(client, 'gap.a', 1, pageViewValues(20, 10, tsOf));
-    const deleting = await run('/usr/bin/python3', [DELETE_RECORDS, broker.bootstrap, 'gap.a', '0', '15']);
+    await produceValues(cluster.client, 'gap.a', 1, pageViewValues(20, 10, tsOf));
+    const deleting = await run('/usr/bin/python3', [DELETE_RECORDS, cluster.broker.bootstrap, 'gap.a', '0', '15']);
     assert.equal(deleting.code, 0, deleting.stderr);
     const load = await sluice(['load', '--job', file]);
     assert.equal(load.code, 3, load.stdout + load.stderr);
@@ -158,7 +142,7 @@ describe('reload, dead-letters, ack-gap, backfill and load --partitions of a man
 
   it('backfill and load --partitions take --topic for a many-topic job', async () => {
     const dir = tmp();
-    const file = writeTopicsJob(dir, 'clicks', { bootstrap: broker.bootstrap, topicPattern: 'clicks[.-].*' }, { table: 'clicks' });
+    const file = writeTopicsJob(dir, 'clicks', { bootstrap: cluster.broker.bootstrap, topicPattern: 'clicks[.-].*' }, { table: 'clicks' });
     const noTopic = await sluice(['backfill', '--job', file, '--from-offset', '0']);
     assert.equal(noTopic.code, 2, noTopic.stderr);
     assert.match(noTopic.stderr, /sluice backfill: job clicks reads topics matching \/clicks\[\.-\]\.\*\/; a backfill reads the offsets or times of one topic: name one with --topic TOPIC/);

@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { KafkaClient } from '../../src/client/kafka-client';
 import { openSink } from '../../src/connector-factory';
 import { loadJobDefinition } from '../../src/job/job-definition';
 import { topicJob } from '../../src/job/job-topics';
@@ -10,10 +9,9 @@ import { runLoad } from '../../src/pipeline/load-job';
 import { runLoadThenCompact } from '../../src/pipeline/compact-job';
 import type { SwapRecord } from '../../src/table/file-swap';
 import { jobTable } from '../../src/table/table-state';
-import { RunningBroker, startBroker } from '../helpers/broker';
 import { SLUICE_BIN } from '../helpers/cli';
-import { dataFilesPerHour, parquetTopicRows, sluiceAsync as sluice, TopicRow, writeTopicsJob } from '../helpers/many-topic-jobs';
-import { HOUR, listFiles, pageViewValues, produceValues, START } from '../helpers/page-views';
+import { dataFilesPerHour, parquetTopicRows, sluiceAsync as sluice, TopicRow, useTwoClickTopics, writeTopicsJob } from '../helpers/many-topic-jobs';
+import { HOUR, listFiles, START } from '../helpers/page-views';
 import { useTempDir } from '../helpers/temp-dir';
 
 /** Two hours of event time (2026-11-21 00 and 01, long complete). */
@@ -28,25 +26,11 @@ interface CompactJson {
 describe('sluice compact of a many-topic job', function () {
   this.timeout(60_000);
   const tmp = useTempDir();
-  let broker: RunningBroker;
-  let client: KafkaClient;
-
-  before(async () => {
-    broker = await startBroker({ numPartitions: 2 });
-    client = await KafkaClient.connect(broker.bootstrap);
-    await client.createTopic('clicks.eu', 2);
-    await client.createTopic('clicks-us', 2);
-    await produceValues(client, 'clicks.eu', 2, pageViewValues(0, 40, tsOf));
-    await produceValues(client, 'clicks-us', 2, pageViewValues(40, 30, tsOf));
-  });
-  after(async () => {
-    client?.close();
-    await broker?.stop();
-  });
+  const cluster = useTwoClickTopics(tsOf);
 
   it('a shared table: each topic compacted in its namespace; query and verify see every (topic, partition, offset) once, also while a swap is half done', async () => {
     const dir = tmp();
-    const file = writeTopicsJob(dir, 'clicks', { bootstrap: broker.bootstrap, topics: ['clicks.eu', 'clicks-us'] }, { table: 'clicks' }, { files: { maxRecords: 4 } });
+    const file = writeTopicsJob(dir, 'clicks', { bootstrap: cluster.broker.bootstrap, topics: ['clicks.eu', 'clicks-us'] }, { table: 'clicks' }, { files: { maxRecords: 4 } });
     await runLoad(loadJobDefinition(file));
     const table = path.join(dir, 'warehouse/clicks');
     const loaded = await parquetTopicRows(table);
@@ -106,7 +90,7 @@ describe('sluice compact of a many-topic job', function () {
 
   it('a table per topic: --topic picks one, an unknown one is a usage error, a lock held on one topic exits 4 with the others compacted', async () => {
     const dir = tmp();
-    const file = writeTopicsJob(dir, 'raw', { bootstrap: broker.bootstrap, topicPattern: 'clicks[.-].*' }, { table: 'raw_{topic}' }, { files: { maxRecords: 4 } });
+    const file = writeTopicsJob(dir, 'raw', { bootstrap: cluster.broker.bootstrap, topicPattern: 'clicks[.-].*' }, { table: 'raw_{topic}' }, { files: { maxRecords: 4 } });
     await runLoad(loadJobDefinition(file));
     const warehouse = path.join(dir, 'warehouse');
     const unknown = await sluice(['compact', '--job', file, '--topic', 'clicks.apac']);
@@ -144,7 +128,7 @@ describe('sluice compact of a many-topic job', function () {
 
   it('compaction.after: a scheduled run of a many-topic job compacts each topic\'s part of the shared table after its load', async () => {
     const dir = tmp();
-    const file = writeTopicsJob(dir, 'sched', { bootstrap: broker.bootstrap, topicPattern: 'clicks[.-].*' }, { table: 'sched' }, { files: { maxRecords: 4 }, compaction: { after: 0 } });
+    const file = writeTopicsJob(dir, 'sched', { bootstrap: cluster.broker.bootstrap, topicPattern: 'clicks[.-].*' }, { table: 'sched' }, { files: { maxRecords: 4 }, compaction: { after: 0 } });
     const log: string[] = [];
     await runLoadThenCompact(loadJobDefinition(file), { log: (line) => log.push(line) });
     const table = path.join(dir, 'warehouse/sched');
@@ -156,7 +140,7 @@ describe('sluice compact of a many-topic job', function () {
 
   it('a shared table: sluice compact killed (SIGKILL) once a topic\'s swap is committed; rows stay once, the next compact finishes, verify passes', async () => {
     const dir = tmp();
-    const file = writeTopicsJob(dir, 'killed', { bootstrap: broker.bootstrap, topics: ['clicks.eu', 'clicks-us'] }, { table: 'killed' }, { files: { maxRecords: 2 } });
+    const file = writeTopicsJob(dir, 'killed', { bootstrap: cluster.broker.bootstrap, topics: ['clicks.eu', 'clicks-us'] }, { table: 'killed' }, { files: { maxRecords: 2 } });
     await runLoad(loadJobDefinition(file));
     const table = path.join(dir, 'warehouse/killed');
     const loaded = (await parquetTopicRows(table)).map(key);

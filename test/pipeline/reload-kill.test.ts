@@ -1,6 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadJobDefinition } from '../../src/job/job-definition';
@@ -13,6 +11,7 @@ import { useTempDir } from '../helpers/temp-dir';
 import { SLUICE_BIN, sluice } from '../helpers/cli';
 import { run } from '../helpers/processes';
 import { byMode } from '../helpers/long-mode';
+import { swapEntries, SwapKillAt, SwapKillResult, swapKillChild, SwapPhase } from '../helpers/swap-kill';
 import { HOUR, listFiles, pageViewValues, produceValues, REPO, writeJob } from '../helpers/page-views';
 
 const KILLS = byMode(4, 20);
@@ -26,46 +25,9 @@ const tsOf = (i: number) => BASE + (i % 2) * HOUR + (i % 300) * 10_000;
 const hourKey = (ms: number) => new Date(ms).toISOString().slice(0, 13);
 const HOURS = `${hourKey(BASE)}..${hourKey(BASE + HOUR)}`;
 
-type Phase = 'writing' | 'swapping' | 'between';
-
-function swapEntries(table: string): string[] {
-  const dir = path.join(table, '_sluice', 'swaps');
-  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-}
-
-function phaseOf(table: string, before: Set<string>): Phase {
-  const fresh = swapEntries(table).filter((e) => !before.has(e));
-  const dirs = fresh.filter((e) => !e.endsWith('.json'));
-  if (dirs.length === 0) return 'between';
-  return dirs.some((d) => fresh.includes(`${d}.json`)) ? 'swapping' : 'writing';
-}
-
 /** `sluice reload` as a child, killed with SIGKILL after `killAt` ms, or 0-40 ms after its swap directory appears, or 0-3 ms after its record does. */
-function reloadChild(job: string, table: string, killAt: number | 'writing' | 'swap'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; phase: Phase }> {
-  const before = new Set(swapEntries(table));
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SLUICE_BIN, 'reload', '--job', job, '--hours', HOURS], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    let timer: NodeJS.Timeout | undefined;
-    let poll: NodeJS.Timeout | undefined;
-    const kill = () => child.kill('SIGKILL');
-    if (typeof killAt === 'number') {
-      timer = setTimeout(kill, killAt);
-    } else {
-      poll = setInterval(() => {
-        const fresh = swapEntries(table).filter((e) => !before.has(e));
-        if (!fresh.some((e) => (killAt === 'swap' ? e.endsWith('.json') : !e.endsWith('.json')))) return;
-        clearInterval(poll);
-        timer = setTimeout(kill, Math.floor(Math.random() * (killAt === 'swap' ? 3 : 40)));
-      }, 1);
-    }
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      resolve({ code, signal, stderr, phase: signal === 'SIGKILL' ? phaseOf(table, before) : 'between' });
-    });
-  });
+function reloadChild(job: string, table: string, killAt: SwapKillAt): Promise<SwapKillResult> {
+  return swapKillChild(['reload', '--job', job, '--hours', HOURS], table, killAt, 3);
 }
 
 const dataFilesOf = (table: string) => listFiles(table).filter((f) => /^(avro|parquet)\/dt=/.test(f) && /\.(avro|parquet)$/.test(f)).sort();
@@ -136,9 +98,9 @@ describe('sluice reload of compacted hours, and under kill -9', function () {
   it(`keeps every row once through ${KILLS} kills of sluice reload, compacted hours or not; the next reload finishes or rolls back, verify passes`, async () => {
     const { jobFile, job, table } = await compactedTable();
     const outcomes: string[] = [];
-    const phases: Phase[] = [];
+    const phases: SwapPhase[] = [];
     const kills = () => outcomes.filter((o) => o === 'SIGKILL').length;
-    const tally = (phase: Phase) => phases.filter((p) => p === phase).length;
+    const tally = (phase: SwapPhase) => phases.filter((p) => p === phase).length;
     const triggers = ['swap', 'writing', 'swap', 'timer'] as const;
     for (let attempt = 0; (kills() < KILLS || tally('swapping') < SWAP_KILLS) && attempt < 40; attempt++) {
       const trigger = triggers[attempt % triggers.length];
