@@ -10,6 +10,8 @@ import { outputExpression } from '../formats/parquet-file-writer';
 import { createAvroType } from '../formats/avro-schema';
 import type { AvroSchemaObject } from '../formats/record-file-writer';
 import { openAvroContainer } from './avro-container-reader';
+import { ColumnDecodeFault, planColumnReads } from './avro-column-decoder';
+import { appendChunks, decodeFileToChunks } from './avro-chunk-staging';
 import { AvroDecoding, AvroTableSource, decodeOnWorkers } from './avro-decode-pool';
 import type { LocalDataFile } from './local-files';
 import type { PartitionValues } from './partition-pruning';
@@ -129,7 +131,7 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
         else partitions.appendVarchar(value);
       }
       partitions.endRow();
-      rows = appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, index, rows);
+      rows = stageFile(appender, table, readSchema, columns, file, index, rows);
     }
   } finally {
     appender.closeSync();
@@ -140,8 +142,29 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
 
-function appendFile(appender: Appender, table: AvroTableSource, columns: Column[], file: LocalDataFile, fileIndex: number, rowsBefore: number): number {
-  const container = openAvroContainer(file.localPath, fs.readFileSync(file.localPath), table.outputSchema);
+/**
+ * A file written with the table's own schema through the column decoder (avro-chunk-staging.ts); any other, or one
+ * whose records the decoder does not take as planned, through avsc (which names a bad record exactly).
+ */
+function stageFile(appender: Appender, table: AvroTableSource, readSchema: AvroSchemaObject, columns: Column[], file: LocalDataFile, fileIndex: number, rowsBefore: number): number {
+  const bytes = fs.readFileSync(file.localPath);
+  const container = openAvroContainer(file.localPath, bytes, table.outputSchema);
+  const steps = container.sameSchema ? planColumnReads(container.writerSchema, columns) : null;
+  if (steps) {
+    try {
+      const chunks = decodeFileToChunks(container, steps, columns, fileIndex);
+      appender.flushSync();
+      appendChunks(appender, chunks);
+      return rowsBefore + chunks.reduce((sum, c) => sum + c.rowCount, 0);
+    } catch (error) {
+      if (!(error instanceof ColumnDecodeFault)) throw error;
+    }
+  }
+  return appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, bytes, fileIndex, rowsBefore);
+}
+
+function appendFile(appender: Appender, table: AvroTableSource, columns: Column[], file: LocalDataFile, bytes: Buffer, fileIndex: number, rowsBefore: number): number {
+  const container = openAvroContainer(file.localPath, bytes, table.outputSchema);
   const appenders = columns.map(columnAppender);
   const names = columns.map((c) => c.name);
   let rows = rowsBefore;
