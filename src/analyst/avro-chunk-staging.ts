@@ -8,8 +8,9 @@ import { isUtf8 } from 'node:buffer';
 import duckdb from '@duckdb/node-bindings';
 import { BIGINT, BLOB, BOOLEAN, DOUBLE, DuckDBAppender, DuckDBDataChunk, DuckDBType, FLOAT, INTEGER, VARCHAR } from '@duckdb/node-api';
 import type { Column } from '../formats/avro-to-parquet';
+import { MAX_EXACT_LONG } from '../formats/avsc-hardening';
 import type { AvroContainer, StoredBlock } from './avro-container-reader';
-import { ColumnDecodeFault, ColumnRead, FieldStep, FlatKind, varintAt, varintEnd, zigzag } from './avro-column-decoder';
+import { ColumnDecodeFault, ColumnRead, FieldStep, FlatKind, varintEnd, zigzagAt } from './avro-column-decoder';
 
 const CHUNK_ROWS = 2048;
 /** The largest millisecond count whose microseconds fit in 64 bits (as duckdb-values.ts checks). */
@@ -92,13 +93,14 @@ function readValue(read: ColumnRead, buffer: ColumnBuffer, data: Buffer, pos: nu
   }
   switch (read.kind) {
     case 'int': {
-      const value = zigzag(varintAt(data, pos));
+      const value = zigzagAt(data, pos);
       if ((value | 0) !== value) throw new ColumnDecodeFault('an int outside 32 bits');
       buffer.values[row] = value;
       return varintEnd;
     }
     case 'long': {
-      const value = zigzag(varintAt(data, pos));
+      const value = zigzagAt(data, pos);
+      if (value > MAX_EXACT_LONG || value < -MAX_EXACT_LONG) throw new ColumnDecodeFault('a long past the exact range');
       if (read.millis && (value > MAX_EPOCH_MILLIS || value < -MAX_EPOCH_MILLIS)) throw new ColumnDecodeFault('epoch milliseconds out of range');
       const high = Math.floor(value / TWO_POW_32);
       buffer.values[2 * row] = (value - high * TWO_POW_32) | 0;
@@ -118,7 +120,7 @@ function readValue(read: ColumnRead, buffer: ColumnBuffer, data: Buffer, pos: nu
       return pos + 1;
     }
     default: {
-      const length = zigzag(varintAt(data, pos));
+      const length = zigzagAt(data, pos);
       const start = varintEnd;
       if (length < 0 || start + length > data.length) throw new ColumnDecodeFault('truncated');
       buffer.starts[row] = start;

@@ -117,10 +117,9 @@ function skipperOf(schema: AvroSchema, namespace: string, named: Map<string, Ski
   if (Array.isArray(schema)) {
     const branches = schema.map((b) => skipperOf(b as AvroSchema, namespace, named));
     return (data, pos) => {
-      const at = readVarint(data, pos);
-      const branch = branches[zigzag(at.value)];
+      const branch = branches[zigzagAt(data, pos)];
       if (!branch) throw new ColumnDecodeFault('union branch index does not exist');
-      return branch(data, at.next);
+      return branch(data, varintEnd);
     };
   }
   const type = schema.type as string;
@@ -163,13 +162,12 @@ function skipperOf(schema: AvroSchema, namespace: string, named: Map<string, Ski
 function blockSkipper(item: Skipper, key: Skipper | null): Skipper {
   return (data, pos) => {
     for (;;) {
-      const header = readVarint(data, pos);
-      let count = zigzag(header.value);
-      pos = header.next;
+      let count = zigzagAt(data, pos);
+      pos = varintEnd;
       if (count === 0) return pos;
       if (count < 0) {
-        const size = readVarint(data, pos);
-        pos = size.next + zigzag(size.value);
+        const size = zigzagAt(data, pos);
+        pos = varintEnd + size;
         count = 0;
       }
       for (let i = 0; i < count; i++) {
@@ -187,43 +185,41 @@ function skipVarint(data: Buffer, pos: number): number {
 }
 
 function skipSized(data: Buffer, pos: number): number {
-  const size = readVarint(data, pos);
-  const length = zigzag(size.value);
+  const length = zigzagAt(data, pos);
   if (length < 0) throw new ColumnDecodeFault('negative length');
-  return size.next + length;
+  return varintEnd + length;
 }
 
-/** An unsigned varint as a number; exact below 2^53, longer ones are refused (the avsc path reads them). */
-export function readVarint(data: Buffer, pos: number): { value: number; next: number } {
-  const value = varintAt(data, pos);
-  return { value, next: varintEnd };
-}
-
-/** Where the last varintAt ended (a module variable: the hot loop makes no objects). */
+/** Where the last zigzagAt ended (a module variable: the hot loop makes no objects). */
 export let varintEnd = 0;
 
-export function varintAt(data: Buffer, pos: number): number {
+const TWO_POW_48 = 2 ** 48;
+
+/**
+ * A zigzag varint, exact over ±2^53 (the first 7 bytes' 49 bits summed apart from the rest (in units of 2^49), so the unsigned form
+ * past 2^53 never rounds); longer ones are refused (avsc refuses them too, naming the record).
+ */
+export function zigzagAt(data: Buffer, pos: number): number {
   let byte = data[pos++];
   if (byte < 0x80) {
     varintEnd = pos;
-    return byte;
+    return byte & 1 ? -((byte + 1) / 2) : byte / 2;
   }
-  let value = byte & 0x7f;
+  let low = byte & 0x7f;
+  let high = 0;
   let scale = 128;
-  for (let i = 1; i < 8; i++) {
+  for (let i = 1; i < 9; i++) {
     byte = data[pos++];
     if (byte === undefined) throw new ColumnDecodeFault('truncated');
-    value += (byte & 0x7f) * scale;
+    if (i < 7) low += (byte & 0x7f) * scale;
+    else high += (byte & 0x7f) * (i === 7 ? 1 : 128);
     if (byte < 0x80) {
-      if (value > Number.MAX_SAFE_INTEGER) break;
+      const half = Math.floor(low / 2) + high * TWO_POW_48;
+      if (half > Number.MAX_SAFE_INTEGER) break;
       varintEnd = pos;
-      return value;
+      return low % 2 === 1 ? -(half + 1) : half;
     }
     scale *= 128;
   }
   throw new ColumnDecodeFault('a long outside ±2^53');
-}
-
-export function zigzag(u: number): number {
-  return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
 }
