@@ -27,6 +27,8 @@ export interface AvroDecodeTask {
   table: AvroTableSource;
   files: LocalDataFile[];
   parquetFile: string;
+  /** Instead of one Parquet file for all, each file's rows into its own (the Parquet cache's entries). */
+  eachFileTo?: string[];
 }
 
 export type AvroDecodeReply = { rows: number } | { error: { name: string; message: string } };
@@ -64,6 +66,15 @@ export async function decodeOnWorkers(table: AvroTableSource, files: LocalDataFi
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) throw failed.reason;
   return { parquetFiles: tasks.map((t) => t.parquetFile), rows: outcomes.reduce((sum, o) => sum + (o as PromiseFulfilledResult<number>).value, 0) };
+}
+
+/** Converts each of `files` into its own Parquet file `targets[i]`, on up to `workers` threads. */
+export async function convertEachOnWorkers(table: AvroTableSource, files: LocalDataFile[], targets: string[], workers: number): Promise<void> {
+  const shares = shareByBytes(files.map((file, i) => ({ bytes: file.bytes, file, target: targets[i] })), workers);
+  const tasks = shares.map((share): AvroDecodeTask => ({ table, files: share.map((s) => s.file), parquetFile: share[0].target, eachFileTo: share.map((s) => s.target) }));
+  const outcomes = await Promise.allSettled(tasks.map(runWorker));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function runWorker(task: AvroDecodeTask): Promise<number> {

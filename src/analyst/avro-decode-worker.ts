@@ -2,17 +2,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { AvroDecodeReply, AvroDecodeTask } from './avro-decode-pool';
-import { stageAvroFiles } from './table-views';
+import { stageToParquet } from './table-views';
 
 async function decode(task: AvroDecodeTask): Promise<number> {
   // One thread: the pool has a worker per core already.
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   try {
-    const staging = await stageAvroFiles(connection, task.table, task.files);
-    const target = `'${task.parquetFile.replace(/'/g, "''")}'`;
-    await connection.run(`COPY (${staging.select}) TO ${target} (FORMAT parquet, COMPRESSION snappy)`);
-    return staging.rows;
+    if (task.eachFileTo) {
+      let rows = 0;
+      for (const [i, file] of task.files.entries()) rows += await stageToParquet(connection, task.table, [file], task.eachFileTo[i]);
+      return rows;
+    }
+    return await stageToParquet(connection, task.table, task.files, task.parquetFile);
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -12,7 +12,8 @@ import type { AvroSchemaObject } from '../formats/record-file-writer';
 import { openAvroContainer } from './avro-container-reader';
 import { ColumnDecodeFault, planColumnReads } from './avro-column-decoder';
 import { appendChunks, decodeFileToChunks } from './avro-chunk-staging';
-import { AvroDecoding, AvroTableSource, decodeOnWorkers } from './avro-decode-pool';
+import { AvroDecoding, AvroTableSource, convertEachOnWorkers, decodeOnWorkers } from './avro-decode-pool';
+import { AvroParquetCache, cachedParquetFiles } from './avro-parquet-cache';
 import type { LocalDataFile } from './local-files';
 import type { PartitionValues } from './partition-pruning';
 import { CatalogTable, columnsOf, DataFile } from './table-catalog';
@@ -52,22 +53,47 @@ export function partitionValuesOf(file: DataFile): PartitionValues {
 let stagingTables = 0;
 
 /**
- * The view over Avro files: with a `pool`, decoded on `decoding.workers` worker threads into Parquet files under
- * `scratchDir()` (avro-decode-pool.ts) when they hold at least `decoding.minBytes`; else here on this connection.
+ * The view over Avro files: with a `pool.cache`, over each file's cached conversion to Parquet (avro-parquet-cache.ts),
+ * the missing ones converted first; else with a `pool`, decoded on `decoding.workers` worker threads into Parquet
+ * files under `scratchDir()` (avro-decode-pool.ts) when they hold at least `decoding.minBytes`; else here on this
+ * connection. Conversions to cache decode every column (a later query may name others); the rest only `table.columns`.
  */
 export async function createAvroView(
-  connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], pool?: { decoding: AvroDecoding; scratchDir: () => string },
-): Promise<number> {
+  connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], pool?: { decoding: AvroDecoding; scratchDir: () => string; cache?: AvroParquetCache },
+): Promise<void> {
   table = withPartitions(table, files);
   const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+  if (pool?.cache) {
+    const { cache, decoding } = pool;
+    const full: AvroTableSource = { ...table, columns: undefined };
+    const { parquetFiles } = await cachedParquetFiles(cache, full, files, async (misses, targets) => {
+      const missBytes = misses.reduce((sum, f) => sum + f.bytes, 0);
+      if (decoding.workers >= 2 && misses.length >= 2 && missBytes >= decoding.minBytes) return convertEachOnWorkers(full, misses, targets, decoding.workers);
+      for (const [i, file] of misses.entries()) await stageToParquet(connection, full, [file], targets[i]);
+    });
+    await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${parquetFiles.map(quoteLiteral).join(', ')}])`);
+    return;
+  }
   if (pool && pool.decoding.workers >= 2 && files.length >= 2 && bytes >= pool.decoding.minBytes) {
-    const { parquetFiles, rows } = await decodeOnWorkers({ name: table.name, outputSchema: table.outputSchema, columns: table.columns, partitions: table.partitions }, files, pool.decoding.workers, pool.scratchDir());
-    const list = parquetFiles.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
+    const { parquetFiles } = await decodeOnWorkers({ name: table.name, outputSchema: table.outputSchema, columns: table.columns, partitions: table.partitions }, files, pool.decoding.workers, pool.scratchDir());
+    const list = parquetFiles.map(quoteLiteral).join(', ');
     await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${list}])`);
-    return rows;
+    return;
   }
   const staging = await stageAvroFiles(connection, table, files);
   await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS ${staging.select}`);
+}
+
+const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** Stages `files` on `connection` and writes their view's rows to `target` as Parquet; the staging tables are dropped after. */
+export async function stageToParquet(connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], target: string): Promise<number> {
+  const staging = await stageAvroFiles(connection, table, files);
+  try {
+    await connection.run(`COPY (${staging.select}) TO ${quoteLiteral(target)} (FORMAT parquet, COMPRESSION snappy)`);
+  } finally {
+    for (const name of staging.tables) await connection.run(`DROP TABLE IF EXISTS temp.main.${name}`);
+  }
   return staging.rows;
 }
 
@@ -110,7 +136,7 @@ function withPartitions(table: AvroTableSource, files: readonly LocalDataFile[])
   return table.partitions ? table : { ...table, partitions: files[0]?.partitionValues.map(([name]) => name) ?? [] };
 }
 
-export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[]): Promise<{ select: string; rows: number }> {
+export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[]): Promise<{ select: string; rows: number; tables: string[] }> {
   table = withPartitions(table, files);
   const readSchema = readSchemaOf(table);
   const columns = parquetColumnsOf(readSchema);
@@ -137,7 +163,7 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
     appender.closeSync();
     partitions.closeSync();
   }
-  return { select: viewSelect(table, staging, `${staging}_files`), rows };
+  return { select: viewSelect(table, staging, `${staging}_files`), rows, tables: [staging, `${staging}_files`] };
 }
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
