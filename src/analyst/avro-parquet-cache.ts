@@ -1,7 +1,7 @@
 // Committed Avro files never change (a compaction writes new ones and deletes the old), so each one's conversion to
-// Parquet (every column, with the view's partition columns) is kept under <cacheDir>/avro-as-parquet, keyed by the
-// file's path, size, mtime, ctime and inode and the table's schema: a later query over the same file reads Parquet
-// with DuckDB's native reader. A changed file gets a new key and its old entries are deleted when the new one is
+// Parquet (the columns queries named so far, the others NULL, with the view's partition columns) is kept under
+// <cacheDir>/avro-as-parquet, keyed by the file's path, size, mtime, ctime and inode and the table's schema: a later
+// query over the same file and columns reads Parquet with DuckDB's native reader. A changed file gets a new key and its old entries are deleted when the new one is
 // written; the directory is kept under maxBytes by deleting the least recently used entries (a hit touches its
 // entry), which also drops those of files that are gone.
 import { createHash, randomBytes } from 'node:crypto';
@@ -21,52 +21,85 @@ export const AVRO_CACHE_SUBDIR = 'avro-as-parquet';
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 20);
 
-function entryOf(cache: AvroParquetCache, table: AvroTableSource, file: LocalDataFile): { prefix: string; entry: string } {
+/** A file's entries share `<prefix>-<version>-`; each entry holds some columns (its `.json` lists them), the rest NULL. */
+function versionOf(table: AvroTableSource, file: LocalDataFile): string {
   const stat = fs.statSync(file.localPath);
-  const prefix = hash(file.localPath);
-  const version = hash(JSON.stringify([stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, table.outputSchema, table.partitions ?? []]));
-  return { prefix, entry: path.join(cache.dir, `${prefix}-${version}.parquet`) };
+  return `${hash(file.localPath)}-${hash(JSON.stringify([stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, table.outputSchema, table.partitions ?? []]))}`;
+}
+
+function columnsIn(cache: AvroParquetCache, name: string): string[] | null {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(cache.dir, name.replace(/\.parquet$/, '.json')), 'utf8')) as string[];
+  } catch {
+    return null;
+  }
 }
 
 /**
- * The Parquet files holding `files`, in order: cached ones as they are, the others made by `convert` (one target
- * per file, written in place; each is renamed into the cache only once complete).
+ * The Parquet files holding `files`, in order, each with at least `table.columns` (all when undefined) read, the
+ * other columns NULL: cached ones as they are; for the others `convert` writes each miss's target with the columns
+ * given (the query's and those the file's older entry held, so entries grow to what queries name), and each is
+ * renamed into the cache only once complete.
  */
 export async function cachedParquetFiles(
   cache: AvroParquetCache, table: AvroTableSource, files: readonly LocalDataFile[],
-  convert: (misses: LocalDataFile[], targets: string[]) => Promise<void>,
+  convert: (misses: LocalDataFile[], targets: string[], columns: string[] | undefined) => Promise<void>,
 ): Promise<{ parquetFiles: string[]; converted: number }> {
   fs.mkdirSync(cache.dir, { recursive: true });
-  const entries = files.map((file) => entryOf(cache, table, file));
+  const all = (table.outputSchema.fields ?? []).map((f) => f.name);
+  const needed = table.columns ?? all;
+  const names = fs.readdirSync(cache.dir).filter((n) => n.endsWith('.parquet'));
   const now = new Date();
-  const misses: number[] = [];
-  for (const [i, { entry }] of entries.entries()) {
-    try {
-      fs.utimesSync(entry, now, now);
-    } catch {
-      misses.push(i);
+  const chosen: string[] = [];
+  const misses = new Map<string, { file: LocalDataFile; index: number; version: string }[]>();
+  for (const [index, file] of files.entries()) {
+    const version = versionOf(table, file);
+    const held = new Set<string>();
+    let hit: string | undefined;
+    for (const name of names.filter((n) => n.startsWith(`${version}-`))) {
+      const columns = columnsIn(cache, name);
+      if (columns === null) continue;
+      columns.forEach((c) => held.add(c));
+      if (needed.every((c) => columns.includes(c))) hit = name;
     }
+    if (hit !== undefined) {
+      const entry = path.join(cache.dir, hit);
+      fs.utimesSync(entry, now, now);
+      chosen[index] = entry;
+      continue;
+    }
+    const columns = all.filter((c) => held.has(c) || needed.includes(c));
+    const key = JSON.stringify(columns.length === all.length ? null : columns);
+    misses.set(key, [...(misses.get(key) ?? []), { file, index, version }]);
   }
-  if (misses.length > 0) {
+  let converted = 0;
+  for (const [key, group] of misses) {
+    const columns = JSON.parse(key) as string[] | null;
     const suffix = `.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const targets = misses.map((i) => entries[i].entry + suffix);
+    const entries = group.map((m) => path.join(cache.dir, `${m.version}-${hash(key)}.parquet`));
+    const targets = entries.map((e) => e + suffix);
     try {
-      await convert(misses.map((i) => files[i]), targets);
-      for (const [k, i] of misses.entries()) {
-        dropOlderEntries(cache, entries[i].prefix);
-        fs.renameSync(targets[k], entries[i].entry);
+      await convert(group.map((m) => m.file), targets, columns ?? undefined);
+      for (const [k, miss] of group.entries()) {
+        dropOlderEntries(cache, miss.version.split('-')[0]);
+        fs.renameSync(targets[k], entries[k]);
+        fs.writeFileSync(entries[k].replace(/\.parquet$/, '.json') + suffix, JSON.stringify(columns ?? all));
+        fs.renameSync(entries[k].replace(/\.parquet$/, '.json') + suffix, entries[k].replace(/\.parquet$/, '.json'));
+        chosen[miss.index] = entries[k];
       }
     } finally {
       for (const target of targets) fs.rmSync(target, { force: true });
     }
-    evict(cache, new Set(entries.map((e) => e.entry)));
+    converted += group.length;
   }
-  return { parquetFiles: entries.map((e) => e.entry), converted: misses.length };
+  if (converted > 0) evict(cache, new Set(chosen));
+  return { parquetFiles: chosen, converted };
 }
 
+/** Every entry of the file `prefix` names (older versions, fewer columns). */
 function dropOlderEntries(cache: AvroParquetCache, prefix: string): void {
   for (const name of fs.readdirSync(cache.dir)) {
-    if (name.startsWith(`${prefix}-`) && name.endsWith('.parquet')) fs.rmSync(path.join(cache.dir, name), { force: true });
+    if (name.startsWith(`${prefix}-`) && (name.endsWith('.parquet') || name.endsWith('.json'))) fs.rmSync(path.join(cache.dir, name), { force: true });
   }
 }
 
@@ -86,6 +119,7 @@ function evict(cache: AvroParquetCache, keep: Set<string>): void {
     if (total <= cache.maxBytes) return;
     if (keep.has(entry.file)) continue;
     fs.rmSync(entry.file, { force: true });
+    fs.rmSync(entry.file.replace(/\.parquet$/, '.json'), { force: true });
     total -= entry.bytes;
   }
 }

@@ -56,7 +56,7 @@ let stagingTables = 0;
  * The view over Avro files: with a `pool.cache`, over each file's cached conversion to Parquet (avro-parquet-cache.ts),
  * the missing ones converted first; else with a `pool`, decoded on `decoding.workers` worker threads into Parquet
  * files under `scratchDir()` (avro-decode-pool.ts) when they hold at least `decoding.minBytes`; else here on this
- * connection. Conversions to cache decode every column (a later query may name others); the rest only `table.columns`.
+ * connection. Each decodes only `table.columns` (the cache also those a file's older entry held).
  */
 export async function createAvroView(
   connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], pool?: { decoding: AvroDecoding; scratchDir: () => string; cache?: AvroParquetCache },
@@ -65,11 +65,11 @@ export async function createAvroView(
   const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
   if (pool?.cache) {
     const { cache, decoding } = pool;
-    const full: AvroTableSource = { ...table, columns: undefined };
-    const { parquetFiles } = await cachedParquetFiles(cache, full, files, async (misses, targets) => {
+    const { parquetFiles } = await cachedParquetFiles(cache, table, files, async (misses, targets, columns) => {
+      const source: AvroTableSource = { ...table, columns };
       const missBytes = misses.reduce((sum, f) => sum + f.bytes, 0);
-      if (decoding.workers >= 2 && misses.length >= 2 && missBytes >= decoding.minBytes) return convertEachOnWorkers(full, misses, targets, decoding.workers);
-      for (const [i, file] of misses.entries()) await stageToParquet(connection, full, [file], targets[i]);
+      if (decoding.workers >= 2 && misses.length >= 2 && missBytes >= decoding.minBytes) return convertEachOnWorkers(source, misses, targets, decoding.workers);
+      for (const [i, file] of misses.entries()) await stageToParquet(connection, source, [file], targets[i]);
     });
     await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${parquetFiles.map(quoteLiteral).join(', ')}])`);
     return;

@@ -41,23 +41,29 @@ async function rows(files: LocalDataFile[], cache?: AvroParquetCache, columns?: 
   }
 }
 
-const entries = (cache: AvroParquetCache) => fs.readdirSync(cache.dir).sort();
+const entries = (cache: AvroParquetCache) => fs.readdirSync(cache.dir).filter((n) => n.endsWith('.parquet')).sort();
 
 describe('the Avro view\'s Parquet cache', () => {
   const tmp = useTempDir();
 
-  it('gives the rows and types of decoding, converts a file once, and again when it changes', async () => {
+  it('gives the rows and types of decoding, converts a file once per column set it lacks, and again when it changes', async () => {
     const cache = { dir: path.join(tmp(), 'cache'), maxBytes: 2 ** 30 };
     const files = [await writeFile(path.join(tmp(), 'hr=00', 'a.avro'), clicks(0, 50)), await writeFile(path.join(tmp(), 'hr=01', 'b.avro'), clicks(1, 40))];
     const decoded = await rows(files, undefined, ['id', 'n', 'at']);
     assert.equal(decoded.length, 90);
-    assert.deepStrictEqual(await rows(files, cache, ['id']), decoded, 'cold');
+    const byId = await rows(files, undefined, ['id']);
+    assert.deepStrictEqual(await rows(files, cache, ['id']), byId, 'cold, one column');
+    const idOnly = entries(cache);
+    assert.equal(idOnly.length, 2);
+    assert.deepStrictEqual(await rows(files, cache, ['n', 'at']), decoded, 'a column the entries lack: converted again with it');
     const first = entries(cache);
-    assert.equal(first.length, 2);
-    assert.deepStrictEqual(await rows(files, cache, ['n']), decoded, 'warm');
+    assert.equal(first.length, 2, 'the entries with fewer columns are replaced');
+    assert.notDeepEqual(first, idOnly);
+    assert.deepStrictEqual(await rows(files, cache, ['at']), decoded, 'warm');
+    assert.deepStrictEqual(await rows(files, cache, ['id', 'n']), decoded, 'warm');
     assert.deepEqual(entries(cache), first);
     let converted = -1;
-    await cachedParquetFiles(cache, { name: 'clicks', outputSchema: SCHEMA, partitions: ['hr'] }, files, async () => assert.fail('nothing to convert'))
+    await cachedParquetFiles(cache, { name: 'clicks', outputSchema: SCHEMA, partitions: ['hr'], columns: ['n'] }, files, async () => assert.fail('nothing to convert'))
       .then((r) => (converted = r.converted));
     assert.equal(converted, 0);
 
@@ -65,7 +71,7 @@ describe('the Avro view\'s Parquet cache', () => {
     files[1] = await writeFile(files[1].localPath, clicks(1, 7));
     const changed = await rows(files, cache);
     assert.equal(changed.length, 57);
-    assert.deepStrictEqual(changed, await rows(files));
+    assert.deepStrictEqual(changed, await rows(files, undefined));
     assert.equal(entries(cache).length, 2);
     assert.equal(entries(cache)[0] === first[0] || entries(cache)[1] === first[1], true);
     assert.notDeepEqual(entries(cache), first);

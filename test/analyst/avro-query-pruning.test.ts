@@ -166,6 +166,7 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
   });
 
   it('reads only the columns a query names, when it is sure; the rows are those of the Parquet table', async () => {
+    fs.rmSync(path.join(root, 'avro-cache'), { recursive: true, force: true });
     const columns = (SCHEMA as { fields: { name: string }[] }).fields.map((f) => f.name);
     const read = (sql: string) => {
       const names = columnsReadBy(sql, 'ev_avro', columns);
@@ -190,6 +191,8 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
       assert.deepEqual(await query(sql, IN_PROCESS), parquet, sql);
       // Workers cost ~0.3 s a query; once is enough to see that they honour the column list.
       if (sql.includes('OVER ()')) assert.deepEqual(await query(sql, ON_WORKERS), parquet, sql);
+      // One cache through every query: entries hold the columns named so far and grow as later queries name others.
+      assert.deepEqual(await query(sql, cached()), parquet, `${sql} (cached)`);
     }
   });
 
