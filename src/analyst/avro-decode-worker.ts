@@ -1,4 +1,4 @@
-// Worker-thread side of avro-decode-pool.ts: decodes its share of the files and writes them as one Parquet file.
+// Worker-thread side of avro-decode-pool.ts: decodes its share of the files, each into its own Parquet file.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { AvroDecodeReply, AvroDecodeTask } from './avro-decode-pool';
@@ -9,12 +9,9 @@ async function decode(task: AvroDecodeTask): Promise<number> {
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   try {
-    if (task.eachFileTo) {
-      let rows = 0;
-      for (const [i, file] of task.files.entries()) rows += await stageToParquet(connection, task.table, [file], task.eachFileTo[i]);
-      return rows;
-    }
-    return await stageToParquet(connection, task.table, task.files, task.parquetFile);
+    let rows = 0;
+    for (const [i, file] of task.files.entries()) rows += await stageToParquet(connection, task.table, [file], task.parquetFiles[i]);
+    return rows;
   } finally {
     connection.closeSync();
     instance.closeSync();

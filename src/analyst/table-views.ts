@@ -3,6 +3,7 @@
 // machine cannot), over the Parquet files (parquet-view.ts), or empty with the table's columns when nothing is
 // committed yet.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Column, duckdbTypeSql, parquetColumnsOf, quoteIdentifier } from '../formats/avro-to-parquet';
 import { columnAppender, stagingTypeSql } from '../formats/duckdb-values';
@@ -12,7 +13,7 @@ import type { AvroSchemaObject } from '../formats/record-file-writer';
 import { openAvroContainer } from './avro-container-reader';
 import { ColumnDecodeFault, planColumnReads } from './avro-column-decoder';
 import { appendChunks, decodeFileToChunks } from './avro-chunk-staging';
-import { AvroDecoding, AvroTableSource, convertEachOnWorkers, decodeOnWorkers } from './avro-decode-pool';
+import { AvroDecoding, AvroTableSource, convertEachOnWorkers } from './avro-decode-pool';
 import { AvroParquetCache, cachedParquetFiles } from './avro-parquet-cache';
 import type { LocalDataFile } from './local-files';
 import type { PartitionValues } from './partition-pruning';
@@ -75,7 +76,9 @@ export async function createAvroView(
     return;
   }
   if (pool && pool.decoding.workers >= 2 && files.length >= 2 && bytes >= pool.decoding.minBytes) {
-    const { parquetFiles } = await decodeOnWorkers({ name: table.name, outputSchema: table.outputSchema, columns: table.columns, partitions: table.partitions }, files, pool.decoding.workers, pool.scratchDir());
+    // A Parquet file per Avro file: staging one file at a time keeps each worker's DuckDB small.
+    const parquetFiles = files.map((_, i) => path.join(pool.scratchDir(), `${table.name}-${i}.parquet`));
+    await convertEachOnWorkers(table, files, parquetFiles, pool.decoding.workers);
     const list = parquetFiles.map(quoteLiteral).join(', ');
     await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${list}])`);
     return;
