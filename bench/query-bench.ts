@@ -1,5 +1,7 @@
 // `sluice query` over the same page views stored as Avro and as Parquet (npm run bench:query): the time of runQuery
 // (catalog to rows: views made, files read, SQL run) for each table, with and without an hour filter, and the ratio.
+// The Avro table is timed three ways: without the Parquet cache (avro-parquet-cache.ts), with it empty (the first
+// query over those files: it converts them), and with it filled (later queries).
 // The tables are written straight through the file writers (no broker), 24 hours × 2 files, into
 // $BENCH_DIR (default: the temp dir), and reused by later runs with the same row count.
 // BENCH_ROWS (default 3,500,000), BENCH_RUNS (default 2, the best is kept), BENCH_AVRO_WORKERS (the pool's size).
@@ -13,6 +15,7 @@ import type { RecordFileWriter } from '../src/formats/record-file-writer';
 import { buildCatalog, loadJobsDirectory } from '../src/analyst/table-catalog';
 import { runQuery } from '../src/analyst/query-engine';
 import { DEFAULT_AVRO_DECODING } from '../src/analyst/avro-decode-pool';
+import { DEFAULT_AVRO_CACHE_MAX_BYTES } from '../src/analyst/avro-parquet-cache';
 import { syntheticPageViews } from './synthetic-page-views';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 3_500_000);
@@ -73,13 +76,20 @@ async function buildTables(): Promise<void> {
   console.log(`built ${ROWS.toLocaleString('en-US')} rows × 2 formats in ${((Date.now() - started) / 1000).toFixed(1)} s under ${root}`);
 }
 
-async function timed(sql: string): Promise<{ seconds: number; rows: string }> {
+const CACHE_DIR = path.join(root, 'avro-as-parquet');
+type CacheUse = 'none' | 'cold' | 'warm';
+
+/** The best of RUNS runs; `cold` empties the Avro cache before each run, `warm` fills it once first. */
+async function timed(sql: string, cache: CacheUse = 'none'): Promise<{ seconds: number; rows: string }> {
   const catalog = buildCatalog(loadJobsDirectory(path.join(root, 'jobs')));
+  const avroCache = cache === 'none' ? false as const : { dir: CACHE_DIR, maxBytes: DEFAULT_AVRO_CACHE_MAX_BYTES };
+  if (cache === 'warm') await runQuery(catalog, sql, { avroDecoding: DECODING, avroCache });
   let best = Infinity;
   let rows = '';
   for (let run = 0; run < RUNS; run++) {
+    if (cache === 'cold') fs.rmSync(CACHE_DIR, { recursive: true, force: true });
     const started = process.hrtime.bigint();
-    const result = await runQuery(catalog, sql, { avroDecoding: DECODING });
+    const result = await runQuery(catalog, sql, { avroDecoding: DECODING, avroCache });
     best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e9);
     rows = JSON.stringify(result.rows, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
   }
@@ -100,9 +110,13 @@ async function main(): Promise<void> {
   for (const [index, [label, sql]] of queries.entries()) {
     if (ONLY !== undefined && !ONLY.split(',').includes(String(index))) continue;
     const avro = await timed(sql.replace('{t}', 'pv_avro'));
+    const cold = await timed(sql.replace('{t}', 'pv_avro'), 'cold');
+    const warm = await timed(sql.replace('{t}', 'pv_avro'), 'warm');
     const parquet = await timed(sql.replace('{t}', 'pv_parquet'));
-    const same = avro.rows === parquet.rows ? 'same rows' : `ROWS DIFFER: ${avro.rows} vs ${parquet.rows}`;
-    console.log(`${label.padEnd(32)} Avro view ${avro.seconds.toFixed(2).padStart(6)} s   Parquet view ${parquet.seconds.toFixed(2).padStart(6)} s   Avro ÷ Parquet ${(avro.seconds / parquet.seconds).toFixed(1).padStart(5)}   ${same}`);
+    const differ = [avro, cold, warm].find((r) => r.rows !== parquet.rows);
+    const same = differ ? `ROWS DIFFER: ${differ.rows} vs ${parquet.rows}` : 'same rows';
+    const figure = (r: { seconds: number }) => `${r.seconds.toFixed(2).padStart(5)} s (${(r.seconds / parquet.seconds).toFixed(1).padStart(4)}×)`;
+    console.log(`${label.padEnd(29)} Parquet ${parquet.seconds.toFixed(2).padStart(5)} s | Avro uncached ${figure(avro)}, cache cold ${figure(cold)}, warm ${figure(warm)}   ${same}`);
   }
 }
 

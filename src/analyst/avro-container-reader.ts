@@ -28,6 +28,20 @@ export interface AvroContainer {
   writerSchema: AvroSchema;
   /** Every record, decoded with the writer's schema resolved to the reader's. */
   records(): Generator<Record<string, unknown>>;
+  /** Whether the writer's schema is the reader's (no resolution needed). */
+  sameSchema: boolean;
+  /** The blocks as stored (still compressed), each checked against the sync marker. */
+  blocks(): Generator<StoredBlock>;
+  /** A stored block's records' bytes. */
+  decompress(block: Buffer): Buffer;
+}
+
+export interface StoredBlock {
+  index: number;
+  /** The block's byte offset in the file. */
+  start: number;
+  count: number;
+  stored: Buffer;
 }
 
 function decompressor(codec: string, file: string): (block: Buffer) => Buffer {
@@ -87,13 +101,14 @@ export function openAvroContainer(file: string, bytes: Buffer, readerSchema: Avr
     codec,
     writerSchema,
     // avsc decodes with the reader's type, handing it the resolver built from the writer's.
-    records: () => readBlocks(file, bytes, header.offset + SYNC_BYTES, sync, decompress, resolver ? readerType : writerType, resolver),
+    records: () => readRecords(file, storedBlocks(file, bytes, header.offset + SYNC_BYTES, sync), decompress, resolver ? readerType : writerType, resolver),
+    sameSchema: resolver === undefined,
+    blocks: () => storedBlocks(file, bytes, header.offset + SYNC_BYTES, sync),
+    decompress,
   };
 }
 
-function* readBlocks(
-  file: string, bytes: Buffer, start: number, sync: Buffer, decompress: (block: Buffer) => Buffer, type: AvroType, resolver: Resolver | undefined,
-): Generator<Record<string, unknown>> {
+function* storedBlocks(file: string, bytes: Buffer, start: number, sync: Buffer): Generator<StoredBlock> {
   let pos = start;
   const long = (): number => {
     try {
@@ -104,17 +119,26 @@ function* readBlocks(
       throw new AvroContainerError(file, `block header at byte ${pos}: ${(error as Error).message}`);
     }
   };
-  for (let blockIndex = 0; pos < bytes.length; blockIndex++) {
+  for (let index = 0; pos < bytes.length; index++) {
     const blockStart = pos;
     const count = long();
     const size = long();
     if (count < 0 || size < 0 || pos + size + SYNC_BYTES > bytes.length) {
-      throw new AvroContainerError(file, `block ${blockIndex} at byte ${blockStart} claims ${count} records in ${size} bytes, past the end of the file`);
+      throw new AvroContainerError(file, `block ${index} at byte ${blockStart} claims ${count} records in ${size} bytes, past the end of the file`);
     }
-    const data = decompress(bytes.subarray(pos, pos + size));
+    const stored = bytes.subarray(pos, pos + size);
     pos += size;
-    if (!bytes.subarray(pos, pos + SYNC_BYTES).equals(sync)) throw new AvroContainerError(file, `block ${blockIndex} at byte ${blockStart} is not followed by the sync marker`);
+    if (!bytes.subarray(pos, pos + SYNC_BYTES).equals(sync)) throw new AvroContainerError(file, `block ${index} at byte ${blockStart} is not followed by the sync marker`);
     pos += SYNC_BYTES;
+    yield { index, start: blockStart, count, stored };
+  }
+}
+
+function* readRecords(
+  file: string, blocks: Generator<StoredBlock>, decompress: (block: Buffer) => Buffer, type: AvroType, resolver: Resolver | undefined,
+): Generator<Record<string, unknown>> {
+  for (const { index: blockIndex, count, stored } of blocks) {
+    const data = decompress(stored);
     let offset = 0;
     for (let i = 0; i < count; i++) {
       let decoded: { value: unknown; offset: number };

@@ -1,6 +1,6 @@
 // Decoding a table's Avro files on worker threads: each worker decodes a contiguous share of the files (by bytes)
-// into its own DuckDB, as the main thread would (table-views.ts stageAvroFiles), and writes them as one Parquet
-// file with the view's columns, which the view then reads with DuckDB's native reader.
+// into its own DuckDB, as the main thread would (table-views.ts stageAvroFiles), and writes each file's rows as a
+// Parquet file with the view's columns, which the view then reads with DuckDB's native reader.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -26,7 +26,8 @@ export const DEFAULT_AVRO_DECODING: AvroDecoding = { workers: Math.min(2, os.ava
 export interface AvroDecodeTask {
   table: AvroTableSource;
   files: LocalDataFile[];
-  parquetFile: string;
+  /** Where each file's rows go, as Parquet with the view's columns. */
+  parquetFiles: string[];
 }
 
 export type AvroDecodeReply = { rows: number } | { error: { name: string; message: string } };
@@ -57,13 +58,13 @@ export function shareByBytes<T extends { bytes: number }>(files: readonly T[], c
   return shares;
 }
 
-/** Decodes `files` on up to `workers` threads into Parquet files in `dir`; all workers finish before an error is thrown. */
-export async function decodeOnWorkers(table: AvroTableSource, files: LocalDataFile[], workers: number, dir: string): Promise<{ parquetFiles: string[]; rows: number }> {
-  const tasks = shareByBytes(files, workers).map((share, i): AvroDecodeTask => ({ table, files: share, parquetFile: path.join(dir, `${table.name}-${i}.parquet`) }));
+/** Converts each of `files` into its own Parquet file `targets[i]`, on up to `workers` threads. */
+export async function convertEachOnWorkers(table: AvroTableSource, files: LocalDataFile[], targets: string[], workers: number): Promise<void> {
+  const shares = shareByBytes(files.map((file, i) => ({ bytes: file.bytes, file, target: targets[i] })), workers);
+  const tasks = shares.map((share): AvroDecodeTask => ({ table, files: share.map((s) => s.file), parquetFiles: share.map((s) => s.target) }));
   const outcomes = await Promise.allSettled(tasks.map(runWorker));
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) throw failed.reason;
-  return { parquetFiles: tasks.map((t) => t.parquetFile), rows: outcomes.reduce((sum, o) => sum + (o as PromiseFulfilledResult<number>).value, 0) };
 }
 
 function runWorker(task: AvroDecodeTask): Promise<number> {

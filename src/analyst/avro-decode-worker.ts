@@ -1,18 +1,17 @@
-// Worker-thread side of avro-decode-pool.ts: decodes its share of the files and writes them as one Parquet file.
+// Worker-thread side of avro-decode-pool.ts: decodes its share of the files, each into its own Parquet file.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { AvroDecodeReply, AvroDecodeTask } from './avro-decode-pool';
-import { stageAvroFiles } from './table-views';
+import { stageToParquet } from './table-views';
 
 async function decode(task: AvroDecodeTask): Promise<number> {
   // One thread: the pool has a worker per core already.
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   try {
-    const staging = await stageAvroFiles(connection, task.table, task.files);
-    const target = `'${task.parquetFile.replace(/'/g, "''")}'`;
-    await connection.run(`COPY (${staging.select}) TO ${target} (FORMAT parquet, COMPRESSION snappy)`);
-    return staging.rows;
+    let rows = 0;
+    for (const [i, file] of task.files.entries()) rows += await stageToParquet(connection, task.table, [file], task.parquetFiles[i]);
+    return rows;
   } finally {
     connection.closeSync();
     instance.closeSync();

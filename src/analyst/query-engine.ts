@@ -10,6 +10,7 @@ import { atLatestGeneration, CatalogTable, columnsOf, listDataFiles } from './ta
 import { createAvroView, createEmptyView, partitionValuesOf, viewPartitionNames } from './table-views';
 import { partitionColumns } from '../table/partition-template';
 import { AvroDecoding, DEFAULT_AVRO_DECODING } from './avro-decode-pool';
+import { AVRO_CACHE_SUBDIR, AvroParquetCache, DEFAULT_AVRO_CACHE_MAX_BYTES } from './avro-parquet-cache';
 import { columnsReadBy, partitionFilterOf } from './partition-pruning';
 import { createParquetView } from './parquet-view';
 import { plural } from '../common/plural';
@@ -21,6 +22,8 @@ export interface QueryOptions {
   openSink?: (location: string) => Sink;
   /** How Avro tables are decoded: worker threads and the size from which they are used. */
   avroDecoding?: AvroDecoding;
+  /** Where each Avro file's conversion to Parquet is kept for later queries (default: under cacheDir); false: none. */
+  avroCache?: AvroParquetCache | false;
 }
 
 /** What registering a table needs besides the table: where its files come from and how Avro is decoded. */
@@ -30,6 +33,7 @@ interface Registration {
   cacheDir: string;
   notices: string[];
   avroDecoding: AvroDecoding;
+  avroCache: AvroParquetCache | undefined;
   scratchDir: () => string;
 }
 
@@ -88,7 +92,7 @@ async function registerTable(connection: DuckDBConnection, catalogTable: Catalog
   if (table.format === 'parquet') return createParquetView(connection, table, local);
   // Only the columns the query names are decoded into the view (the others are NULL there), when that is sure.
   const columns = columnsReadBy(sql, table.name, columnsOf(table).map((c) => c.name)) ?? undefined;
-  await createAvroView(connection, { name: table.name, outputSchema: table.outputSchema, columns: columns && [...columns], partitions: viewPartitionNames(table, files) }, local, { decoding: registration.avroDecoding, scratchDir: registration.scratchDir });
+  await createAvroView(connection, { name: table.name, outputSchema: table.outputSchema, columns: columns && [...columns], partitions: viewPartitionNames(table, files) }, local, { decoding: registration.avroDecoding, scratchDir: registration.scratchDir, cache: registration.avroCache });
 }
 
 function explain(message: string, catalog: CatalogTable[]): string {
@@ -127,6 +131,7 @@ async function runQueryOnce(catalog: CatalogTable[], sql: string, options: Query
   let scratch: string | undefined;
   const registration: Registration = {
     sql, sinkOf, notices, cacheDir: options.cacheDir ?? DEFAULT_CACHE_DIR, avroDecoding: options.avroDecoding ?? DEFAULT_AVRO_DECODING,
+    avroCache: options.avroCache === false ? undefined : options.avroCache ?? { dir: path.join(options.cacheDir ?? DEFAULT_CACHE_DIR, AVRO_CACHE_SUBDIR), maxBytes: DEFAULT_AVRO_CACHE_MAX_BYTES },
     scratchDir: () => (scratch ??= fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-query-'))),
   };
   try {

@@ -3,6 +3,7 @@
 // machine cannot), over the Parquet files (parquet-view.ts), or empty with the table's columns when nothing is
 // committed yet.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Column, duckdbTypeSql, parquetColumnsOf, quoteIdentifier } from '../formats/avro-to-parquet';
 import { columnAppender, stagingTypeSql } from '../formats/duckdb-values';
@@ -10,7 +11,10 @@ import { outputExpression } from '../formats/parquet-file-writer';
 import { createAvroType } from '../formats/avro-schema';
 import type { AvroSchemaObject } from '../formats/record-file-writer';
 import { openAvroContainer } from './avro-container-reader';
-import { AvroDecoding, AvroTableSource, decodeOnWorkers } from './avro-decode-pool';
+import { ColumnDecodeFault, planColumnReads } from './avro-column-decoder';
+import { appendChunks, decodeFileToChunks } from './avro-chunk-staging';
+import { AvroDecoding, AvroTableSource, convertEachOnWorkers } from './avro-decode-pool';
+import { AvroParquetCache, cachedParquetFiles } from './avro-parquet-cache';
 import type { LocalDataFile } from './local-files';
 import type { PartitionValues } from './partition-pruning';
 import { CatalogTable, columnsOf, DataFile } from './table-catalog';
@@ -50,22 +54,49 @@ export function partitionValuesOf(file: DataFile): PartitionValues {
 let stagingTables = 0;
 
 /**
- * The view over Avro files: with a `pool`, decoded on `decoding.workers` worker threads into Parquet files under
- * `scratchDir()` (avro-decode-pool.ts) when they hold at least `decoding.minBytes`; else here on this connection.
+ * The view over Avro files: with a `pool.cache`, over each file's cached conversion to Parquet (avro-parquet-cache.ts),
+ * the missing ones converted first; else with a `pool`, decoded on `decoding.workers` worker threads into Parquet
+ * files under `scratchDir()` (avro-decode-pool.ts) when they hold at least `decoding.minBytes`; else here on this
+ * connection. Each decodes only `table.columns` (the cache also those a file's older entry held).
  */
 export async function createAvroView(
-  connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], pool?: { decoding: AvroDecoding; scratchDir: () => string },
-): Promise<number> {
+  connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], pool?: { decoding: AvroDecoding; scratchDir: () => string; cache?: AvroParquetCache },
+): Promise<void> {
   table = withPartitions(table, files);
   const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+  if (pool?.cache) {
+    const { cache, decoding } = pool;
+    const { parquetFiles } = await cachedParquetFiles(cache, table, files, async (misses, targets, columns) => {
+      const source: AvroTableSource = { ...table, columns };
+      const missBytes = misses.reduce((sum, f) => sum + f.bytes, 0);
+      if (decoding.workers >= 2 && misses.length >= 2 && missBytes >= decoding.minBytes) return convertEachOnWorkers(source, misses, targets, decoding.workers);
+      for (const [i, file] of misses.entries()) await stageToParquet(connection, source, [file], targets[i]);
+    });
+    await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${parquetFiles.map(quoteLiteral).join(', ')}])`);
+    return;
+  }
   if (pool && pool.decoding.workers >= 2 && files.length >= 2 && bytes >= pool.decoding.minBytes) {
-    const { parquetFiles, rows } = await decodeOnWorkers({ name: table.name, outputSchema: table.outputSchema, columns: table.columns, partitions: table.partitions }, files, pool.decoding.workers, pool.scratchDir());
-    const list = parquetFiles.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
+    // A Parquet file per Avro file: staging one file at a time keeps each worker's DuckDB small.
+    const parquetFiles = files.map((_, i) => path.join(pool.scratchDir(), `${table.name}-${i}.parquet`));
+    await convertEachOnWorkers(table, files, parquetFiles, pool.decoding.workers);
+    const list = parquetFiles.map(quoteLiteral).join(', ');
     await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${list}])`);
-    return rows;
+    return;
   }
   const staging = await stageAvroFiles(connection, table, files);
   await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS ${staging.select}`);
+}
+
+const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** Stages `files` on `connection` and writes their view's rows to `target` as Parquet; the staging tables are dropped after. */
+export async function stageToParquet(connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], target: string): Promise<number> {
+  const staging = await stageAvroFiles(connection, table, files);
+  try {
+    await connection.run(`COPY (${staging.select}) TO ${quoteLiteral(target)} (FORMAT parquet, COMPRESSION snappy)`);
+  } finally {
+    for (const name of staging.tables) await connection.run(`DROP TABLE IF EXISTS temp.main.${name}`);
+  }
   return staging.rows;
 }
 
@@ -108,7 +139,7 @@ function withPartitions(table: AvroTableSource, files: readonly LocalDataFile[])
   return table.partitions ? table : { ...table, partitions: files[0]?.partitionValues.map(([name]) => name) ?? [] };
 }
 
-export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[]): Promise<{ select: string; rows: number }> {
+export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[]): Promise<{ select: string; rows: number; tables: string[] }> {
   table = withPartitions(table, files);
   const readSchema = readSchemaOf(table);
   const columns = parquetColumnsOf(readSchema);
@@ -129,19 +160,40 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
         else partitions.appendVarchar(value);
       }
       partitions.endRow();
-      rows = appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, index, rows);
+      rows = stageFile(appender, table, readSchema, columns, file, index, rows);
     }
   } finally {
     appender.closeSync();
     partitions.closeSync();
   }
-  return { select: viewSelect(table, staging, `${staging}_files`), rows };
+  return { select: viewSelect(table, staging, `${staging}_files`), rows, tables: [staging, `${staging}_files`] };
 }
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
 
-function appendFile(appender: Appender, table: AvroTableSource, columns: Column[], file: LocalDataFile, fileIndex: number, rowsBefore: number): number {
-  const container = openAvroContainer(file.localPath, fs.readFileSync(file.localPath), table.outputSchema);
+/**
+ * A file written with the table's own schema through the column decoder (avro-chunk-staging.ts); any other, or one
+ * whose records the decoder does not take as planned, through avsc (which names a bad record exactly).
+ */
+function stageFile(appender: Appender, table: AvroTableSource, readSchema: AvroSchemaObject, columns: Column[], file: LocalDataFile, fileIndex: number, rowsBefore: number): number {
+  const bytes = fs.readFileSync(file.localPath);
+  const container = openAvroContainer(file.localPath, bytes, table.outputSchema);
+  const steps = container.sameSchema ? planColumnReads(container.writerSchema, columns) : null;
+  if (steps) {
+    try {
+      const chunks = decodeFileToChunks(container, steps, columns, fileIndex);
+      appender.flushSync();
+      appendChunks(appender, chunks);
+      return rowsBefore + chunks.reduce((sum, c) => sum + c.rowCount, 0);
+    } catch (error) {
+      if (!(error instanceof ColumnDecodeFault)) throw error;
+    }
+  }
+  return appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, bytes, fileIndex, rowsBefore);
+}
+
+function appendFile(appender: Appender, table: AvroTableSource, columns: Column[], file: LocalDataFile, bytes: Buffer, fileIndex: number, rowsBefore: number): number {
+  const container = openAvroContainer(file.localPath, bytes, table.outputSchema);
   const appenders = columns.map(columnAppender);
   const names = columns.map((c) => c.name);
   let rows = rowsBefore;

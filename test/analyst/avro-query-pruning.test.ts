@@ -85,8 +85,10 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
     const result = await runQuery(buildCatalog(loadJobsDirectory(jobs)), sql, options);
     return { types: result.columnTypes, rows: JSON.stringify(result.rows, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) };
   };
-  const IN_PROCESS: QueryOptions = { avroDecoding: { workers: 0, minBytes: 0 } };
-  const ON_WORKERS: QueryOptions = { avroDecoding: { workers: 2, minBytes: 0 } };
+  const IN_PROCESS: QueryOptions = { avroDecoding: { workers: 0, minBytes: 0 }, avroCache: false };
+  const ON_WORKERS: QueryOptions = { avroDecoding: { workers: 2, minBytes: 0 }, avroCache: false };
+  /** Through the Parquet cache (avro-parquet-cache.ts), converting on workers when it is cold. */
+  const cached = (): QueryOptions => ({ avroDecoding: { workers: 2, minBytes: 0 }, avroCache: { dir: path.join(root, 'avro-cache'), maxBytes: 2 ** 30 } });
 
   it('parses the predicates it can and reads every partition for the rest', () => {
     const hours = HOURS.map((h) => ({ dt: h.split('/')[0], hr: h.split('/')[1] }));
@@ -164,6 +166,7 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
   });
 
   it('reads only the columns a query names, when it is sure; the rows are those of the Parquet table', async () => {
+    fs.rmSync(path.join(root, 'avro-cache'), { recursive: true, force: true });
     const columns = (SCHEMA as { fields: { name: string }[] }).fields.map((f) => f.name);
     const read = (sql: string) => {
       const names = columnsReadBy(sql, 'ev_avro', columns);
@@ -188,6 +191,8 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
       assert.deepEqual(await query(sql, IN_PROCESS), parquet, sql);
       // Workers cost ~0.3 s a query; once is enough to see that they honour the column list.
       if (sql.includes('OVER ()')) assert.deepEqual(await query(sql, ON_WORKERS), parquet, sql);
+      // One cache through every query: entries hold the columns named so far and grow as later queries name others.
+      assert.deepEqual(await query(sql, cached()), parquet, `${sql} (cached)`);
     }
   });
 
@@ -200,13 +205,19 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
     assert.equal(JSON.parse(inProcess.rows).length, HOURS.length * 2 * PER_FILE);
     const hourly = "SELECT dt, hr, count(*), min(\"at\"), max(\"where\".\"at\") FROM ev_avro WHERE dt = '2026-11-21' GROUP BY ALL ORDER BY ALL";
     assert.deepEqual(await query(hourly, ON_WORKERS), await query(hourly, IN_PROCESS));
+    fs.rmSync(path.join(root, 'avro-cache'), { recursive: true, force: true });
+    for (const use of ['cold', 'warm']) {
+      const throughCache = await query(sql, cached());
+      assert.deepEqual(throughCache.types, inProcess.types, use);
+      assert.equal(throughCache.rows, inProcess.rows, use);
+    }
   });
 
   it('a damaged file fails the query naming it, on workers as on the main thread', async () => {
     const broken = path.join(root, 'warehouse/ev_avro/dt=2026-11-22/hr=00/events+9+0000000000.avro');
     fs.writeFileSync(broken, 'not avro');
     try {
-      for (const options of [IN_PROCESS, ON_WORKERS]) {
+      for (const options of [IN_PROCESS, ON_WORKERS, cached()]) {
         await assert.rejects(query('SELECT count(*) FROM ev_avro', options), /table ev_avro cannot be read: .*events\+9\+0000000000\.avro: not an Avro object container file/);
       }
       assert.deepEqual(JSON.parse((await query("SELECT count(*) FROM ev_avro WHERE dt = '2026-11-21'", ON_WORKERS)).rows), [[`${6 * PER_FILE}n`]], 'a pruned-away hour is not read');
