@@ -5,7 +5,7 @@ import { openSchemaRegistry, openSink } from '../connector-factory';
 import { loadRange } from './range-loader';
 import { openJobSource, rangeLoadContext } from './range-context';
 import { TableState } from '../table/table-state';
-import type { WarmStart, WorkerMessage, WorkerRequest, WorkerTask } from './worker-messages';
+import type { WarmRelease, WarmStart, WorkerMessage, WorkerRequest, WorkerTask } from './worker-messages';
 import { loadParquetWriters } from './file-writers';
 import { serializeError } from './worker-errors';
 import { registryReaders } from '../job/registry-access';
@@ -20,8 +20,9 @@ let taskArrived: (task: WorkerTask) => void = () => undefined;
 const task = new Promise<WorkerTask>((resolve) => {
   taskArrived = resolve;
 });
-parentPort!.on('message', (message: WorkerRequest | { task: WorkerTask }) => {
-  if ('task' in message) taskArrived(message.task);
+parentPort!.on('message', (message: WorkerRequest | { task: WorkerTask } | WarmRelease) => {
+  if ('release' in message) parentPort!.close();
+  else if ('task' in message) taskArrived(message.task);
   else if (handle) handle(message);
   else early.push(message);
 });

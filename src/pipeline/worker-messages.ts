@@ -27,6 +27,11 @@ export interface WarmStart {
   warm: { parquet: boolean };
 }
 
+/** To a warm worker never given a task: exit once its start (loading DuckDB) is over. */
+export interface WarmRelease {
+  release: true;
+}
+
 /** Main thread → worker. */
 export type WorkerRequest = { range: PlannedRange } | { done: true } | { stop: true };
 

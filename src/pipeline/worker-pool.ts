@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RangeLoadResult } from './range-loader';
 import type { PlannedRange } from '../table/table-state';
-import type { WarmStart, WorkerMessage, WorkerTask } from './worker-messages';
+import type { WarmRelease, WarmStart, WorkerMessage, WorkerTask } from './worker-messages';
 import { rebuildError } from './worker-errors';
 
 /** A worker that died, or failed with an error of a class the main thread cannot rebuild. */
@@ -51,9 +51,15 @@ export class WarmWorkers {
     return this.idle.shift();
   }
 
-  /** Ends the workers never taken (they wait for a task, with no DuckDB call under way). */
+  /**
+   * Ends the workers never taken by asking them to: terminating one still loading DuckDB's native module aborts the
+   * whole process ("terminate called after throwing an instance of 'Napi::Error'"), as ending one inside a DuckDB call does.
+   */
   async release(): Promise<void> {
-    await Promise.all(this.idle.splice(0).map((worker) => worker.terminate()));
+    await Promise.all(this.idle.splice(0).map((worker) => new Promise<void>((exited) => {
+      worker.once('exit', () => exited());
+      worker.postMessage({ release: true } satisfies WarmRelease);
+    })));
   }
 }
 
