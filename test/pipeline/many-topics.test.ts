@@ -1,60 +1,27 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { hiveDdl } from '../../src/analyst/hive-ddl';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { openSink } from '../../src/connector-factory';
-import { JobDefinitionError, loadJobDefinition } from '../../src/job/job-definition';
+import { DEFAULT_WORKER_THREADS, JobDefinitionError, loadJobDefinition } from '../../src/job/job-definition';
 import { resolveTopics, tableNameFor } from '../../src/job/job-topics';
 import { runLoad } from '../../src/pipeline/load-job';
 import type { ManyTopicLoadSummary } from '../../src/pipeline/load-summary';
 import { RunningBroker, startBroker } from '../helpers/broker';
-import { SLUICE_BIN } from '../helpers/cli';
 import { run } from '../helpers/processes';
-import { HOUR, listFiles, pageViewValues, produceValues, REPO, START } from '../helpers/page-views';
+import { HOUR, pageViewValues, produceValues, START } from '../helpers/page-views';
 import { useTempDir } from '../helpers/temp-dir';
+import { parquetTopicRows, sluiceAsync as sluice, writeTopicsJob } from '../helpers/many-topic-jobs';
 
-/** The real binary as a user runs it, without blocking this process's broker. */
-const sluice = (args: string[]) => run(process.execPath, [SLUICE_BIN, ...args]);
 
 const tsOf = (i: number) => START + Math.floor((i * HOUR) / 40);
-
-function writeJobFile(dir: string, name: string, source: Record<string, unknown>, output: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
-  const job = {
-    name,
-    source,
-    value: { format: 'json', schema: path.join(REPO, 'schemas/page_view.avsc') },
-    output: { formats: ['parquet'], sink: path.join(dir, 'warehouse'), ...output },
-    time: { field: 'ts' },
-    metadataColumns: ['partition', 'offset'],
-    completeness: { delaySeconds: 0 },
-    ...extra,
-  };
-  fs.mkdirSync(path.join(dir, 'jobs'), { recursive: true });
-  const file = path.join(dir, 'jobs', `${name}.json`);
-  fs.writeFileSync(file, JSON.stringify(job, null, 2));
-  return file;
-}
-
-/** `(topic, partition, offset)` of every row of the table's Parquet files, read by DuckDB. */
-async function tableRows(db: DuckDBInstance, files: string[]): Promise<{ topic: string; partition: number; offset: number }[]> {
-  const connection = await db.connect();
-  try {
-    const list = files.map((f) => `'${f}'`).join(', ');
-    const rows = (await connection.runAndReadAll(`SELECT _kafka_topic AS topic, _kafka_partition AS partition, _kafka_offset AS "offset" FROM read_parquet([${list}]) ORDER BY ALL`)).getRowObjectsJson();
-    return rows.map((r) => ({ topic: String(r.topic), partition: Number(r.partition), offset: Number(r.offset) }));
-  } finally {
-    connection.closeSync();
-  }
-}
 
 describe('many topics per job (source.topics, source.topicPattern)', function () {
   this.timeout(60_000);
   const tmp = useTempDir();
   let broker: RunningBroker;
   let client: KafkaClient;
-  let db: DuckDBInstance;
 
   before(async () => {
     broker = await startBroker({ numPartitions: 2 });
@@ -64,7 +31,6 @@ describe('many topics per job (source.topics, source.topicPattern)', function ()
     await client.createTopic('_schemas', 1);
     await produceValues(client, 'clicks.eu', 2, pageViewValues(0, 40, tsOf));
     await produceValues(client, 'clicks-us', 2, pageViewValues(100, 30, tsOf));
-    db = await DuckDBInstance.create(':memory:');
   });
   after(async () => {
     client?.close();
@@ -73,7 +39,7 @@ describe('many topics per job (source.topics, source.topicPattern)', function ()
 
   it('one table for a pattern\'s topics: a topic created between runs is picked up, _kafka_topic read back, verify per topic-partition, nothing twice', async () => {
     const dir = tmp();
-    const file = writeJobFile(dir, 'clicks', { bootstrap: broker.bootstrap, topicPattern: 'clicks[.-].*' }, { table: 'clicks' }, { workerThreads: 1 });
+    const file = writeTopicsJob(dir, 'clicks', { bootstrap: broker.bootstrap, topicPattern: 'clicks[.-].*' }, { table: 'clicks' }, { workerThreads: 1 });
     const log: string[] = [];
     const first = await runLoad(loadJobDefinition(file), { log: (line) => log.push(line) }) as ManyTopicLoadSummary;
     assert.deepEqual(first.topics.map((t) => [t.topic, t.committed.reduce((s, r) => s + r.records, 0)]), [['clicks-us', 30], ['clicks.eu', 40]]);
@@ -91,8 +57,7 @@ describe('many topics per job (source.topics, source.topicPattern)', function ()
     assert.equal(third.committed.length, 0);
 
     const table = path.join(dir, 'warehouse/clicks');
-    const files = listFiles(table).filter((f) => f.endsWith('.parquet')).map((f) => path.join(table, f));
-    const rows = await tableRows(db, files);
+    const rows = await parquetTopicRows(table);
     assert.equal(rows.length, 80);
     assert.equal(new Set(rows.map((r) => `${r.topic}/${r.partition}/${r.offset}`)).size, 80, 'no row twice');
     const perTopic = (topic: string) => rows.filter((r) => r.topic === topic).length;
@@ -122,7 +87,7 @@ describe('many topics per job (source.topics, source.topicPattern)', function ()
 
   it('one table per topic with {topic}: a listed topic that does not exist is skipped with a warning; query and hive-ddl see each table', async () => {
     const dir = tmp();
-    const file = writeJobFile(dir, 'raw', { bootstrap: broker.bootstrap, topics: ['clicks.eu', 'clicks-us', 'not_there'] }, { table: 'raw_{topic}' });
+    const file = writeTopicsJob(dir, 'raw', { bootstrap: broker.bootstrap, topics: ['clicks.eu', 'clicks-us', 'not_there'] }, { table: 'raw_{topic}' }, { workerThreads: DEFAULT_WORKER_THREADS });
     const load = await sluice(['load', '--job', file]);
     assert.equal(load.code, 0, load.stdout + load.stderr);
     assert.match(load.stderr, /topic not_there \(source\.topics\) does not exist: skipped this run/);
@@ -147,7 +112,7 @@ describe('many topics per job (source.topics, source.topicPattern)', function ()
 
   it('takes {topic} in a source.topic job too: its one table is named from the topic, with today\'s layout', async () => {
     const dir = tmp();
-    const file = writeJobFile(dir, 'one', { bootstrap: broker.bootstrap, topic: 'clicks.eu' }, { table: 'one_{topic}' }, { workerThreads: 0 });
+    const file = writeTopicsJob(dir, 'one', { bootstrap: broker.bootstrap, topic: 'clicks.eu' }, { table: 'one_{topic}' }, { workerThreads: 0 });
     const summary = await runLoad(loadJobDefinition(file));
     assert.equal(summary.committed.reduce((s, r) => s + r.records, 0), 40);
     const table = path.join(dir, 'warehouse/one_clicks_eu');
@@ -158,21 +123,21 @@ describe('many topics per job (source.topics, source.topicPattern)', function ()
   });
 
   it('resolves topics as Kafka does: whole-name pattern, internal topics never matched, list order kept', () => {
-    const file = writeJobFile(tmp(), 'p', { topicPattern: '.*s' }, { table: 't_{topic}' });
+    const file = writeTopicsJob(tmp(), 'p', { topicPattern: '.*s' }, { table: 't_{topic}' });
     const job = loadJobDefinition(file);
     const listed = [{ name: '__consumer_offsets', internal: true }, { name: '__transaction_state', internal: false }, { name: '_schemas', internal: false }, { name: 'clicks', internal: false }, { name: 'clicks_eu', internal: false }];
     assert.deepEqual(resolveTopics(job, listed).topics, ['clicks']);
     assert.equal(tableNameFor(job, 'web.clicks-eu'), 't_web_clicks_eu');
-    const bare = loadJobDefinition(writeJobFile(tmp(), 'bare', { topicPattern: '.*' }, { table: '{topic}' }));
+    const bare = loadJobDefinition(writeTopicsJob(tmp(), 'bare', { topicPattern: '.*' }, { table: '{topic}' }));
     assert.throws(() => tableNameFor(bare, '9lives'), /output\.table: topic 9lives gives the table name "9lives", which is not a Hive table name/);
-    const listJob = loadJobDefinition(writeJobFile(tmp(), 'l', { topics: ['b', '_schemas', 'a'] }, { table: 't' }));
+    const listJob = loadJobDefinition(writeTopicsJob(tmp(), 'l', { topics: ['b', '_schemas', 'a'] }, { table: 't' }));
     assert.deepEqual(resolveTopics(listJob, [...listed, { name: 'a', internal: false }, { name: 'b', internal: false }]), { topics: ['b', '_schemas', 'a'], missing: [] });
   });
 
   it('refuses anything but exactly one of source.topic, source.topics and source.topicPattern, naming the key', () => {
     const failure = (source: Record<string, unknown>, table = 't') => {
       try {
-        loadJobDefinition(writeJobFile(tmp(), 'bad', source, { table }));
+        loadJobDefinition(writeTopicsJob(tmp(), 'bad', source, { table }));
       } catch (error) {
         assert.ok(error instanceof JobDefinitionError);
         return (error as Error).message;
