@@ -17,7 +17,6 @@ import { newestSchemaJob, tableSwapsWithState, topicJobsInSink } from '../table/
 import { openSchemaRegistry, openSink } from '../connector-factory';
 import { readableFiles } from '../table/file-swap';
 import { partitionValuesOf } from '../table/partition-directories';
-import type { TableReader } from '../table/table';
 
 /** One queryable table: one format's tree of one job's output. */
 export interface CatalogTable {
@@ -130,8 +129,7 @@ export async function listDataFiles(sink: Sink, table: CatalogTable): Promise<Da
   if (swaps.length === 0) return files;
   const root = jobTable(sink, table.job).path('');
   const relative = (file: DataFile) => file.sinkPath.slice(root.length + 1);
-  const stateOf = new Map(swaps.map(({ swap, state }) => [swap, state as TableReader]));
-  const { visible, standIns } = await readableFiles(new Set(files.map(relative)), swaps.map((s) => s.swap), (swap) => stateOf.get(swap)!);
+  const { visible, standIns } = await readableFiles(new Set(files.map(relative)), swaps);
   const result = files.filter((file) => visible.has(relative(file)) && !standIns.has(relative(file)));
   const treePrefix = formatRoot(table.job.output.formats, table.format);
   for (const [path, sinkPath] of standIns) {

@@ -221,26 +221,25 @@ export function visibleFiles(listed: ReadonlySet<string>, swaps: readonly SwapRe
 /**
  * What to read for a listing: the visible files where they are listed, and (`standIns`, table path → sink path)
  * each file a reload is swapping in under its name that the listing missed, where its copy is now: moved aside,
- * still waiting in `tmp/`, or placed since the listing. `stateOf` gives the table whose `_sluice/` holds a swap (a
+ * still waiting in `tmp/`, or placed since the listing. Each swap comes with the table whose `_sluice/` holds it (a
  * table many topics share keeps each topic's apart).
  */
-export async function readableFiles(listed: ReadonlySet<string>, swaps: readonly SwapRecord[], stateOf: (swap: SwapRecord) => TableReader): Promise<{ visible: Set<string>; standIns: Map<string, string> }> {
+export async function readableFiles(listed: ReadonlySet<string>, swaps: readonly { swap: SwapRecord; state: TableReader }[]): Promise<{ visible: Set<string>; standIns: Map<string, string> }> {
   // The latest swap writing each such file under its name: the one under way, if any is (they are serialized).
-  const missing = new Map<string, SwapRecord>();
-  for (const swap of swaps) {
-    for (const group of swap.groups) {
+  const missing = new Map<string, { swap: SwapRecord; state: TableReader }>();
+  for (const held of swaps) {
+    for (const group of held.swap.groups) {
       const replaced = new Set(group.replaced.map((f) => f.path));
-      for (const file of group.written) if (replaced.has(file.path) && !listed.has(file.path)) missing.set(file.path, swap);
+      for (const file of group.written) if (replaced.has(file.path) && !listed.has(file.path)) missing.set(file.path, held);
     }
   }
   const standIns = new Map<string, string>();
-  for (const [path, swap] of missing) {
-    const state = stateOf(swap);
+  for (const [path, { swap, state }] of missing) {
     for (const copy of [swapAsidePath(swap.id, path), swapTmpPath(swap.id, path), path]) {
       if (!(await state.exists(copy))) continue;
       standIns.set(path, state.path(copy));
       break;
     }
   }
-  return { visible: visibleFiles(listed, swaps, new Set(standIns.keys())), standIns };
+  return { visible: visibleFiles(listed, swaps.map((s) => s.swap), new Set(standIns.keys())), standIns };
 }
