@@ -17,7 +17,7 @@ import { listFiles, pageView, pageViewValues, produceValues, START, writeJob } f
 import { run } from '../helpers/processes';
 import { useTempDir } from '../helpers/temp-dir';
 
-const RECORDS = byMode(15_000, 200_000);
+const RECORDS = byMode(60_000, 200_000);
 const KILLS = byMode(2, 20);
 
 /** True once some worker has a data file open under the run's staging directory. */
@@ -48,7 +48,8 @@ describe('the broker dies in the middle of a load on worker threads (Avro + Parq
       const load = run(process.execPath, [SLUICE_BIN, 'load', '--job', jobFile]);
       const deadline = Date.now() + 60_000;
       while (!writing(table) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 300)));
+      // Soon after: a load of these records takes well under a second once its files are open.
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 100)));
       broker!.child.kill('SIGKILL');
       await broker!.exited;
       const outcome = await load;
