@@ -1,27 +1,16 @@
 // Reads Avro object container files (the format sluice's Avro writer produces) record by record:
 // header, then blocks of records compressed with the file's codec, each followed by the sync marker.
-import * as zlib from 'node:zlib';
 import * as avro from 'avsc';
 import { createAvroType, AvroType } from '../formats/avro-schema';
 import type { AvroSchema } from '../formats/record-file-writer';
-import { readZigzag } from '../protocol/varint';
+import { AvroContainerError, decompressor, StoredBlock, storedBlocks, SYNC_BYTES } from './avro-blocks';
+
+export { AvroContainerError, StoredBlock };
 
 type Resolver = ReturnType<AvroType['createResolver']>;
 
-// snappyjs ships no type declarations.
-const snappy = require('snappyjs') as { uncompress(input: Buffer): Uint8Array };
-
 const MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]);
-const SYNC_BYTES = 16;
 const HEADER_TYPE = avro.Type.forSchema({ type: 'map', values: 'bytes' });
-
-/** A file that is not a readable Avro container file; `file` names it and `detail` says where it went wrong. */
-export class AvroContainerError extends Error {
-  constructor(readonly file: string, detail: string) {
-    super(`Avro file ${file}: ${detail}`);
-    this.name = 'AvroContainerError';
-  }
-}
 
 export interface AvroContainer {
   codec: string;
@@ -34,32 +23,9 @@ export interface AvroContainer {
   blocks(): Generator<StoredBlock>;
   /** A stored block's records' bytes. */
   decompress(block: Buffer): Buffer;
-}
-
-export interface StoredBlock {
-  index: number;
-  /** The block's byte offset in the file. */
-  start: number;
-  count: number;
-  stored: Buffer;
-}
-
-function decompressor(codec: string, file: string): (block: Buffer) => Buffer {
-  switch (codec) {
-    case 'null':
-      return (block) => block;
-    case 'deflate':
-      return (block) => zlib.inflateRawSync(block);
-    case 'snappy':
-      // Each snappy block is followed by the CRC-32 of its uncompressed bytes.
-      return (block) => {
-        const data = Buffer.from(snappy.uncompress(block.subarray(0, block.length - 4)));
-        if (zlib.crc32(data) !== block.readUInt32BE(block.length - 4)) throw new AvroContainerError(file, 'a snappy block fails its CRC-32 check');
-        return data;
-      };
-    default:
-      throw new AvroContainerError(file, `codec ${JSON.stringify(codec)} is not supported (null, deflate and snappy are)`);
-  }
+  /** Where the blocks start (after the header), and the sync marker after each: what a decoding thread needs besides the file. */
+  dataStart: number;
+  sync: Buffer;
 }
 
 /**
@@ -105,33 +71,9 @@ export function openAvroContainer(file: string, bytes: Buffer, readerSchema: Avr
     sameSchema: resolver === undefined,
     blocks: () => storedBlocks(file, bytes, header.offset + SYNC_BYTES, sync),
     decompress,
+    dataStart: header.offset + SYNC_BYTES,
+    sync,
   };
-}
-
-function* storedBlocks(file: string, bytes: Buffer, start: number, sync: Buffer): Generator<StoredBlock> {
-  let pos = start;
-  const long = (): number => {
-    try {
-      const read = readZigzag(bytes, pos, bytes.length);
-      pos = read.next;
-      return read.value;
-    } catch (error) {
-      throw new AvroContainerError(file, `block header at byte ${pos}: ${(error as Error).message}`);
-    }
-  };
-  for (let index = 0; pos < bytes.length; index++) {
-    const blockStart = pos;
-    const count = long();
-    const size = long();
-    if (count < 0 || size < 0 || pos + size + SYNC_BYTES > bytes.length) {
-      throw new AvroContainerError(file, `block ${index} at byte ${blockStart} claims ${count} records in ${size} bytes, past the end of the file`);
-    }
-    const stored = bytes.subarray(pos, pos + size);
-    pos += size;
-    if (!bytes.subarray(pos, pos + SYNC_BYTES).equals(sync)) throw new AvroContainerError(file, `block ${index} at byte ${blockStart} is not followed by the sync marker`);
-    pos += SYNC_BYTES;
-    yield { index, start: blockStart, count, stored };
-  }
 }
 
 function* readRecords(

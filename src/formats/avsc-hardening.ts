@@ -1,6 +1,7 @@
 // avsc 5.7 repairs, applied through its typeHook when sluice builds Avro types (see createAvroType).
 import * as avro from 'avsc';
 import { firstInvalidUtf8Byte, InvalidUtf8Error } from './utf8';
+import { MAX_EXACT_LONG } from './exact-long';
 
 export type AvscSchema = Parameters<typeof avro.Type.forSchema>[0];
 type AvroType = avro.Type;
@@ -21,7 +22,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 //
 // Strings: avsc decodes bytes that are not UTF-8 into U+FFFD, so the original bytes would be lost without a word.
 // StrictStringType (and map keys) refuse them, naming the byte.
-export const MAX_EXACT_LONG = 9007199254740990;
+export { MAX_EXACT_LONG };
 const MIN_FLOAT_SAFE_LONG = -(2 ** 52);
 const MAX_ZERO_BYTE_ITEMS = 1_000_000;
 
