@@ -1,83 +1,138 @@
-// Decoding a table's Avro files on worker threads: each worker decodes a contiguous share of the files (by bytes)
-// into its own DuckDB, as the main thread would (table-views.ts stageAvroFiles), and writes each file's rows as a
-// Parquet file with the view's columns, which the view then reads with DuckDB's native reader.
+// Decoding a table's Avro files on worker threads (avro-decode-worker.ts): a worker decodes each file's planned
+// columns (avro-column-batches.ts) into buffers it hands back without copying, while the main thread appends the
+// files already decoded to DuckDB, in the files' order. The workers load neither DuckDB nor avsc, so they start in
+// ~20 ms. A file a worker cannot decode comes back as null: the main thread decodes it again, with the errors that
+// name the fault as avsc does.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { LocalDataFile } from './local-files';
+import type { Column } from '../formats/avro-to-parquet';
+import type { AvroSchema } from '../formats/record-file-writer';
+import type { DecodedColumns } from './avro-column-batches';
 import type { CatalogTable } from './table-catalog';
 
 /**
  * What decoding needs of a table: its name (for messages), the schema its files are read as, and the top-level
  * columns to read (the others are NULL in the view: the query does not look at them); undefined reads them all.
+ * `partitions`: the partition columns the view takes from the files' directories (in their order).
  */
-/** `partitions`: the partition columns the view takes from the files' directories (in their order). */
 export type AvroTableSource = Pick<CatalogTable, 'name' | 'outputSchema'> & { columns?: readonly string[]; partitions?: readonly string[] };
 
 export interface AvroDecoding {
   /** Worker threads; below 2, the files are decoded on the main thread. */
   workers: number;
-  /** Files holding fewer bytes than this (~500k page views) are decoded on the main thread: workers cost their start, a DuckDB each and a Parquet round trip. */
+  /** Selections holding fewer bytes than this are decoded on the main thread: starting the workers would cost more. */
   minBytes: number;
 }
 
-export const DEFAULT_AVRO_DECODING: AvroDecoding = { workers: Math.min(2, os.availableParallelism()), minBytes: 16 * 2 ** 20 };
+export const DEFAULT_AVRO_DECODING: AvroDecoding = { workers: Math.min(2, os.availableParallelism()), minBytes: 2 ** 20 };
 
-export interface AvroDecodeTask {
-  table: AvroTableSource;
-  files: LocalDataFile[];
-  /** Where each file's rows go, as Parquet with the view's columns. */
-  parquetFiles: string[];
+/** One file for a worker: where its blocks start, its sync marker and codec, the writer schema to plan with, and the columns. */
+export interface FileDecodeTask {
+  file: string;
+  dataStart: number;
+  sync: Uint8Array;
+  codec: string;
+  writerSchema: AvroSchema;
+  columns: Column[];
 }
 
-export type AvroDecodeReply = { rows: number } | { error: { name: string; message: string } };
+export type FileDecodeReply = { id: number; decoded: DecodedColumns } | { id: number; failed: string };
 
-/** An error a worker threw, with its class name and message as thrown. */
-export class AvroDecodeWorkerError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
+let decodedOnWorkers = 0;
+/** Files decoded on workers in this process so far (what tests check the pool by). */
+export const filesDecodedOnWorkers = (): number => decodedOnWorkers;
+
+interface PoolWorker {
+  worker: Worker;
+  /** Bytes of the files sent and not yet answered: the next file goes to the least loaded. */
+  queuedBytes: number;
+  files: number;
+  alive: boolean;
+}
+
+export class AvroDecodePool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly waiting = new Map<number, { owner: PoolWorker; bytes: number; resolve: (decoded: DecodedColumns | null) => void }>();
+  private nextId = 0;
+
+  constructor(readonly size: number) {
+    for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
-}
 
-/** Shares of `files` in order, `count` at most, each near an equal part of the bytes. */
-export function shareByBytes<T extends { bytes: number }>(files: readonly T[], count: number): T[][] {
-  const total = files.reduce((sum, f) => sum + f.bytes, 0);
-  const shares: T[][] = [];
-  let current: T[] = [];
-  let taken = 0;
-  for (const file of files) {
-    current.push(file);
-    taken += file.bytes;
-    if (shares.length < count - 1 && taken >= (total * (shares.length + 1)) / count) {
-      shares.push(current);
-      current = [];
-    }
+  private spawn(): PoolWorker {
+    const worker = new Worker(path.join(__dirname, 'avro-decode-worker.js'));
+    const entry: PoolWorker = { worker, queuedBytes: 0, files: 0, alive: true };
+    worker.on('message', (reply: FileDecodeReply) => this.answer(reply.id, 'decoded' in reply ? reply.decoded : null));
+    const gone = () => {
+      entry.alive = false;
+      for (const [id, wait] of this.waiting) if (wait.owner === entry) this.answer(id, null);
+    };
+    worker.on('error', gone);
+    worker.on('exit', gone);
+    // Referenced only while it has files (after the listeners: adding a 'message' listener refs the port again).
+    worker.unref();
+    return entry;
   }
-  if (current.length > 0) shares.push(current);
-  return shares;
-}
 
-/** Converts each of `files` into its own Parquet file `targets[i]`, on up to `workers` threads. */
-export async function convertEachOnWorkers(table: AvroTableSource, files: LocalDataFile[], targets: string[], workers: number): Promise<void> {
-  const shares = shareByBytes(files.map((file, i) => ({ bytes: file.bytes, file, target: targets[i] })), workers);
-  const tasks = shares.map((share): AvroDecodeTask => ({ table, files: share.map((s) => s.file), parquetFiles: share.map((s) => s.target) }));
-  const outcomes = await Promise.allSettled(tasks.map(runWorker));
-  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failed) throw failed.reason;
-}
+  private answer(id: number, decoded: DecodedColumns | null): void {
+    const wait = this.waiting.get(id);
+    if (!wait) return;
+    this.waiting.delete(id);
+    wait.owner.queuedBytes -= wait.bytes;
+    if (--wait.owner.files === 0) wait.owner.worker.unref();
+    if (decoded) decodedOnWorkers++;
+    wait.resolve(decoded);
+  }
 
-function runWorker(task: AvroDecodeTask): Promise<number> {
-  return new Promise((resolve, reject) => {
-    // Never terminated: ending a worker inside a DuckDB call aborts the process (see pipeline/worker-pool.ts).
-    const worker = new Worker(path.join(__dirname, 'avro-decode-worker.js'), { workerData: task });
-    let reply: AvroDecodeReply | undefined;
-    worker.once('message', (message: AvroDecodeReply) => (reply = message));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (reply && 'rows' in reply) resolve(reply.rows);
-      else if (reply) reject(new AvroDecodeWorkerError(reply.error.name, reply.error.message));
-      else reject(new AvroDecodeWorkerError('AvroDecodeWorkerError', `the Avro decoding worker exited with code ${code} before answering`));
+  /** The file's decoded columns, or null when it is to be decoded on the main thread. */
+  decode(task: FileDecodeTask, bytes: number): Promise<DecodedColumns | null> {
+    const owner = this.workers.filter((w) => w.alive).sort((a, b) => a.queuedBytes - b.queuedBytes)[0];
+    if (!owner) return Promise.resolve(null);
+    const id = this.nextId++;
+    owner.queuedBytes += bytes;
+    if (owner.files++ === 0) owner.worker.ref();
+    return new Promise((resolve) => {
+      this.waiting.set(id, { owner, bytes, resolve });
+      owner.worker.postMessage({ id, task });
     });
-  });
+  }
+
+  /** Stops the workers (they run no native code, so terminating them is safe); files still waiting get null. */
+  close(): void {
+    for (const { worker } of this.workers) void worker.terminate();
+    for (const id of [...this.waiting.keys()]) this.answer(id, null);
+  }
+
+  get idle(): boolean {
+    return this.waiting.size === 0;
+  }
+}
+
+/** How long the shared pool's workers outlive their last file: a process that queries again (the console) finds them started and compiled. */
+const IDLE_MS = 30_000;
+let shared: { pool: AvroDecodePool; timer?: NodeJS.Timeout } | undefined;
+
+/**
+ * The process's pool of `size` workers, started on first use. `release` when done with it: once idle for 30 s its
+ * workers stop (they never keep the process alive meanwhile).
+ */
+export function sharedDecodePool(size: number): { pool: AvroDecodePool; release: () => void } {
+  if (shared && shared.pool.size !== size) {
+    shared.pool.close();
+    shared = undefined;
+  }
+  const entry = (shared ??= { pool: new AvroDecodePool(size) });
+  clearTimeout(entry.timer);
+  return {
+    pool: entry.pool,
+    release: () => {
+      clearTimeout(entry.timer);
+      entry.timer = setTimeout(() => {
+        if (shared !== entry || !entry.pool.idle) return;
+        entry.pool.close();
+        shared = undefined;
+      }, IDLE_MS).unref();
+    },
+  };
 }

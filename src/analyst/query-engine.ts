@@ -1,6 +1,4 @@
 // SQL over the warehouse: every catalog table becomes a DuckDB view, then the query runs.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { Sink } from '../ports/sink';
@@ -9,7 +7,7 @@ import { CopyStats, DEFAULT_CACHE_DIR, localDataFiles } from './local-files';
 import { atLatestGeneration, CatalogTable, columnsOf, listDataFiles } from './table-catalog';
 import { createAvroView, createEmptyView, partitionValuesOf, viewPartitionNames } from './table-views';
 import { partitionColumns } from '../table/partition-template';
-import { AvroDecoding, DEFAULT_AVRO_DECODING } from './avro-decode-pool';
+import { AvroDecodePool, AvroDecoding, DEFAULT_AVRO_DECODING, sharedDecodePool } from './avro-decode-pool';
 import { AVRO_CACHE_SUBDIR, AvroParquetCache, DEFAULT_AVRO_CACHE_MAX_BYTES } from './avro-parquet-cache';
 import { columnsReadBy, partitionFilterOf } from './partition-pruning';
 import { createParquetView } from './parquet-view';
@@ -34,7 +32,8 @@ interface Registration {
   notices: string[];
   avroDecoding: AvroDecoding;
   avroCache: AvroParquetCache | undefined;
-  scratchDir: () => string;
+  /** Made on first use, closed when the query ends. */
+  avroPool: () => AvroDecodePool;
 }
 
 export interface QueryResult {
@@ -92,7 +91,7 @@ async function registerTable(connection: DuckDBConnection, catalogTable: Catalog
   if (table.format === 'parquet') return createParquetView(connection, table, local);
   // Only the columns the query names are decoded into the view (the others are NULL there), when that is sure.
   const columns = columnsReadBy(sql, table.name, columnsOf(table).map((c) => c.name)) ?? undefined;
-  await createAvroView(connection, { name: table.name, outputSchema: table.outputSchema, columns: columns && [...columns], partitions: viewPartitionNames(table, files) }, local, { decoding: registration.avroDecoding, scratchDir: registration.scratchDir, cache: registration.avroCache });
+  await createAvroView(connection, { name: table.name, outputSchema: table.outputSchema, columns: columns && [...columns], partitions: viewPartitionNames(table, files) }, local, { decoding: registration.avroDecoding, pool: registration.avroPool, cache: registration.avroCache });
 }
 
 function explain(message: string, catalog: CatalogTable[]): string {
@@ -128,11 +127,11 @@ async function runQueryOnce(catalog: CatalogTable[], sql: string, options: Query
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   const notices: string[] = [];
-  let scratch: string | undefined;
+  let pool: { pool: AvroDecodePool; release: () => void } | undefined;
   const registration: Registration = {
     sql, sinkOf, notices, cacheDir: options.cacheDir ?? DEFAULT_CACHE_DIR, avroDecoding: options.avroDecoding ?? DEFAULT_AVRO_DECODING,
     avroCache: options.avroCache === false ? undefined : options.avroCache ?? { dir: path.join(options.cacheDir ?? DEFAULT_CACHE_DIR, AVRO_CACHE_SUBDIR), maxBytes: DEFAULT_AVRO_CACHE_MAX_BYTES },
-    scratchDir: () => (scratch ??= fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-query-'))),
+    avroPool: () => (pool ??= sharedDecodePool(registration.avroDecoding.workers)).pool,
   };
   try {
     // Timestamps are instants; UTC makes hour() and friends agree with the dt/hr of UTC jobs, whatever this machine's zone.
@@ -156,6 +155,6 @@ async function runQueryOnce(catalog: CatalogTable[], sql: string, options: Query
   } finally {
     connection.closeSync();
     instance.closeSync();
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    pool?.release();
   }
 }

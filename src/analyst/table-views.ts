@@ -3,17 +3,17 @@
 // machine cannot), over the Parquet files (parquet-view.ts), or empty with the table's columns when nothing is
 // committed yet.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Column, duckdbTypeSql, parquetColumnsOf, quoteIdentifier } from '../formats/avro-to-parquet';
 import { columnAppender, stagingTypeSql } from '../formats/duckdb-values';
 import { outputExpression } from '../formats/parquet-file-writer';
 import { createAvroType } from '../formats/avro-schema';
 import type { AvroSchemaObject } from '../formats/record-file-writer';
-import { openAvroContainer } from './avro-container-reader';
-import { ColumnDecodeFault, planColumnReads } from './avro-column-decoder';
-import { appendChunks, decodeFileToChunks } from './avro-chunk-staging';
-import { AvroDecoding, AvroTableSource, convertEachOnWorkers } from './avro-decode-pool';
+import { AvroContainer, openAvroContainer } from './avro-container-reader';
+import { ColumnDecodeFault, ColumnRead, planColumnReads } from './avro-column-decoder';
+import { decodeColumns, DecodedColumns } from './avro-column-batches';
+import { appendDecoded } from './avro-chunk-staging';
+import type { AvroDecodePool, AvroDecoding, AvroTableSource } from './avro-decode-pool';
 import { AvroParquetCache, cachedParquetFiles } from './avro-parquet-cache';
 import type { LocalDataFile } from './local-files';
 import type { PartitionValues } from './partition-pruning';
@@ -53,59 +53,55 @@ export function partitionValuesOf(file: DataFile): PartitionValues {
 
 let stagingTables = 0;
 
+export interface AvroViewOptions {
+  /** How large selections are decoded, and the pool of worker threads that does it (made on first use, closed by the caller). */
+  decoding?: AvroDecoding;
+  pool?: () => AvroDecodePool;
+  /** Each file's conversion to Parquet, kept for later queries (avro-parquet-cache.ts). */
+  cache?: AvroParquetCache;
+}
+
 /**
- * The view over Avro files: with a `pool.cache`, over each file's cached conversion to Parquet (avro-parquet-cache.ts),
- * the missing ones converted first; else with a `pool`, decoded on `decoding.workers` worker threads into Parquet
- * files under `scratchDir()` (avro-decode-pool.ts) when they hold at least `decoding.minBytes`; else here on this
- * connection. Each decodes only `table.columns` (the cache also those a file's older entry held).
+ * The view over Avro files: with a `cache`, over each file's cached conversion to Parquet, the missing ones converted
+ * first; else over the files decoded into a temporary table. Selections of at least `decoding.minBytes` are decoded
+ * on the pool's worker threads. Each decodes only `table.columns` (the cache also those a file's older entry held).
  */
-export async function createAvroView(
-  connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], pool?: { decoding: AvroDecoding; scratchDir: () => string; cache?: AvroParquetCache },
-): Promise<void> {
+export async function createAvroView(connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], options: AvroViewOptions = {}): Promise<void> {
   table = withPartitions(table, files);
-  const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
-  if (pool?.cache) {
-    const { cache, decoding } = pool;
-    const { parquetFiles } = await cachedParquetFiles(cache, table, files, async (misses, targets, columns) => {
-      const source: AvroTableSource = { ...table, columns };
-      const missBytes = misses.reduce((sum, f) => sum + f.bytes, 0);
-      if (decoding.workers >= 2 && misses.length >= 2 && missBytes >= decoding.minBytes) return convertEachOnWorkers(source, misses, targets, decoding.workers);
-      for (const [i, file] of misses.entries()) await stageToParquet(connection, source, [file], targets[i]);
-    });
+  const poolFor = (selected: readonly LocalDataFile[]): AvroDecodePool | undefined => {
+    const { decoding, pool } = options;
+    if (!decoding || !pool || decoding.workers < 2) return undefined;
+    return selected.reduce((sum, f) => sum + f.bytes, 0) >= decoding.minBytes ? pool() : undefined;
+  };
+  if (options.cache) {
+    const { parquetFiles } = await cachedParquetFiles(options.cache, table, files, (misses, targets, columns) => stageToParquet(connection, { ...table, columns }, misses, targets, poolFor(misses)));
     await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${parquetFiles.map(quoteLiteral).join(', ')}])`);
     return;
   }
-  if (pool && pool.decoding.workers >= 2 && files.length >= 2 && bytes >= pool.decoding.minBytes) {
-    // A Parquet file per Avro file: staging one file at a time keeps each worker's DuckDB small.
-    const parquetFiles = files.map((_, i) => path.join(pool.scratchDir(), `${table.name}-${i}.parquet`));
-    await convertEachOnWorkers(table, files, parquetFiles, pool.decoding.workers);
-    const list = parquetFiles.map(quoteLiteral).join(', ');
-    await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${list}])`);
-    return;
-  }
-  const staging = await stageAvroFiles(connection, table, files);
+  const staging = await stageAvroFiles(connection, table, files, poolFor(files));
   await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS ${staging.select}`);
 }
 
 const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-/** Stages `files` on `connection` and writes their view's rows to `target` as Parquet; the staging tables are dropped after. */
-export async function stageToParquet(connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], target: string): Promise<number> {
-  const staging = await stageAvroFiles(connection, table, files);
+/** Stages `files` on `connection` and writes each one's view rows to its `targets[i]` as Parquet; the staging tables are dropped after. */
+export async function stageToParquet(connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], targets: string[], pool?: AvroDecodePool): Promise<void> {
+  const staging = await stageAvroFiles(connection, table, files, pool);
   try {
-    await connection.run(`COPY (${staging.select}) TO ${quoteLiteral(target)} (FORMAT parquet, COMPRESSION snappy)`);
+    for (const [index, target] of targets.entries()) {
+      await connection.run(`COPY (${staging.fileSelect(index)}) TO ${quoteLiteral(target)} (FORMAT parquet, COMPRESSION snappy)`);
+    }
   } finally {
     for (const name of staging.tables) await connection.run(`DROP TABLE IF EXISTS temp.main.${name}`);
   }
-  return staging.rows;
 }
 
 /** Each staged row's file, by its index in a small table of the files' partition values (cheaper than strings per row). */
 const FILE_COLUMN = '"__sluice_file__"';
 
 /** The view's rows over the staging tables: the table's columns with timestamps and dates converted, then the partition columns. */
-function viewSelect(table: AvroTableSource, rows: string, partitions: string): string {
-  const read = new Set(parquetColumnsOf(readSchemaOf(table)).map((c) => c.name));
+function viewSelect(table: AvroTableSource, staged: readonly Column[], rows: string, partitions: string): string {
+  const read = new Set(staged.map((c) => c.name));
   const columns = parquetColumnsOf(table.outputSchema).map((c) => (read.has(c.name) ? outputExpression(c) : `CAST(NULL AS ${duckdbTypeSql(c.type)}) AS ${quoteIdentifier(c.name)}`));
   return `SELECT ${[...columns, ...(table.partitions ?? []).map((p) => `p.${quoteIdentifier(p)}`)].join(', ')} FROM temp.main.${rows} JOIN temp.main.${partitions} p USING (${FILE_COLUMN})`;
 }
@@ -118,7 +114,7 @@ function viewSelect(table: AvroTableSource, rows: string, partitions: string): s
 function readSchemaOf(table: AvroTableSource): AvroSchemaObject {
   const { outputSchema, columns } = table;
   if (columns === undefined || !Array.isArray(outputSchema.fields)) return outputSchema;
-  // A record needs a field: with none named (count(*)), the first is read.
+  // A record needs a field: with none named (count(*)), avsc reads the first (nothing of it is staged).
   const wanted = new Set(columns.length > 0 ? columns : outputSchema.fields.slice(0, 1).map((f) => f.name));
   const projected: AvroSchemaObject = { ...outputSchema, fields: outputSchema.fields.filter((f) => wanted.has(f.name)) };
   try {
@@ -129,29 +125,49 @@ function readSchemaOf(table: AvroTableSource): AvroSchemaObject {
   }
 }
 
-/**
- * Decodes the Avro files with avsc into a new temporary table through DuckDB's appender, in the files' order. Each
- * file is read with its own writer schema resolved to the table's latest one, so older generations' rows get the
- * defaults (or NULL) of fields added since, and promoted types.
- */
 /** Without `partitions` given, every partition column the files' directories name. */
 function withPartitions(table: AvroTableSource, files: readonly LocalDataFile[]): AvroTableSource {
   return table.partitions ? table : { ...table, partitions: files[0]?.partitionValues.map(([name]) => name) ?? [] };
 }
 
-export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[]): Promise<{ select: string; rows: number; tables: string[] }> {
+export interface StagedAvro {
+  /** The view's rows. */
+  select: string;
+  /** The view's rows of files[index] only. */
+  fileSelect: (index: number) => string;
+  rows: number;
+  tables: string[];
+}
+
+/** Files each pool worker may have decoded ahead of the one being appended: bounds what waits in memory. */
+const FILES_AHEAD_PER_WORKER = 2;
+
+/**
+ * Decodes the Avro files into a new temporary table through DuckDB's appender, in the files' order, on the pool's
+ * workers when one is given. Each file is read with its own writer schema resolved to the table's latest one, so
+ * older generations' rows get the defaults (or NULL) of fields added since, and promoted types.
+ */
+export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[], pool?: AvroDecodePool): Promise<StagedAvro> {
   table = withPartitions(table, files);
   const readSchema = readSchemaOf(table);
-  const columns = parquetColumnsOf(readSchema);
+  const columns = table.columns?.length === 0 ? [] : parquetColumnsOf(readSchema);
+  // With no column to read, only the blocks' counts are: no work to share.
+  if (columns.length === 0) pool = undefined;
   const staging = `sluice_avro_${++stagingTables}`;
   const stagingColumns = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingTypeSql(c.type)}`);
   await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, `${FILE_COLUMN} INTEGER`].join(', ')})`);
   await connection.run(`CREATE TEMP TABLE ${staging}_files (${[`${FILE_COLUMN} INTEGER`, ...(table.partitions ?? []).map((p) => `${quoteIdentifier(p)} VARCHAR`)].join(', ')})`);
   const partitions = await connection.createAppender(`${staging}_files`, 'main', 'temp');
   const appender = await connection.createAppender(staging, 'main', 'temp');
+  const decoding: Promise<PoolDecoded | null>[] = [];
+  const ahead = pool ? pool.size * FILES_AHEAD_PER_WORKER : 0;
+  const dispatch = (upTo: number) => {
+    while (pool && decoding.length < Math.min(upTo, files.length)) decoding.push(decodeOnPool(pool, table, columns, files[decoding.length]));
+  };
   let rows = 0;
   try {
     for (const [index, file] of files.entries()) {
+      dispatch(index + 1 + ahead);
       partitions.appendInteger(index);
       const values = new Map(file.partitionValues);
       for (const column of table.partitions ?? []) {
@@ -160,19 +176,59 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
         else partitions.appendVarchar(value);
       }
       partitions.endRow();
-      rows = stageFile(appender, table, readSchema, columns, file, index, rows);
+      const decoded = pool ? await decoding[index] : null;
+      if (decoded) {
+        appender.flushSync();
+        appendDecoded(appender, decoded.columns, decoded.reads, index);
+        rows += decoded.columns.rows;
+      } else {
+        rows = stageFile(appender, table, readSchema, columns, file, index, rows);
+      }
     }
   } finally {
     appender.closeSync();
     partitions.closeSync();
   }
-  return { select: viewSelect(table, staging, `${staging}_files`), rows, tables: [staging, `${staging}_files`] };
+  const select = viewSelect(table, columns, staging, `${staging}_files`);
+  return { select, fileSelect: (index) => `${select} WHERE ${FILE_COLUMN} = ${index}`, rows, tables: [staging, `${staging}_files`] };
 }
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
 
+interface PoolDecoded {
+  columns: DecodedColumns;
+  reads: ColumnRead[];
+}
+
+/** The header is read here (its first 64 KiB) to plan; null sends the file to stageFile, which reads it whole. */
+const HEADER_READ_BYTES = 64 * 1024;
+
+async function decodeOnPool(pool: AvroDecodePool, table: AvroTableSource, columns: Column[], file: LocalDataFile): Promise<PoolDecoded | null> {
+  let container: AvroContainer;
+  try {
+    container = openAvroContainer(file.localPath, readPrefix(file.localPath, HEADER_READ_BYTES), table.outputSchema);
+  } catch {
+    return null;
+  }
+  const steps = container.sameSchema ? planColumnReads(container.writerSchema, columns) : null;
+  if (!steps) return null;
+  const task = { file: file.localPath, dataStart: container.dataStart, sync: new Uint8Array(container.sync), codec: container.codec, writerSchema: container.writerSchema, columns };
+  const decoded = await pool.decode(task, file.bytes);
+  return decoded && { columns: decoded, reads: steps.flatMap((s) => ('read' in s ? [s.read] : [])) };
+}
+
+function readPrefix(file: string, bytes: number): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    return buffer.subarray(0, fs.readSync(fd, buffer, 0, bytes, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
- * A file written with the table's own schema through the column decoder (avro-chunk-staging.ts); any other, or one
+ * A file written with the table's own schema through the column decoder (avro-column-batches.ts); any other, or one
  * whose records the decoder does not take as planned, through avsc (which names a bad record exactly).
  */
 function stageFile(appender: Appender, table: AvroTableSource, readSchema: AvroSchemaObject, columns: Column[], file: LocalDataFile, fileIndex: number, rowsBefore: number): number {
@@ -181,10 +237,10 @@ function stageFile(appender: Appender, table: AvroTableSource, readSchema: AvroS
   const steps = container.sameSchema ? planColumnReads(container.writerSchema, columns) : null;
   if (steps) {
     try {
-      const chunks = decodeFileToChunks(container, steps, columns, fileIndex);
+      const decoded = decodeColumns([...container.blocks()], container.decompress, steps, columns.length);
       appender.flushSync();
-      appendChunks(appender, chunks);
-      return rowsBefore + chunks.reduce((sum, c) => sum + c.rowCount, 0);
+      appendDecoded(appender, decoded, steps.flatMap((s) => ('read' in s ? [s.read] : [])), fileIndex);
+      return rowsBefore + decoded.rows;
     } catch (error) {
       if (!(error instanceof ColumnDecodeFault)) throw error;
     }

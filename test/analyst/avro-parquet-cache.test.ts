@@ -32,7 +32,7 @@ async function rows(files: LocalDataFile[], cache?: AvroParquetCache, columns?: 
   const connection = await db.connect();
   try {
     await connection.run(`SET TimeZone = 'UTC'`);
-    await createAvroView(connection, { name: 'clicks', outputSchema: SCHEMA, columns }, files, { decoding: { workers: 1, minBytes: Infinity }, scratchDir: () => '', cache });
+    await createAvroView(connection, { name: 'clicks', outputSchema: SCHEMA, columns }, files, { decoding: { workers: 1, minBytes: Infinity }, cache });
     const reader = await connection.runAndReadAll(`SELECT id, n, "at", typeof(n), typeof("at"), hr FROM clicks ORDER BY id`);
     return reader.getRows().map((row) => row.map((v) => (v !== null && typeof v === 'object' ? String(v) : v)));
   } finally {

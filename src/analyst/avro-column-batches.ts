@@ -1,0 +1,169 @@
+// Decodes an Avro file's records, by the plan of avro-column-decoder.ts, into one buffer per column laid out as
+// DuckDB's vectors hold values (avro-chunk-staging.ts copies them into data chunks 2048 rows at a time): no JS
+// object per row, and nothing here loads DuckDB or avsc, so a decoding thread (avro-decode-worker.ts) starts fast
+// and hands its buffers over without copying them.
+import { isUtf8 } from 'node:buffer';
+import type { StoredBlock } from './avro-blocks';
+import { ColumnDecodeFault, ColumnRead, FieldStep, FlatKind, varintEnd, zigzagAt } from './avro-column-decoder';
+import { MAX_EXACT_LONG } from '../formats/exact-long';
+
+/** The largest millisecond count whose microseconds fit in 64 bits (as duckdb-values.ts checks). */
+const MAX_EPOCH_MILLIS = 9_223_372_036_854_775;
+const TWO_POW_32 = 4294967296;
+/** DuckDB's string_t: a 4-byte length, then the bytes themselves up to 12, else a prefix and a pointer. */
+export const STRING_T = 16;
+const INLINE_BYTES = 12;
+
+/** Bytes per row of each kind in a vector. */
+export const VALUE_BYTES: Record<FlatKind, number> = { int: 4, long: 8, float: 4, double: 8, boolean: 1, string: STRING_T, bytes: STRING_T };
+
+export interface ColumnPayload {
+  /** Every row's value as the vector holds it: strings and bytes as string_t slots, filled only up to 12 bytes. */
+  values: Uint8Array;
+  /** A bit per row, set when the value is not NULL, in 64-bit words; null when no row is NULL. */
+  validity: Uint8Array | null;
+  /** The strings and bytes longer than 12: row, block, start in the block, length, for each in row order. */
+  long: Int32Array;
+}
+
+export interface DecodedColumns {
+  rows: number;
+  /** By the read's column index. */
+  columns: ColumnPayload[];
+  /** The records' bytes of each block that long values point into (empty when there are none). */
+  blocks: Uint8Array[];
+}
+
+interface ColumnState {
+  read: ColumnRead;
+  rows: number;
+  values: Uint8Array;
+  ints: Int32Array;
+  floats: Float32Array;
+  doubles: Float64Array;
+  validity: Uint8Array | null;
+  long: Int32Array;
+  longCount: number;
+}
+
+/**
+ * Decodes the records of `blocks` (inflated by `inflate`) with `steps`; the columns are those the steps read,
+ * `columnCount` of them. ColumnDecodeFault when a record is not as planned (the caller re-reads with avsc).
+ */
+export function decodeColumns(blocks: readonly StoredBlock[], inflate: (stored: Buffer) => Buffer, steps: readonly FieldStep[], columnCount: number): DecodedColumns {
+  const rows = blocks.reduce((sum, b) => sum + b.count, 0);
+  const reads = steps.flatMap((s) => ('read' in s ? [s.read] : []));
+  if (reads.length !== columnCount) throw new ColumnDecodeFault('the plan does not cover every column');
+  const states: ColumnState[] = new Array(columnCount);
+  for (const read of reads) states[read.column] = newState(read, rows);
+  const kept: Uint8Array[] = [];
+  let row = 0;
+  // With no column read (count(*)), a block's count is all there is to know: it is not inflated.
+  if (columnCount > 0) {
+    for (const block of blocks) {
+      const data = inflate(block.stored);
+      const blockRef = kept.length;
+      kept.push(data);
+      let pos = 0;
+      for (let r = 0; r < block.count; r++, row++) {
+        for (const step of steps) {
+          if ('skip' in step) pos = step.skip(data, pos);
+          else pos = readValue(states[step.read.column], data, pos, row, blockRef);
+        }
+        if (pos > data.length) throw new ColumnDecodeFault('truncated');
+      }
+      if (pos !== data.length) throw new ColumnDecodeFault('bytes after the block\'s records');
+    }
+  }
+  const columns = states.map((s) => ({ values: s.values, validity: s.validity, long: s.long.subarray(0, s.longCount * 4) }));
+  const blocksNeeded = states.some((s) => s.longCount > 0) ? kept : [];
+  return { rows, columns, blocks: blocksNeeded };
+}
+
+function newState(read: ColumnRead, rows: number): ColumnState {
+  // Whole 8-byte words, so that every typed view covers every row.
+  const buffer = new ArrayBuffer(Math.ceil((rows * VALUE_BYTES[read.kind]) / 8) * 8);
+  return {
+    read, rows, values: new Uint8Array(buffer, 0, rows * VALUE_BYTES[read.kind]), validity: null, long: new Int32Array(0), longCount: 0,
+    ints: new Int32Array(buffer), floats: new Float32Array(buffer), doubles: new Float64Array(buffer),
+  };
+}
+
+function setNull(state: ColumnState, row: number): void {
+  if (state.validity === null) {
+    state.validity = new Uint8Array(Math.ceil(state.rows / 64) * 8).fill(0xff);
+  }
+  state.validity[row >> 3] &= ~(1 << (row & 7));
+}
+
+function readValue(state: ColumnState, data: Buffer, pos: number, row: number, blockRef: number): number {
+  const { read } = state;
+  if (read.nullBranch !== null) {
+    const branch = data[pos++];
+    if (branch === read.nullBranch * 2) {
+      setNull(state, row);
+      return pos;
+    }
+    if (branch !== (1 - read.nullBranch) * 2) throw new ColumnDecodeFault('union branch index does not exist');
+  }
+  switch (read.kind) {
+    case 'int': {
+      const value = zigzagAt(data, pos);
+      if ((value | 0) !== value) throw new ColumnDecodeFault('an int outside 32 bits');
+      state.ints[row] = value;
+      return varintEnd;
+    }
+    case 'long': {
+      const value = zigzagAt(data, pos);
+      if (value > MAX_EXACT_LONG || value < -MAX_EXACT_LONG) throw new ColumnDecodeFault('a long past the exact range');
+      if (read.millis && (value > MAX_EPOCH_MILLIS || value < -MAX_EPOCH_MILLIS)) throw new ColumnDecodeFault('epoch milliseconds out of range');
+      const high = Math.floor(value / TWO_POW_32);
+      state.ints[2 * row] = (value - high * TWO_POW_32) | 0;
+      state.ints[2 * row + 1] = high | 0;
+      return varintEnd;
+    }
+    case 'float':
+      state.floats[row] = data.readFloatLE(pos);
+      return pos + 4;
+    case 'double':
+      state.doubles[row] = data.readDoubleLE(pos);
+      return pos + 8;
+    case 'boolean': {
+      const value = data[pos];
+      if (value !== 0 && value !== 1) throw new ColumnDecodeFault('a boolean byte is neither 0 nor 1');
+      state.values[row] = value;
+      return pos + 1;
+    }
+    default:
+      return readSized(state, data, pos, row, blockRef);
+  }
+}
+
+/** Up to 12 bytes into the row's string_t slot; longer ones noted, to be assigned from the block's bytes. Strings are checked to be UTF-8 (DuckDB's assignment does not check). */
+function readSized(state: ColumnState, data: Buffer, pos: number, row: number, blockRef: number): number {
+  const length = zigzagAt(data, pos);
+  const start = varintEnd;
+  const end = start + length;
+  if (length < 0 || end > data.length) throw new ColumnDecodeFault('truncated');
+  let high = 0;
+  if (length <= INLINE_BYTES) {
+    const { values } = state;
+    const at = row * STRING_T;
+    values[at] = length;
+    for (let i = 0; i < length; i++) high |= values[at + 4 + i] = data[start + i];
+  } else {
+    if (state.longCount * 4 === state.long.length) {
+      const grown = new Int32Array(Math.max(1024, state.long.length * 2));
+      grown.set(state.long);
+      state.long = grown;
+    }
+    const at = state.longCount++ * 4;
+    state.long[at] = row;
+    state.long[at + 1] = blockRef;
+    state.long[at + 2] = start;
+    state.long[at + 3] = length;
+    if (state.read.kind === 'string') for (let i = start; i < end; i++) high |= data[i];
+  }
+  if (state.read.kind === 'string' && high >= 0x80 && !isUtf8(data.subarray(start, end))) throw new ColumnDecodeFault('a string is not UTF-8');
+  return end;
+}
