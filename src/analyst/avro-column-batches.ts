@@ -10,28 +10,31 @@ import { MAX_EXACT_LONG } from '../formats/exact-long';
 /** The largest millisecond count whose microseconds fit in 64 bits (as duckdb-values.ts checks). */
 const MAX_EPOCH_MILLIS = 9_223_372_036_854_775;
 const TWO_POW_32 = 4294967296;
-/** DuckDB's string_t: a 4-byte length, then the bytes themselves up to 12, else a prefix and a pointer. */
+/** DuckDB's string_t: a 4-byte length, then the bytes themselves up to 12, else a 4-byte prefix and a pointer. */
 export const STRING_T = 16;
-const INLINE_BYTES = 12;
+export const INLINE_BYTES = 12;
 
 /** Bytes per row of each kind in a vector. */
 export const VALUE_BYTES: Record<FlatKind, number> = { int: 4, long: 8, float: 4, double: 8, boolean: 1, string: STRING_T, bytes: STRING_T };
 
 export interface ColumnPayload {
-  /** Every row's value as the vector holds it: strings and bytes as string_t slots, filled only up to 12 bytes. */
+  /**
+   * Every row's value as the vector holds it. Strings and bytes as string_t slots; one over 12 bytes has its
+   * length, its prefix and, where the pointer goes, its offset in `heap` (avro-chunk-staging.ts makes it a pointer).
+   */
   values: Uint8Array;
   /** A bit per row, set when the value is not NULL, in 64-bit words; null when no row is NULL. */
   validity: Uint8Array | null;
-  /** The strings and bytes longer than 12: row, block, start in the block, length, for each in row order. */
+  /** The rows whose value is over 12 bytes, in order. */
   long: Int32Array;
+  /** Those values' bytes, one after another. */
+  heap: Uint8Array;
 }
 
 export interface DecodedColumns {
   rows: number;
   /** By the read's column index. */
   columns: ColumnPayload[];
-  /** The records' bytes of each block that long values point into (empty when there are none). */
-  blocks: Uint8Array[];
 }
 
 interface ColumnState {
@@ -44,6 +47,8 @@ interface ColumnState {
   validity: Uint8Array | null;
   long: Int32Array;
   longCount: number;
+  heap: Uint8Array;
+  heapBytes: number;
 }
 
 /**
@@ -56,35 +61,32 @@ export function decodeColumns(blocks: readonly StoredBlock[], inflate: (stored: 
   if (reads.length !== columnCount) throw new ColumnDecodeFault('the plan does not cover every column');
   const states: ColumnState[] = new Array(columnCount);
   for (const read of reads) states[read.column] = newState(read, rows);
-  const kept: Uint8Array[] = [];
   let row = 0;
   // With no column read (count(*)), a block's count is all there is to know: it is not inflated.
   if (columnCount > 0) {
     for (const block of blocks) {
       const data = inflate(block.stored);
-      const blockRef = kept.length;
-      kept.push(data);
       let pos = 0;
       for (let r = 0; r < block.count; r++, row++) {
         for (const step of steps) {
           if ('skip' in step) pos = step.skip(data, pos);
-          else pos = readValue(states[step.read.column], data, pos, row, blockRef);
+          else pos = readValue(states[step.read.column], data, pos, row);
         }
         if (pos > data.length) throw new ColumnDecodeFault('truncated');
       }
       if (pos !== data.length) throw new ColumnDecodeFault('bytes after the block\'s records');
     }
   }
-  const columns = states.map((s) => ({ values: s.values, validity: s.validity, long: s.long.subarray(0, s.longCount * 4) }));
-  const blocksNeeded = states.some((s) => s.longCount > 0) ? kept : [];
-  return { rows, columns, blocks: blocksNeeded };
+  const columns = states.map((s) => ({ values: s.values, validity: s.validity, long: s.long.subarray(0, s.longCount), heap: s.heap.subarray(0, s.heapBytes) }));
+  return { rows, columns };
 }
 
 function newState(read: ColumnRead, rows: number): ColumnState {
   // Whole 8-byte words, so that every typed view covers every row.
   const buffer = new ArrayBuffer(Math.ceil((rows * VALUE_BYTES[read.kind]) / 8) * 8);
   return {
-    read, rows, values: new Uint8Array(buffer, 0, rows * VALUE_BYTES[read.kind]), validity: null, long: new Int32Array(0), longCount: 0,
+    read, rows, values: new Uint8Array(buffer, 0, rows * VALUE_BYTES[read.kind]), validity: null,
+    long: new Int32Array(0), longCount: 0, heap: new Uint8Array(0), heapBytes: 0,
     ints: new Int32Array(buffer), floats: new Float32Array(buffer), doubles: new Float64Array(buffer),
   };
 }
@@ -96,7 +98,7 @@ function setNull(state: ColumnState, row: number): void {
   state.validity[row >> 3] &= ~(1 << (row & 7));
 }
 
-function readValue(state: ColumnState, data: Buffer, pos: number, row: number, blockRef: number): number {
+function readValue(state: ColumnState, data: Buffer, pos: number, row: number): number {
   const { read } = state;
   if (read.nullBranch !== null) {
     const branch = data[pos++];
@@ -135,35 +137,49 @@ function readValue(state: ColumnState, data: Buffer, pos: number, row: number, b
       return pos + 1;
     }
     default:
-      return readSized(state, data, pos, row, blockRef);
+      return readSized(state, data, pos, row);
   }
 }
 
-/** Up to 12 bytes into the row's string_t slot; longer ones noted, to be assigned from the block's bytes. Strings are checked to be UTF-8 (DuckDB's assignment does not check). */
-function readSized(state: ColumnState, data: Buffer, pos: number, row: number, blockRef: number): number {
+/** A string or bytes value into the row's string_t slot (see ColumnPayload). Strings are checked to be UTF-8 (DuckDB's assignment does not check). */
+function readSized(state: ColumnState, data: Buffer, pos: number, row: number): number {
   const length = zigzagAt(data, pos);
   const start = varintEnd;
   const end = start + length;
   if (length < 0 || end > data.length) throw new ColumnDecodeFault('truncated');
+  const { values } = state;
+  const at = row * STRING_T;
+  values[at] = length;
+  values[at + 1] = length >> 8;
+  values[at + 2] = length >> 16;
+  values[at + 3] = length >>> 24;
   let high = 0;
   if (length <= INLINE_BYTES) {
-    const { values } = state;
-    const at = row * STRING_T;
-    values[at] = length;
     for (let i = 0; i < length; i++) high |= values[at + 4 + i] = data[start + i];
   } else {
-    if (state.longCount * 4 === state.long.length) {
-      const grown = new Int32Array(Math.max(1024, state.long.length * 2));
-      grown.set(state.long);
-      state.long = grown;
-    }
-    const at = state.longCount++ * 4;
-    state.long[at] = row;
-    state.long[at + 1] = blockRef;
-    state.long[at + 2] = start;
-    state.long[at + 3] = length;
-    if (state.read.kind === 'string') for (let i = start; i < end; i++) high |= data[i];
+    for (let i = 0; i < 4; i++) values[at + 4 + i] = data[start + i];
+    noteLong(state, row, length);
+    state.ints[(at + 8) >> 2] = state.heapBytes;
+    const { heap } = state;
+    let to = state.heapBytes;
+    for (let i = start; i < end; i++) high |= heap[to++] = data[i];
+    state.heapBytes = to;
   }
   if (state.read.kind === 'string' && high >= 0x80 && !isUtf8(data.subarray(start, end))) throw new ColumnDecodeFault('a string is not UTF-8');
   return end;
+}
+
+/** Room for one more long row and `length` more heap bytes. */
+function noteLong(state: ColumnState, row: number, length: number): void {
+  if (state.longCount === state.long.length) {
+    const grown = new Int32Array(Math.max(1024, state.long.length * 2));
+    grown.set(state.long);
+    state.long = grown;
+  }
+  state.long[state.longCount++] = row;
+  if (state.heapBytes + length > state.heap.length) {
+    const grown = new Uint8Array(Math.max(64 * 1024, (state.heapBytes + length) * 2));
+    grown.set(state.heap.subarray(0, state.heapBytes));
+    state.heap = grown;
+  }
 }

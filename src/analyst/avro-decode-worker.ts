@@ -6,18 +6,15 @@ import { decodeColumns, DecodedColumns } from './avro-column-batches';
 import { planColumnReads } from './avro-column-decoder';
 import type { FileDecodeReply, FileDecodeTask } from './avro-decode-pool';
 
-/** Buffers Node may have carved from its shared pool (allocations under 4 KiB) are copied: transferring the pool would detach it. */
-const POOL_BYTES = 8192;
-
+/** Every buffer of `decoded` is its own (none from Node's shared Buffer pool, which transferring would detach). */
 function transferList(decoded: DecodedColumns): ArrayBuffer[] {
-  decoded.blocks = decoded.blocks.map((block) => (block.buffer.byteLength <= POOL_BYTES ? new Uint8Array(block) : block));
   const buffers = new Set<ArrayBuffer>();
   for (const column of decoded.columns) {
     buffers.add(column.values.buffer as ArrayBuffer);
     buffers.add(column.long.buffer as ArrayBuffer);
+    buffers.add(column.heap.buffer as ArrayBuffer);
     if (column.validity) buffers.add(column.validity.buffer as ArrayBuffer);
   }
-  for (const block of decoded.blocks) buffers.add(block.buffer as ArrayBuffer);
   return [...buffers];
 }
 
