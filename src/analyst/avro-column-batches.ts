@@ -1,5 +1,5 @@
 // Decodes an Avro file's records, by the plan of avro-column-decoder.ts, into one buffer per column laid out as
-// DuckDB's vectors hold values (avro-chunk-staging.ts copies them into data chunks 2048 rows at a time): no JS
+// DuckDB's vectors hold values (avro-decoded-scan.ts copies them into data chunks 2048 rows at a time): no JS
 // object per row, and nothing here loads DuckDB or avsc, so a decoding thread (avro-decode-worker.ts) starts fast
 // and hands its buffers over without copying them.
 import { isUtf8 } from 'node:buffer';
@@ -20,7 +20,7 @@ export const VALUE_BYTES: Record<FlatKind, number> = { int: 4, long: 8, float: 4
 export interface ColumnPayload {
   /**
    * Every row's value as the vector holds it. Strings and bytes as string_t slots; one over 12 bytes has its
-   * length, its prefix and, where the pointer goes, its offset in `heap` (avro-chunk-staging.ts makes it a pointer).
+   * length, its prefix and, where the pointer goes, its offset in `heap` (avro-decoded-scan.ts makes it a pointer).
    */
   values: Uint8Array;
   /** A bit per row, set when the value is not NULL, in 64-bit words; null when no row is NULL. */

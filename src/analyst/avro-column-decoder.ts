@@ -1,5 +1,5 @@
 // A decoder compiled from a file's writer schema that reads Avro binary records straight into column buffers
-// (avro-chunk-staging.ts hands them to DuckDB a chunk at a time): the wanted top-level fields of flat types are
+// (avro-decoded-scan.ts hands them to DuckDB a chunk at a time): the wanted top-level fields of flat types are
 // read, every other field is skipped by its lengths alone, without making strings or objects. Anything else
 // (nested or decimal columns, enums read, writer schemas that differ from the table's) has no plan: those files
 // take avsc's resolving decoder (table-views.ts).

@@ -1,6 +1,6 @@
 // Decoding a table's Avro files on worker threads (avro-decode-worker.ts): a worker decodes each file's planned
-// columns (avro-column-batches.ts) into buffers it hands back without copying, while the main thread appends the
-// files already decoded to DuckDB, in the files' order. The workers load neither DuckDB nor avsc, so they start in
+// columns (avro-column-batches.ts) into buffers it hands back without copying, which DuckDB then scans where they
+// lie (avro-decoded-scan.ts). The workers load neither DuckDB nor avsc, so they start in
 // ~20 ms. A file a worker cannot decode comes back as null: the main thread decodes it again, with the errors that
 // name the fault as avsc does.
 import * as os from 'node:os';

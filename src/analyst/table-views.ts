@@ -10,9 +10,9 @@ import { outputExpression } from '../formats/parquet-file-writer';
 import { createAvroType } from '../formats/avro-schema';
 import type { AvroSchemaObject } from '../formats/record-file-writer';
 import { AvroContainer, openAvroContainer } from './avro-container-reader';
-import { ColumnDecodeFault, ColumnRead, planColumnReads } from './avro-column-decoder';
+import { ColumnDecodeFault, ColumnRead, FieldStep, planColumnReads } from './avro-column-decoder';
 import { decodeColumns, DecodedColumns } from './avro-column-batches';
-import { appendDecoded } from './avro-chunk-staging';
+import { DecodedFile, registerDecodedScan } from './avro-decoded-scan';
 import type { AvroDecodePool, AvroDecoding, AvroTableSource } from './avro-decode-pool';
 import { AvroParquetCache, cachedParquetFiles } from './avro-parquet-cache';
 import type { LocalDataFile } from './local-files';
@@ -92,18 +92,23 @@ export async function stageToParquet(connection: DuckDBConnection, table: AvroTa
       await connection.run(`COPY (${staging.fileSelect(index)}) TO ${quoteLiteral(target)} (FORMAT parquet, COMPRESSION snappy)`);
     }
   } finally {
+    staging.release();
     for (const name of staging.tables) await connection.run(`DROP TABLE IF EXISTS temp.main.${name}`);
   }
 }
 
 /** Each staged row's file, by its index in a small table of the files' partition values (cheaper than strings per row). */
-const FILE_COLUMN = '"__sluice_file__"';
+const FILE_COLUMN_NAME = '__sluice_file__';
+const FILE_COLUMN = quoteIdentifier(FILE_COLUMN_NAME);
 
-/** The view's rows over the staging tables: the table's columns with timestamps and dates converted, then the partition columns. */
-function viewSelect(table: AvroTableSource, staged: readonly Column[], rows: string, partitions: string): string {
+/**
+ * The view's rows over `rows` (the staged columns, then the partition columns): the table's columns with timestamps
+ * and dates converted, then the partition columns.
+ */
+function viewSelect(table: AvroTableSource, staged: readonly Column[], rows: string): string {
   const read = new Set(staged.map((c) => c.name));
   const columns = parquetColumnsOf(table.outputSchema).map((c) => (read.has(c.name) ? outputExpression(c) : `CAST(NULL AS ${duckdbTypeSql(c.type)}) AS ${quoteIdentifier(c.name)}`));
-  return `SELECT ${[...columns, ...(table.partitions ?? []).map((p) => `p.${quoteIdentifier(p)}`)].join(', ')} FROM temp.main.${rows} JOIN temp.main.${partitions} p USING (${FILE_COLUMN})`;
+  return `SELECT ${[...columns, ...(table.partitions ?? []).map(quoteIdentifier)].join(', ')} FROM ${rows}`;
 }
 
 /**
@@ -137,15 +142,18 @@ export interface StagedAvro {
   fileSelect: (index: number) => string;
   rows: number;
   tables: string[];
+  /** Lets go of the decoded columns the view reads (which then has no rows). */
+  release: () => void;
 }
 
-/** Files each pool worker may have decoded ahead of the one being appended: bounds what waits in memory. */
+/** Files each pool worker may have decoded ahead of the one being staged: bounds the work queued at once. */
 const FILES_AHEAD_PER_WORKER = 2;
 
 /**
- * Decodes the Avro files into a new temporary table through DuckDB's appender, in the files' order, on the pool's
- * workers when one is given. Each file is read with its own writer schema resolved to the table's latest one, so
- * older generations' rows get the defaults (or NULL) of fields added since, and promoted types.
+ * Decodes the Avro files, in their order, on the pool's workers when one is given. Files in the table's own schema
+ * are scanned by DuckDB from their decoded columns (avro-decoded-scan.ts); any other is read by avsc into a temporary
+ * table, with its own writer schema resolved to the table's latest one, so older generations' rows get the defaults
+ * (or NULL) of fields added since, and promoted types.
  */
 export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[], pool?: AvroDecodePool): Promise<StagedAvro> {
   table = withPartitions(table, files);
@@ -154,43 +162,73 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
   // With no column to read, only the blocks' counts are: no work to share.
   if (columns.length === 0) pool = undefined;
   const staging = `sluice_avro_${++stagingTables}`;
-  const stagingColumns = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingTypeSql(c.type)}`);
-  await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, `${FILE_COLUMN} INTEGER`].join(', ')})`);
+  const tables = [`${staging}_files`];
   await connection.run(`CREATE TEMP TABLE ${staging}_files (${[`${FILE_COLUMN} INTEGER`, ...(table.partitions ?? []).map((p) => `${quoteIdentifier(p)} VARCHAR`)].join(', ')})`);
   const partitions = await connection.createAppender(`${staging}_files`, 'main', 'temp');
-  const appender = await connection.createAppender(staging, 'main', 'temp');
+  let appender: Appender | undefined;
   const decoding: Promise<PoolDecoded | null>[] = [];
   const ahead = pool ? pool.size * FILES_AHEAD_PER_WORKER : 0;
   const dispatch = (upTo: number) => {
     while (pool && decoding.length < Math.min(upTo, files.length)) decoding.push(decodeOnPool(pool, table, columns, files[decoding.length]));
   };
+  const decodedFiles: DecodedFile[] = [];
+  let reads: ColumnRead[] = [];
   let rows = 0;
   try {
     for (const [index, file] of files.entries()) {
       dispatch(index + 1 + ahead);
-      partitions.appendInteger(index);
-      const values = new Map(file.partitionValues);
-      for (const column of table.partitions ?? []) {
-        const value = values.get(column) ?? null;
-        if (value === null) partitions.appendNull();
-        else partitions.appendVarchar(value);
-      }
-      partitions.endRow();
-      const decoded = pool ? await decoding[index] : null;
-      if (decoded) {
-        appender.flushSync();
-        appendDecoded(appender, decoded.columns, decoded.reads, index);
+      appendPartitionRow(partitions, table, file, index);
+      const decoded = (pool ? await decoding[index] : null) ?? decodeHere(table, columns, file);
+      if ('columns' in decoded) {
+        decodedFiles.push({ index, decoded: decoded.columns, partitionValues: partitionValuesIn(table, file) });
+        reads = decoded.reads;
         rows += decoded.columns.rows;
-      } else {
-        rows = stageFile(appender, table, readSchema, columns, file, index, rows);
+        continue;
       }
+      if (!appender) {
+        const stagingColumns = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingTypeSql(c.type)}`);
+        await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, `${FILE_COLUMN} INTEGER`].join(', ')})`);
+        tables.push(staging);
+        appender = await connection.createAppender(staging, 'main', 'temp');
+      }
+      rows = appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, decoded.bytes, index, rows);
     }
   } finally {
-    appender.closeSync();
+    appender?.closeSync();
     partitions.closeSync();
   }
-  const select = viewSelect(table, columns, staging, `${staging}_files`);
-  return { select, fileSelect: (index) => `${select} WHERE ${FILE_COLUMN} = ${index}`, rows, tables: [staging, `${staging}_files`] };
+  const names = { names: columns.map((c) => c.name), reads, partitions: table.partitions ?? [], file: FILE_COLUMN_NAME };
+  const scan = decodedFiles.length > 0 ? registerDecodedScan(connection, names, decodedFiles) : undefined;
+  const joined = `temp.main.${staging} JOIN temp.main.${staging}_files USING (${FILE_COLUMN})`;
+  // UNION ALL matches columns by position: the same list on each side.
+  const listed = [...names.names, ...names.partitions, FILE_COLUMN_NAME].map(quoteIdentifier).join(', ');
+  const sources = [...(appender ? [`SELECT ${listed} FROM ${joined}`] : []), ...(scan ? [`SELECT ${listed} FROM ${scan.name}()`] : [])];
+  const select = viewSelect(table, columns, sources.length > 0 ? `(${sources.join(' UNION ALL ')})` : emptyRows(columns, names.partitions));
+  const scanned = new Set(decodedFiles.map((f) => f.index));
+  const fileSelect = (index: number) => (scan && scanned.has(index)
+    ? viewSelect(table, columns, `${scan.name}(file := ${index})`)
+    : `${viewSelect(table, columns, joined)} WHERE ${FILE_COLUMN} = ${index}`);
+  return { select, fileSelect, rows, tables, release: () => scan?.release() };
+}
+
+/** No files: no rows, with the staged and partition columns' types. */
+function emptyRows(columns: readonly Column[], partitions: readonly string[]): string {
+  const nulls = [...columns.map((c) => `CAST(NULL AS ${stagingTypeSql(c.type)}) AS ${quoteIdentifier(c.name)}`), ...partitions.map((p) => `CAST(NULL AS VARCHAR) AS ${quoteIdentifier(p)}`)];
+  return `(SELECT ${nulls.join(', ')} WHERE false)`;
+}
+
+function partitionValuesIn(table: AvroTableSource, file: LocalDataFile): (string | null)[] {
+  const values = new Map(file.partitionValues);
+  return (table.partitions ?? []).map((column) => values.get(column) ?? null);
+}
+
+function appendPartitionRow(partitions: Appender, table: AvroTableSource, file: LocalDataFile, index: number): void {
+  partitions.appendInteger(index);
+  for (const value of partitionValuesIn(table, file)) {
+    if (value === null) partitions.appendNull();
+    else partitions.appendVarchar(value);
+  }
+  partitions.endRow();
 }
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
@@ -200,7 +238,9 @@ interface PoolDecoded {
   reads: ColumnRead[];
 }
 
-/** The header is read here (its first 64 KiB) to plan; null sends the file to stageFile, which reads it whole. */
+const readsOf = (steps: readonly FieldStep[]): ColumnRead[] => steps.flatMap((s) => ('read' in s ? [s.read] : []));
+
+/** The header is read here (its first 64 KiB) to plan; null sends the file to decodeHere, which reads it whole. */
 const HEADER_READ_BYTES = 64 * 1024;
 
 async function decodeOnPool(pool: AvroDecodePool, table: AvroTableSource, columns: Column[], file: LocalDataFile): Promise<PoolDecoded | null> {
@@ -214,7 +254,7 @@ async function decodeOnPool(pool: AvroDecodePool, table: AvroTableSource, column
   if (!steps) return null;
   const task = { file: file.localPath, dataStart: container.dataStart, sync: new Uint8Array(container.sync), codec: container.codec, writerSchema: container.writerSchema, columns };
   const decoded = await pool.decode(task, file.bytes);
-  return decoded && { columns: decoded, reads: steps.flatMap((s) => ('read' in s ? [s.read] : [])) };
+  return decoded && { columns: decoded, reads: readsOf(steps) };
 }
 
 function readPrefix(file: string, bytes: number): Buffer {
@@ -229,23 +269,20 @@ function readPrefix(file: string, bytes: number): Buffer {
 
 /**
  * A file written with the table's own schema through the column decoder (avro-column-batches.ts); any other, or one
- * whose records the decoder does not take as planned, through avsc (which names a bad record exactly).
+ * whose records the decoder does not take as planned, is left to avsc (which names a bad record exactly): its bytes.
  */
-function stageFile(appender: Appender, table: AvroTableSource, readSchema: AvroSchemaObject, columns: Column[], file: LocalDataFile, fileIndex: number, rowsBefore: number): number {
+function decodeHere(table: AvroTableSource, columns: Column[], file: LocalDataFile): PoolDecoded | { bytes: Buffer } {
   const bytes = fs.readFileSync(file.localPath);
   const container = openAvroContainer(file.localPath, bytes, table.outputSchema);
   const steps = container.sameSchema ? planColumnReads(container.writerSchema, columns) : null;
   if (steps) {
     try {
-      const decoded = decodeColumns([...container.blocks()], container.decompress, steps, columns.length);
-      appender.flushSync();
-      appendDecoded(appender, decoded, steps.flatMap((s) => ('read' in s ? [s.read] : [])), fileIndex);
-      return rowsBefore + decoded.rows;
+      return { columns: decodeColumns([...container.blocks()], container.decompress, steps, columns.length), reads: readsOf(steps) };
     } catch (error) {
       if (!(error instanceof ColumnDecodeFault)) throw error;
     }
   }
-  return appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, bytes, fileIndex, rowsBefore);
+  return { bytes };
 }
 
 function appendFile(appender: Appender, table: AvroTableSource, columns: Column[], file: LocalDataFile, bytes: Buffer, fileIndex: number, rowsBefore: number): number {

@@ -59,8 +59,8 @@ async function writeWithPython(file: string, schema: AvroSchemaObject, records: 
   assert.equal(result.code, 0, result.stderr);
 }
 
-const localFile = (localPath: string, hr: string): LocalDataFile => ({
-  sinkPath: localPath, localPath, directory: `hr=${hr}`, partitionValues: [['hr', hr]], bytes: fs.statSync(localPath).size,
+const localFile = (localPath: string, hr: string | null): LocalDataFile => ({
+  sinkPath: localPath, localPath, directory: `hr=${hr ?? '__HIVE_DEFAULT_PARTITION__'}`, partitionValues: [['hr', hr]], bytes: fs.statSync(localPath).size,
 });
 
 async function withConnection<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -99,7 +99,7 @@ describe('the Avro view\'s column decoder, against avsc on files Apache Avro (Py
     assert.equal(planColumnReads({ ...EDGE, fields: EDGE.fields!.map((f) => (f.name === 'l' ? { ...f, type: 'int' } : f)) }, columns(['l'])), null);
   });
 
-  it('reads every value as avsc does: multi-block, null-codec, empty and several-chunk files, any selection', async () => {
+  it('reads every value as avsc does: multi-block, null-codec, empty and several-chunk files, any selection, any partition value', async () => {
     const records = Array.from({ length: 23 }, (_, n) => record(n));
     const files = [
       [path.join(tmp(), 'blocks.avro'), records, 'deflate', 3],
@@ -108,10 +108,12 @@ describe('the Avro view\'s column decoder, against avsc on files Apache Avro (Py
       [path.join(tmp(), 'empty.avro'), [], 'deflate', 1000],
     ] as const;
     for (const [file, rows, codec, block] of files) await writeWithPython(file, EDGE, [...rows], codec, block);
-    const local = files.map(([file], i) => localFile(file, String(i)));
+    const partitionValues = ['0', 'a partition value of more than 12 bytes ✓', null, '3'];
+    const local = files.map(([file], i) => localFile(file, partitionValues[i]));
     for (const columns of [FLAT, ['s'], ['ns', 'day'], ['raw', 'tu', 'sn'], [], undefined]) {
       const decoded = await viewRows(EDGE, local, columns);
       assert.equal(decoded.length, 4530, String(columns));
+      assert.deepStrictEqual([...new Set(decoded.map((row) => row[row.length - 1]))], partitionValues.slice(0, 3), 'in the files\' order');
       assert.deepStrictEqual(decoded, await viewRows(EVOLVED, local, columns), String(columns));
     }
     const [first] = await viewRows(EDGE, local.slice(0, 1), ['s', 'ns', 'sn', 'nl', 'ts', 'day', 'f', 'd']);
