@@ -47,7 +47,7 @@ interface ColumnState {
   validity: Uint8Array | null;
   long: Int32Array;
   longCount: number;
-  heap: Uint8Array;
+  heap: Buffer;
   heapBytes: number;
 }
 
@@ -77,6 +77,9 @@ export function decodeColumns(blocks: readonly StoredBlock[], inflate: (stored: 
       if (pos !== data.length) throw new ColumnDecodeFault('bytes after the block\'s records');
     }
   }
+  for (const s of states) {
+    if (s.read.kind === 'string' && !isUtf8(s.heap.subarray(0, s.heapBytes))) throw new ColumnDecodeFault('a string is not UTF-8');
+  }
   const columns = states.map((s) => ({ values: s.values, validity: s.validity, long: s.long.subarray(0, s.longCount), heap: s.heap.subarray(0, s.heapBytes) }));
   return { rows, columns };
 }
@@ -86,7 +89,7 @@ function newState(read: ColumnRead, rows: number): ColumnState {
   const buffer = new ArrayBuffer(Math.ceil((rows * VALUE_BYTES[read.kind]) / 8) * 8);
   return {
     read, rows, values: new Uint8Array(buffer, 0, rows * VALUE_BYTES[read.kind]), validity: null,
-    long: new Int32Array(0), longCount: 0, heap: new Uint8Array(0), heapBytes: 0,
+    long: new Int32Array(0), longCount: 0, heap: Buffer.alloc(0), heapBytes: 0,
     ints: new Int32Array(buffer), floats: new Float32Array(buffer), doubles: new Float64Array(buffer),
   };
 }
@@ -153,33 +156,33 @@ function readSized(state: ColumnState, data: Buffer, pos: number, row: number): 
   values[at + 1] = length >> 8;
   values[at + 2] = length >> 16;
   values[at + 3] = length >>> 24;
-  let high = 0;
   if (length <= INLINE_BYTES) {
+    let high = 0;
     for (let i = 0; i < length; i++) high |= values[at + 4 + i] = data[start + i];
-  } else {
-    for (let i = 0; i < 4; i++) values[at + 4 + i] = data[start + i];
-    noteLong(state, row, length);
-    state.ints[(at + 8) >> 2] = state.heapBytes;
-    const { heap } = state;
-    let to = state.heapBytes;
-    for (let i = start; i < end; i++) high |= heap[to++] = data[i];
-    state.heapBytes = to;
+    if (state.read.kind === 'string' && high >= 0x80 && !isUtf8(data.subarray(start, end))) throw new ColumnDecodeFault('a string is not UTF-8');
+    return end;
   }
-  if (state.read.kind === 'string' && high >= 0x80 && !isUtf8(data.subarray(start, end))) throw new ColumnDecodeFault('a string is not UTF-8');
+  for (let i = 0; i < 4; i++) values[at + 4 + i] = data[start + i];
+  // The heap is checked as UTF-8 once, whole (decodeColumns): that tells each string is when none starts inside a character.
+  if ((data[start] & 0xc0) === 0x80 && state.read.kind === 'string') throw new ColumnDecodeFault('a string is not UTF-8');
+  noteLong(state, row, length);
+  state.ints[(at + 8) >> 2] = state.heapBytes;
+  const { heap } = state;
+  const to = state.heapBytes;
+  // A native copy pays for its call only on longer strings.
+  if (length > 64) heap.set(data.subarray(start, end), to);
+  else for (let i = start; i < end; i++) heap[to + i - start] = data[i];
+  state.heapBytes = to + length;
   return end;
 }
 
 /** Room for one more long row and `length` more heap bytes. */
 function noteLong(state: ColumnState, row: number, length: number): void {
-  if (state.longCount === state.long.length) {
-    const grown = new Int32Array(Math.max(1024, state.long.length * 2));
-    grown.set(state.long);
-    state.long = grown;
-  }
+  if (state.longCount === state.long.length) state.long = new Int32Array(state.rows);
   state.long[state.longCount++] = row;
   if (state.heapBytes + length > state.heap.length) {
-    const grown = new Uint8Array(Math.max(64 * 1024, (state.heapBytes + length) * 2));
-    grown.set(state.heap.subarray(0, state.heapBytes));
+    const grown = Buffer.allocUnsafeSlow(Math.max(64 * 1024, (state.heapBytes + length) * 2));
+    state.heap.copy(grown, 0, 0, state.heapBytes);
     state.heap = grown;
   }
 }

@@ -145,6 +145,20 @@ describe('the Avro view\'s column decoder, against avsc on files Apache Avro (Py
       assert.equal(fast.name, reference.name, what);
       assert.match(fast.message, /bad\.avro/, what);
     }
+    // Strings over 12 bytes are checked together (their heap); neither may start or end inside a character.
+    const long = path.join(tmp(), 'long.avro');
+    const longWriter = createAvroFileWriter({ path: long, schema, codec: 'null' });
+    for (const s of [`${'x'.repeat(20)}Q`, `Q${'y'.repeat(20)}`, `ü${'z'.repeat(20)}`]) longWriter.write({ n: 1, s });
+    await longWriter.close();
+    const clean = fs.readFileSync(long);
+    const split = (b: Buffer) => ((b[clean.indexOf('xQ') + 1] = 0xc3), (b[clean.indexOf('Qy')] = 0xa9), b);
+    const inside = (b: Buffer) => ((b[clean.indexOf('ü') + 1] = 0x41), b);
+    for (const [what, edit, record] of [['split between strings', split, 0], ['inside one', inside, 2]] as const) {
+      fs.writeFileSync(long, edit(Buffer.from(clean)));
+      const fast = await viewError(schema, [localFile(long, '00')], ['n', 's']);
+      assert.equal(fast.message, (await viewError(evolved, [localFile(long, '00')], ['n', 's'])).message, what);
+      assert.match(fast.message, new RegExp(`long\\.avro: block 0, record ${record}:`), what);
+    }
     const big = path.join(tmp(), 'big.avro');
     await writeWithPython(big, EDGE, [record(0), { ...record(1), l: 2 ** 62 }], 'deflate', 1000);
     const fast = await viewError(EDGE, [localFile(big, '00')], ['i', 'l']);
