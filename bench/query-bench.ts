@@ -79,21 +79,27 @@ async function buildTables(): Promise<void> {
 const CACHE_DIR = path.join(root, 'avro-as-parquet');
 type CacheUse = 'none' | 'cold' | 'warm';
 
-/** The best of RUNS runs; `cold` empties the Avro cache before each run, `warm` fills it once first. */
-async function timed(sql: string, cache: CacheUse = 'none'): Promise<{ seconds: number; rows: string }> {
+/**
+ * The best of RUNS runs, to the rows (runQuery's onResult) and to its end (with the cache's conversions written);
+ * `cold` empties the Avro cache before each run, `warm` fills it once first.
+ */
+async function timed(sql: string, cache: CacheUse = 'none'): Promise<{ seconds: number; whole: number; rows: string }> {
   const catalog = buildCatalog(loadJobsDirectory(path.join(root, 'jobs')));
   const avroCache = cache === 'none' ? false as const : { dir: CACHE_DIR, maxBytes: DEFAULT_AVRO_CACHE_MAX_BYTES };
   if (cache === 'warm') await runQuery(catalog, sql, { avroDecoding: DECODING, avroCache });
   let best = Infinity;
+  let whole = Infinity;
   let rows = '';
   for (let run = 0; run < RUNS; run++) {
     if (cache === 'cold') fs.rmSync(CACHE_DIR, { recursive: true, force: true });
     const started = process.hrtime.bigint();
-    const result = await runQuery(catalog, sql, { avroDecoding: DECODING, avroCache });
-    best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e9);
+    let answered = started;
+    const result = await runQuery(catalog, sql, { avroDecoding: DECODING, avroCache, onResult: () => { answered = process.hrtime.bigint(); } });
+    best = Math.min(best, Number(answered - started) / 1e9);
+    whole = Math.min(whole, Number(process.hrtime.bigint() - started) / 1e9);
     rows = JSON.stringify(result.rows, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
   }
-  return { seconds: best, rows };
+  return { seconds: best, whole, rows };
 }
 
 async function main(): Promise<void> {
@@ -116,7 +122,8 @@ async function main(): Promise<void> {
     const differ = [avro, cold, warm].find((r) => r.rows !== parquet.rows);
     const same = differ ? `ROWS DIFFER: ${differ.rows} vs ${parquet.rows}` : 'same rows';
     const figure = (r: { seconds: number }) => `${r.seconds.toFixed(2).padStart(5)} s (${(r.seconds / parquet.seconds).toFixed(1).padStart(4)}×)`;
-    console.log(`${label.padEnd(29)} Parquet ${parquet.seconds.toFixed(2).padStart(5)} s | Avro uncached ${figure(avro)}, cache cold ${figure(cold)}, warm ${figure(warm)}   ${same}`);
+    const written = `cache written by ${cold.whole.toFixed(2)} s`;
+    console.log(`${label.padEnd(29)} Parquet ${parquet.seconds.toFixed(2).padStart(5)} s | Avro uncached ${figure(avro)}, cache cold ${figure(cold)} (${written}), warm ${figure(warm)}   ${same}`);
   }
 }
 

@@ -35,23 +35,30 @@ function columnsIn(cache: AvroParquetCache, name: string): string[] | null {
   }
 }
 
+/** Files of a query missing from the cache that are converted with the same columns (all when undefined). */
+export interface CacheMisses {
+  columns: string[];
+  /** Whether `columns` are all the table's (the view then reads them all). */
+  all: boolean;
+  files: LocalDataFile[];
+  /** Each file's index in the query's files. */
+  indexes: number[];
+  versions: string[];
+}
+
 /**
- * The Parquet files holding `files`, in order, each with at least `table.columns` (all when undefined) read, the
- * other columns NULL: cached ones as they are; for the others `convert` writes each miss's target with the columns
- * given (the query's and those the file's older entry held, so entries grow to what queries name), and each is
- * renamed into the cache only once complete.
+ * For each of `files`, its cached conversion holding at least `table.columns` (all when undefined) if there is one
+ * (touched: it was used), else undefined; the misses grouped by the columns their conversion is to hold (the
+ * query's and those the file's older entry held, so entries grow to what queries name).
  */
-export async function cachedParquetFiles(
-  cache: AvroParquetCache, table: AvroTableSource, files: readonly LocalDataFile[],
-  convert: (misses: LocalDataFile[], targets: string[], columns: string[] | undefined) => Promise<void>,
-): Promise<{ parquetFiles: string[]; converted: number }> {
+export function lookUpCached(cache: AvroParquetCache, table: AvroTableSource, files: readonly LocalDataFile[]): { cached: (string | undefined)[]; misses: CacheMisses[] } {
   fs.mkdirSync(cache.dir, { recursive: true });
   const all = (table.outputSchema.fields ?? []).map((f) => f.name);
   const needed = table.columns ?? all;
   const names = fs.readdirSync(cache.dir).filter((n) => n.endsWith('.parquet'));
   const now = new Date();
-  const chosen: string[] = [];
-  const misses = new Map<string, { file: LocalDataFile; index: number; version: string }[]>();
+  const cached: (string | undefined)[] = [];
+  const misses = new Map<string, CacheMisses>();
   for (const [index, file] of files.entries()) {
     const version = versionOf(table, file);
     const held = new Set<string>();
@@ -62,38 +69,45 @@ export async function cachedParquetFiles(
       columns.forEach((c) => held.add(c));
       if (needed.every((c) => columns.includes(c))) hit = name;
     }
+    cached[index] = hit === undefined ? undefined : path.join(cache.dir, hit);
     if (hit !== undefined) {
-      const entry = path.join(cache.dir, hit);
-      fs.utimesSync(entry, now, now);
-      chosen[index] = entry;
+      fs.utimesSync(path.join(cache.dir, hit), now, now);
       continue;
     }
     const columns = all.filter((c) => held.has(c) || needed.includes(c));
     const key = JSON.stringify(columns.length === all.length ? null : columns);
-    misses.set(key, [...(misses.get(key) ?? []), { file, index, version }]);
+    const group = misses.get(key) ?? { columns, all: columns.length === all.length, files: [], indexes: [], versions: [] };
+    group.files.push(file);
+    group.indexes.push(index);
+    group.versions.push(version);
+    misses.set(key, group);
   }
-  let converted = 0;
-  for (const [key, group] of misses) {
-    const columns = JSON.parse(key) as string[] | null;
-    const suffix = `.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const entries = group.map((m) => path.join(cache.dir, `${m.version}-${hash(key)}.parquet`));
-    const targets = entries.map((e) => e + suffix);
-    try {
-      await convert(group.map((m) => m.file), targets, columns ?? undefined);
-      for (const [k, miss] of group.entries()) {
-        dropOlderEntries(cache, miss.version.split('-')[0]);
-        fs.renameSync(targets[k], entries[k]);
-        fs.writeFileSync(entries[k].replace(/\.parquet$/, '.json') + suffix, JSON.stringify(columns ?? all));
-        fs.renameSync(entries[k].replace(/\.parquet$/, '.json') + suffix, entries[k].replace(/\.parquet$/, '.json'));
-        chosen[miss.index] = entries[k];
-      }
-    } finally {
-      for (const target of targets) fs.rmSync(target, { force: true });
+  return { cached, misses: [...misses.values()] };
+}
+
+/**
+ * Writes the misses' conversions: `convert` writes each file's to its target, and each is renamed into the cache
+ * only once complete (a crash leaves temporary names, never a partial entry); then the cache is kept to its bound,
+ * never evicting `keep` (the query's own entries).
+ */
+export async function writeCached(cache: AvroParquetCache, misses: CacheMisses, convert: (targets: string[]) => Promise<void>): Promise<string[]> {
+  const key = JSON.stringify(misses.all ? null : misses.columns);
+  const suffix = `.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const entries = misses.versions.map((version) => path.join(cache.dir, `${version}-${hash(key)}.parquet`));
+  const targets = entries.map((e) => e + suffix);
+  try {
+    await convert(targets);
+    for (const [k, version] of misses.versions.entries()) {
+      dropOlderEntries(cache, version.split('-')[0]);
+      fs.renameSync(targets[k], entries[k]);
+      const listing = entries[k].replace(/\.parquet$/, '.json');
+      fs.writeFileSync(listing + suffix, JSON.stringify(misses.columns));
+      fs.renameSync(listing + suffix, listing);
     }
-    converted += group.length;
+  } finally {
+    for (const target of targets) fs.rmSync(target, { force: true });
   }
-  if (converted > 0) evict(cache, new Set(chosen));
-  return { parquetFiles: chosen, converted };
+  return entries;
 }
 
 /** Every entry of the file `prefix` names (older versions, fewer columns). */
@@ -104,7 +118,7 @@ function dropOlderEntries(cache: AvroParquetCache, prefix: string): void {
 }
 
 /** Deletes least recently used entries (never those this query reads) until the directory fits its bound. */
-function evict(cache: AvroParquetCache, keep: Set<string>): void {
+export function evict(cache: AvroParquetCache, keep: Set<string>): void {
   const entries = fs.readdirSync(cache.dir).filter((n) => n.endsWith('.parquet')).map((name) => {
     const file = path.join(cache.dir, name);
     try {

@@ -5,7 +5,7 @@ import type { Sink } from '../ports/sink';
 import { openSink as openJobSink } from '../connector-factory';
 import { CopyStats, DEFAULT_CACHE_DIR, localDataFiles } from './local-files';
 import { atLatestGeneration, CatalogTable, columnsOf, listDataFiles } from './table-catalog';
-import { createAvroView, createEmptyView, partitionValuesOf, viewPartitionNames } from './table-views';
+import { AfterQuery, createAvroView, createEmptyView, partitionValuesOf, viewPartitionNames } from './table-views';
 import { partitionColumns } from '../table/partition-template';
 import { AvroDecodePool, AvroDecoding, DEFAULT_AVRO_DECODING, sharedDecodePool } from './avro-decode-pool';
 import { AVRO_CACHE_SUBDIR, AvroParquetCache, DEFAULT_AVRO_CACHE_MAX_BYTES } from './avro-parquet-cache';
@@ -22,6 +22,11 @@ export interface QueryOptions {
   avroDecoding?: AvroDecoding;
   /** Where each Avro file's conversion to Parquet is kept for later queries (default: under cacheDir); false: none. */
   avroCache?: AvroParquetCache | false;
+  /**
+   * Called with the result as soon as its rows are read, before the Avro files this query decoded are written to
+   * the cache (which runQuery then waits for): a caller shows the rows without waiting for that.
+   */
+  onResult?: (result: QueryResult) => void;
 }
 
 /** What registering a table needs besides the table: where its files come from and how Avro is decoded. */
@@ -63,13 +68,14 @@ export function sqlMentions(sql: string, table: string): boolean {
   return new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`, 'i').test(sql);
 }
 
-async function registerTable(connection: DuckDBConnection, catalogTable: CatalogTable, registration: Registration): Promise<void> {
+async function registerTable(connection: DuckDBConnection, catalogTable: CatalogTable, registration: Registration): Promise<AfterQuery | undefined> {
   const { sql, sinkOf, cacheDir, notices } = registration;
   if (!sqlMentions(sql, catalogTable.name)) {
     // A table the SQL does not name must not stop the query, whatever is wrong with it.
-    return createEmptyView(connection, catalogTable).catch((error: Error) => {
+    await createEmptyView(connection, catalogTable).catch((error: Error) => {
       notices.push(`table ${catalogTable.name} is left out: ${error.message}`);
     });
+    return undefined;
   }
   const sink = sinkOf(catalogTable.job.output.sink);
   // Columns from the table's latest schema generation: what it holds, even before the job's file is loaded.
@@ -77,21 +83,28 @@ async function registerTable(connection: DuckDBConnection, catalogTable: Catalog
   const committed = await listDataFiles(sink, table);
   if (committed.length === 0) {
     notices.push(`table ${table.name} has no committed data yet in ${sink.description} (${table.dataRoot}): it is empty`);
-    return createEmptyView(connection, table);
+    await createEmptyView(connection, table);
+    return undefined;
   }
   // Avro files are decoded in JS, so only the partitions the WHERE clause can select are read (DuckDB prunes Parquet itself).
   const filter = table.format === 'avro' ? partitionFilterOf(sql, table.name, partitionColumns(table.job.output.partitioning)) : null;
   const files = filter ? committed.filter((file) => filter(partitionValuesOf(file))) : committed;
-  if (files.length === 0) return createEmptyView(connection, table);
+  if (files.length === 0) {
+    await createEmptyView(connection, table);
+    return undefined;
+  }
   const stats: CopyStats = { copied: 0, reused: 0, bytes: 0 };
   const local = await localDataFiles(sink, files, cacheDir, stats);
   if (stats.copied + stats.reused > 0) {
     notices.push(`table ${table.name}: copied ${plural(stats.copied, 'file')} (${stats.bytes} bytes) from ${sink.description} into ${cacheDir}, reused ${stats.reused} cached`);
   }
-  if (table.format === 'parquet') return createParquetView(connection, table, local);
+  if (table.format === 'parquet') {
+    await createParquetView(connection, table, local);
+    return undefined;
+  }
   // Only the columns the query names are decoded into the view (the others are NULL there), when that is sure.
   const columns = columnsReadBy(sql, table.name, columnsOf(table).map((c) => c.name)) ?? undefined;
-  await createAvroView(connection, { name: table.name, outputSchema: table.outputSchema, columns: columns && [...columns], partitions: viewPartitionNames(table, files) }, local, { decoding: registration.avroDecoding, pool: registration.avroPool, cache: registration.avroCache });
+  return createAvroView(connection, { name: table.name, outputSchema: table.outputSchema, columns: columns && [...columns], partitions: viewPartitionNames(table, files) }, local, { decoding: registration.avroDecoding, pool: registration.avroPool, cache: registration.avroCache });
 }
 
 function explain(message: string, catalog: CatalogTable[]): string {
@@ -136,9 +149,11 @@ async function runQueryOnce(catalog: CatalogTable[], sql: string, options: Query
   try {
     // Timestamps are instants; UTC makes hour() and friends agree with the dt/hr of UTC jobs, whatever this machine's zone.
     await connection.run(`SET TimeZone = 'UTC'`);
+    const afterQuery: [string, AfterQuery][] = [];
     for (const table of catalog) {
       try {
-        await registerTable(connection, table, registration);
+        const after = await registerTable(connection, table, registration);
+        if (after) afterQuery.push([table.name, after]);
       } catch (error) {
         throw new QueryError(sql, `table ${table.name} cannot be read: ${(error as Error).message}`);
       }
@@ -146,12 +161,13 @@ async function runQueryOnce(catalog: CatalogTable[], sql: string, options: Query
     const reader = await connection.runAndReadAll(sql).catch((error: Error) => {
       throw new QueryError(sql, explain(error.message, catalog));
     });
-    return {
-      columns: reader.columnNames(),
-      columnTypes: reader.columnTypes().map((t) => t.toString()),
-      rows: reader.getRows(),
-      notices,
-    };
+    const result = { columns: reader.columnNames(), columnTypes: reader.columnTypes().map((t) => t.toString()), rows: reader.getRows(), notices: [...notices] };
+    options.onResult?.(result);
+    // The cache is only an aid: a conversion that fails leaves no entry (the next query decodes again) and a notice.
+    for (const [name, after] of afterQuery) {
+      await after().catch((error: Error) => result.notices.push(`table ${name}: the Avro cache was not written: ${error.message}`));
+    }
+    return result;
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -14,7 +14,7 @@ import { ColumnDecodeFault, ColumnRead, FieldStep, planColumnReads } from './avr
 import { decodeColumns, DecodedColumns } from './avro-column-batches';
 import { DecodedFile, registerDecodedScan } from './avro-decoded-scan';
 import type { AvroDecodePool, AvroDecoding, AvroTableSource } from './avro-decode-pool';
-import { AvroParquetCache, cachedParquetFiles } from './avro-parquet-cache';
+import { AvroParquetCache, evict, lookUpCached, writeCached } from './avro-parquet-cache';
 import type { LocalDataFile } from './local-files';
 import type { PartitionValues } from './partition-pruning';
 import { CatalogTable, columnsOf, DataFile } from './table-catalog';
@@ -61,41 +61,61 @@ export interface AvroViewOptions {
   cache?: AvroParquetCache;
 }
 
+/** What a view leaves to do once the query has its rows: write the cache's missing conversions. */
+export type AfterQuery = () => Promise<void>;
+
 /**
- * The view over Avro files: with a `cache`, over each file's cached conversion to Parquet, the missing ones converted
- * first; else over the files decoded into a temporary table. Selections of at least `decoding.minBytes` are decoded
- * on the pool's worker threads. Each decodes only `table.columns` (the cache also those a file's older entry held).
+ * The view over Avro files: with a `cache`, over each file's cached conversion to Parquet and the missing ones
+ * decoded (converted after the query, by the AfterQuery returned); else over the files decoded. Selections of at
+ * least `decoding.minBytes` are decoded on the pool's worker threads. Each decodes only `table.columns` (the
+ * cache also those a file's older entry held).
  */
-export async function createAvroView(connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], options: AvroViewOptions = {}): Promise<void> {
+export async function createAvroView(connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], options: AvroViewOptions = {}): Promise<AfterQuery | undefined> {
   table = withPartitions(table, files);
   const poolFor = (selected: readonly LocalDataFile[]): AvroDecodePool | undefined => {
     const { decoding, pool } = options;
     if (!decoding || !pool || decoding.workers < 2) return undefined;
     return selected.reduce((sum, f) => sum + f.bytes, 0) >= decoding.minBytes ? pool() : undefined;
   };
-  if (options.cache) {
-    const { parquetFiles } = await cachedParquetFiles(options.cache, table, files, (misses, targets, columns) => stageToParquet(connection, { ...table, columns }, misses, targets, poolFor(misses)));
-    await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS SELECT * FROM read_parquet([${parquetFiles.map(quoteLiteral).join(', ')}])`);
-    return;
+  const { cache } = options;
+  if (!cache) {
+    const staging = await stageAvroFiles(connection, table, files, poolFor(files));
+    await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS ${staging.select}`);
+    return undefined;
   }
-  const staging = await stageAvroFiles(connection, table, files, poolFor(files));
-  await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS ${staging.select}`);
+  const { cached, misses } = lookUpCached(cache, table, files);
+  const hits = cached.filter((file): file is string => file !== undefined);
+  const parts = hits.length > 0 ? [`SELECT * FROM read_parquet([${hits.map(quoteLiteral).join(', ')}])`] : [];
+  const stagings: StagedAvro[] = [];
+  for (const group of misses) {
+    const staging = await stageAvroFiles(connection, { ...table, columns: group.all ? undefined : group.columns }, group.files, poolFor(group.files));
+    stagings.push(staging);
+    parts.push(staging.select);
+  }
+  // Cached files' rows come first when only some are cached (no order is promised without ORDER BY).
+  await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS ${parts.join(' UNION ALL BY NAME ')}`);
+  if (misses.length === 0) return undefined;
+  return async () => {
+    const kept = new Set(hits);
+    for (const [k, group] of misses.entries()) {
+      const staging = stagings[k];
+      try {
+        const entries = await writeCached(cache, group, async (targets) => {
+          for (const [index, target] of targets.entries()) {
+            await connection.run(`COPY (${staging.fileSelect(index)}) TO ${quoteLiteral(target)} (FORMAT parquet, COMPRESSION snappy)`);
+          }
+        });
+        entries.forEach((e) => kept.add(e));
+      } finally {
+        staging.release();
+        for (const name of staging.tables) await connection.run(`DROP TABLE IF EXISTS temp.main.${name}`);
+      }
+    }
+    evict(cache, kept);
+  };
 }
 
 const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
-/** Stages `files` on `connection` and writes each one's view rows to its `targets[i]` as Parquet; the staging tables are dropped after. */
-export async function stageToParquet(connection: DuckDBConnection, table: AvroTableSource, files: LocalDataFile[], targets: string[], pool?: AvroDecodePool): Promise<void> {
-  const staging = await stageAvroFiles(connection, table, files, pool);
-  try {
-    for (const [index, target] of targets.entries()) {
-      await connection.run(`COPY (${staging.fileSelect(index)}) TO ${quoteLiteral(target)} (FORMAT parquet, COMPRESSION snappy)`);
-    }
-  } finally {
-    staging.release();
-    for (const name of staging.tables) await connection.run(`DROP TABLE IF EXISTS temp.main.${name}`);
-  }
-}
 
 /** Each staged row's file, by its index in a small table of the files' partition values (cheaper than strings per row). */
 const FILE_COLUMN_NAME = '__sluice_file__';

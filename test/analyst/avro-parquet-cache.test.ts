@@ -6,7 +6,7 @@ import { createAvroFileWriter } from '../../src/formats/avro-file-writer';
 import type { AvroRecord, AvroSchemaObject } from '../../src/formats/record-file-writer';
 import type { LocalDataFile } from '../../src/analyst/local-files';
 import { createAvroView } from '../../src/analyst/table-views';
-import { AvroParquetCache, cachedParquetFiles } from '../../src/analyst/avro-parquet-cache';
+import { AvroParquetCache, lookUpCached } from '../../src/analyst/avro-parquet-cache';
 import { useTempDir } from '../helpers/temp-dir';
 
 const SCHEMA: AvroSchemaObject = {
@@ -26,14 +26,16 @@ async function writeFile(file: string, records: AvroRecord[]): Promise<LocalData
 
 const clicks = (hr: number, count: number): AvroRecord[] => Array.from({ length: count }, (_, i) => ({ id: `c${hr}-${i}`, n: i % 3 === 0 ? null : i * hr, at: 1_767_225_600_000 + hr * 3_600_000 + i }));
 
-/** The view's rows (and column types) over `files`, through the cache when one is given. */
-async function rows(files: LocalDataFile[], cache?: AvroParquetCache, columns?: string[]): Promise<unknown[][]> {
+/** The view's rows (and column types) over `files`, through the cache when one is given (its misses written after the query). */
+async function rows(files: LocalDataFile[], cache?: AvroParquetCache, columns?: string[], beforeWrites?: () => void): Promise<unknown[][]> {
   const db = await DuckDBInstance.create(':memory:');
   const connection = await db.connect();
   try {
     await connection.run(`SET TimeZone = 'UTC'`);
-    await createAvroView(connection, { name: 'clicks', outputSchema: SCHEMA, columns }, files, { decoding: { workers: 1, minBytes: Infinity }, cache });
+    const afterQuery = await createAvroView(connection, { name: 'clicks', outputSchema: SCHEMA, columns }, files, { decoding: { workers: 1, minBytes: Infinity }, cache });
     const reader = await connection.runAndReadAll(`SELECT id, n, "at", typeof(n), typeof("at"), hr FROM clicks ORDER BY id`);
+    beforeWrites?.();
+    await afterQuery?.();
     return reader.getRows().map((row) => row.map((v) => (v !== null && typeof v === 'object' ? String(v) : v)));
   } finally {
     connection.closeSync();
@@ -52,7 +54,9 @@ describe('the Avro view\'s Parquet cache', () => {
     const decoded = await rows(files, undefined, ['id', 'n', 'at']);
     assert.equal(decoded.length, 90);
     const byId = await rows(files, undefined, ['id']);
-    assert.deepStrictEqual(await rows(files, cache, ['id']), byId, 'cold, one column');
+    let beforeWrites: string[] | undefined;
+    assert.deepStrictEqual(await rows(files, cache, ['id'], () => (beforeWrites = entries(cache))), byId, 'cold, one column');
+    assert.deepEqual(beforeWrites, [], 'the rows are read from the decoded files, before their conversions are written');
     const idOnly = entries(cache);
     assert.equal(idOnly.length, 2);
     assert.deepStrictEqual(await rows(files, cache, ['n', 'at']), decoded, 'a column the entries lack: converted again with it');
@@ -62,12 +66,11 @@ describe('the Avro view\'s Parquet cache', () => {
     assert.deepStrictEqual(await rows(files, cache, ['at']), decoded, 'warm');
     assert.deepStrictEqual(await rows(files, cache, ['id', 'n']), decoded, 'warm');
     assert.deepEqual(entries(cache), first);
-    let converted = -1;
-    await cachedParquetFiles(cache, { name: 'clicks', outputSchema: SCHEMA, partitions: ['hr'], columns: ['n'] }, files, async () => assert.fail('nothing to convert'))
-      .then((r) => (converted = r.converted));
-    assert.equal(converted, 0);
+    const lookedUp = lookUpCached(cache, { name: 'clicks', outputSchema: SCHEMA, partitions: ['hr'], columns: ['n'] }, files);
+    assert.deepEqual(lookedUp.misses, [], 'nothing to convert');
+    assert.deepEqual([...lookedUp.cached].sort(), first.map((name) => path.join(cache.dir, name)));
 
-    // A rewritten file (a compaction's output under the same name) is converted again; its old entry goes.
+    // A rewritten file (a compaction's output under the same name) is converted again, the other read cached; its old entry goes.
     files[1] = await writeFile(files[1].localPath, clicks(1, 7));
     const changed = await rows(files, cache);
     assert.equal(changed.length, 57);

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Argv } from 'yargs';
 import { buildCatalog, loadJobsDirectory, readerJobsOf, readerSchemasOfJobs } from '../../analyst/table-catalog';
 import { DEFAULT_CACHE_DIR } from '../../analyst/local-files';
-import { QueryError, runQuery } from '../../analyst/query-engine';
+import { QueryError, QueryResult, runQuery } from '../../analyst/query-engine';
 import { formatResult, RESULT_FORMATS, ResultFormat } from '../../analyst/result-format';
 import { loadJobDefinition } from '../../job/job-definition';
 import type { CommandIO } from '../io';
@@ -35,10 +35,19 @@ export async function handler(args: QueryArgs, io: CommandIO): Promise<number> {
   // Jobs whose schema is "latest" take the table's schema from their Schema Registry.
   const catalog = buildCatalog(jobs, await readerSchemasOfJobs(jobs));
   try {
-    const result = await runQuery(catalog, args.sql, { cacheDir: path.resolve(args['cache-dir']) });
-    for (const notice of result.notices) io.err(`sluice query: ${notice}`);
-    const text = formatResult(result, args.format);
-    if (text.length > 0) io.out(text);
+    let told = 0;
+    const tell = (notices: string[]) => {
+      for (const notice of notices.slice(told)) io.err(`sluice query: ${notice}`);
+      told = notices.length;
+    };
+    // The rows are printed as soon as they are read; the Avro cache is written after.
+    const onResult = (result: QueryResult) => {
+      tell(result.notices);
+      const text = formatResult(result, args.format);
+      if (text.length > 0) io.out(text);
+    };
+    const result = await runQuery(catalog, args.sql, { cacheDir: path.resolve(args['cache-dir']), onResult });
+    tell(result.notices);
     return 0;
   } catch (error) {
     if (!(error instanceof QueryError)) throw error;
