@@ -5,7 +5,7 @@
 // name the fault as avsc does.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Column } from '../formats/avro-to-parquet';
 import type { AvroSchema } from '../formats/record-file-writer';
 import type { DecodedColumns } from './avro-column-batches';
@@ -45,14 +45,28 @@ export const filesDecodedOnWorkers = (): number => decodedOnWorkers;
 
 interface PoolWorker {
   worker: Worker;
+  /** Where the worker's replies arrive: as events, or taken synchronously by waitFor. */
+  replies: MessagePort;
   /** Bytes of the files sent and not yet answered: the next file goes to the least loaded. */
   queuedBytes: number;
   files: number;
   alive: boolean;
 }
 
+/** A file sent to a worker: its decoded columns (or null) as a promise, or waited for synchronously. */
+export interface PendingDecode {
+  promise: Promise<DecodedColumns | null>;
+  /** Blocks this thread until the reply is in (for a caller that cannot return to the event loop: a DuckDB scan). */
+  wait(): DecodedColumns | null;
+}
+
+/** How long wait() blocks with no reply from any worker before it gives the file up (null): a worker that died says nothing. */
+const SILENT_WORKERS_MS = 60_000;
+
 export class AvroDecodePool {
   private readonly workers: PoolWorker[] = [];
+  /** Bumped by a worker after each reply it posts, so that wait() sleeps until there is one. */
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly waiting = new Map<number, { owner: PoolWorker; bytes: number; resolve: (decoded: DecodedColumns | null) => void }>();
   private nextId = 0;
 
@@ -61,9 +75,10 @@ export class AvroDecodePool {
   }
 
   private spawn(): PoolWorker {
-    const worker = new Worker(path.join(__dirname, 'avro-decode-worker.js'));
-    const entry: PoolWorker = { worker, queuedBytes: 0, files: 0, alive: true };
-    worker.on('message', (reply: FileDecodeReply) => this.answer(reply.id, 'decoded' in reply ? reply.decoded : null));
+    const { port1: replies, port2 } = new MessageChannel();
+    const worker = new Worker(path.join(__dirname, 'avro-decode-worker.js'), { workerData: { replies: port2, signal: this.signal }, transferList: [port2] });
+    const entry: PoolWorker = { worker, replies, queuedBytes: 0, files: 0, alive: true };
+    replies.on('message', (reply: FileDecodeReply) => this.answerReply(reply));
     const gone = () => {
       entry.alive = false;
       for (const [id, wait] of this.waiting) if (wait.owner === entry) this.answer(id, null);
@@ -72,7 +87,12 @@ export class AvroDecodePool {
     worker.on('exit', gone);
     // Referenced only while it has files (after the listeners: adding a 'message' listener refs the port again).
     worker.unref();
+    replies.unref();
     return entry;
+  }
+
+  private answerReply(reply: FileDecodeReply): void {
+    this.answer(reply.id, 'decoded' in reply ? reply.decoded : null);
   }
 
   private answer(id: number, decoded: DecodedColumns | null): void {
@@ -80,27 +100,61 @@ export class AvroDecodePool {
     if (!wait) return;
     this.waiting.delete(id);
     wait.owner.queuedBytes -= wait.bytes;
-    if (--wait.owner.files === 0) wait.owner.worker.unref();
+    if (--wait.owner.files === 0) {
+      wait.owner.worker.unref();
+      wait.owner.replies.unref();
+    }
     if (decoded) decodedOnWorkers++;
     wait.resolve(decoded);
   }
 
   /** The file's decoded columns, or null when it is to be decoded on the main thread. */
   decode(task: FileDecodeTask, bytes: number): Promise<DecodedColumns | null> {
+    return this.send(task, bytes).promise;
+  }
+
+  /** Sends the file to the least loaded worker. */
+  send(task: FileDecodeTask, bytes: number): PendingDecode {
     const owner = this.workers.filter((w) => w.alive).sort((a, b) => a.queuedBytes - b.queuedBytes)[0];
-    if (!owner) return Promise.resolve(null);
+    if (!owner) return { promise: Promise.resolve(null), wait: () => null };
     const id = this.nextId++;
     owner.queuedBytes += bytes;
-    if (owner.files++ === 0) owner.worker.ref();
-    return new Promise((resolve) => {
-      this.waiting.set(id, { owner, bytes, resolve });
+    if (owner.files++ === 0) {
+      owner.worker.ref();
+      owner.replies.ref();
+    }
+    let answered: DecodedColumns | null | undefined;
+    const promise = new Promise<DecodedColumns | null>((resolve) => {
+      this.waiting.set(id, { owner, bytes, resolve: (decoded) => resolve((answered = decoded)) });
       owner.worker.postMessage({ id, task });
     });
+    return { promise, wait: () => (answered !== undefined ? answered : this.waitFor(id, () => answered)) };
+  }
+
+  private waitFor(id: number, answered: () => DecodedColumns | null | undefined): DecodedColumns | null {
+    let silentSince = Date.now();
+    while (this.waiting.has(id)) {
+      const seen = Atomics.load(this.signal, 0);
+      let took = false;
+      for (const { replies } of this.workers) {
+        for (let reply = receiveMessageOnPort(replies); reply; reply = receiveMessageOnPort(replies)) {
+          this.answerReply(reply.message as FileDecodeReply);
+          took = true;
+        }
+      }
+      if (took) silentSince = Date.now();
+      else if (Date.now() - silentSince > SILENT_WORKERS_MS) this.answer(id, null);
+      else Atomics.wait(this.signal, 0, seen, 100);
+    }
+    return answered() ?? null;
   }
 
   /** Stops the workers (they run no native code, so terminating them is safe); files still waiting get null. */
   close(): void {
-    for (const { worker } of this.workers) void worker.terminate();
+    for (const { worker, replies } of this.workers) {
+      void worker.terminate();
+      replies.close();
+    }
     for (const id of [...this.waiting.keys()]) this.answer(id, null);
   }
 

@@ -1,6 +1,6 @@
 // Worker-thread side of avro-decode-pool.ts: decodes each file it is sent and hands the buffers back (transferred).
 import * as fs from 'node:fs';
-import { parentPort } from 'node:worker_threads';
+import { MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { decompressor, storedBlocks } from './avro-blocks';
 import { decodeColumns, DecodedColumns } from './avro-column-batches';
 import { planColumnReads } from './avro-column-decoder';
@@ -26,14 +26,22 @@ function decode(task: FileDecodeTask): DecodedColumns {
   return decodeColumns(blocks, decompressor(task.codec, task.file), steps, task.columns.length);
 }
 
+const { replies, signal } = workerData as { replies: MessagePort; signal: Int32Array };
+
+function post(reply: FileDecodeReply, transfer: ArrayBuffer[] = []): void {
+  replies.postMessage(reply, transfer);
+  // Wakes the pool if it is waiting synchronously (AvroDecodePool.waitFor).
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+}
+
 parentPort!.on('message', ({ id, task }: { id: number; task: FileDecodeTask }) => {
-  let reply: FileDecodeReply;
+  let decoded: DecodedColumns;
   try {
-    const decoded = decode(task);
-    parentPort!.postMessage({ id, decoded } satisfies FileDecodeReply, transferList(decoded));
-    return;
+    decoded = decode(task);
   } catch (error) {
-    reply = { id, failed: (error as Error).message };
+    post({ id, failed: (error as Error).message });
+    return;
   }
-  parentPort!.postMessage(reply);
+  post({ id, decoded }, transferList(decoded));
 });

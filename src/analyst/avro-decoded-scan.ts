@@ -19,7 +19,8 @@ const DUCKDB_TYPE: Record<FlatKind, DuckDBType> = { int: INTEGER, long: BIGINT, 
 export interface DecodedFile {
   /** The file's index among the view's files: its rows' last column. */
   index: number;
-  decoded: DecodedColumns;
+  /** Or how to get them, called when the scan reaches the file (it may block: see AvroDecodePool.send). */
+  decoded: DecodedColumns | (() => DecodedColumns);
   /** By the scan's partition columns. */
   partitionValues: (string | null)[];
 }
@@ -66,15 +67,22 @@ export function registerDecodedScan(connection: DuckDBConnection, columns: ScanC
       const only = bind.getNamedParameter('file');
       const selected = only === null ? held : held.filter((f) => f.index === Number(only));
       bind.setBindData({ files: selected });
-      bind.setCardinality(selected.reduce((sum, f) => sum + f.decoded.rows, 0), true);
+      if (selected.every((f) => typeof f.decoded !== 'function')) bind.setCardinality(selected.reduce((sum, f) => sum + decodedOf(f).rows, 0), true);
     },
     initFunction: (init) => {
       const { files: selected } = init.bindData as { files: DecodedFile[] };
-      const state: ScanState = { files: selected, file: 0, row: 0, nextLong: selected.map((f) => f.decoded.columns.map(() => 0)) };
+      const state: ScanState = { files: selected, file: 0, row: 0, nextLong: selected.map(() => columns.names.map(() => 0)) };
       init.setInitData(state);
       init.setMaxThreads(1);
     },
-    mainFunction: (info, out) => fillChunk(info.initData as ScanState, kinds, out),
+    mainFunction: (info, out) => {
+      try {
+        fillChunk(info.initData as ScanState, kinds, out);
+      } catch (error) {
+        out.rowCount = 0;
+        info.setError((error as Error).message);
+      }
+    },
   });
   connection.registerTableFunction(scan);
   return { name, release: () => { held = []; } };
@@ -83,8 +91,14 @@ export function registerDecodedScan(connection: DuckDBConnection, columns: ScanC
 const slotScratch = new Uint32Array(CHUNK_ROWS * (STRING_T >> 2));
 const fileIndexes = new Int32Array(CHUNK_ROWS);
 
+/** The file's decoded columns, got (once) if they are not yet. */
+function decodedOf(file: DecodedFile): DecodedColumns {
+  if (typeof file.decoded === 'function') file.decoded = file.decoded();
+  return file.decoded;
+}
+
 function fillChunk(state: ScanState, kinds: readonly FlatKind[], out: DuckDBDataChunk): void {
-  while (state.file < state.files.length && state.row >= state.files[state.file].decoded.rows) {
+  while (state.file < state.files.length && state.row >= decodedOf(state.files[state.file]).rows) {
     state.file++;
     state.row = 0;
   }
@@ -92,7 +106,8 @@ function fillChunk(state: ScanState, kinds: readonly FlatKind[], out: DuckDBData
     out.rowCount = 0;
     return;
   }
-  const { decoded, index, partitionValues } = state.files[state.file];
+  const { index, partitionValues } = state.files[state.file];
+  const decoded = decodedOf(state.files[state.file]);
   const first = state.row;
   const rows = Math.min(CHUNK_ROWS, decoded.rows - first);
   out.rowCount = rows;
@@ -133,8 +148,8 @@ function fillConstant(vector: duckdb.Vector, value: string | null, rows: number)
     return;
   }
   duckdb.vector_assign_string_element_len(vector, 0, encoder.encode(value));
-  const slot = new Uint32Array(duckdb.vector_get_data(vector, STRING_T).slice().buffer);
-  for (let row = 1; row < rows; row++) slotScratch.set(slot, row * 4);
+  slotScratch.set(new Uint32Array(duckdb.vector_get_data(vector, STRING_T).slice().buffer));
+  for (let filled = 4; filled < rows * 4; filled *= 2) slotScratch.copyWithin(filled, 0, Math.min(filled, rows * 4 - filled));
   duckdb.copy_data_to_vector(vector, STRING_T, slotScratch.buffer, STRING_T, (rows - 1) * STRING_T);
 }
 

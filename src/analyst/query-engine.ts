@@ -5,7 +5,7 @@ import type { Sink } from '../ports/sink';
 import { openSink as openJobSink } from '../connector-factory';
 import { CopyStats, DEFAULT_CACHE_DIR, localDataFiles } from './local-files';
 import { atLatestGeneration, CatalogTable, columnsOf, listDataFiles } from './table-catalog';
-import { AfterQuery, createAvroView, createEmptyView, partitionValuesOf, viewPartitionNames } from './table-views';
+import { AfterQuery, createAvroView, createEmptyView, partitionValuesOf, STREAM_FALLBACK, viewPartitionNames } from './table-views';
 import { partitionColumns } from '../table/partition-template';
 import { AvroDecodePool, AvroDecoding, DEFAULT_AVRO_DECODING, sharedDecodePool } from './avro-decode-pool';
 import { AVRO_CACHE_SUBDIR, AvroParquetCache, DEFAULT_AVRO_CACHE_MAX_BYTES } from './avro-parquet-cache';
@@ -39,6 +39,7 @@ interface Registration {
   avroCache: AvroParquetCache | undefined;
   /** Made on first use, closed when the query ends. */
   avroPool: () => AvroDecodePool;
+  avroStreaming: boolean;
 }
 
 export interface QueryResult {
@@ -104,7 +105,7 @@ async function registerTable(connection: DuckDBConnection, catalogTable: Catalog
   }
   // Only the columns the query names are decoded into the view (the others are NULL there), when that is sure.
   const columns = columnsReadBy(sql, table.name, columnsOf(table).map((c) => c.name)) ?? undefined;
-  return createAvroView(connection, { name: table.name, outputSchema: table.outputSchema, columns: columns && [...columns], partitions: viewPartitionNames(table, files) }, local, { decoding: registration.avroDecoding, pool: registration.avroPool, cache: registration.avroCache });
+  return createAvroView(connection, { name: table.name, outputSchema: table.outputSchema, columns: columns && [...columns], partitions: viewPartitionNames(table, files) }, local, { decoding: registration.avroDecoding, pool: registration.avroPool, cache: registration.avroCache, stream: registration.avroStreaming });
 }
 
 function explain(message: string, catalog: CatalogTable[]): string {
@@ -121,16 +122,22 @@ const VANISHED_FILE = /No such file or directory|No files found that match|canno
  * between the listing and the reading deletes files the query listed: the query is then listed and run again.
  */
 export async function runQuery(catalog: CatalogTable[], sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+  let streaming = true;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await runQueryOnce(catalog, sql, options);
+      return await runQueryOnce(catalog, sql, options, streaming);
     } catch (error) {
+      // Streamed decoding met something it leaves to the path that names faults: once more without it.
+      if (error instanceof QueryError && streaming && error.message.includes(STREAM_FALLBACK)) {
+        streaming = false;
+        continue;
+      }
       if (attempt >= 3 || !(error instanceof QueryError) || !VANISHED_FILE.test(error.message)) throw error;
     }
   }
 }
 
-async function runQueryOnce(catalog: CatalogTable[], sql: string, options: QueryOptions): Promise<QueryResult> {
+async function runQueryOnce(catalog: CatalogTable[], sql: string, options: QueryOptions, avroStreaming: boolean): Promise<QueryResult> {
   const sinks = new Map<string, Sink>();
   const sinkOf = (location: string): Sink => {
     let sink = sinks.get(location);
@@ -145,6 +152,7 @@ async function runQueryOnce(catalog: CatalogTable[], sql: string, options: Query
     sql, sinkOf, notices, cacheDir: options.cacheDir ?? DEFAULT_CACHE_DIR, avroDecoding: options.avroDecoding ?? DEFAULT_AVRO_DECODING,
     avroCache: options.avroCache === false ? undefined : options.avroCache ?? { dir: path.join(options.cacheDir ?? DEFAULT_CACHE_DIR, AVRO_CACHE_SUBDIR), maxBytes: DEFAULT_AVRO_CACHE_MAX_BYTES },
     avroPool: () => (pool ??= sharedDecodePool(registration.avroDecoding.workers)).pool,
+    avroStreaming,
   };
   try {
     // Timestamps are instants; UTC makes hour() and friends agree with the dt/hr of UTC jobs, whatever this machine's zone.

@@ -13,7 +13,7 @@ import { AvroContainer, openAvroContainer } from './avro-container-reader';
 import { ColumnDecodeFault, ColumnRead, FieldStep, planColumnReads } from './avro-column-decoder';
 import { decodeColumns, DecodedColumns } from './avro-column-batches';
 import { DecodedFile, registerDecodedScan } from './avro-decoded-scan';
-import type { AvroDecodePool, AvroDecoding, AvroTableSource } from './avro-decode-pool';
+import type { AvroDecodePool, AvroDecoding, AvroTableSource, FileDecodeTask, PendingDecode } from './avro-decode-pool';
 import { AvroParquetCache, evict, lookUpCached, writeCached } from './avro-parquet-cache';
 import type { LocalDataFile } from './local-files';
 import type { PartitionValues } from './partition-pruning';
@@ -59,6 +59,8 @@ export interface AvroViewOptions {
   pool?: () => AvroDecodePool;
   /** Each file's conversion to Parquet, kept for later queries (avro-parquet-cache.ts). */
   cache?: AvroParquetCache;
+  /** Lets the query start on the first files while workers decode the next (see stageAvroFiles). */
+  stream?: boolean;
 }
 
 /** What a view leaves to do once the query has its rows: write the cache's missing conversions. */
@@ -79,7 +81,7 @@ export async function createAvroView(connection: DuckDBConnection, table: AvroTa
   };
   const { cache } = options;
   if (!cache) {
-    const staging = await stageAvroFiles(connection, table, files, poolFor(files));
+    const staging = await stageAvroFiles(connection, table, files, poolFor(files), options.stream);
     await connection.run(`CREATE VIEW ${quoteIdentifier(table.name)} AS ${staging.select}`);
     return undefined;
   }
@@ -88,7 +90,7 @@ export async function createAvroView(connection: DuckDBConnection, table: AvroTa
   const parts = hits.length > 0 ? [`SELECT * FROM read_parquet([${hits.map(quoteLiteral).join(', ')}])`] : [];
   const stagings: StagedAvro[] = [];
   for (const group of misses) {
-    const staging = await stageAvroFiles(connection, { ...table, columns: group.all ? undefined : group.columns }, group.files, poolFor(group.files));
+    const staging = await stageAvroFiles(connection, { ...table, columns: group.all ? undefined : group.columns }, group.files, poolFor(group.files), options.stream);
     stagings.push(staging);
     parts.push(staging.select);
   }
@@ -160,22 +162,24 @@ export interface StagedAvro {
   select: string;
   /** The view's rows of files[index] only. */
   fileSelect: (index: number) => string;
-  rows: number;
   tables: string[];
   /** Lets go of the decoded columns the view reads (which then has no rows). */
   release: () => void;
 }
 
-/** Files each pool worker may have decoded ahead of the one being staged: bounds the work queued at once. */
+/** Files each pool worker may have decoded ahead of the one being staged, when not streaming: bounds memory. */
 const FILES_AHEAD_PER_WORKER = 2;
 
 /**
  * Decodes the Avro files, in their order, on the pool's workers when one is given. Files in the table's own schema
  * are scanned by DuckDB from their decoded columns (avro-decoded-scan.ts); any other is read by avsc into a temporary
  * table, with its own writer schema resolved to the table's latest one, so older generations' rows get the defaults
- * (or NULL) of fields added since, and promoted types.
+ * (or NULL) of fields added since, and promoted types. With `stream`, files sent to the pool are not waited for
+ * here: the scan waits for each as it reaches it, so DuckDB works on the first files while the workers decode the
+ * next; any failure there fails the query with STREAM_FALLBACK (the caller then stages again without streaming,
+ * which names the fault).
  */
-export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[], pool?: AvroDecodePool): Promise<StagedAvro> {
+export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTableSource, files: readonly LocalDataFile[], pool?: AvroDecodePool, stream = false): Promise<StagedAvro> {
   table = withPartitions(table, files);
   const readSchema = readSchemaOf(table);
   const columns = table.columns?.length === 0 ? [] : parquetColumnsOf(readSchema);
@@ -186,23 +190,33 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
   await connection.run(`CREATE TEMP TABLE ${staging}_files (${[`${FILE_COLUMN} INTEGER`, ...(table.partitions ?? []).map((p) => `${quoteIdentifier(p)} VARCHAR`)].join(', ')})`);
   const partitions = await connection.createAppender(`${staging}_files`, 'main', 'temp');
   let appender: Appender | undefined;
+  const planned = pool ? files.map((file) => planOnWorker(table, columns, file)) : [];
+  const pending = pool && stream ? planned.map((plan) => plan && pool.send(plan.task, plan.bytes)) : [];
   const decoding: Promise<PoolDecoded | null>[] = [];
   const ahead = pool ? pool.size * FILES_AHEAD_PER_WORKER : 0;
   const dispatch = (upTo: number) => {
-    while (pool && decoding.length < Math.min(upTo, files.length)) decoding.push(decodeOnPool(pool, table, columns, files[decoding.length]));
+    while (pool && !stream && decoding.length < Math.min(upTo, files.length)) {
+      const plan = planned[decoding.length];
+      decoding.push(plan ? pool.decode(plan.task, plan.bytes).then((decoded) => decoded && { columns: decoded, reads: plan.reads }) : Promise.resolve(null));
+    }
   };
   const decodedFiles: DecodedFile[] = [];
   let reads: ColumnRead[] = [];
-  let rows = 0;
   try {
     for (const [index, file] of files.entries()) {
-      dispatch(index + 1 + ahead);
       appendPartitionRow(partitions, table, file, index);
-      const decoded = (pool ? await decoding[index] : null) ?? decodeHere(table, columns, file);
+      const streamed = pending[index];
+      const plan = planned[index];
+      if (streamed && plan) {
+        decodedFiles.push({ index, decoded: () => waitForStreamed(streamed, table, columns, file), partitionValues: partitionValuesIn(table, file) });
+        reads = plan.reads;
+        continue;
+      }
+      dispatch(index + 1 + ahead);
+      const decoded = (pool && !stream ? await decoding[index] : null) ?? decodeHere(table, columns, file);
       if ('columns' in decoded) {
         decodedFiles.push({ index, decoded: decoded.columns, partitionValues: partitionValuesIn(table, file) });
         reads = decoded.reads;
-        rows += decoded.columns.rows;
         continue;
       }
       if (!appender) {
@@ -211,7 +225,7 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
         tables.push(staging);
         appender = await connection.createAppender(staging, 'main', 'temp');
       }
-      rows = appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, decoded.bytes, index, rows);
+      appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, decoded.bytes, index);
     }
   } finally {
     appender?.closeSync();
@@ -228,7 +242,7 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
   const fileSelect = (index: number) => (scan && scanned.has(index)
     ? viewSelect(table, columns, `${scan.name}(file := ${index})`)
     : `${viewSelect(table, columns, joined)} WHERE ${FILE_COLUMN} = ${index}`);
-  return { select, fileSelect, rows, tables, release: () => scan?.release() };
+  return { select, fileSelect, tables, release: () => scan?.release() };
 }
 
 /** No files: no rows, with the staged and partition columns' types. */
@@ -263,7 +277,14 @@ const readsOf = (steps: readonly FieldStep[]): ColumnRead[] => steps.flatMap((s)
 /** The header is read here (its first 64 KiB) to plan; null sends the file to decodeHere, which reads it whole. */
 const HEADER_READ_BYTES = 64 * 1024;
 
-async function decodeOnPool(pool: AvroDecodePool, table: AvroTableSource, columns: Column[], file: LocalDataFile): Promise<PoolDecoded | null> {
+interface WorkerPlan {
+  task: FileDecodeTask;
+  bytes: number;
+  reads: ColumnRead[];
+}
+
+/** What a worker needs to decode the file, from its header; null when it has no plan (decodeHere then reads it). */
+function planOnWorker(table: AvroTableSource, columns: Column[], file: LocalDataFile): WorkerPlan | null {
   let container: AvroContainer;
   try {
     container = openAvroContainer(file.localPath, readPrefix(file.localPath, HEADER_READ_BYTES), table.outputSchema);
@@ -273,8 +294,19 @@ async function decodeOnPool(pool: AvroDecodePool, table: AvroTableSource, column
   const steps = container.sameSchema ? planColumnReads(container.writerSchema, columns) : null;
   if (!steps) return null;
   const task = { file: file.localPath, dataStart: container.dataStart, sync: new Uint8Array(container.sync), codec: container.codec, writerSchema: container.writerSchema, columns };
-  const decoded = await pool.decode(task, file.bytes);
-  return decoded && { columns: decoded, reads: readsOf(steps) };
+  return { task, bytes: file.bytes, reads: readsOf(steps) };
+}
+
+/** Marks a query that failed while streaming Avro: it is run again without (query-engine.ts), which names the fault. */
+export const STREAM_FALLBACK = 'sluice: streamed Avro decoding gave up; reading again without streaming';
+
+/** The streamed file's columns: the worker's, else decoded here; anything else fails the scan for a run without streaming. */
+function waitForStreamed(streamed: PendingDecode, table: AvroTableSource, columns: Column[], file: LocalDataFile): DecodedColumns {
+  const decoded = streamed.wait();
+  if (decoded) return decoded;
+  const here = decodeHere(table, columns, file);
+  if ('columns' in here) return here.columns;
+  throw new Error(STREAM_FALLBACK);
 }
 
 function readPrefix(file: string, bytes: number): Buffer {
@@ -305,11 +337,10 @@ function decodeHere(table: AvroTableSource, columns: Column[], file: LocalDataFi
   return { bytes };
 }
 
-function appendFile(appender: Appender, table: AvroTableSource, columns: Column[], file: LocalDataFile, bytes: Buffer, fileIndex: number, rowsBefore: number): number {
+function appendFile(appender: Appender, table: AvroTableSource, columns: Column[], file: LocalDataFile, bytes: Buffer, fileIndex: number): void {
   const container = openAvroContainer(file.localPath, bytes, table.outputSchema);
   const appenders = columns.map(columnAppender);
   const names = columns.map((c) => c.name);
-  let rows = rowsBefore;
   let recordInFile = 0;
   for (const record of container.records()) {
     try {
@@ -319,8 +350,6 @@ function appendFile(appender: Appender, table: AvroTableSource, columns: Column[
     }
     appender.appendInteger(fileIndex);
     appender.endRow();
-    recordInFile++;
-    if (++rows % APPENDER_FLUSH_ROWS === 0) appender.flushSync();
+    if (++recordInFile % APPENDER_FLUSH_ROWS === 0) appender.flushSync();
   }
-  return rows;
 }
