@@ -20,6 +20,8 @@ const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
 const RATES = (process.env.BENCH_RATES ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
 const PORT = Number(process.env.BENCH_PORT ?? 19097);
 const LOAD_NICE = Number(process.env.BENCH_LOAD_NICE ?? 0);
+/** BENCH_LOAD_IDLE=1: the load under SCHED_IDLE (`chrt --idle 0`), which runs only on a core nothing else wants. */
+const LOAD_IDLE = process.env.BENCH_LOAD_IDLE === '1';
 
 interface Percentiles { p50: number; p99: number; p999: number }
 interface Latency extends Percentiles {
@@ -140,6 +142,7 @@ function loadRepeatedly(dir: string): { stop: () => Promise<number> } {
     const command = [process.execPath, path.join(REPO, 'bin/sluice.js'), 'load', '--job', jobFile];
     // BENCH_LOAD_NICE=10 runs the load at a lower CPU priority: tells CPU sharing apart from the broker's own work.
     if (LOAD_NICE !== 0) command.unshift('nice', '-n', String(LOAD_NICE));
+    if (LOAD_IDLE) command.unshift('chrt', '--idle', '0');
     current = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     return new Promise((resolve) => current!.on('close', (code) => {
       if (code === 0) finished++;
