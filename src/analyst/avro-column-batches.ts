@@ -65,7 +65,13 @@ export function decodeColumns(blocks: readonly StoredBlock[], inflate: (stored: 
   // With no column read (count(*)), a block's count is all there is to know: it is not inflated.
   if (columnCount > 0) {
     for (const block of blocks) {
-      const data = inflate(block.stored);
+      let data: Buffer;
+      try {
+        data = inflate(block.stored);
+      } catch {
+        // avsc's reading names the file and block (avro-container-reader.ts).
+        throw new ColumnDecodeFault('a block cannot be decompressed');
+      }
       let pos = 0;
       for (let r = 0; r < block.count; r++, row++) {
         for (const step of steps) {

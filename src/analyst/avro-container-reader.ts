@@ -80,7 +80,13 @@ function* readRecords(
   file: string, blocks: Generator<StoredBlock>, decompress: (block: Buffer) => Buffer, type: AvroType, resolver: Resolver | undefined,
 ): Generator<Record<string, unknown>> {
   for (const { index: blockIndex, count, stored } of blocks) {
-    const data = decompress(stored);
+    let data: Buffer;
+    try {
+      data = decompress(stored);
+    } catch (error) {
+      if (error instanceof AvroContainerError) throw error;
+      throw new AvroContainerError(file, `block ${blockIndex} cannot be decompressed: ${(error as Error).message}`);
+    }
     let offset = 0;
     for (let i = 0; i < count; i++) {
       let decoded: { value: unknown; offset: number };

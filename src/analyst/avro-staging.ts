@@ -215,8 +215,13 @@ export const STREAM_FALLBACK = 'sluice: streamed Avro decoding gave up; reading 
 function waitForStreamed(streamed: PendingDecode, table: AvroTableSource, columns: Column[], file: LocalDataFile): DecodedColumns {
   const decoded = streamed.wait();
   if (decoded) return decoded;
-  const here = decodeHere(table, columns, file);
-  if ('columns' in here) return here.columns;
+  let here: PoolDecoded | { bytes: Buffer } | undefined;
+  try {
+    here = decodeHere(table, columns, file);
+  } catch {
+    // Thrown inside DuckDB's scan, the error would lose its shape: the run without streaming throws it again as is.
+  }
+  if (here && 'columns' in here) return here.columns;
   throw new Error(STREAM_FALLBACK);
 }
 

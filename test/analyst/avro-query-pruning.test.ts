@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { LocalSink } from '../../connectors/sinks/local-sink';
 import { createAvroFileWriter } from '../../src/formats/avro-file-writer';
 import { createParquetFileWriter } from '../../src/formats/parquet-file-writer';
-import type { AvroSchema } from '../../src/formats/record-file-writer';
+import type { AvroSchema, AvroSchemaObject } from '../../src/formats/record-file-writer';
+import { openAvroContainer } from '../../src/analyst/avro-container-reader';
 import { buildCatalog, loadJobsDirectory } from '../../src/analyst/table-catalog';
 import { QueryOptions, runQuery } from '../../src/analyst/query-engine';
 import { columnsReadBy, partitionFilterOf } from '../../src/analyst/partition-pruning';
@@ -235,18 +236,28 @@ describe('sluice query over Avro: hour pruning and decoding on worker threads', 
   it('a block a worker cannot decode is decoded again on the main thread, which names the fault as it does without workers', async () => {
     const file = path.join(root, 'warehouse/ev_avro/dt=2026-11-22/hr=00/events+1+0000000000.avro');
     const good = fs.readFileSync(file);
-    const damaged = Buffer.from(good);
-    // A byte in the middle of the last block's deflate stream: the header and the blocks' framing stay valid.
-    damaged[damaged.length - 40] ^= 0xff;
-    fs.writeFileSync(file, damaged);
+    const container = openAvroContainer(file, good, SCHEMA as AvroSchemaObject);
+    const blocks = [...container.blocks()];
+    const lastBlockData = blocks[blocks.length - 1].stored.byteOffset - good.byteOffset;
+    const damages: [string, (bytes: Buffer) => void][] = [
+      // A byte in the middle of the last block's deflate stream: the header and the blocks' framing stay valid.
+      ['a flipped byte', (bytes) => { bytes[bytes.length - 40] ^= 0xff; }],
+      // A deflate block type that does not exist (BTYPE 11): zlib itself refuses the block.
+      ['a stream zlib refuses', (bytes) => { bytes[lastBlockData] = 0xff; }],
+    ];
     try {
-      const sql = 'SELECT id, name FROM ev_avro ORDER BY id';
-      const inProcess = await query(sql, IN_PROCESS).then(() => assert.fail('read'), (error: Error) => error.message);
-      const before = filesDecodedOnWorkers();
-      const onWorkers = await query(sql, ON_WORKERS).then(() => assert.fail('read'), (error: Error) => error.message);
-      assert.equal(onWorkers, inProcess);
-      assert.match(onWorkers, /table ev_avro cannot be read: .*events\+1\+0000000000\.avro/);
-      assert.ok(filesDecodedOnWorkers() > before, 'the other files were decoded on the workers');
+      for (const [what, damage] of damages) {
+        const damaged = Buffer.from(good);
+        damage(damaged);
+        fs.writeFileSync(file, damaged);
+        const sql = 'SELECT id, name FROM ev_avro ORDER BY id';
+        const inProcess = await query(sql, IN_PROCESS).then(() => assert.fail('read'), (error: Error) => error.message);
+        const before = filesDecodedOnWorkers();
+        const onWorkers = await query(sql, ON_WORKERS).then(() => assert.fail('read'), (error: Error) => error.message);
+        assert.equal(onWorkers, inProcess, what);
+        assert.match(onWorkers, /table ev_avro cannot be read: .*events\+1\+0000000000\.avro/, `${what}: ${onWorkers}`);
+        assert.ok(filesDecodedOnWorkers() > before, `${what}: the other files were decoded on the workers`);
+      }
     } finally {
       fs.writeFileSync(file, good);
     }
