@@ -53,9 +53,12 @@ interface ColumnState {
 
 /**
  * Decodes the records of `blocks` (inflated by `inflate`) with `steps`; the columns are those the steps read,
- * `columnCount` of them. ColumnDecodeFault when a record is not as planned (the caller re-reads with avsc).
+ * `columnCount` of them, calling `onBlock` after each block. ColumnDecodeFault when a record is not as planned (the
+ * caller re-reads with avsc).
  */
-export function decodeColumns(blocks: readonly StoredBlock[], inflate: (stored: Buffer) => Buffer, steps: readonly FieldStep[], columnCount: number): DecodedColumns {
+export function decodeColumns(
+  blocks: readonly StoredBlock[], inflate: (stored: Buffer) => Buffer, steps: readonly FieldStep[], columnCount: number, onBlock?: () => void,
+): DecodedColumns {
   const rows = blocks.reduce((sum, b) => sum + b.count, 0);
   const reads = steps.flatMap((s) => ('read' in s ? [s.read] : []));
   if (reads.length !== columnCount) throw new ColumnDecodeFault('the plan does not cover every column');
@@ -81,6 +84,7 @@ export function decodeColumns(blocks: readonly StoredBlock[], inflate: (stored: 
         if (pos > data.length) throw new ColumnDecodeFault('truncated');
       }
       if (pos !== data.length) throw new ColumnDecodeFault('bytes after the block\'s records');
+      onBlock?.();
     }
   }
   for (const s of states) {
@@ -134,9 +138,11 @@ function readValue(state: ColumnState, data: Buffer, pos: number, row: number): 
       return varintEnd;
     }
     case 'float':
+      if (pos + 4 > data.length) throw new ColumnDecodeFault('truncated');
       state.floats[row] = data.readFloatLE(pos);
       return pos + 4;
     case 'double':
+      if (pos + 8 > data.length) throw new ColumnDecodeFault('truncated');
       state.doubles[row] = data.readDoubleLE(pos);
       return pos + 8;
     case 'boolean': {
@@ -150,7 +156,10 @@ function readValue(state: ColumnState, data: Buffer, pos: number, row: number): 
   }
 }
 
-/** A string or bytes value into the row's string_t slot (see ColumnPayload). Strings are checked to be UTF-8 (DuckDB's assignment does not check). */
+/**
+ * A string or bytes value into the row's string_t slot (see ColumnPayload). Strings are checked to be UTF-8 here:
+ * DuckDB would set a chunk's long strings NULL if they were not, and the slots pointed into them would be wrong.
+ */
 function readSized(state: ColumnState, data: Buffer, pos: number, row: number): number {
   const length = zigzagAt(data, pos);
   const start = varintEnd;

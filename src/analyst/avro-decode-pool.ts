@@ -60,17 +60,21 @@ export interface PendingDecode {
   wait(): DecodedColumns | null;
 }
 
-/** How long wait() blocks with no reply from any worker before it gives the file up (null): a worker that died says nothing. */
-const SILENT_WORKERS_MS = 60_000;
+/**
+ * How long wait() blocks with neither a reply nor a decoded block from any worker before it gives the file up (null,
+ * so it is decoded on this thread): a worker that died says nothing, and its exit event cannot run while this waits.
+ */
+const SILENT_WORKERS_MS = 5_000;
 
 export class AvroDecodePool {
   private readonly workers: PoolWorker[] = [];
-  /** Bumped by a worker after each reply it posts, so that wait() sleeps until there is one. */
-  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  /** [0] bumped by a worker after each reply it posts, so that wait() sleeps until there is one; [1] after each block it decodes. */
+  private readonly signal = new Int32Array(new SharedArrayBuffer(8));
   private readonly waiting = new Map<number, { owner: PoolWorker; bytes: number; resolve: (decoded: DecodedColumns | null) => void }>();
   private nextId = 0;
 
-  constructor(readonly size: number) {
+  /** `silentMs`: how long a synchronous wait hears nothing from any worker before it gives the file up. */
+  constructor(readonly size: number, private readonly silentMs = SILENT_WORKERS_MS) {
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
 
@@ -133,17 +137,20 @@ export class AvroDecodePool {
 
   private waitFor(id: number, answered: () => DecodedColumns | null | undefined): DecodedColumns | null {
     let silentSince = Date.now();
+    let progress = Atomics.load(this.signal, 1);
     while (this.waiting.has(id)) {
       const seen = Atomics.load(this.signal, 0);
-      let took = false;
+      const blocks = Atomics.load(this.signal, 1);
+      let heard = blocks !== progress;
+      progress = blocks;
       for (const { replies } of this.workers) {
         for (let reply = receiveMessageOnPort(replies); reply; reply = receiveMessageOnPort(replies)) {
           this.answerReply(reply.message as FileDecodeReply);
-          took = true;
+          heard = true;
         }
       }
-      if (took) silentSince = Date.now();
-      else if (Date.now() - silentSince > SILENT_WORKERS_MS) this.answer(id, null);
+      if (heard) silentSince = Date.now();
+      else if (Date.now() - silentSince > this.silentMs) this.answer(id, null);
       else Atomics.wait(this.signal, 0, seen, 100);
     }
     return answered() ?? null;

@@ -6,6 +6,10 @@ import { decodeColumns, DecodedColumns } from './avro-column-batches';
 import { planColumnReads } from './avro-column-decoder';
 import type { FileDecodeReply, FileDecodeTask } from './avro-decode-pool';
 
+const { replies, signal } = workerData as { replies: MessagePort; signal: Int32Array };
+const REPLIES = 0;
+const PROGRESS = 1;
+
 /** Every buffer of `decoded` is its own (none from Node's shared Buffer pool, which transferring would detach). */
 function transferList(decoded: DecodedColumns): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
@@ -20,19 +24,20 @@ function transferList(decoded: DecodedColumns): ArrayBuffer[] {
 
 function decode(task: FileDecodeTask): DecodedColumns {
   const bytes = fs.readFileSync(task.file);
+  Atomics.add(signal, PROGRESS, 1);
   const steps = planColumnReads(task.writerSchema, task.columns);
   if (!steps) throw new Error('no plan for these columns');
   const blocks = [...storedBlocks(task.file, bytes, task.dataStart, task.sync)];
-  return decodeColumns(blocks, decompressor(task.codec, task.file), steps, task.columns.length);
+  // Each block decoded tells a pool waiting synchronously that this worker is alive (AvroDecodePool.waitFor).
+  return decodeColumns(blocks, decompressor(task.codec, task.file), steps, task.columns.length, () => Atomics.add(signal, PROGRESS, 1));
 }
 
-const { replies, signal } = workerData as { replies: MessagePort; signal: Int32Array };
 
 function post(reply: FileDecodeReply, transfer: ArrayBuffer[] = []): void {
   replies.postMessage(reply, transfer);
   // Wakes the pool if it is waiting synchronously (AvroDecodePool.waitFor).
-  Atomics.add(signal, 0, 1);
-  Atomics.notify(signal, 0);
+  Atomics.add(signal, REPLIES, 1);
+  Atomics.notify(signal, REPLIES);
 }
 
 parentPort!.on('message', ({ id, task }: { id: number; task: FileDecodeTask }) => {

@@ -148,7 +148,7 @@ function fillConstant(vector: duckdb.Vector, value: string | null, rows: number)
     return;
   }
   duckdb.vector_assign_string_element_len(vector, 0, encoder.encode(value));
-  slotScratch.set(new Uint32Array(duckdb.vector_get_data(vector, STRING_T).slice().buffer));
+  slotScratch.set(rowZeroSlot(vector));
   for (let filled = 4; filled < rows * 4; filled *= 2) slotScratch.copyWithin(filled, 0, Math.min(filled, rows * 4 - filled));
   duckdb.copy_data_to_vector(vector, STRING_T, slotScratch.buffer, STRING_T, (rows - 1) * STRING_T);
 }
@@ -161,6 +161,11 @@ function longRowsBefore(payload: ColumnPayload, at: number, end: number): number
 
 const TWO_POW_32 = 4294967296;
 
+/** Row 0's string_t as four words, copied (vector_get_data gives a view of the vector's own memory). */
+function rowZeroSlot(vector: duckdb.Vector): Uint32Array {
+  return new Uint32Array(Uint8Array.from(duckdb.vector_get_data(vector, STRING_T)).buffer);
+}
+
 /**
  * Puts the heap bytes of entries `at` to `last` of `payload.long` into the vector's string heap and makes their
  * slots in slotScratch (rows from `first`) point there.
@@ -171,7 +176,7 @@ function pointIntoHeap(vector: duckdb.Vector, payload: ColumnPayload, at: number
   const heapStart = slots[long[at] * 4 + 2];
   const lastSlot = long[last - 1] * 4;
   duckdb.vector_assign_string_element_len(vector, 0, heap.subarray(heapStart, slots[lastSlot + 2] + slots[lastSlot]));
-  const row0 = new Uint32Array(duckdb.vector_get_data(vector, STRING_T).slice().buffer);
+  const row0 = rowZeroSlot(vector);
   for (let i = at; i < last; i++) {
     const slot = (long[i] - first) * 4;
     const low = row0[2] + (slots[long[i] * 4 + 2] - heapStart);

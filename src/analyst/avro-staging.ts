@@ -76,6 +76,11 @@ export interface StagedAvro {
   tables: string[];
   /** Lets go of the decoded columns the view reads (which then has no rows). */
   release: () => void;
+  /**
+   * Waits for every streamed file (without blocking the thread); gives, by position in the files, those that cannot
+   * be scanned and why (fileSelect of them would fail).
+   */
+  settle: () => Promise<Map<number, string>>;
 }
 
 /** Files each pool worker may have decoded ahead of the one being staged, when not streaming: bounds memory. */
@@ -112,6 +117,7 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
     }
   };
   const decodedFiles: DecodedFile[] = [];
+  const streamedFiles: { entry: DecodedFile; streamed: PendingDecode; file: LocalDataFile }[] = [];
   let reads: ColumnRead[] = [];
   try {
     for (const [index, file] of files.entries()) {
@@ -119,7 +125,9 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
       const streamed = pending[index];
       const plan = planned[index];
       if (streamed && plan) {
-        decodedFiles.push({ index, decoded: () => waitForStreamed(streamed, table, columns, file), partitionValues: partitionValuesIn(table, file) });
+        const entry: DecodedFile = { index, decoded: () => waitForStreamed(streamed, table, columns, file), partitionValues: partitionValuesIn(table, file) };
+        decodedFiles.push(entry);
+        streamedFiles.push({ entry, streamed, file });
         reads = plan.reads;
         continue;
       }
@@ -153,7 +161,16 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
   const fileSelect = (index: number) => (scan && scanned.has(index)
     ? viewSelect(table, columns, `${scan.name}(file := ${index})`)
     : `${viewSelect(table, columns, joined)} WHERE ${FILE_COLUMN} = ${index}`);
-  return { select, fileSelect, tables, release: () => scan?.release() };
+  const settle = async () => {
+    const failed = new Map<number, string>();
+    for (const { entry, streamed, file } of streamedFiles) {
+      if (typeof entry.decoded !== 'function') continue;
+      const fault = await streamed.promise.then((decoded) => (decoded ? ((entry.decoded = decoded), null) : settleHere(entry, table, readSchema, columns, file)));
+      if (fault !== null) failed.set(entry.index, fault);
+    }
+    return failed;
+  };
+  return { select, fileSelect, tables, release: () => scan?.release(), settle };
 }
 
 /** No files: no rows, with the staged and partition columns' types. */
@@ -223,6 +240,21 @@ function waitForStreamed(streamed: PendingDecode, table: AvroTableSource, column
   }
   if (here && 'columns' in here) return here.columns;
   throw new Error(STREAM_FALLBACK);
+}
+
+/** A streamed file the workers gave back, decoded here; else why it cannot be scanned, as avsc names it. */
+function settleHere(entry: DecodedFile, table: AvroTableSource, readSchema: AvroSchemaObject, columns: Column[], file: LocalDataFile): string | null {
+  try {
+    const here = decodeHere(table, columns, file);
+    if ('columns' in here) {
+      entry.decoded = here.columns;
+      return null;
+    }
+    for (const record of openAvroContainer(file.localPath, here.bytes, readSchema).records()) void record;
+    return 'its records are not as the column decoder reads them';
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 function readPrefix(file: string, bytes: number): Buffer {

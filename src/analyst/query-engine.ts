@@ -173,7 +173,8 @@ async function runQueryOnce(catalog: CatalogTable[], sql: string, options: Query
     options.onResult?.(result);
     // The cache is only an aid: a conversion that fails leaves no entry (the next query decodes again) and a notice.
     for (const [name, after] of afterQuery) {
-      await after().catch((error: Error) => result.notices.push(`table ${name}: the Avro cache was not written: ${error.message}`));
+      const notices = await after().catch((error: Error) => [`the Avro cache was not written: ${error.message}`]);
+      result.notices.push(...notices.map((notice) => `table ${name}: ${notice}`));
     }
     return result;
   } finally {

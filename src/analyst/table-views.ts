@@ -45,8 +45,8 @@ export interface AvroViewOptions {
   stream?: boolean;
 }
 
-/** What a view leaves to do once the query has its rows: write the cache's missing conversions. */
-export type AfterQuery = () => Promise<void>;
+/** What a view leaves to do once the query has its rows: write the cache's missing conversions; gives notices. */
+export type AfterQuery = () => Promise<string[]>;
 
 /**
  * The view over Avro files: with a `cache`, over each file's cached conversion to Parquet and the missing ones
@@ -81,20 +81,33 @@ export async function createAvroView(connection: DuckDBConnection, table: AvroTa
   if (misses.length === 0) return undefined;
   return async () => {
     const kept = new Set(hits);
-    for (const [k, group] of misses.entries()) {
-      const staging = stagings[k];
-      try {
-        const entries = await writeCached(cache, group, async (targets) => {
-          for (const [index, target] of targets.entries()) {
-            await connection.run(`COPY (${staging.fileSelect(index)}) TO ${quoteLiteral(target)} (FORMAT parquet, COMPRESSION snappy)`);
-          }
-        });
-        entries.forEach((e) => kept.add(e));
-      } finally {
-        staging.release();
-        for (const name of staging.tables) await connection.run(`DROP TABLE IF EXISTS temp.main.${name}`);
+    const notices: string[] = [];
+    try {
+      for (const [k, group] of misses.entries()) {
+        const staging = stagings[k];
+        try {
+          // A file the query did not reach may fail only now: the others are cached all the same.
+          const failed = await staging.settle();
+          for (const [position, fault] of failed) notices.push(`${group.files[position].localPath} was not cached: ${fault}`);
+          const keep = group.files.map((_, position) => !failed.has(position));
+          const good = { ...group, files: group.files.filter((_, i) => keep[i]), indexes: group.indexes.filter((_, i) => keep[i]), versions: group.versions.filter((_, i) => keep[i]) };
+          const positions = keep.flatMap((ok, position) => (ok ? [position] : []));
+          const entries = await writeCached(cache, good, async (targets) => {
+            for (const [i, target] of targets.entries()) {
+              await connection.run(`COPY (${staging.fileSelect(positions[i])}) TO ${quoteLiteral(target)} (FORMAT parquet, COMPRESSION snappy)`);
+            }
+          });
+          entries.forEach((e) => kept.add(e));
+        } catch (error) {
+          notices.push(`the Avro cache was not written: ${(error as Error).message}`);
+        } finally {
+          staging.release();
+          for (const name of staging.tables) await connection.run(`DROP TABLE IF EXISTS temp.main.${name}`);
+        }
       }
+    } finally {
+      evict(cache, kept);
     }
-    evict(cache, kept);
+    return notices;
   };
 }

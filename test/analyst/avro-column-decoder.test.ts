@@ -159,6 +159,21 @@ describe('the Avro view\'s column decoder, against avsc on files Apache Avro (Py
       assert.equal(fast.message, (await viewError(evolved, [localFile(long, '00')], ['n', 's'])).message, what);
       assert.match(fast.message, new RegExp(`long\\.avro: block 0, record ${record}:`), what);
     }
+    // A block claiming one record more than it holds, ending on a float: truncated, named as avsc names it.
+    const floats: AvroSchemaObject = { type: 'record', name: 'F', fields: [{ name: 'f', type: 'float' }, { name: 'd', type: 'double' }] };
+    const short = path.join(tmp(), 'short.avro');
+    const floatWriter = createAvroFileWriter({ path: short, schema: floats, codec: 'null' });
+    for (let n = 0; n < 3; n++) floatWriter.write({ f: n, d: n / 3 });
+    await floatWriter.close();
+    const shortBytes = fs.readFileSync(short);
+    const countAt = shortBytes.indexOf(Buffer.from([0x06, 3 * 12 * 2]));
+    assert.ok(countAt > 0, 'the block header: 3 records of 12 bytes');
+    shortBytes[countAt] = 0x08;
+    fs.writeFileSync(short, shortBytes);
+    const floatEvolved: AvroSchemaObject = { ...floats, fields: [...floats.fields!, { name: 'added', type: 'int', default: 5 }] };
+    const truncated = await viewError(floats, [localFile(short, '00')], ['f', 'd']);
+    assert.equal(truncated.message, (await viewError(floatEvolved, [localFile(short, '00')], ['f', 'd'])).message);
+    assert.match(truncated.message, /short\.avro: block 0, record 3: truncated/);
     const big = path.join(tmp(), 'big.avro');
     await writeWithPython(big, EDGE, [record(0), { ...record(1), l: 2 ** 62 }], 'deflate', 1000);
     const fast = await viewError(EDGE, [localFile(big, '00')], ['i', 'l']);

@@ -7,6 +7,7 @@ import type { AvroRecord, AvroSchemaObject } from '../../src/formats/record-file
 import type { LocalDataFile } from '../../src/analyst/local-files';
 import { createAvroView } from '../../src/analyst/table-views';
 import { AvroParquetCache, lookUpCached } from '../../src/analyst/avro-parquet-cache';
+import { AvroDecodePool } from '../../src/analyst/avro-decode-pool';
 import { useTempDir } from '../helpers/temp-dir';
 
 const SCHEMA: AvroSchemaObject = {
@@ -90,6 +91,31 @@ describe('the Avro view\'s Parquet cache', () => {
     const kept = entries(cache);
     assert.equal(kept.length, 2, 'the old file\'s entry is evicted, this query\'s two kept');
     assert.deepStrictEqual(await rows([old], cache), await rows([old]));
+  });
+
+  it('streamed: a damaged file the query never reached is named and left out of the cache; the others are cached', async () => {
+    const cache = { dir: path.join(tmp(), 'cache'), maxBytes: 2 ** 30 };
+    const files: LocalDataFile[] = [];
+    for (let hr = 0; hr < 4; hr++) files.push(await writeFile(path.join(tmp(), `hr=0${hr}`, 'c.avro'), clicks(hr, 20_000)));
+    const damaged = fs.readFileSync(files[3].localPath);
+    damaged[damaged.length - 200] ^= 0xff;
+    fs.writeFileSync(files[3].localPath, damaged);
+    const pool = new AvroDecodePool(2);
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    try {
+      const afterQuery = await createAvroView(connection, { name: 'clicks', outputSchema: SCHEMA, columns: ['id'] }, files, { decoding: { workers: 2, minBytes: 0 }, pool: () => pool, stream: true, cache });
+      const reader = await connection.runAndReadAll('SELECT id FROM clicks LIMIT 1');
+      assert.deepEqual(reader.getRows(), [['c0-0']]);
+      const notices = await afterQuery!();
+      assert.equal(notices.length, 1, notices.join('\n'));
+      assert.match(notices[0], /hr=03\/c\.avro was not cached: .*hr=03\/c\.avro: block \d+/);
+      assert.equal(entries(cache).length, 3);
+    } finally {
+      pool.close();
+      connection.closeSync();
+      db.closeSync();
+    }
   });
 
   it('a file that is not Avro fails the view naming it, and leaves nothing in the cache', async () => {
