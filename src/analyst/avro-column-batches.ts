@@ -12,7 +12,7 @@ const MAX_EPOCH_MILLIS = 9_223_372_036_854_775;
 const TWO_POW_32 = 4294967296;
 /** DuckDB's string_t: a 4-byte length, then the bytes themselves up to 12, else a 4-byte prefix and a pointer. */
 export const STRING_T = 16;
-export const INLINE_BYTES = 12;
+const INLINE_BYTES = 12;
 
 /** Bytes per row of each kind in a vector. */
 export const VALUE_BYTES: Record<FlatKind, number> = { int: 4, long: 8, float: 4, double: 8, boolean: 1, string: STRING_T, bytes: STRING_T };

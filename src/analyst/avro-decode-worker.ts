@@ -32,7 +32,6 @@ function decode(task: FileDecodeTask): DecodedColumns {
   return decodeColumns(blocks, decompressor(task.codec, task.file), steps, task.columns.length, () => Atomics.add(signal, PROGRESS, 1));
 }
 
-
 function post(reply: FileDecodeReply, transfer: ArrayBuffer[] = []): void {
   replies.postMessage(reply, transfer);
   // Wakes the pool if it is waiting synchronously (AvroDecodePool.waitFor).

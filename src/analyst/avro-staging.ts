@@ -83,9 +83,6 @@ export interface StagedAvro {
   settle: () => Promise<Map<number, string>>;
 }
 
-/** Files each pool worker may have decoded ahead of the one being staged, when not streaming: bounds memory. */
-const FILES_AHEAD_PER_WORKER = 2;
-
 /**
  * Decodes the Avro files, in their order, on the pool's workers when one is given. Files in the table's own schema
  * are scanned by DuckDB from their decoded columns (avro-decoded-scan.ts); any other is read by avsc into a temporary
@@ -102,60 +99,46 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
   // With no column to read, only the blocks' counts are: no work to share.
   if (columns.length === 0) pool = undefined;
   const staging = `sluice_avro_${++stagingTables}`;
-  const tables = [`${staging}_files`];
-  await connection.run(`CREATE TEMP TABLE ${staging}_files (${[`${FILE_COLUMN} INTEGER`, ...(table.partitions ?? []).map((p) => `${quoteIdentifier(p)} VARCHAR`)].join(', ')})`);
-  const partitions = await connection.createAppender(`${staging}_files`, 'main', 'temp');
-  let appender: Appender | undefined;
-  const planned = pool ? files.map((file) => planOnWorker(table, columns, file)) : [];
-  const pending = pool && stream ? planned.map((plan) => plan && pool.send(plan.task, plan.bytes)) : [];
-  const decoding: Promise<PoolDecoded | null>[] = [];
-  const ahead = pool ? pool.size * FILES_AHEAD_PER_WORKER : 0;
-  const dispatch = (upTo: number) => {
-    while (pool && !stream && decoding.length < Math.min(upTo, files.length)) {
-      const plan = planned[decoding.length];
-      decoding.push(plan ? pool.decode(plan.task, plan.bytes).then((decoded) => decoded && { columns: decoded, reads: plan.reads }) : Promise.resolve(null));
-    }
-  };
+  const tables: string[] = [];
+  // Every file goes to the workers at once: the scan holds every file's columns until the query ends anyway.
+  const planned = files.map((file) => (pool ? planOnWorker(table, columns, file) : null));
+  const pending = planned.map((plan) => plan && pool!.send(plan.task, plan.bytes));
   const decodedFiles: DecodedFile[] = [];
   const streamedFiles: { entry: DecodedFile; streamed: PendingDecode; file: LocalDataFile }[] = [];
   let reads: ColumnRead[] = [];
+  let avsc: { rows: Appender; partitions: Appender } | undefined;
   try {
     for (const [index, file] of files.entries()) {
-      appendPartitionRow(partitions, table, file, index);
       const streamed = pending[index];
       const plan = planned[index];
-      if (streamed && plan) {
+      if (stream && streamed && plan) {
         const entry: DecodedFile = { index, decoded: () => waitForStreamed(streamed, table, columns, file), partitionValues: partitionValuesIn(table, file) };
         decodedFiles.push(entry);
         streamedFiles.push({ entry, streamed, file });
         reads = plan.reads;
         continue;
       }
-      dispatch(index + 1 + ahead);
-      const decoded = (pool && !stream ? await decoding[index] : null) ?? decodeHere(table, columns, file);
+      const fromWorker = streamed && plan ? await streamed.promise : null;
+      const decoded = fromWorker && plan ? { columns: fromWorker, reads: plan.reads } : decodeHere(table, columns, file);
       if ('columns' in decoded) {
         decodedFiles.push({ index, decoded: decoded.columns, partitionValues: partitionValuesIn(table, file) });
         reads = decoded.reads;
         continue;
       }
-      if (!appender) {
-        const stagingColumns = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingTypeSql(c.type)}`);
-        await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, `${FILE_COLUMN} INTEGER`].join(', ')})`);
-        tables.push(staging);
-        appender = await connection.createAppender(staging, 'main', 'temp');
-      }
-      appendFile(appender, { name: table.name, outputSchema: readSchema }, columns, file, decoded.bytes, index);
+      avsc ??= await createAvscStaging(connection, staging, table, columns, tables);
+      appendPartitionRow(avsc.partitions, table, file, index);
+      appendFile(avsc.rows, { name: table.name, outputSchema: readSchema }, columns, file, decoded.bytes, index);
     }
   } finally {
-    appender?.closeSync();
-    partitions.closeSync();
+    avsc?.rows.closeSync();
+    avsc?.partitions.closeSync();
   }
   const names = { names: columns.map((c) => c.name), reads, partitions: table.partitions ?? [], file: FILE_COLUMN_NAME };
   const scan = decodedFiles.length > 0 ? registerDecodedScan(connection, names, decodedFiles) : undefined;
   const joined = `temp.main.${staging} JOIN temp.main.${staging}_files USING (${FILE_COLUMN})`;
   // UNION ALL matches columns by position: the same list on each side.
   const listed = [...names.names, ...names.partitions, FILE_COLUMN_NAME].map(quoteIdentifier).join(', ');
-  const sources = [...(appender ? [`SELECT ${listed} FROM ${joined}`] : []), ...(scan ? [`SELECT ${listed} FROM ${scan.name}()`] : [])];
+  const sources = [...(avsc ? [`SELECT ${listed} FROM ${joined}`] : []), ...(scan ? [`SELECT ${listed} FROM ${scan.name}()`] : [])];
   const select = viewSelect(table, columns, sources.length > 0 ? `(${sources.join(' UNION ALL ')})` : emptyRows(columns, names.partitions));
   const scanned = new Set(decodedFiles.map((f) => f.index));
   const fileSelect = (index: number) => (scan && scanned.has(index)
@@ -165,12 +148,22 @@ export async function stageAvroFiles(connection: DuckDBConnection, table: AvroTa
     const failed = new Map<number, string>();
     for (const { entry, streamed, file } of streamedFiles) {
       if (typeof entry.decoded !== 'function') continue;
-      const fault = await streamed.promise.then((decoded) => (decoded ? ((entry.decoded = decoded), null) : settleHere(entry, table, readSchema, columns, file)));
-      if (fault !== null) failed.set(entry.index, fault);
+      const decoded = finishStreamed(await streamed.promise, table, columns, file);
+      if (decoded) entry.decoded = decoded;
+      else failed.set(entry.index, avscFault(file, readSchema));
     }
     return failed;
   };
   return { select, fileSelect, tables, release: () => scan?.release(), settle };
+}
+
+/** The temporary tables of the files avsc reads: their rows, and each file's partition values by its index. */
+async function createAvscStaging(connection: DuckDBConnection, staging: string, table: AvroTableSource, columns: Column[], tables: string[]): Promise<{ rows: Appender; partitions: Appender }> {
+  const stagingColumns = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingTypeSql(c.type)}`);
+  await connection.run(`CREATE TEMP TABLE ${staging} (${[...stagingColumns, `${FILE_COLUMN} INTEGER`].join(', ')})`);
+  await connection.run(`CREATE TEMP TABLE ${staging}_files (${[`${FILE_COLUMN} INTEGER`, ...(table.partitions ?? []).map((p) => `${quoteIdentifier(p)} VARCHAR`)].join(', ')})`);
+  tables.push(staging, `${staging}_files`);
+  return { rows: await connection.createAppender(staging, 'main', 'temp'), partitions: await connection.createAppender(`${staging}_files`, 'main', 'temp') };
 }
 
 /** No files: no rows, with the staged and partition columns' types. */
@@ -228,29 +221,31 @@ function planOnWorker(table: AvroTableSource, columns: Column[], file: LocalData
 /** Marks a query that failed while streaming Avro: it is run again without (query-engine.ts), which names the fault. */
 export const STREAM_FALLBACK = 'sluice: streamed Avro decoding gave up; reading again without streaming';
 
-/** The streamed file's columns: the worker's, else decoded here; anything else fails the scan for a run without streaming. */
+/** The streamed file's columns, waited for: those of finishStreamed, else the scan fails for a run without streaming. */
 function waitForStreamed(streamed: PendingDecode, table: AvroTableSource, columns: Column[], file: LocalDataFile): DecodedColumns {
-  const decoded = streamed.wait();
-  if (decoded) return decoded;
-  let here: PoolDecoded | { bytes: Buffer } | undefined;
-  try {
-    here = decodeHere(table, columns, file);
-  } catch {
-    // Thrown inside DuckDB's scan, the error would lose its shape: the run without streaming throws it again as is.
-  }
-  if (here && 'columns' in here) return here.columns;
-  throw new Error(STREAM_FALLBACK);
+  const decoded = finishStreamed(streamed.wait(), table, columns, file);
+  if (!decoded) throw new Error(STREAM_FALLBACK);
+  return decoded;
 }
 
-/** A streamed file the workers gave back, decoded here; else why it cannot be scanned, as avsc names it. */
-function settleHere(entry: DecodedFile, table: AvroTableSource, readSchema: AvroSchemaObject, columns: Column[], file: LocalDataFile): string | null {
+/**
+ * A streamed file's columns: the worker's, else decoded here; undefined when only avsc can read it or name its
+ * fault (an error thrown inside DuckDB's scan would lose its shape).
+ */
+function finishStreamed(fromWorker: DecodedColumns | null, table: AvroTableSource, columns: Column[], file: LocalDataFile): DecodedColumns | undefined {
+  if (fromWorker) return fromWorker;
   try {
     const here = decodeHere(table, columns, file);
-    if ('columns' in here) {
-      entry.decoded = here.columns;
-      return null;
-    }
-    for (const record of openAvroContainer(file.localPath, here.bytes, readSchema).records()) void record;
+    return 'columns' in here ? here.columns : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a file the column decoder refuses cannot be read, as avsc names it. */
+function avscFault(file: LocalDataFile, readSchema: AvroSchemaObject): string {
+  try {
+    for (const record of openAvroContainer(file.localPath, fs.readFileSync(file.localPath), readSchema).records()) void record;
     return 'its records are not as the column decoder reads them';
   } catch (error) {
     return (error as Error).message;
