@@ -41,8 +41,6 @@ export interface CacheMisses {
   /** Whether `columns` are all the table's (the view then reads them all). */
   all: boolean;
   files: LocalDataFile[];
-  /** Each file's index in the query's files. */
-  indexes: number[];
   versions: string[];
 }
 
@@ -76,9 +74,8 @@ export function lookUpCached(cache: AvroParquetCache, table: AvroTableSource, fi
     }
     const columns = all.filter((c) => held.has(c) || needed.includes(c));
     const key = JSON.stringify(columns.length === all.length ? null : columns);
-    const group = misses.get(key) ?? { columns, all: columns.length === all.length, files: [], indexes: [], versions: [] };
+    const group = misses.get(key) ?? { columns, all: columns.length === all.length, files: [], versions: [] };
     group.files.push(file);
-    group.indexes.push(index);
     group.versions.push(version);
     misses.set(key, group);
   }

@@ -89,9 +89,8 @@ export async function createAvroView(connection: DuckDBConnection, table: AvroTa
           // A file the query did not reach may fail only now: the others are cached all the same.
           const failed = await staging.settle();
           for (const [position, fault] of failed) notices.push(`${group.files[position].localPath} was not cached: ${fault}`);
-          const keep = group.files.map((_, position) => !failed.has(position));
-          const good = { ...group, files: group.files.filter((_, i) => keep[i]), indexes: group.indexes.filter((_, i) => keep[i]), versions: group.versions.filter((_, i) => keep[i]) };
-          const positions = keep.flatMap((ok, position) => (ok ? [position] : []));
+          const positions = group.files.map((_, position) => position).filter((position) => !failed.has(position));
+          const good = { ...group, files: positions.map((p) => group.files[p]), versions: positions.map((p) => group.versions[p]) };
           const entries = await writeCached(cache, good, async (targets) => {
             for (const [i, target] of targets.entries()) {
               await connection.run(`COPY (${staging.fileSelect(positions[i])}) TO ${quoteLiteral(target)} (FORMAT parquet, COMPRESSION snappy)`);
