@@ -1,6 +1,6 @@
 import { FetchResult, KafkaClient, ListedOffset } from '../../src/client/kafka-client';
-import { FetchedUndecodable, recordsFrom } from '../../src/client/fetched-records';
-import type { DecodedRecord } from '../../src/protocol/records';
+import { FetchedUndecodable, recordColumnsFrom } from '../../src/client/fetched-records';
+import type { RecordColumns } from '../../src/protocol/record-columns';
 import {
   DEFAULT_SOURCE_RETRY, IsolationLevel, ListedTopic, OffsetRange, ReadOptions, RecordHandler, RecordSource, RecordSourceError, RecordSourceOptions,
   SourceConnectionError, SourceDecodeError, SourceErrorContext, SourceKafkaError, SourceReadError, SourceRetryPolicy, SourceTimeoutError,
@@ -20,7 +20,7 @@ const DEFAULT_FETCH_MAX_BYTES = 1024 * 1024;
 const STALE_METADATA = new Set(['NOT_LEADER_OR_FOLLOWER', 'UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
 
 interface Fetched {
-  records: DecodedRecord[];
+  records: RecordColumns;
   nextOffset: number;
   /** Offsets below `nextOffset` (and the range's end) with no record to hand over: markers, aborted records. */
   skippedOffsets: number;
@@ -115,7 +115,10 @@ export class KafkaRecordSource implements RecordSource {
       if (fetched.undecodable.length > 0 && !onUndecodable) {
         // Nobody takes dead letters: the records before the first bad batch are handed over, and the read fails there.
         const bad = fetched.undecodable[0];
-        const before = fetched.records.filter((r) => r.offset < bad.firstOffset);
+        const before = fetched.records;
+        let count = 0;
+        while (count < before.length && before.offsets[count] < bad.firstOffset) count++;
+        before.truncate(count);
         // (Skipped offsets are not counted: the read fails here, and the range with it.)
         if (before.length > 0) await onRecords(before, { skippedOffsets: 0 });
         throw new SourceDecodeError(bad.firstOffset, fetched.context, bad.reason);
@@ -162,12 +165,12 @@ export class KafkaRecordSource implements RecordSource {
       }
       const context: SourceErrorContext = { topic: this.topic, partition, broker: leader ?? this.client.knownLeaderAddress(this.topic, partition) };
       // A batch that cannot be decoded is handed over as it is, and reading goes on after it.
-      const decoded = recordsFrom(fetched.records, offset, { collectUndecodable: true, endOffset: end, ...this.abortedIn(fetched) });
+      const decoded = recordColumnsFrom(fetched.records, offset, { collectUndecodable: true, endOffset: end, ...this.abortedIn(fetched) });
       if (decoded.nextOffset <= offset) {
         throw new SourceReadError(context, `no progress at offset ${offset} (high watermark ${fetched.highWatermark}, planned end ${end})`);
       }
       const undecodable = (decoded.undecodable ?? []).map((bad) => undecodableIn(bad, offset, end)).filter((bad) => bad !== undefined);
-      return { records: decoded.records.filter((r) => r.offset < end), nextOffset: decoded.nextOffset, skippedOffsets: decoded.skippedOffsets, undecodable, context };
+      return { records: decoded.records, nextOffset: decoded.nextOffset, skippedOffsets: decoded.skippedOffsets, undecodable, context };
     }, signal);
   }
 

@@ -1,7 +1,8 @@
 import {
   BATCH_HEADER_SIZE, BATCH_LENGTH_POS, BatchHeader, CURRENT_MAGIC, LOG_OVERHEAD, computeBatchCrc, isControlBatch, readBatchHeader,
 } from '../protocol/record-batch';
-import { DecodedRecord, decodeRecords } from '../protocol/records';
+import type { DecodedRecord } from '../protocol/records';
+import { appendBatchRecords, RecordColumns } from '../protocol/record-columns';
 import { AbortedTransaction, AbortedTransactionFilter } from './aborted-transactions';
 
 export type { AbortedTransaction } from './aborted-transactions';
@@ -16,8 +17,8 @@ export interface FetchedUndecodable {
   error: Error;
 }
 
-export interface FetchedBatches {
-  records: DecodedRecord[];
+export interface FetchedBatches<Records = DecodedRecord[]> {
+  records: Records;
   /** Where the next fetch should start: after the last whole batch, or `fromOffset` if there was none. */
   nextOffset: number;
   /**
@@ -67,7 +68,17 @@ function checkBatch(data: Buffer, pos: number, header: BatchHeader, size: number
  * check.crcs=false default does.)
  */
 export function recordsFrom(data: Buffer, fromOffset: number, options: RecordsFromOptions = {}): FetchedBatches {
-  const records: DecodedRecord[] = [];
+  const fetched = decodeFetched(data, fromOffset, options, Infinity);
+  return { ...fetched, records: fetched.records.toRecords() };
+}
+
+/** As `recordsFrom`, the records as columns (no object per record), and only those before `options.endOffset`. */
+export function recordColumnsFrom(data: Buffer, fromOffset: number, options: RecordsFromOptions = {}): FetchedBatches<RecordColumns> {
+  return decodeFetched(data, fromOffset, options, options.endOffset ?? Infinity);
+}
+
+function decodeFetched(data: Buffer, fromOffset: number, options: RecordsFromOptions, keepBefore: number): FetchedBatches<RecordColumns> {
+  const records = new RecordColumns();
   const undecodable: FetchedUndecodable[] = [];
   const aborted = options.abortedTransactions === undefined ? undefined : new AbortedTransactionFilter(options.abortedTransactions ?? []);
   const endOffset = options.endOffset ?? Infinity;
@@ -78,7 +89,6 @@ export function recordsFrom(data: Buffer, fromOffset: number, options: RecordsFr
     if (size >= BATCH_HEADER_SIZE && pos + size > data.length) break;
     const framed = size >= BATCH_HEADER_SIZE && pos + BATCH_HEADER_SIZE <= data.length;
     const header = framed ? readBatchHeader(data, pos) : undefined;
-    let decoded: DecodedRecord[] | undefined;
     try {
       if (!header) throw new CorruptBatchError(Number(data.readBigInt64BE(pos)), `batch length ${size - LOG_OVERHEAD} is shorter than a batch header`);
       // Checked first, as Kafka's consumer does: a damaged header cannot say whether the batch is aborted.
@@ -89,7 +99,7 @@ export function recordsFrom(data: Buffer, fromOffset: number, options: RecordsFr
         const batchEnd = header.baseOffset + header.lastOffsetDelta + 1;
         skippedOffsets += Math.max(0, Math.min(batchEnd, endOffset) - Math.max(header.baseOffset, fromOffset));
       } else {
-        decoded = decodeRecords(data, pos);
+        appendBatchRecords(records, data, pos, fromOffset, keepBefore);
       }
     } catch (error) {
       if (!options.collectUndecodable) throw error;
@@ -102,7 +112,6 @@ export function recordsFrom(data: Buffer, fromOffset: number, options: RecordsFr
       pos += size;
       continue;
     }
-    for (const record of decoded ?? []) if (record.offset >= fromOffset) records.push(record);
     nextOffset = Math.max(nextOffset, header.baseOffset + header.lastOffsetDelta + 1);
     pos += size;
   }

@@ -20,7 +20,7 @@ export interface ScannedJsonRow {
 /** More bytes than the row's Avro encoding can take. */
 export function avroBoundOf(row: ScannedJsonRow): number {
   const { scanner, metadata } = row;
-  return scanner.bytes.length + 16 * scanner.schema.fields.length + 48 + (metadata.key?.length ?? 0);
+  return scanner.end - scanner.start + 16 * scanner.schema.fields.length + 48 + (metadata.key?.length ?? 0);
 }
 
 /**

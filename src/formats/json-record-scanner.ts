@@ -28,6 +28,11 @@ export class JsonRecordScanner {
   readonly numbers: Float64Array;
   /** The bytes of the value last scanned, and where its object's braces are. */
   bytes: Buffer = Buffer.alloc(0);
+  /** Where the value last scanned lies in `bytes`. */
+  start = 0;
+  end = 0;
+  /** Whether a string or key of the value last scanned holds a byte ≥ 0x80 (then its UTF-8 is to be checked). */
+  nonAscii = false;
   objectStart = 0;
   objectEnd = 0;
   private escapedString = false;
@@ -43,12 +48,20 @@ export class JsonRecordScanner {
     this.plainNames = schema.fields.every((f) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name));
   }
 
-  /** Whether `b` (valid UTF-8) is one JSON object holding every schema field once, each value of its type. */
-  scan(b: Buffer): boolean {
+  /**
+   * Whether `b` from `start` to `end` (by default the whole of it) is one JSON object holding every schema field
+   * once, each value of its type. It may lie inside larger bytes (a fetched batch): reading may run past `end` only
+   * on a value that is then refused, as every byte read on the way to true is before the object's closing brace.
+   * A true answer says nothing of UTF-8 where `nonAscii` is set: the caller checks those bytes.
+   */
+  scan(b: Buffer, start = 0, end = b.length): boolean {
     const { fields } = this.schema;
     this.flags.fill(0);
     this.bytes = b;
-    let i = skipWhitespace(b, 0);
+    this.start = start;
+    this.end = end;
+    this.nonAscii = false;
+    let i = skipWhitespace(b, start);
     if (b[i] !== 0x7b) return false;
     this.objectStart = i;
     i = skipWhitespace(b, i + 1);
@@ -62,7 +75,12 @@ export class JsonRecordScanner {
       let field = hint;
       if (k < 0) {
         k = keyStart;
-        for (let c = b[k]; c !== QUOTE; c = b[++k]) if (c === BACKSLASH || !(c >= 0x20)) return false;
+        let seenBits = 0;
+        for (let c = b[k]; c !== QUOTE; c = b[++k]) {
+          if (c === BACKSLASH || !(c >= 0x20)) return false;
+          seenBits |= c;
+        }
+        if (seenBits & 0x80) this.nonAscii = true;
         field = this.fieldNamed(b, keyStart, k, hint);
       }
       i = skipWhitespace(b, k + 1);
@@ -88,7 +106,9 @@ export class JsonRecordScanner {
       break;
     }
     this.objectEnd = i;
-    return skipWhitespace(b, i + 1) === b.length && seen === fields.length;
+    let after = i + 1;
+    while (after < end && (b[after] === 0x20 || b[after] === 0x09)) after++;
+    return after === end && seen === fields.length;
   }
 
   /** A field's value as JSON.parse gives it. */
@@ -218,9 +238,14 @@ export class JsonRecordScanner {
   private scanString(b: Buffer, i: number): number {
     let j = i + 1;
     this.escapedString = false;
+    let seenBits = 0;
     for (;;) {
       const c = b[j];
-      if (c === QUOTE) return j + 1;
+      if (c === QUOTE) {
+        if (seenBits & 0x80) this.nonAscii = true;
+        return j + 1;
+      }
+      seenBits |= c;
       if (!(c >= 0x20)) return -1; // a control character, or the end of the bytes
       if (c === BACKSLASH) {
         this.escapedString = true;

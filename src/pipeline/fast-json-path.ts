@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import type { FlatJsonSchema } from '../formats/flat-json-schema';
 import type { ScannedJsonRow } from '../formats/flat-json-row';
 import { JsonRecordScanner } from '../formats/json-record-scanner';
-import type { DecodedRecord } from '../protocol/records';
+import type { RecordColumns } from '../protocol/record-columns';
 import type { PartitionTemplate } from '../table/partition-template';
 
 /** The largest epoch millisecond a JavaScript Date holds (the per-record path refuses times beyond it). */
@@ -29,17 +29,23 @@ export class FastJsonPath {
    * The record as a row the writers take from its bytes, or null: then the per-record path decides it (a bad
    * record, or a good one the scanner does not vouch for). The row is valid until the next call.
    */
-  accept(record: DecodedRecord, partition: number): ScannedJsonRow | null {
-    const { value, key } = record;
-    if (value === null || !isUtf8(value) || !this.scanner.scan(value)) return null;
-    if (this.withKey && key !== null && !isUtf8(key)) return null;
-    const eventTime = this.schema.timeField < 0 ? record.timestamp : this.scanner.eventTime();
+  accept(records: RecordColumns, i: number, partition: number): ScannedJsonRow | null {
+    const start = records.valueStarts[i];
+    if (start < 0) return null;
+    const bytes = records.valueBuffer(i);
+    const end = records.valueEnds[i];
+    const { scanner } = this;
+    if (!scanner.scan(bytes, start, end) || (scanner.nonAscii && !isUtf8(bytes.subarray(start, end)))) return null;
+    const key = this.withKey ? records.key(i) : null;
+    if (key !== null && !isUtf8(key)) return null;
+    const timestamp = records.timestamps[i];
+    const eventTime = this.schema.timeField < 0 ? timestamp : scanner.eventTime();
     if (!(Math.abs(eventTime) <= MAX_DATE_MS)) return null;
     this.eventTime = eventTime;
     const { metadata } = this.row;
     metadata.partition = partition;
-    metadata.offset = record.offset;
-    metadata.timestamp = record.timestamp;
+    metadata.offset = records.offsets[i];
+    metadata.timestamp = timestamp;
     metadata.key = key;
     return this.row;
   }

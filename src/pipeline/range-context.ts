@@ -62,8 +62,8 @@ export function rangeLoadContext(
     decode: makeRecordDecoder(job, value, framed),
     prepare: values || keys
       ? async (batch) => {
-        if (values) await values.prepare(batch.map((r) => r.value));
-        if (keys) await keys.prepare(batch.map((r) => r.key));
+        if (values) await values.prepare(Array.from({ length: batch.length }, (_, i) => batch.value(i)));
+        if (keys) await keys.prepare(Array.from({ length: batch.length }, (_, i) => batch.key(i)));
       }
       : undefined,
     partitioner: new TimePartitioner(job.output.partitioning, job.time.timezone),

@@ -15,7 +15,7 @@ import type { FlatJsonSchema } from '../formats/flat-json-schema';
 import { FastJsonPath } from './fast-json-path';
 import { DeadLetterSpool } from './dead-letter-spool';
 import type { DecodedRecord } from '../protocol/records';
-import type { ReadProgress } from '../ports/record-source';
+import type { ReadProgress, RecordColumns } from '../ports/record-source';
 import type { CommittedFile, PlannedRange, RangeCheckpoint, TableStore } from '../table/table-state';
 
 export interface RangeLoadContext {
@@ -26,7 +26,7 @@ export interface RangeLoadContext {
   outputSchema: AvroSchema;
   decode: (record: DecodedRecord, partition: number) => DecodedValue;
   /** Fetches what a batch's records need before `decode` (the writer schemas of Confluent-framed Avro). */
-  prepare?: (batch: readonly DecodedRecord[]) => Promise<void>;
+  prepare?: (batch: RecordColumns) => Promise<void>;
   /** The time partition of an event time; `output.partitioning`'s fields add the directories above it. */
   partitioner: TimePartitioner;
   /** Where files for a remote sink are written before upload. */
@@ -124,17 +124,18 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
 
   const fast = ctx.fastJson ? new FastJsonPath(ctx.fastJson, job.output.partitioning) : null;
   let batchesRead = 0;
-  const onRecords = async (batch: DecodedRecord[], progress: ReadProgress) => {
+  const onRecords = async (batch: RecordColumns, progress: ReadProgress) => {
     batchesRead++;
     skippedOffsets += progress.skippedOffsets;
     ctx.onProgress?.(batch.length);
     if (ctx.prepare) await ctx.prepare(batch);
     const now = Date.now();
-    for (const kafkaRecord of batch) {
+    for (let i = 0; i < batch.length; i++) {
       // The fast path takes the values it can vouch for; the others, good or bad, are decoded one by one.
-      const row = fast ? fast.accept(kafkaRecord, range.partition) : null;
+      const row = fast ? fast.accept(batch, i, range.partition) : null;
       let decoded: DecodedValue | null = null;
       if (!row) {
+        const kafkaRecord = batch.record(i);
         try {
           decoded = ctx.decode(kafkaRecord, range.partition);
         } catch (error) {
@@ -164,7 +165,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
       // partition has got, and counted it would let hours still waiting in Kafka be marked complete.
       if (eventTime <= now && (maxEventTime === undefined || eventTime > maxEventTime)) maxEventTime = eventTime;
       const directory = byField ? fieldPrefixOf(job.output.partitioning, decoded ? decoded.record : fast!.partitionFields()) + hour.path : hour.path;
-      const size = kafkaRecord.value?.length ?? 0;
+      const size = batch.valueLength(i);
       let forHour = openByHour.get(directory);
       if (!forHour) openByHour.set(directory, (forHour = new Map()));
       for (const format of job.output.formats) {

@@ -15,7 +15,7 @@ export interface FoundGap {
 async function kafkaTimestampAt(source: RecordSource, partition: number, offset: number): Promise<number | null> {
   let timestamp: number | null = null;
   await source.read(partition, offset, offset + 1, (records) => {
-    timestamp ??= records[0]?.timestamp ?? null;
+    timestamp ??= records.length > 0 ? records.timestamps[0] : null;
   }, undefined, {
     onUndecodable: (batch) => {
       if (batch.timestamp >= 0) timestamp ??= batch.timestamp;

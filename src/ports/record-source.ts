@@ -1,5 +1,7 @@
 import type { ClientSecurity } from './client-security-settings';
-import type { DecodedRecord } from '../protocol/records';
+import type { RecordColumns } from '../protocol/record-columns';
+
+export type { RecordColumns } from '../protocol/record-columns';
 import type { IsolationLevel } from '../protocol/isolation-level';
 
 export type { IsolationLevel } from '../protocol/isolation-level';
@@ -22,8 +24,12 @@ export interface ReadProgress {
   skippedOffsets: number;
 }
 
-/** Called once per fetch that made progress, with its records in offset order (none when it held only skipped offsets). */
-export type RecordHandler = (records: DecodedRecord[], progress: ReadProgress) => Promise<void> | void;
+/**
+ * Called once per fetch that made progress, with its records in offset order (none when it held only skipped
+ * offsets), as columns over the fetched bytes (`records.record(i)` gives one as an object). They are the
+ * handler's until its promise settles.
+ */
+export type RecordHandler = (records: RecordColumns, progress: ReadProgress) => Promise<void> | void;
 
 /** A batch fetched whole that could not be turned into records (bad CRC, corrupt compressed data, unknown codec, cut records). */
 export interface UndecodableBatch {

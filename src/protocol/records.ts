@@ -16,43 +16,22 @@ import {
   PRODUCER_EPOCH_POS,
   PRODUCER_ID_POS,
   RECORDS_COUNT_POS,
-  COMPRESSION_NAMES,
-  compressionOf,
   computeBatchCrc,
-  readBatchHeader,
-  usesLogAppendTime,
 } from './record-batch';
-import { readZigzag, writeZigzag, zigzagSize } from './varint';
-import { KafkaError } from './error-codes';
-import { compressRecords, decompressRecords, UnsupportedCompressionError } from './compression';
+import { writeZigzag, zigzagSize } from './varint';
+import { compressRecords, UnsupportedCompressionError } from './compression';
+import { appendBatchRecords, DecodedRecord, RecordColumns, RecordHeader } from './record-columns';
 
 export { UnsupportedCompressionError };
 
-export interface RecordHeader {
-  key: string;
-  value: Buffer | null;
-}
+export { MalformedRecordError } from './record-columns';
+export type { DecodedRecord, RecordHeader } from './record-columns';
 
 export interface RecordInput {
   key?: Buffer | null;
   value: Buffer | null;
   timestamp?: number;
   headers?: RecordHeader[];
-}
-
-export interface DecodedRecord {
-  offset: number;
-  timestamp: number;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: RecordHeader[];
-}
-
-export class MalformedRecordError extends KafkaError {
-  constructor(readonly baseOffset: number, readonly recordIndex: number, detail: string) {
-    super('CORRUPT_MESSAGE', `batch at offset ${baseOffset}, record ${recordIndex}: ${detail}`);
-    this.name = 'MalformedRecordError';
-  }
 }
 
 function bytesSize(value: Buffer | null | undefined): number {
@@ -130,92 +109,7 @@ export function compressBatch(batch: Buffer, compression: number): Buffer {
 
 /** Decodes every record of the batch starting at `pos`, whatever its codec. */
 export function decodeRecords(buffer: Buffer, pos = 0): DecodedRecord[] {
-  const header = readBatchHeader(buffer, pos);
-  const batchEnd = pos + LOG_OVERHEAD + header.batchLength;
-  const compression = compressionOf(header.attributes);
-  let body = buffer;
-  let p = pos + BATCH_HEADER_SIZE;
-  let end = batchEnd;
-  if (compression !== 0) {
-    try {
-      body = decompressRecords(compression, buffer.subarray(p, batchEnd));
-    } catch (error) {
-      if (error instanceof UnsupportedCompressionError) throw error;
-      throw new MalformedRecordError(header.baseOffset, 0, `cannot decompress ${COMPRESSION_NAMES[compression]}: ${(error as Error).message}`);
-    }
-    p = 0;
-    end = body.length;
-  }
-  const logAppendTime = usesLogAppendTime(header.attributes);
-  const records: DecodedRecord[] = [];
-  const reader = new RecordFieldReader(body);
-  for (let i = 0; i < header.recordsCount; i++) {
-    try {
-      reader.end = end;
-      const length = reader.zigzag(p);
-      const recordEnd = reader.next + length;
-      if (length < 0 || recordEnd > end) throw new RecordFieldError(`length ${length} runs past the batch end`);
-      reader.end = recordEnd;
-      const timestampDelta = reader.zigzag(reader.next + 1); // skip record attributes
-      const offsetDelta = reader.zigzag(reader.next);
-      const key = reader.nullableBytes(reader.next);
-      const value = reader.nullableBytes(reader.next);
-      const headerCount = reader.zigzag(reader.next);
-      const headers: RecordHeader[] = headerCount > 0 ? [] : NO_HEADERS;
-      for (let h = 0; h < headerCount; h++) {
-        const hKey = reader.nullableBytes(reader.next);
-        const hValue = reader.nullableBytes(reader.next);
-        headers.push({ key: (hKey ?? Buffer.alloc(0)).toString('utf8'), value: hValue });
-      }
-      records.push({
-        offset: header.baseOffset + offsetDelta,
-        // LogAppendTime: every record carries the broker's append time, kept as the batch's max timestamp.
-        timestamp: logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
-        key,
-        value,
-        headers,
-      });
-      p = recordEnd;
-    } catch (error) {
-      throw new MalformedRecordError(header.baseOffset, i, (error as Error).message);
-    }
-  }
-  return records;
-}
-
-class RecordFieldError extends Error {}
-
-/** The headers of every record that has none (most): one frozen array, not one per record. */
-const NO_HEADERS = Object.freeze([]) as unknown as RecordHeader[];
-
-/**
- * Reads a record's varints and byte fields without an object per field (the loader decodes a million records a
- * second): each read leaves where the next field starts in `next`, and never reads past `end`.
- */
-class RecordFieldReader {
-  next = 0;
-  end = 0;
-
-  constructor(private readonly buffer: Buffer) {}
-
-  zigzag(pos: number): number {
-    const { buffer, end } = this;
-    const byte = pos < end ? buffer[pos] : -1;
-    if (byte >= 0 && byte < 0x80) {
-      this.next = pos + 1;
-      return byte & 1 ? -(byte + 1) / 2 : byte / 2;
-    }
-    const read = readZigzag(buffer, pos, end);
-    this.next = read.next;
-    return read.value;
-  }
-
-  nullableBytes(pos: number): Buffer | null {
-    const length = this.zigzag(pos);
-    if (length < 0) return null;
-    const start = this.next;
-    if (start + length > this.end) throw new RecordFieldError(`a field of ${length} bytes runs past the record end`);
-    this.next = start + length;
-    return this.buffer.subarray(start, start + length);
-  }
+  const columns = new RecordColumns();
+  appendBatchRecords(columns, buffer, pos);
+  return columns.toRecords();
 }

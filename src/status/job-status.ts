@@ -92,7 +92,7 @@ const lostIn = (summary: PartitionSummary | undefined) => (summary?.lost ?? []).
 async function timestampAt(source: RecordSource, partition: number, offset: number): Promise<number | null> {
   let timestamp: number | null = null;
   await source.read(partition, offset, offset + 1, (records) => {
-    timestamp = records[0]?.timestamp ?? timestamp;
+    timestamp = records.length > 0 ? records.timestamps[0] : timestamp;
   }, undefined, {
     onUndecodable: (batch) => {
       if (batch.timestamp >= 0) timestamp ??= batch.timestamp;

@@ -75,7 +75,7 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     let refused = 0;
     proxy.decide = (request) => (request.apiKey === API.Fetch && refused++ < 2 ? fetchErrorAnswer(NOT_LEADER) : 'forward');
     const got: DecodedRecord[] = [];
-    assert.equal(await s.read(0, 0, 10, (records) => void got.push(...records)), 10);
+    assert.equal(await s.read(0, 0, 10, (records) => void got.push(...records.toRecords())), 10);
     assert.deepEqual(text(got), values('a', 10).map((v) => v.value.toString()));
     const fetches = proxy.seen(API.Fetch);
     assert.equal(fetches.length, 3);
@@ -129,7 +129,7 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     proxy.decide = (request) => (request.apiKey === API.Fetch && swallowed++ < 1 ? 'swallow' : 'forward');
     const started = Date.now();
     const got: DecodedRecord[] = [];
-    assert.equal(await s.read(0, 0, 10, (records) => void got.push(...records)), 10);
+    assert.equal(await s.read(0, 0, 10, (records) => void got.push(...records.toRecords())), 10);
     assert.equal(got.length, 10);
     assert.ok(Date.now() - started >= 300, 'waited for the timeout');
     const [stalled, retried] = proxy.seen(API.Fetch);
@@ -144,7 +144,7 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     const stop = new AbortController();
     const got: DecodedRecord[] = [];
     const started = Date.now();
-    const reading = s.read(0, 0, 20, (records) => void got.push(...records), undefined, { signal: stop.signal });
+    const reading = s.read(0, 0, 20, (records) => void got.push(...records.toRecords()), undefined, { signal: stop.signal });
     assert.ok(await until(() => proxy.seen(API.Fetch).length === 2, 5_000), 'the second fetch went out');
     stop.abort();
     assert.equal(await reading, 10, 'ended after the first batch, the one it had');
@@ -178,7 +178,7 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     const s = await open({ fetchMaxBytes: 1 }); // a first batch still comes whole: one batch per fetch
     const seenWhileHandling: boolean[] = [];
     await s.read(0, 0, 20, async (records) => {
-      const batch = records[0].offset / 4;
+      const batch = records.offsets[0] / 4;
       // Without prefetch the next fetch is only sent once this returns, so this wait would time out.
       seenWhileHandling.push(await until(() => proxy.seen(API.Fetch).length >= Math.min(batch + 2, 5), 2_000));
     });
@@ -190,10 +190,10 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     const got: DecodedRecord[] = [];
     const reached = await s.read(0, 0, 20, (records) => {
       handled++;
-      got.push(...records);
+      got.push(...records.toRecords());
     }, () => handled >= 2);
     assert.equal(reached, 8);
-    await s.read(0, reached, 20, (records) => void got.push(...records));
+    await s.read(0, reached, 20, (records) => void got.push(...records.toRecords()));
     assert.deepEqual(got.map((r) => r.offset), Array.from({ length: 20 }, (_, i) => i));
   });
 
@@ -206,13 +206,13 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     await admin.produce(TOPIC, 1, compressedBatch(values('after', 5), 'lz4'));
     const s = await open();
     const got: DecodedRecord[] = [];
-    assert.equal(await s.read(0, 0, 300, (records) => void got.push(...records)), 300);
+    assert.equal(await s.read(0, 0, 300, (records) => void got.push(...records.toRecords())), 300);
     assert.deepEqual(text(got), codecs.flatMap((codec) => values(codec, 50).map((v) => v.value.toString())));
     assert.deepEqual(got.map((r) => r.offset), Array.from({ length: 300 }, (_, i) => i));
 
     proxy.requests.length = 0;
     const before: DecodedRecord[] = [];
-    const error = await s.read(1, 0, 10, (records) => void before.push(...records)).then(() => undefined, (e: unknown) => e);
+    const error = await s.read(1, 0, 10, (records) => void before.push(...records.toRecords())).then(() => undefined, (e: unknown) => e);
     assert.deepEqual(text(before), values('before', 5).map((v) => v.value.toString()), 'the batches before it are handed over');
     assert.ok(error instanceof SourceDecodeError, String(error));
     assert.equal(error.retriable, false);
@@ -223,7 +223,7 @@ describe('KafkaRecordSource against the sluice broker, through a Kafka-aware pro
     const stored = admin.fetch(TOPIC, 1, 5, { maxBytes: 1 << 20, maxWaitMs: 0, minBytes: 0 });
     const good: DecodedRecord[] = [];
     const bad: UndecodableBatch[] = [];
-    assert.equal(await s.read(1, 0, 15, (records) => void good.push(...records), undefined, { onUndecodable: (batch) => void bad.push(batch) }), 15);
+    assert.equal(await s.read(1, 0, 15, (records) => void good.push(...records.toRecords()), undefined, { onUndecodable: (batch) => void bad.push(batch) }), 15);
     assert.deepEqual(text(good), [...values('before', 5), ...values('after', 5)].map((v) => v.value.toString()), 'reading went on after it');
     assert.deepEqual(bad.map((b) => [b.firstOffset, b.lastOffset, b.batchBaseOffset, b.batchLastOffset, b.timestamp]), [[5, 9, 5, 9, 1_700_000_000_000]]);
     const raw = (await stored).records;

@@ -1,3 +1,4 @@
+import { RecordColumns } from '../../src/protocol/record-columns';
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -225,7 +226,7 @@ describe('Avro file writer', () => {
     const fast = new FastJsonPath(flatJsonSchemaOf(PAGE_VIEW, [], 'ts', 'millis')!, parsePartitionTemplate('dt={yyyy-MM-dd}'));
     for (const [offset, view] of views.entries()) {
       byRecords.write(view);
-      const row = fast.accept({ offset, timestamp: 0, key: null, value: Buffer.from(JSON.stringify(view)), headers: [] }, 0);
+      const row = fast.accept(RecordColumns.of([{ offset, timestamp: 0, key: null, value: Buffer.from(JSON.stringify(view)), headers: [] }]), 0, 0);
       assert.ok(row, JSON.stringify(view));
       byScans.writeScanned!(row);
     }

@@ -1,3 +1,4 @@
+import { RecordColumns } from '../../src/protocol/record-columns';
 import { strict as assert } from 'node:assert';
 import * as avro from 'avsc';
 import { createAvroType, withMetadataColumns } from '../../src/formats/avro-schema';
@@ -72,7 +73,7 @@ describe('the JSON fast path against the per-record path', () => {
     for (const [i, value] of VALUES.entries()) {
       for (const key of [Buffer.from('k"\\ey'), null]) {
         const record = { offset: 1000 + i, timestamp: 1_767_225_600_123, key, value: Buffer.from(value), headers: [] } as unknown as Parameters<typeof decode>[0];
-        const row = fast.accept(record, 3);
+        const row = fast.accept(RecordColumns.of([record]), 0, 3);
         if (!row) continue;
         taken++;
         let decoded;
@@ -94,11 +95,51 @@ describe('the JSON fast path against the per-record path', () => {
 
   it('refuses what DuckDB reads differently and what is not JSON', () => {
     const refused = ['-0', '-0.0', '1e5', '"\\ud800"', '01', '1.'];
-    for (const d of refused) assert.equal(fast.accept({ offset: 0, timestamp: 0, key: null, value: Buffer.from(text({}).replace('"d":1.5', `"d":${d}`)) } as never, 0), null, d);
-    assert.equal(fast.accept({ offset: 0, timestamp: 0, key: Buffer.from([0xff]), value: Buffer.from(text({})) } as never, 0), null);
-    assert.equal(fast.accept({ offset: 0, timestamp: 0, key: null, value: Buffer.from(text({ _kafka_offset: 5 })) } as never, 0), null, 'a metadata name as an unknown key');
-    assert.notEqual(fast.accept({ offset: 0, timestamp: 0, key: null, value: Buffer.from(text({ _kafka_other: 5 })) } as never, 0), null);
-    assert.equal(fast.accept({ offset: 0, timestamp: 0, key: null, value: Buffer.from([0x7b, 0xff, 0x7d]) } as never, 0), null);
+    for (const d of refused) assert.equal(fast.accept(RecordColumns.of([{ offset: 0, timestamp: 0, key: null, value: Buffer.from(text({}).replace('"d":1.5', `"d":${d}`)), headers: [] } as never]), 0, 0), null, d);
+    assert.equal(fast.accept(RecordColumns.of([{ offset: 0, timestamp: 0, key: Buffer.from([0xff]), value: Buffer.from(text({})), headers: [] } as never]), 0, 0), null);
+    assert.equal(fast.accept(RecordColumns.of([{ offset: 0, timestamp: 0, key: null, value: Buffer.from(text({ _kafka_offset: 5 })), headers: [] } as never]), 0, 0), null, 'a metadata name as an unknown key');
+    assert.notEqual(fast.accept(RecordColumns.of([{ offset: 0, timestamp: 0, key: null, value: Buffer.from(text({ _kafka_other: 5 })), headers: [] } as never]), 0, 0), null);
+    assert.equal(fast.accept(RecordColumns.of([{ offset: 0, timestamp: 0, key: null, value: Buffer.from([0x7b, 0xff, 0x7d]), headers: [] } as never]), 0, 0), null);
+  });
+
+  it('scans a value where the fetch left it, inside larger bytes, as it scans the value alone', () => {
+    const standalone = (value: Buffer) => fast.accept(RecordColumns.of([{ offset: 1, timestamp: 2, key: null, value, headers: [] }]), 0, 0);
+    const inPlace = (bytes: Buffer, start: number, end: number) => {
+      const columns = new RecordColumns();
+      const i = columns.push(1, 2, columns.addBuffer(bytes));
+      columns.valueStarts[i] = start;
+      columns.valueEnds[i] = end;
+      return fast.accept(columns, i, 0);
+    };
+    const avroOf = (row: NonNullable<ReturnType<typeof standalone>>) => {
+      const buffer = Buffer.alloc(avroBoundOf(row));
+      return buffer.subarray(0, encodeAvro(row, buffer, 0));
+    };
+    let cuts = 0;
+    for (const value of [text({}), text({ s: 'caf\u00e9 \u{1f600}', o: null }), text({ n: 12345, l: 678 })]) {
+      // Every cut of the value, followed by bytes that would complete it: what lies past the end must not count.
+      const bytes = Buffer.from(`${value} ${value}`);
+      const whole = Buffer.byteLength(value);
+      for (let end = 1; end <= whole; end++) {
+        const alone = standalone(Buffer.from(bytes.subarray(0, end)));
+        const aloneBytes = alone && avroOf(alone);
+        const there = inPlace(bytes, 0, end);
+        assert.equal(there === null, aloneBytes === null, `cut at ${end} of ${value}`);
+        if (there && aloneBytes) assert.deepEqual(avroOf(there), aloneBytes, `cut at ${end}`);
+        cuts++;
+      }
+      // And a value after other bytes, with the next value's bytes behind it.
+      assert.ok(inPlace(bytes, whole + 1, bytes.length), value);
+      assert.equal(inPlace(Buffer.from(`${value}5`), 0, whole)?.metadata.offset, 1);
+    }
+    assert.ok(cuts > 250, `${cuts} cuts`);
+    // Non-ASCII bytes in place: valid UTF-8 taken, invalid refused, as the whole value's check decides.
+    const invalid = Buffer.from(text({ s: 'ab' }));
+    invalid[invalid.indexOf('"ab"') + 1] = 0xff;
+    assert.equal(inPlace(Buffer.concat([Buffer.from('{}'), invalid, Buffer.from('xx')]), 2, 2 + invalid.length), null);
+    assert.equal(standalone(invalid), null);
+    const accented = Buffer.from(text({ s: 'é' }));
+    assert.ok(inPlace(Buffer.concat([Buffer.from([0xff, 0xfe]), accented, Buffer.from([0xff])]), 2, 2 + accented.length));
   });
 
   it('is used only for flat schemas', () => {

@@ -1,3 +1,4 @@
+import { RecordColumns } from '../../src/protocol/record-columns';
 import { withRetries } from '../../connectors/sources/source-retry';
 import type { DecodedRecord, RecordInput } from '../../src/protocol/records';
 import {
@@ -92,7 +93,7 @@ export class FakeRecordSource implements RecordSource {
       const batch = await withRetries(this.retry, { topic: this.topic, partition }, { closed: () => this.closed, beforeRetry: async () => undefined }, async () => this.fetch(partition, at));
       const inRange = batch.filter((r) => r.offset < end);
       const loadable = inRange.filter((r) => !this.skipped[partition].has(r.offset));
-      await onRecords(loadable, { skippedOffsets: inRange.length - loadable.length });
+      await onRecords(RecordColumns.of(loadable), { skippedOffsets: inRange.length - loadable.length });
       offset = Math.min(at + batch.length, end);
     }
     return offset;

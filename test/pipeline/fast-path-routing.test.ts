@@ -1,3 +1,4 @@
+import { RecordColumns } from '../../src/protocol/record-columns';
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -125,7 +126,7 @@ describe('sluice load: the JSON fast path routes every record as the per-record 
     }
     // The fast path must be what decides most records here, or the comparison below proves little.
     const fast = new FastJsonPath(flatJsonSchemaOf(SCHEMA, ['partition', 'offset', 'timestamp', 'key'], 'ts', 'millis')!, parsePartitionTemplate(PARTITIONING));
-    const taken = records.flat().filter((r, offset) => fast.accept({ offset, timestamp: r.timestamp!, key: r.key ?? null, value: r.value ?? null, headers: [] } as never, 0)).length;
+    const taken = records.flat().filter((r, offset) => fast.accept(RecordColumns.of([{ offset, timestamp: r.timestamp!, key: r.key ?? null, value: r.value ?? null, headers: [] } as never]), 0, 0)).length;
     assert.ok(taken >= 500, `the fast path takes ${taken} of 700`);
 
     const fastRun = await load('fast', false);
