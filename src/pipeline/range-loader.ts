@@ -44,6 +44,8 @@ export interface RangeLoadContext {
   onlyHours?: ReadonlySet<string>;
   /** JSON values of this flat schema take the fast path (scanned, written from their bytes); null: every record is decoded. */
   fastJson?: FlatJsonSchema | null;
+  /** Called once reading has ended well, while the range's last files are still being written: a worker may start its next range. */
+  onReadingDone?: () => void;
 }
 
 export interface EventTimeWindow {
@@ -72,6 +74,23 @@ interface OpenFile {
   /** The earliest and latest event times written, for files.maxAge. */
   minEventTime: number;
   maxEventTime: number;
+}
+
+/**
+ * A thread's files are finished one at a time, in the order they were closed: a Parquet file's COPY has the
+ * thread's whole DuckDB memory (COPYs at once ran a worker's DuckDB out of its 96 MB). Reading goes on meanwhile.
+ */
+let finishing: Promise<unknown> = Promise.resolve();
+function finishInTurn(finish: () => Promise<void>): Promise<void> {
+  const turn = finishing.then(finish, finish);
+  finishing = turn.catch(() => undefined);
+  return turn;
+}
+
+/** Waits for every promise to settle, then throws the first failure. */
+async function allSettledOrThrow(promises: readonly Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((outcome) => outcome.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 }
 
 /** Whether one more record at `eventTime` would make the file's event times span more than `maxAgeMs` (in record time, so a rerun rolls the same way). */
@@ -113,18 +132,29 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     return { writer, finalPath, localPath, staged: direct === null, records: 0, bytes: 0, seq, hour: hourKey, format, minEventTime: Infinity, maxEventTime: -Infinity };
   };
 
-  const closeFile = async (file: OpenFile): Promise<void> => {
-    const written = await file.writer.close();
-    if (file.staged) {
-      await table.sink.upload(file.localPath, table.path(table.tmpPath(runId, file.finalPath)));
-      fs.rmSync(file.localPath, { force: true });
-    }
-    files.push({ path: file.finalPath, format: file.format, hour: file.hour, records: written.records, bytes: written.bytes });
+  /** Files being finished behind the reading (written out, made durable, uploaded). */
+  const finishingFiles: Promise<void>[] = [];
+  let finishFailure: { error: unknown } | undefined;
+  const closeFile = (file: OpenFile): void => {
+    const finished = finishInTurn(async () => {
+      const written = await file.writer.close();
+      if (file.staged) {
+        await table.sink.upload(file.localPath, table.path(table.tmpPath(runId, file.finalPath)));
+        fs.rmSync(file.localPath, { force: true });
+      }
+      files.push({ path: file.finalPath, format: file.format, hour: file.hour, records: written.records, bytes: written.bytes });
+    });
+    // Awaited when the range ends; a failure before then ends reading at the next fetch.
+    finished.catch((error: unknown) => {
+      finishFailure ??= { error };
+    });
+    finishingFiles.push(finished);
   };
 
   const fast = ctx.fastJson ? new FastJsonPath(ctx.fastJson, job.output.partitioning) : null;
   let batchesRead = 0;
   const onRecords = async (batch: RecordColumns, progress: ReadProgress) => {
+    if (finishFailure) throw finishFailure.error;
     batchesRead++;
     skippedOffsets += progress.skippedOffsets;
     ctx.onProgress?.(batch.length);
@@ -172,7 +202,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
         let file = forHour.get(format);
         if (file && (file.records >= job.files.maxRecords || file.bytes + size > job.files.maxBytes || exceedsMaxAge(file, eventTime, job.files.maxAgeMs))) {
           forHour.delete(format);
-          await closeFile(file);
+          closeFile(file);
           file = undefined;
         }
         if (!file) forHour.set(format, (file = openFile(directory, hour.key, format)));
@@ -217,8 +247,10 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     const stop = () => reading.signal.aborted || (batchesRead > 0 && Date.now() >= ctx.deadline);
     const reached = await ctx.source.read(range.partition, range.start, readTo, onRecords, stop, { onUndecodable, signal: reading.signal });
     range = { ...range, end: reached };
-    for (const file of allOpen()) await closeFile(file);
+    for (const file of allOpen()) closeFile(file);
     openByHour.clear();
+    ctx.onReadingDone?.();
+    await allSettledOrThrow(finishingFiles);
     if (!deadLetters.empty && !ctx.onlyHours) {
       const finalPath = deadLetterPath(job.source.topic, planned);
       const target = table.path(table.tmpPath(runId, finalPath));
@@ -229,6 +261,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     }
   } catch (error) {
     for (const file of allOpen()) await file.writer.abort().catch(() => undefined);
+    await Promise.allSettled(finishingFiles);
     deadLetters.discard();
     throw error;
   } finally {

@@ -56,26 +56,33 @@ async function serve(task: WorkerTask): Promise<void> {
     },
     eventTimeWindow: task.eventTimeWindow,
   }, task.readerSchemas, registryReaders(openSchemaRegistry));
+  const loading = new Set<Promise<void>>();
   handle = (request: WorkerRequest) => {
     if ('stop' in request) {
       stopping.abort();
       return;
     }
     if ('done' in request) {
-      source.close();
-      parentPort!.close();
+      // A range may still be finishing its files (inside a DuckDB call): the worker ends only after it.
+      void Promise.allSettled(loading).then(() => {
+        source.close();
+        parentPort!.close();
+      });
       return;
     }
-    loadRange(context, request.range).then(
+    const { index } = request;
+    const loaded = loadRange({ ...context, onReadingDone: () => post({ reading: index }) }, request.range).then(
       (result) => {
         reportProgress();
-        post({ result });
+        post({ result, index });
       },
       (error: unknown) => {
         reportProgress();
-        post({ error: serializeError(error) });
+        post({ error: serializeError(error), index });
       },
     );
+    loading.add(loaded);
+    void loaded.finally(() => loading.delete(loaded));
   };
   for (const request of early.splice(0)) handle(request);
   post({ ready: true });

@@ -32,8 +32,16 @@ export interface WarmRelease {
   release: true;
 }
 
-/** Main thread → worker. */
-export type WorkerRequest = { range: PlannedRange } | { done: true } | { stop: true };
+/** Main thread → worker. `index` names the range in the worker's answers: a worker reads one range while it finishes the files of another. */
+export type WorkerRequest = { range: PlannedRange; index: number } | { done: true } | { stop: true };
 
-/** Worker → main thread. */
-export type WorkerMessage = { ready: true } | { progress: number } | { result: RangeLoadResult } | { error: SerializedError };
+/**
+ * Worker → main thread. `reading` says range `index` has read to its end and is finishing its files: the worker can
+ * take another. An error without an index is the worker's own (its task could not be served).
+ */
+export type WorkerMessage =
+  | { ready: true }
+  | { progress: number }
+  | { reading: number }
+  | { result: RangeLoadResult; index: number }
+  | { error: SerializedError; index?: number };

@@ -105,7 +105,9 @@ export async function loadRangesOnWorkers(
       const stop = () => worker.postMessage({ stop: true });
       if (signal?.aborted) stop();
       else signal?.addEventListener('abort', stop, { once: true });
-      let current = -1;
+      // A worker holds at most two ranges: one reading, and one finishing its files behind it.
+      const held = new Set<number>();
+      let readingNow: number | null = null;
       // A failed lane never terminates its worker: the worker is told `done` and exits once its writers are closed.
       const fail = (error: Error) => {
         failed = true;
@@ -113,21 +115,34 @@ export async function loadRangesOnWorkers(
       };
       const dispatch = () => {
         if (failed || next >= ranges.length) {
-          worker.postMessage({ done: true });
+          if (held.size === 0) worker.postMessage({ done: true });
           return;
         }
-        current = next++;
-        worker.postMessage({ range: ranges[current] });
+        const index = next++;
+        held.add(index);
+        readingNow = index;
+        worker.postMessage({ range: ranges[index], index });
+      };
+      const settled = (index: number) => {
+        held.delete(index);
+        if (readingNow === index) readingNow = null;
+        if (readingNow === null) dispatch();
       };
       worker.on('message', (message: WorkerMessage) => {
         if ('progress' in message) onProgress?.(message.progress);
         else if ('ready' in message) dispatch();
-        else if ('result' in message) {
-          results[current] = message.result;
-          dispatch();
+        else if ('reading' in message) {
+          if (readingNow === message.reading) readingNow = null;
+          if (held.size < 2) dispatch();
+        } else if ('result' in message) {
+          results[message.index] = message.result;
+          settled(message.index);
         } else {
-          fail(rebuildError(message.error, (e) => new RangeWorkerError(ranges[current], `${e.name}: ${e.message}`, e.retriable)));
-          worker.postMessage({ done: true }); // its range has failed and aborted its writers: nothing more to do
+          const index = message.index ?? readingNow ?? undefined;
+          fail(rebuildError(message.error, (e) => new RangeWorkerError(index === undefined ? undefined : ranges[index], `${e.name}: ${e.message}`, e.retriable)));
+          // Its range has failed and aborted its writers; told `done`, the worker exits once any other range it holds has ended.
+          if (index === undefined) worker.postMessage({ done: true });
+          else settled(index);
         }
       });
       worker.on('error', fail);
@@ -135,7 +150,7 @@ export async function loadRangesOnWorkers(
         workers.delete(worker);
         signal?.removeEventListener('abort', stop);
         if (code === 0 || next >= ranges.length) resolve();
-        else fail(new RangeWorkerError(ranges[current], `worker exited with code ${code}`));
+        else fail(new RangeWorkerError(ranges[readingNow ?? [...held][0] ?? -1], `worker exited with code ${code}`));
       });
     });
   try {

@@ -115,6 +115,43 @@ describe('range reading on an in-memory RecordSource', function () {
       assert.deepEqual(source.fetches, []);
     });
 
+    it('finishes closed files behind the reading, one at a time; one that cannot be finished fails the range with its error', async () => {
+      // A remote sink (files staged, then uploaded) whose uploads take a while: 270 records in files of 50.
+      const events: string[] = [];
+      let failUpload = -1;
+      const remote = (): LocalSink => {
+        const sink = new LocalSink(warehouse());
+        let uploads = 0;
+        return Object.assign(Object.create(sink) as LocalSink, {
+          localPath: () => null,
+          upload: async (local: string, target: string) => {
+            const n = uploads++;
+            events.push(`upload ${n} starts after ${source.fetches.length} fetches`);
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            if (n === failUpload) throw new Error(`upload ${n} refused`);
+            await sink.upload(local, target);
+            events.push(`upload ${n} done after ${source.fetches.length} fetches`);
+          },
+        });
+      };
+      const small = { ...job, files: { ...job.files, maxRecords: 50 } };
+      const ctx = () => rangeLoadContext({
+        job: small, table: new TableState(remote(), 'page_views'), runId: 'run-1', source, stagingDir: path.join(tmp(), 'staging'), deadline: Date.now() + 60_000,
+      });
+      const result = await loadRange(ctx(), { partition: 0, start: 150, end: 420 });
+      assert.equal(result.records, 270);
+      assert.equal(result.files.length, 6);
+      assert.deepEqual(await avroRows(path.join(table(), '_sluice/runs/run-1/tmp')), offsets(0, 150, 420));
+      // Every fetch was made before the first upload ended, and the uploads never overlapped.
+      assert.equal(events[1], 'upload 0 done after 3 fetches', events.join('; '));
+      for (let n = 1; n < 6; n++) assert.ok(events.findIndex((e) => e.startsWith(`upload ${n - 1} done`)) < events.findIndex((e) => e.startsWith(`upload ${n} starts`)), events.join('; '));
+
+      events.length = 0;
+      failUpload = 1;
+      source.fetches.length = 0;
+      await assert.rejects(loadRange(ctx(), { partition: 1, start: 0, end: 450 }), /upload 1 refused/);
+    });
+
     it('resumes a retried fetch at the offset that failed: no record twice, none missing', async () => {
       source.failFetches({ partition: 0, offset: 250, times: 2, error: notLeader });
       const result = await loadRange(context(), { partition: 0, start: 50, end: 450 });
