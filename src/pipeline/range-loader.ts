@@ -44,7 +44,12 @@ export interface RangeLoadContext {
   onlyHours?: ReadonlySet<string>;
   /** JSON values of this flat schema take the fast path (scanned, written from their bytes); null: every record is decoded. */
   fastJson?: FlatJsonSchema | null;
-  /** Called once reading has ended well, while the range's last files are still being written: a worker may start its next range. */
+  /**
+   * With it, a closed file is finished behind the reading (closed in the queue's turn, then uploaded), at most
+   * MAX_FINISHING of the range's at once; without it, each is finished before reading goes on.
+   */
+  closeQueue?: CloseQueue;
+  /** Called once reading has ended well, while the range's last files may still be finishing: a worker may start its next range. */
   onReadingDone?: () => void;
 }
 
@@ -76,16 +81,24 @@ interface OpenFile {
   maxEventTime: number;
 }
 
+/** Runs each close after the ones handed to it before have ended. */
+export type CloseQueue = <T>(close: () => Promise<T>) => Promise<T>;
+
 /**
- * A thread's files are finished one at a time, in the order they were closed: a Parquet file's COPY has the
- * thread's whole DuckDB memory (COPYs at once ran a worker's DuckDB out of its 96 MB). Reading goes on meanwhile.
+ * A thread's queue of file closes (a worker's): its Parquet COPYs one at a time, as each has the thread's whole
+ * DuckDB memory (COPYs at once ran a worker's DuckDB out of its 96 MB). Uploads are not in it.
  */
-let finishing: Promise<unknown> = Promise.resolve();
-function finishInTurn(finish: () => Promise<void>): Promise<void> {
-  const turn = finishing.then(finish, finish);
-  finishing = turn.catch(() => undefined);
-  return turn;
+export function closesInTurn(): CloseQueue {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(close: () => Promise<T>): Promise<T> => {
+    const turn = last.then(close, close);
+    last = turn.catch(() => undefined);
+    return turn;
+  };
 }
+
+/** Files of a range being finished behind its reading at most: each holds its open writer (descriptor, buffers) until its turn. */
+const MAX_FINISHING = 2;
 
 /** Waits for every promise to settle, then throws the first failure. */
 async function allSettledOrThrow(promises: readonly Promise<void>[]): Promise<void> {
@@ -132,23 +145,38 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     return { writer, finalPath, localPath, staged: direct === null, records: 0, bytes: 0, seq, hour: hourKey, format, minEventTime: Infinity, maxEventTime: -Infinity };
   };
 
-  /** Files being finished behind the reading (written out, made durable, uploaded). */
+  /** Files being finished behind the reading (written out, made durable, uploaded): all of them, and those not yet settled. */
   const finishingFiles: Promise<void>[] = [];
+  const unsettled: Promise<void>[] = [];
   let finishFailure: { error: unknown } | undefined;
-  const closeFile = (file: OpenFile): void => {
-    const finished = finishInTurn(async () => {
-      const written = await file.writer.close();
-      if (file.staged) {
-        await table.sink.upload(file.localPath, table.path(table.tmpPath(runId, file.finalPath)));
-        fs.rmSync(file.localPath, { force: true });
-      }
-      files.push({ path: file.finalPath, format: file.format, hour: file.hour, records: written.records, bytes: written.bytes });
-    });
-    // Awaited when the range ends; a failure before then ends reading at the next fetch.
-    finished.catch((error: unknown) => {
-      finishFailure ??= { error };
-    });
+  /** Set when the range fails: files whose turn has not come are aborted, not written. */
+  let abandoned = false;
+  const finish = async (file: OpenFile): Promise<void> => {
+    const close = async () => {
+      if (!abandoned) return file.writer.close();
+      await file.writer.abort();
+      throw new Error(`${file.finalPath}: not written, the range failed`);
+    };
+    const written = ctx.closeQueue ? await ctx.closeQueue(close) : await close();
+    if (file.staged) {
+      await table.sink.upload(file.localPath, table.path(table.tmpPath(runId, file.finalPath)));
+      fs.rmSync(file.localPath, { force: true });
+    }
+    files.push({ path: file.finalPath, format: file.format, hour: file.hour, records: written.records, bytes: written.bytes });
+  };
+  /** With `roomForMore`, waits until at most MAX_FINISHING of the range's files are still finishing. */
+  const closeFile = async (file: OpenFile, roomForMore: boolean): Promise<void> => {
+    if (!ctx.closeQueue) return finish(file);
+    const finished = finish(file);
     finishingFiles.push(finished);
+    unsettled.push(finished);
+    const settle = () => void unsettled.splice(unsettled.indexOf(finished), 1);
+    // Awaited when the range ends; a failure before then ends reading at the next fetch.
+    finished.then(settle, (error: unknown) => {
+      finishFailure ??= { error };
+      settle();
+    });
+    while (roomForMore && unsettled.length > MAX_FINISHING) await Promise.allSettled([unsettled[0]]);
   };
 
   const fast = ctx.fastJson ? new FastJsonPath(ctx.fastJson, job.output.partitioning) : null;
@@ -202,7 +230,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
         let file = forHour.get(format);
         if (file && (file.records >= job.files.maxRecords || file.bytes + size > job.files.maxBytes || exceedsMaxAge(file, eventTime, job.files.maxAgeMs))) {
           forHour.delete(format);
-          closeFile(file);
+          await closeFile(file, true);
           file = undefined;
         }
         if (!file) forHour.set(format, (file = openFile(directory, hour.key, format)));
@@ -247,7 +275,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     const stop = () => reading.signal.aborted || (batchesRead > 0 && Date.now() >= ctx.deadline);
     const reached = await ctx.source.read(range.partition, range.start, readTo, onRecords, stop, { onUndecodable, signal: reading.signal });
     range = { ...range, end: reached };
-    for (const file of allOpen()) closeFile(file);
+    for (const file of allOpen()) await closeFile(file, false);
     openByHour.clear();
     ctx.onReadingDone?.();
     await allSettledOrThrow(finishingFiles);
@@ -260,6 +288,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
       deadLetters.discard();
     }
   } catch (error) {
+    abandoned = true;
     for (const file of allOpen()) await file.writer.abort().catch(() => undefined);
     await Promise.allSettled(finishingFiles);
     deadLetters.discard();

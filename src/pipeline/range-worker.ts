@@ -2,7 +2,7 @@
 // Kafka connection; the main thread alone commits.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSchemaRegistry, openSink } from '../connector-factory';
-import { loadRange } from './range-loader';
+import { closesInTurn, loadRange } from './range-loader';
 import { openJobSource, rangeLoadContext } from './range-context';
 import { TableState } from '../table/table-state';
 import type { WarmRelease, WarmStart, WorkerMessage, WorkerRequest, WorkerTask } from './worker-messages';
@@ -57,6 +57,8 @@ async function serve(task: WorkerTask): Promise<void> {
     eventTimeWindow: task.eventTimeWindow,
   }, task.readerSchemas, registryReaders(openSchemaRegistry));
   const loading = new Set<Promise<void>>();
+  // One queue for the worker's ranges: the range reading and the one finishing share the thread's DuckDB.
+  const closeQueue = closesInTurn();
   handle = (request: WorkerRequest) => {
     if ('stop' in request) {
       stopping.abort();
@@ -71,7 +73,7 @@ async function serve(task: WorkerTask): Promise<void> {
       return;
     }
     const { index } = request;
-    const loaded = loadRange({ ...context, onReadingDone: () => post({ reading: index }) }, request.range).then(
+    const loaded = loadRange({ ...context, closeQueue, onReadingDone: () => post({ reading: index }) }, request.range).then(
       (result) => {
         reportProgress();
         post({ result, index });

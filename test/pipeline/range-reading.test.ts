@@ -5,7 +5,7 @@ import * as avro from 'avsc';
 import { LocalSink } from '../../connectors/sinks/local-sink';
 import { JobDefinition, loadJobDefinition } from '../../src/job/job-definition';
 import { runLoad } from '../../src/pipeline/load-job';
-import { loadRange } from '../../src/pipeline/range-loader';
+import { CloseQueue, closesInTurn, loadRange } from '../../src/pipeline/range-loader';
 import { rangeLoadContext } from '../../src/pipeline/range-context';
 import { TableState } from '../../src/table/table-state';
 import { ReadOptions, RecordSource, RecordSourceError, SourceDecodeError, SourceKafkaError } from '../../src/ports/record-source';
@@ -115,10 +115,12 @@ describe('range reading on an in-memory RecordSource', function () {
       assert.deepEqual(source.fetches, []);
     });
 
-    it('finishes closed files behind the reading, one at a time; one that cannot be finished fails the range with its error', async () => {
+    it('with a close queue (a worker\'s), finishes closed files behind the reading, a bounded number at once; one that cannot be finished fails the range', async () => {
       // A remote sink (files staged, then uploaded) whose uploads take a while: 270 records in files of 50.
       const events: string[] = [];
       let failUpload = -1;
+      let uploading = 0;
+      let mostAtOnce = 0;
       const remote = (): LocalSink => {
         const sink = new LocalSink(warehouse());
         let uploads = 0;
@@ -126,8 +128,10 @@ describe('range reading on an in-memory RecordSource', function () {
           localPath: () => null,
           upload: async (local: string, target: string) => {
             const n = uploads++;
+            mostAtOnce = Math.max(mostAtOnce, ++uploading);
             events.push(`upload ${n} starts after ${source.fetches.length} fetches`);
             await new Promise((resolve) => setTimeout(resolve, 30));
+            uploading--;
             if (n === failUpload) throw new Error(`upload ${n} refused`);
             await sink.upload(local, target);
             events.push(`upload ${n} done after ${source.fetches.length} fetches`);
@@ -135,21 +139,33 @@ describe('range reading on an in-memory RecordSource', function () {
         });
       };
       const small = { ...job, files: { ...job.files, maxRecords: 50 } };
-      const ctx = () => rangeLoadContext({
-        job: small, table: new TableState(remote(), 'page_views'), runId: 'run-1', source, stagingDir: path.join(tmp(), 'staging'), deadline: Date.now() + 60_000,
+      const ctx = (closeQueue?: CloseQueue) => ({
+        ...rangeLoadContext({ job: small, table: new TableState(remote(), 'page_views'), runId: 'run-1', source, stagingDir: path.join(tmp(), 'staging'), deadline: Date.now() + 60_000 }),
+        closeQueue,
       });
-      const result = await loadRange(ctx(), { partition: 0, start: 150, end: 420 });
+      const result = await loadRange(ctx(closesInTurn()), { partition: 0, start: 150, end: 420 });
       assert.equal(result.records, 270);
       assert.equal(result.files.length, 6);
       assert.deepEqual(await avroRows(path.join(table(), '_sluice/runs/run-1/tmp')), offsets(0, 150, 420));
-      // Every fetch was made before the first upload ended, and the uploads never overlapped.
-      assert.equal(events[1], 'upload 0 done after 3 fetches', events.join('; '));
-      for (let n = 1; n < 6; n++) assert.ok(events.findIndex((e) => e.startsWith(`upload ${n - 1} done`)) < events.findIndex((e) => e.startsWith(`upload ${n} starts`)), events.join('; '));
+      // Reading went on while the first file was uploaded, and no more than MAX_FINISHING + 1 were on their way at once.
+      assert.match(events.find((e) => e.startsWith('upload 0 done'))!, /after [23] fetches/, events.join('; '));
+      assert.ok(mostAtOnce >= 2 && mostAtOnce <= 3, `${mostAtOnce} uploads at once: ${events.join('; ')}`);
 
+      // Without a queue (the main thread's loads) each file is finished before reading goes on.
       events.length = 0;
-      failUpload = 1;
+      mostAtOnce = 0;
       source.fetches.length = 0;
-      await assert.rejects(loadRange(ctx(), { partition: 1, start: 0, end: 450 }), /upload 1 refused/);
+      fs.rmSync(path.join(table(), '_sluice/runs/run-1/tmp'), { recursive: true, force: true });
+      await loadRange(ctx(), { partition: 0, start: 150, end: 420 });
+      assert.equal(events[1], 'upload 0 done after 1 fetches', events.join('; '));
+      assert.equal(mostAtOnce, 1);
+
+      for (const queue of [closesInTurn(), undefined]) {
+        failUpload = 1;
+        source.fetches.length = 0;
+        fs.rmSync(path.join(table(), '_sluice/runs/run-1/tmp'), { recursive: true, force: true });
+        await assert.rejects(loadRange(ctx(queue), { partition: 1, start: 0, end: 450 }), /upload 1 refused/);
+      }
     });
 
     it('resumes a retried fetch at the offset that failed: no record twice, none missing', async () => {
