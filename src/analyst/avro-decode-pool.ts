@@ -112,12 +112,7 @@ export class AvroDecodePool {
     wait.resolve(decoded);
   }
 
-  /** The file's decoded columns, or null when it is to be decoded on the main thread. */
-  decode(task: FileDecodeTask, bytes: number): Promise<DecodedColumns | null> {
-    return this.send(task, bytes).promise;
-  }
-
-  /** Sends the file to the least loaded worker. */
+  /** Sends the file to the least loaded worker; its decoded columns come back null when it is to be decoded on this thread. */
   send(task: FileDecodeTask, bytes: number): PendingDecode {
     const owner = this.workers.filter((w) => w.alive).sort((a, b) => a.queuedBytes - b.queuedBytes)[0];
     if (!owner) return { promise: Promise.resolve(null), wait: () => null };

@@ -84,8 +84,8 @@ export function lookUpCached(cache: AvroParquetCache, table: AvroTableSource, fi
 
 /**
  * Writes the misses' conversions: `convert` writes each file's to its target, and each is renamed into the cache
- * only once complete (a crash leaves temporary names, never a partial entry); then the cache is kept to its bound,
- * never evicting `keep` (the query's own entries).
+ * only once complete (a crash leaves temporary names, never a partial entry). The entries written, for the caller's
+ * `evict`.
  */
 export async function writeCached(cache: AvroParquetCache, misses: CacheMisses, convert: (targets: string[]) => Promise<void>): Promise<string[]> {
   const key = JSON.stringify(misses.all ? null : misses.columns);

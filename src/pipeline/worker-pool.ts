@@ -109,12 +109,18 @@ export async function loadRangesOnWorkers(
       // A worker holds at most two ranges: one reading, and one finishing its files behind it.
       const held = new Set<number>();
       let readingNow: number | null = null;
+      const heldRange = (): PlannedRange | undefined => {
+        const index = readingNow ?? held.values().next().value;
+        return index === undefined ? undefined : ranges[index];
+      };
       // A failed lane never terminates its worker: the worker is told `done` and exits once its writers are closed.
       const fail = (error: Error) => {
         failed = true;
         reject(error);
       };
-      const dispatch = () => {
+      /** The next range once nothing is being read and there is room; `done` once nothing is left or held. */
+      const takeNext = () => {
+        if (readingNow !== null || held.size >= 2) return;
         if (failed || next >= ranges.length) {
           if (held.size === 0) worker.postMessage({ done: true });
           return;
@@ -124,26 +130,26 @@ export async function loadRangesOnWorkers(
         readingNow = index;
         worker.postMessage({ range: ranges[index], index });
       };
-      const settled = (index: number) => {
+      const ended = (index: number) => {
         held.delete(index);
         if (readingNow === index) readingNow = null;
-        if (readingNow === null) dispatch();
+        takeNext();
       };
       worker.on('message', (message: WorkerMessage) => {
         if ('progress' in message) onProgress?.(message.progress);
-        else if ('ready' in message) dispatch();
+        else if ('ready' in message) takeNext();
         else if ('reading' in message) {
           if (readingNow === message.reading) readingNow = null;
-          if (held.size < 2) dispatch();
+          takeNext();
         } else if ('result' in message) {
           results[message.index] = message.result;
-          settled(message.index);
+          ended(message.index);
         } else {
-          const index = message.index ?? readingNow ?? undefined;
-          fail(rebuildError(message.error, (e) => new RangeWorkerError(index === undefined ? undefined : ranges[index], `${e.name}: ${e.message}`, e.retriable)));
+          const range = message.index === undefined ? heldRange() : ranges[message.index];
+          fail(rebuildError(message.error, (e) => new RangeWorkerError(range, `${e.name}: ${e.message}`, e.retriable)));
           // Its range has failed and aborted its writers; told `done`, the worker exits once any other range it holds has ended.
-          if (index === undefined) worker.postMessage({ done: true });
-          else settled(index);
+          if (message.index === undefined) worker.postMessage({ done: true });
+          else ended(message.index);
         }
       });
       worker.on('error', fail);
@@ -151,7 +157,7 @@ export async function loadRangesOnWorkers(
         workers.delete(worker);
         signal?.removeEventListener('abort', stop);
         if (code === 0 || next >= ranges.length) resolve();
-        else fail(new RangeWorkerError(ranges[readingNow ?? [...held][0] ?? -1], `worker exited with code ${code}`));
+        else fail(new RangeWorkerError(heldRange(), `worker exited with code ${code}`));
       });
     });
   try {

@@ -1,9 +1,8 @@
 import type { ClientSecurity } from './client-security-settings';
 import type { RecordColumns } from '../protocol/record-columns';
-
-export type { RecordColumns } from '../protocol/record-columns';
 import type { IsolationLevel } from '../protocol/isolation-level';
 
+export type { RecordColumns } from '../protocol/record-columns';
 export type { IsolationLevel } from '../protocol/isolation-level';
 
 // Where a load reads from: one topic of a Kafka-protocol cluster (connectors/sources/), or an in-memory fake in

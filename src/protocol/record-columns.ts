@@ -1,6 +1,6 @@
 // The records of a fetch as columns: offsets, timestamps and where each key and value lie in the fetched (or
-// decompressed) bytes. No object or Buffer per record: the loader reads a million records a second, and objects kept
-// alive across a fetch were most of its garbage collection. `record(i)` makes the object form for whoever needs it.
+// decompressed) bytes. No object or Buffer per record (the loader reads a million records a second): a value is
+// scanned where it lies. `record(i)` makes the object form for whoever needs it.
 import { BATCH_HEADER_SIZE, COMPRESSION_NAMES, LOG_OVERHEAD, compressionOf, readBatchHeader, usesLogAppendTime } from './record-batch';
 import { decompressRecords, UnsupportedCompressionError } from './compression';
 import { readZigzag } from './varint';

@@ -21,7 +21,7 @@ async function writeTask(file: string, records: number): Promise<FileDecodeTask>
 
 /** Blocks until the pool has its workers up (a file decoded through the promise path). */
 async function started(pool: AvroDecodePool, task: FileDecodeTask): Promise<void> {
-  assert.ok(await pool.decode(task, 1));
+  assert.ok(await pool.send(task, 1).promise);
 }
 
 describe('the Avro decode pool, waited for synchronously (the streaming scan)', () => {
