@@ -8,6 +8,7 @@ import type { AppendNotifier } from './append-notifier';
 import type { DynamicBrokerConfigPort } from '../ports/broker-config-store';
 import type { AdvertisedEndpoint } from './listeners';
 import type { BrokerMetrics } from '../ports/broker-metrics';
+import type { ReadBufferPool } from './read-buffer-pool';
 
 export interface BrokerIdentity {
   nodeId: number;
@@ -60,6 +61,8 @@ export interface BrokerState {
   credentials?: CredentialStore;
   /** Counters and timings for `/metrics` (`sluice broker --metrics-port`); absent in handler tests. */
   metrics?: BrokerMetrics;
+  /** Buffers Fetch reads the log into, reused once each response is written; absent in handler tests. */
+  readBuffers?: ReadBufferPool;
   /** True once shutdown began: long polls answer at once. */
   stopping: boolean;
 }

@@ -7,6 +7,7 @@ import type { LogConfig } from '../log/log-config';
 import { AppendNotifier } from './append-notifier';
 import type { BrokerState } from './broker-state';
 import { createDispatcher } from './dispatcher';
+import { ReadBufferPool } from './read-buffer-pool';
 import { KafkaServer } from './server';
 import { brokerHandlers } from './handlers/registry';
 import { ConnectionOptions, connectionSettings } from './connection-settings';
@@ -165,6 +166,7 @@ export class Broker {
       startSettings: startSettings(options),
       appends,
       credentials,
+      readBuffers: new ReadBufferPool(),
       stopping: false,
     };
     // prom-client is loaded only when metrics are asked for, so a plain broker starts as fast as before.
@@ -214,6 +216,11 @@ export class Broker {
   reloadCertificates(): number {
     if (!this.listeners.length || !this.options.sslKeystoreLocation) return 0;
     return this.server.setSecureContext(reloadedSecureContext(this.options));
+  }
+
+  /** The buffers Fetch reads the log into (see ReadBufferPool). */
+  get fetchBuffers(): ReadBufferPool {
+    return this.state.readBuffers!;
   }
 
   get logs(): LogManager {

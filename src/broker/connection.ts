@@ -17,6 +17,8 @@ export interface ConnectionInfo {
   readonly sasl: SaslExchange | null;
   /** Sends the response to the request being handled (if any), then closes; `reason` goes to the bad-client log. */
   closeAfterResponse(kind: BadClientKind, reason: string): void;
+  /** Runs `done` once the response to the request being handled is written, or will not be (see RequestContext). */
+  afterResponseWritten(done: () => void): void;
 }
 
 /** Told why a connection is being closed because of something its client did. */
@@ -60,6 +62,10 @@ export class Connection implements ConnectionInfo {
   /** When the frame being received began to arrive; null when there is none or the broker is not reading. */
   private frameStartedAt: number | null = null;
   private closing: { kind: BadClientKind; reason: string } | null = null;
+  /** Told to run once the response to the request being handled is written (afterResponseWritten). */
+  private onResponseWritten: (() => void)[] = [];
+  /** Those of responses being written: run by their last write, or when the socket has closed. */
+  private readonly unwritten = new Set<() => void>();
   readonly remote: string;
   sasl: SaslExchange | null = null;
 
@@ -77,7 +83,11 @@ export class Connection implements ConnectionInfo {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error) => this.close('socket error', `socket error: ${error.message}`));
-    socket.on('close', () => this.close());
+    socket.on('close', () => {
+      this.close();
+      // The handle is closed: nothing will read those responses' buffers any more.
+      for (const written of [...this.unwritten]) written();
+    });
   }
 
   private receive(chunk: Buffer): void {
@@ -150,10 +160,13 @@ export class Connection implements ConnectionInfo {
       this.updateReading();
       try {
         const response = await this.handler(frame, this);
+        const written = this.onResponseWritten.splice(0);
         this.giveBack(frame.length);
-        if (response && !this.closed) await this.send(response);
+        if (response && !this.closed) await this.send(response, written);
+        else for (const done of written) done();
         if (this.closing) this.close(this.closing.kind, this.closing.reason, true);
       } catch (error) {
+        for (const done of this.onResponseWritten.splice(0)) done();
         this.close('request failed', `request failed: ${(error as Error).message}`);
       }
       this.lastActivity = Date.now();
@@ -162,18 +175,32 @@ export class Connection implements ConnectionInfo {
     for (const resolve of this.idle.splice(0)) resolve();
   }
 
-  private send(chunks: Buffer[]): Promise<void> {
+  private send(chunks: Buffer[], onWritten: (() => void)[]): Promise<void> {
     const size = Buffer.alloc(4);
     const total = chunks.reduce((sum, c) => sum + c.length, 0);
     size.writeInt32BE(total);
-    if (total > STREAMED_RESPONSE_BYTES) return this.stream([size, ...chunks]);
+    const all = [size, ...chunks];
+    const written = onWritten.length === 0 ? undefined : this.whenWritten(onWritten);
+    if (total > STREAMED_RESPONSE_BYTES) {
+      // Every slice's write has called back unless the connection closed, when the socket's close runs `written`.
+      return this.stream(all).then(() => (this.closed ? undefined : written?.()));
+    }
     this.socket.cork();
-    this.socket.write(size);
     let flushed = true;
-    for (const chunk of chunks) flushed = this.socket.write(chunk);
+    all.forEach((chunk, i) => (flushed = i === all.length - 1 && written ? this.socket.write(chunk, written) : this.socket.write(chunk)));
     this.socket.uncork();
     if (flushed) return Promise.resolve();
     return this.drained();
+  }
+
+  /** One callback running every `done` once, from the last write's callback or the socket's close, whichever first. */
+  private whenWritten(done: (() => void)[]): () => void {
+    const once = () => {
+      if (!this.unwritten.delete(once)) return;
+      for (const d of done) d();
+    };
+    this.unwritten.add(once);
+    return once;
   }
 
   /**
@@ -210,6 +237,10 @@ export class Connection implements ConnectionInfo {
 
   closeAfterResponse(kind: BadClientKind, reason: string): void {
     this.closing ??= { kind, reason };
+  }
+
+  afterResponseWritten(done: () => void): void {
+    this.onResponseWritten.push(done);
   }
 
   /** Closes this connection if a request has taken too long to arrive, or it has been idle too long. */

@@ -60,7 +60,7 @@ export function createDispatcher(handlers: readonly RegisteredHandler[], broker:
       return withHeader(header.correlationId, 0, body);
     }
     const started = performance.now();
-    const body = await handler.respond(reader, { broker, apiVersion, clientId: header.clientId ?? null, clientHost: clientHostOf(connection.remote), session: connection.session, sasl });
+    const body = await handler.respond(reader, { broker, apiVersion, clientId: header.clientId ?? null, clientHost: clientHostOf(connection.remote), session: connection.session, sasl, afterResponseWritten: (done) => connection.afterResponseWritten(done) });
     broker.metrics?.requestHandled(handler.name, (performance.now() - started) / 1000);
     if (!body) return null;
     return withHeader(header.correlationId, responseHeaderVersion(apiKey, apiVersion), body);

@@ -17,6 +17,7 @@ import { TimeIndex } from './time-index';
 import { CachedFile, MIN_OPEN_FILES, OpenFileCache } from './open-file-cache';
 import { batchFaultAt, indexesMatchLog } from './segment-checks';
 import type { BatchLocation, SegmentView, TimestampAndOffset } from './segment-view';
+import type { ReadAllocator } from '../ports/partition-store';
 
 export type { BatchLocation, TimestampAndOffset } from './segment-view';
 
@@ -187,9 +188,9 @@ export class LogSegment implements SegmentView {
     return first ? this.readFrom(first, maxBytes) : undefined;
   }
 
-  private readFrom(first: BatchLocation, maxBytes: number): Buffer {
+  private readFrom(first: BatchLocation, maxBytes: number, allocate: ReadAllocator = Buffer.allocUnsafe): Buffer {
     const want = this.readLength(first, maxBytes);
-    const buffer = Buffer.allocUnsafe(want);
+    const buffer = allocate(want);
     const got = this.file.withFd((fd) => fs.readSync(fd, buffer, 0, want, first.position));
     return wholeBatches(buffer, got);
   }
@@ -199,19 +200,19 @@ export class LogSegment implements SegmentView {
    * serving other clients meanwhile. The descriptor is held until the copy ends: a segment deleted or replaced
    * meanwhile (retention, the cleaner) is still read whole, as it was when the read began.
    */
-  async readAsync(offset: number, maxBytes: number, syncBytes: number): Promise<Buffer | undefined> {
+  async readAsync(offset: number, maxBytes: number, syncBytes: number, allocate: ReadAllocator = Buffer.allocUnsafe): Promise<Buffer | undefined> {
     const first = this.findBatch(offset);
     if (!first) return undefined;
     const want = this.readLength(first, maxBytes);
-    if (want <= syncBytes) return this.readFrom(first, maxBytes);
-    const buffer = Buffer.allocUnsafe(want);
+    if (want <= syncBytes) return this.readFrom(first, maxBytes, allocate);
+    const buffer = allocate(want);
     let reading: Promise<number>;
     try {
       reading = this.file.withFdAsync((fd) => new Promise<number>((resolve, reject) => {
         fs.read(fd, buffer, 0, want, first.position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)));
       }));
     } catch {
-      return this.readFrom(first, maxBytes); // every slot for background work is taken: read here instead
+      return this.readFrom(first, maxBytes, allocate); // every slot for background work is taken: read here instead
     }
     return wholeBatches(buffer, await reading);
   }

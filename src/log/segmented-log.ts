@@ -2,7 +2,7 @@ import { LogConfig } from './log-config';
 import { LogSegment, TimestampAndOffset } from './segment';
 import { LogStorageError, OffsetOutOfRangeError } from './errors';
 import { syncDirectory } from './atomic-file';
-import type { ReadResult } from '../ports/partition-store';
+import type { ReadAllocator, ReadResult } from '../ports/partition-store';
 import type { OpenFileCache } from './open-file-cache';
 
 const EMPTY = Buffer.alloc(0);
@@ -118,11 +118,11 @@ export abstract class SegmentedLog {
   }
 
   /** As read(); a read of more than `syncBytes` copies off the event loop (LogSegment.readAsync). */
-  async readAsync(offset: number, maxBytes: number, syncBytes: number): Promise<ReadResult> {
+  async readAsync(offset: number, maxBytes: number, syncBytes: number, allocate?: ReadAllocator): Promise<ReadResult> {
     this.checkReadable(offset);
     // Taken now: DeleteRecords or retention may change the run of segments while a read is on the thread pool.
     for (const segment of this.segments.slice(this.segmentIndexFor(offset))) {
-      const records = await segment.readAsync(offset, maxBytes, syncBytes);
+      const records = await segment.readAsync(offset, maxBytes, syncBytes, allocate);
       if (records && records.length > 0) return this.readResult(records);
     }
     return this.readResult(EMPTY);

@@ -39,6 +39,9 @@ export interface AppendResult {
   logStartOffset: number;
 }
 
+/** Where a read's bytes go: a buffer of exactly `size` bytes, which the read fills. */
+export type ReadAllocator = (size: number) => Buffer;
+
 export interface ReadResult {
   /** Whole record batches, exactly as stored; empty at the log end. */
   records: Buffer;
@@ -115,8 +118,11 @@ export interface StoredPartition {
    * OffsetOutOfRangeError outside [logStartOffset, logEndOffset].
    */
   read(offset: number, maxBytes: number): ReadResult;
-  /** As read(), but a read of more than `syncBytes` is copied off the event loop, so other requests go on meanwhile. */
-  readAsync(offset: number, maxBytes: number, syncBytes: number): Promise<ReadResult>;
+  /**
+   * As read(), but a read of more than `syncBytes` is copied off the event loop, so other requests go on meanwhile.
+   * `allocate` gives the buffer the bytes are read into (Fetch lends pooled ones); by default a fresh one.
+   */
+  readAsync(offset: number, maxBytes: number, syncBytes: number, allocate?: ReadAllocator): Promise<ReadResult>;
   /**
    * The first record with a timestamp ≥ `timestamp` (for a compressed batch,
    * that batch's base offset and max timestamp); undefined when every record is older.

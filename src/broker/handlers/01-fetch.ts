@@ -3,6 +3,7 @@ import { KafkaErrors } from '../../protocol/error-codes';
 import { downConvertBatches } from '../../protocol/message-set-convert';
 import { dataRecordsIn } from '../../protocol/record-batch';
 import type { BrokerMetrics } from '../../ports/broker-metrics';
+import type { ReadAllocator } from '../../ports/partition-store';
 import { uuidText, ZERO_UUID } from '../../protocol/uuid';
 import type { BrokerState } from '../broker-state';
 import { errorOf } from './errors';
@@ -71,7 +72,7 @@ function partitionError(partitionIndex: number, code: number): PartitionData {
  * non-empty partition is whole even when it exceeds a limit, so a consumer always makes progress.
  * Old fetchers get what Kafka's KafkaApis.maybeConvertFetchedData gives them.
  */
-async function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPartition, budget: Budget, apiVersion: number, isolationLevel: number | undefined): Promise<PartitionData> {
+async function readPartition(broker: BrokerState, topic: ResolvedTopic, p: RequestedPartition, budget: Budget, apiVersion: number, isolationLevel: number | undefined, allocate: ReadAllocator | undefined): Promise<PartitionData> {
   if (topic.name === undefined) return partitionError(p.partition, KafkaErrors.UNKNOWN_TOPIC_ID.code);
   if (!topic.readable) return partitionError(p.partition, KafkaErrors.TOPIC_AUTHORIZATION_FAILED.code);
   try {
@@ -80,7 +81,7 @@ async function readPartition(broker: BrokerState, topic: ResolvedTopic, p: Reque
     const toMagic = apiVersion <= LAST_VERSION_OF_MAGIC_0 ? 0 : apiVersion <= LAST_VERSION_OF_MAGIC_1 ? 1 : undefined;
     if (toMagic !== undefined && !topic.downConversionEnabled) return partitionError(p.partition, KafkaErrors.UNSUPPORTED_VERSION.code);
     const limit = Math.min(p.partitionMaxBytes, budget.remaining);
-    let records = limit > 0 || budget.bytes === 0 ? (await log.readAsync(p.fetchOffset, Math.max(limit, 1), SYNC_READ_BYTES)).records : EMPTY;
+    let records = limit > 0 || budget.bytes === 0 ? (await log.readAsync(p.fetchOffset, Math.max(limit, 1), SYNC_READ_BYTES, allocate)).records : EMPTY;
     if (budget.bytes > 0 && records.length > limit) records = EMPTY;
     const isolated = isolate(log, records, p.fetchOffset, isolationLevel);
     records = isolated.records;
@@ -105,7 +106,7 @@ async function readPartition(broker: BrokerState, topic: ResolvedTopic, p: Reque
   }
 }
 
-async function gather(broker: BrokerState, request: FetchRequest, apiVersion: number, readable: ReadonlySet<string>): Promise<{ responses: TopicData[]; budget: Budget }> {
+async function gather(broker: BrokerState, request: FetchRequest, apiVersion: number, readable: ReadonlySet<string>, allocate: ReadAllocator | undefined): Promise<{ responses: TopicData[]; budget: Budget }> {
   const budget: Budget = { remaining: request.maxBytes ?? 0x7fffffff, bytes: 0, failed: false };
   const responses: TopicData[] = [];
   for (const topic of request.topics) {
@@ -113,7 +114,7 @@ async function gather(broker: BrokerState, request: FetchRequest, apiVersion: nu
     if (!resolved.readable) budget.failed = true;
     const partitions: PartitionData[] = [];
     // One at a time: each partition's read sees the budget the ones before it left.
-    for (const p of topic.partitions) partitions.push(await readPartition(broker, resolved, p, budget, apiVersion, request.isolationLevel));
+    for (const p of topic.partitions) partitions.push(await readPartition(broker, resolved, p, budget, apiVersion, request.isolationLevel, allocate));
     responses.push({ topic: topic.topic, topicId: topic.topicId, partitions });
   }
   return { responses, budget };
@@ -158,13 +159,18 @@ export const fetchHandler = defineHandler({
     const names = topicNames.filter((name): name is string => name !== undefined);
     const readable = allowedNames(context, AclOperation.READ, ResourceType.TOPIC, names);
     for (;;) {
-      const { responses, budget } = await gather(broker, request, apiVersion, readable);
+      // The log is read into pooled buffers only when the connection tells when the response is written.
+      const afterWritten = context.afterResponseWritten;
+      const lease = afterWritten ? broker.readBuffers?.lease() : undefined;
+      const { responses, budget } = await gather(broker, request, apiVersion, readable, lease?.allocate);
       const waitMs = deadline - Date.now();
       if (budget.bytes >= request.minBytes || budget.failed || waitMs <= 0 || broker.stopping) {
         if (broker.metrics) countFetched(broker.metrics, topicNames, responses);
+        if (lease && afterWritten) afterWritten(() => lease.release());
         // sessionId 0: no incremental fetch session, so clients keep sending full requests.
         return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses };
       }
+      lease?.release(); // this round's reads are dropped: their buffers are free again
       await broker.appends.waitForAppend(watched, waitMs);
     }
   },

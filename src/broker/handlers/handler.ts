@@ -13,6 +13,11 @@ export interface RequestContext {
   session: ConnectionSession;
   /** The connection's SASL state on a SASL listener; absent or null elsewhere. */
   sasl?: SaslExchange | null;
+  /**
+   * Runs `done` once this request's response was written to the kernel, or will never be (no response, a failed
+   * request, a closed connection): when buffers the response points into may be reused. Absent in handler tests.
+   */
+  afterResponseWritten?: (done: () => void) => void;
 }
 
 /** One Kafka API as the broker serves it: its version range and what it does with a decoded request. */
