@@ -70,14 +70,44 @@ async function loopDelay(): Promise<LoopDelay> {
   return { p50: read('p50'), p90: read('p90'), p99: read('p99'), max: read('max') };
 }
 
+/**
+ * A bare node process beside the benchmark, doing nothing but its 10 ms timer: the machine's own event-loop delay
+ * floor (the VM's scheduling jitter) in the same phase, measured as the broker's is (prom-client's 10 ms timer).
+ */
+const FLOOR_SCRIPT = `
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+let h = monitorEventLoopDelay({ resolution: 10 }); h.enable();
+const ms = (n) => Math.max(0, n / 1e6 - 10);
+require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line === 'reset') { h.disable(); h = monitorEventLoopDelay({ resolution: 10 }); h.enable(); return; }
+  console.log(JSON.stringify({ p50: ms(h.percentile(50)), p90: ms(h.percentile(90)), p99: ms(h.percentile(99)), max: ms(h.max) }));
+  process.exit(0);
+});`;
+
+function startFloor(): { reset(): void; read(): Promise<LoopDelay> } {
+  const child = spawn(process.execPath, ['-e', FLOOR_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return {
+    reset: () => child.stdin!.write('reset\n'),
+    read: async () => {
+      child.stdin!.end('read\n');
+      await exited;
+      return JSON.parse(output) as LoopDelay;
+    },
+  };
+}
+
 function probe(role: 'produce' | 'consume', settings: object): ChildProcess {
   return spawn(PYTHON, [PROBE, role, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 /** One probe run: the consumer first (at the log end), then the producer at `rate` for `seconds` after a warm-up. */
-async function measure(topic: string, rate: number, seconds: number, brokerPid: number, during?: () => void): Promise<{ latency: Latency; loop: LoopDelay; cpu: CpuUse }> {
+async function measure(topic: string, rate: number, seconds: number, brokerPid: number, during?: () => void): Promise<{ latency: Latency; loop: LoopDelay; floor: LoopDelay; cpu: CpuUse }> {
   const settings = { bootstrap: `127.0.0.1:${PORT}`, topic, rate, warmup: 2, seconds, bytes: 100 };
   during?.();
+  const floor = startFloor();
   const consumer = probe('consume', settings);
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
@@ -96,15 +126,17 @@ async function measure(topic: string, rate: number, seconds: number, brokerPid: 
   // The warm-up's event-loop delay is not the phase's: reset the histogram when measuring starts.
   await new Promise((resolve) => setTimeout(resolve, settings.warmup * 1000));
   await loopDelay();
+  floor.reset();
   const brokerCpu = cpuSeconds(brokerPid);
   const started = performance.now();
   await produced;
   const brokerCores = (cpuSeconds(brokerPid) - brokerCpu) / ((performance.now() - started) / 1000);
   const loop = await loopDelay();
+  const floorDelay = await floor.read();
   const latency = JSON.parse((await finished).trim().split('\n').pop()!) as Latency & { cpu: number };
   if (latency.received !== latency.expected) throw new Error(`${latency.received} of ${latency.expected} messages came back`);
   const producerCpu = (JSON.parse(producerOutput.trim()) as { cpu: number }).cpu;
-  return { latency, loop, cpu: { broker: brokerCores, producer: producerCpu, consumer: latency.cpu } };
+  return { latency, loop, floor: floorDelay, cpu: { broker: brokerCores, producer: producerCpu, consumer: latency.cpu } };
 }
 
 async function fillBacklog(dir: string): Promise<void> {
@@ -162,9 +194,9 @@ function loadRepeatedly(dir: string): { stop: () => Promise<number> } {
 
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 const cores = (n: number) => `${Math.round(n * 100)}%`;
-const row = (label: string, r: { latency: Latency; loop: LoopDelay; cpu: CpuUse }) =>
+const row = (label: string, r: { latency: Latency; loop: LoopDelay; floor: LoopDelay; cpu: CpuUse }) =>
   console.log(`${label.padEnd(34)} p50 ${ms(r.latency.p50)}  p99 ${ms(r.latency.p99)}  p99.9 ${ms(r.latency.p999)}  max ${ms(r.latency.max)}   ` +
-    `event loop p50 ${ms(r.loop.p50)} p99 ${ms(r.loop.p99)} max ${ms(r.loop.max)}   ` +
+    `event loop p50 ${ms(r.loop.p50)} p99 ${ms(r.loop.p99)} max ${ms(r.loop.max)} (a bare node beside it: p99 ${ms(r.floor.p99)} max ${ms(r.floor.max)})   ` +
     `CPU broker ${cores(r.cpu.broker)} producer ${cores(r.cpu.producer)} consumer ${cores(r.cpu.consumer)}` +
     (r.latency.toAppend && r.latency.fromAppend ? `\n${''.padEnd(34)} split at the append: producer → broker p99 ${ms(r.latency.toAppend.p99)} p99.9 ${ms(r.latency.toAppend.p999)}; ` +
       `broker → consumer p99 ${ms(r.latency.fromAppend.p99)} p99.9 ${ms(r.latency.fromAppend.p999)}` : ''));
