@@ -1,24 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
 import { KafkaClient } from '../../src/client/kafka-client';
-import { encodeMessage, requestHeaderVersion } from '../../src/protocol/codec';
-import { fetchRequestSchema, requestHeaderSchema } from '../../src/protocol/generated';
 import { buildRecordBatch } from '../../src/protocol/records';
-import { frame, startBroker } from '../helpers/broker';
+import { fetchFromStartFrame, startBroker } from '../helpers/broker';
 
 const MIB = 1024 * 1024;
 const BACKLOG_MIB = 96;
 
-function fetchFrame(topic: string, maxBytes: number): Buffer {
-  const version = 11;
-  const header = encodeMessage(requestHeaderSchema, requestHeaderVersion(1, version), { requestApiKey: 1, requestApiVersion: version, correlationId: 7, clientId: 'batch-consumer' });
-  const body = encodeMessage(fetchRequestSchema, version, {
-    replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-    topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: maxBytes }] }],
-    forgottenTopicsData: [], rackId: '',
-  });
-  return frame(Buffer.concat([header.toBuffer(), body.toBuffer()]));
-}
 
 /** Resolves with the time the first byte of the answer to `request` came back on a new connection. */
 function firstByteOf(port: number, request: Buffer): { sent: Promise<void>; firstByte: Promise<number>; close(): void } {
@@ -47,7 +35,7 @@ describe('a batch consumer\'s big fetch and the small requests of other clients'
       let producedFirst = 0;
       const attempts = 3;
       for (let attempt = 0; attempt < attempts; attempt++) {
-        const big = firstByteOf(running.port, fetchFrame('backlog', BACKLOG_MIB * 2 * MIB));
+        const big = firstByteOf(running.port, fetchFromStartFrame('backlog', BACKLOG_MIB * 2 * MIB, 'batch-consumer'));
         await big.sent;
         await new Promise((resolve) => setTimeout(resolve, 2));
         await client.produce('live', 0, small, 1);

@@ -5,10 +5,10 @@ import { Connection } from '../../src/broker/connection';
 import { ReadBufferPool } from '../../src/broker/read-buffer-pool';
 import { RequestMemory } from '../../src/broker/request-memory';
 import { KafkaClient } from '../../src/client/kafka-client';
-import { decodeMessage, encodeMessage, Reader, requestHeaderVersion, responseHeaderVersion } from '../../src/protocol/codec';
-import { fetchRequestSchema, fetchResponseSchema, requestHeaderSchema, responseHeaderSchema } from '../../src/protocol/generated';
+import { decodeMessage, Reader, responseHeaderVersion } from '../../src/protocol/codec';
+import { fetchResponseSchema, responseHeaderSchema } from '../../src/protocol/generated';
 import { buildRecordBatch, decodeRecords } from '../../src/protocol/records';
-import { frame, startBroker } from '../helpers/broker';
+import { fetchFromStartFrame, frame, startBroker } from '../helpers/broker';
 
 const MIB = 1024 * 1024;
 const sameMemory = (a: Buffer, b: Buffer) => a.buffer === b.buffer && a.byteOffset === b.byteOffset;
@@ -108,7 +108,7 @@ describe('the buffers Fetch reads the log into', function () {
       socket.on('data', (chunk: Buffer) => chunks.push(chunk));
       await new Promise((resolve) => socket.once('connect', resolve));
       socket.pause();
-      socket.write(fetchRequest('stalled', 16 * MIB));
+      socket.write(fetchFromStartFrame('stalled', 16 * MIB, 'stalled'));
       await new Promise((resolve) => setTimeout(resolve, 300));
       // Meanwhile kafkajs reads all of 'busy', in reads of the same size (buffers of the same class).
       await consumer.connect();
@@ -146,16 +146,6 @@ describe('the buffers Fetch reads the log into', function () {
   });
 });
 
-function fetchRequest(topic: string, maxBytes: number): Buffer {
-  const version = 11;
-  const header = encodeMessage(requestHeaderSchema, requestHeaderVersion(1, version), { requestApiKey: 1, requestApiVersion: version, correlationId: 1, clientId: 'stalled' });
-  const body = encodeMessage(fetchRequestSchema, version, {
-    replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-    topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: maxBytes }] }],
-    forgottenTopicsData: [], rackId: '',
-  });
-  return frame(Buffer.concat([header.toBuffer(), body.toBuffer()]));
-}
 
 async function fullFrame(chunks: Buffer[], socket: net.Socket): Promise<Buffer> {
   for (;;) {

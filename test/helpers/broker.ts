@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Broker, BrokerOptions } from '../../src/broker/broker';
 import { KafkaClient } from '../../src/client/kafka-client';
+import { encodeMessage, requestHeaderVersion } from '../../src/protocol/codec';
+import { fetchRequestSchema, requestHeaderSchema } from '../../src/protocol/generated';
 
 export interface RunningBroker {
   broker: Broker;
@@ -49,6 +51,18 @@ export function rawExchange(port: number, bytes: Buffer, waitMs = 300): Promise<
       finish();
     });
   });
+}
+
+/** A framed Fetch v11 of partition 0 of `topic` from offset 0, up to `maxBytes`, answered at once (maxWaitMs 0). */
+export function fetchFromStartFrame(topic: string, maxBytes: number, clientId: string): Buffer {
+  const version = 11;
+  const header = encodeMessage(requestHeaderSchema, requestHeaderVersion(1, version), { requestApiKey: 1, requestApiVersion: version, correlationId: 7, clientId });
+  const body = encodeMessage(fetchRequestSchema, version, {
+    replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+    topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: maxBytes }] }],
+    forgottenTopicsData: [], rackId: '',
+  });
+  return frame(Buffer.concat([header.toBuffer(), body.toBuffer()]));
 }
 
 export function frame(body: Buffer): Buffer {
