@@ -1,7 +1,11 @@
 import type { ReadAllocator } from '../ports/partition-store';
 
 const KIB = 1024;
-/** Below this Node's own 8 KiB slab already serves allocUnsafe; the pool starts a step above. */
+/**
+ * Reads below this are left to allocUnsafe: Node's 8 KiB slab serves them, and the response writer copies them into
+ * its own buffer anyway, so pooling them would only pin a whole pooled buffer each.
+ */
+const UNPOOLED_BELOW = 4 * KIB;
 const SMALLEST = 16 * KIB;
 /** Reads larger than this (beyond any client's fetch.max.bytes default) are allocated and dropped as before. */
 const LARGEST = 16 * 1024 * KIB;
@@ -42,9 +46,9 @@ export class ReadBufferPool {
     return this.idleBytes;
   }
 
-  /** A whole pooled buffer of at least `size` bytes, or undefined when `size` is too large to pool. */
+  /** A whole pooled buffer of at least `size` bytes, or undefined when `size` is too small or too large to pool. */
   take(size: number): Buffer | undefined {
-    if (size > LARGEST) return undefined;
+    if (size < UNPOOLED_BELOW || size > LARGEST) return undefined;
     const bytes = sizeClass(size);
     const buffer = this.idle.get(bytes)?.pop();
     if (buffer) this.idleBytes -= bytes;

@@ -205,16 +205,16 @@ export class LogSegment implements SegmentView {
     if (!first) return undefined;
     const want = this.readLength(first, maxBytes);
     if (want <= syncBytes) return this.readFrom(first, maxBytes, allocate);
-    const buffer = allocate(want);
-    let reading: Promise<number>;
+    let reading: Promise<Buffer>;
     try {
-      reading = this.file.withFdAsync((fd) => new Promise<number>((resolve, reject) => {
-        fs.read(fd, buffer, 0, want, first.position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)));
+      reading = this.file.withFdAsync((fd) => new Promise<Buffer>((resolve, reject) => {
+        const buffer = allocate(want); // only once the read is taken on: the fallback below allocates its own
+        fs.read(fd, buffer, 0, want, first.position, (error, got) => (error ? reject(error) : resolve(wholeBatches(buffer, got))));
       }));
     } catch {
       return this.readFrom(first, maxBytes, allocate); // every slot for background work is taken: read here instead
     }
-    return wholeBatches(buffer, await reading);
+    return reading;
   }
 
   private readLength(first: BatchLocation, maxBytes: number): number {

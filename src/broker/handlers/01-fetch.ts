@@ -162,7 +162,10 @@ export const fetchHandler = defineHandler({
       // The log is read into pooled buffers only when the connection tells when the response is written.
       const afterWritten = context.afterResponseWritten;
       const lease = afterWritten ? broker.readBuffers?.lease() : undefined;
-      const { responses, budget } = await gather(broker, request, apiVersion, readable, lease?.allocate);
+      const { responses, budget } = await gather(broker, request, apiVersion, readable, lease?.allocate).catch((error: unknown) => {
+        lease?.release(); // the lentBuffers count stays true; the buffers themselves would go to the GC either way
+        throw error;
+      });
       const waitMs = deadline - Date.now();
       if (budget.bytes >= request.minBytes || budget.failed || waitMs <= 0 || broker.stopping) {
         if (broker.metrics) countFetched(broker.metrics, topicNames, responses);
