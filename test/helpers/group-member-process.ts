@@ -88,10 +88,18 @@ export class GroupMemberProcess {
     this.child.kill('SIGKILL');
   }
 
-  /** Closes the consumer cleanly (stdin ends) and waits for the process to exit. */
-  async close(): Promise<void> {
+  /** Closes the consumer cleanly (stdin ends) and waits for the process to exit, at most `timeoutMs`. */
+  async close(timeoutMs = 10_000): Promise<void> {
     this.child.stdin!.end();
-    await this.exited;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${this.name} did not exit within ${timeoutMs} ms of its close: ${this.describe()}`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.exited, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   describe(): string {
