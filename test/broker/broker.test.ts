@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as net from 'node:net';
 import { KafkaClient } from '../../src/client/kafka-client';
 import { recordsFrom } from '../../src/client/fetched-records';
 import { buildRecordBatch } from '../../src/protocol/records';
@@ -6,7 +7,8 @@ import { encodeMessage, Reader, decodeMessage } from '../../src/protocol/codec';
 import { apiVersionsResponseSchema, requestHeaderSchema, responseHeaderSchema } from '../../src/protocol/generated';
 import { KafkaError, KafkaErrors } from '../../src/protocol/error-codes';
 import { brokerHandlers } from '../../src/broker/handlers/registry';
-import { frame, rawExchange, RunningBroker, startBroker } from '../helpers/broker';
+import { fetchFromStartFrame, frame, rawExchange, RunningBroker, startBroker } from '../helpers/broker';
+import { FrameReader } from '../../src/protocol/frame-reader';
 
 function values(n: number, prefix: string) {
   return Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`${prefix}-${i}`), timestamp: 1_700_000_000_000 + i }));
@@ -112,6 +114,33 @@ describe('broker over TCP', function () {
     }
     const { records } = recordsFrom((await client.fetch('safe', 0, 0)).records, 0);
     assert.equal(records.length, 4, 'the other connection and the data are untouched');
+  });
+
+  it('answers pipelined requests in order, never holding those already answered behind one that long-polls', async () => {
+    await client.createTopic('idle', 1);
+    const before = Array.from({ length: 50 }, (_, i) => requestFrame(18, 2, 1, 100 + i));
+    const polling = fetchFromStartFrame('idle', 1024, 'raw', { maxWaitMs: 1500, minBytes: 1, correlationId: 200 });
+    const after = requestFrame(18, 2, 1, 201);
+    const socket = net.connect({ host: '127.0.0.1', port: running.port });
+    const arrivals: { correlationId: number; at: number }[] = [];
+    let sentAt = 0;
+    const reader = new FrameReader(1 << 20);
+    const done = new Promise<void>((resolve, reject) => {
+      socket.on('error', reject);
+      socket.on('data', (chunk: Buffer) => {
+        for (const response of reader.push(chunk)) arrivals.push({ correlationId: response.readInt32BE(0), at: Date.now() - sentAt });
+        if (arrivals.length === 52) resolve();
+      });
+    });
+    await new Promise<void>((resolve) => socket.on('connect', resolve));
+    sentAt = Date.now();
+    socket.write(Buffer.concat([...before, polling, after])); // one write: the broker reads them together
+    await done;
+    socket.destroy();
+    assert.deepEqual(arrivals.map((a) => a.correlationId), [...before.map((_, i) => 100 + i), 200, 201]);
+    const lastBeforePoll = arrivals[49].at;
+    assert.ok(lastBeforePoll < 1000, `the 50 answered requests arrived only after ${lastBeforePoll} ms, held behind the long poll`);
+    assert.ok(arrivals[50].at >= 1400, `the fetch was answered after ${arrivals[50].at} ms, before its maxWaitMs`);
   });
 
   it('sends no response to acks=0, and answers later requests in order', async () => {

@@ -53,12 +53,13 @@ export function rawExchange(port: number, bytes: Buffer, waitMs = 300): Promise<
   });
 }
 
-/** A framed Fetch v11 of partition 0 of `topic` from offset 0, up to `maxBytes`, answered at once (maxWaitMs 0). */
-export function fetchFromStartFrame(topic: string, maxBytes: number, clientId: string): Buffer {
+/** A framed Fetch v11 of partition 0 of `topic` from offset 0, up to `maxBytes`; by default answered at once (maxWaitMs 0). */
+export function fetchFromStartFrame(topic: string, maxBytes: number, clientId: string, wait = { maxWaitMs: 0, minBytes: 0, correlationId: 7 }): Buffer {
   const version = 11;
-  const header = encodeMessage(requestHeaderSchema, requestHeaderVersion(1, version), { requestApiKey: 1, requestApiVersion: version, correlationId: 7, clientId });
+  const { maxWaitMs, minBytes, correlationId } = wait;
+  const header = encodeMessage(requestHeaderSchema, requestHeaderVersion(1, version), { requestApiKey: 1, requestApiVersion: version, correlationId, clientId });
   const body = encodeMessage(fetchRequestSchema, version, {
-    replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+    replicaId: -1, maxWaitMs, minBytes, maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
     topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: maxBytes }] }],
     forgottenTopicsData: [], rackId: '',
   });
