@@ -20,6 +20,8 @@ const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 20);
 const RATES = (process.env.BENCH_RATES ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
 const PORT = Number(process.env.BENCH_PORT ?? 19097);
 const LOAD_NICE = Number(process.env.BENCH_LOAD_NICE ?? 0);
+/** BENCH_LOAD_WORKERS=1: the load job's workerThreads (the job's default when unset). */
+const LOAD_WORKERS = process.env.BENCH_LOAD_WORKERS === undefined ? undefined : Number(process.env.BENCH_LOAD_WORKERS);
 /** BENCH_LOAD_IDLE=1: the load under SCHED_IDLE (`chrt --idle 0`), which runs only on a core nothing else wants. */
 const LOAD_IDLE = process.env.BENCH_LOAD_IDLE === '1';
 
@@ -168,6 +170,7 @@ function loadRepeatedly(dir: string): { stop: () => Promise<number> } {
       value: { format: 'json', schema: path.join(REPO, 'schemas/page_view.avsc') },
       output: { formats: ['avro'], avroCodec: 'deflate', sink: path.join(dir, `warehouse-${round}`), table: 'page_views' },
       time: { field: 'ts' },
+      ...(LOAD_WORKERS === undefined ? {} : { workerThreads: LOAD_WORKERS }),
     };
     const jobFile = path.join(dir, `load-${round++}.json`);
     fs.writeFileSync(jobFile, JSON.stringify(job));
