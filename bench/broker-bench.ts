@@ -43,6 +43,17 @@ function timed(command: string, args: string[], stdinFile?: string): number {
   return elapsed;
 }
 
+class MissingCommandError extends Error {}
+
+/** The commands the benchmark runs, each found on PATH before anything starts, or an error naming what to install. */
+function requireCommands(): void {
+  const needed: [string, string][] = [['kcat', 'kcat'], ['redis-server', 'redis-server'], ['redis-benchmark', 'redis-tools']];
+  const missing = needed.filter(([command]) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0);
+  if (missing.length > 0) {
+    throw new MissingCommandError(`bench:broker needs ${missing.map(([c]) => c).join(', ')} on PATH (Debian: apt-get install ${[...new Set(missing.map(([, p]) => p))].join(' ')})`);
+  }
+}
+
 function startProcess(command: string, args: string[], ready: RegExp): Promise<() => Promise<void>> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -58,6 +69,7 @@ function startProcess(command: string, args: string[], ready: RegExp): Promise<(
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
+    child.on('error', (error) => reject(new Error(`${command} did not start: ${error.message}`)));
     child.on('close', (code) => reject(new Error(`${command} exited ${code}: ${output}`)));
   });
 }
@@ -77,6 +89,7 @@ async function main(): Promise<void> {
   const out = (line: string) => console.log(line);
   const stops: (() => Promise<void>)[] = [];
   try {
+    requireCommands();
     out(`machine: ${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB RAM, node ${process.version}`);
     out(`kcat: ${spawnSync('kcat', ['-V'], { encoding: 'utf8' }).stdout.split('\n').find((l) => l.includes('librdkafka')) ?? 'unknown version'}`);
     const messages = path.join(dir, 'messages.txt');
@@ -119,6 +132,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error);
+  console.error(error instanceof MissingCommandError ? error.message : error);
   process.exitCode = 1;
 });
