@@ -89,7 +89,9 @@ async function viewError(schema: AvroSchemaObject, files: LocalDataFile[], colum
   return viewRows(schema, files, columns).then(() => assert.fail('the view was made'), (error: Error) => error);
 }
 
-describe('the Avro view\'s column decoder, against avsc on files Apache Avro (Python) wrote', () => {
+describe('the Avro view\'s column decoder, against avsc on files Apache Avro (Python) wrote', function () {
+  // Twelve views over four files Python wrote: 9 s alone, past mocha's 20 s in the parallel suite on a slow machine.
+  this.timeout(60_000);
   const tmp = useTempDir();
 
   it('plans flat columns of the writer\'s own types only, and skips the rest', () => {
