@@ -178,4 +178,23 @@ describe('Writer', () => {
     assert.equal(reader.readInt64(), -(2 ** 40) - 5);
     assert.equal(reader.readInt64(), 2 ** 53 - 1);
   });
+
+  it('writes int64 as writeBigInt64BE does and reads it as Number(readBigInt64BE) does, rounding beyond 2^53', () => {
+    const values = [0, 1, -1, 2 ** 32, -(2 ** 32), 2 ** 32 - 1, 1 - 2 ** 32, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 - 1, 1 - 2 ** 53, 1733000000000, -1733000000001];
+    for (let bits = 1; bits <= 53; bits++) values.push(2 ** bits - 3, -(2 ** bits) + 7);
+    for (const value of values) {
+      const writer = new Writer();
+      writer.writeInt64(value);
+      const expected = Buffer.alloc(8);
+      expected.writeBigInt64BE(BigInt(value));
+      assert.equal(writer.toBuffer().toString('hex'), expected.toString('hex'), `write ${value}`);
+      assert.equal(new Reader(expected).readInt64(), value, `read ${value}`);
+    }
+    let seed = 0x1234567;
+    for (let i = 0; i < 2000; i++) {
+      const bytes = Buffer.alloc(8);
+      for (let b = 0; b < 8; b++) bytes[b] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+      assert.equal(new Reader(bytes).readInt64(), Number(bytes.readBigInt64BE(0)), bytes.toString('hex'));
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { compiledDecoderFor } from './compiled-decode';
 import { defaultValue } from './defaults';
 import { assertSupportedVersion, formatFieldPath, ProtocolDecodeError } from './errors';
 import { Reader } from './reader';
@@ -28,6 +29,24 @@ interface DecodeState {
  * version, or tagged and not sent, get their defaults. Bytes and records share memory with the reader's buffer.
  */
 export function decodeMessage<T>(schema: MessageSchema<T>, version: number, reader: Reader): T {
+  assertSupportedVersion(schema, version);
+  const start = reader.offset;
+  try {
+    return compiledDecoderOf(schema, version)(reader) as T;
+  } catch {
+    // Read again by the interpreter, whose error says where and why.
+    reader.rewindTo(start);
+  }
+  return decodeByInterpreter(schema, version, reader);
+}
+
+/** The message version's compiled decoder (compiled-decode.ts): it throws on anything the interpreter would refuse. */
+export function compiledDecoderOf(schema: MessageSchema<unknown>, version: number): (reader: Reader) => unknown {
+  return compiledDecoderFor(schema, version, minElementSizeIn);
+}
+
+/** decodeMessage without the compiled decoder: the reference it is tested against, and what names errors. */
+export function decodeByInterpreter<T>(schema: MessageSchema<T>, version: number, reader: Reader): T {
   assertSupportedVersion(schema, version);
   const state: DecodeState = { version, flexible: isFlexibleVersion(schema, version), reader, path: [] };
   try {
@@ -177,6 +196,10 @@ function readArray(state: DecodeState, field: FieldSchema, compact: boolean): un
 const FIXED_SIZES: Partial<Record<ElementKind, number>> = {
   bool: 1, int8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, float64: 8, uuid: 16,
 };
+
+function minElementSizeIn(version: number, flexible: boolean, field: FieldSchema, kind: ElementKind, compact: boolean): number {
+  return minElementSize({ version, flexible, reader: new Reader(Buffer.alloc(0)), path: [] }, field, kind, compact);
+}
 
 /** The fewest bytes one element can take, so a huge count fails before anything is allocated. */
 function minElementSize(state: DecodeState, field: FieldSchema, kind: ElementKind, compact: boolean): number {

@@ -1,3 +1,4 @@
+import { compiledEncoderFor } from './compiled-encode';
 import { defaultValue, isDefaultValue } from './defaults';
 import { assertSupportedVersion, formatFieldPath, ProtocolEncodeError } from './errors';
 import {
@@ -37,6 +38,20 @@ const MAX_STRING_BYTES = 0x7fff;
  * fields absent in this version are left out. On error the writer holds a partial message.
  */
 export function encodeMessage<T>(schema: MessageSchema<T>, version: number, value: T, writer: Writer = new Writer()): Writer {
+  assertSupportedVersion(schema, version);
+  const mark = writer.mark();
+  try {
+    compiledEncoderFor(schema, version)(writer, value);
+    return writer;
+  } catch {
+    // Written again by the interpreter, whose error names the field and the reason.
+    writer.reset(mark);
+  }
+  return encodeByInterpreter(schema, version, value, writer);
+}
+
+/** encodeMessage without the compiled encoder: the reference it is tested against, and what names errors. */
+export function encodeByInterpreter<T>(schema: MessageSchema<T>, version: number, value: T, writer: Writer = new Writer()): Writer {
   assertSupportedVersion(schema, version);
   const state: EncodeState = { version, flexible: isFlexibleVersion(schema, version), path: [] };
   try {

@@ -73,12 +73,15 @@ export class Reader {
     return value;
   }
 
-  /** An int64 as a number: exact up to 2^53 in magnitude, rounded beyond. */
+  /**
+   * An int64 as a number: exact up to 2^53 in magnitude, rounded beyond. The high word times 2^32 is exact, so the
+   * one rounding is that of the sum: the same number as Number(readBigInt64BE), without a BigInt.
+   */
   readInt64(): number {
     this.ensure(8);
-    const value = this.buffer.readBigInt64BE(this.position);
+    const value = this.buffer.readInt32BE(this.position) * 0x100000000 + this.buffer.readUInt32BE(this.position + 4);
     this.position += 8;
-    return Number(value);
+    return value;
   }
 
   readFloat64(): number {
@@ -128,6 +131,12 @@ export class Reader {
   peekInt16(ahead = 0): number {
     this.ensure(ahead + 2);
     return this.buffer.readInt16BE(this.position + ahead);
+  }
+
+  /** Moves back to `offset`, a position this reader was at (the codec reads a message again after a failed attempt). */
+  rewindTo(offset: number): void {
+    if (offset > this.position || offset < 0) throw new RangeError(`cannot rewind from byte ${this.position} to ${offset}`);
+    this.position = offset;
   }
 
   /** A reader over the next `count` bytes; this reader moves past them. */

@@ -4,6 +4,14 @@ export const ZERO_COPY_THRESHOLD = 4096;
 const INITIAL_SCRATCH_BYTES = 1024;
 const MAX_SCRATCH_BYTES = 1024 * 1024;
 
+export interface WriterMark {
+  readonly chunks: number;
+  readonly chunkedLength: number;
+  readonly scratch: Buffer;
+  readonly pendingStart: number;
+  readonly position: number;
+}
+
 /**
  * Collects a message as a list of chunks. Small values are written into a scratch buffer that is
  * replaced by a larger one when full (never copied); big byte arrays such as Fetch record sets are
@@ -56,6 +64,13 @@ export class Writer {
 
   writeInt64(value: number | bigint): void {
     this.reserve(8);
+    if (typeof value === 'number' && Number.isSafeInteger(value)) {
+      // Two words, without a BigInt: high = floor(value / 2^32) and low in 0..2^32-1, exact for safe integers.
+      const high = Math.floor(value / 0x100000000);
+      this.scratch.writeInt32BE(high, this.position);
+      this.position = this.scratch.writeUInt32BE(value - high * 0x100000000, this.position + 4);
+      return;
+    }
     this.position = this.scratch.writeBigInt64BE(BigInt(value), this.position);
   }
 
@@ -102,6 +117,23 @@ export class Writer {
   /** Appends everything written to `other` (its chunks by reference). */
   writeWriter(other: Writer): void {
     for (const chunk of other.toBuffers()) this.appendChunk(chunk);
+  }
+
+  /** Where the output stands, for `reset`. */
+  mark(): WriterMark {
+    return { chunks: this.chunks.length, chunkedLength: this.chunkedLength, scratch: this.scratch, pendingStart: this.pendingStart, position: this.position };
+  }
+
+  /**
+   * Drops what was written since `mark` (the codec writes a message again after a failed attempt). Safe: chunks kept
+   * end at or before the mark's pending start, and the mark's scratch is written again only past its position.
+   */
+  reset(mark: WriterMark): void {
+    this.chunks.length = mark.chunks;
+    this.chunkedLength = mark.chunkedLength;
+    this.scratch = mark.scratch;
+    this.pendingStart = mark.pendingStart;
+    this.position = mark.position;
   }
 
   /** The output so far, as chunks in order. Writing may continue afterwards. */
