@@ -2,16 +2,7 @@ import { strict as assert } from 'node:assert';
 import { encodeMessage, MessageSchema, Reader } from '../../src/protocol/codec';
 import { compiledDecoderOf, decodeByInterpreter } from '../../src/protocol/codec/decode';
 import { MESSAGE_SCHEMAS } from '../../src/protocol/generated';
-
-/** xorshift32: the same bytes on every run. */
-function nextRandom(state: { seed: number }): number {
-  let x = state.seed;
-  x ^= x << 13;
-  x ^= x >>> 17;
-  x ^= x << 5;
-  state.seed = x >>> 0;
-  return state.seed;
-}
+import { nextRandom } from '../helpers/seeded-random';
 
 type Outcome = { ok: true; value: unknown; offset: number } | { ok: false };
 

@@ -4,16 +4,7 @@ import { decodeMessage, encodeMessage, MessageSchema, Reader, Writer } from '../
 import { compiledEncoderFor } from '../../src/protocol/codec/compiled-encode';
 import { encodeByInterpreter } from '../../src/protocol/codec/encode';
 import { MESSAGE_SCHEMAS } from '../../src/protocol/generated';
-
-/** xorshift32: the same values on every run. */
-function nextRandom(state: { seed: number }): number {
-  let x = state.seed;
-  x ^= x << 13;
-  x ^= x >>> 17;
-  x ^= x << 5;
-  state.seed = x >>> 0;
-  return state.seed;
-}
+import { nextRandom } from '../helpers/seeded-random';
 
 const ODD_VALUES: unknown[] = [null, undefined, '', 'é'.repeat(20000), 0, -1, 1.5, 2 ** 31, 2 ** 32, -(2 ** 53), Number.NaN, true, {}, [], [null], Buffer.alloc(16), Buffer.alloc(3), 7n];
 

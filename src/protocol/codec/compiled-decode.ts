@@ -5,55 +5,40 @@
 // reads the message again with the interpreter, whose error names the field, the offset and the reason.
 import { defaultValue } from './defaults';
 import type { Reader } from './reader';
-import { ElementKind, FieldSchema, inVersions, isFlexibleVersion, isNullableIn, isTaggedIn, MessageSchema, usesCompactEncoding } from './schema';
+import { compiledPerVersion, PerVersionCache, SourceBuilder } from './compiled-source';
+import { ElementKind, FieldSchema, inVersions, isFlexibleVersion, isNullableIn, isTaggedIn, MAX_STRING_BYTES, MessageSchema, usesCompactEncoding } from './schema';
 
 export type CompiledDecoder = (reader: Reader) => unknown;
-
-/** Kafka refuses longer strings even where a compact length could express them (as decode.ts). */
-const MAX_STRING_BYTES = 0x7fff;
 
 /** Thrown inside compiled code; never escapes decodeMessage, which then runs the interpreter. */
 class CompiledDecodeMiss extends Error {}
 
-const compiled = new WeakMap<MessageSchema<unknown>, Map<number, CompiledDecoder>>();
+const compiled: PerVersionCache<CompiledDecoder> = new WeakMap();
 
 export function compiledDecoderFor(schema: MessageSchema<unknown>, version: number, minElementSize: MinElementSize): CompiledDecoder {
-  let byVersion = compiled.get(schema);
-  if (!byVersion) compiled.set(schema, (byVersion = new Map()));
-  let decoder = byVersion.get(version);
-  if (!decoder) {
-    decoder = new DecoderSource(version, isFlexibleVersion(schema, version), minElementSize).build(schema.fields);
-    byVersion.set(version, decoder);
-  }
-  return decoder;
+  return compiledPerVersion(compiled, schema, version, () => new DecoderSource(version, isFlexibleVersion(schema, version), minElementSize).build(schema.fields));
 }
 
 /** decode.ts's fewest bytes of one array element, so that a huge count fails before anything is read. */
 export type MinElementSize = (version: number, flexible: boolean, field: FieldSchema, kind: ElementKind, compact: boolean) => number;
 
-class DecoderSource {
-  private readonly functions: string[] = [];
-  /** Fields whose default is made fresh at each decode (buffers, arrays, structs), by index. */
-  private readonly fieldRefs: FieldSchema[] = [];
-  private names = 0;
-
+class DecoderSource extends SourceBuilder {
   constructor(
-    private readonly version: number,
-    private readonly flexible: boolean,
+    version: number,
+    flexible: boolean,
     private readonly minElementSize: MinElementSize,
-  ) {}
+  ) {
+    super(version, flexible);
+  }
 
   build(fields: readonly FieldSchema[]): CompiledDecoder {
     const top = this.struct(fields);
-    const body = `'use strict';\n${this.functions.join('\n')}\nreturn ${top};`;
-    const factory = new Function('F', 'defaultValue', 'Miss', 'miss', 'checkedLength', body) as (
-      fields: FieldSchema[], defaults: typeof defaultValue, missClass: typeof CompiledDecodeMiss, missFn: typeof miss, lengthFn: typeof checkedLength) => CompiledDecoder;
-    return factory(this.fieldRefs, defaultValue, CompiledDecodeMiss, miss, checkedLength);
+    return this.compile(top, { defaultValue, Miss: CompiledDecodeMiss, miss, checkedLength });
   }
 
   /** Writes the function that reads a struct of these fields; its name. */
   private struct(fields: readonly FieldSchema[]): string {
-    const name = `s${this.names++}`;
+    const name = this.nextName('s');
     const lines: string[] = [];
     const tagged: [FieldSchema, number][] = [];
     fields.forEach((field, i) => {
@@ -87,8 +72,7 @@ class DecoderSource {
   private defaultOf(field: FieldSchema): string {
     const value = defaultValue(field);
     if (value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-    this.fieldRefs.push(field);
-    return `defaultValue(F[${this.fieldRefs.length - 1}])`;
+    return `defaultValue(${this.ref(field)})`;
   }
 
   /** An expression reading the field from reader `r`. */
@@ -109,7 +93,7 @@ class DecoderSource {
     const kind = field.elementKind ?? 'struct';
     const min = this.minElementSize(this.version, this.flexible, field, kind, compact);
     const element = this.element(field, kind, r, compact, nullable);
-    const name = `a${this.names++}`;
+    const name = this.nextName('a');
     this.functions.push([
       `function ${name}(${r}) {`,
       `const count = ${this.length(r, compact, true, nullable)};`,
@@ -143,7 +127,7 @@ class DecoderSource {
 
   /** An expression reading a length n, then `read` unless the wire said null. */
   private lengthThen(r: string, compact: boolean, wide: boolean, nullable: boolean, read: string): string {
-    const name = `l${this.names++}`;
+    const name = this.nextName('l');
     this.functions.push(`function ${name}(${r}) { const n = ${this.length(r, compact, wide, nullable)}; return n === null ? null : ${read}; }`);
     return `${name}(${r})`;
   }

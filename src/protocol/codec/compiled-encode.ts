@@ -3,22 +3,11 @@
 // refuses exactly what it refuses; on any refusal encodeMessage resets the writer and runs the interpreter,
 // whose error names the field and the reason.
 import { defaultValue, isDefaultValue } from './defaults';
-import { ElementKind, FieldSchema, inVersions, IntegerKind, isFlexibleVersion, isNullableIn, isTaggedIn, MessageSchema, usesCompactEncoding } from './schema';
+import { compiledPerVersion, PerVersionCache, SourceBuilder } from './compiled-source';
+import { ElementKind, FieldSchema, INTEGER_RANGES, inVersions, IntegerKind, isFlexibleVersion, isNullableIn, isTaggedIn, MAX_STRING_BYTES, MessageSchema, usesCompactEncoding } from './schema';
 import { Writer } from './writer';
 
 export type CompiledEncoder = (writer: Writer, value: unknown) => void;
-
-/** Kafka refuses longer strings even where a compact length could express them (as encode.ts). */
-const MAX_STRING_BYTES = 0x7fff;
-
-const INTEGER_RANGES: Record<IntegerKind, readonly [number, number]> = {
-  int8: [-0x80, 0x7f],
-  int16: [-0x8000, 0x7fff],
-  uint16: [0, 0xffff],
-  int32: [-0x80000000, 0x7fffffff],
-  uint32: [0, 0xffffffff],
-  int64: [-(2 ** 63), 2 ** 63 - 1],
-};
 
 const WRITE_INTEGER: Record<IntegerKind, string> = {
   int8: 'writeInt8', int16: 'writeInt16', uint16: 'writeUInt16', int32: 'writeInt32', uint32: 'writeUInt32', int64: 'writeInt64',
@@ -31,46 +20,21 @@ function miss(): never {
   throw new CompiledEncodeMiss();
 }
 
-const compiled = new WeakMap<MessageSchema<unknown>, Map<number, CompiledEncoder>>();
+const compiled: PerVersionCache<CompiledEncoder> = new WeakMap();
 
 export function compiledEncoderFor(schema: MessageSchema<unknown>, version: number): CompiledEncoder {
-  let byVersion = compiled.get(schema);
-  if (!byVersion) compiled.set(schema, (byVersion = new Map()));
-  let encoder = byVersion.get(version);
-  if (!encoder) {
-    encoder = new EncoderSource(version, isFlexibleVersion(schema, version)).build(schema.fields);
-    byVersion.set(version, encoder);
-  }
-  return encoder;
+  return compiledPerVersion(compiled, schema, version, () => new EncoderSource(version, isFlexibleVersion(schema, version)).build(schema.fields));
 }
 
-class EncoderSource {
-  private readonly functions: string[] = [];
-  /** Fields the compiled code needs at run time (fresh defaults, tagged fields' default checks), by index. */
-  private readonly fieldRefs: FieldSchema[] = [];
-  private names = 0;
-
-  constructor(
-    private readonly version: number,
-    private readonly flexible: boolean,
-  ) {}
-
+class EncoderSource extends SourceBuilder {
   build(fields: readonly FieldSchema[]): CompiledEncoder {
     const top = this.struct(fields);
-    const body = `'use strict';\n${this.functions.join('\n')}\nreturn ${top};`;
-    const factory = new Function('F', 'defaultValue', 'isDefaultValue', 'miss', 'Writer', body) as (
-      fields: FieldSchema[], defaults: typeof defaultValue, isDefault: typeof isDefaultValue, missFn: typeof miss, writerClass: typeof Writer) => CompiledEncoder;
-    return factory(this.fieldRefs, defaultValue, isDefaultValue, miss, Writer);
-  }
-
-  private ref(field: FieldSchema): string {
-    this.fieldRefs.push(field);
-    return `F[${this.fieldRefs.length - 1}]`;
+    return this.compile(top, { defaultValue, isDefaultValue, miss, Writer });
   }
 
   /** Writes the function that writes a struct of these fields; its name. */
   private struct(fields: readonly FieldSchema[]): string {
-    const name = `s${this.names++}`;
+    const name = this.nextName('s');
     const lines = ["if (typeof v !== 'object' || v === null || Array.isArray(v)) miss();"];
     const tagged: FieldSchema[] = [];
     for (const field of fields) {

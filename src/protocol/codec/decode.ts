@@ -9,12 +9,10 @@ import {
   isFlexibleVersion,
   isNullableIn,
   isTaggedIn,
+  MAX_STRING_BYTES,
   MessageSchema,
   usesCompactEncoding,
 } from './schema';
-
-/** Kafka refuses longer strings even where a compact length could express them. */
-const MAX_STRING_BYTES = 0x7fff;
 
 interface DecodeState {
   readonly version: number;

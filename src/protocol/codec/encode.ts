@@ -5,7 +5,9 @@ import {
   ElementKind,
   FieldSchema,
   inVersions,
+  INTEGER_RANGES,
   IntegerKind,
+  MAX_STRING_BYTES,
   isFlexibleVersion,
   isNullableIn,
   isTaggedIn,
@@ -20,18 +22,6 @@ interface EncodeState {
   /** The field being written; left as is when a write throws, so the error can name it. */
   readonly path: (string | number)[];
 }
-
-const INTEGER_RANGES: Record<IntegerKind, readonly [number, number]> = {
-  int8: [-0x80, 0x7f],
-  int16: [-0x8000, 0x7fff],
-  uint16: [0, 0xffff],
-  int32: [-0x80000000, 0x7fffffff],
-  uint32: [0, 0xffffffff],
-  int64: [-(2 ** 63), 2 ** 63 - 1],
-};
-
-/** Kafka refuses longer strings even where a compact length could express them. */
-const MAX_STRING_BYTES = 0x7fff;
 
 /**
  * Writes `value` as a message body of `version`. Undefined fields are written as their defaults;

@@ -61,6 +61,19 @@ export interface ApiSchemaEntry {
 
 export type ApiSchemaRegistry = { readonly [apiKey: number]: ApiSchemaEntry | undefined };
 
+/** Kafka refuses longer strings even where a compact length could express them. */
+export const MAX_STRING_BYTES = 0x7fff;
+
+/** The values each integer kind holds (int64: as numbers, so its ends are rounded). */
+export const INTEGER_RANGES: Readonly<Record<IntegerKind, readonly [number, number]>> = {
+  int8: [-0x80, 0x7f],
+  int16: [-0x8000, 0x7fff],
+  uint16: [0, 0xffff],
+  int32: [-0x80000000, 0x7fffffff],
+  uint32: [0, 0xffffffff],
+  int64: [-(2 ** 63), 2 ** 63 - 1],
+};
+
 export function inVersions(range: VersionRange | undefined, version: number): boolean {
   return range !== undefined && version >= range[0] && version <= range[1];
 }
