@@ -33,7 +33,7 @@ class DecoderSource extends SourceBuilder {
 
   build(fields: readonly FieldSchema[]): CompiledDecoder {
     const top = this.struct(fields);
-    return this.compile(top, { defaultValue, Miss: CompiledDecodeMiss, miss, checkedLength });
+    return this.compile(top, { defaultValue, miss, checkedLength });
   }
 
   /** Writes the function that reads a struct of these fields; its name. */
@@ -58,10 +58,10 @@ class DecoderSource extends SourceBuilder {
 
   private taggedSection(tagged: [FieldSchema, number][]): string {
     const cases = tagged.map(([field, i]) =>
-      `case ${field.tag}: { const t = r.take(size); v${i} = ${this.field(field, 't')}; if (t.remaining !== 0) throw new Miss(); break; }`);
+      `case ${field.tag}: { const t = r.take(size); v${i} = ${this.field(field, 't')}; if (t.remaining !== 0) miss(); break; }`);
     return [
       'const count = r.readUVarint();',
-      'if (count * 2 > r.remaining) throw new Miss();',
+      'if (count * 2 > r.remaining) miss();',
       'for (let i = 0; i < count; i++) {',
       'const tag = r.readUVarint(); const size = r.readUVarint();',
       `switch (tag) { ${cases.join(' ')} default: r.skip(size); }`,
@@ -98,7 +98,7 @@ class DecoderSource extends SourceBuilder {
       `function ${name}(${r}) {`,
       `const count = ${this.length(r, compact, true, nullable)};`,
       'if (count === null) return null;',
-      `if (count * ${min} > ${r}.remaining) throw new Miss();`,
+      `if (count * ${min} > ${r}.remaining) miss();`,
       'const elements = [];',
       `for (let i = 0; i < count; i++) elements.push(${element});`,
       'return elements;',

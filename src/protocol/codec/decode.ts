@@ -195,19 +195,22 @@ const FIXED_SIZES: Partial<Record<ElementKind, number>> = {
   bool: 1, int8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, float64: 8, uuid: 16,
 };
 
+/** What the size of an element depends on: the message version, and whether it is flexible. */
+type SizeContext = Pick<DecodeState, 'version' | 'flexible'>;
+
 function minElementSizeIn(version: number, flexible: boolean, field: FieldSchema, kind: ElementKind, compact: boolean): number {
-  return minElementSize({ version, flexible, reader: new Reader(Buffer.alloc(0)), path: [] }, field, kind, compact);
+  return minElementSize({ version, flexible }, field, kind, compact);
 }
 
 /** The fewest bytes one element can take, so a huge count fails before anything is allocated. */
-function minElementSize(state: DecodeState, field: FieldSchema, kind: ElementKind, compact: boolean): number {
+function minElementSize(state: SizeContext, field: FieldSchema, kind: ElementKind, compact: boolean): number {
   if (kind !== 'struct') return FIXED_SIZES[kind] ?? (compact ? 1 : kind === 'string' ? 2 : 4);
   return Math.max(1, minStructSize(state, field.fields ?? []));
 }
 
 const minStructSizes = new WeakMap<readonly FieldSchema[], Map<number, number>>();
 
-function minStructSize(state: DecodeState, fields: readonly FieldSchema[]): number {
+function minStructSize(state: SizeContext, fields: readonly FieldSchema[]): number {
   let byVersion = minStructSizes.get(fields);
   if (!byVersion) minStructSizes.set(fields, (byVersion = new Map()));
   const key = state.version * 2 + (state.flexible ? 1 : 0);
@@ -219,7 +222,7 @@ function minStructSize(state: DecodeState, fields: readonly FieldSchema[]): numb
   return size;
 }
 
-function computeMinStructSize(state: DecodeState, fields: readonly FieldSchema[]): number {
+function computeMinStructSize(state: SizeContext, fields: readonly FieldSchema[]): number {
   let size = state.flexible ? 1 : 0;
   for (const field of fields) {
     if (!inVersions(field.versions, state.version) || isTaggedIn(field, state.version)) continue;
