@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { TalliedCounter, TalliedHistogram } from './tallied-metrics';
 import type { BrokerMetrics } from '../ports/broker-metrics';
 import type { PartitionStore } from '../ports/partition-store';
 import type { GroupStore } from '../ports/group-store';
@@ -15,42 +16,42 @@ const REQUEST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.
  */
 export class PrometheusBrokerMetrics implements BrokerMetrics {
   readonly registry = new Registry();
-  private readonly bytesIn: Counter<'topic'>;
-  private readonly messagesIn: Counter<'topic'>;
-  private readonly bytesOut: Counter<'topic'>;
-  private readonly messagesOut: Counter<'topic'>;
-  private readonly requests: Counter<'request'>;
-  private readonly requestTime: Histogram<'request'>;
+  private readonly bytesIn: TalliedCounter<'topic'>;
+  private readonly messagesIn: TalliedCounter<'topic'>;
+  private readonly bytesOut: TalliedCounter<'topic'>;
+  private readonly messagesOut: TalliedCounter<'topic'>;
+  private readonly requests: TalliedCounter<'request'>;
+  private readonly requestTime: TalliedHistogram<'request'>;
   private readonly connections: Gauge<'listener'>;
   private readonly connectionsCreated: Counter<'listener'>;
 
   constructor(partitions: PartitionStore, groups: GroupStore) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.bytesIn = new Counter({ name: 'kafka_server_brokertopicmetrics_bytesin_total', help: 'Bytes of record batches produced, per topic (Kafka BytesInPerSec).', labelNames: ['topic'], registers });
-    this.messagesIn = new Counter({ name: 'kafka_server_brokertopicmetrics_messagesin_total', help: 'Records appended by Produce, per topic (Kafka MessagesInPerSec).', labelNames: ['topic'], registers });
-    this.bytesOut = new Counter({ name: 'kafka_server_brokertopicmetrics_bytesout_total', help: 'Bytes of record batches sent to consumers, per topic (Kafka BytesOutPerSec).', labelNames: ['topic'], registers });
-    this.messagesOut = new Counter({ name: 'kafka_server_brokertopicmetrics_messagesout_total', help: 'Data records in record batches sent to consumers, per topic (control batches and down-converted batches not counted).', labelNames: ['topic'], registers });
-    this.requests = new Counter({ name: 'kafka_network_requestmetrics_requests_total', help: 'Requests answered, per API (Kafka RequestsPerSec).', labelNames: ['request'], registers });
-    this.requestTime = new Histogram({ name: 'kafka_network_requestmetrics_totaltime_seconds', help: 'Time from a request read to its answer ready, per API (Kafka TotalTimeMs; a Fetch long poll included).', labelNames: ['request'], buckets: REQUEST_BUCKETS, registers });
+    this.bytesIn = new TalliedCounter({ name: 'kafka_server_brokertopicmetrics_bytesin_total', help: 'Bytes of record batches produced, per topic (Kafka BytesInPerSec).', labelName: 'topic', registers });
+    this.messagesIn = new TalliedCounter({ name: 'kafka_server_brokertopicmetrics_messagesin_total', help: 'Records appended by Produce, per topic (Kafka MessagesInPerSec).', labelName: 'topic', registers });
+    this.bytesOut = new TalliedCounter({ name: 'kafka_server_brokertopicmetrics_bytesout_total', help: 'Bytes of record batches sent to consumers, per topic (Kafka BytesOutPerSec).', labelName: 'topic', registers });
+    this.messagesOut = new TalliedCounter({ name: 'kafka_server_brokertopicmetrics_messagesout_total', help: 'Data records in record batches sent to consumers, per topic (control batches and down-converted batches not counted).', labelName: 'topic', registers });
+    this.requests = new TalliedCounter({ name: 'kafka_network_requestmetrics_requests_total', help: 'Requests answered, per API (Kafka RequestsPerSec).', labelName: 'request', registers });
+    this.requestTime = new TalliedHistogram({ name: 'kafka_network_requestmetrics_totaltime_seconds', help: 'Time from a request read to its answer ready, per API (Kafka TotalTimeMs; a Fetch long poll included).', labelName: 'request', buckets: REQUEST_BUCKETS, registers });
     this.connections = new Gauge({ name: 'kafka_server_socket_server_metrics_connection_count', help: 'Open client connections, per listener.', labelNames: ['listener'], registers });
     this.connectionsCreated = new Counter({ name: 'kafka_server_socket_server_metrics_connection_creation_total', help: 'Client connections accepted, per listener.', labelNames: ['listener'], registers });
     registerStoreGauges(this.registry, partitions, groups);
   }
 
   requestHandled(api: string, seconds: number): void {
-    this.requests.inc({ request: api });
-    this.requestTime.observe({ request: api }, seconds);
+    this.requests.add(api);
+    this.requestTime.record(api, seconds);
   }
 
   produced(topic: string, bytes: number, records: number): void {
-    this.bytesIn.inc({ topic }, bytes);
-    this.messagesIn.inc({ topic }, records);
+    this.bytesIn.add(topic, bytes);
+    this.messagesIn.add(topic, records);
   }
 
   fetched(topic: string, bytes: number, records: number): void {
-    this.bytesOut.inc({ topic }, bytes);
-    this.messagesOut.inc({ topic }, records);
+    this.bytesOut.add(topic, bytes);
+    this.messagesOut.add(topic, records);
   }
 
   connectionOpened(listener: string): void {
