@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FAST_PATH_ENV } from '../src/pipeline/range-context';
-import { avscEncodingAlone, duckdbNativeNdjson, mixedValue } from './load-peers';
+import { measurePeersApart, mixedValue } from './load-peers';
 import type { ClientSecurity } from '../src/client/client-security';
 import * as avro from 'avsc';
 import { KafkaClient } from '../src/client/kafka-client';
@@ -179,8 +179,7 @@ async function main(): Promise<void> {
     }
     // Each load and its peer in turn, BENCH_ROUNDS times (the order flipped every round): this machine's speed moves
     // by 2-3x from minute to minute, so each ratio is of a load and its peer measured one after the other.
-    const measureNative = duckdbNativeNdjson(dir, lines);
-    const measureAvsc = avscEncodingAlone(path.join(REPO, 'schemas/page_view.avsc'), lines);
+    const { duckdbNative: measureNative, avscAlone: measureAvsc } = measurePeersApart(dir, lines, path.join(REPO, 'schemas/page_view.avsc'));
     const rounds: { avro: LoadResult; avsc: number; parquet: LoadResult; native: number }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const pair = async <T>(load: () => T, peer: () => number | Promise<number>): Promise<[T, number]> => {
