@@ -1,18 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AvroSchema, RecordFileWriter } from '../formats/record-file-writer';
+import type { AvroSchema } from '../formats/record-file-writer';
 import { createFileWriter } from './file-writers';
 import type { RecordSource, UndecodableBatch } from '../ports/record-source';
 import type { JobDefinition, OutputFormat } from '../job/job-definition';
 import { dataFilePathIn, deadLetterPath } from '../table/layout';
-import { fieldPrefixOf } from '../table/partition-template';
 import type { TimePartitioner } from '../table/time-partitions';
-import { BadRecordError } from './bad-record';
 import { BadReasonGroup, BadRecordTally } from './bad-record-tally';
 import { reasonOf } from '../table/dead-letters';
 import type { DecodedValue } from './record-decoder';
 import type { FlatJsonSchema } from '../formats/flat-json-schema';
 import { FastJsonPath } from './fast-json-path';
+import { OpenFile, RangeRecordWriter } from './range-record-writer';
 import { DeadLetterSpool } from './dead-letter-spool';
 import type { DecodedRecord } from '../protocol/records';
 import type { ReadProgress, RecordColumns } from '../ports/record-source';
@@ -66,21 +65,6 @@ export interface RangeLoadResult extends Omit<RangeCheckpoint, 'committedAt'> {
   badReasons: BadReasonGroup[];
 }
 
-interface OpenFile {
-  writer: RecordFileWriter;
-  finalPath: string;
-  localPath: string;
-  staged: boolean;
-  records: number;
-  bytes: number;
-  seq: number;
-  hour: string;
-  format: OutputFormat;
-  /** The earliest and latest event times written, for files.maxAge. */
-  minEventTime: number;
-  maxEventTime: number;
-}
-
 /** Runs each close after the ones handed to it before have ended. */
 export type CloseQueue = <T>(close: () => Promise<T>) => Promise<T>;
 
@@ -106,12 +90,6 @@ async function allSettledOrThrow(promises: readonly Promise<void>[]): Promise<vo
   if (failed) throw (failed as PromiseRejectedResult).reason;
 }
 
-/** Whether one more record at `eventTime` would make the file's event times span more than `maxAgeMs` (in record time, so a rerun rolls the same way). */
-function exceedsMaxAge(file: OpenFile, eventTime: number, maxAgeMs: number | null): boolean {
-  if (maxAgeMs === null || file.records === 0) return false;
-  return Math.max(file.maxEventTime, eventTime) - Math.min(file.minEventTime, eventTime) > maxAgeMs;
-}
-
 /**
  * Reads one partition's planned range and writes its temporary files; nothing is final until the run commits.
  * `readTo` ends reading before the plan's end while files keep the plan's names (a reload of a range a deadline cut).
@@ -119,18 +97,10 @@ function exceedsMaxAge(file: OpenFile, eventTime: number, maxAgeMs: number | nul
 export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, readTo = planned.end): Promise<RangeLoadResult> {
   const { job, table, runId } = ctx;
   let range = planned; // file names follow the plan; `range` shrinks if the deadline stops reading early
-  /** By partition directory (`country=US/dt=2026-11-21/hr=05`). */
-  const openByHour = new Map<string, Map<OutputFormat, OpenFile>>();
-  const byField = job.output.partitioning.segments[0].kind === 'field';
-  const allOpen = () => [...openByHour.values()].flatMap((files) => [...files.values()]);
   const nextSeq = new Map<string, number>();
   const files: CommittedFile[] = [];
   const deadLetters = new DeadLetterSpool(path.join(ctx.stagingDir, `dead-letters-${planned.partition}-${planned.start}-${planned.end}.jsonl`));
   const badReasons = new BadRecordTally();
-  let records = 0;
-  let badRecords = 0;
-  let skippedOffsets = 0;
-  let maxEventTime: number | undefined;
 
   const openFile = (directory: string, hourKey: string, format: OutputFormat): OpenFile => {
     const seqKey = `${directory}|${format}`;
@@ -180,67 +150,18 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
   };
 
   const fast = ctx.fastJson ? new FastJsonPath(ctx.fastJson, job.output.partitioning) : null;
+  const writer = new RangeRecordWriter(ctx, planned.partition, fast, openFile, deadLetters, badReasons);
   let batchesRead = 0;
   const onRecords = async (batch: RecordColumns, progress: ReadProgress) => {
     if (finishFailure) throw finishFailure.error;
     batchesRead++;
-    skippedOffsets += progress.skippedOffsets;
+    writer.skippedOffsets += progress.skippedOffsets;
     ctx.onProgress?.(batch.length);
     if (ctx.prepare) await ctx.prepare(batch);
     const now = Date.now();
-    for (let i = 0; i < batch.length; i++) {
-      // The fast path takes the values it can vouch for; the others, good or bad, are decoded one by one.
-      const row = fast ? fast.accept(batch, i, range.partition) : null;
-      let decoded: DecodedValue | null = null;
-      if (!row) {
-        const kafkaRecord = batch.record(i);
-        try {
-          decoded = ctx.decode(kafkaRecord, range.partition);
-        } catch (error) {
-          if (!(error instanceof BadRecordError)) throw error;
-          badReasons.add(error.reason, { partition: range.partition, offset: kafkaRecord.offset });
-          badRecords++;
-          deadLetters.add({
-            topic: job.source.topic, partition: range.partition, offset: kafkaRecord.offset, timestamp: kafkaRecord.timestamp,
-            error: error.message, reason: error.reason, key: kafkaRecord.key?.toString('base64') ?? null, value: kafkaRecord.value?.toString('base64') ?? null,
-          });
-          continue;
-        }
-      }
-      const eventTime = decoded ? decoded.eventTime : fast!.eventTime;
-      const eventWindow = ctx.eventTimeWindow;
-      if (eventWindow && !(eventTime >= eventWindow.from && eventTime < eventWindow.to)) {
-        skippedOffsets++;
-        continue;
-      }
-      const hour = ctx.partitioner.partitionOf(eventTime);
-      if (ctx.onlyHours && !ctx.onlyHours.has(hour.key)) {
-        skippedOffsets++;
-        continue;
-      }
-      records++;
-      // The watermark's evidence: a record stamped later than now (a clock ahead) says nothing about how far the
-      // partition has got, and counted it would let hours still waiting in Kafka be marked complete.
-      if (eventTime <= now && (maxEventTime === undefined || eventTime > maxEventTime)) maxEventTime = eventTime;
-      const directory = byField ? fieldPrefixOf(job.output.partitioning, decoded ? decoded.record : fast!.partitionFields()) + hour.path : hour.path;
-      const size = batch.valueLength(i);
-      let forHour = openByHour.get(directory);
-      if (!forHour) openByHour.set(directory, (forHour = new Map()));
-      for (const format of job.output.formats) {
-        let file = forHour.get(format);
-        if (file && (file.records >= job.files.maxRecords || file.bytes + size > job.files.maxBytes || exceedsMaxAge(file, eventTime, job.files.maxAgeMs))) {
-          forHour.delete(format);
-          await closeFile(file, true);
-          file = undefined;
-        }
-        if (!file) forHour.set(format, (file = openFile(directory, hour.key, format)));
-        if (decoded) file.writer.write(decoded.record);
-        else file.writer.writeScanned!(row!);
-        file.records++;
-        file.bytes += size;
-        file.minEventTime = Math.min(file.minEventTime, eventTime);
-        file.maxEventTime = Math.max(file.maxEventTime, eventTime);
-      }
+    for (let i = 0; i < batch.length;) {
+      i = writer.write(batch, i, now);
+      for (const file of writer.rolled.splice(0)) await closeFile(file, true);
     }
   };
 
@@ -250,7 +171,7 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     const covered = batch.lastOffset - batch.firstOffset + 1;
     const reason = reasonOf(batch.reason);
     badReasons.add(reason, { partition: range.partition, offset: batch.firstOffset, lastOffset: batch.lastOffset }, covered);
-    badRecords += covered;
+    writer.badRecords += covered;
     deadLetters.add({
       topic: job.source.topic, partition: range.partition, offset: batch.firstOffset, lastOffset: batch.lastOffset, records: covered,
       timestamp: batch.timestamp, error: batch.reason, reason, batchBaseOffset: batch.batchBaseOffset, batchLastOffset: batch.batchLastOffset,
@@ -275,21 +196,20 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     const stop = () => reading.signal.aborted || (batchesRead > 0 && Date.now() >= ctx.deadline);
     const reached = await ctx.source.read(range.partition, range.start, readTo, onRecords, stop, { onUndecodable, signal: reading.signal });
     range = { ...range, end: reached };
-    for (const file of allOpen()) await closeFile(file, false);
-    openByHour.clear();
+    for (const file of writer.takeOpen()) await closeFile(file, false);
     ctx.onReadingDone?.();
     await allSettledOrThrow(finishingFiles);
     if (!deadLetters.empty && !ctx.onlyHours) {
       const finalPath = deadLetterPath(job.source.topic, planned);
       const target = table.path(table.tmpPath(runId, finalPath));
       const bytes = await deadLetters.finish((body) => table.sink.writeFile(target, body), (localFile) => table.sink.upload(localFile, target));
-      files.push({ path: finalPath, format: 'dead-letter', hour: null, records: badRecords, bytes });
+      files.push({ path: finalPath, format: 'dead-letter', hour: null, records: writer.badRecords, bytes });
     } else {
       deadLetters.discard();
     }
   } catch (error) {
     abandoned = true;
-    for (const file of allOpen()) await file.writer.abort().catch(() => undefined);
+    for (const file of [...writer.takeOpen(), ...writer.rolled.splice(0)]) await file.writer.abort().catch(() => undefined);
     await Promise.allSettled(finishingFiles);
     deadLetters.discard();
     throw error;
@@ -299,5 +219,6 @@ export async function loadRange(ctx: RangeLoadContext, planned: PlannedRange, re
     ctx.signal?.removeEventListener('abort', stopReading);
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
+  const { records, badRecords, skippedOffsets, maxEventTime } = writer;
   return { ...range, runId, records, badRecords, skippedOffsets, files, badReasons: badReasons.list(), ...(maxEventTime === undefined ? {} : { maxEventTime }) };
 }
