@@ -146,16 +146,32 @@ class AvroFileWriter implements RecordFileWriter {
       this.blockRecords++;
     } else {
       if (this.scratch.length < bound) this.scratch = Buffer.allocUnsafe(bound);
-      const encoded = this.scratch.subarray(0, encodeAvro(row, this.scratch, 0));
-      if (!this.makeRoom(encoded.length)) this.flushBlock();
-      if (!this.makeRoom(encoded.length)) {
-        this.writeBlock(encoded, 1);
-      } else {
-        this.blockEnd += encoded.copy(this.block, this.blockEnd);
-        this.blockRecords++;
-      }
+      this.putEncoded(this.scratch, 0, encodeAvro(row, this.scratch, 0));
     }
     this.records++;
+  }
+
+  /** A record's Avro binary encoding, already made: blocks end as write() would end them. */
+  writeEncoded(bytes: Buffer, start: number, end: number): void {
+    if (this.state !== 'open') throw new AvroFileWriteError(this.path, `cannot write a record: the writer is ${this.state}`);
+    this.putEncoded(bytes, start, end);
+    this.records++;
+  }
+
+  private putEncoded(bytes: Buffer, start: number, end: number): void {
+    const length = end - start;
+    if (!this.makeRoom(length)) this.flushBlock();
+    if (!this.makeRoom(length)) {
+      this.writeBlock(bytes.subarray(start, end), 1);
+      return;
+    }
+    const block = this.block;
+    let pos = this.blockEnd;
+    // Buffer.copy costs more than the copy itself for a record's few hundred bytes.
+    if (length > 512) pos += bytes.copy(block, pos, start, end);
+    else for (let i = start; i < end; i++) block[pos++] = bytes[i];
+    this.blockEnd = pos;
+    this.blockRecords++;
   }
 
   close(): Promise<WrittenFile> {

@@ -40,6 +40,13 @@ export class NdjsonParquetFileWriter implements RecordFileWriter {
     this.records++;
   }
 
+  /** One NDJSON line, its newline included (native-json-batch.ts makes it as addRow would). */
+  writeEncoded(bytes: Buffer, start: number, end: number): void {
+    this.checkOpen('write()');
+    this.staging.addLine(bytes, start, end);
+    this.records++;
+  }
+
   close(): Promise<WrittenFile> {
     if (this.state !== 'open') return Promise.reject(new ParquetWriteError(this.path, `close() after the writer was ${this.state}`));
     this.state = 'closing';

@@ -69,6 +69,11 @@ export class NdjsonStaging {
     this.longestLine = Math.max(this.longestLine, this.written + this.used - before);
   }
 
+  /** `bytes[start, end)`, one whole line, newline included. */
+  addLine(bytes: Buffer, start: number, end: number): void {
+    this.putLine(bytes, start, end - 1);
+  }
+
   /** A record of the per-record path (metadata columns included), as one line. */
   addRecord(record: AvroRecord): void {
     let line = '{';

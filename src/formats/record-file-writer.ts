@@ -20,6 +20,8 @@ export interface RecordFileWriter {
   write(record: AvroRecord): void;
   /** A JSON value the fast path scanned, written from its bytes (writers made for a flat JSON schema have it). */
   writeScanned?(row: ScannedJsonRow): void;
+  /** A record already in the writer's own encoding (native-json-batch.ts): Avro binary, or an NDJSON line for Parquet. */
+  writeEncoded?(bytes: Buffer, start: number, end: number): void;
   close(): Promise<WrittenFile>;
   abort(): Promise<void>;
 }
