@@ -29,6 +29,11 @@ const REPO = path.resolve(__dirname, '../..');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const PASSWORD_ENV = 'SLUICE_BENCH_PASSWORD';
+/**
+ * The page views' event times start at START (2026-11-21), beyond the default 7-day retention since 2026-11-28: the
+ * broker's retention check (every 5 minutes) would delete them in the middle of a run.
+ */
+const KEEP_FOREVER = { 'retention.ms': '-1' };
 
 /** PLAINTEXT on `port`, SASL_SSL on `port + 1`, the Schema Registry on `port + 2`. */
 function startBroker(dataDir: string, port: number, certs: TestCertificates): Promise<() => Promise<void>> {
@@ -105,8 +110,8 @@ async function produceAvroTopics(client: KafkaClient, registryUrl: string): Prom
   const type = avro.Type.forSchema(JSON.parse(schemaText) as avro.Schema);
   const header = Buffer.alloc(5);
   header.writeUInt32BE(id, 1);
-  await client.createTopic('page_views_avro', 4);
-  await client.createTopic('page_views_framed', 4);
+  await client.createTopic('page_views_avro', 4, KEEP_FOREVER);
+  await client.createTopic('page_views_framed', 4, KEEP_FOREVER);
   let bytes = 0;
   for (let first = 0; first < RECORDS; first += 1000) {
     const plain = [];
@@ -149,7 +154,7 @@ async function main(): Promise<void> {
   try {
     const bootstrap = `127.0.0.1:${port}`;
     const client = await KafkaClient.connect(bootstrap);
-    await client.createTopic('page_views', 4);
+    await client.createTopic('page_views', 4, KEEP_FOREVER);
     const lines: string[] = [];
     for (let first = 0; first < RECORDS; first += 1000) {
       const records = [];
@@ -161,7 +166,7 @@ async function main(): Promise<void> {
       await client.produce('page_views', (first / 1000) % 4, buildRecordBatch(records));
     }
     if (process.env.BENCH_FRAMED_ONLY !== '1') {
-      await client.createTopic('page_views_mixed', 4);
+      await client.createTopic('page_views_mixed', 4, KEEP_FOREVER);
       for (let first = 0; first < RECORDS; first += 1000) {
         const records = [];
         for (let i = first; i < Math.min(RECORDS, first + 1000); i++) records.push({ key: Buffer.from(`user-${i % 211}`), value: mixedValue(i, lines[i]), timestamp: START + i * 10 });

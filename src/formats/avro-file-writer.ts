@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import * as avro from 'avsc';
 import { AvroType, createAvroType, validateRecord } from './avro-schema';
+import { PendingCopy } from './pending-copy';
 import { avroBoundOf, encodeAvro, ScannedJsonRow } from './flat-json-row';
 import type { AvroCodec, AvroRecord, AvroSchema, RecordFileWriter, WrittenFile } from './record-file-writer';
 
@@ -78,6 +79,8 @@ class AvroFileWriter implements RecordFileWriter {
   private readonly syncInterval: number;
   /** Where writeScanned() encodes a row near a block's end, to learn whether it fits. */
   private scratch = Buffer.alloc(0);
+  /** Records writeEncoded() counted in the block but has not copied there yet. */
+  private readonly pending = new PendingCopy();
   private fd: number | undefined;
   private blockEnd = 0;
   private blockRecords = 0;
@@ -151,10 +154,21 @@ class AvroFileWriter implements RecordFileWriter {
     this.records++;
   }
 
-  /** A record's Avro binary encoding, already made: blocks end as write() would end them. */
+  /**
+   * A record's Avro binary encoding, already made: blocks end as write() would end them. `bytes` must not change
+   * afterwards (native-json-batch.ts hands each scan a fresh buffer): records that follow each other there are
+   * copied into the block in one go, when the next record is elsewhere or the block is read.
+   */
   writeEncoded(bytes: Buffer, start: number, end: number): void {
     if (this.state !== 'open') throw new AvroFileWriteError(this.path, `cannot write a record: the writer is ${this.state}`);
-    this.putEncoded(bytes, start, end);
+    const length = end - start;
+    if (this.blockEnd + length <= this.block.length) {
+      this.pending.add(bytes, start, end, this.blockEnd, this.block);
+      this.blockEnd += length;
+      this.blockRecords++;
+    } else {
+      this.putEncoded(bytes, start, end);
+    }
     this.records++;
   }
 
@@ -165,12 +179,7 @@ class AvroFileWriter implements RecordFileWriter {
       this.writeBlock(bytes.subarray(start, end), 1);
       return;
     }
-    const block = this.block;
-    let pos = this.blockEnd;
-    // Buffer.copy costs more than the copy itself for a record's few hundred bytes.
-    if (length > 512) pos += bytes.copy(block, pos, start, end);
-    else for (let i = start; i < end; i++) block[pos++] = bytes[i];
-    this.blockEnd = pos;
+    this.blockEnd += bytes.copy(this.block, this.blockEnd, start, end);
     this.blockRecords++;
   }
 
@@ -213,6 +222,7 @@ class AvroFileWriter implements RecordFileWriter {
     const needed = this.blockEnd + bytes;
     if (needed <= this.block.length) return true;
     if (needed > this.syncInterval) return false;
+    this.pending.copyInto(this.block);
     const larger = Buffer.allocUnsafe(this.syncInterval);
     this.block.copy(larger, 0, 0, this.blockEnd);
     this.block = larger;
@@ -236,6 +246,7 @@ class AvroFileWriter implements RecordFileWriter {
 
   private flushBlock(): void {
     if (this.blockRecords === 0) return;
+    this.pending.copyInto(this.block);
     this.writeBlock(this.block.subarray(0, this.blockEnd), this.blockRecords);
     this.blockEnd = 0;
     this.blockRecords = 0;

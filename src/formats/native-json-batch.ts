@@ -37,7 +37,7 @@ export function nativeAddon(): NativeAddon | null {
 const KINDS = { int: 0, long: 1, float: 2, double: 3, boolean: 4, string: 5, enum: 6 } as const;
 const METADATA = { partition: 0, offset: 1, timestamp: 2, key: 3 } as const;
 const MAX_RUN = 8192;
-const OUT_BYTES = 1 << 20;
+const OUT_BYTES = 256 * 1024;
 
 /** The schema as addon.cc's parse_schema reads it: little-endian u32s, byte strings as length and bytes. */
 export function schemaLayout(schema: FlatJsonSchema): Buffer {
@@ -79,8 +79,14 @@ function timeIsNative(schema: FlatJsonSchema): boolean {
 }
 
 export class NativeJsonBatch {
-  /** The encodings of the run last scanned, and for its record k: spans[2k], spans[2k + 1] (a start of -1: not taken). */
-  out = Buffer.allocUnsafe(OUT_BYTES);
+  /**
+   * The encodings of the run last scanned, and for its record k: spans[2k], spans[2k + 1] (a start of -1: not
+   * taken). Each scan has a fresh buffer, never written again, so that writers may copy a run of records from it
+   * later in one go (writeEncoded).
+   */
+  out = EMPTY;
+  /** The size of each scan's buffer (one record's bound at least). */
+  outBytes = OUT_BYTES;
   readonly spans = new Int32Array(2 * MAX_RUN);
   readonly eventTimes = new Float64Array(MAX_RUN);
   /** The record accept() last took: its encoding starts here in `out`, and its event time. */
@@ -129,7 +135,7 @@ export class NativeJsonBatch {
       to++;
     }
     const bound = batch.valueLength(i) + (keyStarts[i] >= 0 ? batch.keyEnds[i] - keyStarts[i] : 0) + 16 * this.schema.fields.length + 256;
-    if (bound > this.out.length) this.out = Buffer.allocUnsafe(2 * bound);
+    this.out = Buffer.allocUnsafe(Math.max(this.outBytes, 2 * bound));
     const values = valueBuffer >= 0 ? batch.buffers[valueBuffer] : EMPTY;
     const keys = keyBuffer >= 0 ? batch.buffers[keyBuffer] : null;
     this.count = this.native.scanBatch(

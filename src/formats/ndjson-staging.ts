@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import type { Column } from './avro-to-parquet';
 import { duckdbTypeSql, quoteIdentifier, TimeUnit } from './avro-to-parquet';
+import { PendingCopy } from './pending-copy';
 import { ndjsonParts, ScannedJsonRow } from './flat-json-row';
 import type { AvroRecord } from './record-file-writer';
 import { outputExpression } from './parquet-file-writer';
@@ -48,6 +49,8 @@ function valueJson(column: Column, value: unknown): string {
 export class NdjsonStaging {
   private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
+  /** Lines addLine() counted in the buffer but has not copied there yet. */
+  private readonly pending = new PendingCopy();
   private written = 0;
   private longestLine = 0;
   private fd: number | undefined;
@@ -69,9 +72,22 @@ export class NdjsonStaging {
     this.longestLine = Math.max(this.longestLine, this.written + this.used - before);
   }
 
-  /** `bytes[start, end)`, one whole line, newline included. */
+  /**
+   * `bytes[start, end)`, one whole line, newline included. `bytes` must not change afterwards: lines that follow each
+   * other there are copied in one go, when the next line is elsewhere or the buffer is written out.
+   */
   addLine(bytes: Buffer, start: number, end: number): void {
-    this.putLine(bytes, start, end - 1);
+    const length = end - start;
+    if (length > this.longestLine) this.longestLine = length;
+    if (this.used + length > BUFFER_BYTES) {
+      this.flush();
+      if (length > BUFFER_BYTES) {
+        this.writeOut(bytes.subarray(start, end));
+        return;
+      }
+    }
+    this.pending.add(bytes, start, end, this.used, this.buffer);
+    this.used += length;
   }
 
   /** A record of the per-record path (metadata columns included), as one line. */
@@ -137,6 +153,7 @@ export class NdjsonStaging {
   }
 
   private flush(): void {
+    this.pending.copyInto(this.buffer);
     if (this.used === 0) return;
     this.writeOut(this.buffer.subarray(0, this.used));
     this.used = 0;

@@ -59,6 +59,14 @@ bool parse_schema(const uint8_t* bytes, size_t length, Schema& schema) {
   }
   schema.time_field = static_cast<int32_t>(u32());
   schema.time_micros = u32() != 0;
+  // Names of letters, digits and underscores, not starting with a digit (Avro's rule), as the JS scanner's plainNames.
+  schema.plain_names = true;
+  for (const sluice::Field& field : schema.fields) {
+    const std::string& name = field.name;
+    bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+    for (char c : name) plain = plain && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    schema.plain_names = schema.plain_names && plain;
+  }
   return ok && pos == length && schema.time_field < static_cast<int32_t>(schema.fields.size());
 }
 

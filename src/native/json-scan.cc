@@ -34,6 +34,25 @@ struct Reader {
   }
 };
 
+/**
+ * Where the run of plain string bytes from j ends (printable ASCII other than quote and backslash), 8 bytes at a
+ * time while 8 lie before the end; the byte loop after it decides what ends the run.
+ */
+inline int64_t plain_run_end(const Reader& r, int64_t j) {
+  constexpr uint64_t ONES = 0x0101010101010101ULL, HIGH = 0x8080808080808080ULL;
+  while (j + 8 <= r.end) {
+    uint64_t x;
+    std::memcpy(&x, r.b + j, 8);
+    const uint64_t quote = x ^ (ONES * QUOTE), backslash = x ^ (ONES * BACKSLASH);
+    // A lane's high bit is set where its byte is a quote, a backslash, below 0x20 or at least 0x80 (the usual
+    // "has a zero byte" and "has a byte less than n" tests, exact for whether any lane is such a byte).
+    const uint64_t special = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((x - ONES * 0x20) & ~x) | x;
+    if (special & HIGH) break;
+    j += 8;
+  }
+  return j;
+}
+
 int hex_value(uint8_t c) {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   uint8_t lower = c | 0x20;
@@ -65,6 +84,7 @@ int64_t scan_string(const Reader& r, int64_t i, bool& escaped) {
   int64_t j = i + 1;
   escaped = false;
   for (;;) {
+    j = plain_run_end(r, j);
     uint8_t c = r.at(j);
     if (c == QUOTE) return j + 1;
     if (c >= 0x80) {
@@ -234,12 +254,23 @@ int64_t scan_field(const Schema& schema, ScanState& st, const Reader& r, int64_t
 
 /** The field whose name is b[start, end), trying `hint` first, or -1. */
 int field_named(const Schema& schema, const Reader& r, int64_t start, int64_t end, size_t hint) {
-  size_t n = schema.fields.size();
-  for (size_t k = 0; k < n; k++) {
-    size_t f = (hint + k) % n;
+  const size_t n = schema.fields.size();
+  for (size_t k = 0, f = hint; k < n; k++, f++) {
+    if (f >= n) f -= n;
     if (same_bytes(schema.fields[f].name, r, start, end)) return static_cast<int>(f);
   }
   return -1;
+}
+
+/** Where the key at `start` ends (its closing quote) if it is field f's name, or -1: nameAt in the JS scanner. */
+inline int64_t name_at(const Schema& schema, const Reader& r, int64_t start, size_t f) {
+  const std::string& name = schema.fields[f].name;
+  const int64_t length = static_cast<int64_t>(name.size());
+  if (start + length >= r.end) return -1;
+  for (int64_t k = 0; k < length; k++) {
+    if (r.b[start + k] != static_cast<uint8_t>(name[static_cast<size_t>(k)])) return -1;
+  }
+  return r.b[start + length] == QUOTE ? start + length : -1;
 }
 
 }  // namespace
@@ -258,18 +289,23 @@ bool scan_value(const Schema& schema, ScanState& st, const uint8_t* b, int64_t s
   for (;;) {
     if (r.at(i) != QUOTE) return false;
     const int64_t key_start = i + 1;
-    int64_t k = key_start;
-    for (uint8_t c = r.at(k); c != QUOTE; c = r.at(k)) {
-      if (c == BACKSLASH || c < 0x20) return false;
-      if (c < 0x80) {
-        k++;
-        continue;
+    // Most values hold the fields in the schema's order: the next one's name is tried first, in the same pass.
+    int64_t k = hint < count && schema.plain_names ? name_at(schema, r, key_start, hint) : -1;
+    int field = static_cast<int>(hint);
+    if (k < 0) {
+      k = key_start;
+      for (uint8_t c = r.at(k); c != QUOTE; c = r.at(k)) {
+        if (c == BACKSLASH || c < 0x20) return false;
+        if (c < 0x80) {
+          k++;
+          continue;
+        }
+        int length = utf8_sequence(b, end, k);
+        if (length < 0) return false;
+        k += length;
       }
-      int length = utf8_sequence(b, end, k);
-      if (length < 0) return false;
-      k += length;
+      field = field_named(schema, r, key_start, k, hint);
     }
-    int field = field_named(schema, r, key_start, k, hint);
     i = r.skip_whitespace(k + 1);
     if (r.at(i) != 0x3a) return false;
     i = r.skip_whitespace(i + 1);
