@@ -2,37 +2,12 @@
 // scanned and encoded by C++ in one call, for the values it vouches for; each other record answers -1 and takes
 // the JS scanner (json-record-scanner.ts), then the per-record path. It accepts a subset of what the JS scanner
 // accepts and writes the same bytes (test/formats/native-json-batch.test.ts compares them on mutated values).
-import * as path from 'node:path';
 import type { FlatJsonSchema } from './flat-json-schema';
+import { NativeAddon, nativeAddon } from './native-addon';
+export { nativeAddon, NATIVE_ENV } from './native-addon';
 import type { RecordColumns } from '../protocol/record-columns';
 
-/** `SLUICE_NATIVE=0` keeps the load on the JS scanner (to compare the two). */
-export const NATIVE_ENV = 'SLUICE_NATIVE';
 export type NativeOutput = 'avro' | 'ndjson';
-
-interface NativeAddon {
-  compileSchema(layout: Buffer): object;
-  scanBatch(
-    schema: object, output: number, values: Buffer, valueStarts: Int32Array, valueEnds: Int32Array, keys: Buffer | null,
-    keyStarts: Int32Array, keyEnds: Int32Array, offsets: Float64Array, timestamps: Float64Array, from: number, to: number,
-    partition: number, out: Buffer, outStart: number, spans: Int32Array, eventTimes: Float64Array,
-  ): number;
-}
-
-const ADDON_PATH = path.resolve(__dirname, '../../../src/native/build/Release/sluice_native.node');
-let addon: NativeAddon | null | undefined;
-
-/** The addon, or null when it is not built or is turned off; why it is missing, for a test to name. */
-export function nativeAddon(): NativeAddon | null {
-  if (addon === undefined) {
-    try {
-      addon = process.env[NATIVE_ENV] === '0' ? null : (require(ADDON_PATH) as NativeAddon);
-    } catch {
-      addon = null;
-    }
-  }
-  return addon;
-}
 
 const KINDS = { int: 0, long: 1, float: 2, double: 3, boolean: 4, string: 5, enum: 6 } as const;
 const METADATA = { partition: 0, offset: 1, timestamp: 2, key: 3 } as const;

@@ -191,12 +191,23 @@ napi_value scan_batch(napi_env env, napi_callback_info info) {
   return result;
 }
 
+}  // namespace
+
+#ifdef SLUICE_LIBDEFLATE
+napi_value deflate_raw(napi_env env, napi_callback_info info);  // deflate.cc
+#endif
+
+namespace {
+
 napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"compileSchema", nullptr, compile_schema, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scanBatch", nullptr, scan_batch, nullptr, nullptr, nullptr, napi_default, nullptr},
+#ifdef SLUICE_LIBDEFLATE
+      {"deflateRaw", nullptr, deflate_raw, nullptr, nullptr, nullptr, napi_default, nullptr},
+#endif
   };
-  napi_define_properties(env, exports, 2, properties);
+  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;
 }
 

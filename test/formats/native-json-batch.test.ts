@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as zlib from 'node:zlib';
 import type { FlatJsonSchema } from '../../src/formats/flat-json-schema';
 import { flatJsonSchemaOf } from '../../src/formats/flat-json-schema';
 import { avroBoundOf, encodeAvro, ndjsonParts, ScannedJsonRow } from '../../src/formats/flat-json-row';
@@ -178,6 +179,18 @@ describe('the native JSON batch against the JS fast path', () => {
       const bytes: Buffer | null = end < 0 ? null : Buffer.from(small.out.subarray(small.start, end));
       assert.deepEqual(bytes, whole[i], `record ${i}`);
     }
+  });
+
+  it('deflates with libdeflate (libdeflate-dev), which zlib inflates back', () => {
+    const deflateRaw = nativeAddon()?.deflateRaw;
+    assert.ok(deflateRaw, 'the addon was built without libdeflate: install libdeflate-dev and run `npm run build:native`');
+    const block = Buffer.concat([...SEEDS.map((s) => Buffer.from(s)), ...values.slice(0, 2000)]);
+    for (const level of [1, 6, 9]) {
+      const compressed = deflateRaw(block, 7, block.length - 3, level);
+      assert.ok(compressed.length < block.length / 2, `level ${level}: ${compressed.length} of ${block.length} bytes`);
+      assert.deepEqual(zlib.inflateRawSync(compressed), block.subarray(7, block.length - 3));
+    }
+    assert.throws(() => deflateRaw(block, 0, block.length + 1, 1), /deflateRaw/);
   });
 
   it('leaves an ISO time field to the JS path', () => {
