@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import * as avro from 'avsc';
 import { AvroType, createAvroType, validateRecord } from './avro-schema';
-import { nativeAddon } from './native-addon';
+import { nativeAddon } from '../protocol/native-addon';
 import { PendingCopy } from './pending-copy';
 import { avroBoundOf, encodeAvro, ScannedJsonRow } from './flat-json-row';
 import type { AvroCodec, AvroRecord, AvroSchema, RecordFileWriter, WrittenFile } from './record-file-writer';

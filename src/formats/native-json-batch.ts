@@ -3,8 +3,8 @@
 // the JS scanner (json-record-scanner.ts), then the per-record path. It accepts a subset of what the JS scanner
 // accepts and writes the same bytes (test/formats/native-json-batch.test.ts compares them on mutated values).
 import type { FlatJsonSchema } from './flat-json-schema';
-import { NativeAddon, nativeAddon } from './native-addon';
-export { nativeAddon, NATIVE_ENV } from './native-addon';
+import { NativeAddon, nativeAddon } from '../protocol/native-addon';
+export { nativeAddon, NATIVE_ENV } from '../protocol/native-addon';
 import type { RecordColumns } from '../protocol/record-columns';
 
 export type NativeOutput = 'avro' | 'ndjson';

@@ -193,6 +193,7 @@ napi_value scan_batch(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
+napi_value append_records(napi_env env, napi_callback_info info);  // records.cc
 #ifdef SLUICE_LIBDEFLATE
 napi_value deflate_raw(napi_env env, napi_callback_info info);  // deflate.cc
 #endif
@@ -203,6 +204,7 @@ napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"compileSchema", nullptr, compile_schema, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scanBatch", nullptr, scan_batch, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"appendRecords", nullptr, append_records, nullptr, nullptr, nullptr, napi_default, nullptr},
 #ifdef SLUICE_LIBDEFLATE
       {"deflateRaw", nullptr, deflate_raw, nullptr, nullptr, nullptr, napi_default, nullptr},
 #endif

@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "sluice_native",
-      "sources": ["addon.cc", "json-scan.cc", "json-encode.cc"],
+      "sources": ["addon.cc", "json-scan.cc", "json-encode.cc", "records.cc"],
       "cflags_cc": ["-std=c++17", "-O3", "-fno-exceptions"],
       "cflags_cc!": ["-std=gnu++17", "-fno-rtti"],
       "conditions": [
