@@ -1,10 +1,8 @@
-import { HttpSchemaRegistry, SchemaRegistryClientOptions } from '../connectors/schema-registry/http-schema-registry';
+import type { SchemaRegistryClientOptions } from '../connectors/schema-registry/http-schema-registry';
 import { RegistrySettingError } from '../connectors/schema-registry/registry-endpoints';
 import { LocalSink } from '../connectors/sinks/local-sink';
-import { WebHdfsSink } from '../connectors/sinks/webhdfs-sink';
 import { KafkaRecordSource } from '../connectors/sources/kafka-source';
-import { WebHdfsConnectionError, WebHdfsError, WebHdfsLengthMismatchError } from '../connectors/webhdfs/errors';
-import { HttpTimeoutError } from '../connectors/webhdfs/http-exchange';
+import { HttpTimeoutError, WebHdfsConnectionError, WebHdfsError, WebHdfsLengthMismatchError } from '../connectors/webhdfs/errors';
 import { WebHdfsRetriesExhaustedError } from '../connectors/webhdfs/retry-policy';
 import { isWebHdfsLocation, WebHdfsLocationError } from '../connectors/webhdfs/webhdfs-location';
 import type { RecordSource, RecordSourceOptions } from './ports/record-source';
@@ -13,10 +11,14 @@ import { Sink, SinkError } from './ports/sink';
 import { TableState } from './table/table-state';
 
 // The one module of src/ that names connectors/: everything else asks for a port.
+// The WebHDFS sink and the registry client (node:http, node:https, node:crypto) load when a job first asks for
+// them: a load's worker threads start sooner without them.
+type WebHdfsSinkModule = typeof import('../connectors/sinks/webhdfs-sink');
+type RegistryModule = typeof import('../connectors/schema-registry/http-schema-registry');
 
 /** The sink a job's output names: a local path or file:// URL, or HDFS through WebHDFS. */
 export function openSink(location: string): Sink {
-  if (isWebHdfsLocation(location)) return new WebHdfsSink(location);
+  if (isWebHdfsLocation(location)) return new (require('../connectors/sinks/webhdfs-sink') as WebHdfsSinkModule).WebHdfsSink(location);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith('file://')) {
     throw new SinkError(location, 'open', 'expected a local path, file://, webhdfs://host:port/path, swebhdfs:// or http(s)://host:port/webhdfs/v1/path');
   }
@@ -33,7 +35,7 @@ export function openRecordSource(bootstrap: string, topic: string, options: Reco
  * in a URL are used for basic auth). Throws RegistrySettingError for a URL or credential that cannot be used.
  */
 export function openSchemaRegistry(urls: string, options: SchemaRegistryClientOptions = {}): SchemaRegistryAdmin {
-  return new HttpSchemaRegistry(urls, options);
+  return new (require('../connectors/schema-registry/http-schema-registry') as RegistryModule).HttpSchemaRegistry(urls, options);
 }
 
 export { RegistrySettingError };

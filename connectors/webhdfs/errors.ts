@@ -105,3 +105,11 @@ export function errorFromResponse(operation: string, path: string, status: numbe
   const text = body.toString('utf8').slice(0, 200).trim();
   return new WebHdfsError(operation, path, status, `HTTP${status}`, text || 'no RemoteException in the answer');
 }
+
+/** An HTTP exchange that made no progress for its timeout. */
+export class HttpTimeoutError extends Error {
+  constructor(url: string, ms: number) {
+    super(`no progress for ${ms} ms from ${url}`);
+    this.name = 'HttpTimeoutError';
+  }
+}

@@ -18,12 +18,8 @@ export interface HttpAnswer {
   body: Buffer;
 }
 
-export class HttpTimeoutError extends Error {
-  constructor(url: string, ms: number) {
-    super(`no progress for ${ms} ms from ${url}`);
-    this.name = 'HttpTimeoutError';
-  }
-}
+import { HttpTimeoutError } from './errors';
+export { HttpTimeoutError };
 
 const UPLOAD_CHUNK = 1 << 20;
 

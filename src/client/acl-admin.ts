@@ -1,8 +1,10 @@
 // What Kafka's Admin client does for kafka-acls.sh: CreateAcls, DescribeAcls and DeleteAcls, sent to any broker.
-import {
-  createAclsRequestSchema, createAclsResponseSchema, deleteAclsRequestSchema, deleteAclsResponseSchema,
-  describeAclsRequestSchema, describeAclsResponseSchema,
-} from '../protocol/generated';
+import { createAclsRequestSchema } from '../protocol/generated/create-acls-request';
+import { createAclsResponseSchema } from '../protocol/generated/create-acls-response';
+import { deleteAclsRequestSchema } from '../protocol/generated/delete-acls-request';
+import { deleteAclsResponseSchema } from '../protocol/generated/delete-acls-response';
+import { describeAclsRequestSchema } from '../protocol/generated/describe-acls-request';
+import { describeAclsResponseSchema } from '../protocol/generated/describe-acls-response';
 import { KafkaError, errorNameForCode } from '../protocol/error-codes';
 import { PatternType } from '../protocol/acl-types';
 import type { AclBinding, AclBindingFilter } from '../ports/authorizer';

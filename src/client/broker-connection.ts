@@ -1,7 +1,12 @@
 import * as net from 'node:net';
-import * as tls from 'node:tls';
-import { decodeMessage, encodeMessage, MessageSchema, Reader, requestHeaderVersion, responseHeaderVersion } from '../protocol/codec';
-import { requestHeaderSchema, responseHeaderSchema } from '../protocol/generated';
+import type * as tls from 'node:tls';
+import { decodeMessage } from '../protocol/codec/decode';
+import { encodeMessage } from '../protocol/codec/encode';
+import { requestHeaderVersionOf, responseHeaderVersionOf } from '../protocol/codec/header-versions';
+import { Reader } from '../protocol/codec/reader';
+import type { MessageSchema } from '../protocol/codec/schema';
+import { requestHeaderSchema } from '../protocol/generated/request-header';
+import { responseHeaderSchema } from '../protocol/generated/response-header';
 import { FrameReader } from '../protocol/frame-reader';
 import { TlsHandshakeError, tlsHint } from './security-errors';
 
@@ -98,7 +103,7 @@ export class BrokerConnection {
     return new Promise((resolve, reject) => {
       let tcpConnected = false;
       const socket = tlsOptions
-        ? tls.connect({ ...tlsOptions, host, port, servername: net.isIP(host) ? undefined : host })
+        ? (require('node:tls') as typeof tls).connect({ ...tlsOptions, host, port, servername: net.isIP(host) ? undefined : host })
         : net.connect({ host, port });
       const settle = (error?: Error) => {
         clearTimeout(timer);
@@ -147,7 +152,7 @@ export class BrokerConnection {
     if (this.failure) throw this.failure;
     const correlationId = this.write(apiKey, version, requestSchema, body);
     const answered = new Promise<Reader>((resolve, reject) => {
-      this.pending.push({ correlationId, apiKey, resolve, reject, headerVersion: responseHeaderVersion(apiKey, version), timeoutMs: options.timeoutMs ?? this.requestTimeoutMs });
+      this.pending.push({ correlationId, apiKey, resolve, reject, headerVersion: responseHeaderVersionOf(apiKey, responseSchema, version), timeoutMs: options.timeoutMs ?? this.requestTimeoutMs });
       if (this.pending.length === 1) this.armTimer();
     });
     return decodeMessage(responseSchema, version, await answered);
@@ -161,7 +166,7 @@ export class BrokerConnection {
 
   private write<Req>(apiKey: number, version: number, requestSchema: MessageSchema<Req>, body: Req): number {
     const correlationId = this.nextCorrelationId++;
-    const writer = encodeMessage(requestHeaderSchema, requestHeaderVersion(apiKey, version), {
+    const writer = encodeMessage(requestHeaderSchema, requestHeaderVersionOf(requestSchema, version), {
       requestApiKey: apiKey,
       requestApiVersion: version,
       correlationId,

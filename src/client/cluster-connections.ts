@@ -1,4 +1,7 @@
-import { apiVersionsRequestSchema, apiVersionsResponseSchema, metadataRequestSchema, metadataResponseSchema } from '../protocol/generated';
+import { apiVersionsRequestSchema } from '../protocol/generated/api-versions-request';
+import { apiVersionsResponseSchema } from '../protocol/generated/api-versions-response';
+import { metadataRequestSchema } from '../protocol/generated/metadata-request';
+import { metadataResponseSchema } from '../protocol/generated/metadata-response';
 import { KafkaError, KafkaErrors, errorNameForCode } from '../protocol/error-codes';
 import type { MessageSchema } from '../protocol/codec';
 import { BrokerConnection, ConnectionClosedError } from './broker-connection';

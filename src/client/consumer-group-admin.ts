@@ -1,9 +1,17 @@
-import {
-  deleteGroupsRequestSchema, deleteGroupsResponseSchema, describeGroupsRequestSchema, describeGroupsResponseSchema,
-  findCoordinatorRequestSchema, findCoordinatorResponseSchema, listGroupsRequestSchema, listGroupsResponseSchema,
-  offsetCommitRequestSchema, offsetCommitResponseSchema, offsetDeleteRequestSchema, offsetDeleteResponseSchema,
-  offsetFetchRequestSchema, offsetFetchResponseSchema,
-} from '../protocol/generated';
+import { deleteGroupsRequestSchema } from '../protocol/generated/delete-groups-request';
+import { deleteGroupsResponseSchema } from '../protocol/generated/delete-groups-response';
+import { describeGroupsRequestSchema } from '../protocol/generated/describe-groups-request';
+import { describeGroupsResponseSchema } from '../protocol/generated/describe-groups-response';
+import { findCoordinatorRequestSchema } from '../protocol/generated/find-coordinator-request';
+import { findCoordinatorResponseSchema } from '../protocol/generated/find-coordinator-response';
+import { listGroupsRequestSchema } from '../protocol/generated/list-groups-request';
+import { listGroupsResponseSchema } from '../protocol/generated/list-groups-response';
+import { offsetCommitRequestSchema } from '../protocol/generated/offset-commit-request';
+import { offsetCommitResponseSchema } from '../protocol/generated/offset-commit-response';
+import { offsetDeleteRequestSchema } from '../protocol/generated/offset-delete-request';
+import { offsetDeleteResponseSchema } from '../protocol/generated/offset-delete-response';
+import { offsetFetchRequestSchema } from '../protocol/generated/offset-fetch-request';
+import { offsetFetchResponseSchema } from '../protocol/generated/offset-fetch-response';
 import { KafkaError, KafkaErrors, errorNameForCode } from '../protocol/error-codes';
 import { KafkaClient, throwIfError } from './kafka-client';
 

@@ -1,8 +1,15 @@
-import {
-  createTopicsRequestSchema, createTopicsResponseSchema, deleteTopicsRequestSchema, deleteTopicsResponseSchema,
-  fetchRequestSchema, fetchResponseSchema, listOffsetsRequestSchema, listOffsetsResponseSchema,
-  produceRequestSchema, produceResponseSchema, describeLogDirsRequestSchema, describeLogDirsResponseSchema,
-} from '../protocol/generated';
+import { createTopicsRequestSchema } from '../protocol/generated/create-topics-request';
+import { createTopicsResponseSchema } from '../protocol/generated/create-topics-response';
+import { deleteTopicsRequestSchema } from '../protocol/generated/delete-topics-request';
+import { deleteTopicsResponseSchema } from '../protocol/generated/delete-topics-response';
+import { fetchRequestSchema } from '../protocol/generated/fetch-request';
+import { fetchResponseSchema } from '../protocol/generated/fetch-response';
+import { listOffsetsRequestSchema } from '../protocol/generated/list-offsets-request';
+import { listOffsetsResponseSchema } from '../protocol/generated/list-offsets-response';
+import { produceRequestSchema } from '../protocol/generated/produce-request';
+import { produceResponseSchema } from '../protocol/generated/produce-response';
+import { describeLogDirsRequestSchema } from '../protocol/generated/describe-log-dirs-request';
+import { describeLogDirsResponseSchema } from '../protocol/generated/describe-log-dirs-response';
 import { KafkaError } from '../protocol/error-codes';
 import type { BrokerConnection } from './broker-connection';
 import { BrokerConnector } from './broker-connector';

@@ -1,7 +1,9 @@
-import {
-  apiVersionsRequestSchema, apiVersionsResponseSchema, saslAuthenticateRequestSchema, saslAuthenticateResponseSchema,
-  saslHandshakeRequestSchema, saslHandshakeResponseSchema,
-} from '../protocol/generated';
+import { apiVersionsRequestSchema } from '../protocol/generated/api-versions-request';
+import { apiVersionsResponseSchema } from '../protocol/generated/api-versions-response';
+import { saslAuthenticateRequestSchema } from '../protocol/generated/sasl-authenticate-request';
+import { saslAuthenticateResponseSchema } from '../protocol/generated/sasl-authenticate-response';
+import { saslHandshakeRequestSchema } from '../protocol/generated/sasl-handshake-request';
+import { saslHandshakeResponseSchema } from '../protocol/generated/sasl-handshake-response';
 import { errorNameForCode, KafkaErrors } from '../protocol/error-codes';
 import type { BrokerConnection } from './broker-connection';
 import type { SaslCredentials } from './client-security';

@@ -6,17 +6,16 @@ import { ResponseHeader, responseHeaderSchema } from '../generated/response-head
 import { decodeMessage } from './decode';
 import { encodeMessage } from './encode';
 import { Reader } from './reader';
-import { ApiSchemaEntry, isFlexibleVersion } from './schema';
+import { ApiSchemaEntry } from './schema';
+import { requestHeaderVersionOf, responseHeaderVersionOf } from './header-versions';
 import { Writer } from './writer';
 
 export { API_SCHEMAS, SUPPORTED_APIS } from '../generated/api-schemas';
 
-const API_VERSIONS_KEY = 18;
-
 /** 2 when the API version is flexible, else 1 (also for APIs this registry does not know). */
 export function requestHeaderVersion(apiKey: number, apiVersion: number): 1 | 2 {
   const api = API_SCHEMAS[apiKey];
-  return api && isFlexibleVersion(api.request, apiVersion) ? 2 : 1;
+  return api ? requestHeaderVersionOf(api.request, apiVersion) : 1;
 }
 
 /**
@@ -24,9 +23,8 @@ export function requestHeaderVersion(apiKey: number, apiVersion: number): 1 | 2 
  * that sent a version the broker does not know can still read the answer.
  */
 export function responseHeaderVersion(apiKey: number, apiVersion: number): 0 | 1 {
-  if (apiKey === API_VERSIONS_KEY) return 0;
   const api = API_SCHEMAS[apiKey];
-  return api && isFlexibleVersion(api.response, apiVersion) ? 1 : 0;
+  return api ? responseHeaderVersionOf(apiKey, api.response, apiVersion) : 0;
 }
 
 export interface DecodedRequestHeader {
