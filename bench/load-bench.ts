@@ -215,6 +215,8 @@ async function main(): Promise<void> {
     console.log(`${ROUNDS} rounds, each load beside its peer; the round with the median ratio:`);
     row('sluice load → Parquet (zstd)', parquet, `; / DuckDB native ${fmt(native)} rows/s = ${parquetRatio(parquetMedian).toFixed(2)} (target ≥ 0.5; rounds: ${eachRound(parquetRatio)})`);
     row('sluice load → Avro (deflate)', avro, `; / avsc encoding alone ${fmt(avscAlone)} rows/s = ${avroRatio(avroMedian).toFixed(2)} (target ≥ 1,000,000/s or ≥ 1.1; rounds: ${eachRound(avroRatio)})`);
+    const rates = (side: (r: (typeof rounds)[number]) => LoadResult, peer: (r: (typeof rounds)[number]) => number) => rounds.map((r) => `${fmt(rateOf(side(r)))} / ${fmt(peer(r))}`).join(', ');
+    console.log(`every round, records/s / peer rows/s: Parquet ${rates((r) => r.parquet, (r) => r.native)}; Avro ${rates((r) => r.avro, (r) => r.avsc)}`);
     console.log(`peak RSS over the rounds: Parquet ${Math.round(Math.max(...rounds.map((r) => r.parquet.maxRssMB)))} MB, Avro ${Math.round(Math.max(...rounds.map((r) => r.avro.maxRssMB)))} MB (≤ 512 MB)`);
     row('20% bad → Parquet', parquetMixed, `; ${fmt(RECORDS - parquetMixed.records)} dead letters`);
     row('20% bad → Avro', avroMixed, `; ${fmt(RECORDS - avroMixed.records)} dead letters`);
