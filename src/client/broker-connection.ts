@@ -8,6 +8,7 @@ import type { MessageSchema } from '../protocol/codec/schema';
 import { requestHeaderSchema } from '../protocol/generated/request-header';
 import { responseHeaderSchema } from '../protocol/generated/response-header';
 import { FrameReader } from '../protocol/frame-reader';
+import { InPlaceFrameReader } from '../protocol/in-place-frame-reader';
 import { TlsHandshakeError, tlsHint } from './security-errors';
 
 export class ConnectionClosedError extends Error {
@@ -73,6 +74,7 @@ const MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
  */
 export class BrokerConnection {
   private readonly pending: Pending[] = [];
+  /** A TLS socket's frames, from its 'data' chunks. */
   private readonly frames = new FrameReader(MAX_RESPONSE_BYTES);
   private nextCorrelationId = 1;
   private failure: Error | undefined;
@@ -81,9 +83,10 @@ export class BrokerConnection {
   private closingWhenIdle = false;
   private timer: NodeJS.Timeout | undefined;
 
-  private constructor(private readonly socket: net.Socket, readonly address: string, private readonly clientId: string, private readonly requestTimeoutMs: number, secure: boolean) {
+  /** A plain TCP socket reads its frames in place (`onread`), with no chunk joined into a frame. */
+  private constructor(private readonly socket: net.Socket, readonly address: string, private readonly clientId: string, private readonly requestTimeoutMs: number, secure: boolean, private readonly inPlace: InPlaceFrameReader | null) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    if (!inPlace) socket.on('data', (chunk: Buffer) => this.receive(chunk, () => this.frames.push(chunk)));
     // With TLS 1.3 the broker checks a client certificate after the client's handshake is done: its alert arrives here.
     socket.on('error', (error: NodeJS.ErrnoException) => this.fail(secure && error.code?.startsWith('ERR_SSL_')
       ? new TlsHandshakeError(address, error.message, tlsHint(error.code, true))
@@ -102,9 +105,20 @@ export class BrokerConnection {
     const address = `${host}:${port}`;
     return new Promise((resolve, reject) => {
       let tcpConnected = false;
+      let connection: BrokerConnection | undefined;
+      const inPlace = tlsOptions ? null : new InPlaceFrameReader(MAX_RESPONSE_BYTES);
+      // Reading starts after 'connect', whose handler makes the connection: `connection` is set by the first read.
+      const onread = inPlace && {
+        buffer: () => inPlace.nextBuffer(),
+        callback: (bytes: number, buffer: Uint8Array) => {
+          if (connection) connection.receive(Buffer.from(buffer.buffer, buffer.byteOffset, bytes), () => inPlace.received(bytes));
+          else socket.destroy();
+          return true;
+        },
+      };
       const socket = tlsOptions
         ? (require('node:tls') as typeof tls).connect({ ...tlsOptions, host, port, servername: net.isIP(host) ? undefined : host })
-        : net.connect({ host, port });
+        : net.connect({ host, port, onread: onread! });
       const settle = (error?: Error) => {
         clearTimeout(timer);
         socket.removeListener('error', onError);
@@ -112,7 +126,7 @@ export class BrokerConnection {
         if (error) {
           socket.destroy();
           reject(error);
-        } else resolve(new BrokerConnection(socket, address, clientId, requestTimeoutMs, tlsOptions !== undefined));
+        } else resolve((connection = new BrokerConnection(socket, address, clientId, requestTimeoutMs, tlsOptions !== undefined, inPlace)));
       };
       const timer = setTimeout(() => settle(new ConnectionClosedError(address, `no connection within ${timeoutMs} ms`)), timeoutMs);
       const onError = (error: NodeJS.ErrnoException) => {
@@ -195,8 +209,9 @@ export class BrokerConnection {
     }, head.timeoutMs);
   }
 
-  private receive(chunk: Buffer): void {
-    if (!this.answered && this.frames.pendingBytes === 0) {
+  /** `chunk` has just arrived; `split` takes it and returns the frames it completes. */
+  private receive(chunk: Buffer, split: () => Buffer[]): void {
+    if (!this.answered && (this.inPlace ?? this.frames).pendingBytes === 0) {
       const text = textualAnswer(chunk);
       if (text) {
         this.fail(new NotKafkaProtocolError(this.address, text.line, text.http));
@@ -206,7 +221,7 @@ export class BrokerConnection {
     }
     let frames: Buffer[];
     try {
-      frames = this.frames.push(chunk);
+      frames = split();
     } catch (error) {
       this.fail(new ConnectionClosedError(this.address, (error as Error).message));
       this.socket.destroy();
