@@ -36,8 +36,11 @@ struct Reader {
 
 /**
  * Where the run of plain string bytes from j ends (printable ASCII other than quote and backslash), 8 bytes at a
- * time while 8 lie before the end; the byte loop after it decides what ends the run.
+ * time while 8 lie before the end: at the first byte that is not plain, or where fewer than 8 are left. The byte
+ * loop after it decides what ends the run.
  */
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "plain_run_end takes a word's first byte as its lowest lane");
+
 inline int64_t plain_run_end(const Reader& r, int64_t j) {
   constexpr uint64_t ONES = 0x0101010101010101ULL, HIGH = 0x8080808080808080ULL;
   while (j + 8 <= r.end) {
@@ -47,7 +50,9 @@ inline int64_t plain_run_end(const Reader& r, int64_t j) {
     // A lane's high bit is set where its byte is a quote, a backslash, below 0x20 or at least 0x80 (the usual
     // "has a zero byte" and "has a byte less than n" tests, exact for whether any lane is such a byte).
     const uint64_t special = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((x - ONES * 0x20) & ~x) | x;
-    if (special & HIGH) break;
+    // Each test's lowest flagged lane is exact (a borrow only runs upwards from a lane it flags), so the lowest lane
+    // flagged by any of them is the first byte that is not plain (little-endian: the lowest lane is the first byte).
+    if (special & HIGH) return j + (__builtin_ctzll(special & HIGH) >> 3);
     j += 8;
   }
   return j;
