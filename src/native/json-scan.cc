@@ -271,10 +271,7 @@ int field_named(const Schema& schema, const Reader& r, int64_t start, int64_t en
 inline int64_t name_at(const Schema& schema, const Reader& r, int64_t start, size_t f) {
   const std::string& name = schema.fields[f].name;
   const int64_t length = static_cast<int64_t>(name.size());
-  if (start + length >= r.end) return -1;
-  for (int64_t k = 0; k < length; k++) {
-    if (r.b[start + k] != static_cast<uint8_t>(name[static_cast<size_t>(k)])) return -1;
-  }
+  if (start + length >= r.end || std::memcmp(r.b + start, name.data(), name.size()) != 0) return -1;
   return r.b[start + length] == QUOTE ? start + length : -1;
 }
 
