@@ -172,18 +172,19 @@ int64_t scan_integer(const Reader& r, int64_t i, int64_t& value) {
   bool negative = r.at(j) == 0x2d;
   if (negative) j++;
   int64_t first = j;
+  // Summed as the digits are read, unsigned (past 19 digits it wraps, but then it is refused for its length).
+  uint64_t v = 0;
   if (r.at(j) == 0x30) {
     j++;
   } else if (r.at(j) >= 0x31 && r.at(j) <= 0x39) {
-    while (r.digit(j)) j++;
+    while (r.digit(j)) v = v * 10 + (r.b[j++] - 0x30);
   } else {
     return -1;
   }
   uint8_t next = r.at(j);
   if (next == 0x2e || next == 0x65 || next == 0x45 || j - first > MAX_INTEGER_DIGITS) return -1;
-  int64_t v = 0;
-  for (int64_t k = first; k < j; k++) v = v * 10 + (r.b[k] - 0x30);
-  value = negative ? -v : v;
+  const int64_t magnitude = static_cast<int64_t>(v);
+  value = negative ? -magnitude : magnitude;
   return j;
 }
 
