@@ -4,25 +4,13 @@ import * as avro from 'avsc';
 import { createAvroType, withMetadataColumns } from '../../src/formats/avro-schema';
 import { flatJsonSchemaOf } from '../../src/formats/flat-json-schema';
 import { avroBoundOf, encodeAvro } from '../../src/formats/flat-json-row';
-import type { AvroSchemaObject } from '../../src/formats/record-file-writer';
+import { MIXED_SCHEMA } from '../helpers/mixed-schema';
 import { FastJsonPath } from '../../src/pipeline/fast-json-path';
 import { BadRecordError, makeRecordDecoder } from '../../src/pipeline/record-decoder';
 import { parsePartitionTemplate } from '../../src/table/partition-template';
 import type { JobDefinition } from '../../src/job/job-definition';
 
-const SCHEMA: AvroSchemaObject = {
-  type: 'record', name: 'Mixed', fields: [
-    { name: 'ts', type: { type: 'long', logicalType: 'timestamp-millis' } },
-    { name: 'n', type: 'int' },
-    { name: 's', type: 'string' },
-    { name: 'o', type: ['null', 'string'], default: null },
-    { name: 'd', type: 'double' },
-    { name: 'f', type: 'float' },
-    { name: 'b', type: 'boolean' },
-    { name: 'e', type: { type: 'enum', name: 'E', symbols: ['A', 'BB', 'C_3'] } },
-    { name: 'l', type: ['long', 'null'] },
-  ],
-};
+const SCHEMA = MIXED_SCHEMA;
 const COLUMNS = ['partition', 'offset', 'timestamp', 'key'] as const;
 
 const good = { ts: 1_767_225_600_000, n: 7, s: 'x', o: 'y', d: 1.5, f: 0.25, b: true, e: 'A', l: 3 };

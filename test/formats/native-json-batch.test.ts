@@ -5,23 +5,12 @@ import { flatJsonSchemaOf } from '../../src/formats/flat-json-schema';
 import { avroBoundOf, encodeAvro, ndjsonParts, ScannedJsonRow } from '../../src/formats/flat-json-row';
 import { NativeJsonBatch, nativeAddon, NativeOutput } from '../../src/formats/native-json-batch';
 import type { AvroSchemaObject } from '../../src/formats/record-file-writer';
+import { MIXED_SCHEMA } from '../helpers/mixed-schema';
 import { FastJsonPath } from '../../src/pipeline/fast-json-path';
 import { RecordColumns } from '../../src/protocol/record-columns';
 import { parsePartitionTemplate } from '../../src/table/partition-template';
 
-const SCHEMA: AvroSchemaObject = {
-  type: 'record', name: 'Mixed', fields: [
-    { name: 'ts', type: { type: 'long', logicalType: 'timestamp-millis' } },
-    { name: 'n', type: 'int' },
-    { name: 's', type: 'string' },
-    { name: 'o', type: ['null', 'string'], default: null },
-    { name: 'd', type: 'double' },
-    { name: 'f', type: 'float' },
-    { name: 'b', type: 'boolean' },
-    { name: 'e', type: { type: 'enum', name: 'E', symbols: ['A', 'BB', 'C_3'] } },
-    { name: 'l', type: ['long', 'null'] },
-  ],
-};
+const SCHEMA = MIXED_SCHEMA;
 const good = { ts: 1_767_225_600_000, n: 7, s: 'x', o: 'y', d: 1.5, f: 0.25, b: true, e: 'A', l: 3 };
 const text = (fields: Record<string, unknown>) => JSON.stringify({ ...good, ...fields });
 
