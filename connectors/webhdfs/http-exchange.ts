@@ -2,6 +2,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
+import { HttpTimeoutError } from './errors';
+
+export { HttpTimeoutError };
 
 export interface HttpRequest {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -17,9 +20,6 @@ export interface HttpAnswer {
   headers: IncomingHttpHeaders;
   body: Buffer;
 }
-
-import { HttpTimeoutError } from './errors';
-export { HttpTimeoutError };
 
 const UPLOAD_CHUNK = 1 << 20;
 

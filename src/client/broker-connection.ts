@@ -74,8 +74,8 @@ const MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
  */
 export class BrokerConnection {
   private readonly pending: Pending[] = [];
-  /** A TLS socket's frames, from its 'data' chunks. */
-  private readonly frames = new FrameReader(MAX_RESPONSE_BYTES);
+  /** A plain TCP socket's frames are read in place (`onread`); a TLS socket's come in 'data' chunks. */
+  private readonly frames: InPlaceFrameReader | FrameReader;
   private nextCorrelationId = 1;
   private failure: Error | undefined;
   private answered = false;
@@ -83,10 +83,14 @@ export class BrokerConnection {
   private closingWhenIdle = false;
   private timer: NodeJS.Timeout | undefined;
 
-  /** A plain TCP socket reads its frames in place (`onread`), with no chunk joined into a frame. */
-  private constructor(private readonly socket: net.Socket, readonly address: string, private readonly clientId: string, private readonly requestTimeoutMs: number, secure: boolean, private readonly inPlace: InPlaceFrameReader | null) {
+  private constructor(private readonly socket: net.Socket, readonly address: string, private readonly clientId: string, private readonly requestTimeoutMs: number, secure: boolean, inPlace: InPlaceFrameReader | null) {
     socket.setNoDelay(true);
-    if (!inPlace) socket.on('data', (chunk: Buffer) => this.receive(chunk, () => this.frames.push(chunk)));
+    if (inPlace) {
+      this.frames = inPlace;
+    } else {
+      const frames = (this.frames = new FrameReader(MAX_RESPONSE_BYTES));
+      socket.on('data', (chunk: Buffer) => this.receive(chunk, () => frames.push(chunk)));
+    }
     // With TLS 1.3 the broker checks a client certificate after the client's handshake is done: its alert arrives here.
     socket.on('error', (error: NodeJS.ErrnoException) => this.fail(secure && error.code?.startsWith('ERR_SSL_')
       ? new TlsHandshakeError(address, error.message, tlsHint(error.code, true))
@@ -211,7 +215,7 @@ export class BrokerConnection {
 
   /** `chunk` has just arrived; `split` takes it and returns the frames it completes. */
   private receive(chunk: Buffer, split: () => Buffer[]): void {
-    if (!this.answered && (this.inPlace ?? this.frames).pendingBytes === 0) {
+    if (!this.answered && this.frames.pendingBytes === 0) {
       const text = textualAnswer(chunk);
       if (text) {
         this.fail(new NotKafkaProtocolError(this.address, text.line, text.http));

@@ -34,13 +34,13 @@ struct Reader {
   }
 };
 
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "plain_run_end takes a word's first byte as its lowest lane");
+
 /**
  * Where the run of plain string bytes from j ends (printable ASCII other than quote and backslash), 8 bytes at a
  * time while 8 lie before the end: at the first byte that is not plain, or where fewer than 8 are left. The byte
  * loop after it decides what ends the run.
  */
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "plain_run_end takes a word's first byte as its lowest lane");
-
 inline int64_t plain_run_end(const Reader& r, int64_t j) {
   constexpr uint64_t ONES = 0x0101010101010101ULL, HIGH = 0x8080808080808080ULL;
   while (j + 8 <= r.end) {

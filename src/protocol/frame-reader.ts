@@ -6,6 +6,11 @@ export class FrameError extends Error {
   }
 }
 
+/** Throws FrameError for a frame size outside 0..max: FrameReader's and InPlaceFrameReader's one check. */
+export function checkFrameSize(size: number, maxFrameBytes: number): void {
+  if (size < 0 || size > maxFrameBytes) throw new FrameError(`frame of ${size} bytes is outside 0..${maxFrameBytes} (socket.request.max.bytes)`);
+}
+
 /**
  * Splits a TCP byte stream into Kafka frames (int32 size, then that many bytes).
  * Chunks are kept as they came and joined once per frame, so a 1 MiB produce
@@ -25,9 +30,7 @@ export class FrameReader {
     for (;;) {
       if (this.buffered < 4) return frames;
       const size = this.peekSize();
-      if (size < 0 || size > this.maxFrameBytes) {
-        throw new FrameError(`frame of ${size} bytes is outside 0..${this.maxFrameBytes} (socket.request.max.bytes)`);
-      }
+      checkFrameSize(size, this.maxFrameBytes);
       if (this.buffered < 4 + size) return frames;
       frames.push(this.take(4 + size).subarray(4));
     }

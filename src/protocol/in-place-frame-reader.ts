@@ -1,8 +1,8 @@
-import { FrameError } from './frame-reader';
+import { checkFrameSize } from './frame-reader';
 
 /**
  * Splits a TCP byte stream into Kafka frames where the socket reads them (net.Socket's `onread`). A frame larger than
- * the scratch buffer is read by the kernel straight into a buffer of its own size: a 4 MiB Fetch response is never
+ * the scratch buffer is read by the kernel straight into a buffer of its own size: a 1 MiB Fetch answer is never
  * copied, where FrameReader joins the 64 KiB chunks Node reads into one buffer (~30 ms per 110 MB fetched by each of a
  * load's workers, BENCHMARKS.md). Smaller frames are copied out of the scratch buffer, which is reused.
  */
@@ -55,9 +55,7 @@ export class InPlaceFrameReader {
       const available = this.end - this.start;
       if (available < 4) return frames;
       const size = this.scratch.readInt32BE(this.start);
-      if (size < 0 || size > this.maxFrameBytes) {
-        throw new FrameError(`frame of ${size} bytes is outside 0..${this.maxFrameBytes} (socket.request.max.bytes)`);
-      }
+      checkFrameSize(size, this.maxFrameBytes);
       if (available >= 4 + size) {
         frames.push(Buffer.from(this.scratch.subarray(this.start + 4, this.start + 4 + size)));
         this.start += 4 + size;
